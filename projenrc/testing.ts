@@ -1,0 +1,26 @@
+import { awscdk } from 'projen';
+
+/** Quiet toolchain output in every task. */
+const QUIET_ENV = {
+  CDK_DISABLE_CLI_TELEMETRY: 'true',
+  JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20',
+};
+
+export function configureTypeScript(project: awscdk.AwsCdkConstructLibrary): void {
+  for (const [name, value] of Object.entries(QUIET_ENV)) {
+    project.tasks.addEnvironment(name, value);
+  }
+  // aws-local-stepfunctions ships ESM-typed declarations; nodenext lets CommonJS tests import them.
+  const dev = project.tsconfigDev.file;
+  dev.addOverride('compilerOptions.module', 'nodenext');
+  dev.addOverride('compilerOptions.moduleResolution', 'nodenext');
+  dev.addOverride('exclude', ['node_modules', 'lib', 'cdk.out', 'examples', 'dist']);
+}
+
+
+/** Simulator, examples and CI scripts never ship in the npm package. */
+export function configurePackageContents(project: awscdk.AwsCdkConstructLibrary): void {
+  for (const pattern of ['/sim/', '/examples/', '/.ci/', '/BENCHMARKS.md', '/.tmp/', '/projenrc/', '/sim-out/']) {
+    project.addPackageIgnore(pattern);
+  }
+}

@@ -1,0 +1,48 @@
+import { InvalidInput } from './errors.lambda-shared';
+import { isValidIdentifier, isValidRunId } from './naming.lambda-shared';
+
+/** Events larger than this are refused before any parsing work or AWS call. */
+export const MAX_EVENT_BYTES = 16_384;
+
+/** Checks the shape of an event before any AWS call, so hostile input fails with `InvalidInput`. */
+export function requireObject(event: unknown, what: string): Record<string, unknown> {
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+    throw new InvalidInput(`${what} must be a JSON object`);
+  }
+  const size = JSON.stringify(event).length;
+  if (size > MAX_EVENT_BYTES) {
+    throw new InvalidInput(`${what} is ${size} bytes; at most ${MAX_EVENT_BYTES} are accepted`);
+  }
+  return event as Record<string, unknown>;
+}
+
+export function rejectUnknownKeys(obj: Record<string, unknown>, allowed: readonly string[], what: string): void {
+  const unknown = Object.keys(obj).filter((k) => !allowed.includes(k));
+  if (unknown.length > 0) {
+    throw new InvalidInput(`${what} has unexpected field(s) ${unknown.map((k) => `'${k}'`).join(', ')}; allowed: ${allowed.join(', ')}`);
+  }
+}
+
+export function requireClusterIdentifier(value: unknown, what: string): string {
+  if (typeof value !== 'string' || !isValidIdentifier(value)) {
+    throw new InvalidInput(
+      `${what} must be a DB cluster identifier (1-63 letters, digits or hyphens, starting with a letter, no '--' or trailing hyphen), got ${JSON.stringify(value)?.slice(0, 100)}`,
+    );
+  }
+  return value.toLowerCase();
+}
+
+export function optionalRunId(value: unknown, what: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !isValidRunId(value)) {
+    throw new InvalidInput(`${what} must be a UTC minute as 'yyyymmddhhmm', got ${JSON.stringify(value)?.slice(0, 100)}`);
+  }
+  return value;
+}
+
+export function requireString(value: unknown, what: string, pattern: RegExp): string {
+  if (typeof value !== 'string' || !pattern.test(value)) {
+    throw new InvalidInput(`${what} is missing or malformed: ${JSON.stringify(value)?.slice(0, 100)}`);
+  }
+  return value;
+}

@@ -1,0 +1,31 @@
+/** What one execution carries from state to state. Every handler returns it, extended. */
+export interface RunPlan {
+  readonly clusterIdentifier: string;
+  readonly runId: string;
+  /** The snapshot that ends up shared with the target accounts. */
+  readonly sharedSnapshotIdentifier: string;
+  /** The snapshot taken of the cluster before re-encryption; absent when no copy is needed. */
+  readonly temporarySnapshotIdentifier?: string;
+  readonly copyRequired: boolean;
+  /** The snapshot the next status check waits for, and when that wait ends. */
+  readonly awaitingSnapshotIdentifier?: string;
+  readonly deadline?: string;
+  /** ARN of the last snapshot found available. */
+  readonly snapshotArn?: string;
+  /** Set once the shared snapshot is shared: from then on nothing may delete it. */
+  readonly sharedWith?: string[];
+}
+
+/** The error a Catch recorded under `$.error`. */
+export interface CaughtError {
+  readonly Error: string;
+  readonly Cause?: string;
+}
+
+/** The execution's result on success. */
+export interface RunResult {
+  readonly clusterIdentifier: string;
+  readonly snapshotIdentifier: string;
+  readonly snapshotArn: string;
+  readonly sharedWith: string[];
+}

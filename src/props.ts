@@ -1,0 +1,113 @@
+import { Duration } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sns from 'aws-cdk-lib/aws-sns';
+
+/** A tag that marks DB clusters to snapshot, looked up at run time. */
+export interface ClusterTag {
+  /** The tag key, e.g. `share-snapshots`. */
+  readonly key: string;
+  /** The tag value a cluster must carry, e.g. `true`. */
+  readonly value: string;
+}
+
+/** Properties of {@link SharedClusterSnapshots}. */
+export interface SharedClusterSnapshotsProps {
+  /**
+   * The DB clusters to snapshot, by identifier. CDK tokens (e.g. `cluster.clusterIdentifier`) are allowed.
+   * Each must be in this stack's account and Region.
+   *
+   * At least one of `clusterIdentifiers` and `clusterTag` is required.
+   *
+   * @default - no explicit clusters; only those found by `clusterTag`
+   */
+  readonly clusterIdentifiers?: string[];
+
+  /**
+   * Also snapshot every DB cluster that carries this tag, found when each run starts.
+   * Use it when clusters come and go: tagging a new cluster is enough to include it.
+   *
+   * @default - no tag discovery; only `clusterIdentifiers`
+   */
+  readonly clusterTag?: ClusterTag;
+
+  /**
+   * The AWS accounts to share every snapshot with: 1 to 20 twelve-digit account ids, not including
+   * this stack's own account.
+   */
+  readonly targetAccountIds: string[];
+
+  /**
+   * The customer-managed KMS key the shared snapshots are encrypted with. Its key policy must let
+   * the target accounts use it (see the README). Pass your own to reuse a key the target accounts
+   * already trust.
+   *
+   * @default - a new key with rotation on, retained on stack deletion, whose policy lets the target accounts decrypt and create grants for AWS resources
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * When the run starts. Use a time zone to follow local business hours.
+   *
+   * @default - daily at 03:00 UTC
+   */
+  readonly schedule?: scheduler.ScheduleExpression;
+
+  /**
+   * The time between two status checks of a snapshot or copy in progress. Shorter notices a finished
+   * snapshot sooner; longer costs fewer state transitions and RDS calls. Between 1 second and 1 hour.
+   *
+   * @default Duration.minutes(1)
+   */
+  readonly waitInterval?: Duration;
+
+  /**
+   * The most time one snapshot, or one copy, may take; also how long a run waits for a cluster that
+   * is not `available` (e.g. `backing-up`). At least `waitInterval`, and at most 2,000 checks.
+   * Raise it for very large clusters.
+   *
+   * @default - 6 hours, or 2,000 × `waitInterval` if that is shorter
+   */
+  readonly snapshotTimeout?: Duration;
+
+  /**
+   * How many shared snapshots to keep per cluster; older ones this construct created are deleted
+   * once the new one is shared. Raise it to give the target accounts several restore points (each
+   * is a full copy, billed in full).
+   *
+   * @default 1
+   */
+  readonly retainSnapshots?: number;
+
+  /**
+   * The start of every snapshot identifier this construct creates; IAM lets it delete only
+   * snapshots with this prefix. 1 to 24 lowercase letters, digits or hyphens, starting with a letter.
+   * Change it when two instances share an account and Region.
+   *
+   * @default 'shared'
+   */
+  readonly snapshotPrefix?: string;
+
+  /**
+   * Share snapshots of unencrypted clusters as they are. Aurora cannot encrypt on copy, so the
+   * target accounts then receive unencrypted data.
+   *
+   * @default false - an unencrypted cluster fails its run with `UnencryptedCluster`
+   */
+  readonly allowUnencrypted?: boolean;
+
+  /**
+   * An SNS topic the failure alarm notifies.
+   *
+   * @default - the alarm is created without actions
+   */
+  readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * How long the state machine's and handlers' logs are kept.
+   *
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+}

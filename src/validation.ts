@@ -1,0 +1,101 @@
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { isValidIdentifier, isValidPrefix, MAX_PREFIX_LENGTH } from './handlers/naming.lambda-shared';
+import type { SharedClusterSnapshotsProps } from './props';
+
+/** The most shared accounts RDS allows on one snapshot. */
+export const MAX_TARGET_ACCOUNTS = 20;
+/** The most status checks one phase may need; keeps an execution far below 25,000 history events. */
+export const MAX_CHECKS_PER_PHASE = 2000;
+
+export const DEFAULTS = {
+  waitInterval: Duration.minutes(1),
+  snapshotTimeout: Duration.hours(6),
+  retainSnapshots: 1,
+  snapshotPrefix: 'shared',
+};
+
+const ACCOUNT_ID = /^\d{12}$/;
+
+/** Throws an error that names the prop, the value and the rule. Unresolved tokens are not checked. */
+export function validateProps(stack: Stack, props: SharedClusterSnapshotsProps): void {
+  validateClusters(props);
+  validateTargets(stack, props.targetAccountIds);
+  validateTiming(props);
+  const retain = props.retainSnapshots;
+  if (retain !== undefined && !Token.isUnresolved(retain) && (!Number.isInteger(retain) || retain < 1)) {
+    throw new Error(`retainSnapshots must be a whole number of at least 1, got ${retain}`);
+  }
+  const prefix = props.snapshotPrefix;
+  if (prefix !== undefined && (Token.isUnresolved(prefix) || !isValidPrefix(prefix))) {
+    throw new Error(
+      `snapshotPrefix must be 1-${MAX_PREFIX_LENGTH} lowercase letters, digits or hyphens, starting with a letter, with no '--' and no trailing hyphen (and not a token), got '${prefix}'`,
+    );
+  }
+}
+
+function validateClusters(props: SharedClusterSnapshotsProps): void {
+  const ids = props.clusterIdentifiers ?? [];
+  if (ids.length === 0 && !props.clusterTag) {
+    throw new Error('Give clusterIdentifiers, clusterTag or both: neither was given, so there is nothing to snapshot');
+  }
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (Token.isUnresolved(id)) continue;
+    if (!isValidIdentifier(id)) {
+      throw new Error(
+        `clusterIdentifiers contains '${id}', which is not a DB cluster identifier: 1-63 letters, digits or hyphens, starting with a letter, with no '--' and no trailing hyphen`,
+      );
+    }
+    if (seen.has(id.toLowerCase())) throw new Error(`clusterIdentifiers contains '${id}' twice`);
+    seen.add(id.toLowerCase());
+  }
+  const tag = props.clusterTag;
+  if (tag && !Token.isUnresolved(tag.key) && (tag.key.length < 1 || tag.key.length > 128 || tag.key.startsWith('aws:'))) {
+    throw new Error(`clusterTag.key must be 1-128 characters and not start with 'aws:', got '${tag.key}'`);
+  }
+  if (tag && !Token.isUnresolved(tag.value) && tag.value.length > 256) {
+    throw new Error(`clusterTag.value must be at most 256 characters, got ${tag.value.length}`);
+  }
+}
+
+function validateTargets(stack: Stack, targets: string[]): void {
+  if (!Array.isArray(targets) || targets.length < 1 || targets.length > MAX_TARGET_ACCOUNTS) {
+    throw new Error(`targetAccountIds must list 1 to ${MAX_TARGET_ACCOUNTS} account ids (RDS shares a snapshot with at most 20), got ${targets?.length ?? 0}`);
+  }
+  const seen = new Set<string>();
+  for (const account of targets) {
+    if (Token.isUnresolved(account)) continue;
+    if (!ACCOUNT_ID.test(account)) {
+      throw new Error(`targetAccountIds contains '${account}', which is not a 12-digit AWS account id`);
+    }
+    if (seen.has(account)) throw new Error(`targetAccountIds contains '${account}' twice`);
+    seen.add(account);
+    if (!Token.isUnresolved(stack.account) && stack.account === account) {
+      throw new Error(`targetAccountIds contains '${account}', which is this stack's own account: snapshots are already restorable here`);
+    }
+  }
+}
+
+function validateTiming(props: SharedClusterSnapshotsProps): void {
+  const interval = (props.waitInterval ?? DEFAULTS.waitInterval).toSeconds();
+  if (interval < 1 || interval > 3600) {
+    throw new Error(`waitInterval must be between 1 second and 1 hour, got ${interval} seconds`);
+  }
+  if (props.snapshotTimeout === undefined) return;
+  const timeout = props.snapshotTimeout.toSeconds();
+  if (timeout < interval) {
+    throw new Error(`snapshotTimeout (${timeout} seconds) must be at least waitInterval (${interval} seconds)`);
+  }
+  if (Math.ceil(timeout / interval) > MAX_CHECKS_PER_PHASE) {
+    throw new Error(
+      `snapshotTimeout (${timeout} seconds) needs ${Math.ceil(timeout / interval)} checks at waitInterval (${interval} seconds); at most ${MAX_CHECKS_PER_PHASE} are allowed (an execution's history holds 25,000 events). Lengthen waitInterval or shorten snapshotTimeout`,
+    );
+  }
+}
+
+/** The effective snapshot timeout: the prop, or 6 hours capped at 2,000 checks. */
+export function snapshotTimeoutOf(props: SharedClusterSnapshotsProps): Duration {
+  if (props.snapshotTimeout) return props.snapshotTimeout;
+  const interval = (props.waitInterval ?? DEFAULTS.waitInterval).toSeconds();
+  return Duration.seconds(Math.min(DEFAULTS.snapshotTimeout.toSeconds(), interval * MAX_CHECKS_PER_PHASE));
+}

@@ -1,0 +1,170 @@
+import { Duration } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { TRANSIENT_AWS_ERRORS } from './handlers/errors.lambda-shared';
+
+/** The Lambda functions the workflow calls, one per step. */
+export interface WorkflowHandlers {
+  readonly prepare: lambda.IFunction;
+  readonly createSnapshot: lambda.IFunction;
+  readonly checkSnapshot: lambda.IFunction;
+  readonly copySnapshot: lambda.IFunction;
+  readonly shareSnapshot: lambda.IFunction;
+  readonly cleanUp: lambda.IFunction;
+  readonly cleanUpFailedRun: lambda.IFunction;
+}
+
+export interface SnapshotWorkflowProps {
+  readonly handlers: WorkflowHandlers;
+  readonly waitInterval: Duration;
+  readonly snapshotTimeout: Duration;
+  readonly logGroup: logs.ILogGroup;
+}
+
+/** Lambda's own transient faults; the task retries them with the AWS faults below. */
+const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
+
+/** Every state name, as the execution history and the simulator see them. */
+export const STATE = {
+  prepare: 'Prepare',
+  createSnapshot: 'CreateSnapshot',
+  waitForSnapshot: 'WaitForSnapshot',
+  checkSnapshot: 'CheckSnapshot',
+  copyRequired: 'CopyRequired',
+  copySnapshot: 'CopySnapshot',
+  waitForCopy: 'WaitForCopy',
+  checkCopy: 'CheckCopy',
+  shareSnapshot: 'ShareSnapshot',
+  cleanUp: 'CleanUp',
+  cleanUpFailedRun: 'CleanUpFailedRun',
+  failed: 'Failed',
+} as const;
+
+/**
+ * One execution per cluster:
+ * Prepare → CreateSnapshot → Wait → CheckSnapshot ⟲ → [CopySnapshot → Wait → CheckCopy ⟲] → ShareSnapshot → CleanUp.
+ * A status check that is not ready throws SnapshotNotReady, retried every `waitInterval`: one billed
+ * transition per check, with no Wait/Choice lap. Any failure goes to CleanUpFailedRun, then Failed
+ * with the original error.
+ */
+export class SnapshotWorkflow extends Construct {
+  public readonly stateMachine: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, props: SnapshotWorkflowProps) {
+    super(scope, id);
+    const { handlers, waitInterval, snapshotTimeout } = props;
+
+    const failed = new sfn.Fail(this, STATE.failed, {
+      errorPath: '$.error.Error',
+      causePath: '$.error.Cause',
+    });
+    const cleanUpFailedRun = this.task(STATE.cleanUpFailedRun, handlers.cleanUpFailedRun);
+    cleanUpFailedRun.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.cleanUpError' });
+    cleanUpFailedRun.next(failed);
+    const onFailure = (task: tasks.LambdaInvoke) =>
+      task.addCatch(cleanUpFailedRun, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
+
+    const prepare = this.task(STATE.prepare, handlers.prepare, sfn.TaskInput.fromObject({
+      'input.$': '$',
+      'executionStartTime.$': '$$.Execution.StartTime',
+    }));
+    const createSnapshot = this.task(STATE.createSnapshot, handlers.createSnapshot);
+    for (const task of [prepare, createSnapshot]) {
+      task.addRetry(clusterNotAvailableRetry(waitInterval, snapshotTimeout));
+    }
+    const checkSnapshot = this.task(STATE.checkSnapshot, handlers.checkSnapshot);
+    const copySnapshot = this.task(STATE.copySnapshot, handlers.copySnapshot);
+    const checkCopy = this.task(STATE.checkCopy, handlers.checkSnapshot);
+    for (const task of [checkSnapshot, checkCopy]) {
+      task.addRetry(notReadyRetry(waitInterval, snapshotTimeout));
+    }
+    const shareSnapshot = this.task(STATE.shareSnapshot, handlers.shareSnapshot);
+    const cleanUp = this.task(STATE.cleanUp, handlers.cleanUp);
+    for (const task of [prepare, createSnapshot, checkSnapshot, copySnapshot, checkCopy, shareSnapshot, cleanUp]) {
+      onFailure(task);
+    }
+
+    const share = shareSnapshot.next(cleanUp);
+    const copy = copySnapshot
+      .next(new sfn.Wait(this, STATE.waitForCopy, { time: sfn.WaitTime.duration(waitInterval) }))
+      .next(checkCopy)
+      .next(share);
+    const definition = prepare
+      .next(createSnapshot)
+      .next(new sfn.Wait(this, STATE.waitForSnapshot, { time: sfn.WaitTime.duration(waitInterval) }))
+      .next(checkSnapshot)
+      .next(new sfn.Choice(this, STATE.copyRequired)
+        .when(sfn.Condition.booleanEquals('$.copyRequired', true), copy)
+        .otherwise(share));
+
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      comment: 'Snapshots one DB cluster, re-encrypts it with the sharing key, shares it, and cleans up.',
+      // Cluster wait, snapshot and copy may each take up to snapshotTimeout.
+      timeout: Duration.seconds(3 * snapshotTimeout.toSeconds() + 3600),
+      tracingEnabled: true,
+      logs: { destination: props.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+    });
+  }
+
+  /** A Lambda step that passes the state in and takes the handler's result as the new state. */
+  private task(id: string, fn: lambda.IFunction, payload?: sfn.TaskInput): tasks.LambdaInvoke {
+    const task = new tasks.LambdaInvoke(this, id, {
+      lambdaFunction: fn,
+      payload,
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      taskTimeout: sfn.Timeout.duration(Duration.minutes(5)),
+    });
+    task.addRetry({
+      errors: [...LAMBDA_SERVICE_ERRORS, ...TRANSIENT_AWS_ERRORS],
+      interval: Duration.seconds(2),
+      backoffRate: 2,
+      maxAttempts: 6,
+      maxDelay: Duration.seconds(60),
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    return task;
+  }
+}
+
+/** A snapshot not yet available is checked again every `waitInterval` until its deadline. */
+export function notReadyRetry(waitInterval: Duration, snapshotTimeout: Duration): sfn.RetryProps {
+  // The handler throws SnapshotTimeout once the deadline has passed; one spare attempt makes sure
+  // the last check happens after it.
+  const checks = Math.ceil(snapshotTimeout.toSeconds() / waitInterval.toSeconds());
+  return {
+    errors: ['SnapshotNotReady'],
+    interval: waitInterval,
+    backoffRate: 1,
+    maxAttempts: checks + 1,
+  };
+}
+
+/**
+ * A cluster that is not `available` (often `backing-up` in its backup window) is retried with
+ * exponential backoff, capped at 10 × `waitInterval`, for about `snapshotTimeout` in all.
+ */
+export function clusterNotAvailableRetry(waitInterval: Duration, snapshotTimeout: Duration): sfn.RetryProps {
+  const interval = waitInterval.toSeconds();
+  const maxDelay = Math.min(10 * interval, 3600);
+  let attempts = 0;
+  for (let waited = 0; waited < snapshotTimeout.toSeconds(); attempts++) {
+    waited += Math.min(interval * 2 ** attempts, maxDelay);
+  }
+  return {
+    errors: ['ClusterNotAvailable'],
+    interval: waitInterval,
+    backoffRate: 2,
+    maxDelay: Duration.seconds(maxDelay),
+    maxAttempts: Math.max(attempts, 1),
+  };
+}
