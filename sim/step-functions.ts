@@ -1,0 +1,164 @@
+import { DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { ACCOUNT, REGION } from './fake-rds';
+
+export type TaskHandler = (input: unknown, execution: Execution, stateName: string) => Promise<unknown>;
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
+
+export interface ExecutionEvent {
+  readonly type: string;
+  readonly timestamp: number;
+  readonly state?: string;
+  readonly error?: string;
+}
+
+/** One execution, with what Step Functions would show and bill. */
+export class Execution {
+  public status: ExecutionStatus = 'RUNNING';
+  public output?: any;
+  public error?: string;
+  public cause?: string;
+  public stoppedAt?: number;
+  public readonly events: ExecutionEvent[] = [];
+  /** Lambda invocations per Task state, retries included. */
+  public readonly invocations: Record<string, number> = {};
+  public abort: () => void = () => undefined;
+  public done: Promise<void> = Promise.resolve();
+
+  constructor(
+    public readonly name: string,
+    public readonly arn: string,
+    public readonly input: any,
+    public readonly startedAt: number,
+  ) {}
+
+  /** State transitions as Step Functions bills them: every state entered, and every retry. */
+  public get stateTransitions(): number {
+    return this.events.filter((e) => e.type === 'StateEntered' || e.type === 'StateRetried').length;
+  }
+
+  public get handlerInvocations(): number {
+    return Object.values(this.invocations).reduce((a, b) => a + b, 0);
+  }
+
+  public get durationMs(): number | undefined {
+    return this.stoppedAt === undefined ? undefined : this.stoppedAt - this.startedAt;
+  }
+}
+
+/**
+ * Step Functions in process: StartExecution (with its name-uniqueness rules), StopExecution and
+ * DescribeExecution on the SDK client, each execution run by aws-local-stepfunctions with every
+ * Task state bound to a local handler.
+ */
+export class FakeStepFunctions {
+  public readonly executions: Execution[] = [];
+  private readonly byName = new Map<string, Execution>();
+  private readonly machine: StateMachine;
+  private readonly mock = mockClient(SFNClient);
+
+  constructor(
+    private readonly definition: Record<string, any>,
+    public readonly stateMachineArn: string,
+    private readonly taskHandler: TaskHandler,
+  ) {
+    this.machine = new StateMachine(withRealTaskTimeouts(definition) as any, { validationOptions: { checkArn: false } });
+    this.mock.on(StartExecutionCommand).callsFake(async (input) => {
+      if (input.stateMachineArn !== stateMachineArn) throw new ExecutionDoesNotExist({ message: `No state machine ${input.stateMachineArn}`, $metadata: {} });
+      const execution = this.start(JSON.parse(input.input ?? '{}'), input.name);
+      return { executionArn: execution.arn, startDate: new Date(execution.startedAt), $metadata: {} };
+    });
+    this.mock.on(StopExecutionCommand).callsFake(async (input) => {
+      const execution = this.executions.find((e) => e.arn === input.executionArn);
+      if (!execution) throw new ExecutionDoesNotExist({ message: 'No such execution', $metadata: {} });
+      execution.abort();
+      return { stopDate: new Date(), $metadata: {} };
+    });
+    this.mock.on(DescribeExecutionCommand).callsFake(async (input) => {
+      const execution = this.executions.find((e) => e.arn === input.executionArn);
+      if (!execution) throw new ExecutionDoesNotExist({ message: 'No such execution', $metadata: {} });
+      return { executionArn: execution.arn, name: execution.name, status: execution.status, startDate: new Date(execution.startedAt), $metadata: {} };
+    });
+  }
+
+  /**
+   * Starts an execution. A name already used is refused with ExecutionAlreadyExists, unless the
+   * execution is still running with the same input, which returns the original (as AWS does).
+   */
+  public start(input: unknown, name: string = `manual-${this.executions.length + 1}-${Date.now()}`): Execution {
+    const existing = this.byName.get(name);
+    if (existing) {
+      if (existing.status === 'RUNNING' && JSON.stringify(existing.input) === JSON.stringify(input)) return existing;
+      throw new ExecutionAlreadyExists({ message: `Execution Already Exists: '${existing.arn}'`, $metadata: {} });
+    }
+    const arn = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${this.stateMachineArn.split(':').pop()}:${name}`;
+    const execution = new Execution(name, arn, input, Date.now());
+    this.executions.push(execution);
+    this.byName.set(name, execution);
+
+    const overrides = Object.fromEntries(taskStateNames(this.definition).map((state) => [
+      state, (taskInput: unknown) => this.taskHandler(taskInput, execution, state) as Promise<any>,
+    ]));
+    const run = this.machine.run(input as any, {
+      overrides: { taskResourceLocalHandlers: overrides },
+      noThrowOnAbort: true,
+      context: { Execution: { Id: arn, Name: name, RoleArn: `arn:aws:iam::${ACCOUNT}:role/StateMachineRole` } } as any,
+    });
+    execution.abort = () => run.abort();
+    const events = (async () => {
+      for await (const event of run.eventLogs) {
+        execution.events.push({
+          type: event.type,
+          timestamp: event.timestamp,
+          state: 'state' in event ? event.state.name : undefined,
+          error: 'Error' in event ? String(event.Error) : undefined,
+        });
+      }
+    })();
+    execution.done = run.result.then(
+      (output) => {
+        execution.status = output === null && execution.events.some((e) => e.type === 'ExecutionAborted') ? 'ABORTED' : 'SUCCEEDED';
+        execution.output = output;
+      },
+      (error: any) => {
+        execution.status = error?.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : 'FAILED';
+        const caught = error?.cause ?? error;
+        execution.error = caught?.name ?? 'Error';
+        execution.cause = caught?.cause ?? caught?.message;
+      },
+    ).then(async () => {
+      execution.stoppedAt = Date.now();
+      await events;
+      if (execution.status === 'SUCCEEDED' && execution.events.some((e) => e.type === 'ExecutionAborted')) execution.status = 'ABORTED';
+    });
+    return execution;
+  }
+
+  public get running(): number {
+    return this.executions.filter((e) => e.status === 'RUNNING').length;
+  }
+
+  public restore(): void {
+    this.mock.restore();
+  }
+}
+
+function taskStateNames(definition: Record<string, any>): string[] {
+  return Object.entries(definition.States as Record<string, any>).filter(([, s]) => s.Type === 'Task').map(([name]) => name);
+}
+
+/**
+ * aws-local-stepfunctions gives a Task without TimeoutSeconds 60 seconds; Step Functions gives
+ * it 99,999,999. Make the default explicit so a long local handler behaves as in AWS.
+ */
+function withRealTaskTimeouts(definition: Record<string, any>): Record<string, any> {
+  const copy = JSON.parse(JSON.stringify(definition));
+  for (const state of Object.values(copy.States as Record<string, any>)) {
+    if (state.Type === 'Task' && state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) {
+      state.TimeoutSeconds = 99_999_999;
+    }
+  }
+  return copy;
+}
