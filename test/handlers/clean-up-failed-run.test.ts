@@ -1,0 +1,230 @@
+import {
+  DBClusterSnapshotNotFoundFault,
+  DeleteDBClusterSnapshotCommand,
+  DescribeDBClusterSnapshotAttributesCommand,
+  DescribeDBClusterSnapshotsCommand,
+  InvalidDBClusterSnapshotStateFault,
+  RDSClient,
+} from '@aws-sdk/client-rds';
+import { mockClient } from 'aws-sdk-client-mock';
+import {
+  awsError,
+  deletedIds,
+  freezeTime,
+  handlerEnv,
+  mockSnapshots,
+  NOW,
+  ownedSnapshot,
+  preparedPlan,
+  RUN_ID,
+  SHARED_ID,
+  snapshot,
+  snapshotArn,
+  TARGET_ACCOUNT_IDS,
+  TEMP_ID,
+} from './helpers';
+import { FailedRunEvent, handler } from '../../src/handlers/clean-up-failed-run.lambda';
+import { ENV } from '../../src/handlers/config.lambda-shared';
+
+const rdsMock = mockClient(RDSClient);
+const ORIGINAL_ENV = process.env;
+
+const ERROR = { Error: 'SnapshotTimeout', Cause: '{"errorType":"SnapshotTimeout","errorMessage":"still copying"}' };
+const DEADLINE = '2026-11-27T05:00:00.000Z';
+/** CheckCopy failed: both of the run's snapshots exist. */
+const COPY_FAILED: FailedRunEvent = { ...preparedPlan(true), awaitingSnapshotIdentifier: SHARED_ID, deadline: DEADLINE, error: ERROR };
+
+function givenRestoreAttribute(accounts: string[] | undefined): void {
+  rdsMock.on(DescribeDBClusterSnapshotAttributesCommand).resolves({
+    DBClusterSnapshotAttributesResult: {
+      DBClusterSnapshotIdentifier: SHARED_ID,
+      DBClusterSnapshotAttributes: accounts === undefined ? [] : [{ AttributeName: 'restore', AttributeValues: accounts }],
+    },
+  });
+}
+
+beforeEach(() => {
+  rdsMock.reset();
+  process.env = { ...ORIGINAL_ENV, ...handlerEnv() };
+  freezeTime(NOW);
+  rdsMock.on(DeleteDBClusterSnapshotCommand).resolves({});
+  givenRestoreAttribute([]);
+  mockSnapshots(rdsMock, [
+    ownedSnapshot(RUN_ID, 'shared', { status: 'copying' }),
+    ownedSnapshot(RUN_ID, 'temporary', { status: 'available' }),
+  ]);
+});
+
+afterEach(() => {
+  jest.useRealTimers();
+  process.env = ORIGINAL_ENV;
+});
+
+describe('a run that failed before it planned anything', () => {
+  test('makes no AWS call and returns the error', async () => {
+    const event = { clusterIdentifier: 'orders-db', error: { Error: 'ClusterNotFound', Cause: 'no such cluster' } } as unknown as FailedRunEvent;
+    await expect(handler(event)).resolves.toStrictEqual({ error: { Error: 'ClusterNotFound', Cause: 'no such cluster' }, cleanedUp: {} });
+    expect(rdsMock.calls()).toHaveLength(0);
+  });
+
+  test('an error without Cause', async () => {
+    const event = { error: { Error: 'InvalidInput' } } as FailedRunEvent;
+    await expect(handler(event)).resolves.toEqual({ error: { Error: 'InvalidInput', Cause: undefined }, cleanedUp: {} });
+    expect(rdsMock.calls()).toHaveLength(0);
+  });
+
+  test.each<[string, unknown]>([
+    ['no error at all', {}],
+    ['a malformed error', { error: { Error: 42, Cause: { nested: true } } }],
+    ['a null event', null],
+  ])('%s: UnknownError', async (_, event) => {
+    await expect(handler(event as FailedRunEvent)).resolves.toEqual({ error: { Error: 'UnknownError', Cause: undefined }, cleanedUp: {} });
+    expect(rdsMock.calls()).toHaveLength(0);
+  });
+});
+
+describe('a run with a plan', () => {
+  test('deletes the unshared shared snapshot before the temporary one and returns what it did', async () => {
+    await expect(handler(COPY_FAILED)).resolves.toStrictEqual({
+      error: ERROR,
+      cleanedUp: { [SHARED_ID]: 'deleted', [TEMP_ID]: 'deleted' },
+    });
+    expect(rdsMock.commandCalls(DescribeDBClusterSnapshotAttributesCommand)[0].args[0].input).toEqual({ DBClusterSnapshotIdentifier: SHARED_ID });
+    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand).map((c) => c.args[0].input)).toEqual([
+      { DBClusterSnapshotIdentifier: 'shared-orders-db-202611270300' },
+      { DBClusterSnapshotIdentifier: 'shared-orders-db-202611270300-tmp' },
+    ]);
+  });
+
+  test('a restore attribute that is missing altogether counts as not shared', async () => {
+    rdsMock.on(DescribeDBClusterSnapshotAttributesCommand).resolves({});
+    await handler(COPY_FAILED);
+    expect(deletedIds(rdsMock)).toEqual([SHARED_ID, TEMP_ID]);
+  });
+
+  test('a restore attribute without values counts as not shared', async () => {
+    givenRestoreAttribute(undefined);
+    await handler(COPY_FAILED);
+    expect(deletedIds(rdsMock)).toEqual([SHARED_ID, TEMP_ID]);
+  });
+
+  test('never deletes the shared snapshot once the plan says it is shared (CleanUp failed)', async () => {
+    const event: FailedRunEvent = { ...COPY_FAILED, snapshotArn: snapshotArn(SHARED_ID), sharedWith: TARGET_ACCOUNT_IDS };
+    await expect(handler(event)).resolves.toStrictEqual({ error: ERROR, cleanedUp: { [TEMP_ID]: 'deleted' } });
+    expect(rdsMock.commandCalls(DescribeDBClusterSnapshotAttributesCommand)).toHaveLength(0);
+    expect(deletedIds(rdsMock)).toEqual([TEMP_ID]);
+  });
+
+  test.each([[['222222222222']], [['all']]])('never deletes the shared snapshot when its restore attribute lists %p', async (accounts) => {
+    givenRestoreAttribute(accounts);
+    await expect(handler(COPY_FAILED)).resolves.toStrictEqual({ error: ERROR, cleanedUp: { [TEMP_ID]: 'deleted' } });
+    expect(deletedIds(rdsMock)).toEqual([TEMP_ID]);
+  });
+
+  test('a snapshot RDS will not delete now is reported busy, without throwing, and the next is still tried', async () => {
+    rdsMock
+      .on(DeleteDBClusterSnapshotCommand, { DBClusterSnapshotIdentifier: SHARED_ID })
+      .rejects(new InvalidDBClusterSnapshotStateFault({ message: 'creating', $metadata: {} }));
+    await expect(handler(COPY_FAILED)).resolves.toStrictEqual({
+      error: ERROR,
+      cleanedUp: { [SHARED_ID]: 'busy', [TEMP_ID]: 'deleted' },
+    });
+    expect(deletedIds(rdsMock)).toEqual([SHARED_ID, TEMP_ID]);
+  });
+
+  test('snapshots never created are reported absent', async () => {
+    mockSnapshots(rdsMock, []);
+    rdsMock.on(DescribeDBClusterSnapshotAttributesCommand).rejects(new DBClusterSnapshotNotFoundFault({ message: 'none', $metadata: {} }));
+    await expect(handler(COPY_FAILED)).resolves.toStrictEqual({
+      error: ERROR,
+      cleanedUp: { [SHARED_ID]: 'absent', [TEMP_ID]: 'absent' },
+    });
+    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+  });
+
+  test('a snapshot that vanishes during the delete is reported absent', async () => {
+    rdsMock.on(DeleteDBClusterSnapshotCommand).rejects(awsError('DBClusterSnapshotNotFoundFault'));
+    await expect(handler(COPY_FAILED)).resolves.toStrictEqual({
+      error: ERROR,
+      cleanedUp: { [SHARED_ID]: 'absent', [TEMP_ID]: 'absent' },
+    });
+  });
+
+  test('snapshots of that name that are not this run\'s are left alone (e.g. after SnapshotIdentifierConflict)', async () => {
+    mockSnapshots(rdsMock, [
+      snapshot({ id: SHARED_ID }),
+      ownedSnapshot(RUN_ID, 'temporary', { owner: { ownerId: 'other-stack', role: 'temporary', runId: RUN_ID } }),
+    ]);
+    await expect(handler({ ...COPY_FAILED, error: { Error: 'SnapshotIdentifierConflict' } })).resolves.toStrictEqual({
+      error: { Error: 'SnapshotIdentifierConflict', Cause: undefined },
+      cleanedUp: { [SHARED_ID]: 'not-owned', [TEMP_ID]: 'not-owned' },
+    });
+    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+  });
+
+  test('without a copy, only the shared snapshot is cleaned up', async () => {
+    const event: FailedRunEvent = { ...preparedPlan(false), awaitingSnapshotIdentifier: SHARED_ID, deadline: DEADLINE, error: ERROR };
+    mockSnapshots(rdsMock, [ownedSnapshot(RUN_ID, 'shared', { status: 'failed' })]);
+    await expect(handler(event)).resolves.toStrictEqual({ error: ERROR, cleanedUp: { [SHARED_ID]: 'deleted' } });
+    expect(deletedIds(rdsMock)).toEqual([SHARED_ID]);
+  });
+
+  test('a failure right after Prepare: the names are planned but nothing exists yet', async () => {
+    mockSnapshots(rdsMock, []);
+    const event: FailedRunEvent = { ...preparedPlan(true), error: { Error: 'SnapshotQuotaExceeded', Cause: 'quota' } };
+    await expect(handler(event)).resolves.toStrictEqual({
+      error: { Error: 'SnapshotQuotaExceeded', Cause: 'quota' },
+      cleanedUp: { [SHARED_ID]: 'absent', [TEMP_ID]: 'absent' },
+    });
+  });
+
+  test('other errors pass through by name', async () => {
+    rdsMock.on(DescribeDBClusterSnapshotAttributesCommand).rejects(awsError('Throttling'));
+    await expect(handler(COPY_FAILED)).rejects.toMatchObject({ name: 'Throttling' });
+    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+  });
+
+  test.each<[string, unknown]>([
+    ['a shared name of someone else\'s snapshot', { ...COPY_FAILED, sharedSnapshotIdentifier: 'prod-backup-before-migration' }],
+    ['a temporary name of someone else\'s snapshot', { ...COPY_FAILED, temporarySnapshotIdentifier: 'prod-backup-before-migration' }],
+    ['a malformed cluster', { ...COPY_FAILED, clusterIdentifier: 'orders-*' }],
+  ])('%s: InvalidInput, no AWS call', async (_, event) => {
+    await expect(handler(event as FailedRunEvent)).rejects.toMatchObject({ name: 'InvalidInput' });
+    expect(rdsMock.calls()).toHaveLength(0);
+  });
+
+  test('re-reads each snapshot by identifier before deleting it', async () => {
+    await handler(COPY_FAILED);
+    expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand).map((c) => c.args[0].input)).toEqual([
+      { DBClusterSnapshotIdentifier: SHARED_ID },
+      { DBClusterSnapshotIdentifier: TEMP_ID },
+    ]);
+  });
+
+  test('logs a warning with what it cleaned up when not silenced', async () => {
+    delete process.env.SHARED_CLUSTER_SNAPSHOTS_SILENT;
+    const info = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      await handler(COPY_FAILED);
+      const lines = warn.mock.calls.map((c) => JSON.parse(c[0]));
+      expect(lines).toContainEqual({
+        level: 'warn',
+        message: 'Run failed; cleaned up its own snapshots',
+        clusterIdentifier: 'orders-db',
+        runId: RUN_ID,
+        error: 'SnapshotTimeout',
+        cleanedUp: { [SHARED_ID]: 'deleted', [TEMP_ID]: 'deleted' },
+      });
+    } finally {
+      info.mockRestore();
+      warn.mockRestore();
+    }
+  });
+
+  test('requires OWNER_ID once there is something to clean up', async () => {
+    delete process.env[ENV.OWNER_ID];
+    await expect(handler(COPY_FAILED)).rejects.toThrow(/OWNER_ID/);
+    expect(rdsMock.calls()).toHaveLength(0);
+  });
+});

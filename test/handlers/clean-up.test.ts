@@ -1,0 +1,310 @@
+import {
+  DBClusterSnapshot,
+  DeleteDBClusterSnapshotCommand,
+  DescribeDBClusterSnapshotsCommand,
+  InvalidDBClusterSnapshotStateFault,
+  RDSClient,
+} from '@aws-sdk/client-rds';
+import { mockClient } from 'aws-sdk-client-mock';
+import {
+  awsError,
+  deletedIds,
+  freezeTime,
+  handlerEnv,
+  mockSnapshots,
+  NOW,
+  ownedSnapshot,
+  preparedPlan,
+  RUN_ID,
+  SHARED_ID,
+  sharedId,
+  snapshot,
+  snapshotArn,
+  TARGET_ACCOUNT_IDS,
+  TEMP_ID,
+} from './helpers';
+import { handler, selectExpiredSharedSnapshots } from '../../src/handlers/clean-up.lambda';
+import { ENV } from '../../src/handlers/config.lambda-shared';
+import type { RunPlan } from '../../src/handlers/workflow-state.lambda-shared';
+
+const rdsMock = mockClient(RDSClient);
+const ORIGINAL_ENV = process.env;
+
+const DAY = 24 * 3600 * 1000;
+/** ShareSnapshot's result on the copy path. */
+const SHARED: RunPlan = {
+  ...preparedPlan(true),
+  awaitingSnapshotIdentifier: SHARED_ID,
+  deadline: '2026-11-27T05:00:00.000Z',
+  snapshotArn: snapshotArn(SHARED_ID),
+  sharedWith: TARGET_ACCOUNT_IDS,
+};
+const RESULT = {
+  clusterIdentifier: 'orders-db',
+  snapshotIdentifier: 'shared-orders-db-202611270300',
+  snapshotArn: snapshotArn(SHARED_ID),
+  sharedWith: TARGET_ACCOUNT_IDS,
+};
+
+/** A shared snapshot of the run `days` days before RUN_ID, taken at that run's time. */
+function olderShared(days: number, status = 'available'): DBClusterSnapshot {
+  const created = new Date(NOW.getTime() - days * DAY);
+  const runId = created.toISOString().replace(/[-:T]/g, '').slice(0, 12);
+  return ownedSnapshot(runId, 'shared', { status, created });
+}
+
+const CURRENT = ownedSnapshot(RUN_ID, 'shared', { created: new Date(NOW.getTime() + 10 * 60_000) });
+const CURRENT_TEMP = ownedSnapshot(RUN_ID, 'temporary', { created: NOW });
+
+beforeEach(() => {
+  rdsMock.reset();
+  process.env = { ...ORIGINAL_ENV, ...handlerEnv({ [ENV.RETAIN_SNAPSHOTS]: '1' }) };
+  freezeTime(new Date(NOW.getTime() + 40 * 60_000));
+  rdsMock.on(DeleteDBClusterSnapshotCommand).resolves({});
+  mockSnapshots(rdsMock, [CURRENT, CURRENT_TEMP]);
+});
+
+afterEach(() => {
+  jest.useRealTimers();
+  process.env = ORIGINAL_ENV;
+});
+
+describe('the run\'s own snapshots', () => {
+  test('returns exactly the run result', async () => {
+    await expect(handler(SHARED)).resolves.toStrictEqual(RESULT);
+  });
+
+  test('deletes the run\'s temporary snapshot after re-reading it', async () => {
+    await handler(SHARED);
+    expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand)[0].args[0].input).toEqual({ DBClusterSnapshotIdentifier: TEMP_ID });
+    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand).map((c) => c.args[0].input)).toEqual([
+      { DBClusterSnapshotIdentifier: 'shared-orders-db-202611270300-tmp' },
+    ]);
+  });
+
+  test.each<[string, DBClusterSnapshot]>([
+    ['has no ownership tags', snapshot({ id: TEMP_ID })],
+    ['belongs to another owner', ownedSnapshot(RUN_ID, 'temporary', { owner: { ownerId: 'other-stack', role: 'temporary', runId: RUN_ID } })],
+    ['belongs to another run', ownedSnapshot(RUN_ID, 'temporary', { owner: { role: 'temporary', runId: '202611260300' } })],
+    ['has the shared role', ownedSnapshot(RUN_ID, 'temporary', { owner: { role: 'shared', runId: RUN_ID } })],
+  ])('does not delete a "temporary" snapshot that %s', async (_, imposter) => {
+    process.env[ENV.RETAIN_SNAPSHOTS] = '10'; // only the temporary clean-up may delete anything here
+    mockSnapshots(rdsMock, [CURRENT, imposter]);
+    await expect(handler(SHARED)).resolves.toStrictEqual(RESULT);
+    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+  });
+
+  test('a temporary snapshot already gone is fine', async () => {
+    mockSnapshots(rdsMock, [CURRENT]);
+    await expect(handler(SHARED)).resolves.toStrictEqual(RESULT);
+    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+  });
+
+  test('a temporary snapshot RDS will not delete now is left, without failing the run', async () => {
+    rdsMock.on(DeleteDBClusterSnapshotCommand).rejects(new InvalidDBClusterSnapshotStateFault({ message: 'busy', $metadata: {} }));
+    await expect(handler(SHARED)).resolves.toStrictEqual(RESULT);
+  });
+
+  test('a temporary snapshot that vanishes during the delete is fine', async () => {
+    rdsMock.on(DeleteDBClusterSnapshotCommand).rejects(awsError('DBClusterSnapshotNotFoundFault'));
+    await expect(handler(SHARED)).resolves.toStrictEqual(RESULT);
+  });
+
+  test('other delete errors pass through by name', async () => {
+    rdsMock.on(DeleteDBClusterSnapshotCommand).rejects(awsError('Throttling'));
+    await expect(handler(SHARED)).rejects.toMatchObject({ name: 'Throttling' });
+  });
+
+  test('without a copy there is no temporary snapshot to delete', async () => {
+    const plan: RunPlan = { ...SHARED, ...preparedPlan(false) };
+    await expect(handler(plan)).resolves.toStrictEqual(RESULT);
+    expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand).map((c) => c.args[0].input.DBClusterSnapshotIdentifier)).toEqual([undefined]);
+    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+  });
+
+  test('the result carries no other plan fields', async () => {
+    const result = await handler({ ...SHARED, deadline: '2026-11-27T05:20:00.000Z' });
+    expect(Object.keys(result).sort()).toEqual(['clusterIdentifier', 'sharedWith', 'snapshotArn', 'snapshotIdentifier']);
+  });
+});
+
+describe('refuses to run before the snapshot is shared', () => {
+  test.each<[string, unknown]>([
+    ['no sharedWith', { ...SHARED, sharedWith: undefined }],
+    ['an empty sharedWith', { ...SHARED, sharedWith: [] }],
+    ['no snapshotArn', { ...SHARED, snapshotArn: undefined }],
+    ['the plan from Prepare', preparedPlan(true)],
+    ['a shared name of someone else\'s snapshot', { ...SHARED, sharedSnapshotIdentifier: 'prod-backup-before-migration' }],
+    ['a temporary name of someone else\'s snapshot', { ...SHARED, temporarySnapshotIdentifier: 'prod-backup-before-migration' }],
+  ])('%s: InvalidInput, no AWS call', async (_, plan) => {
+    await expect(handler(plan as RunPlan)).rejects.toMatchObject({ name: 'InvalidInput' });
+    expect(rdsMock.calls()).toHaveLength(0);
+  });
+});
+
+describe('retention of shared snapshots', () => {
+  const older = [olderShared(1), olderShared(2), olderShared(3), olderShared(4), olderShared(5)];
+
+  test('RETAIN_SNAPSHOTS=1 keeps only the current run\'s snapshot', async () => {
+    mockSnapshots(rdsMock, [older[2], CURRENT, older[0], CURRENT_TEMP, older[4], older[1], older[3]]);
+    await expect(handler(SHARED)).resolves.toStrictEqual(RESULT);
+    expect(deletedIds(rdsMock)).toEqual([
+      TEMP_ID,
+      sharedId('202611260300'),
+      sharedId('202611250300'),
+      sharedId('202611240300'),
+      sharedId('202611230300'),
+      sharedId('202611220300'),
+    ]);
+  });
+
+  test('RETAIN_SNAPSHOTS=3 keeps the current run\'s and the two newest older ones', async () => {
+    process.env[ENV.RETAIN_SNAPSHOTS] = '3';
+    mockSnapshots(rdsMock, [older[4], older[3], older[2], older[1], older[0], CURRENT, CURRENT_TEMP]);
+    await handler(SHARED);
+    expect(deletedIds(rdsMock)).toEqual([
+      TEMP_ID,
+      sharedId('202611240300'),
+      sharedId('202611230300'),
+      sharedId('202611220300'),
+    ]);
+  });
+
+  test('the current run counts as newest even when an older run\'s snapshot reports a later create time', async () => {
+    process.env[ENV.RETAIN_SNAPSHOTS] = '2';
+    const laterTime = ownedSnapshot('202611260300', 'shared', { created: new Date(NOW.getTime() + DAY) });
+    mockSnapshots(rdsMock, [CURRENT, laterTime, olderShared(2)]);
+    await handler(SHARED);
+    expect(deletedIds(rdsMock)).toEqual([sharedId('202611250300')]);
+  });
+
+  test('fewer snapshots than RETAIN_SNAPSHOTS: nothing deleted', async () => {
+    process.env[ENV.RETAIN_SNAPSHOTS] = '3';
+    mockSnapshots(rdsMock, [CURRENT, olderShared(1), olderShared(2)]);
+    await handler(SHARED);
+    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+  });
+
+  test('never deletes in-progress or failed shared snapshots, user snapshots, other owners\' or temporary-role ones', async () => {
+    mockSnapshots(rdsMock, [
+      CURRENT,
+      olderShared(1, 'creating'),
+      olderShared(2, 'copying'),
+      olderShared(3, 'failed'),
+      snapshot({ id: 'manual-before-upgrade', created: new Date(NOW.getTime() - 30 * DAY) }),
+      snapshot({ id: sharedId('202610270300'), created: new Date(NOW.getTime() - 31 * DAY) }),
+      ownedSnapshot('202611200300', 'shared', { owner: { ownerId: 'other-stack', role: 'shared', runId: '202611200300' } }),
+      ownedSnapshot('202611190300', 'shared', { owner: { clusterIdentifier: 'billing-db', role: 'shared', runId: '202611190300' } }),
+      ownedSnapshot('202611180300', 'temporary', { created: new Date(NOW.getTime() - 9 * DAY) }),
+    ]);
+    await expect(handler(SHARED)).resolves.toStrictEqual(RESULT);
+    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+  });
+
+  test('an expired snapshot RDS will not delete now does not fail the run, and the rest are still deleted', async () => {
+    mockSnapshots(rdsMock, [CURRENT, olderShared(1), olderShared(2)]);
+    rdsMock
+      .on(DeleteDBClusterSnapshotCommand, { DBClusterSnapshotIdentifier: sharedId('202611260300') })
+      .rejects(awsError('InvalidDBClusterSnapshotStateFault'));
+    await expect(handler(SHARED)).resolves.toStrictEqual(RESULT);
+    expect(deletedIds(rdsMock)).toEqual([sharedId('202611260300'), sharedId('202611250300')]);
+  });
+
+  test('pages through the listing with Marker', async () => {
+    const page2 = olderShared(2);
+    rdsMock
+      .on(DescribeDBClusterSnapshotsCommand, { Marker: undefined })
+      .resolves({ DBClusterSnapshots: [CURRENT, olderShared(1)], Marker: 'page-2' })
+      .on(DescribeDBClusterSnapshotsCommand, { Marker: 'page-2' })
+      .resolves({ DBClusterSnapshots: [page2] })
+      .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: TEMP_ID })
+      .resolves({ DBClusterSnapshots: [] })
+      .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: sharedId('202611260300') })
+      .resolves({ DBClusterSnapshots: [olderShared(1)] })
+      .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: sharedId('202611250300') })
+      .resolves({ DBClusterSnapshots: [page2] });
+    await handler(SHARED);
+    expect(deletedIds(rdsMock)).toEqual([sharedId('202611260300'), sharedId('202611250300')]);
+    const markers = rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand)
+      .map((c) => c.args[0].input)
+      .filter((input) => input.Filters !== undefined)
+      .map((input) => input.Marker);
+    expect(markers).toEqual([undefined, 'page-2']);
+  });
+
+  test('re-checks ownership before each delete: a snapshot retagged since the listing is kept', async () => {
+    const listed = olderShared(1);
+    const reread = { ...listed, TagList: [] };
+    rdsMock
+      .on(DescribeDBClusterSnapshotsCommand, { Marker: undefined })
+      .resolves({ DBClusterSnapshots: [CURRENT, listed] })
+      .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: TEMP_ID })
+      .resolves({ DBClusterSnapshots: [] })
+      .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: listed.DBClusterSnapshotIdentifier })
+      .resolves({ DBClusterSnapshots: [reread] });
+    await handler(SHARED);
+    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+  });
+
+  test('requires RETAIN_SNAPSHOTS to be an integer', async () => {
+    process.env[ENV.RETAIN_SNAPSHOTS] = 'three';
+    await expect(handler(SHARED)).rejects.toThrow(/RETAIN_SNAPSHOTS/);
+    expect(rdsMock.calls()).toHaveLength(0);
+  });
+});
+
+describe('selectExpiredSharedSnapshots', () => {
+  const ids = (snapshots: DBClusterSnapshot[]) => snapshots.map((s) => s.DBClusterSnapshotIdentifier);
+  const older = [olderShared(1), olderShared(2), olderShared(3)];
+
+  test('retain 1: every older available shared snapshot, newest first', () => {
+    expect(ids(selectExpiredSharedSnapshots([older[2], CURRENT, older[0], older[1]], SHARED_ID, 1)))
+      .toEqual([sharedId('202611260300'), sharedId('202611250300'), sharedId('202611240300')]);
+  });
+
+  test('retain 3: all but the two newest older ones', () => {
+    expect(ids(selectExpiredSharedSnapshots([CURRENT, ...older], SHARED_ID, 3))).toEqual([sharedId('202611240300')]);
+  });
+
+  test('retain 0 behaves like retain 1: the current snapshot is never selected', () => {
+    const retainOne = ids(selectExpiredSharedSnapshots([CURRENT, ...older], SHARED_ID, 1));
+    expect(ids(selectExpiredSharedSnapshots([CURRENT, ...older], SHARED_ID, 0))).toEqual(retainOne);
+    expect(ids(selectExpiredSharedSnapshots([CURRENT], SHARED_ID, 0))).toEqual([]);
+  });
+
+  test('retain more than there are: nothing', () => {
+    expect(selectExpiredSharedSnapshots([CURRENT, ...older], SHARED_ID, 4)).toEqual([]);
+    expect(selectExpiredSharedSnapshots([], SHARED_ID, 1)).toEqual([]);
+  });
+
+  test('the current snapshot counts as newest wherever it sorts', () => {
+    const currentOldest = { ...CURRENT, SnapshotCreateTime: new Date(0) };
+    expect(ids(selectExpiredSharedSnapshots([currentOldest, ...older], SHARED_ID, 2))).toEqual([sharedId('202611250300'), sharedId('202611240300')]);
+  });
+
+  test('ties on create time are broken by run id, newest first', () => {
+    const sameTime = new Date(NOW.getTime() - DAY);
+    const a = ownedSnapshot('202611260300', 'shared', { created: sameTime });
+    const b = ownedSnapshot('202611260400', 'shared', { created: sameTime });
+    expect(ids(selectExpiredSharedSnapshots([a, b, CURRENT], SHARED_ID, 2))).toEqual([sharedId('202611260300')]);
+    expect(ids(selectExpiredSharedSnapshots([b, a, CURRENT], SHARED_ID, 2))).toEqual([sharedId('202611260300')]);
+  });
+
+  test('a snapshot without a create time sorts oldest', () => {
+    const undated = { ...olderShared(0.5), SnapshotCreateTime: undefined };
+    expect(ids(selectExpiredSharedSnapshots([undated, older[0], CURRENT], SHARED_ID, 2))).toEqual([undated.DBClusterSnapshotIdentifier]);
+    expect(ids(selectExpiredSharedSnapshots([older[0], undated, CURRENT], SHARED_ID, 2))).toEqual([undated.DBClusterSnapshotIdentifier]);
+  });
+
+  test('never selects in-progress, failed, temporary-role or untagged snapshots', () => {
+    const candidates = [
+      olderShared(1, 'creating'),
+      olderShared(2, 'copying'),
+      olderShared(3, 'failed'),
+      ownedSnapshot('202611200300', 'temporary'),
+      snapshot({ id: 'manual-before-upgrade' }),
+      snapshot({ id: 'half-tagged', extraTags: [{ Key: 'shared-cluster-snapshots:role', Value: 'shared' }] }),
+    ];
+    expect(selectExpiredSharedSnapshots([CURRENT, ...candidates], SHARED_ID, 1)).toEqual([]);
+  });
+});

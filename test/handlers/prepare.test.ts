@@ -1,0 +1,398 @@
+import {
+  DBCluster,
+  DBClusterNotFoundFault,
+  DeleteDBClusterSnapshotCommand,
+  DescribeDBClustersCommand,
+  DescribeDBClusterSnapshotsCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
+import { mockClient } from 'aws-sdk-client-mock';
+import {
+  awsError,
+  CLUSTER,
+  deletedIds,
+  freezeTime,
+  handlerEnv,
+  mockSnapshots,
+  OTHER_KEY_ARN,
+  ownedSnapshot,
+  SHARED_ID,
+  SHARING_KEY_ARN,
+  snapshot,
+  SNAPSHOT_TIMEOUT_SECONDS,
+  TEMP_ID,
+  tempId,
+} from './helpers';
+import { ENV } from '../../src/handlers/config.lambda-shared';
+import { handler, PrepareEvent } from '../../src/handlers/prepare.lambda';
+
+const rdsMock = mockClient(RDSClient);
+const ORIGINAL_ENV = process.env;
+
+/** 03:00:41 on the day of RUN_ID, as Step Functions gives the execution start. */
+const START = new Date('2026-11-27T03:00:41.123Z');
+const EVENT: PrepareEvent = { input: { clusterIdentifier: CLUSTER }, executionStartTime: START.toISOString() };
+const EARLIER_RUN = '202611260300';
+const HOUR = 3600 * 1000;
+
+function cluster(overrides: Partial<DBCluster> = {}): DBCluster {
+  return {
+    DBClusterIdentifier: CLUSTER,
+    Status: 'available',
+    StorageEncrypted: true,
+    KmsKeyId: OTHER_KEY_ARN,
+    TagList: [],
+    ...overrides,
+  };
+}
+
+function givenCluster(overrides: Partial<DBCluster> = {}): void {
+  rdsMock.on(DescribeDBClustersCommand).resolves({ DBClusters: [cluster(overrides)] });
+}
+
+function ago(ms: number): Date {
+  return new Date(START.getTime() - ms);
+}
+
+beforeEach(() => {
+  rdsMock.reset();
+  process.env = { ...ORIGINAL_ENV, ...handlerEnv() };
+  freezeTime(START);
+  givenCluster();
+  mockSnapshots(rdsMock, []);
+  rdsMock.on(DeleteDBClusterSnapshotCommand).resolves({});
+});
+
+afterEach(() => {
+  jest.useRealTimers();
+  process.env = ORIGINAL_ENV;
+});
+
+describe('a valid start', () => {
+  test('derives the run id from the execution start and plans a re-encrypting copy', async () => {
+    await expect(handler(EVENT)).resolves.toEqual({
+      clusterIdentifier: 'orders-db',
+      runId: '202611270300',
+      sharedSnapshotIdentifier: 'shared-orders-db-202611270300',
+      temporarySnapshotIdentifier: 'shared-orders-db-202611270300-tmp',
+      copyRequired: true,
+    });
+    expect(rdsMock.commandCalls(DescribeDBClustersCommand)[0].args[0].input).toEqual({ DBClusterIdentifier: 'orders-db' });
+    expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand)[0].args[0].input).toEqual({
+      Filters: [
+        { Name: 'db-cluster-id', Values: ['orders-db'] },
+        { Name: 'snapshot-type', Values: ['manual'] },
+      ],
+      MaxRecords: 100,
+      Marker: undefined,
+    });
+    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+  });
+
+  test('honours an explicit runId', async () => {
+    const plan = await handler({ ...EVENT, input: { clusterIdentifier: CLUSTER, runId: '202601020304' } });
+    expect(plan).toMatchObject({
+      runId: '202601020304',
+      sharedSnapshotIdentifier: 'shared-orders-db-202601020304',
+      temporarySnapshotIdentifier: 'shared-orders-db-202601020304-tmp',
+    });
+  });
+
+  test('an explicit runId does not need an execution start time', async () => {
+    const plan = await handler({ input: { clusterIdentifier: CLUSTER, runId: '202601020304' } } as unknown as PrepareEvent);
+    expect(plan.runId).toBe('202601020304');
+  });
+
+  test('lowercases the cluster identifier', async () => {
+    const plan = await handler({ ...EVENT, input: { clusterIdentifier: 'Orders-DB' } });
+    expect(plan.clusterIdentifier).toBe('orders-db');
+    expect(plan.sharedSnapshotIdentifier).toBe(SHARED_ID);
+    expect(rdsMock.commandCalls(DescribeDBClustersCommand)[0].args[0].input).toEqual({ DBClusterIdentifier: 'orders-db' });
+  });
+
+  test('uses the configured snapshot prefix', async () => {
+    process.env[ENV.SNAPSHOT_PREFIX] = 'nightly';
+    const plan = await handler(EVENT);
+    expect(plan.sharedSnapshotIdentifier).toBe('nightly-orders-db-202611270300');
+    expect(plan.temporarySnapshotIdentifier).toBe('nightly-orders-db-202611270300-tmp');
+  });
+});
+
+describe('invalid input is refused before any AWS call', () => {
+  test.each<[string, unknown]>([
+    ['a missing clusterIdentifier', { input: {}, executionStartTime: START.toISOString() }],
+    ['a numeric clusterIdentifier', { input: { clusterIdentifier: 42 }, executionStartTime: START.toISOString() }],
+    ['an empty clusterIdentifier', { input: { clusterIdentifier: '' }, executionStartTime: START.toISOString() }],
+    ['a wildcard in the id', { input: { clusterIdentifier: 'orders-*' }, executionStartTime: START.toISOString() }],
+    ['".." in the id', { input: { clusterIdentifier: 'orders..db' }, executionStartTime: START.toISOString() }],
+    ['a "--" in the id', { input: { clusterIdentifier: 'orders--db' }, executionStartTime: START.toISOString() }],
+    ['an id of 64 characters', { input: { clusterIdentifier: 'a'.repeat(64) }, executionStartTime: START.toISOString() }],
+    ['an unknown key SnapshotIdentifier', { input: { clusterIdentifier: CLUSTER, SnapshotIdentifier: 'prod-backup' }, executionStartTime: START.toISOString() }],
+    ['an unknown key sharedSnapshotIdentifier', { input: { clusterIdentifier: CLUSTER, sharedSnapshotIdentifier: SHARED_ID }, executionStartTime: START.toISOString() }],
+    ['a malformed runId', { input: { clusterIdentifier: CLUSTER, runId: '2026-11-27' }, executionStartTime: START.toISOString() }],
+    ['a numeric runId', { input: { clusterIdentifier: CLUSTER, runId: 202611270300 }, executionStartTime: START.toISOString() }],
+    ['a string input', { input: 'orders-db', executionStartTime: START.toISOString() }],
+    ['a null input', { input: null, executionStartTime: START.toISOString() }],
+    ['an array input', { input: [CLUSTER], executionStartTime: START.toISOString() }],
+    ['no input', { executionStartTime: START.toISOString() }],
+    ['a string event', 'orders-db'],
+    ['a null event', null],
+    ['an array event', [{ input: { clusterIdentifier: CLUSTER } }]],
+    ['no start time and no runId', { input: { clusterIdentifier: CLUSTER } }],
+    ['a malformed start time', { input: { clusterIdentifier: CLUSTER }, executionStartTime: 'yesterday' }],
+    ['a huge event (> 16 KB)', { input: { clusterIdentifier: CLUSTER }, executionStartTime: START.toISOString(), padding: 'x'.repeat(17_000) }],
+    ['a huge input (> 16 KB)', { input: { clusterIdentifier: CLUSTER, ['k'.repeat(17_000)]: 1 }, executionStartTime: START.toISOString() }],
+  ])('%s', async (_, event) => {
+    await expect(handler(event as PrepareEvent)).rejects.toMatchObject({ name: 'InvalidInput' });
+    expect(rdsMock.calls()).toHaveLength(0);
+  });
+});
+
+describe('the cluster', () => {
+  test('that does not exist fails with ClusterNotFound', async () => {
+    rdsMock.on(DescribeDBClustersCommand).rejects(new DBClusterNotFoundFault({ message: 'DBCluster orders-db not found', $metadata: {} }));
+    await expect(handler(EVENT)).rejects.toMatchObject({ name: 'ClusterNotFound' });
+    expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand)).toHaveLength(0);
+  });
+
+  test('that is missing from an empty answer fails with ClusterNotFound', async () => {
+    rdsMock.on(DescribeDBClustersCommand).resolves({ DBClusters: [] });
+    await expect(handler(EVENT)).rejects.toMatchObject({ name: 'ClusterNotFound' });
+  });
+
+  test('lookup errors other than not-found pass through by name', async () => {
+    rdsMock.on(DescribeDBClustersCommand).rejects(awsError('Throttling'));
+    await expect(handler(EVENT)).rejects.toMatchObject({ name: 'Throttling' });
+  });
+
+  test('that is neither configured nor tagged fails with ClusterNotConfigured', async () => {
+    process.env[ENV.CLUSTER_IDENTIFIERS] = 'billing-db';
+    process.env[ENV.CLUSTER_TAG_KEY] = 'share-snapshots';
+    process.env[ENV.CLUSTER_TAG_VALUE] = 'true';
+    givenCluster({ TagList: [{ Key: 'team', Value: 'orders' }] });
+    await expect(handler(EVENT)).rejects.toMatchObject({ name: 'ClusterNotConfigured' });
+    expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand)).toHaveLength(0);
+  });
+
+  test('with the tag key but another value fails with ClusterNotConfigured', async () => {
+    process.env[ENV.CLUSTER_IDENTIFIERS] = '';
+    process.env[ENV.CLUSTER_TAG_KEY] = 'share-snapshots';
+    process.env[ENV.CLUSTER_TAG_VALUE] = 'true';
+    givenCluster({ TagList: [{ Key: 'share-snapshots', Value: 'false' }] });
+    await expect(handler(EVENT)).rejects.toMatchObject({ name: 'ClusterNotConfigured' });
+  });
+
+  test('not configured, with no tag selection at all, fails with ClusterNotConfigured', async () => {
+    process.env[ENV.CLUSTER_IDENTIFIERS] = 'billing-db,payments-db';
+    await expect(handler(EVENT)).rejects.toMatchObject({ name: 'ClusterNotConfigured' });
+  });
+
+  test('discovered by its tag is accepted', async () => {
+    process.env[ENV.CLUSTER_IDENTIFIERS] = '';
+    process.env[ENV.CLUSTER_TAG_KEY] = 'share-snapshots';
+    process.env[ENV.CLUSTER_TAG_VALUE] = 'true';
+    givenCluster({ TagList: [{ Key: 'share-snapshots', Value: 'true' }] });
+    await expect(handler(EVENT)).resolves.toMatchObject({ clusterIdentifier: CLUSTER });
+  });
+
+  test('configured in another case and with spaces is accepted', async () => {
+    process.env[ENV.CLUSTER_IDENTIFIERS] = ' billing-db , Orders-DB ';
+    await expect(handler(EVENT)).resolves.toMatchObject({ clusterIdentifier: CLUSTER });
+  });
+
+  test.each(['backing-up', 'maintenance', 'stopped', 'modifying'])('that is %s fails with ClusterNotAvailable', async (status) => {
+    givenCluster({ Status: status });
+    await expect(handler(EVENT)).rejects.toMatchObject({ name: 'ClusterNotAvailable' });
+    expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand)).toHaveLength(0);
+  });
+});
+
+describe('encryption', () => {
+  test('an unencrypted cluster fails with UnencryptedCluster', async () => {
+    givenCluster({ StorageEncrypted: false, KmsKeyId: undefined });
+    await expect(handler(EVENT)).rejects.toMatchObject({ name: 'UnencryptedCluster' });
+  });
+
+  test('an unencrypted cluster is shared as-is when allowed', async () => {
+    process.env[ENV.ALLOW_UNENCRYPTED] = 'true';
+    givenCluster({ StorageEncrypted: false, KmsKeyId: undefined });
+    const plan = await handler(EVENT);
+    expect(plan).toEqual({
+      clusterIdentifier: CLUSTER,
+      runId: '202611270300',
+      sharedSnapshotIdentifier: SHARED_ID,
+      temporarySnapshotIdentifier: undefined,
+      copyRequired: false,
+    });
+    expect(plan.temporarySnapshotIdentifier).toBeUndefined();
+  });
+
+  test('a cluster on the sharing key needs no copy (key ARNs compared case-insensitively)', async () => {
+    givenCluster({ KmsKeyId: SHARING_KEY_ARN.toUpperCase() });
+    const plan = await handler(EVENT);
+    expect(plan.copyRequired).toBe(false);
+    expect(plan.temporarySnapshotIdentifier).toBeUndefined();
+    expect(plan.sharedSnapshotIdentifier).toBe(SHARED_ID);
+  });
+
+  test('a cluster on another key needs a copy', async () => {
+    givenCluster({ KmsKeyId: OTHER_KEY_ARN });
+    const plan = await handler(EVENT);
+    expect(plan.copyRequired).toBe(true);
+    expect(plan.temporarySnapshotIdentifier).toBe(TEMP_ID);
+  });
+
+  test('an encrypted cluster without a reported key needs a copy', async () => {
+    givenCluster({ KmsKeyId: undefined });
+    await expect(handler(EVENT)).resolves.toMatchObject({ copyRequired: true });
+  });
+});
+
+describe('earlier runs', () => {
+  const timeout = SNAPSHOT_TIMEOUT_SECONDS * 1000;
+
+  test.each<[string, 'shared' | 'temporary']>([
+    ['creating', 'temporary'],
+    ['creating', 'shared'],
+    ['copying', 'shared'],
+  ])('an owned %s %s snapshot of another run younger than 2 x timeout fails with RunInProgress', async (status, role) => {
+    mockSnapshots(rdsMock, [ownedSnapshot(EARLIER_RUN, role, { status, created: ago(2 * timeout - 1000) })]);
+    await expect(handler(EVENT)).rejects.toMatchObject({ name: 'RunInProgress' });
+    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+  });
+
+  test('an in-progress snapshot whose creation time is not reported yet blocks, to be safe', async () => {
+    const inProgress = { ...ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'creating' }), SnapshotCreateTime: undefined };
+    mockSnapshots(rdsMock, [inProgress]);
+    await expect(handler(EVENT)).rejects.toMatchObject({ name: 'RunInProgress' });
+  });
+
+  test('an owned in-progress snapshot at least 2 x timeout old belongs to a dead run and does not block', async () => {
+    mockSnapshots(rdsMock, [
+      ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'creating', created: ago(2 * timeout) }),
+      ownedSnapshot('202611250300', 'shared', { status: 'copying', created: ago(3 * timeout) }),
+    ]);
+    await expect(handler(EVENT)).resolves.toMatchObject({ runId: '202611270300' });
+    // RDS cannot delete a snapshot that is still creating: it is left for a later run.
+    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+  });
+
+  test('a stale available temporary snapshot of another run is deleted, after re-reading its tags', async () => {
+    const stale = ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'available', created: ago(HOUR) });
+    mockSnapshots(rdsMock, [stale]);
+    await handler(EVENT);
+    expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand).map((c) => c.args[0].input.DBClusterSnapshotIdentifier))
+      .toEqual([undefined, 'shared-orders-db-202611260300-tmp']);
+    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand).map((c) => c.args[0].input))
+      .toEqual([{ DBClusterSnapshotIdentifier: 'shared-orders-db-202611260300-tmp' }]);
+  });
+
+  test('a failed temporary snapshot of another run is deleted too', async () => {
+    mockSnapshots(rdsMock, [ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'failed', created: ago(HOUR) })]);
+    await handler(EVENT);
+    expect(deletedIds(rdsMock)).toEqual(['shared-orders-db-202611260300-tmp']);
+  });
+
+  test('an in-progress snapshot of another run blocks even when a stale temporary is listed first, and nothing is deleted', async () => {
+    // A concurrent run in its copy phase: its temporary is available, its copy is still running.
+    mockSnapshots(rdsMock, [
+      ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'available', created: ago(HOUR) }),
+      ownedSnapshot(EARLIER_RUN, 'shared', { status: 'copying', created: ago(HOUR / 2) }),
+    ]);
+    await expect(handler(EVENT)).rejects.toMatchObject({ name: 'RunInProgress' });
+    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+  });
+
+  test('an available shared snapshot of another run is left for retention, not deleted', async () => {
+    mockSnapshots(rdsMock, [ownedSnapshot(EARLIER_RUN, 'shared', { status: 'available', created: ago(HOUR) })]);
+    await handler(EVENT);
+    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+  });
+
+  test('a user\'s own snapshots (no ownership tags) never block and are never deleted', async () => {
+    mockSnapshots(rdsMock, [
+      snapshot({ id: tempId(EARLIER_RUN), status: 'available', created: ago(HOUR) }),
+      snapshot({ id: 'manual-before-upgrade', status: 'creating', created: ago(60_000) }),
+      snapshot({ id: 'tagged-by-hand', status: 'available', extraTags: [{ Key: 'shared-cluster-snapshots:role', Value: 'temporary' }] }),
+    ]);
+    await expect(handler(EVENT)).resolves.toMatchObject({ runId: '202611270300' });
+    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+  });
+
+  test('snapshots of another owner id never block and are never deleted', async () => {
+    mockSnapshots(rdsMock, [
+      ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'available', owner: { ownerId: 'other-stack', role: 'temporary', runId: EARLIER_RUN } }),
+      ownedSnapshot('202611270200', 'temporary', { status: 'creating', created: ago(60_000), owner: { ownerId: 'other-stack', role: 'temporary', runId: '202611270200' } }),
+    ]);
+    await expect(handler(EVENT)).resolves.toMatchObject({ runId: '202611270300' });
+    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+  });
+
+  test('snapshots tagged for another cluster are never deleted', async () => {
+    mockSnapshots(rdsMock, [
+      ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'available', owner: { clusterIdentifier: 'billing-db', role: 'temporary', runId: EARLIER_RUN } }),
+    ]);
+    await handler(EVENT);
+    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+  });
+
+  test('snapshots of this same run are ignored (a retried Prepare)', async () => {
+    mockSnapshots(rdsMock, [
+      ownedSnapshot('202611270300', 'temporary', { status: 'creating', created: ago(10_000) }),
+      ownedSnapshot('202611270300', 'shared', { status: 'available', created: ago(10_000) }),
+    ]);
+    await expect(handler(EVENT)).resolves.toMatchObject({ runId: '202611270300' });
+    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+  });
+
+  test('a stale temporary that cannot be deleted now does not fail the run', async () => {
+    mockSnapshots(rdsMock, [ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'available', created: ago(HOUR) })]);
+    rdsMock.on(DeleteDBClusterSnapshotCommand).rejects(awsError('InvalidDBClusterSnapshotStateFault'));
+    await expect(handler(EVENT)).resolves.toMatchObject({ runId: '202611270300' });
+    expect(deletedIds(rdsMock)).toEqual(['shared-orders-db-202611260300-tmp']);
+  });
+
+  test('a listing page without snapshots is fine', async () => {
+    rdsMock.on(DescribeDBClusterSnapshotsCommand).resolves({});
+    await expect(handler(EVENT)).resolves.toMatchObject({ runId: '202611270300' });
+  });
+
+  test('an owned temporary snapshot of another run without a reported status does not block and is cleaned up', async () => {
+    const unknown = { ...ownedSnapshot(EARLIER_RUN, 'temporary', { created: ago(HOUR) }), Status: undefined };
+    mockSnapshots(rdsMock, [unknown]);
+    await expect(handler(EVENT)).resolves.toMatchObject({ runId: '202611270300' });
+    expect(deletedIds(rdsMock)).toEqual(['shared-orders-db-202611260300-tmp']);
+  });
+
+  test('pages through the snapshot listing with Marker', async () => {
+    const staleOnPage2 = ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'available', created: ago(HOUR) });
+    rdsMock
+      .on(DescribeDBClusterSnapshotsCommand, { Marker: undefined })
+      .resolves({ DBClusterSnapshots: [snapshot({ id: 'users-own' })], Marker: 'page-2' })
+      .on(DescribeDBClusterSnapshotsCommand, { Marker: 'page-2' })
+      .resolves({ DBClusterSnapshots: [staleOnPage2] })
+      .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: staleOnPage2.DBClusterSnapshotIdentifier })
+      .resolves({ DBClusterSnapshots: [staleOnPage2] });
+    await handler(EVENT);
+    const listings = rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand)
+      .map((c) => c.args[0].input)
+      .filter((input) => input.DBClusterSnapshotIdentifier === undefined);
+    expect(listings.map((input) => input.Marker)).toEqual([undefined, 'page-2']);
+    expect(deletedIds(rdsMock)).toEqual(['shared-orders-db-202611260300-tmp']);
+  });
+
+  test('an in-progress snapshot on a later page still blocks', async () => {
+    rdsMock
+      .on(DescribeDBClusterSnapshotsCommand, { Marker: undefined })
+      .resolves({ DBClusterSnapshots: [], Marker: 'page-2' })
+      .on(DescribeDBClusterSnapshotsCommand, { Marker: 'page-2' })
+      .resolves({ DBClusterSnapshots: [ownedSnapshot(EARLIER_RUN, 'shared', { status: 'copying', created: ago(HOUR) })] });
+    await expect(handler(EVENT)).rejects.toMatchObject({ name: 'RunInProgress' });
+  });
+
+  test('requires OWNER_ID', async () => {
+    delete process.env[ENV.OWNER_ID];
+    await expect(handler(EVENT)).rejects.toThrow(/OWNER_ID/);
+    expect(rdsMock.calls()).toHaveLength(0);
+  });
+});
