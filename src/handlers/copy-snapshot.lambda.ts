@@ -41,5 +41,8 @@ export async function handler(event: RunPlan): Promise<RunPlan> {
       throw error;
     }
   }
-  return { ...plan, awaitingSnapshotIdentifier: target, deadline: deadlineFromNow() };
+  // The ARN in the plan is the temporary snapshot's: drop it, so only the check that finds the copy
+  // available sets the ARN that ShareSnapshot and the run's result rely on.
+  const { snapshotArn: _temporaryArn, ...rest } = plan;
+  return { ...rest, awaitingSnapshotIdentifier: target, deadline: deadlineFromNow() };
 }

@@ -32,7 +32,7 @@ export function isValidRunId(runId: string): boolean {
 
 export function runIdFromTime(time: Date): string {
   if (Number.isNaN(time.getTime())) {
-    throw new Error(`Cannot derive a run id from an invalid time`);
+    throw new Error('Cannot derive a run id from an invalid time');
   }
   return time.toISOString().replace(/[-:T]/g, '').slice(0, 12);
 }

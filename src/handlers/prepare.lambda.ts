@@ -110,20 +110,24 @@ function sameKey(a: string | undefined, b: string): boolean {
  * Another run still creating or copying one of our snapshots of this cluster means a concurrent
  * run: stop rather than double the work. A temporary snapshot left by an earlier run that died is
  * deleted, so it cannot block this one or eat the quota. An in-progress snapshot older than twice
- * the snapshot timeout belongs to a dead run and no longer blocks.
+ * the snapshot timeout belongs to a dead run and no longer blocks; one whose creation time RDS does
+ * not report yet counts as new. Every snapshot is checked before anything is deleted, so the source
+ * of a concurrent run's copy is never removed.
  */
 async function clearEarlierRuns(ownerId: string, clusterIdentifier: string, runId: string): Promise<void> {
   const staleAfterMs = 2 * integerEnv(ENV.SNAPSHOT_TIMEOUT_SECONDS) * 1000;
-  for (const snapshot of await listOwnedSnapshots(ownerId, clusterIdentifier)) {
-    const ownership = ownershipOf(snapshot)!;
-    if (ownership.runId === runId) continue;
-    const inProgress = IN_PROGRESS_STATUSES.includes(snapshot.Status ?? '');
-    const age = Date.now() - (snapshot.SnapshotCreateTime?.getTime() ?? 0);
+  const earlier = (await listOwnedSnapshots(ownerId, clusterIdentifier))
+    .map((snapshot) => ({ snapshot, ownership: ownershipOf(snapshot)!, inProgress: IN_PROGRESS_STATUSES.includes(snapshot.Status ?? '') }))
+    .filter(({ ownership }) => ownership.runId !== runId);
+  for (const { snapshot, ownership, inProgress } of earlier) {
+    const age = Date.now() - (snapshot.SnapshotCreateTime?.getTime() ?? Date.now());
     if (inProgress && age < staleAfterMs) {
       throw new RunInProgress(
         `Snapshot '${snapshot.DBClusterSnapshotIdentifier}' of run ${ownership.runId} is still '${snapshot.Status}'; not starting run ${runId} beside it`,
       );
     }
+  }
+  for (const { snapshot, ownership, inProgress } of earlier) {
     if (ownership.role === 'temporary' && !inProgress) {
       await deleteOwnedSnapshot(snapshot.DBClusterSnapshotIdentifier!, { ownerId, clusterIdentifier, role: 'temporary', runId: ownership.runId });
     }
