@@ -1,4 +1,4 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { TAG_OWNER } from './handlers/tags.lambda-shared';
 import type { ClusterTag } from './props';
@@ -54,7 +54,8 @@ export class SnapshotPermissions {
     if (this.clusterIdentifiers.length > 0) {
       statements.push(new iam.PolicyStatement({
         actions: ['rds:CreateDBClusterSnapshot'],
-        resources: this.clusterIdentifiers.map((id) => this.rdsArn('cluster', id)),
+        // RDS stores identifiers lowercase and IAM compares ARNs case-sensitively.
+        resources: this.clusterIdentifiers.map((id) => this.rdsArn('cluster', Token.isUnresolved(id) ? id : id.toLowerCase())),
       }));
     }
     if (this.clusterTag) {
@@ -81,15 +82,29 @@ export class SnapshotPermissions {
    * (AWS-managed `aws/rds` or a customer key), but only on behalf of RDS in this Region.
    */
   public useSourceKeysThroughRds(): iam.PolicyStatement[] {
-    return [new iam.PolicyStatement({
-      actions: ['kms:DescribeKey', 'kms:CreateGrant', 'kms:Decrypt'],
-      resources: [this.stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
-      conditions: { StringEquals: { 'kms:ViaService': `rds.${this.stack.region}.${this.stack.urlSuffix}` } },
-    })];
+    const keys = this.stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' });
+    const viaRds = { 'kms:ViaService': `rds.${this.stack.region}.${this.stack.urlSuffix}` };
+    return [
+      new iam.PolicyStatement({
+        actions: ['kms:DescribeKey', 'kms:Decrypt'],
+        resources: [keys],
+        conditions: { StringEquals: viaRds },
+      }),
+      new iam.PolicyStatement({
+        actions: ['kms:CreateGrant'],
+        resources: [keys],
+        conditions: { StringEquals: viaRds, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      }),
+    ];
   }
 
+  /** Share only snapshots with this construct's prefix and owner tag. */
   public shareSnapshots(): iam.PolicyStatement[] {
-    return [new iam.PolicyStatement({ actions: ['rds:ModifyDBClusterSnapshotAttribute'], resources: [this.ownSnapshots] })];
+    return [new iam.PolicyStatement({
+      actions: ['rds:ModifyDBClusterSnapshotAttribute'],
+      resources: [this.ownSnapshots],
+      conditions: this.ownerCondition,
+    })];
   }
 
   /** Delete only snapshots with this construct's prefix and owner tag. */

@@ -82,7 +82,8 @@ export interface SharedClusterSnapshotsProps {
 
   /**
    * The start of every snapshot identifier this construct creates; IAM lets it delete only
-   * snapshots with this prefix. 1 to 24 lowercase letters, digits or hyphens, starting with a letter.
+   * snapshots with this prefix. 1 to 24 lowercase letters, digits or hyphens, starting with a letter;
+   * a literal string, since IAM policies and names are derived from it at synth time.
    * Change it when two instances share an account and Region.
    *
    * @default 'shared'

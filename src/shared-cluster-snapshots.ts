@@ -76,7 +76,7 @@ export class SharedClusterSnapshots extends Construct {
     if (props.encryptionKey) {
       this.encryptionKey = props.encryptionKey;
       Annotations.of(this).addWarningV2('cdk-shared-cluster-snapshots:importedKey',
-        'encryptionKey is imported: its key policy must let the target accounts use it (kms:Decrypt, kms:DescribeKey, and kms:CreateGrant for AWS resources), or they cannot restore the shared snapshots.');
+        'encryptionKey is imported: its key policy must let the target accounts use it (kms:Decrypt, kms:DescribeKey, kms:Encrypt, kms:ReEncrypt*, kms:GenerateDataKey*, and kms:CreateGrant/ListGrants/RevokeGrant for AWS resources), or they cannot restore the shared snapshots.');
     } else {
       this.encryptionKey = createSharingKey(this, 'SharingKey', props.targetAccountIds);
     }

@@ -17,7 +17,7 @@ export function createSharingKey(scope: Construct, id: string, targetAccountIds:
   return key;
 }
 
-/** What a target account needs to restore a snapshot encrypted with the key, and nothing more. */
+/** What a target account needs to copy or restore a snapshot encrypted with the key (the set AWS documents for sharing). */
 export function allowTargetAccounts(key: kms.Key, targetAccountIds: string[]): void {
   const principals = targetAccountIds.map((account) => new iam.AccountPrincipal(account));
   key.addToResourcePolicy(new iam.PolicyStatement({

@@ -50,8 +50,8 @@ function validateClusters(props: SharedClusterSnapshotsProps): void {
     seen.add(id.toLowerCase());
   }
   const tag = props.clusterTag;
-  if (tag && !Token.isUnresolved(tag.key) && (tag.key.length < 1 || tag.key.length > 128 || tag.key.startsWith('aws:'))) {
-    throw new Error(`clusterTag.key must be 1-128 characters and not start with 'aws:', got '${tag.key}'`);
+  if (tag && !Token.isUnresolved(tag.key) && (tag.key.length < 1 || tag.key.length > 128 || /^(aws|rds):/i.test(tag.key))) {
+    throw new Error(`clusterTag.key must be 1-128 characters and not start with 'aws:' or 'rds:' (reserved), got '${tag.key}'`);
   }
   if (tag && !Token.isUnresolved(tag.value) && tag.value.length > 256) {
     throw new Error(`clusterTag.value must be at most 256 characters, got ${tag.value.length}`);
@@ -77,12 +77,12 @@ function validateTargets(stack: Stack, targets: string[]): void {
 }
 
 function validateTiming(props: SharedClusterSnapshotsProps): void {
-  const interval = (props.waitInterval ?? DEFAULTS.waitInterval).toSeconds();
+  const interval = wholeSeconds('waitInterval', props.waitInterval ?? DEFAULTS.waitInterval);
   if (interval < 1 || interval > 3600) {
     throw new Error(`waitInterval must be between 1 second and 1 hour, got ${interval} seconds`);
   }
   if (props.snapshotTimeout === undefined) return;
-  const timeout = props.snapshotTimeout.toSeconds();
+  const timeout = wholeSeconds('snapshotTimeout', props.snapshotTimeout);
   if (timeout < interval) {
     throw new Error(`snapshotTimeout (${timeout} seconds) must be at least waitInterval (${interval} seconds)`);
   }
@@ -91,6 +91,18 @@ function validateTiming(props: SharedClusterSnapshotsProps): void {
       `snapshotTimeout (${timeout} seconds) needs ${Math.ceil(timeout / interval)} checks at waitInterval (${interval} seconds); at most ${MAX_CHECKS_PER_PHASE} are allowed (an execution's history holds 25,000 events). Lengthen waitInterval or shorten snapshotTimeout`,
     );
   }
+}
+
+/** Step Functions counts in whole seconds; say so in this library's words, not CDK's. */
+function wholeSeconds(prop: string, duration: Duration): number {
+  if (Token.isUnresolved(duration.toMilliseconds({ integral: false }))) {
+    throw new Error(`${prop} must be a literal duration, not a token`);
+  }
+  const ms = duration.toMilliseconds({ integral: false });
+  if (!Number.isFinite(ms) || ms % 1000 !== 0) {
+    throw new Error(`${prop} must be a whole number of seconds, got ${ms / 1000} seconds`);
+  }
+  return ms / 1000;
 }
 
 /** The effective snapshot timeout: the prop, or 6 hours capped at 2,000 checks. */

@@ -108,8 +108,8 @@ export class SnapshotWorkflow extends Construct {
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       comment: 'Snapshots one DB cluster, re-encrypts it with the sharing key, shares it, and cleans up.',
-      // Cluster wait, snapshot and copy may each take up to snapshotTimeout.
-      timeout: Duration.seconds(3 * snapshotTimeout.toSeconds() + 3600),
+      // Waiting for the cluster (Prepare, then CreateSnapshot), the snapshot and the copy may each take up to snapshotTimeout.
+      timeout: Duration.seconds(4 * snapshotTimeout.toSeconds() + 3600),
       tracingEnabled: true,
       logs: { destination: props.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });

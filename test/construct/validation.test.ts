@@ -1,0 +1,249 @@
+import { App, Aws, Duration, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { SharedClusterSnapshots, SharedClusterSnapshotsProps } from '../../src';
+
+const OWN_ACCOUNT = '111111111111';
+const TARGET = '222222222222';
+
+function newStack(withEnv = true): Stack {
+  return new Stack(new App(), 'TestStack', withEnv ? { env: { account: OWN_ACCOUNT, region: 'eu-west-1' } } : {});
+}
+
+/** Builds the construct with valid defaults, overridden by `props`. */
+function build(props: Partial<SharedClusterSnapshotsProps> = {}, stack: Stack = newStack()): SharedClusterSnapshots {
+  return new SharedClusterSnapshots(stack, 'Snapshots', {
+    clusterIdentifiers: ['orders-db'],
+    targetAccountIds: [TARGET],
+    ...props,
+  });
+}
+
+function accounts(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => String(300000000000 + i));
+}
+
+/** The SNAPSHOT_TIMEOUT_SECONDS every handler that has it receives (they must agree). */
+function snapshotTimeoutSeconds(stack: Stack): number {
+  const functions = Template.fromStack(stack).findResources('AWS::Lambda::Function');
+  const values = new Set(Object.values(functions)
+    .map((fn) => fn.Properties?.Environment?.Variables?.SNAPSHOT_TIMEOUT_SECONDS)
+    .filter((value) => value !== undefined));
+  expect(values.size).toBe(1);
+  return Number([...values][0]);
+}
+
+describe('clusters', () => {
+  test('neither clusterIdentifiers nor clusterTag', () => {
+    expect(() => build({ clusterIdentifiers: undefined })).toThrow(/clusterIdentifiers.*clusterTag.*neither was given/);
+  });
+
+  test('an empty clusterIdentifiers list without clusterTag', () => {
+    expect(() => build({ clusterIdentifiers: [] })).toThrow(/clusterIdentifiers.*clusterTag.*neither was given/);
+  });
+
+  test.each([
+    ['Orders_DB', 'an underscore'],
+    ['1abc', 'a leading digit'],
+    ['a--b', 'a double hyphen'],
+    ['abc-', 'a trailing hyphen'],
+    ['a'.repeat(64), '64 characters'],
+  ])('malformed cluster identifier %s (%s)', (id) => {
+    expect(() => build({ clusterIdentifiers: ['orders-db', id] }))
+      .toThrow(new RegExp(`clusterIdentifiers contains '${id}'.*not a DB cluster identifier: 1-63 letters, digits or hyphens`));
+  });
+
+  test('a 63-character cluster identifier is valid', () => {
+    expect(() => build({ clusterIdentifiers: ['a'.repeat(63)] })).not.toThrow();
+  });
+
+  test('duplicate cluster identifier', () => {
+    expect(() => build({ clusterIdentifiers: ['orders-db', 'billing-db', 'orders-db'] }))
+      .toThrow(/clusterIdentifiers contains 'orders-db' twice/);
+  });
+
+  test('duplicate cluster identifier that differs only in case (RDS stores identifiers lowercase)', () => {
+    expect(() => build({ clusterIdentifiers: ['orders-db', 'Orders-DB'] }))
+      .toThrow(/clusterIdentifiers contains 'Orders-DB' twice/);
+  });
+
+  test.each([
+    ['', 'empty'],
+    ['aws:foo', "starting with 'aws:'"],
+    ['AWS:foo', "starting with 'AWS:'"],
+    ['rds:foo', "starting with 'rds:'"],
+  ])("clusterTag key '%s' (%s)", (key) => {
+    expect(() => build({ clusterIdentifiers: undefined, clusterTag: { key, value: 'true' } }))
+      .toThrow(new RegExp(`clusterTag\\.key must be 1-128 characters and not start with 'aws:' or 'rds:' \\(reserved\\), got '${key}'`));
+  });
+
+  test('clusterTag key of 129 characters', () => {
+    expect(() => build({ clusterTag: { key: 'k'.repeat(129), value: 'true' } }))
+      .toThrow(/clusterTag\.key must be 1-128 characters.*got 'k{129}'/);
+  });
+
+  test('clusterTag value of 257 characters', () => {
+    expect(() => build({ clusterTag: { key: 'share', value: 'v'.repeat(257) } }))
+      .toThrow(/clusterTag\.value must be at most 256 characters, got 257/);
+  });
+});
+
+describe('targetAccountIds', () => {
+  test.each([0, 21])('%d target accounts', (count) => {
+    expect(() => build({ targetAccountIds: accounts(count) }))
+      .toThrow(new RegExp(`targetAccountIds must list 1 to 20 account ids.*got ${count}`));
+  });
+
+  test('20 target accounts are allowed', () => {
+    expect(() => build({ targetAccountIds: accounts(20) })).not.toThrow();
+  });
+
+  test.each(['12345', '1234567890123', '22222222222a', ' 222222222222'])("non-12-digit account '%s'", (account) => {
+    expect(() => build({ targetAccountIds: [TARGET, account] }))
+      .toThrow(new RegExp(`targetAccountIds contains '${account}', which is not a 12-digit AWS account id`));
+  });
+
+  test('duplicate account', () => {
+    expect(() => build({ targetAccountIds: [TARGET, '333333333333', TARGET] }))
+      .toThrow(/targetAccountIds contains '222222222222' twice/);
+  });
+
+  test("the stack's own account", () => {
+    expect(() => build({ targetAccountIds: [TARGET, OWN_ACCOUNT] }))
+      .toThrow(/targetAccountIds contains '111111111111', which is this stack's own account/);
+  });
+});
+
+describe('timing', () => {
+  test('waitInterval of 0.5 seconds', () => {
+    expect(() => build({ waitInterval: Duration.millis(500) }))
+      .toThrow(/waitInterval must be a whole number of seconds, got 0\.5 seconds/);
+  });
+
+  test('snapshotTimeout of 90.5 seconds', () => {
+    expect(() => build({ snapshotTimeout: Duration.millis(90_500) }))
+      .toThrow(/snapshotTimeout must be a whole number of seconds, got 90\.5 seconds/);
+  });
+
+  test('waitInterval of 2 hours', () => {
+    expect(() => build({ waitInterval: Duration.hours(2) }))
+      .toThrow(/waitInterval must be between 1 second and 1 hour, got 7200 seconds/);
+  });
+
+  test.each([Duration.seconds(1), Duration.hours(1)])('waitInterval at the bound %s is valid', (waitInterval) => {
+    expect(() => build({ waitInterval })).not.toThrow();
+  });
+
+  test('snapshotTimeout shorter than waitInterval', () => {
+    expect(() => build({ waitInterval: Duration.minutes(5), snapshotTimeout: Duration.minutes(4) }))
+      .toThrow(/snapshotTimeout \(240 seconds\) must be at least waitInterval \(300 seconds\)/);
+  });
+
+  test('snapshotTimeout needing more than 2000 checks', () => {
+    expect(() => build({ waitInterval: Duration.seconds(10), snapshotTimeout: Duration.seconds(20001) }))
+      .toThrow(/snapshotTimeout \(20001 seconds\) needs 2001 checks at waitInterval \(10 seconds\); at most 2000 are allowed/);
+  });
+
+  test('snapshotTimeout of exactly 2000 checks is valid', () => {
+    expect(() => build({ waitInterval: Duration.seconds(10), snapshotTimeout: Duration.seconds(20000) })).not.toThrow();
+  });
+
+  test.each([
+    [undefined, 21600],
+    [Duration.seconds(1), 2000],
+    [Duration.seconds(5), 10000],
+    [Duration.seconds(10), 20000],
+    [Duration.seconds(11), 21600],
+    [Duration.minutes(5), 21600],
+  ])('default snapshotTimeout with waitInterval %s is min(6 h, 2000 × waitInterval) = %d s', (waitInterval, expected) => {
+    const stack = newStack();
+    build({ waitInterval }, stack);
+    expect(snapshotTimeoutSeconds(stack)).toBe(expected);
+  });
+
+  test('an explicit snapshotTimeout reaches the handlers', () => {
+    const stack = newStack();
+    build({ snapshotTimeout: Duration.hours(12) }, stack);
+    expect(snapshotTimeoutSeconds(stack)).toBe(43200);
+  });
+});
+
+describe('retainSnapshots', () => {
+  test.each([0, 1.5, -1])('%p', (retainSnapshots) => {
+    expect(() => build({ retainSnapshots }))
+      .toThrow(new RegExp(`retainSnapshots must be a whole number of at least 1, got ${retainSnapshots}`));
+  });
+});
+
+describe('snapshotPrefix', () => {
+  test.each([
+    ['Shared', 'uppercase'],
+    ['1x', 'a leading digit'],
+    ['a--b', 'a double hyphen'],
+    ['a'.repeat(25), '25 characters'],
+    ['x-', 'a trailing hyphen'],
+    ['', 'empty'],
+  ])("'%s' (%s)", (snapshotPrefix) => {
+    expect(() => build({ snapshotPrefix }))
+      .toThrow(new RegExp(`snapshotPrefix must be 1-24 lowercase letters, digits or hyphens, starting with a letter.*got '${snapshotPrefix}'`));
+  });
+
+  test('a 24-character prefix is valid', () => {
+    expect(() => build({ snapshotPrefix: 'a'.repeat(24) })).not.toThrow();
+  });
+});
+
+describe('unresolved tokens are not validated', () => {
+  test('a Lazy.string cluster identifier', () => {
+    expect(() => build({ clusterIdentifiers: [Lazy.string({ produce: () => 'Not_Valid' })] })).not.toThrow();
+  });
+
+  test('a Token.asString cluster identifier', () => {
+    expect(() => build({ clusterIdentifiers: [Token.asString({ Ref: 'ClusterParameter' })] })).not.toThrow();
+  });
+
+  test('an imported cluster identifier', () => {
+    expect(() => build({ clusterIdentifiers: [Fn.importValue('OrdersClusterId'), Fn.importValue('BillingClusterId')] })).not.toThrow();
+  });
+
+  test('a token target account, next to a literal one', () => {
+    expect(() => build({ targetAccountIds: [Aws.ACCOUNT_ID, TARGET] })).not.toThrow();
+  });
+
+  test('a token clusterTag key and value', () => {
+    expect(() => build({
+      clusterIdentifiers: undefined,
+      clusterTag: { key: Fn.importValue('TagKey'), value: Lazy.string({ produce: () => 'v'.repeat(300) }) },
+    })).not.toThrow();
+  });
+
+  test('a token retainSnapshots', () => {
+    expect(() => build({ retainSnapshots: Token.asNumber(Fn.importValue('Retain')) })).not.toThrow();
+  });
+
+  test('a stack without env: the own account is unknown, so any literal account is accepted', () => {
+    expect(() => build({ targetAccountIds: [OWN_ACCOUNT] }, newStack(false))).not.toThrow();
+  });
+});
+
+describe('valid props', () => {
+  test('explicit clusters only', () => {
+    expect(() => build()).not.toThrow();
+  });
+
+  test('clusterTag only', () => {
+    expect(() => build({ clusterIdentifiers: undefined, clusterTag: { key: 'share-snapshots', value: 'true' } })).not.toThrow();
+  });
+
+  test('every option set', () => {
+    expect(() => build({
+      clusterIdentifiers: ['orders-db', 'billing-db'],
+      clusterTag: { key: 'share-snapshots', value: 'true' },
+      targetAccountIds: [TARGET, '333333333333'],
+      waitInterval: Duration.seconds(30),
+      snapshotTimeout: Duration.hours(2),
+      retainSnapshots: 3,
+      snapshotPrefix: 'nightly-share',
+      allowUnencrypted: true,
+    })).not.toThrow();
+  });
+});
