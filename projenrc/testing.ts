@@ -14,7 +14,16 @@ export function configureTypeScript(project: awscdk.AwsCdkConstructLibrary): voi
   const dev = project.tsconfigDev.file;
   dev.addOverride('compilerOptions.module', 'nodenext');
   dev.addOverride('compilerOptions.moduleResolution', 'nodenext');
+  dev.addToArray('include', '.projenrc.ts');
   dev.addOverride('exclude', ['node_modules', 'lib', 'cdk.out', 'examples', 'dist']);
+
+  // Lint everything the dev tsconfig covers (tests and the simulator too), with its settings.
+  const eslint = project.eslint!;
+  eslint.addLintPattern('sim');
+  // Handlers bundle their SDK clients from devDependencies; the simulator never ships.
+  for (const pattern of ['sim/**', 'src/**/*.lambda.ts', 'src/**/*.lambda-shared.ts']) eslint.allowDevDeps(pattern);
+  eslint.file.addOverride('parserOptions.projectService', false);
+  eslint.file.addOverride('parserOptions.project', './tsconfig.dev.json');
 }
 
 

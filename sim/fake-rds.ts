@@ -73,6 +73,21 @@ export interface RdsCall {
   readonly error?: string;
 }
 
+/** What happened to one snapshot, kept after it is deleted. */
+export interface SnapshotLifecycle {
+  readonly id: string;
+  readonly clusterId: string;
+  readonly createdBy: string;
+  readonly createdAt: number;
+  /** When it became available (its copy or creation finished). */
+  availableAt?: number;
+  /** When a Describe call first showed it available: the workflow's detection. */
+  observedAvailableAt?: number;
+  /** When a target account was first added to its restore attribute. */
+  sharedAt?: number;
+  deletedAt?: number;
+}
+
 export interface FaultOptions {
   /** Share of calls (0-1) that fail with `Throttling`, for every API or per API name. */
   readonly throttleRate?: number | Record<string, number>;
@@ -96,6 +111,7 @@ const DEFAULT_DURATION_MS = 10 * 60_000;
  */
 export class FakeRds {
   public readonly calls: RdsCall[] = [];
+  public readonly lifecycles = new Map<string, SnapshotLifecycle>();
   private readonly clusters = new Map<string, ClusterSpec & { arn: string }>();
   private readonly snapshots = new Map<string, Snapshot>();
   private readonly mock = mockClient(RDSClient);
@@ -131,8 +147,16 @@ export class FakeRds {
   /** A snapshot made by someone else (a user, AWS Backup): the construct must never touch it. */
   public addForeignSnapshot(id: string, clusterId: string, tags: Record<string, string> = {}): void {
     this.snapshots.set(id, {
-      id, clusterId, type: 'manual', status: 'available', createdAt: Date.now(), readyAt: Date.now(), outcome: 'available',
-      kmsKeyId: this.clusters.get(clusterId)?.kmsKeyId ?? undefined, tags: toTags(tags), restore: [],
+      id,
+      clusterId,
+      type: 'manual',
+      status: 'available',
+      createdAt: Date.now(),
+      readyAt: Date.now(),
+      outcome: 'available',
+      kmsKeyId: this.clusters.get(clusterId)?.kmsKeyId ?? undefined,
+      tags: toTags(tags),
+      restore: [],
     });
   }
 
@@ -155,6 +179,27 @@ export class FakeRds {
     const s = this.snapshots.get(id);
     this.progress(s);
     return s && s.outcome === 'available' && s.readyAt !== undefined && s.readyAt <= Date.now() ? s.readyAt : undefined;
+  }
+
+  /**
+   * How long, within [from, to], the cluster had no snapshot that the target accounts could restore:
+   * shared (restore attribute set) and not deleted. Snapshots shared before the simulation started
+   * (seeded by `addSharedSnapshot`) count from their seeding.
+   */
+  public unsharedWindowMs(clusterId: string, from: number, to: number): number {
+    const intervals = [...this.lifecycles.values()]
+      .filter((l) => l.clusterId === clusterId && l.sharedAt !== undefined)
+      .map((l) => [Math.max(l.sharedAt!, from), Math.min(l.deletedAt ?? to, to)] as const)
+      .filter(([a, b]) => b > a)
+      .sort((x, y) => x[0] - y[0]);
+    let covered = 0;
+    let cursor = from;
+    for (const [a, b] of intervals) {
+      if (b <= cursor) continue;
+      covered += b - Math.max(a, cursor);
+      cursor = b;
+    }
+    return to - from - covered;
   }
 
   public manualSnapshotCount(): number {
@@ -235,7 +280,7 @@ export class FakeRds {
       if (input.DBClusterIdentifier) throw clientError('InvalidParameterCombination', 'Cannot combine identifiers');
       const s = this.snapshots.get(input.DBClusterSnapshotIdentifier);
       if (!s) throw new DBClusterSnapshotNotFoundFault({ message: `DBClusterSnapshot ${input.DBClusterSnapshotIdentifier} not found.`, $metadata: {} });
-      return { DBClusterSnapshots: [this.view(s)] };
+      return { DBClusterSnapshots: [this.observe(this.view(s))] };
     }
     const maxRecords = input.MaxRecords ?? 100;
     if (maxRecords < 20 || maxRecords > 100) throw clientError('InvalidParameterValue', 'MaxRecords must be 20-100');
@@ -245,7 +290,7 @@ export class FakeRds {
     const matching = [...this.snapshots.values()]
       .filter((s) => !clusterIds || clusterIds.includes(s.clusterId))
       .filter((s) => !types || types.includes(s.type))
-      .map((s) => this.view(s));
+      .map((s) => this.observe(this.view(s)));
     return page(matching, input.Marker, maxRecords, 'DBClusterSnapshots');
   }
 
@@ -257,11 +302,18 @@ export class FakeRds {
     }
     const outcome = cluster.snapshotOutcome ?? 'available';
     const s: Snapshot = {
-      id: input.DBClusterSnapshotIdentifier, clusterId: cluster.identifier, type: 'manual', status: 'creating',
-      createdAt: Date.now(), readyAt: outcome === 'stuck' ? undefined : Date.now() + (cluster.snapshotMs ?? DEFAULT_DURATION_MS),
-      outcome, kmsKeyId: cluster.kmsKeyId ?? undefined, tags: [...(input.Tags ?? [])], restore: [],
+      id: input.DBClusterSnapshotIdentifier,
+      clusterId: cluster.identifier,
+      type: 'manual',
+      status: 'creating',
+      createdAt: Date.now(),
+      readyAt: outcome === 'stuck' ? undefined : Date.now() + (cluster.snapshotMs ?? DEFAULT_DURATION_MS),
+      outcome,
+      kmsKeyId: cluster.kmsKeyId ?? undefined,
+      tags: [...(input.Tags ?? [])],
+      restore: [],
     };
-    this.snapshots.set(s.id, s);
+    this.track(s);
     return { DBClusterSnapshot: this.view(s) };
   }
 
@@ -288,12 +340,19 @@ export class FakeRds {
     const cluster = this.clusters.get(source.clusterId);
     const outcome = cluster?.copyOutcome ?? 'available';
     const s: Snapshot = {
-      id: input.TargetDBClusterSnapshotIdentifier, clusterId: source.clusterId, type: 'manual', status: 'copying',
-      createdAt: Date.now(), readyAt: outcome === 'stuck' ? undefined : Date.now() + (cluster?.copyMs ?? DEFAULT_DURATION_MS),
-      outcome, kmsKeyId: input.KmsKeyId ?? source.kmsKeyId,
-      tags: [...(input.CopyTags ? source.tags : []), ...(input.Tags ?? [])], restore: [], copyOf: source.id,
+      id: input.TargetDBClusterSnapshotIdentifier,
+      clusterId: source.clusterId,
+      type: 'manual',
+      status: 'copying',
+      createdAt: Date.now(),
+      readyAt: outcome === 'stuck' ? undefined : Date.now() + (cluster?.copyMs ?? DEFAULT_DURATION_MS),
+      outcome,
+      kmsKeyId: input.KmsKeyId ?? source.kmsKeyId,
+      tags: [...(input.CopyTags ? source.tags : []), ...(input.Tags ?? [])],
+      restore: [],
+      copyOf: source.id,
     };
-    this.snapshots.set(s.id, s);
+    this.track(s);
     return { DBClusterSnapshot: this.view(s) };
   }
 
@@ -309,6 +368,8 @@ export class FakeRds {
       throw new InvalidDBClusterSnapshotStateFault({ message: `Snapshot ${s.id} is the source of copy ${activeCopy.id} in progress.`, $metadata: {} });
     }
     this.snapshots.delete(s.id); // deleting a copy target while copying cancels the copy
+    const life = this.lifecycles.get(s.id);
+    if (life) life.deletedAt = Date.now();
     return { DBClusterSnapshot: { ...this.view(s), Status: 'deleting' } };
   }
 
@@ -329,6 +390,8 @@ export class FakeRds {
       throw new SharedSnapshotQuotaExceededFault({ message: 'Too many accounts share this snapshot.', $metadata: {} });
     }
     s.restore = [...next];
+    const life = this.lifecycles.get(s.id);
+    if (life && life.sharedAt === undefined && s.restore.length > 0) life.sharedAt = Date.now();
     return { DBClusterSnapshotAttributesResult: this.attributes(s) };
   }
 
@@ -352,12 +415,26 @@ export class FakeRds {
     }
   }
 
+  private track(s: Snapshot): void {
+    this.snapshots.set(s.id, s);
+    this.lifecycles.set(s.id, { id: s.id, clusterId: s.clusterId, createdBy: callContext.getStore()?.caller ?? 'unknown', createdAt: s.createdAt });
+  }
+
+  /** Notes the first time a caller saw the snapshot available. */
+  private observe(view: DBClusterSnapshot): DBClusterSnapshot {
+    const life = this.lifecycles.get(view.DBClusterSnapshotIdentifier!);
+    if (life && view.Status === 'available' && life.observedAvailableAt === undefined) life.observedAvailableAt = Date.now();
+    return view;
+  }
+
   /** Moves a snapshot on to its outcome once its time has come. */
   private progress(s: Snapshot | undefined): void {
     if (!s || (s.status !== 'creating' && s.status !== 'copying')) return;
     if (s.readyAt !== undefined && Date.now() >= s.readyAt) {
       s.status = s.outcome;
       s.copyOf = undefined;
+      const life = this.lifecycles.get(s.id);
+      if (life && s.outcome === 'available') life.availableAt = s.readyAt;
     }
   }
 

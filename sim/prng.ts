@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise */ // mulberry32 is bit arithmetic by definition
 /** A seeded PRNG (mulberry32): fault injection is random but repeatable. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;

@@ -5,6 +5,8 @@ import { readTemplate, ReadTemplate, TemplateFunction } from './template';
 import { flushPromises, VirtualClock } from './virtual-clock';
 
 const ROOT = path.resolve(__dirname, '..');
+/** How long the simulated scheduler waits before retrying a failed starter invocation. */
+const SCHEDULER_RETRY_PAUSE_MS = 60_000;
 
 /** Faults injected on the Lambda side. */
 export interface LambdaFaults {
@@ -23,6 +25,8 @@ export interface SimulationOptions {
   readonly seed?: number;
   readonly rdsFaults?: FaultOptions;
   readonly lambdaFaults?: LambdaFaults;
+  /** Virtual time each Lambda invocation takes before its handler runs. @default 0 */
+  readonly lambdaDurationMs?: number;
 }
 
 export interface StarterRun {
@@ -48,8 +52,10 @@ export class Simulation {
   private readonly environment: Record<string, string>;
   private readonly crashesLeft = new Map<string, number>();
   private readonly failedFirstAttempt = new Set<string>();
+  private readonly lambdaDurationMs: number;
 
   constructor(options: SimulationOptions) {
+    this.lambdaDurationMs = options.lambdaDurationMs ?? 0;
     this.template = readTemplate(options.template);
     this.environment = mergeEnvironments([...this.template.functions.values()]);
     this.clock = new VirtualClock(options.start ?? new Date('2026-11-27T02:55:00Z'));
@@ -74,7 +80,13 @@ export class Simulation {
     if (!schedule) throw new Error('The template has no schedule');
     if (time.getTime() > this.clock.now()) await this.clock.advance(time.getTime() - this.clock.now());
     const event = JSON.parse(schedule.input.replace('<aws.scheduler.scheduled-time>', time.toISOString()));
-    return this.invokeStarter(schedule.functionArn, event);
+    // EventBridge Scheduler retries a failed invocation with the same event, after a pause.
+    let run = await this.invokeStarter(schedule.functionArn, event);
+    for (let retry = 0; run.error && retry < schedule.retryAttempts; retry++) {
+      await this.clock.advance(SCHEDULER_RETRY_PAUSE_MS);
+      run = await this.invokeStarter(schedule.functionArn, event);
+    }
+    return run;
   }
 
   /** Invokes the starter by hand with any event. */
@@ -118,6 +130,7 @@ export class Simulation {
   private async invokeTask(input: unknown, execution: Execution, state: string): Promise<unknown> {
     const resource = this.template.definition.States[state].Resource as string;
     execution.invocations[state] = (execution.invocations[state] ?? 0) + 1;
+    if (this.lambdaDurationMs > 0) await new Promise((resolve) => setTimeout(resolve, this.lambdaDurationMs));
     this.injectLambdaFaults(execution, state);
     return this.invoke(resource, input, execution.name);
   }
@@ -147,7 +160,7 @@ export class Simulation {
     const fn = this.template.functions.get(functionArn);
     if (!fn) throw new Error(`No function ${functionArn} in the template`);
     const handler = loadHandler(fn);
-    Object.assign(process.env, this.environment, { SHARED_CLUSTER_SNAPSHOTS_SILENT: 'true' });
+    setHandlerEnvironment(this.environment);
     try {
       return await callContext.run({ caller }, () => handler(JSON.parse(JSON.stringify(event ?? {}))));
     } catch (error) {
@@ -159,6 +172,19 @@ export class Simulation {
 }
 
 const handlers = new Map<string, Handler>();
+/** Every variable a simulation has set, so the next one in the same process starts clean. */
+const variablesSet = new Set<string>();
+
+function setHandlerEnvironment(environment: Record<string, string>): void {
+  for (const key of variablesSet) {
+    if (!(key in environment)) delete process.env[key];
+  }
+  for (const [key, value] of Object.entries(environment)) {
+    process.env[key] = value;
+    variablesSet.add(key);
+  }
+  process.env.SHARED_CLUSTER_SNAPSHOTS_SILENT = 'true';
+}
 
 function loadHandler(fn: TemplateFunction): Handler {
   if (!fn.source.endsWith('.lambda.ts')) throw new Error(`Function ${fn.logicalId} has no handler source in its description: '${fn.source}'`);

@@ -1,6 +1,6 @@
 import { DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { mockClient } from 'aws-sdk-client-mock';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { mockClient } from 'aws-sdk-client-mock';
 import { ACCOUNT, REGION } from './fake-rds';
 
 export type TaskHandler = (input: unknown, execution: Execution, stateName: string) => Promise<unknown>;
@@ -24,15 +24,18 @@ export class Execution {
   public readonly events: ExecutionEvent[] = [];
   /** Lambda invocations per Task state, retries included. */
   public readonly invocations: Record<string, number> = {};
-  public abort: () => void = () => undefined;
-  public done: Promise<void> = Promise.resolve();
+  public abort: () => void;
+  public done: Promise<void>;
 
   constructor(
     public readonly name: string,
     public readonly arn: string,
     public readonly input: any,
     public readonly startedAt: number,
-  ) {}
+  ) {
+    this.abort = () => undefined;
+    this.done = Promise.resolve();
+  }
 
   /** State transitions as Step Functions bills them: every state entered, and every retry. */
   public get stateTransitions(): number {
@@ -151,13 +154,16 @@ function taskStateNames(definition: Record<string, any>): string[] {
 
 /**
  * aws-local-stepfunctions gives a Task without TimeoutSeconds 60 seconds; Step Functions gives
- * it 99,999,999. Make the default explicit so a long local handler behaves as in AWS.
+ * it 99,999,999. Node timers overflow past 2^31 ms (about 24.8 days) and fire at once, so the
+ * simulator uses 24 days: longer than any simulated run, as good as unlimited here.
  */
+const UNLIMITED_TASK_SECONDS = 24 * 24 * 3600;
+
 function withRealTaskTimeouts(definition: Record<string, any>): Record<string, any> {
   const copy = JSON.parse(JSON.stringify(definition));
   for (const state of Object.values(copy.States as Record<string, any>)) {
     if (state.Type === 'Task' && state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) {
-      state.TimeoutSeconds = 99_999_999;
+      state.TimeoutSeconds = UNLIMITED_TASK_SECONDS;
     }
   }
   return copy;

@@ -19,6 +19,8 @@ export interface ScheduleTarget {
   readonly input: string;
   readonly expression: string;
   readonly timezone?: string;
+  /** How often the scheduler retries a failed invocation. */
+  readonly retryAttempts: number;
 }
 
 export interface ReadTemplate {
@@ -55,6 +57,7 @@ export function readTemplate(template: { Resources: Resources }): ReadTemplate {
     input: String(resolve(schedules[0].Properties.Target.Input)),
     expression: String(schedules[0].Properties.ScheduleExpression),
     timezone: schedules[0].Properties.ScheduleExpressionTimezone,
+    retryAttempts: Number(schedules[0].Properties.Target.RetryPolicy?.MaximumRetryAttempts ?? 185),
   };
 
   return {

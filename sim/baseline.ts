@@ -1,0 +1,125 @@
+import {
+  CopyDBClusterSnapshotCommand,
+  CreateDBClusterSnapshotCommand,
+  DeleteDBClusterSnapshotCommand,
+  DescribeDBClusterSnapshotsCommand,
+  ModifyDBClusterSnapshotAttributeCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
+import { callContext, FakeRds } from './fake-rds';
+import { Execution, FakeStepFunctions } from './step-functions';
+import { VirtualClock } from './virtual-clock';
+
+/**
+ * The original pattern, as teams write it per database: per phase a fixed 60-second Wait, a status
+ * Task and a Choice that loops back unless the status is `available`; five Lambda tasks (create,
+ * which first deletes the previous final snapshot; status; copy; status; share); no failure branch.
+ * It runs in the same simulator and timing model as the construct, for the benchmark.
+ */
+export const BASELINE_DEFINITION: { StartAt: string; States: Record<string, Record<string, unknown>> } = {
+  StartAt: 'CreateSnapshot',
+  States: {
+    CreateSnapshot: { Type: 'Task', Resource: lambdaArn('create'), Next: 'WaitForSnapshot' },
+    WaitForSnapshot: { Type: 'Wait', Seconds: 60, Next: 'SnapshotStatus' },
+    SnapshotStatus: { Type: 'Task', Resource: lambdaArn('status'), Next: 'SnapshotAvailable' },
+    SnapshotAvailable: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.status', StringEquals: 'available', Next: 'CopySnapshot' }],
+      Default: 'WaitForSnapshot',
+    },
+    CopySnapshot: { Type: 'Task', Resource: lambdaArn('copy'), Next: 'WaitForCopy' },
+    WaitForCopy: { Type: 'Wait', Seconds: 60, Next: 'CopyStatus' },
+    CopyStatus: { Type: 'Task', Resource: lambdaArn('status'), Next: 'CopyAvailable' },
+    CopyAvailable: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.status', StringEquals: 'available', Next: 'ShareSnapshot' }],
+      Default: 'WaitForCopy',
+    },
+    ShareSnapshot: { Type: 'Task', Resource: lambdaArn('share'), Next: 'Done' },
+    Done: { Type: 'Succeed' },
+  },
+};
+
+interface BaselineState {
+  cluster: string;
+  run: string;
+  snapshot?: string;
+  status?: string;
+}
+
+const rds = new RDSClient({});
+
+/** The baseline's handlers: the usual cron-job code, one snapshot name per cluster for the final copy. */
+const HANDLERS: Record<string, (state: BaselineState, sharingKeyArn: string, targets: string[]) => Promise<BaselineState>> = {
+  async create(state) {
+    const final = `${state.cluster}-shared`;
+    try {
+      await rds.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: final }));
+    } catch (error) {
+      if ((error as Error).name !== 'DBClusterSnapshotNotFoundFault') throw error;
+    }
+    const snapshot = `${state.cluster}-tmp-${state.run}`;
+    await rds.send(new CreateDBClusterSnapshotCommand({ DBClusterIdentifier: state.cluster, DBClusterSnapshotIdentifier: snapshot }));
+    return { ...state, snapshot };
+  },
+  async status(state) {
+    const out = await rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: state.snapshot }));
+    return { ...state, status: out.DBClusterSnapshots?.[0]?.Status };
+  },
+  async copy(state, sharingKeyArn) {
+    const target = `${state.cluster}-shared`;
+    await rds.send(new CopyDBClusterSnapshotCommand({
+      SourceDBClusterSnapshotIdentifier: state.snapshot, TargetDBClusterSnapshotIdentifier: target, KmsKeyId: sharingKeyArn,
+    }));
+    return { ...state, snapshot: target, status: undefined };
+  },
+  async share(state, _key, targets) {
+    await rds.send(new ModifyDBClusterSnapshotAttributeCommand({
+      DBClusterSnapshotIdentifier: state.snapshot, AttributeName: 'restore', ValuesToAdd: targets,
+    }));
+    return state;
+  },
+};
+
+/** Runs the baseline state machine against a FakeRds on the shared virtual clock. */
+export class BaselineSimulation {
+  public readonly sfn: FakeStepFunctions;
+
+  constructor(
+    public readonly rds: FakeRds,
+    public readonly clock: VirtualClock,
+    sharingKeyArn: string,
+    targets: string[],
+    lambdaDurationMs = 0,
+  ) {
+    this.sfn = new FakeStepFunctions(BASELINE_DEFINITION, 'arn:aws:states:eu-west-1:111111111111:stateMachine:Baseline', async (input, execution, stateName) => {
+      execution.invocations[stateName] = (execution.invocations[stateName] ?? 0) + 1;
+      if (lambdaDurationMs > 0) await new Promise((resolve) => setTimeout(resolve, lambdaDurationMs));
+      const kind = String(BASELINE_DEFINITION.States[stateName].Resource).split(':').pop()!;
+      return callContext.run({ caller: execution.name }, () => HANDLERS[kind](input as BaselineState, sharingKeyArn, targets));
+    });
+  }
+
+  public start(cluster: string, run: string): Execution {
+    return this.sfn.start({ cluster, run }, `baseline-${cluster}-${run}`);
+  }
+
+  /** Runs until every execution ends or `capMs` of virtual time has passed; the rest are aborted. */
+  public async runUntilIdle(capMs: number): Promise<void> {
+    const deadline = this.clock.now() + capMs;
+    await this.clock.runUntil(() => this.sfn.running === 0 || this.clock.now() >= deadline);
+    for (const execution of this.sfn.executions) {
+      if (execution.status === 'RUNNING') execution.abort();
+    }
+    await this.clock.runUntil(() => this.sfn.running === 0);
+    await Promise.all(this.sfn.executions.map((e) => e.done));
+  }
+
+  public restore(): void {
+    this.sfn.restore();
+  }
+}
+
+function lambdaArn(name: string): string {
+  return `arn:aws:lambda:eu-west-1:111111111111:function:${name}`;
+}

@@ -1,0 +1,132 @@
+/**
+ * `npx projen demo`: synthesizes an example app with three clusters and simulates one scheduled
+ * run of it, with no AWS account. Prints a timeline per cluster, the outcomes and the run's cost.
+ */
+import { TimeZone } from 'aws-cdk-lib';
+import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { synthesizeTemplate, TARGET_ACCOUNTS } from './example-stack';
+import { AWS_MANAGED_RDS_KEY } from './fake-rds';
+import { ExecutionReport, reportExecution } from './metrics';
+import { ASSUMED_LAMBDA_MS, dollars, estimateCost, PRICES } from './prices';
+import { Simulation } from './simulation';
+
+const TIME_ZONE = 'Europe/Berlin';
+/** 03:00 in Berlin on the demo day (CET, UTC+1). */
+const SCHEDULED = new Date('2026-11-27T02:00:00Z');
+const MINUTE = 60_000;
+
+const CLUSTERS = [
+  { identifier: 'orders-db', about: 'encrypted with the AWS-managed aws/rds key: snapshot, copy with the sharing key, share' },
+  { identifier: 'billing-db', about: 'already encrypted with the sharing key: snapshot and share, no copy' },
+  { identifier: 'events-db', about: 'its snapshot fails after 7 minutes: the run stops and cleans up' },
+];
+
+export async function main(): Promise<void> {
+  const template = synthesizeTemplate({
+    clusterIdentifiers: CLUSTERS.map((c) => c.identifier),
+    schedule: ScheduleExpression.cron({ hour: '3', minute: '0', timeZone: TimeZone.EUROPE_BERLIN }),
+  });
+  const sim = new Simulation({ template, start: new Date(SCHEDULED.getTime() - MINUTE), lambdaDurationMs: 200 });
+  try {
+    sim.rds.addCluster({ identifier: 'orders-db', kmsKeyId: AWS_MANAGED_RDS_KEY, snapshotMs: 9 * MINUTE, copyMs: 14 * MINUTE });
+    sim.rds.addCluster({ identifier: 'billing-db', kmsKeyId: sim.sharingKeyArn, snapshotMs: 6 * MINUTE });
+    sim.rds.addCluster({ identifier: 'events-db', snapshotMs: 7 * MINUTE, snapshotOutcome: 'failed' });
+
+    const starter = await sim.fireSchedule(SCHEDULED);
+    await sim.runUntilIdle();
+
+    const print = (line = '') => console.log(line);
+    print('SharedClusterSnapshots: one scheduled run, simulated locally (no AWS account)');
+    print(`Schedule ${sim.template.schedule!.expression} ${sim.template.schedule!.timezone}, fired ${clock(SCHEDULED.getTime())} (${SCHEDULED.toISOString()})`);
+    print(`Targets ${TARGET_ACCOUNTS.join(', ')} · status checks every minute · times in ${TIME_ZONE}`);
+    print(`Starter: started ${starter.result?.started?.length ?? 0} executions${starter.error ? `, failed with ${starter.error}` : ''}`);
+
+    const reports = sim.executions.map((e) => reportExecution(sim, e));
+    for (const cluster of CLUSTERS) {
+      const report = reports.find((r) => r.cluster === cluster.identifier)!;
+      print();
+      print(`${cluster.identifier}: ${cluster.about}`);
+      printTimeline(report, print);
+      const execution = sim.executions.find((e) => e.name === report.name)!;
+      if (execution.status === 'SUCCEEDED') {
+        print(`  ✔ SUCCEEDED at ${clock(report.stoppedAt!)}: ${execution.output.snapshotIdentifier}, shared with ${execution.output.sharedWith.join(', ')}`);
+      } else {
+        const message = parseCause(execution.cause);
+        print(`  ✘ ${execution.status} at ${clock(report.stoppedAt!)}: ${execution.error}: ${message}`);
+        const left = sim.rds.snapshotsOf(cluster.identifier).map((s) => s.DBClusterSnapshotIdentifier);
+        print(`    left behind: ${left.length ? left.join(', ') : 'nothing (this run\'s snapshots were deleted)'}`);
+      }
+    }
+
+    const transitions = reports.reduce((n, r) => n + r.stateTransitions, 0);
+    const invocations = reports.reduce((n, r) => n + r.handlerInvocations, 0) + sim.starterRuns.length;
+    const rdsCalls = sim.rds.calls.length;
+    const cost = estimateCost(transitions, invocations);
+    print();
+    print('Run cost');
+    print(`  ${transitions} state transitions, ${invocations} Lambda invocations (starter included), ${rdsCalls} RDS API calls`);
+    print(`  Step Functions  ${transitions} × $${PRICES.stepFunctionsPerTransition * 1000}/1,000 transitions = ${dollars(cost.stepFunctions)}`);
+    print(`  Lambda requests ${invocations} × $${PRICES.lambdaPerRequest * 1e6}/million = ${dollars(cost.lambdaRequests)}`);
+    print(`  Lambda compute  ${invocations} × 256 MB × ${ASSUMED_LAMBDA_MS} ms (assumed) × $${PRICES.lambdaPerGbSecond}/GB-s = ${dollars(cost.lambdaCompute)}`);
+    print(`  Per run ${dollars(cost.total)} · per month (30 runs) ${dollars(cost.total * 30)} · list prices, us-east-1, no free tier`);
+    print('  Not included: snapshot storage (each shared copy is a full copy, billed by RDS) and CloudWatch Logs.');
+    print();
+    const simulatedMinutes = Math.round((Math.max(...reports.map((r) => r.stoppedAt!)) - SCHEDULED.getTime()) / MINUTE);
+    print(`Simulated ${simulatedMinutes} minutes of virtual time; synthesis and simulation took ${(performance.now() / 1000).toFixed(1)} s of real time.`);
+  } finally {
+    sim.dispose();
+  }
+}
+
+const PHASE_LABEL: Record<string, string> = {
+  'prepare': 'prepare',
+  'snapshot': 'snapshot',
+  'copy': 'copy (re-encrypt)',
+  'share': 'share',
+  'clean-up': 'clean up',
+};
+
+function printTimeline(report: ExecutionReport, print: (line: string) => void): void {
+  for (const [phase, span] of Object.entries(report.phases)) {
+    const checks = report.timeline.filter((t) => (phase === 'snapshot' && t.state === 'CheckSnapshot') || (phase === 'copy' && t.state === 'CheckCopy'));
+    const attempts = checks.reduce((n, t) => n + t.attempts, 0);
+    const failed = report.timeline.find((t) => t.failedWith && phaseStates(phase).includes(t.state));
+    print(`  ${clock(span.start)}  ${(PHASE_LABEL[phase] ?? phase).padEnd(18)} ${duration(span.end - span.start).padStart(9)}`
+      + `${attempts ? `  ${attempts} status check${attempts === 1 ? '' : 's'}` : ''}${failed ? `  → ${failed.failedWith}` : ''}`);
+  }
+}
+
+function phaseStates(phase: string): string[] {
+  return {
+    'prepare': ['Prepare'],
+    'snapshot': ['CreateSnapshot', 'WaitForSnapshot', 'CheckSnapshot'],
+    'copy': ['CopySnapshot', 'WaitForCopy', 'CheckCopy'],
+    'share': ['ShareSnapshot'],
+    'clean-up': ['CleanUp', 'CleanUpFailedRun'],
+  }[phase] ?? [];
+}
+
+function clock(ms: number): string {
+  return new Date(ms).toLocaleTimeString('en-GB', { timeZone: TIME_ZONE, hour12: false });
+}
+
+function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+}
+
+function parseCause(cause: string | undefined): string {
+  try {
+    return JSON.parse(cause ?? '').errorMessage ?? cause;
+  } catch {
+    return cause ?? '';
+  }
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

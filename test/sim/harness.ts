@@ -1,0 +1,59 @@
+import type { DBClusterSnapshot } from '@aws-sdk/client-rds';
+import { Duration } from 'aws-cdk-lib';
+import { synthesizeTemplate, TARGET_ACCOUNTS } from '../../sim/example-stack';
+import { Simulation, SimulationOptions } from '../../sim/simulation';
+import type { SharedClusterSnapshotsProps } from '../../src';
+
+export { TARGET_ACCOUNTS };
+export const MINUTE = 60_000;
+export const FIRST_RUN = new Date('2026-11-27T03:00:00Z');
+
+const TAG = 'shared-cluster-snapshots:role';
+
+/** A scheduled time `days` days after the first run. */
+export function runDay(days: number): Date {
+  return new Date(FIRST_RUN.getTime() + days * 24 * 60 * MINUTE);
+}
+
+const templates = new Map<string, { Resources: Record<string, any> }>();
+
+/** Synthesizes (once per distinct props) and starts a simulation. Call `dispose()` when done. */
+export function simulation(
+  props: Partial<SharedClusterSnapshotsProps> = {},
+  options: Omit<SimulationOptions, 'template'> = {},
+): Simulation {
+  const key = JSON.stringify(props, (_, v) => (v instanceof Duration ? v.toSeconds() : v));
+  if (!templates.has(key)) templates.set(key, synthesizeTemplate(props));
+  return new Simulation({ template: templates.get(key)!, ...options });
+}
+
+export function role(s: DBClusterSnapshot): string | undefined {
+  return s.TagList?.find((t) => t.Key === TAG)?.Value;
+}
+
+export function sharedSnapshots(sim: Simulation, cluster: string): DBClusterSnapshot[] {
+  return sim.rds.snapshotsOf(cluster).filter((s) => role(s) === 'shared');
+}
+
+export function temporarySnapshots(sim: Simulation, cluster: string): DBClusterSnapshot[] {
+  return sim.rds.snapshotsOf(cluster).filter((s) => role(s) === 'temporary');
+}
+
+/** Fires the schedule at `time` and runs until every execution has ended. */
+export async function scheduledRun(sim: Simulation, time: Date): Promise<void> {
+  const run = await sim.fireSchedule(time);
+  if (run.error) throw new Error(`The starter failed: ${run.error}`);
+  await sim.runUntilIdle();
+}
+
+/** Asserts the cluster ends with exactly `count` shared snapshots, re-encrypted and shared with every target. */
+export function expectShared(sim: Simulation, cluster: string, count = 1): DBClusterSnapshot[] {
+  const shared = sharedSnapshots(sim, cluster);
+  expect(shared).toHaveLength(count);
+  for (const s of shared) {
+    expect(s.Status).toBe('available');
+    expect(sim.rds.restoreAccounts(s.DBClusterSnapshotIdentifier!).sort()).toEqual([...TARGET_ACCOUNTS].sort());
+  }
+  expect(temporarySnapshots(sim, cluster)).toEqual([]);
+  return shared;
+}

@@ -1,0 +1,77 @@
+import { Duration } from 'aws-cdk-lib';
+import { expectShared, FIRST_RUN, MINUTE, scheduledRun, sharedSnapshots, simulation, TARGET_ACCOUNTS, temporarySnapshots } from './harness';
+import { reportExecution } from '../../sim/metrics';
+import type { Simulation } from '../../sim/simulation';
+
+// The synthesized state machine, run locally with the real handlers against the in-memory RDS.
+describe('state machine', () => {
+  let sim: Simulation;
+  afterEach(() => sim?.dispose());
+
+  test('happy path with a copy: snapshot, re-encrypt, share, remove the temporary snapshot', async () => {
+    sim = simulation({ clusterIdentifiers: ['orders-db'] });
+    sim.rds.addCluster({ identifier: 'orders-db' }); // encrypted with the AWS-managed key
+    await scheduledRun(sim, FIRST_RUN);
+
+    const [execution] = sim.executions;
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.output).toEqual({
+      clusterIdentifier: 'orders-db',
+      snapshotIdentifier: 'shared-orders-db-202611270300',
+      snapshotArn: 'arn:aws:rds:eu-west-1:111111111111:cluster-snapshot:shared-orders-db-202611270300',
+      sharedWith: TARGET_ACCOUNTS,
+    });
+    const [shared] = expectShared(sim, 'orders-db');
+    expect(shared.KmsKeyId).toBe(sim.sharingKeyArn);
+    const report = reportExecution(sim, execution);
+    expect(report.rdsCalls.CopyDBClusterSnapshot).toBe(1);
+    expect(report.timeline.map((t) => t.state)).toEqual([
+      'Prepare', 'CreateSnapshot', 'WaitForSnapshot', 'CheckSnapshot', 'CopyRequired',
+      'CopySnapshot', 'WaitForCopy', 'CheckCopy', 'ShareSnapshot', 'CleanUp',
+    ]);
+  });
+
+  test('happy path without a copy: a cluster on the sharing key is shared as snapshotted', async () => {
+    sim = simulation({ clusterIdentifiers: ['billing-db'] });
+    sim.rds.addCluster({ identifier: 'billing-db', kmsKeyId: sim.sharingKeyArn });
+    await scheduledRun(sim, FIRST_RUN);
+
+    const [execution] = sim.executions;
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(reportExecution(sim, execution).rdsCalls.CopyDBClusterSnapshot).toBeUndefined();
+    expect(sim.rds.calls.filter((c) => c.api === 'CopyDBClusterSnapshot')).toEqual([]);
+    const [shared] = expectShared(sim, 'billing-db');
+    expect(shared.DBClusterSnapshotIdentifier).toBe('shared-billing-db-202611270300');
+    expect(shared.KmsKeyId).toBe(sim.sharingKeyArn);
+  });
+
+  test('a failed snapshot fails the execution with SnapshotFailed and deletes it', async () => {
+    sim = simulation({ clusterIdentifiers: ['orders-db'] });
+    sim.rds.addCluster({ identifier: 'orders-db', snapshotOutcome: 'failed', snapshotMs: 7 * MINUTE });
+    await scheduledRun(sim, FIRST_RUN);
+
+    const [execution] = sim.executions;
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error).toBe('SnapshotFailed');
+    expect(execution.cause).toContain('is \'failed\'');
+    expect(sim.rds.snapshotsOf('orders-db')).toEqual([]);
+  });
+
+  test('a snapshot that never finishes fails with SnapshotTimeout at snapshotTimeout', async () => {
+    sim = simulation({ clusterIdentifiers: ['orders-db'], snapshotTimeout: Duration.minutes(30) });
+    sim.rds.addCluster({ identifier: 'orders-db', snapshotOutcome: 'stuck' });
+    await scheduledRun(sim, FIRST_RUN);
+
+    const [execution] = sim.executions;
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error).toBe('SnapshotTimeout');
+    const created = sim.rds.lifecycles.get('shared-orders-db-202611270300-tmp')!.createdAt;
+    expect(execution.stoppedAt! - created).toBeGreaterThanOrEqual(30 * MINUTE);
+    expect(execution.stoppedAt! - created).toBeLessThanOrEqual(31 * MINUTE);
+    // 30 checks, plus the fixed states: bounded, never a loop
+    expect(execution.stateTransitions).toBeLessThanOrEqual(30 + 8);
+    // RDS will not delete a snapshot while it is creating: left for a later run, never shared
+    expect(temporarySnapshots(sim, 'orders-db').map((s) => s.Status)).toEqual(['creating']);
+    expect(sharedSnapshots(sim, 'orders-db')).toEqual([]);
+  });
+});
