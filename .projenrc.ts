@@ -50,6 +50,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   typecheckTests: true,
   tsconfigDevFile: 'tsconfig.dev.json',
   jestOptions: {
+    // Snapshot drift fails the build; update deliberately with `npx projen test -u`.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       setupFiles: ['<rootDir>/test/setup/jest.setup.ts'],
       snapshotSerializers: ['<rootDir>/test/setup/asset-hash-serializer.ts'],

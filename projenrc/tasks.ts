@@ -1,9 +1,8 @@
 import { awscdk } from 'projen';
 
-/** Simulator runs: ts-node, transpile-only (type-checking is the test task's job), SDK node-version notices off. */
+/** Simulator runs: ts-node, transpile-only (type-checking is the test task's job). */
 const SIM_ENV = {
   TS_NODE_TRANSPILE_ONLY: 'true',
-  NODE_OPTIONS: '--no-warnings',
 };
 
 /** `demo` and `bench` run the local simulator from `sim/`; neither ships in the package. */

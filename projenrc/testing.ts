@@ -4,6 +4,8 @@ import { awscdk } from 'projen';
 const QUIET_ENV = {
   CDK_DISABLE_CLI_TELEMETRY: 'true',
   JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20',
+  // The handlers run on nodejs22.x; the SDK's notice about Node 20 is noise in local tools and tests.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 
 export function configureTypeScript(project: awscdk.AwsCdkConstructLibrary): void {

@@ -47,34 +47,34 @@ interface BaselineState {
   status?: string;
 }
 
-const rds = new RDSClient({});
+const rdsClient = new RDSClient({});
 
 /** The baseline's handlers: the usual cron-job code, one snapshot name per cluster for the final copy. */
 const HANDLERS: Record<string, (state: BaselineState, sharingKeyArn: string, targets: string[]) => Promise<BaselineState>> = {
   async create(state) {
     const final = `${state.cluster}-shared`;
     try {
-      await rds.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: final }));
+      await rdsClient.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: final }));
     } catch (error) {
       if ((error as Error).name !== 'DBClusterSnapshotNotFoundFault') throw error;
     }
     const snapshot = `${state.cluster}-tmp-${state.run}`;
-    await rds.send(new CreateDBClusterSnapshotCommand({ DBClusterIdentifier: state.cluster, DBClusterSnapshotIdentifier: snapshot }));
+    await rdsClient.send(new CreateDBClusterSnapshotCommand({ DBClusterIdentifier: state.cluster, DBClusterSnapshotIdentifier: snapshot }));
     return { ...state, snapshot };
   },
   async status(state) {
-    const out = await rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: state.snapshot }));
+    const out = await rdsClient.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: state.snapshot }));
     return { ...state, status: out.DBClusterSnapshots?.[0]?.Status };
   },
   async copy(state, sharingKeyArn) {
     const target = `${state.cluster}-shared`;
-    await rds.send(new CopyDBClusterSnapshotCommand({
+    await rdsClient.send(new CopyDBClusterSnapshotCommand({
       SourceDBClusterSnapshotIdentifier: state.snapshot, TargetDBClusterSnapshotIdentifier: target, KmsKeyId: sharingKeyArn,
     }));
     return { ...state, snapshot: target, status: undefined };
   },
   async share(state, _key, targets) {
-    await rds.send(new ModifyDBClusterSnapshotAttributeCommand({
+    await rdsClient.send(new ModifyDBClusterSnapshotAttributeCommand({
       DBClusterSnapshotIdentifier: state.snapshot, AttributeName: 'restore', ValuesToAdd: targets,
     }));
     return state;

@@ -39,10 +39,3 @@ export function optionalRunId(value: unknown, what: string): string | undefined 
   }
   return value;
 }
-
-export function requireString(value: unknown, what: string, pattern: RegExp): string {
-  if (typeof value !== 'string' || !pattern.test(value)) {
-    throw new InvalidInput(`${what} is missing or malformed: ${JSON.stringify(value)?.slice(0, 100)}`);
-  }
-  return value;
-}
