@@ -1,7 +1,13 @@
 import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { TAG_OWNER } from './handlers/tags.lambda-shared';
+import { TAG_CLUSTER, TAG_OWNER } from './handlers/tags.lambda-shared';
 import type { ClusterTag } from './props';
+
+/**
+ * Up to this many explicit clusters are listed by ARN in the CreateSnapshot role's policy (about
+ * 70 characters each); more would not fit the role's 10,240-character inline policy limit.
+ */
+export const MAX_CLUSTER_ARNS = 60;
 
 /** The ARNs and conditions every handler's least-privilege policy is built from. */
 export class SnapshotPermissions {
@@ -26,23 +32,32 @@ export class SnapshotPermissions {
     this.requestOwnerCondition = { StringEquals: { [`aws:RequestTag/${TAG_OWNER}`]: ownerId } };
   }
 
-  /** Look up a cluster by id, and list snapshots of a cluster. */
-  public describeClustersAndSnapshots(): iam.PolicyStatement[] {
-    return [
-      new iam.PolicyStatement({ actions: ['rds:DescribeDBClusters'], resources: [this.allClusters] }),
-      new iam.PolicyStatement({ actions: ['rds:DescribeDBClusterSnapshots'], resources: [this.allClusters, this.allSnapshots] }),
-    ];
+  /** Look up a cluster by id. */
+  public describeClusters(): iam.PolicyStatement[] {
+    return [new iam.PolicyStatement({ actions: ['rds:DescribeDBClusters'], resources: [this.allClusters] })];
+  }
+
+  /** List the snapshots of a cluster (a filtered listing is authorized on the cluster and the snapshots). */
+  public listSnapshotsOfCluster(): iam.PolicyStatement[] {
+    return [new iam.PolicyStatement({ actions: ['rds:DescribeDBClusterSnapshots'], resources: [this.allClusters, this.allSnapshots] })];
   }
 
   /** Read this construct's snapshots by identifier. */
   public describeOwnSnapshots(): iam.PolicyStatement[] {
-    return [new iam.PolicyStatement({
-      actions: ['rds:DescribeDBClusterSnapshots', 'rds:DescribeDBClusterSnapshotAttributes'],
-      resources: [this.ownSnapshots],
-    })];
+    return [new iam.PolicyStatement({ actions: ['rds:DescribeDBClusterSnapshots'], resources: [this.ownSnapshots] })];
   }
 
-  /** Snapshot the configured clusters (explicit ARNs; tagged ones by tag condition), creating tagged snapshots. */
+  /** Read who this construct's snapshots are shared with. */
+  public describeOwnSnapshotAttributes(): iam.PolicyStatement[] {
+    return [new iam.PolicyStatement({ actions: ['rds:DescribeDBClusterSnapshotAttributes'], resources: [this.ownSnapshots] })];
+  }
+
+  /**
+   * Snapshot the configured clusters, creating tagged snapshots. Explicit clusters are listed by ARN;
+   * past `MAX_CLUSTER_ARNS` (an IAM role holds 10,240 characters of inline policy) they are allowed
+   * by the cluster tag the handler puts on the new snapshot (`aws:RequestTag`), a list of ids that
+   * grows the policy only by the ids. Tagged clusters are allowed by their own tag.
+   */
   public createSnapshots(): iam.PolicyStatement[] {
     const statements = [
       new iam.PolicyStatement({
@@ -51,11 +66,18 @@ export class SnapshotPermissions {
         conditions: this.requestOwnerCondition,
       }),
     ];
-    if (this.clusterIdentifiers.length > 0) {
+    // RDS stores identifiers lowercase, and IAM compares case-sensitively.
+    const ids = this.clusterIdentifiers.map((id) => (Token.isUnresolved(id) ? id : id.toLowerCase()));
+    if (ids.length > 0 && ids.length <= MAX_CLUSTER_ARNS) {
       statements.push(new iam.PolicyStatement({
         actions: ['rds:CreateDBClusterSnapshot'],
-        // RDS stores identifiers lowercase and IAM compares ARNs case-sensitively.
-        resources: this.clusterIdentifiers.map((id) => this.rdsArn('cluster', Token.isUnresolved(id) ? id : id.toLowerCase())),
+        resources: ids.map((id) => this.rdsArn('cluster', id)),
+      }));
+    } else if (ids.length > MAX_CLUSTER_ARNS) {
+      statements.push(new iam.PolicyStatement({
+        actions: ['rds:CreateDBClusterSnapshot'],
+        resources: [this.allClusters],
+        conditions: { StringEquals: { [`aws:RequestTag/${TAG_CLUSTER}`]: ids } },
       }));
     }
     if (this.clusterTag) {
@@ -114,6 +136,11 @@ export class SnapshotPermissions {
       resources: [this.ownSnapshots],
       conditions: this.ownerCondition,
     })];
+  }
+
+  /** The quota pre-check reads the account's RDS quotas: an account-level action without resources. */
+  public readAccountQuotas(): iam.PolicyStatement[] {
+    return [new iam.PolicyStatement({ actions: ['rds:DescribeAccountAttributes'], resources: ['*'] })];
   }
 
   /** Tag discovery lists every cluster. */

@@ -106,6 +106,18 @@ export interface SharedClusterSnapshotsProps {
   readonly alarmTopic?: sns.ITopic;
 
   /**
+   * The sustained rate of RDS API calls, per second, that one run of the whole fleet may use. RDS
+   * allows about 12 per second per account and Region, shared with every other tool, so the default
+   * leaves room. The starter spreads the executions' starts in minute waves and, once the fleet
+   * would poll faster, asks RDS only on every n-th status check (detection then takes up to n ×
+   * `waitInterval`). Lower it when other tools need the API at the same time; raise it for a faster
+   * run of a large fleet. Between 1 and 100.
+   *
+   * @default 8
+   */
+  readonly rdsRequestsPerSecond?: number;
+
+  /**
    * How long the state machine's and handlers' logs are kept.
    *
    * @default logs.RetentionDays.THREE_MONTHS

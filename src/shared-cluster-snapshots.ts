@@ -1,4 +1,5 @@
-import { Annotations, Duration, Stack } from 'aws-cdk-lib';
+import { gzipSync } from 'zlib';
+import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -18,11 +19,37 @@ import { CreateSnapshotFunction } from './handlers/create-snapshot-function';
 import { PrepareFunction } from './handlers/prepare-function';
 import { ShareSnapshotFunction } from './handlers/share-snapshot-function';
 import { StartExecutionsFunction } from './handlers/start-executions-function';
+import { addNagSuppressions } from './nag-suppressions';
 import { SnapshotPermissions } from './permissions';
-import type { SharedClusterSnapshotsProps } from './props';
+import type { ClusterTag, SharedClusterSnapshotsProps } from './props';
 import { createSharingKey } from './sharing-key';
 import { DEFAULTS, snapshotTimeoutOf, validateProps } from './validation';
 import { SnapshotWorkflow } from './workflow';
+
+/** Lambda allows 4 KB of environment in all; past this, the id list is compressed. */
+const MAX_PLAIN_ID_LIST = 1024;
+const MAX_COMPRESSED_ID_LIST = 3072;
+
+/**
+ * The cluster selection as environment variables. Hundreds of ids do not fit Lambda's 4 KB
+ * environment as text, so a long literal list is gzip-compressed (deterministic: no timestamp).
+ */
+function clusterEnvironment(ids: string[], tag?: ClusterTag): Record<string, string> {
+  const env: Record<string, string> = tag ? { [ENV.CLUSTER_TAG_KEY]: tag.key, [ENV.CLUSTER_TAG_VALUE]: tag.value } : {};
+  const plain = ids.join(',');
+  if (plain.length <= MAX_PLAIN_ID_LIST || ids.some((id) => Token.isUnresolved(id))) {
+    env[ENV.CLUSTER_IDENTIFIERS] = plain;
+    return env;
+  }
+  const compressed = gzipSync(Buffer.from(plain, 'utf8'), { level: 9 }).toString('base64');
+  if (compressed.length > MAX_COMPRESSED_ID_LIST) {
+    throw new Error(
+      `clusterIdentifiers lists ${ids.length} clusters, ${compressed.length} bytes even compressed; Lambda's environment holds 4 KB. Tag the clusters and use clusterTag for a fleet this large`,
+    );
+  }
+  env[ENV.CLUSTER_IDENTIFIERS_GZIP] = compressed;
+  return env;
+}
 
 type HandlerClass = new (scope: Construct, id: string, props: lambda.FunctionOptions) => lambda.Function;
 
@@ -89,15 +116,17 @@ export class SharedClusterSnapshots extends Construct {
       [ENV.RETAIN_SNAPSHOTS]: String(props.retainSnapshots ?? DEFAULTS.retainSnapshots),
       [ENV.ALLOW_UNENCRYPTED]: String(props.allowUnencrypted ?? false),
       [ENV.SNAPSHOT_TIMEOUT_SECONDS]: String(snapshotTimeout.toSeconds()),
-      [ENV.CLUSTER_IDENTIFIERS]: clusterIdentifiers.join(','),
-      ...(props.clusterTag ? { [ENV.CLUSTER_TAG_KEY]: props.clusterTag.key, [ENV.CLUSTER_TAG_VALUE]: props.clusterTag.value } : {}),
+      [ENV.WAIT_INTERVAL_SECONDS]: String(waitInterval.toSeconds()),
     };
+    // Only Prepare and the starter read the cluster selection; a long id list is carried once each.
+    const selection = clusterEnvironment(clusterIdentifiers, props.clusterTag);
     const permissions = new SnapshotPermissions(stack, prefix, this.ownerId, clusterIdentifiers, props.clusterTag);
     const handler = (handlerId: string, fn: HandlerClass, statements: iam.PolicyStatement[]) =>
       this.handler(handlerId, fn, environment, statements);
 
-    const prepare = handler('Prepare', PrepareFunction, [
-      ...permissions.describeClustersAndSnapshots(),
+    const prepare = this.handler('Prepare', PrepareFunction, { ...environment, ...selection }, [
+      ...permissions.describeClusters(),
+      ...permissions.listSnapshotsOfCluster(),
       ...permissions.deleteOwnSnapshots(),
     ]);
     const createSnapshot = handler('CreateSnapshot', CreateSnapshotFunction, [
@@ -113,11 +142,13 @@ export class SharedClusterSnapshots extends Construct {
     this.encryptionKey.grant(copySnapshot, 'kms:CreateGrant', 'kms:DescribeKey');
     const shareSnapshot = handler('ShareSnapshot', ShareSnapshotFunction, permissions.shareSnapshots());
     const cleanUp = handler('CleanUp', CleanUpFunction, [
-      ...permissions.describeClustersAndSnapshots(),
+      ...permissions.listSnapshotsOfCluster(),
+      ...permissions.describeOwnSnapshotAttributes(),
       ...permissions.deleteOwnSnapshots(),
     ]);
     const cleanUpFailedRun = handler('CleanUpFailedRun', CleanUpFailedRunFunction, [
       ...permissions.describeOwnSnapshots(),
+      ...permissions.describeOwnSnapshotAttributes(),
       ...permissions.deleteOwnSnapshots(),
     ]);
     this.handlers = { prepare, createSnapshot, checkSnapshot, copySnapshot, shareSnapshot, cleanUp, cleanUpFailedRun };
@@ -132,9 +163,10 @@ export class SharedClusterSnapshots extends Construct {
 
     const starter = this.handler('Starter', StartExecutionsFunction, {
       [ENV.STATE_MACHINE_ARN]: this.stateMachine.stateMachineArn,
-      [ENV.CLUSTER_IDENTIFIERS]: environment[ENV.CLUSTER_IDENTIFIERS],
-      ...(props.clusterTag ? { [ENV.CLUSTER_TAG_KEY]: props.clusterTag.key, [ENV.CLUSTER_TAG_VALUE]: props.clusterTag.value } : {}),
-    }, props.clusterTag ? permissions.listClusters() : [], Duration.minutes(5));
+      [ENV.WAIT_INTERVAL_SECONDS]: String(waitInterval.toSeconds()),
+      [ENV.RDS_REQUESTS_PER_SECOND]: String(props.rdsRequestsPerSecond ?? DEFAULTS.rdsRequestsPerSecond),
+      ...selection,
+    }, [...permissions.readAccountQuotas(), ...(props.clusterTag ? permissions.listClusters() : [])], Duration.minutes(5));
     this.stateMachine.grantStartExecution(starter);
     this.starterFunction = starter;
 
@@ -152,6 +184,7 @@ export class SharedClusterSnapshots extends Construct {
     if (props.alarmTopic) {
       this.failureAlarm.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
     }
+    addNagSuppressions(this, permissions, props);
   }
 
   /** Executions that failed, per 5 minutes by default. */

@@ -8,6 +8,7 @@ export const MAX_TARGET_ACCOUNTS = 20;
 export const MAX_CHECKS_PER_PHASE = 2000;
 
 export const DEFAULTS = {
+  rdsRequestsPerSecond: 8,
   waitInterval: Duration.minutes(1),
   snapshotTimeout: Duration.hours(6),
   retainSnapshots: 1,
@@ -24,6 +25,10 @@ export function validateProps(stack: Stack, props: SharedClusterSnapshotsProps):
   const retain = props.retainSnapshots;
   if (retain !== undefined && !Token.isUnresolved(retain) && (!Number.isInteger(retain) || retain < 1)) {
     throw new Error(`retainSnapshots must be a whole number of at least 1, got ${retain}`);
+  }
+  const rate = props.rdsRequestsPerSecond;
+  if (rate !== undefined && !Token.isUnresolved(rate) && (!Number.isInteger(rate) || rate < 1 || rate > 100)) {
+    throw new Error(`rdsRequestsPerSecond must be a whole number from 1 to 100, got ${rate}`);
   }
   const prefix = props.snapshotPrefix;
   if (prefix !== undefined && (Token.isUnresolved(prefix) || !isValidPrefix(prefix))) {

@@ -5,6 +5,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { TRANSIENT_AWS_ERRORS } from './handlers/errors.lambda-shared';
+import { MAX_START_DELAY_SECONDS } from './handlers/run-plan.lambda-shared';
 
 /** The Lambda functions the workflow calls, one per step. */
 export interface WorkflowHandlers {
@@ -34,6 +35,8 @@ const LAMBDA_SERVICE_ERRORS = [
 
 /** Every state name, as the execution history and the simulator see them. */
 export const STATE = {
+  startDelayed: 'StartDelayed',
+  waitToStart: 'WaitToStart',
   prepare: 'Prepare',
   createSnapshot: 'CreateSnapshot',
   waitForSnapshot: 'WaitForSnapshot',
@@ -66,7 +69,8 @@ export class SnapshotWorkflow extends Construct {
       errorPath: '$.error.Error',
       causePath: '$.error.Cause',
     });
-    const cleanUpFailedRun = this.task(STATE.cleanUpFailedRun, handlers.cleanUpFailedRun);
+    // The last chance to remove this run's snapshots: more patience with throttling than the rest.
+    const cleanUpFailedRun = this.task(STATE.cleanUpFailedRun, handlers.cleanUpFailedRun, undefined, 10);
     cleanUpFailedRun.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.cleanUpError' });
     cleanUpFailedRun.next(failed);
     const onFailure = (task: tasks.LambdaInvoke) =>
@@ -80,15 +84,22 @@ export class SnapshotWorkflow extends Construct {
     for (const task of [prepare, createSnapshot]) {
       task.addRetry(clusterNotAvailableRetry(waitInterval, snapshotTimeout));
     }
-    const checkSnapshot = this.task(STATE.checkSnapshot, handlers.checkSnapshot);
+    // A Retry's attempts add up over a whole state visit: a long wait gets a budget for Lambda's
+    // transient errors that grows with its number of checks.
+    const checks = Math.ceil(snapshotTimeout.toSeconds() / waitInterval.toSeconds());
+    const checkBudget = Math.max(6, Math.ceil(checks / 10));
+    const checkSnapshot = this.task(STATE.checkSnapshot, handlers.checkSnapshot, undefined, checkBudget);
     const copySnapshot = this.task(STATE.copySnapshot, handlers.copySnapshot);
-    const checkCopy = this.task(STATE.checkCopy, handlers.checkSnapshot);
+    const checkCopy = this.task(STATE.checkCopy, handlers.checkSnapshot, undefined, checkBudget);
     for (const task of [checkSnapshot, checkCopy]) {
       task.addRetry(notReadyRetry(waitInterval, snapshotTimeout));
     }
     const shareSnapshot = this.task(STATE.shareSnapshot, handlers.shareSnapshot);
     const cleanUp = this.task(STATE.cleanUp, handlers.cleanUp);
-    for (const task of [prepare, createSnapshot, checkSnapshot, copySnapshot, checkCopy, shareSnapshot, cleanUp]) {
+    // Prepare creates nothing, so its failures skip the clean-up; this also keeps a hostile
+    // execution input from ever reaching CleanUpFailedRun as if it were a plan.
+    prepare.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
+    for (const task of [createSnapshot, checkSnapshot, copySnapshot, checkCopy, shareSnapshot, cleanUp]) {
       onFailure(task);
     }
 
@@ -97,7 +108,15 @@ export class SnapshotWorkflow extends Construct {
       .next(new sfn.Wait(this, STATE.waitForCopy, { time: sfn.WaitTime.duration(waitInterval) }))
       .next(checkCopy)
       .next(share);
-    const definition = prepare
+    // The starter spreads a large fleet's starts in minute waves (startDelaySeconds); a manual
+    // start without it goes straight to Prepare.
+    const start = new sfn.Choice(this, STATE.startDelayed)
+      .when(sfn.Condition.and(
+        sfn.Condition.isPresent('$.startDelaySeconds'),
+        sfn.Condition.numberGreaterThan('$.startDelaySeconds', 0),
+      ), new sfn.Wait(this, STATE.waitToStart, { time: sfn.WaitTime.secondsPath('$.startDelaySeconds') }).next(prepare))
+      .otherwise(prepare);
+    prepare
       .next(createSnapshot)
       .next(new sfn.Wait(this, STATE.waitForSnapshot, { time: sfn.WaitTime.duration(waitInterval) }))
       .next(checkSnapshot)
@@ -106,17 +125,18 @@ export class SnapshotWorkflow extends Construct {
         .otherwise(share));
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      definitionBody: sfn.DefinitionBody.fromChainable(start),
       comment: 'Snapshots one DB cluster, re-encrypts it with the sharing key, shares it, and cleans up.',
-      // Waiting for the cluster (Prepare, then CreateSnapshot), the snapshot and the copy may each take up to snapshotTimeout.
-      timeout: Duration.seconds(4 * snapshotTimeout.toSeconds() + 3600),
+      // Waiting for the cluster (Prepare, then CreateSnapshot), the snapshot and the copy may each
+      // take up to snapshotTimeout; a start may be delayed by up to a day in a very large fleet.
+      timeout: Duration.seconds(4 * snapshotTimeout.toSeconds() + 3600 + MAX_START_DELAY_SECONDS),
       tracingEnabled: true,
       logs: { destination: props.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
   }
 
   /** A Lambda step that passes the state in and takes the handler's result as the new state. */
-  private task(id: string, fn: lambda.IFunction, payload?: sfn.TaskInput): tasks.LambdaInvoke {
+  private task(id: string, fn: lambda.IFunction, payload?: sfn.TaskInput, transientAttempts = 6): tasks.LambdaInvoke {
     const task = new tasks.LambdaInvoke(this, id, {
       lambdaFunction: fn,
       payload,
@@ -128,7 +148,7 @@ export class SnapshotWorkflow extends Construct {
       errors: [...LAMBDA_SERVICE_ERRORS, ...TRANSIENT_AWS_ERRORS],
       interval: Duration.seconds(2),
       backoffRate: 2,
-      maxAttempts: 6,
+      maxAttempts: transientAttempts,
       maxDelay: Duration.seconds(60),
       jitterStrategy: sfn.JitterType.FULL,
     });

@@ -1,5 +1,6 @@
-import { ENV, requireEnv } from './config.lambda-shared';
-import { InvalidInput, SnapshotFailed, SnapshotNotReady, SnapshotTimeout } from './errors.lambda-shared';
+import { ENV, integerEnv, requireEnv } from './config.lambda-shared';
+import { InvalidInput, isAwsError, SnapshotFailed, SnapshotNotReady, SnapshotTimeout, TRANSIENT_AWS_ERRORS } from './errors.lambda-shared';
+import { shouldPoll } from './pacing.lambda-shared';
 import { parsePlan } from './run-plan.lambda-shared';
 import { findSnapshot, IN_PROGRESS_STATUSES } from './snapshots.lambda-shared';
 import type { RunPlan } from './workflow-state.lambda-shared';
@@ -8,6 +9,7 @@ import type { RunPlan } from './workflow-state.lambda-shared';
  * One status check. `available` returns; `creating`/`copying` throws SnapshotNotReady, which the
  * state machine retries every `waitInterval` (one billed transition per check); past the deadline
  * it throws SnapshotTimeout; any other status, or a vanished snapshot, throws SnapshotFailed.
+ * In a large fleet only every `pollStride`-th check calls RDS (see pacing.lambda-shared.ts).
  */
 export async function handler(event: RunPlan): Promise<RunPlan> {
   const plan = parsePlan(event, requireEnv(ENV.SNAPSHOT_PREFIX));
@@ -17,7 +19,10 @@ export async function handler(event: RunPlan): Promise<RunPlan> {
     throw new InvalidInput('The run plan has no snapshot to wait for (awaitingSnapshotIdentifier and deadline)');
   }
 
-  const snapshot = await findSnapshot(snapshotIdentifier);
+  if (!shouldPoll(plan, Date.now(), integerEnv(ENV.WAIT_INTERVAL_SECONDS, 60), integerEnv(ENV.SNAPSHOT_TIMEOUT_SECONDS))) {
+    throw new SnapshotNotReady(`Snapshot '${snapshotIdentifier}' not polled on this check (fleet pacing: RDS is asked every ${plan.pollStride} checks)`);
+  }
+  const snapshot = await findSnapshotOrRetry(snapshotIdentifier);
   if (!snapshot) {
     throw new SnapshotFailed(`Snapshot '${snapshotIdentifier}' no longer exists`);
   }
@@ -31,4 +36,20 @@ export async function handler(event: RunPlan): Promise<RunPlan> {
     throw new SnapshotTimeout(`Snapshot '${snapshotIdentifier}' is still '${snapshot.Status}' at its deadline ${plan.deadline}`);
   }
   throw new SnapshotNotReady(`Snapshot '${snapshotIdentifier}' is '${snapshot.Status}' (${snapshot.PercentProgress ?? 0}%)`);
+}
+
+/**
+ * A throttled or failed status call is just a check that learned nothing: the next check comes
+ * one `waitInterval` later, bounded by the deadline. (A Retry's attempts add up over a whole state
+ * visit, so counting these against the transient-error retrier would exhaust it in a long wait.)
+ */
+async function findSnapshotOrRetry(snapshotIdentifier: string) {
+  try {
+    return await findSnapshot(snapshotIdentifier);
+  } catch (error) {
+    if (isAwsError(error, ...TRANSIENT_AWS_ERRORS)) {
+      throw new SnapshotNotReady(`Status of '${snapshotIdentifier}' unknown this time (${(error as Error).name}); checking again`);
+    }
+    throw error;
+  }
 }

@@ -3,7 +3,7 @@ import { ENV, integerEnv, requireEnv } from './config.lambda-shared';
 import { InvalidInput } from './errors.lambda-shared';
 import { log } from './log.lambda-shared';
 import { parsePlan } from './run-plan.lambda-shared';
-import { deleteOwnedSnapshot, listOwnedSnapshots } from './snapshots.lambda-shared';
+import { deleteOwnedSnapshot, isShared, listOwnedSnapshots } from './snapshots.lambda-shared';
 import { ownershipOf } from './tags.lambda-shared';
 import type { RunPlan, RunResult } from './workflow-state.lambda-shared';
 
@@ -24,8 +24,11 @@ export async function handler(event: RunPlan): Promise<RunResult> {
     await deleteOwnedSnapshot(plan.temporarySnapshotIdentifier, { ownerId, clusterIdentifier, role: 'temporary', runId });
   }
 
-  const owned = await listOwnedSnapshots(ownerId, clusterIdentifier);
-  for (const snapshot of selectExpiredSharedSnapshots(owned, plan.sharedSnapshotIdentifier, retain)) {
+  const { restorePoints, orphans } = await classifyOlderSnapshots(
+    await listOwnedSnapshots(ownerId, clusterIdentifier),
+    plan.sharedSnapshotIdentifier,
+  );
+  for (const snapshot of [...selectExpiredSharedSnapshots(restorePoints, plan.sharedSnapshotIdentifier, retain), ...orphans]) {
     await deleteOwnedSnapshot(snapshot.DBClusterSnapshotIdentifier!, {
       ownerId,
       clusterIdentifier,
@@ -44,9 +47,31 @@ export async function handler(event: RunPlan): Promise<RunResult> {
 }
 
 /**
- * The shared snapshots to delete: `available` ones of this owner and cluster beyond the newest
- * `retain`, where the current run's snapshot always counts as the newest. Snapshots still in
- * progress, and anything without all ownership tags, are never selected.
+ * Splits this owner's older shared-role snapshots of the cluster into restore points (shared with
+ * someone) and orphans: copies a run that died before sharing left behind, never shared, and older
+ * than any live run could be. Orphans do not count against `retainSnapshots`.
+ */
+async function classifyOlderSnapshots(owned: DBClusterSnapshot[], current: string) {
+  const staleAfterMs = 2 * integerEnv(ENV.SNAPSHOT_TIMEOUT_SECONDS) * 1000;
+  const restorePoints: DBClusterSnapshot[] = [];
+  const orphans: DBClusterSnapshot[] = [];
+  for (const snapshot of owned) {
+    const id = snapshot.DBClusterSnapshotIdentifier!;
+    if (id === current || ownershipOf(snapshot)?.role !== 'shared' || snapshot.Status !== 'available') continue;
+    if (await isShared(id)) {
+      restorePoints.push(snapshot);
+    } else if (Date.now() - (snapshot.SnapshotCreateTime?.getTime() ?? Date.now()) > staleAfterMs) {
+      orphans.push(snapshot);
+    }
+  }
+  return { restorePoints, orphans };
+}
+
+/**
+ * The shared snapshots to delete from `owned` (this owner's snapshots of the cluster): `available`
+ * shared-role ones beyond the newest `retain`, where the current run's snapshot always counts as the
+ * newest. Snapshots still in progress, temporary ones and anything without all ownership tags are
+ * never selected.
  */
 export function selectExpiredSharedSnapshots(
   owned: DBClusterSnapshot[],

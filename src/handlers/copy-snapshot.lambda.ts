@@ -1,7 +1,7 @@
 import { CopyDBClusterSnapshotCommand } from '@aws-sdk/client-rds';
 import { rds } from './clients.lambda-shared';
 import { ENV, requireEnv } from './config.lambda-shared';
-import { isAwsError, KmsKeyNotAccessible, SnapshotFailed, SnapshotQuotaExceeded } from './errors.lambda-shared';
+import { InvalidInput, isAwsError, KmsKeyNotAccessible, SnapshotFailed, SnapshotQuotaExceeded } from './errors.lambda-shared';
 import { log } from './log.lambda-shared';
 import { deadlineFromNow, parsePlan } from './run-plan.lambda-shared';
 import { assertOwnSnapshot } from './snapshots.lambda-shared';
@@ -15,6 +15,9 @@ export async function handler(event: RunPlan): Promise<RunPlan> {
   const plan = parsePlan(event, requireEnv(ENV.SNAPSHOT_PREFIX));
   if (!plan.copyRequired || !plan.temporarySnapshotIdentifier) {
     return plan;
+  }
+  if (plan.awaitingSnapshotIdentifier !== plan.temporarySnapshotIdentifier || !plan.snapshotArn) {
+    throw new InvalidInput(`Snapshot '${plan.temporarySnapshotIdentifier}' has not been found available yet; nothing to copy`);
   }
   const target = plan.sharedSnapshotIdentifier;
   const ownership = { ownerId, clusterIdentifier: plan.clusterIdentifier, role: 'shared', runId: plan.runId } as const;

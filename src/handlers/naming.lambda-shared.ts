@@ -59,10 +59,15 @@ export function executionName(clusterIdentifier: string, runId: string): string 
   return `${shorten(clusterIdentifier.toLowerCase(), room)}-${runId}`;
 }
 
-/** Cuts `value` to `room` characters, replacing the tail with a hash of the whole value. */
+/**
+ * Keeps `value` when it is shorter than `room`; otherwise cuts it to exactly `room` characters,
+ * ending in a hash of the whole value. Kept values are shorter than `room` and shortened ones are
+ * exactly `room` long, so a kept value can never equal a shortened one.
+ */
 export function shorten(value: string, room: number): string {
-  if (value.length <= room) return value;
+  if (value.length < room) return value;
   const hash = createHash('sha256').update(value).digest('hex').slice(0, HASH_LENGTH);
-  const head = value.slice(0, room - HASH_LENGTH - 1).replace(/-+$/, '');
+  // A head ending in '-' would put '--' before the hash; end it with a digit instead.
+  const head = value.slice(0, room - HASH_LENGTH - 1).replace(/-$/, '0');
   return `${head}-${hash}`;
 }

@@ -12,6 +12,7 @@ import {
 } from './errors.lambda-shared';
 import { log } from './log.lambda-shared';
 import { runIdFromTime, snapshotIdentifier } from './naming.lambda-shared';
+import { isPollStride, MAX_POLL_STRIDE, MAX_START_DELAY_SECONDS } from './run-plan.lambda-shared';
 import { deleteOwnedSnapshot, IN_PROGRESS_STATUSES, listOwnedSnapshots } from './snapshots.lambda-shared';
 import { ownershipOf, tagValue } from './tags.lambda-shared';
 import { optionalRunId, rejectUnknownKeys, requireClusterIdentifier, requireObject } from './validate.lambda-shared';
@@ -19,7 +20,7 @@ import type { RunPlan } from './workflow-state.lambda-shared';
 
 /** The execution input, as a user or the starter gives it, and the execution's start time. */
 export interface PrepareEvent {
-  readonly input: { clusterIdentifier: string; runId?: string };
+  readonly input: { clusterIdentifier: string; runId?: string; startDelaySeconds?: number; pollStride?: number };
   readonly executionStartTime: string;
 }
 
@@ -28,7 +29,7 @@ export interface PrepareEvent {
  * copy is needed, removes stale temporary snapshots of earlier runs, and derives this run's names.
  */
 export async function handler(event: PrepareEvent): Promise<RunPlan> {
-  const { clusterIdentifier, runId } = parseEvent(event);
+  const { clusterIdentifier, runId, pollStride } = parseEvent(event);
   const ownerId = requireEnv(ENV.OWNER_ID);
   const prefix = requireEnv(ENV.SNAPSHOT_PREFIX);
 
@@ -47,23 +48,35 @@ export async function handler(event: PrepareEvent): Promise<RunPlan> {
     sharedSnapshotIdentifier: snapshotIdentifier(prefix, clusterIdentifier, runId, 'shared'),
     temporarySnapshotIdentifier: copyRequired ? snapshotIdentifier(prefix, clusterIdentifier, runId, 'temporary') : undefined,
     copyRequired,
+    ...(pollStride > 1 ? { pollStride } : {}),
   };
   log('info', 'Prepared run', { ...plan });
   return plan;
 }
 
-function parseEvent(event: PrepareEvent): { clusterIdentifier: string; runId: string } {
+function parseEvent(event: PrepareEvent): { clusterIdentifier: string; runId: string; pollStride: number } {
   const outer = requireObject(event, 'The task payload');
   const input = requireObject(outer.input, 'The execution input');
-  rejectUnknownKeys(input, ['clusterIdentifier', 'runId'], 'The execution input');
+  rejectUnknownKeys(input, ['clusterIdentifier', 'runId', 'startDelaySeconds', 'pollStride'], 'The execution input');
   const clusterIdentifier = requireClusterIdentifier(input.clusterIdentifier, 'clusterIdentifier');
+  if (input.startDelaySeconds !== undefined && !isStartDelay(input.startDelaySeconds)) {
+    throw new InvalidInput(`startDelaySeconds must be a whole number from 0 to ${MAX_START_DELAY_SECONDS}, got ${JSON.stringify(input.startDelaySeconds)?.slice(0, 100)}`);
+  }
+  if (input.pollStride !== undefined && !isPollStride(input.pollStride)) {
+    throw new InvalidInput(`pollStride must be a whole number from 1 to ${MAX_POLL_STRIDE}, got ${JSON.stringify(input.pollStride)?.slice(0, 100)}`);
+  }
+  const pollStride = (input.pollStride as number | undefined) ?? 1;
   const explicitRunId = optionalRunId(input.runId, 'runId');
-  if (explicitRunId) return { clusterIdentifier, runId: explicitRunId };
+  if (explicitRunId) return { clusterIdentifier, runId: explicitRunId, pollStride };
   const start = new Date(String(outer.executionStartTime));
   if (Number.isNaN(start.getTime())) {
     throw new InvalidInput(`executionStartTime must be an ISO-8601 time, got ${JSON.stringify(outer.executionStartTime)}`);
   }
-  return { clusterIdentifier, runId: runIdFromTime(start) };
+  return { clusterIdentifier, runId: runIdFromTime(start), pollStride };
+}
+
+function isStartDelay(value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_START_DELAY_SECONDS;
 }
 
 async function describeCluster(clusterIdentifier: string): Promise<DBCluster> {
@@ -127,8 +140,10 @@ async function clearEarlierRuns(ownerId: string, clusterIdentifier: string, runI
       );
     }
   }
+  // A temporary snapshot stays while any snapshot of its run is still in progress (a copy may read it).
+  const busyRuns = new Set(earlier.filter(({ inProgress }) => inProgress).map(({ ownership }) => ownership.runId));
   for (const { snapshot, ownership, inProgress } of earlier) {
-    if (ownership.role === 'temporary' && !inProgress) {
+    if (ownership.role === 'temporary' && !inProgress && !busyRuns.has(ownership.runId)) {
       await deleteOwnedSnapshot(snapshot.DBClusterSnapshotIdentifier!, { ownerId, clusterIdentifier, role: 'temporary', runId: ownership.runId });
     }
   }

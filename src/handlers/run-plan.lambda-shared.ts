@@ -4,6 +4,8 @@ import { isValidIdentifier, isValidRunId, snapshotIdentifier } from './naming.la
 import { requireObject } from './validate.lambda-shared';
 import type { RunPlan } from './workflow-state.lambda-shared';
 
+const ACCOUNT_ID = /^\d{12}$/;
+
 /**
  * Validates a plan handed back by the state machine. The snapshot names must be exactly the ones
  * this construct derives for the cluster and run, so an event cannot point a handler at a snapshot
@@ -11,14 +13,15 @@ import type { RunPlan } from './workflow-state.lambda-shared';
  */
 export function parsePlan(event: unknown, prefix: string): RunPlan {
   const plan = requireObject(event, 'The run plan') as unknown as RunPlan;
-  if (typeof plan.clusterIdentifier !== 'string' || !isValidIdentifier(plan.clusterIdentifier)) {
-    throw new InvalidInput(`The run plan's clusterIdentifier is malformed: ${JSON.stringify(plan.clusterIdentifier)?.slice(0, 100)}`);
+  const cluster = plan.clusterIdentifier;
+  if (typeof cluster !== 'string' || !isValidIdentifier(cluster) || cluster !== cluster.toLowerCase()) {
+    throw new InvalidInput(`The run plan's clusterIdentifier is malformed (lowercase identifier expected): ${JSON.stringify(cluster)?.slice(0, 100)}`);
   }
   if (typeof plan.runId !== 'string' || !isValidRunId(plan.runId)) {
     throw new InvalidInput(`The run plan's runId is malformed: ${JSON.stringify(plan.runId)?.slice(0, 100)}`);
   }
-  const shared = snapshotIdentifier(prefix, plan.clusterIdentifier, plan.runId, 'shared');
-  const temporary = snapshotIdentifier(prefix, plan.clusterIdentifier, plan.runId, 'temporary');
+  const shared = snapshotIdentifier(prefix, cluster, plan.runId, 'shared');
+  const temporary = snapshotIdentifier(prefix, cluster, plan.runId, 'temporary');
   if (plan.sharedSnapshotIdentifier !== shared) {
     throw new InvalidInput(`sharedSnapshotIdentifier must be '${shared}' for this cluster and run`);
   }
@@ -32,7 +35,28 @@ export function parsePlan(event: unknown, prefix: string): RunPlan {
   if (plan.awaitingSnapshotIdentifier !== undefined && ![shared, expectedTemporary].includes(plan.awaitingSnapshotIdentifier)) {
     throw new InvalidInput('awaitingSnapshotIdentifier must be one of this run\'s snapshots');
   }
+  for (const field of ['deadline', 'snapshotArn'] as const) {
+    if (plan[field] !== undefined && typeof plan[field] !== 'string') {
+      throw new InvalidInput(`The run plan's ${field} must be a string`);
+    }
+  }
+  if (plan.sharedWith !== undefined && (!Array.isArray(plan.sharedWith) || !plan.sharedWith.every((a) => typeof a === 'string' && ACCOUNT_ID.test(a)))) {
+    throw new InvalidInput('The run plan\'s sharedWith must be a list of 12-digit account ids');
+  }
+  if (plan.pollStride !== undefined && !isPollStride(plan.pollStride)) {
+    throw new InvalidInput(`The run plan's pollStride must be a whole number from 1 to ${MAX_POLL_STRIDE}`);
+  }
   return plan;
+}
+
+/** The starter spreads a large fleet's starts over at most a day. */
+export const MAX_START_DELAY_SECONDS = 86_400;
+
+/** The most status checks the fleet pacing may skip between two RDS calls. */
+export const MAX_POLL_STRIDE = 60;
+
+export function isPollStride(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_POLL_STRIDE;
 }
 
 /** The snapshot the first phase creates: the temporary one when a copy follows, else the shared one. */

@@ -1,10 +1,11 @@
-import { DescribeDBClustersCommand } from '@aws-sdk/client-rds';
+import { DescribeAccountAttributesCommand, DescribeDBClustersCommand } from '@aws-sdk/client-rds';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { rds, sfn } from './clients.lambda-shared';
 import { clusterSelection, ENV, integerEnv, requireEnv } from './config.lambda-shared';
-import { InvalidInput, isAwsError, StartExecutionsFailed } from './errors.lambda-shared';
+import { InvalidInput, isAwsError, SnapshotQuotaExceeded, StartExecutionsFailed, TRANSIENT_AWS_ERRORS } from './errors.lambda-shared';
 import { log } from './log.lambda-shared';
 import { executionName, isValidIdentifier, runIdFromTime } from './naming.lambda-shared';
+import { fleetPacing } from './pacing.lambda-shared';
 import { tagValue } from './tags.lambda-shared';
 import { rejectUnknownKeys, requireObject } from './validate.lambda-shared';
 
@@ -15,12 +16,17 @@ export interface StartEvent {
 
 export interface StartResult {
   readonly runId: string;
+  /** Executions started per minute, and how many status checks share one RDS call. */
+  readonly pacing: { clustersPerMinute: number; pollStride: number };
   readonly started: string[];
   readonly alreadyStarted: string[];
   readonly failed: string[];
 }
 
 const DEFAULT_CONCURRENCY = 10;
+const DEFAULT_REQUESTS_PER_SECOND = 8;
+/** At its peak a run holds a temporary snapshot and its copy per cluster. */
+const SNAPSHOTS_PER_CLUSTER = 2;
 
 /**
  * Starts one execution per cluster. Execution names are derived from the cluster and the scheduled
@@ -31,15 +37,27 @@ export async function handler(event: StartEvent = {}): Promise<StartResult> {
   const stateMachineArn = requireEnv(ENV.STATE_MACHINE_ARN);
   const concurrency = Math.max(1, integerEnv(ENV.START_CONCURRENCY, DEFAULT_CONCURRENCY));
   const clusters = await resolveClusters();
+  await assertQuotaHeadroom(clusters.length);
+  const pacing = fleetPacing(
+    clusters.length,
+    integerEnv(ENV.RDS_REQUESTS_PER_SECOND, DEFAULT_REQUESTS_PER_SECOND),
+    integerEnv(ENV.WAIT_INTERVAL_SECONDS, 60),
+  );
 
-  const result: StartResult = { runId, started: [], alreadyStarted: [], failed: [] };
-  await forEachLimited(clusters, concurrency, async (clusterIdentifier) => {
+  const result: StartResult = { runId, pacing, started: [], alreadyStarted: [], failed: [] };
+  await forEachLimited(clusters.map((c, i) => [c, i] as const), concurrency, async ([clusterIdentifier, index]) => {
     const name = executionName(clusterIdentifier, runId);
+    const startDelaySeconds = Math.floor(index / pacing.clustersPerMinute) * 60;
     try {
       await sfn.send(new StartExecutionCommand({
         stateMachineArn,
         name,
-        input: JSON.stringify({ clusterIdentifier, runId }),
+        input: JSON.stringify({
+          clusterIdentifier,
+          runId,
+          ...(startDelaySeconds > 0 ? { startDelaySeconds } : {}),
+          ...(pacing.pollStride > 1 ? { pollStride: pacing.pollStride } : {}),
+        }),
       }));
       result.started.push(clusterIdentifier);
     } catch (error) {
@@ -54,6 +72,7 @@ export async function handler(event: StartEvent = {}): Promise<StartResult> {
 
   log('info', 'Started executions', {
     runId,
+    pacing,
     started: result.started.length,
     alreadyStarted: result.alreadyStarted,
     failed: result.failed,
@@ -75,6 +94,23 @@ function parseRunId(event: StartEvent): string {
   return runIdFromTime(time);
 }
 
+/**
+ * Fails the whole run before anything is created when the Region's manual cluster snapshot quota
+ * cannot hold this run's snapshots: at its peak a run holds two per cluster.
+ */
+async function assertQuotaHeadroom(clusters: number): Promise<void> {
+  const out = await retryTransient(() => rds.send(new DescribeAccountAttributesCommand({})));
+  const quota = out?.AccountQuotas?.find((q) => q.AccountQuotaName === 'ManualClusterSnapshots');
+  if (quota?.Max === undefined || quota.Used === undefined) return;
+  const headroom = quota.Max - quota.Used;
+  const needed = clusters * SNAPSHOTS_PER_CLUSTER;
+  if (headroom < needed) {
+    throw new SnapshotQuotaExceeded(
+      `The manual DB cluster snapshot quota has room for ${headroom} more (${quota.Used} of ${quota.Max} used); this run of ${clusters} clusters needs up to ${needed}. Nothing was started. Raise the quota or delete old manual snapshots`,
+    );
+  }
+}
+
 /** The explicit ids, plus every cluster carrying the tag (paged), without duplicates, sorted. */
 export async function resolveClusters(): Promise<string[]> {
   const selection = clusterSelection();
@@ -82,10 +118,10 @@ export async function resolveClusters(): Promise<string[]> {
   if (selection.tag) {
     let marker: string | undefined;
     do {
-      const page = await rds.send(new DescribeDBClustersCommand({ MaxRecords: 100, Marker: marker }));
+      const page = await retryTransient(() => rds.send(new DescribeDBClustersCommand({ MaxRecords: 100, Marker: marker })));
       for (const cluster of page.DBClusters ?? []) {
         const id = cluster.DBClusterIdentifier;
-        if (id && isValidIdentifier(id) && tagValue(cluster.TagList, selection.tag.key) === selection.tag.value) {
+        if (id && isValidIdentifier(id) && isRdsEngine(cluster.Engine) && tagValue(cluster.TagList, selection.tag.key) === selection.tag.value) {
           clusters.add(id.toLowerCase());
         }
       }
@@ -93,6 +129,30 @@ export async function resolveClusters(): Promise<string[]> {
     } while (marker);
   }
   return [...clusters].sort();
+}
+
+/**
+ * DescribeDBClusters also lists Neptune and DocumentDB clusters; only Aurora and RDS Multi-AZ DB
+ * clusters are snapshotted here.
+ */
+function isRdsEngine(engine: string | undefined): boolean {
+  return engine === undefined || /^(aurora|mysql|postgres)/.test(engine);
+}
+
+/**
+ * The starter has no state machine around it to retry a throttled call, and one failed listing
+ * would fail the whole run: retry transient errors with full-jitter backoff, about 30 s at most.
+ */
+async function retryTransient<T>(call: () => Promise<T>, attempts = 6): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt >= attempts || !isAwsError(error, ...TRANSIENT_AWS_ERRORS)) throw error;
+      const ceiling = Math.min(16_000, 500 * 2 ** attempt);
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+    }
+  }
 }
 
 /** Runs `fn` over `items` with at most `limit` calls in flight. */

@@ -14,6 +14,11 @@ export interface RunPlan {
   readonly snapshotArn?: string;
   /** Set once the shared snapshot is shared: from then on nothing may delete it. */
   readonly sharedWith?: string[];
+  /**
+   * Fleet pacing: only every `pollStride`-th status check calls RDS, so a large fleet stays within
+   * the RDS request budget. Absent means every check calls RDS.
+   */
+  readonly pollStride?: number;
 }
 
 /** The error a Catch recorded under `$.error`. */

@@ -1,4 +1,6 @@
+import { createHash } from 'crypto';
 import { createRequire } from 'module';
+import { gunzipSync } from 'zlib';
 import { App, Duration, Fn, Stack, TimeZone, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -16,6 +18,11 @@ type AslValidator = (definition: unknown) => { isValid: boolean; errors: unknown
 const aslValidator = createRequire(__filename)('asl-validator') as AslValidator;
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
+
+/** Incompressible, valid cluster ids. */
+function createHashForTest(i: number): string {
+  return createHash('sha256').update(String(i)).digest('hex').slice(0, 20);
+}
 type Json = any;
 
 const ACCOUNT = '111111111111';
@@ -169,6 +176,25 @@ describe('IAM', () => {
     const resources = statementsWithAction(template, 'rds:CreateDBClusterSnapshot').flatMap(({ statement }) => asList(statement.Resource).map(render));
     expect(resources).toContain(rdsArn('cluster:orders-db'));
     expect(resources.join(' ')).not.toContain('Orders-DB');
+  });
+
+  test('past 60 explicit clusters, the ids move from ARNs into one request-tag condition, so the policy still fits', () => {
+    const ids = Array.from({ length: 61 }, (_, i) => `Orders-${String(i).padStart(2, '0')}-db`);
+    const { template } = build({ clusterIdentifiers: ids });
+    const onClusters = statementsWithAction(template, 'rds:CreateDBClusterSnapshot')
+      .filter(({ statement }) => asList(statement.Resource).map(render).some((arn) => arn.includes(':cluster:')));
+    expect(onClusters).toHaveLength(1);
+    expect(asList(onClusters[0].statement.Resource).map(render)).toEqual([rdsArn('cluster:*')]);
+    expect(onClusters[0].statement.Condition).toEqual({
+      StringEquals: { 'aws:RequestTag/shared-cluster-snapshots:cluster': ids.map((id) => id.toLowerCase()) },
+    });
+  });
+
+  test('60 explicit clusters are still listed by ARN', () => {
+    const ids = Array.from({ length: 60 }, (_, i) => `orders-${String(i).padStart(2, '0')}-db`);
+    const resources = statementsWithAction(build({ clusterIdentifiers: ids }).template, 'rds:CreateDBClusterSnapshot')
+      .flatMap(({ statement }) => asList(statement.Resource).map(render)).filter((arn) => arn.includes(':cluster:'));
+    expect(resources.sort()).toEqual(ids.map((id) => rdsArn(`cluster:${id}`)).sort());
   });
 
   test('CreateDBClusterSnapshot is scoped to the explicit cluster ARNs and to tagged new snapshots', () => {
@@ -420,15 +446,16 @@ describe('state machine definition', () => {
     }
   });
 
-  test('every task but the failure clean-up catches everything into CleanUpFailedRun', () => {
+  test('every task after Prepare catches everything into CleanUpFailedRun; Prepare, which creates nothing, fails directly', () => {
     const definition = definitionOf(build().template);
     const tasks = tasksOf(definition);
     expect(tasks.map(([name]) => name).sort()).toEqual(
       ['CheckCopy', 'CheckSnapshot', 'CleanUp', 'CleanUpFailedRun', 'CopySnapshot', 'CreateSnapshot', 'Prepare', 'ShareSnapshot']);
     for (const [name, task] of tasks) {
-      if (name === 'CleanUpFailedRun') continue;
+      if (name === 'CleanUpFailedRun' || name === 'Prepare') continue;
       expect(task.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'CleanUpFailedRun' }]);
     }
+    expect(definition.States.Prepare.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Failed' }]);
     expect(definition.States.CleanUpFailedRun).toMatchObject({
       Next: 'Failed',
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.cleanUpError', Next: 'Failed' }],
@@ -531,18 +558,40 @@ describe('environment', () => {
         TARGET_ACCOUNT_IDS: TARGETS.join(','),
         RETAIN_SNAPSHOTS: '3',
         ALLOW_UNENCRYPTED: 'true',
-        CLUSTER_IDENTIFIERS: 'orders-db,billing-db',
-        CLUSTER_TAG_KEY: 'share-snapshots',
-        CLUSTER_TAG_VALUE: 'true',
+        WAIT_INTERVAL_SECONDS: '60',
         SHARING_KEY_ARN: { 'Fn::GetAtt': [logicalIdOf(stack, construct.encryptionKey as kms.Key), 'Arn'] },
       });
     }
-    expect(lambdaEnvironment(stack, template, construct.starterFunction)).toMatchObject({
-      STATE_MACHINE_ARN: { Ref: logicalIdOf(stack, construct.stateMachine) },
+    // Only Prepare reads the cluster selection among the workflow handlers.
+    expect(lambdaEnvironment(stack, template, construct.handlers.prepare)).toMatchObject({
       CLUSTER_IDENTIFIERS: 'orders-db,billing-db',
       CLUSTER_TAG_KEY: 'share-snapshots',
       CLUSTER_TAG_VALUE: 'true',
     });
+    expect(lambdaEnvironment(stack, template, construct.handlers.cleanUp).CLUSTER_IDENTIFIERS).toBeUndefined();
+    expect(lambdaEnvironment(stack, template, construct.starterFunction)).toMatchObject({
+      STATE_MACHINE_ARN: { Ref: logicalIdOf(stack, construct.stateMachine) },
+      RDS_REQUESTS_PER_SECOND: '8',
+      WAIT_INTERVAL_SECONDS: '60',
+      CLUSTER_IDENTIFIERS: 'orders-db,billing-db',
+      CLUSTER_TAG_KEY: 'share-snapshots',
+      CLUSTER_TAG_VALUE: 'true',
+    });
+  });
+
+  test('a long id list is carried gzip-compressed, and decodes to the same ids', () => {
+    const ids = Array.from({ length: 300 }, (_, i) => `orders-${String(i).padStart(3, '0')}-db`);
+    const stack = newStack();
+    const { construct, template } = build({ clusterIdentifiers: ids }, stack);
+    const env = lambdaEnvironment(stack, template, construct.handlers.prepare);
+    expect(env.CLUSTER_IDENTIFIERS).toBeUndefined();
+    expect(gunzipSync(Buffer.from(env.CLUSTER_IDENTIFIERS_GZIP, 'base64')).toString('utf8')).toBe(ids.join(','));
+    expect(JSON.stringify(env).length).toBeLessThan(4096);
+  });
+
+  test('an id list too long even compressed is refused at synth, pointing at clusterTag', () => {
+    const ids = Array.from({ length: 3000 }, (_, i) => `c${createHashForTest(i)}`);
+    expect(() => build({ clusterIdentifiers: ids })).toThrow(/clusterIdentifiers lists 3000 clusters.*use clusterTag/);
   });
 
   test('defaults', () => {
@@ -571,7 +620,7 @@ describe('environment', () => {
     });
     const { construct, template } = build({ clusterIdentifiers: [cluster.clusterIdentifier, 'billing-db'] }, stack);
     const clusterRef = `<${stack.getLogicalId(cluster.node.defaultChild as rds.CfnDBCluster)}>`;
-    for (const fn of [...Object.values(construct.handlers), construct.starterFunction]) {
+    for (const fn of [construct.handlers.prepare, construct.starterFunction]) {
       expect(render(lambdaEnvironment(stack, template, fn).CLUSTER_IDENTIFIERS)).toBe(`${clusterRef},billing-db`);
     }
     const clusterArns = statementsWithAction(template, 'rds:CreateDBClusterSnapshot')
@@ -583,7 +632,7 @@ describe('environment', () => {
   test('an imported cluster identifier reaches CLUSTER_IDENTIFIERS', () => {
     const stack = newStack();
     const { construct, template } = build({ clusterIdentifiers: [Fn.importValue('OrdersClusterId')] }, stack);
-    for (const fn of [...Object.values(construct.handlers), construct.starterFunction]) {
+    for (const fn of [construct.handlers.prepare, construct.starterFunction]) {
       expect(lambdaEnvironment(stack, template, fn).CLUSTER_IDENTIFIERS).toEqual({ 'Fn::ImportValue': 'OrdersClusterId' });
     }
   });

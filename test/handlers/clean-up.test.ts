@@ -1,16 +1,19 @@
 import {
   DBClusterSnapshot,
   DeleteDBClusterSnapshotCommand,
+  DescribeDBClusterSnapshotAttributesCommand,
   DescribeDBClusterSnapshotsCommand,
   InvalidDBClusterSnapshotStateFault,
   RDSClient,
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
+  attributeLookups,
   awsError,
   deletedIds,
   freezeTime,
   handlerEnv,
+  mockRestoreAttributes,
   mockSnapshots,
   NOW,
   ownedSnapshot,
@@ -20,6 +23,7 @@ import {
   sharedId,
   snapshot,
   snapshotArn,
+  SNAPSHOT_TIMEOUT_SECONDS,
   TARGET_ACCOUNT_IDS,
   TEMP_ID,
 } from './helpers';
@@ -62,6 +66,8 @@ beforeEach(() => {
   freezeTime(new Date(NOW.getTime() + 40 * 60_000));
   rdsMock.on(DeleteDBClusterSnapshotCommand).resolves({});
   mockSnapshots(rdsMock, [CURRENT, CURRENT_TEMP]);
+  // Older shared snapshots are restore points, shared with the target accounts, unless a test says otherwise.
+  mockRestoreAttributes(rdsMock);
 });
 
 afterEach(() => {
@@ -134,6 +140,10 @@ describe('refuses to run before the snapshot is shared', () => {
     ['an empty sharedWith', { ...SHARED, sharedWith: [] }],
     ['no snapshotArn', { ...SHARED, snapshotArn: undefined }],
     ['the plan from Prepare', preparedPlan(true)],
+    ['a sharedWith of malformed account ids', { ...SHARED, sharedWith: ['all'] }],
+    ['a sharedWith string', { ...SHARED, sharedWith: TARGET_ACCOUNT_IDS.join(',') }],
+    ['a non-string snapshotArn', { ...SHARED, snapshotArn: ['arn'] }],
+    ['a mixed-case clusterIdentifier', { ...SHARED, clusterIdentifier: 'Orders-DB' }],
     ['a shared name of someone else\'s snapshot', { ...SHARED, sharedSnapshotIdentifier: 'prod-backup-before-migration' }],
     ['a temporary name of someone else\'s snapshot', { ...SHARED, temporarySnapshotIdentifier: 'prod-backup-before-migration' }],
   ])('%s: InvalidInput, no AWS call', async (_, plan) => {
@@ -250,6 +260,143 @@ describe('retention of shared snapshots', () => {
     process.env[ENV.RETAIN_SNAPSHOTS] = 'three';
     await expect(handler(SHARED)).rejects.toThrow(/RETAIN_SNAPSHOTS/);
     expect(rdsMock.calls()).toHaveLength(0);
+  });
+});
+
+describe('restore points and orphans', () => {
+  /** The handler's clock (40 minutes after RUN_ID's minute) and the age past which a never-shared copy is an orphan. */
+  const now = NOW.getTime() + 40 * 60_000;
+  const stale = 2 * SNAPSHOT_TIMEOUT_SECONDS * 1000;
+
+  /** A shared-role snapshot created `ageMs` before the handler's clock, for the run of that minute. */
+  function sharedAged(ageMs: number, status = 'available'): DBClusterSnapshot {
+    const created = new Date(now - ageMs);
+    return ownedSnapshot(created.toISOString().replace(/[-:T]/g, '').slice(0, 12), 'shared', { status, created });
+  }
+  const id = (s: DBClusterSnapshot) => s.DBClusterSnapshotIdentifier!;
+
+  test('asks RDS who may restore each older available shared snapshot, and only those', async () => {
+    process.env[ENV.RETAIN_SNAPSHOTS] = '10';
+    mockSnapshots(rdsMock, [
+      CURRENT,
+      CURRENT_TEMP,
+      olderShared(1),
+      olderShared(2, 'creating'),
+      olderShared(3, 'copying'),
+      olderShared(4, 'failed'),
+      ownedSnapshot('202611200300', 'temporary', { created: new Date(NOW.getTime() - 7 * DAY) }),
+      olderShared(8),
+    ]);
+    await expect(handler(SHARED)).resolves.toStrictEqual(RESULT);
+    expect(attributeLookups(rdsMock)).toEqual([sharedId('202611260300'), sharedId('202611190300')]);
+    expect(rdsMock.commandCalls(DescribeDBClusterSnapshotAttributesCommand)[0].args[0].input).toEqual({ DBClusterSnapshotIdentifier: sharedId('202611260300') });
+    expect(deletedIds(rdsMock)).toEqual([TEMP_ID]);
+  });
+
+  test('a never-shared copy older than 2 x timeout is deleted, a younger one kept, and neither counts towards retention', async () => {
+    process.env[ENV.RETAIN_SNAPSHOTS] = '2';
+    const youngOrphan = sharedAged(60 * 60_000);
+    const oldOrphan = sharedAged(stale + 60_000);
+    const newestRestorePoint = olderShared(1);
+    const olderRestorePoint = olderShared(2);
+    mockSnapshots(rdsMock, [olderRestorePoint, oldOrphan, CURRENT, youngOrphan, newestRestorePoint, CURRENT_TEMP]);
+    mockRestoreAttributes(rdsMock, { [id(youngOrphan)]: [], [id(oldOrphan)]: [] });
+    await expect(handler(SHARED)).resolves.toStrictEqual(RESULT);
+    // Had the young orphan counted, it would have taken the second place and the newest restore point would go.
+    expect(deletedIds(rdsMock)).toEqual([TEMP_ID, id(olderRestorePoint), id(oldOrphan)]);
+  });
+
+  test('orphans are deleted even when retention keeps every restore point', async () => {
+    process.env[ENV.RETAIN_SNAPSHOTS] = '10';
+    const orphans = [sharedAged(stale + 1), sharedAged(5 * DAY)];
+    mockSnapshots(rdsMock, [CURRENT, olderShared(1), ...orphans, olderShared(2)]);
+    mockRestoreAttributes(rdsMock, Object.fromEntries(orphans.map((o) => [id(o), []])));
+    await handler(SHARED);
+    expect(deletedIds(rdsMock)).toEqual(orphans.map(id));
+  });
+
+  test('an orphan exactly 2 x timeout old is kept: a live run may be about to share it', async () => {
+    const borderline = sharedAged(stale);
+    mockSnapshots(rdsMock, [CURRENT, borderline]);
+    mockRestoreAttributes(rdsMock, { [id(borderline)]: [] });
+    await handler(SHARED);
+    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+  });
+
+  test('a never-shared copy without a reported create time is kept', async () => {
+    const undated = { ...sharedAged(5 * DAY), SnapshotCreateTime: undefined };
+    mockSnapshots(rdsMock, [CURRENT, undated]);
+    mockRestoreAttributes(rdsMock, { [id(undated)]: [] });
+    await handler(SHARED);
+    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+  });
+
+  test('the timeout comes from SNAPSHOT_TIMEOUT_SECONDS', async () => {
+    process.env[ENV.SNAPSHOT_TIMEOUT_SECONDS] = '1800';
+    const orphan = sharedAged(61 * 60_000);
+    const young = sharedAged(59 * 60_000);
+    mockSnapshots(rdsMock, [CURRENT, orphan, young]);
+    mockRestoreAttributes(rdsMock, {}, []);
+    await handler(SHARED);
+    expect(deletedIds(rdsMock)).toEqual([id(orphan)]);
+  });
+
+  test.each<[string, object]>([
+    ['no restore attribute', { DBClusterSnapshotAttributesResult: { DBClusterSnapshotAttributes: [] } }],
+    ['a restore attribute without values', { DBClusterSnapshotAttributesResult: { DBClusterSnapshotAttributes: [{ AttributeName: 'restore' }] } }],
+    ['no attributes result', {}],
+  ])('an answer with %s means never shared', async (_, answer) => {
+    const orphan = olderShared(3);
+    mockSnapshots(rdsMock, [CURRENT, orphan]);
+    rdsMock.on(DescribeDBClusterSnapshotAttributesCommand).resolves(answer);
+    await handler(SHARED);
+    expect(deletedIds(rdsMock)).toEqual([id(orphan)]);
+  });
+
+  test('a snapshot shared with all accounts is a restore point', async () => {
+    process.env[ENV.RETAIN_SNAPSHOTS] = '2';
+    const publicOne = olderShared(1);
+    mockSnapshots(rdsMock, [CURRENT, publicOne, olderShared(2)]);
+    mockRestoreAttributes(rdsMock, { [id(publicOne)]: ['all'] }, []);
+    await handler(SHARED);
+    // The public one is kept as the second restore point; the never-shared older one is an orphan.
+    expect(deletedIds(rdsMock)).toEqual([sharedId('202611250300')]);
+  });
+
+  test('a snapshot gone before its attributes are read is not a restore point, and its delete finds it absent', async () => {
+    const vanishing = olderShared(1);
+    rdsMock
+      .on(DescribeDBClusterSnapshotsCommand, { Marker: undefined })
+      .resolves({ DBClusterSnapshots: [CURRENT, vanishing] })
+      .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: TEMP_ID })
+      .resolves({ DBClusterSnapshots: [] })
+      .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: id(vanishing) })
+      .rejects(awsError('DBClusterSnapshotNotFoundFault'));
+    rdsMock.on(DescribeDBClusterSnapshotAttributesCommand).rejects(awsError('DBClusterSnapshotNotFoundFault'));
+    await expect(handler(SHARED)).resolves.toStrictEqual(RESULT);
+    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+  });
+
+  test('other attribute errors fail the run before any older snapshot is deleted', async () => {
+    mockSnapshots(rdsMock, [CURRENT, CURRENT_TEMP, olderShared(1), olderShared(2)]);
+    rdsMock.on(DescribeDBClusterSnapshotAttributesCommand).rejects(awsError('Throttling'));
+    await expect(handler(SHARED)).rejects.toMatchObject({ name: 'Throttling' });
+    expect(deletedIds(rdsMock)).toEqual([TEMP_ID]);
+  });
+
+  test('an orphan is deleted only after re-reading its tags', async () => {
+    const orphan = olderShared(2);
+    const retagged = { ...orphan, TagList: [] };
+    rdsMock
+      .on(DescribeDBClusterSnapshotsCommand, { Marker: undefined })
+      .resolves({ DBClusterSnapshots: [CURRENT, orphan] })
+      .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: TEMP_ID })
+      .resolves({ DBClusterSnapshots: [] })
+      .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: id(orphan) })
+      .resolves({ DBClusterSnapshots: [retagged] });
+    mockRestoreAttributes(rdsMock, {}, []);
+    await handler(SHARED);
+    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
   });
 });
 

@@ -136,3 +136,29 @@ test.each<[string, unknown]>([
   await expect(handler(plan as RunPlan)).rejects.toMatchObject({ name: 'InvalidInput' });
   expect(rdsMock.calls()).toHaveLength(0);
 });
+
+describe('copies only a temporary snapshot that CheckSnapshot found available', () => {
+  test.each<[string, unknown]>([
+    ['the plan as Prepare returned it', preparedPlan(true)],
+    ['awaiting the temporary snapshot without its ARN (not found available yet)', { ...TEMP_AVAILABLE, snapshotArn: undefined }],
+    ['an empty ARN', { ...TEMP_AVAILABLE, snapshotArn: '' }],
+    ['an ARN but no awaited snapshot', { ...TEMP_AVAILABLE, awaitingSnapshotIdentifier: undefined }],
+    ['awaiting the shared snapshot (the copy already started)', { ...TEMP_AVAILABLE, awaitingSnapshotIdentifier: SHARED_ID, snapshotArn: undefined }],
+    ['awaiting the shared snapshot with its ARN', { ...TEMP_AVAILABLE, awaitingSnapshotIdentifier: SHARED_ID, snapshotArn: snapshotArn(SHARED_ID) }],
+  ])('%s: InvalidInput, no AWS call', async (_, plan) => {
+    await expect(handler(plan as RunPlan)).rejects.toMatchObject({
+      name: 'InvalidInput',
+      message: expect.stringContaining(`'${TEMP_ID}' has not been found available yet`),
+    });
+    expect(rdsMock.calls()).toHaveLength(0);
+  });
+
+  test.each<[string, unknown]>([
+    ['a non-string snapshotArn', { ...TEMP_AVAILABLE, snapshotArn: { arn: snapshotArn(TEMP_ID) } }],
+    ['a non-string deadline', { ...TEMP_AVAILABLE, deadline: 1795748400000 }],
+    ['a mixed-case clusterIdentifier', { ...TEMP_AVAILABLE, clusterIdentifier: 'Orders-DB' }],
+  ])('%s: InvalidInput, no AWS call', async (_, plan) => {
+    await expect(handler(plan as RunPlan)).rejects.toMatchObject({ name: 'InvalidInput' });
+    expect(rdsMock.calls()).toHaveLength(0);
+  });
+});

@@ -155,6 +155,8 @@ describe('a plan that does not name this run\'s own snapshots is refused before 
     ['copyRequired not a boolean', { ...good, copyRequired: 'true' }],
     ['awaitingSnapshotIdentifier not of this run', { ...good, awaitingSnapshotIdentifier: 'prod-backup-before-migration' }],
     ['a malformed clusterIdentifier', { ...good, clusterIdentifier: 'orders*' }],
+    ['a mixed-case clusterIdentifier (names derived from its lowercase form)', { ...good, clusterIdentifier: 'Orders-DB' }],
+    ['a non-string deadline', { ...good, deadline: 0 }],
     ['a missing clusterIdentifier', { ...good, clusterIdentifier: undefined }],
     ['a malformed runId', { ...good, runId: '2026-11-27' }],
     ['a missing sharedSnapshotIdentifier', { ...good, sharedSnapshotIdentifier: undefined }],

@@ -1,4 +1,10 @@
-import { DBClusterSnapshot, DeleteDBClusterSnapshotCommand, DescribeDBClusterSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
+import {
+  DBClusterSnapshot,
+  DeleteDBClusterSnapshotCommand,
+  DescribeDBClusterSnapshotAttributesCommand,
+  DescribeDBClusterSnapshotsCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { ENV } from '../../src/handlers/config.lambda-shared';
 import type { SnapshotRole } from '../../src/handlers/naming.lambda-shared';
@@ -130,4 +136,26 @@ export function preparedPlan(copyRequired: boolean): RunPlan {
 /** The identifiers passed to every DeleteDBClusterSnapshot call, in call order. */
 export function deletedIds(rdsMock: AwsClientStub<RDSClient>): (string | undefined)[] {
   return rdsMock.commandCalls(DeleteDBClusterSnapshotCommand).map((c) => c.args[0].input.DBClusterSnapshotIdentifier);
+}
+
+/**
+ * Answers DescribeDBClusterSnapshotAttributes with the `restore` accounts of each snapshot: those in
+ * `restore` by identifier, `fallback` for any other (by default shared with the target accounts).
+ */
+export function mockRestoreAttributes(
+  rdsMock: AwsClientStub<RDSClient>,
+  restore: Record<string, string[]> = {},
+  fallback: string[] = TARGET_ACCOUNT_IDS,
+): void {
+  rdsMock.on(DescribeDBClusterSnapshotAttributesCommand).callsFake((input) => ({
+    DBClusterSnapshotAttributesResult: {
+      DBClusterSnapshotIdentifier: input.DBClusterSnapshotIdentifier,
+      DBClusterSnapshotAttributes: [{ AttributeName: 'restore', AttributeValues: restore[input.DBClusterSnapshotIdentifier ?? ''] ?? fallback }],
+    },
+  }));
+}
+
+/** The identifiers passed to every DescribeDBClusterSnapshotAttributes call, in call order. */
+export function attributeLookups(rdsMock: AwsClientStub<RDSClient>): (string | undefined)[] {
+  return rdsMock.commandCalls(DescribeDBClusterSnapshotAttributesCommand).map((c) => c.args[0].input.DBClusterSnapshotIdentifier);
 }

@@ -21,18 +21,18 @@ const EXECUTION_NAME = /^[0-9A-Za-z_-]{1,80}$/;
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 const ALNUM_HYPHEN = `${LOWER}0123456789-`;
 
-/** Any valid cluster identifier, biased towards long ones: letters, digits, single inner hyphens. */
+/** Any valid cluster identifier, of every length up to 63 (most are long enough to be shortened): letters, digits, single inner hyphens. */
 const clusterIds = fc
   .tuple(
     fc.constantFrom(...LOWER.split('')),
-    fc.string({ unit: fc.constantFrom(...ALNUM_HYPHEN.split('')), maxLength: 80 }),
+    fc.string({ unit: fc.constantFrom(...ALNUM_HYPHEN.split('')), maxLength: 80, size: 'max' }),
   )
   .map(([first, rest]) => `${first}${rest}`.replace(/-+/g, '-').slice(0, MAX_IDENTIFIER_LENGTH).replace(/-+$/, ''));
 
 const prefixes = fc
   .tuple(
     fc.constantFrom(...LOWER.split('')),
-    fc.string({ unit: fc.constantFrom(...ALNUM_HYPHEN.split('')), maxLength: 30 }),
+    fc.string({ unit: fc.constantFrom(...ALNUM_HYPHEN.split('')), maxLength: 30, size: 'max' }),
   )
   .map(([first, rest]) => `${first}${rest}`.replace(/-+/g, '-').slice(0, MAX_PREFIX_LENGTH).replace(/-+$/, ''));
 
@@ -114,14 +114,30 @@ describe('snapshotIdentifier', () => {
     expect(snapshotIdentifier('shared', 'Orders-DB', '202611270300', 'shared')).toBe('shared-orders-db-202611270300');
   });
 
-  test('keeps a cluster id that just fits and shortens one character more', () => {
-    // 63 - 'shared'(6) - run(12) - '-tmp'(4) - 2 hyphens = 39 characters for the cluster.
-    const fits = 'c'.repeat(39);
+  test('keeps a cluster id shorter than the room and shortens one of exactly the room', () => {
+    // 63 - 'shared'(6) - run(12) - '-tmp'(4) - 2 hyphens = 39 characters of room for the cluster.
+    const fits = 'c'.repeat(38);
     expect(snapshotIdentifier('shared', fits, '202611270300', 'temporary')).toBe(`shared-${fits}-202611270300-tmp`);
-    const tooLong = 'c'.repeat(40);
-    const id = snapshotIdentifier('shared', tooLong, '202611270300', 'temporary');
+    const exactlyRoom = 'c'.repeat(39);
+    const id = snapshotIdentifier('shared', exactlyRoom, '202611270300', 'temporary');
     expect(id).toMatch(/^shared-c{28}-[0-9a-f]{10}-202611270300-tmp$/);
     expect(id).toHaveLength(63);
+    const tooLong = 'c'.repeat(40);
+    expect(snapshotIdentifier('shared', tooLong, '202611270300', 'temporary')).toMatch(/^shared-c{28}-[0-9a-f]{10}-202611270300-tmp$/);
+    expect(snapshotIdentifier('shared', tooLong, '202611270300', 'temporary')).not.toBe(id);
+  });
+
+  test('a cluster id spelling another id\'s shortened form gets a name of its own', () => {
+    // Were a room-length id kept as it is, this one would be named exactly like `long`.
+    const long = `orders-${'x'.repeat(50)}`;
+    const longName = snapshotIdentifier('shared', long, '202611270300', 'shared');
+    const imposter = longName.slice('shared-'.length, -'-202611270300'.length);
+    expect(imposter).toHaveLength(39);
+    expect(isValidIdentifier(imposter)).toBe(true);
+    const imposterName = snapshotIdentifier('shared', imposter, '202611270300', 'shared');
+    expect(imposterName).not.toBe(longName);
+    expect(imposterName).toMatch(/^shared-orders-x{21}-[0-9a-f]{10}-202611270300$/);
+    expect(snapshotIdentifier('shared', imposter, '202611270300', 'temporary')).not.toBe(snapshotIdentifier('shared', long, '202611270300', 'temporary'));
   });
 
   test('shortens a 63-character cluster id with a hash of the whole id', () => {
@@ -135,12 +151,19 @@ describe('snapshotIdentifier', () => {
     expect(isRdsIdentifier(nameA)).toBe(true);
   });
 
-  test('does not produce a double hyphen when the cut falls after a hyphen', () => {
+  test('does not produce a double hyphen when the cut falls after a hyphen: the hyphen becomes a 0', () => {
     // The head kept is 28 characters; character 28 is a hyphen.
     const cluster = `${'a'.repeat(27)}-${'b'.repeat(30)}`;
     const id = snapshotIdentifier('shared', cluster, '202611270300', 'shared');
-    expect(id).toMatch(/^shared-a{27}-[0-9a-f]{10}-202611270300$/);
+    expect(id).toMatch(/^shared-a{27}0-[0-9a-f]{10}-202611270300$/);
+    expect(id).toHaveLength(63 - '-tmp'.length);
     expect(isRdsIdentifier(id)).toBe(true);
+  });
+
+  test('ids that differ only in a hyphen or 0 at the cut still get different names', () => {
+    const hyphen = `${'a'.repeat(27)}-${'b'.repeat(30)}`;
+    const zero = `${'a'.repeat(27)}0${'b'.repeat(30)}`;
+    expect(snapshotIdentifier('shared', hyphen, '202611270300', 'shared')).not.toBe(snapshotIdentifier('shared', zero, '202611270300', 'shared'));
   });
 
   test('is deterministic', () => {
@@ -194,6 +217,31 @@ describe('snapshotIdentifier', () => {
       { numRuns: 500 },
     );
   });
+  test('an id never gets the name of another, even one built from the other\'s shortened form (property)', () => {
+    /** The cluster part of a name: what `cluster` is kept or shortened to. */
+    const clusterPart = (prefix: string, cluster: string, runId: string) =>
+      snapshotIdentifier(prefix, cluster, runId, 'shared').slice(prefix.length + 1, -(runId.length + 1));
+    const rivals = fc.tuple(prefixes, clusterIds, clusterIds, runIds, fc.constantFrom('random', 'shortened', 'shortened-cut', 'shortened-extended'))
+      .map(([prefix, a, other, runId, how]) => {
+        const part = clusterPart(prefix, a, runId);
+        const b = {
+          'random': other,
+          'shortened': part,
+          'shortened-cut': part.slice(0, -1),
+          'shortened-extended': `${part}0`,
+        }[how];
+        return { prefix, a, b, runId };
+      });
+    fc.assert(
+      fc.property(rivals, ({ prefix, a, b, runId }) => {
+        fc.pre(a !== b && isValidIdentifier(b));
+        for (const role of ['shared', 'temporary'] as const) {
+          expect(snapshotIdentifier(prefix, a, runId, role)).not.toBe(snapshotIdentifier(prefix, b, runId, role));
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
 });
 
 describe('executionName', () => {
@@ -229,14 +277,42 @@ describe('executionName', () => {
 });
 
 describe('shorten', () => {
-  test('leaves a value that fits unchanged', () => {
-    expect(shorten('orders-db', 9)).toBe('orders-db');
+  test('leaves a value shorter than the room unchanged', () => {
+    expect(shorten('orders-db', 10)).toBe('orders-db');
+  });
+
+  test('shortens a value of exactly the room to the room', () => {
+    const out = shorten('x'.repeat(30), 30);
+    expect(out).toMatch(/^x{19}-[0-9a-f]{10}$/);
+    expect(out).toHaveLength(30);
+    expect(shorten('orders-db', 9)).not.toBe('orders-db');
+  });
+
+  test('ends a head that stops at a hyphen with 0, never "--"', () => {
+    const out = shorten(`${'x'.repeat(18)}-${'y'.repeat(20)}`, 30);
+    expect(out).toMatch(/^x{18}0-[0-9a-f]{10}$/);
+    expect(out).toHaveLength(30);
   });
 
   test('cuts a longer value to the room, ending in a 10-character hash', () => {
     const out = shorten('x'.repeat(50), 30);
     expect(out).toMatch(/^x{19}-[0-9a-f]{10}$/);
     expect(out).toHaveLength(30);
+  });
+
+  test('keeps values shorter than the room, cuts the rest to exactly the room; never maps two values to one (property)', () => {
+    fc.assert(
+      fc.property(clusterIds, clusterIds, fc.integer({ min: 21, max: 67 }), (a, b, room) => {
+        const out = shorten(a, room);
+        if (a.length < room) expect(out).toBe(a);
+        else expect(out).toHaveLength(room);
+        expect(isRdsIdentifier(out)).toBe(true);
+        // A value spelling a's shortened form is shortened again, to something else.
+        if (a.length >= room) expect(shorten(out, room)).not.toBe(out);
+        if (a !== b) expect(shorten(b, room)).not.toBe(out);
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   test('hashes the whole value: values differing only in the cut-off tail differ', () => {

@@ -1,0 +1,82 @@
+import { freezeTime, handlerEnv, preparedPlan, PREFIX, SHARED_ID, snapshotArn, TARGET_ACCOUNT_IDS, TEMP_ID } from './helpers';
+import { createdSnapshotIdentifier, deadlineFromNow, parsePlan } from '../../src/handlers/run-plan.lambda-shared';
+import type { RunPlan } from '../../src/handlers/workflow-state.lambda-shared';
+
+const ORIGINAL_ENV = process.env;
+
+/** A plan at its last stage: the copy found available and shared. */
+const SHARED: RunPlan = {
+  ...preparedPlan(true),
+  awaitingSnapshotIdentifier: SHARED_ID,
+  deadline: '2026-11-27T05:20:00.000Z',
+  snapshotArn: snapshotArn(SHARED_ID),
+  sharedWith: TARGET_ACCOUNT_IDS,
+};
+
+beforeEach(() => {
+  process.env = { ...ORIGINAL_ENV, ...handlerEnv() };
+});
+
+afterEach(() => {
+  jest.useRealTimers();
+  process.env = ORIGINAL_ENV;
+});
+
+describe('parsePlan accepts the plan at every stage', () => {
+  test.each<[string, RunPlan]>([
+    ['from Prepare, with a copy', preparedPlan(true)],
+    ['from Prepare, without a copy', preparedPlan(false)],
+    ['awaiting the temporary snapshot', { ...preparedPlan(true), awaitingSnapshotIdentifier: TEMP_ID, deadline: '2026-11-27T05:00:00.000Z' }],
+    ['with the temporary snapshot found available', { ...preparedPlan(true), awaitingSnapshotIdentifier: TEMP_ID, deadline: '2026-11-27T05:00:00.000Z', snapshotArn: snapshotArn(TEMP_ID) }],
+    ['shared', SHARED],
+    ['shared with one account', { ...SHARED, sharedWith: ['222222222222'] }],
+    ['with an empty sharedWith (handlers that need accounts check for them)', { ...SHARED, sharedWith: [] }],
+  ])('%s', (_, plan) => {
+    expect(parsePlan(plan, PREFIX)).toBe(plan);
+  });
+});
+
+describe('parsePlan refuses a malformed plan with InvalidInput', () => {
+  test.each<[string, unknown]>([
+    ['a mixed-case clusterIdentifier, although the names match its lowercase form', { ...SHARED, clusterIdentifier: 'Orders-DB' }],
+    ['an uppercase clusterIdentifier', { ...preparedPlan(false), clusterIdentifier: 'ORDERS-DB' }],
+    ['a numeric deadline', { ...SHARED, deadline: 1795748400000 }],
+    ['a null deadline', { ...SHARED, deadline: null }],
+    ['a deadline object', { ...SHARED, deadline: { time: '2026-11-27T05:20:00.000Z' } }],
+    ['a numeric snapshotArn', { ...SHARED, snapshotArn: 42 }],
+    ['a snapshotArn list', { ...SHARED, snapshotArn: [snapshotArn(SHARED_ID)] }],
+    ['a null snapshotArn', { ...SHARED, snapshotArn: null }],
+    ['sharedWith as one string', { ...SHARED, sharedWith: '222222222222' }],
+    ['sharedWith as a comma-separated string', { ...SHARED, sharedWith: TARGET_ACCOUNT_IDS.join(',') }],
+    ['sharedWith with a number', { ...SHARED, sharedWith: [222222222222] }],
+    ['sharedWith with an 11-digit id', { ...SHARED, sharedWith: ['22222222222'] }],
+    ['sharedWith with a 13-digit id', { ...SHARED, sharedWith: ['2222222222222'] }],
+    ['sharedWith with "all"', { ...SHARED, sharedWith: ['all'] }],
+    ['sharedWith with a padded id', { ...SHARED, sharedWith: [' 222222222222'] }],
+    ['sharedWith with a trailing newline', { ...SHARED, sharedWith: ['222222222222\n'] }],
+    ['sharedWith with null', { ...SHARED, sharedWith: [null] }],
+    ['sharedWith as an object', { ...SHARED, sharedWith: { 0: '222222222222' } }],
+    ['a null sharedWith', { ...SHARED, sharedWith: null }],
+  ])('%s', (_, plan) => {
+    expect(() => parsePlan(plan, PREFIX)).toThrow(expect.objectContaining({ name: 'InvalidInput' }));
+  });
+
+  test('names the field at fault', () => {
+    expect(() => parsePlan({ ...SHARED, deadline: 1 }, PREFIX)).toThrow(/deadline must be a string/);
+    expect(() => parsePlan({ ...SHARED, snapshotArn: 1 }, PREFIX)).toThrow(/snapshotArn must be a string/);
+    expect(() => parsePlan({ ...SHARED, sharedWith: ['x'] }, PREFIX)).toThrow(/sharedWith must be a list of 12-digit account ids/);
+    expect(() => parsePlan({ ...SHARED, clusterIdentifier: 'Orders-DB' }, PREFIX)).toThrow(/clusterIdentifier is malformed.*"Orders-DB"/);
+  });
+});
+
+describe('createdSnapshotIdentifier / deadlineFromNow', () => {
+  test('the first phase creates the temporary snapshot when a copy follows, else the shared one', () => {
+    expect(createdSnapshotIdentifier(preparedPlan(true))).toBe(TEMP_ID);
+    expect(createdSnapshotIdentifier(preparedPlan(false))).toBe(SHARED_ID);
+  });
+
+  test('a deadline is the snapshot timeout from now', () => {
+    freezeTime(new Date('2026-11-27T03:20:00Z'));
+    expect(deadlineFromNow()).toBe('2026-11-27T05:20:00.000Z');
+  });
+});
