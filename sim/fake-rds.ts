@@ -8,6 +8,7 @@ import {
   DBClusterSnapshotAlreadyExistsFault,
   DBClusterSnapshotNotFoundFault,
   DeleteDBClusterSnapshotCommand,
+  DescribeAccountAttributesCommand,
   DescribeDBClustersCommand,
   DescribeDBClusterSnapshotAttributesCommand,
   DescribeDBClusterSnapshotsCommand,
@@ -22,10 +23,14 @@ import {
   Tag,
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
+import type { AuthorizationRequest, IamPolicies, RequestContext } from './iam-policy';
 import { seededRandom } from './prng';
 
-/** Which execution (or the starter) is making an SDK call; set by the simulation around each handler. */
-export const callContext = new AsyncLocalStorage<{ caller: string }>();
+/**
+ * Who is making an SDK call, set by the simulation around each handler: the execution (or
+ * 'starter') and the logical id of the Lambda function whose code runs.
+ */
+export const callContext = new AsyncLocalStorage<{ caller: string; functionId?: string }>();
 
 export const ACCOUNT = '111111111111';
 export const REGION = 'eu-west-1';
@@ -104,6 +109,9 @@ export interface FaultOptions {
 }
 
 const DEFAULT_DURATION_MS = 10 * 60_000;
+/** The AWS SDK v3 standard retry mode: 3 attempts for throttling and transient server errors. */
+const SDK_MAX_ATTEMPTS = 3;
+const SDK_RETRYABLE = ['Throttling', 'ThrottlingException', 'InternalFailure', 'ServiceUnavailable'];
 
 /**
  * A stateful in-memory RDS behind the handlers' real SDK v3 clients: clusters, snapshots that
@@ -117,6 +125,11 @@ export class FakeRds {
   private readonly mock = mockClient(RDSClient);
   private readonly random: () => number;
   private faults: FaultOptions;
+  /**
+   * When set, every call made from a function's code (`callContext` names the function) is
+   * authorized first against that function's role, as IAM would before RDS serves it.
+   */
+  public iam?: Pick<IamPolicies, 'authorize' | 'principalArn'>;
 
   constructor(seed = 1, faults: FaultOptions = {}) {
     this.random = seededRandom(seed);
@@ -128,6 +141,9 @@ export class FakeRds {
     this.route(DeleteDBClusterSnapshotCommand, (input) => this.deleteSnapshot(input));
     this.route(ModifyDBClusterSnapshotAttributeCommand, (input) => this.modifyAttribute(input));
     this.route(DescribeDBClusterSnapshotAttributesCommand, (input) => this.describeAttributes(input));
+    this.route(DescribeAccountAttributesCommand, () => ({
+      AccountQuotas: [{ AccountQuotaName: 'ManualClusterSnapshots', Used: this.manualSnapshotCount(), Max: this.faults.manualSnapshotQuota ?? 100 }],
+    }));
   }
 
   public setFaults(faults: FaultOptions): void {
@@ -214,17 +230,109 @@ export class FakeRds {
     this.mock.on(command).callsFake(async (input: any) => {
       const api = String(command.name).replace(/Command$/, '');
       const caller = callContext.getStore()?.caller ?? 'unknown';
+      const functionId = callContext.getStore()?.functionId;
       const snapshot = (input as any).DBClusterSnapshotIdentifier ?? (input as any).TargetDBClusterSnapshotIdentifier;
-      try {
-        this.injectFaults(api);
-        const out = fn(input);
-        this.calls.push({ at: Date.now(), api, caller, snapshot });
-        return { $metadata: {}, ...(out as object) };
-      } catch (error) {
-        this.calls.push({ at: Date.now(), api, caller, snapshot, error: (error as Error).name });
-        throw error;
+      // The SDK's standard retry mode (3 attempts, full-jitter backoff from 100 ms) absorbs
+      // throttling and 5xx before a handler sees them; mockClient bypasses it, so it is modelled here.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          if (this.iam && functionId) this.authorize(functionId, api, input);
+          this.injectFaults(api);
+          const out = fn(input);
+          this.calls.push({ at: Date.now(), api, caller, snapshot });
+          return { $metadata: {}, ...(out as object) };
+        } catch (error) {
+          const name = (error as Error).name;
+          this.calls.push({ at: Date.now(), api, caller, snapshot, error: name });
+          if (attempt >= SDK_MAX_ATTEMPTS || !SDK_RETRYABLE.includes(name)) throw error;
+          await new Promise((resolve) => setTimeout(resolve, this.random() * Math.min(20_000, 100 * 2 ** attempt)));
+        }
       }
     });
+  }
+
+  /** Throws AccessDenied unless the function's role allows every authorization the API requires. */
+  private authorize(functionId: string, api: string, input: any): void {
+    for (const request of this.authorizationRequests(api, input)) {
+      const decision = this.iam!.authorize(functionId, request);
+      if (decision.allowed) continue;
+      const why = decision.deniedBy !== undefined
+        ? 'with an explicit deny in an identity-based policy'
+        : `because no identity-based policy allows the ${request.action} action`;
+      throw new RDSServiceException({
+        name: 'AccessDenied',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 403 },
+        message: `User: ${this.iam!.principalArn(functionId)} is not authorized to perform: ${request.action} on resource: ${request.resource} ${why}`,
+      });
+    }
+  }
+
+  /**
+   * The (action, resource, context) triples IAM checks for one call, after the Service
+   * Authorization Reference: the resource types each API authorizes, resource tags as
+   * `aws:ResourceTag/…` and request tags as `aws:RequestTag/…`. Tagging on create or copy also
+   * needs rds:AddTagsToResource on the new snapshot.
+   */
+  private authorizationRequests(api: string, input: any): AuthorizationRequest[] {
+    const action = `rds:${api}`;
+    const requestTags = requestTagContext(input.Tags);
+    const tagging = (resource: string): AuthorizationRequest[] =>
+      (input.Tags?.length ? [{ action: 'rds:AddTagsToResource', resource, context: requestTags }] : []);
+    switch (api) {
+      case 'CreateDBClusterSnapshot': {
+        const target = snapshotArn(input.DBClusterSnapshotIdentifier);
+        return [
+          { action, resource: clusterArn(input.DBClusterIdentifier), context: { ...this.clusterTags(input.DBClusterIdentifier), ...requestTags } },
+          { action, resource: target, context: requestTags },
+          ...tagging(target),
+        ];
+      }
+      case 'CopyDBClusterSnapshot': {
+        const target = snapshotArn(input.TargetDBClusterSnapshotIdentifier);
+        return [
+          {
+            action,
+            resource: snapshotArn(input.SourceDBClusterSnapshotIdentifier),
+            context: { ...this.snapshotTags(input.SourceDBClusterSnapshotIdentifier), ...requestTags },
+          },
+          { action, resource: target, context: requestTags },
+          ...tagging(target),
+        ];
+      }
+      case 'DeleteDBClusterSnapshot':
+      case 'ModifyDBClusterSnapshotAttribute':
+      case 'DescribeDBClusterSnapshotAttributes':
+        return [this.onSnapshot(action, input.DBClusterSnapshotIdentifier)];
+      case 'DescribeDBClusterSnapshots': {
+        if (input.DBClusterSnapshotIdentifier) return [this.onSnapshot(action, input.DBClusterSnapshotIdentifier)];
+        const clusterIds: string[] = input.Filters?.find((f: any) => f.Name === 'db-cluster-id')?.Values
+          ?? (input.DBClusterIdentifier ? [input.DBClusterIdentifier] : ['*']);
+        return clusterIds.map((id) => ({ action, resource: clusterArn(id), context: id === '*' ? {} : this.clusterTags(id) }));
+      }
+      case 'DescribeAccountAttributes':
+        return [{ action, resource: '*' }];
+      case 'DescribeDBClusters':
+        return [input.DBClusterIdentifier
+          ? { action, resource: clusterArn(input.DBClusterIdentifier), context: this.clusterTags(input.DBClusterIdentifier) }
+          : { action, resource: clusterArn('*') }];
+      default:
+        throw new Error(`The simulator does not know what IAM authorizes for rds:${api}`);
+    }
+  }
+
+  /** An action on an existing snapshot: its ARN, with its tags as `aws:ResourceTag/…`. */
+  private onSnapshot(action: string, idOrArn: string): AuthorizationRequest {
+    return { action, resource: snapshotArn(idOrArn), context: this.snapshotTags(idOrArn) };
+  }
+
+  private clusterTags(id: string | undefined): RequestContext {
+    return resourceTagContext(toTags((id && this.clusters.get(id.toLowerCase())?.tags) || {}));
+  }
+
+  private snapshotTags(idOrArn: string | undefined): RequestContext {
+    const id = idOrArn?.startsWith('arn:') ? idOrArn.split(':').pop() : idOrArn;
+    return resourceTagContext((id && this.snapshots.get(id)?.tags) || []);
   }
 
   private injectFaults(api: string): void {
@@ -453,6 +561,22 @@ export class FakeRds {
       TagList: s.tags.map((t) => ({ ...t })),
     };
   }
+}
+
+function clusterArn(id: string | undefined): string {
+  return `arn:aws:rds:${REGION}:${ACCOUNT}:cluster:${String(id).toLowerCase()}`;
+}
+
+function snapshotArn(idOrArn: string | undefined): string {
+  return idOrArn?.startsWith('arn:') ? idOrArn : `arn:aws:rds:${REGION}:${ACCOUNT}:cluster-snapshot:${idOrArn}`;
+}
+
+function resourceTagContext(tags: Tag[]): RequestContext {
+  return Object.fromEntries(tags.map((t) => [`aws:ResourceTag/${t.Key}`, t.Value ?? '']));
+}
+
+function requestTagContext(tags: Tag[] | undefined): RequestContext {
+  return Object.fromEntries((tags ?? []).map((t) => [`aws:RequestTag/${t.Key}`, t.Value ?? '']));
 }
 
 function toTags(tags: Record<string, string>): Tag[] {

@@ -1,5 +1,7 @@
 import * as path from 'path';
-import { callContext, FakeRds, FaultOptions } from './fake-rds';
+import { ACCOUNT, callContext, FakeRds, FaultOptions } from './fake-rds';
+import { IamPolicies } from './iam-policy';
+import { seededRandom } from './prng';
 import { Execution, FakeStepFunctions } from './step-functions';
 import { readTemplate, ReadTemplate, TemplateFunction } from './template';
 import { flushPromises, VirtualClock } from './virtual-clock';
@@ -27,6 +29,18 @@ export interface SimulationOptions {
   readonly lambdaFaults?: LambdaFaults;
   /** Virtual time each Lambda invocation takes before its handler runs. @default 0 */
   readonly lambdaDurationMs?: number;
+  /** Virtual time one StartExecution call takes. @default 0 */
+  readonly startExecutionLatencyMs?: number;
+  /**
+   * Virtual time between a Task's handler returning and Step Functions receiving its result, so an
+   * execution can be aborted after a handler's side effects but before its state exits. @default 0
+   */
+  readonly lambdaReturnMs?: number;
+  /**
+   * Authorize every RDS call a handler makes against its function's role in the template, as IAM
+   * would (KMS is not modelled). A denied call fails with `AccessDenied`. @default true
+   */
+  readonly enforceIam?: boolean;
 }
 
 export interface StarterRun {
@@ -48,21 +62,31 @@ export class Simulation {
   public readonly clock: VirtualClock;
   public readonly template: ReadTemplate;
   public readonly starterRuns: StarterRun[] = [];
+  /** The functions' identity policies; every authorization decision is recorded in it. */
+  public readonly iam: IamPolicies;
   public lambdaFaults: LambdaFaults;
   private readonly environment: Record<string, string>;
   private readonly crashesLeft = new Map<string, number>();
   private readonly failedFirstAttempt = new Set<string>();
   private readonly lambdaDurationMs: number;
+  private readonly lambdaReturnMs: number;
+  private readonly originalRandom = Math.random;
 
   constructor(options: SimulationOptions) {
     this.lambdaDurationMs = options.lambdaDurationMs ?? 0;
+    this.lambdaReturnMs = options.lambdaReturnMs ?? 0;
     this.template = readTemplate(options.template);
     this.environment = mergeEnvironments([...this.template.functions.values()]);
     this.clock = new VirtualClock(options.start ?? new Date('2026-11-27T02:55:00Z'));
+    // Retry jitter in the local Step Functions draws from Math.random: seed it, or which call a
+    // seeded RDS fault hits would change from run to run.
+    Math.random = seededRandom((options.seed ?? 1) + 0x9e3779b9);
     this.rds = new FakeRds(options.seed ?? 1, options.rdsFaults);
+    this.iam = new IamPolicies(this.template.roles, ACCOUNT);
+    if (options.enforceIam ?? true) this.rds.iam = this.iam;
     this.lambdaFaults = options.lambdaFaults ?? {};
     this.sfn = new FakeStepFunctions(this.template.definition, this.template.stateMachineArn, (input, execution, state) =>
-      this.invokeTask(input, execution, state));
+      this.invokeTask(input, execution, state), options.startExecutionLatencyMs ?? 0);
   }
 
   /** The sharing key's ARN as the handlers see it. */
@@ -93,7 +117,13 @@ export class Simulation {
   public async invokeStarter(functionArn: string = this.template.schedule!.functionArn, event: unknown = {}): Promise<StarterRun> {
     const started = Date.now();
     try {
-      const result = await this.invoke(functionArn, event, 'starter');
+      // The starter may wait on virtual time (API latency): drive the clock until it returns.
+      let settled = false;
+      const invocation = this.invoke(functionArn, event, 'starter').finally(() => {
+        settled = true;
+      });
+      await this.clock.runUntil(() => settled);
+      const result = await invocation;
       const run = { result, durationMs: Date.now() - started };
       this.starterRuns.push(run);
       return run;
@@ -102,6 +132,25 @@ export class Simulation {
       this.starterRuns.push(run);
       return run;
     }
+  }
+
+  /**
+   * The function whose logical id is `logicalIdOrSource`, or whose handler source ends with it
+   * (`'clean-up.lambda.ts'`, `'src/handlers/share-snapshot.lambda.ts'`).
+   */
+  public findFunction(logicalIdOrSource: string): TemplateFunction {
+    const all = [...this.template.functions.values()];
+    const found = all.filter((f) => f.logicalId === logicalIdOrSource || f.source === logicalIdOrSource || f.source.endsWith(`/${logicalIdOrSource}`));
+    if (found.length !== 1) throw new Error(`Expected one function for '${logicalIdOrSource}', found ${found.length}`);
+    return found[0];
+  }
+
+  /**
+   * Invokes one function's handler directly, as `aws lambda invoke` would, with its role applied to
+   * its calls. Rejects with the handler's error (its `name` is the Lambda error type).
+   */
+  public async invokeFunction(logicalIdOrSource: string, event: unknown, caller = 'direct'): Promise<unknown> {
+    return this.invoke(this.findFunction(logicalIdOrSource).arn, event, caller);
   }
 
   /** Starts one execution by hand, as `aws stepfunctions start-execution` would. */
@@ -122,6 +171,7 @@ export class Simulation {
   }
 
   public dispose(): void {
+    Math.random = this.originalRandom;
     this.rds.restore();
     this.sfn.restore();
     this.clock.uninstall();
@@ -132,7 +182,9 @@ export class Simulation {
     execution.invocations[state] = (execution.invocations[state] ?? 0) + 1;
     if (this.lambdaDurationMs > 0) await new Promise((resolve) => setTimeout(resolve, this.lambdaDurationMs));
     this.injectLambdaFaults(execution, state);
-    return this.invoke(resource, input, execution.name);
+    const output = await this.invoke(resource, input, execution.name);
+    if (this.lambdaReturnMs > 0) await new Promise((resolve) => setTimeout(resolve, this.lambdaReturnMs));
+    return output;
   }
 
   private injectLambdaFaults(execution: Execution, state: string): void {
@@ -162,7 +214,7 @@ export class Simulation {
     const handler = loadHandler(fn);
     setHandlerEnvironment(this.environment);
     try {
-      return await callContext.run({ caller }, () => handler(JSON.parse(JSON.stringify(event ?? {}))));
+      return await callContext.run({ caller, functionId: fn.logicalId }, () => handler(JSON.parse(JSON.stringify(event ?? {}))));
     } catch (error) {
       const e = error as Error;
       // Lambda reports the error's name as the error type; Step Functions matches Retry/Catch on it.

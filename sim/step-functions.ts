@@ -66,9 +66,12 @@ export class FakeStepFunctions {
     private readonly definition: Record<string, any>,
     public readonly stateMachineArn: string,
     private readonly taskHandler: TaskHandler,
+    /** Virtual time one StartExecution call takes. */
+    private readonly startLatencyMs = 0,
   ) {
     this.machine = new StateMachine(withRealTaskTimeouts(definition) as any, { validationOptions: { checkArn: false } });
     this.mock.on(StartExecutionCommand).callsFake(async (input) => {
+      if (this.startLatencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.startLatencyMs));
       if (input.stateMachineArn !== stateMachineArn) throw new ExecutionDoesNotExist({ message: `No state machine ${input.stateMachineArn}`, $metadata: {} });
       const execution = this.start(JSON.parse(input.input ?? '{}'), input.name);
       return { executionArn: execution.arn, startDate: new Date(execution.startedAt), $metadata: {} };

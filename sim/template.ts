@@ -4,6 +4,7 @@
  * schedule's target. CloudFormation intrinsics are resolved to stable fake values.
  */
 import { ACCOUNT, REGION } from './fake-rds';
+import { FunctionRole, readFunctionRoles } from './iam-policy';
 
 export interface TemplateFunction {
   readonly logicalId: string;
@@ -28,6 +29,8 @@ export interface ReadTemplate {
   readonly stateMachineArn: string;
   readonly functions: Map<string, TemplateFunction>;
   readonly schedule?: ScheduleTarget;
+  /** Each function's execution role and its identity-policy statements, by function logical id. */
+  readonly roles: Map<string, FunctionRole>;
 }
 
 type Resources = Record<string, { Type: string; Properties?: any }>;
@@ -65,6 +68,7 @@ export function readTemplate(template: { Resources: Resources }): ReadTemplate {
     stateMachineArn: fakeArn(machineId, machine.Type),
     functions,
     schedule,
+    roles: readFunctionRoles(resources, resolve),
   };
 }
 

@@ -26,7 +26,7 @@ describe('state machine', () => {
     const report = reportExecution(sim, execution);
     expect(report.rdsCalls.CopyDBClusterSnapshot).toBe(1);
     expect(report.timeline.map((t) => t.state)).toEqual([
-      'Prepare', 'CreateSnapshot', 'WaitForSnapshot', 'CheckSnapshot', 'CopyRequired',
+      'StartDelayed', 'Prepare', 'CreateSnapshot', 'WaitForSnapshot', 'CheckSnapshot', 'CopyRequired',
       'CopySnapshot', 'WaitForCopy', 'CheckCopy', 'ShareSnapshot', 'CleanUp',
     ]);
   });

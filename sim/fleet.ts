@@ -1,0 +1,111 @@
+/**
+ * Fleet figures for `npx projen bench`: one run of 1,000 clusters (explicit ids and tag discovery
+ * mixed) measured against the RDS request budget, and synthesis of 1 versus 500 explicit clusters.
+ */
+import { performance } from 'perf_hooks';
+import { synthesizeTemplate } from './example-stack';
+import { Simulation } from './simulation';
+
+const MINUTE = 60_000;
+const START = new Date('2026-11-27T03:00:00Z');
+
+export interface FleetFigures {
+  readonly clusters: number;
+  readonly budgetPerSecond: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly peakPerSecond: number;
+  /** The busiest virtual minute's average rate. */
+  readonly sustainedPerSecond: number;
+  readonly runMinutes: number;
+  readonly starterSeconds: number;
+  readonly starterTimeoutSeconds: number;
+  readonly pacing: { clustersPerMinute: number; pollStride: number };
+  readonly realSeconds: number;
+}
+
+/** Runs one scheduled run of `clusters` clusters, half explicit and half found by tag. */
+export async function runFleet(clusters = 1000, budgetPerSecond = 8): Promise<FleetFigures> {
+  const realStart = performance.now();
+  const ids = Array.from({ length: clusters }, (_, i) => `fleet-${String(i).padStart(4, '0')}-db`);
+  const explicit = ids.filter((_, i) => i % 2 === 0);
+  const template = synthesizeTemplate({
+    clusterIdentifiers: explicit,
+    clusterTag: { key: 'share-snapshots', value: 'true' },
+    rdsRequestsPerSecond: budgetPerSecond,
+  });
+  const sim = new Simulation({
+    template,
+    start: new Date(START.getTime() - MINUTE),
+    lambdaDurationMs: 200,
+    startExecutionLatencyMs: 50,
+    rdsFaults: { manualSnapshotQuota: 10_000 },
+  });
+  try {
+    ids.forEach((identifier, i) => sim.rds.addCluster({
+      identifier,
+      tags: i % 2 === 1 ? { 'share-snapshots': 'true' } : {},
+      snapshotMs: (8 + (i % 5)) * MINUTE,
+      copyMs: (10 + (i % 7)) * MINUTE,
+    }));
+    const starter = await sim.fireSchedule(START);
+    await sim.runUntilIdle();
+
+    const perSecond = new Map<number, number>();
+    const perMinute = new Map<number, number>();
+    for (const call of sim.rds.calls) {
+      perSecond.set(Math.floor(call.at / 1000), (perSecond.get(Math.floor(call.at / 1000)) ?? 0) + 1);
+      perMinute.set(Math.floor(call.at / MINUTE), (perMinute.get(Math.floor(call.at / MINUTE)) ?? 0) + 1);
+    }
+    const end = Math.max(...sim.executions.map((e) => e.stoppedAt ?? 0));
+    return {
+      clusters,
+      budgetPerSecond,
+      succeeded: sim.executions.filter((e) => e.status === 'SUCCEEDED').length,
+      failed: sim.executions.filter((e) => e.status !== 'SUCCEEDED').length,
+      peakPerSecond: Math.max(...perSecond.values()),
+      sustainedPerSecond: Math.max(...perMinute.values()) / 60,
+      runMinutes: (end - START.getTime()) / MINUTE,
+      starterSeconds: starter.durationMs / 1000,
+      starterTimeoutSeconds: 300,
+      pacing: starter.result?.pacing,
+      realSeconds: (performance.now() - realStart) / 1000,
+    };
+  } finally {
+    sim.dispose();
+  }
+}
+
+export interface SynthFigures {
+  readonly clusters: number;
+  readonly resources: number;
+  readonly templateBytes: number;
+  readonly synthMs: number;
+}
+
+/** Synthesizes a stack with `clusters` explicit ids; the median of `runs` timings. */
+export function measureSynth(clusters: number, runs = 5): SynthFigures {
+  const ids = Array.from({ length: clusters }, (_, i) => `orders-${String(i).padStart(3, '0')}-db`);
+  synthesizeTemplate({ clusterIdentifiers: ids }); // warm-up: module loading is not synthesis
+  const timings: number[] = [];
+  let template: { Resources: Record<string, unknown> } = { Resources: {} };
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    template = synthesizeTemplate({ clusterIdentifiers: ids });
+    timings.push(performance.now() - started);
+  }
+  timings.sort((a, b) => a - b);
+  return {
+    clusters,
+    resources: Object.keys(template.Resources).length,
+    templateBytes: JSON.stringify(template).length,
+    synthMs: timings[Math.floor(runs / 2)],
+  };
+}
+
+if (require.main === module) {
+  runFleet(Number(process.argv[2] ?? 1000)).then((f) => console.log(JSON.stringify(f, null, 2)), (e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
