@@ -585,7 +585,7 @@ describe('environment', () => {
     const { construct, template } = build({ clusterIdentifiers: ids }, stack);
     const env = lambdaEnvironment(stack, template, construct.handlers.prepare);
     expect(env.CLUSTER_IDENTIFIERS).toBeUndefined();
-    expect(gunzipSync(Buffer.from(env.CLUSTER_IDENTIFIERS_GZIP, 'base64')).toString('utf8')).toBe(ids.join(','));
+    expect(gunzipSync(Buffer.from(String(env.CLUSTER_IDENTIFIERS_GZIP), 'base64')).toString('utf8')).toBe(ids.join(','));
     expect(JSON.stringify(env).length).toBeLessThan(4096);
   });
 
