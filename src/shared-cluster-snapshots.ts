@@ -51,6 +51,23 @@ function clusterEnvironment(ids: string[], tag?: ClusterTag): Record<string, str
   return env;
 }
 
+/** Lambda's limit for all environment variables of a function, measured as their JSON. */
+const MAX_ENVIRONMENT_BYTES = 4096;
+/** What an unresolved token (an ARN, an imported id) is assumed to take once deployed. */
+const TOKEN_BYTES_ESTIMATE = 128;
+
+/** Fails at synth, naming the props that fill it, when an environment would not deploy. */
+function assertEnvironmentFits(handlerId: string, environment: Record<string, string>): void {
+  const measured = Object.fromEntries(Object.entries(environment).map(([k, v]) =>
+    [k, Token.isUnresolved(v) ? 'x'.repeat(TOKEN_BYTES_ESTIMATE) : v]));
+  const bytes = Buffer.byteLength(JSON.stringify(measured), 'utf8');
+  if (bytes > MAX_ENVIRONMENT_BYTES) {
+    throw new Error(
+      `clusterIdentifiers, clusterTag and targetAccountIds make the ${handlerId} handler's environment about ${bytes} bytes, over Lambda's ${MAX_ENVIRONMENT_BYTES}-byte limit. Select large fleets with clusterTag instead of listing them`,
+    );
+  }
+}
+
 type HandlerClass = new (scope: Construct, id: string, props: lambda.FunctionOptions) => lambda.Function;
 
 /**
@@ -219,6 +236,7 @@ export class SharedClusterSnapshots extends Construct {
     statements: iam.PolicyStatement[],
     timeout = Duration.minutes(2),
   ): lambda.Function {
+    assertEnvironmentFits(id, { ...environment, AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1' });
     const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: this.logRetention });
     const role = new iam.Role(this, `${id}Role`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),

@@ -7,7 +7,7 @@ export const MAX_PREFIX_LENGTH = 24;
 /** Step Functions execution names: 1-80 of `0-9A-Za-z-_`. */
 export const MAX_EXECUTION_NAME_LENGTH = 80;
 
-const IDENTIFIER = /^[a-z](?:[a-z0-9]|-(?!-))*$/;
+const IDENTIFIER = /^[a-zA-Z](?:[a-zA-Z0-9]|-(?!-))*$/;
 const RUN_ID = /^\d{12}$/;
 const TEMPORARY_SUFFIX = '-tmp';
 const HASH_LENGTH = 10;
@@ -16,8 +16,8 @@ export type SnapshotRole = 'shared' | 'temporary';
 
 /** True when `id` is a valid RDS identifier (case-insensitive, as RDS stores it lowercase). */
 export function isValidIdentifier(id: string): boolean {
-  const lower = id.toLowerCase();
-  return lower.length >= 1 && lower.length <= MAX_IDENTIFIER_LENGTH && IDENTIFIER.test(lower) && !lower.endsWith('-');
+  // Tested before lowercasing: some non-ASCII letters (the Kelvin sign) lowercase to ASCII ones.
+  return id.length >= 1 && id.length <= MAX_IDENTIFIER_LENGTH && IDENTIFIER.test(id) && !id.endsWith('-');
 }
 
 /** True when `prefix` can start every identifier this construct derives. */
