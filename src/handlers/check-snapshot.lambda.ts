@@ -22,7 +22,7 @@ export async function handler(event: RunPlan): Promise<RunPlan> {
   if (!shouldPoll(plan, Date.now(), integerEnv(ENV.WAIT_INTERVAL_SECONDS, 60), integerEnv(ENV.SNAPSHOT_TIMEOUT_SECONDS))) {
     throw new SnapshotNotReady(`Snapshot '${snapshotIdentifier}' not polled on this check (fleet pacing: RDS is asked every ${plan.pollStride} checks)`);
   }
-  const snapshot = await findSnapshotOrRetry(snapshotIdentifier);
+  const snapshot = await findSnapshotOrRetry(snapshotIdentifier, plan.deadline!);
   if (!snapshot) {
     throw new SnapshotFailed(`Snapshot '${snapshotIdentifier}' no longer exists`);
   }
@@ -40,13 +40,16 @@ export async function handler(event: RunPlan): Promise<RunPlan> {
 
 /**
  * A throttled or failed status call is just a check that learned nothing: the next check comes
- * one `waitInterval` later, bounded by the deadline. (A Retry's attempts add up over a whole state
+ * one `waitInterval` later; past the deadline it is a timeout. (A Retry's attempts add up over a whole state
  * visit, so counting these against the transient-error retrier would exhaust it in a long wait.)
  */
-async function findSnapshotOrRetry(snapshotIdentifier: string) {
+async function findSnapshotOrRetry(snapshotIdentifier: string, deadline: string) {
   try {
     return await findSnapshot(snapshotIdentifier);
   } catch (error) {
+    if (isAwsError(error, ...TRANSIENT_AWS_ERRORS) && Date.now() >= Date.parse(deadline)) {
+      throw new SnapshotTimeout(`Snapshot '${snapshotIdentifier}' was not seen available by its deadline ${deadline} (last check: ${(error as Error).name})`);
+    }
     if (isAwsError(error, ...TRANSIENT_AWS_ERRORS)) {
       throw new SnapshotNotReady(`Status of '${snapshotIdentifier}' unknown this time (${(error as Error).name}); checking again`);
     }

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { MAX_POLL_STRIDE } from './run-plan.lambda-shared';
+import { MAX_POLL_STRIDE, MAX_START_DELAY_SECONDS } from './run-plan.lambda-shared';
 import type { RunPlan } from './workflow-state.lambda-shared';
 
 /**
@@ -22,16 +22,20 @@ export interface FleetPacing {
  */
 export function fleetPacing(clusters: number, requestsPerSecond: number, waitIntervalSeconds: number): FleetPacing {
   const halfBudgetPerMinute = (requestsPerSecond * 60) / 2;
-  const clustersPerMinute = Math.max(1, Math.floor(halfBudgetPerMinute / CALLS_PER_EXECUTION));
+  // Every start must fit within a day (the most an execution may be delayed), whatever the budget.
+  const clustersPerMinute = Math.max(1, Math.floor(halfBudgetPerMinute / CALLS_PER_EXECUTION), Math.ceil(clusters / (MAX_START_DELAY_SECONDS / 60 + 1)));
   const pollsPerMinute = (clusters * 60) / waitIntervalSeconds;
   const pollStride = Math.min(MAX_POLL_STRIDE, Math.max(1, Math.ceil(pollsPerMinute / halfBudgetPerMinute)));
   return { clustersPerMinute, pollStride };
 }
 
 /**
- * Whether this status check calls RDS. With a stride of 1, always. Otherwise on every
- * `pollStride`-th check, offset per cluster so the fleet's calls spread evenly, and always in the
- * last interval before the deadline, so a timeout is decided on a fresh status.
+ * Whether this status check calls RDS. With a stride of 1, always. Otherwise when a multiple of
+ * `pollStride` (in checks since the phase started, offset per cluster so the fleet's calls spread
+ * evenly) passed since the previous check, and always in the last interval before the deadline, so
+ * a timeout is decided on a fresh status. Checks drift later as Lambda time adds up, so "since the
+ * previous check" reaches back a little more than one interval: a turn is never skipped, at the
+ * cost of an occasional extra call.
  */
 export function shouldPoll(plan: RunPlan, now: number, waitIntervalSeconds: number, timeoutSeconds: number): boolean {
   const stride = plan.pollStride ?? 1;
@@ -40,9 +44,15 @@ export function shouldPoll(plan: RunPlan, now: number, waitIntervalSeconds: numb
   const interval = waitIntervalSeconds * 1000;
   if (Number.isNaN(deadline) || now >= deadline - interval) return true;
   const phaseStart = deadline - timeoutSeconds * 1000;
-  const check = Math.round((now - phaseStart) / interval);
-  return (check + clusterOffset(plan.clusterIdentifier, stride)) % stride === 0;
+  // Turns fall half-way between two checks, so a check a little early or late still counts as the
+  // check it was meant to be.
+  const position = (now - phaseStart) / interval + clusterOffset(plan.clusterIdentifier, stride) + 0.5;
+  const lastTurn = Math.floor(position / stride) * stride;
+  return lastTurn > position - 1 - DRIFT_ALLOWANCE;
 }
+
+/** How far, in intervals, the previous check may lie more than one interval back. */
+const DRIFT_ALLOWANCE = 0.05;
 
 function clusterOffset(clusterIdentifier: string, stride: number): number {
   return createHash('sha256').update(clusterIdentifier).digest().readUInt32BE(0) % stride;

@@ -99,6 +99,7 @@ function parseRunId(event: StartEvent): string {
  * cannot hold this run's snapshots: at its peak a run holds two per cluster.
  */
 async function assertQuotaHeadroom(clusters: number): Promise<void> {
+  if (clusters === 0) return;
   const out = await retryTransient(() => rds.send(new DescribeAccountAttributesCommand({})));
   const quota = out?.AccountQuotas?.find((q) => q.AccountQuotaName === 'ManualClusterSnapshots');
   if (quota?.Max === undefined || quota.Used === undefined) return;

@@ -13,6 +13,8 @@ import {
   TEMP_ID,
 } from './helpers';
 import { handler } from '../../src/handlers/check-snapshot.lambda';
+import { ENV } from '../../src/handlers/config.lambda-shared';
+import { TRANSIENT_AWS_ERRORS } from '../../src/handlers/errors.lambda-shared';
 import type { RunPlan } from '../../src/handlers/workflow-state.lambda-shared';
 
 const rdsMock = mockClient(RDSClient);
@@ -110,9 +112,152 @@ test('a vanished snapshot (no list at all): SnapshotFailed', async () => {
   await expect(handler(AWAITING_TEMP)).rejects.toMatchObject({ name: 'SnapshotFailed' });
 });
 
-test('other lookup errors pass through by name', async () => {
-  rdsMock.on(DescribeDBClusterSnapshotsCommand).rejects(awsError('Throttling'));
-  await expect(handler(AWAITING_TEMP)).rejects.toMatchObject({ name: 'Throttling' });
+test.each(['AccessDenied', 'AccessDeniedException', 'KMSKeyNotAccessibleFault', 'InvalidParameterValue', 'Error'])('other lookup errors (%s) pass through by name', async (name) => {
+  rdsMock.on(DescribeDBClusterSnapshotsCommand).rejects(awsError(name));
+  await expect(handler(AWAITING_TEMP)).rejects.toMatchObject({ name });
+  expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand)).toHaveLength(1);
+});
+
+test('a non-Error rejection passes through unchanged', async () => {
+  rdsMock.on(DescribeDBClusterSnapshotsCommand).callsFake(() => Promise.reject('Throttling'));
+  await expect(handler(AWAITING_TEMP)).rejects.toBe('Throttling');
+});
+
+describe('a transient error of the status call is a check that learned nothing', () => {
+  test.each(TRANSIENT_AWS_ERRORS)('%s: SnapshotNotReady naming the error, after one call', async (name) => {
+    rdsMock.on(DescribeDBClusterSnapshotsCommand).rejects(awsError(name));
+    const error = await handler(AWAITING_TEMP).catch((e: Error) => e);
+    expect(error).toMatchObject({ name: 'SnapshotNotReady' });
+    expect((error as Error).message).toBe(`Status of '${TEMP_ID}' unknown this time (${name}); checking again`);
+    expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand)).toHaveLength(1);
+  });
+
+  test('Throttling and InternalFailure while waiting for the copy: SnapshotNotReady', async () => {
+    for (const name of ['Throttling', 'InternalFailure']) {
+      rdsMock.reset();
+      rdsMock.on(DescribeDBClusterSnapshotsCommand).rejects(awsError(name));
+      await expect(handler(AWAITING_COPY)).rejects.toMatchObject({ name: 'SnapshotNotReady', message: expect.stringContaining(SHARED_ID) });
+    }
+  });
+
+  test('the next check, answered, decides as usual', async () => {
+    rdsMock
+      .on(DescribeDBClusterSnapshotsCommand)
+      .rejectsOnce(awsError('Throttling'))
+      .resolves({ DBClusterSnapshots: [ownedSnapshot(RUN_ID, 'temporary', { status: 'available' })] });
+    await expect(handler(AWAITING_TEMP)).rejects.toMatchObject({ name: 'SnapshotNotReady' });
+    await expect(handler(AWAITING_TEMP)).resolves.toMatchObject({ snapshotArn: snapshotArn(TEMP_ID) });
+  });
+});
+
+describe('fleet pacing: only every pollStride-th check calls RDS', () => {
+  // NOW is 2 hours (SNAPSHOT_TIMEOUT_SECONDS) before DEADLINE, so the phase started at NOW; the
+  // checks come every WAIT_INTERVAL_SECONDS (60 s unless set).
+  const STRIDE = 5;
+  const PACED: RunPlan = { ...AWAITING_TEMP, pollStride: STRIDE };
+  const checkAt = (k: number, driftMs = 0) => jest.setSystemTime(new Date(NOW.getTime() + k * 60_000 + driftMs));
+
+  /** Runs the check k = 1..count intervals into the phase; returns the checks that called RDS. */
+  async function polledChecks(plan: RunPlan, count: number): Promise<number[]> {
+    const polled: number[] = [];
+    for (let k = 1; k <= count; k++) {
+      checkAt(k, 700);
+      const before = rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand).length;
+      await expect(handler(plan)).rejects.toMatchObject({ name: 'SnapshotNotReady' });
+      if (rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand).length > before) polled.push(k);
+    }
+    return polled;
+  }
+
+  test('a skipped check makes no RDS call and throws SnapshotNotReady mentioning the fleet pacing', async () => {
+    givenStatus('creating');
+    const polled = await polledChecks(PACED, STRIDE);
+    expect(polled).toHaveLength(1);
+    const skipped = [1, 2, 3, 4, 5].find((k) => !polled.includes(k))!;
+    rdsMock.resetHistory();
+    checkAt(skipped);
+    const error = await handler(PACED).catch((e: Error) => e);
+    expect(error).toMatchObject({ name: 'SnapshotNotReady' });
+    expect((error as Error).message).toBe(`Snapshot '${TEMP_ID}' not polled on this check (fleet pacing: RDS is asked every ${STRIDE} checks)`);
+    expect(rdsMock.calls()).toHaveLength(0);
+  });
+
+  test('over 30 checks, every 5th calls RDS', async () => {
+    givenStatus('creating');
+    const polled = await polledChecks(PACED, 30);
+    expect(polled).toHaveLength(6);
+    expect(polled.slice(1).map((k, i) => k - polled[i])).toEqual([5, 5, 5, 5, 5]);
+  });
+
+  test('without a stride, or with a stride of 1, every check calls RDS', async () => {
+    givenStatus('creating');
+    await expect(polledChecks(AWAITING_TEMP, 10)).resolves.toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    await expect(polledChecks({ ...AWAITING_TEMP, pollStride: 1 }, 10)).resolves.toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  test('a polled check finds an available snapshot as usual', async () => {
+    givenStatus('available');
+    const outcomes: string[] = [];
+    for (let k = 1; k <= STRIDE; k++) {
+      checkAt(k);
+      outcomes.push(await handler(PACED).then((p) => p.snapshotArn ?? 'no arn', (e: Error) => e.name));
+    }
+    expect(outcomes.filter((o) => o === snapshotArn(TEMP_ID))).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'SnapshotNotReady')).toHaveLength(STRIDE - 1);
+  });
+
+  test('every check in the last interval before the deadline calls RDS, despite the stride', async () => {
+    givenStatus('creating');
+    const plan: RunPlan = { ...AWAITING_TEMP, pollStride: 60 };
+    for (const beforeDeadline of [60_000, 45_000, 30_000, 1]) {
+      rdsMock.resetHistory();
+      jest.setSystemTime(new Date(Date.parse(DEADLINE) - beforeDeadline));
+      await expect(handler(plan)).rejects.toThrow(/'creating' \(42%\)/);
+      expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand)).toHaveLength(1);
+    }
+  });
+
+  test('the check at the deadline calls RDS despite the stride: SnapshotTimeout on a fresh status', async () => {
+    givenStatus('creating');
+    jest.setSystemTime(new Date(DEADLINE));
+    await expect(handler({ ...AWAITING_TEMP, pollStride: 60 })).rejects.toMatchObject({ name: 'SnapshotTimeout' });
+    expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand)).toHaveLength(1);
+  });
+
+  test('a snapshot found available at the deadline despite the stride still succeeds', async () => {
+    givenStatus('available');
+    jest.setSystemTime(new Date(Date.parse(DEADLINE) + 30_000));
+    await expect(handler({ ...AWAITING_TEMP, pollStride: 60 })).resolves.toMatchObject({ snapshotArn: snapshotArn(TEMP_ID) });
+  });
+
+  test('the last interval follows WAIT_INTERVAL_SECONDS', async () => {
+    givenStatus('creating');
+    process.env[ENV.WAIT_INTERVAL_SECONDS] = '600';
+    const plan: RunPlan = { ...AWAITING_TEMP, pollStride: 60 };
+    // 9 minutes before the deadline is inside a 10-minute last interval: always polled.
+    jest.setSystemTime(new Date(Date.parse(DEADLINE) - 540_000));
+    await expect(handler(plan)).rejects.toThrow(/'creating'/);
+    expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand)).toHaveLength(1);
+  });
+
+  test('a transient error on a polled check is SnapshotNotReady too', async () => {
+    rdsMock.on(DescribeDBClusterSnapshotsCommand).rejects(awsError('Throttling'));
+    jest.setSystemTime(new Date(DEADLINE));
+    // At the deadline a status that cannot be read is a timeout, not another wait.
+    await expect(handler({ ...AWAITING_TEMP, pollStride: 60 })).rejects.toMatchObject({ name: 'SnapshotTimeout', message: expect.stringContaining('Throttling') });
+  });
+
+  test('SNAPSHOT_TIMEOUT_SECONDS is required', async () => {
+    delete process.env[ENV.SNAPSHOT_TIMEOUT_SECONDS];
+    await expect(handler(PACED)).rejects.toThrow(/SNAPSHOT_TIMEOUT_SECONDS/);
+    expect(rdsMock.calls()).toHaveLength(0);
+  });
+
+  test('a non-integer WAIT_INTERVAL_SECONDS is a configuration error', async () => {
+    process.env[ENV.WAIT_INTERVAL_SECONDS] = 'a minute';
+    await expect(handler(PACED)).rejects.toThrow(/WAIT_INTERVAL_SECONDS/);
+    expect(rdsMock.calls()).toHaveLength(0);
+  });
 });
 
 test.each<[string, unknown]>([
@@ -124,6 +269,10 @@ test.each<[string, unknown]>([
   ['awaiting a temporary snapshot without a copy', { ...preparedPlan(false), awaitingSnapshotIdentifier: TEMP_ID, deadline: DEADLINE }],
   ['a shared name that is not this run\'s', { ...AWAITING_TEMP, sharedSnapshotIdentifier: 'prod-backup-before-migration' }],
   ['a non-object plan', 42],
+  ['a pollStride of 0', { ...AWAITING_TEMP, pollStride: 0 }],
+  ['a pollStride of 61', { ...AWAITING_TEMP, pollStride: 61 }],
+  ['a fractional pollStride', { ...AWAITING_TEMP, pollStride: 2.5 }],
+  ['a string pollStride', { ...AWAITING_TEMP, pollStride: '5' }],
 ])('%s: InvalidInput, no AWS call', async (_, plan) => {
   await expect(handler(plan as RunPlan)).rejects.toMatchObject({ name: 'InvalidInput' });
   expect(rdsMock.calls()).toHaveLength(0);

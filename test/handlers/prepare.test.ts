@@ -1,3 +1,4 @@
+import { gzipSync } from 'zlib';
 import {
   DBCluster,
   DBClusterNotFoundFault,
@@ -148,6 +149,85 @@ describe('invalid input is refused before any AWS call', () => {
   });
 });
 
+describe('fleet pacing fields from the starter', () => {
+  const withInput = (fields: Record<string, unknown>): PrepareEvent =>
+    ({ ...EVENT, input: { clusterIdentifier: CLUSTER, ...fields } }) as unknown as PrepareEvent;
+
+  test.each<[string, Record<string, unknown>]>([
+    ['startDelaySeconds 0', { startDelaySeconds: 0 }],
+    ['startDelaySeconds 60', { startDelaySeconds: 60 }],
+    ['startDelaySeconds 86400 (a day, the most)', { startDelaySeconds: 86_400 }],
+    ['pollStride 1', { pollStride: 1 }],
+    ['startDelaySeconds with pollStride 1', { startDelaySeconds: 120, pollStride: 1 }],
+  ])('%s is accepted; the plan has no pollStride', async (_, fields) => {
+    const plan = await handler(withInput(fields));
+    expect(plan).toEqual({
+      clusterIdentifier: CLUSTER,
+      runId: '202611270300',
+      sharedSnapshotIdentifier: SHARED_ID,
+      temporarySnapshotIdentifier: TEMP_ID,
+      copyRequired: true,
+    });
+    expect(plan).not.toHaveProperty('pollStride');
+    expect(plan).not.toHaveProperty('startDelaySeconds');
+  });
+
+  test.each([2, 5, 60])('pollStride %i is copied into the plan', async (pollStride) => {
+    const plan = await handler(withInput({ startDelaySeconds: 60, pollStride }));
+    expect(plan).toEqual({
+      clusterIdentifier: CLUSTER,
+      runId: '202611270300',
+      sharedSnapshotIdentifier: SHARED_ID,
+      temporarySnapshotIdentifier: TEMP_ID,
+      copyRequired: true,
+      pollStride,
+    });
+  });
+
+  test('pollStride is copied with an explicit runId too', async () => {
+    const plan = await handler({ input: { clusterIdentifier: CLUSTER, runId: '202601020304', pollStride: 3 } } as unknown as PrepareEvent);
+    expect(plan).toMatchObject({ runId: '202601020304', pollStride: 3 });
+  });
+
+  test.each<[string, unknown, RegExp]>([
+    ['startDelaySeconds', -1, /startDelaySeconds must be a whole number from 0 to 86400, got -1/],
+    ['startDelaySeconds', 86_401, /startDelaySeconds must be a whole number from 0 to 86400, got 86401/],
+    ['startDelaySeconds', 1.5, /startDelaySeconds must be a whole number from 0 to 86400, got 1.5/],
+    ['startDelaySeconds', '60', /startDelaySeconds must be a whole number from 0 to 86400, got "60"/],
+    ['startDelaySeconds', null, /startDelaySeconds must be a whole number from 0 to 86400, got null/],
+    ['startDelaySeconds', true, /startDelaySeconds must be a whole number from 0 to 86400, got true/],
+    ['startDelaySeconds', [60], /startDelaySeconds must be a whole number/],
+    ['startDelaySeconds', { seconds: 60 }, /startDelaySeconds must be a whole number/],
+    ['startDelaySeconds', Number.NaN, /startDelaySeconds must be a whole number/],
+    ['startDelaySeconds', Number.POSITIVE_INFINITY, /startDelaySeconds must be a whole number/],
+    ['pollStride', 0, /pollStride must be a whole number from 1 to 60, got 0/],
+    ['pollStride', -5, /pollStride must be a whole number from 1 to 60, got -5/],
+    ['pollStride', 61, /pollStride must be a whole number from 1 to 60, got 61/],
+    ['pollStride', 2.5, /pollStride must be a whole number from 1 to 60, got 2.5/],
+    ['pollStride', '5', /pollStride must be a whole number from 1 to 60, got "5"/],
+    ['pollStride', null, /pollStride must be a whole number from 1 to 60, got null/],
+    ['pollStride', false, /pollStride must be a whole number from 1 to 60, got false/],
+    ['pollStride', [5], /pollStride must be a whole number/],
+  ])('%s = %p: InvalidInput naming the field, no AWS call', async (field, value, message) => {
+    const error = await handler(withInput({ [field]: value })).catch((e: Error) => e);
+    expect(error).toMatchObject({ name: 'InvalidInput' });
+    expect((error as Error).message).toMatch(message);
+    expect(rdsMock.calls()).toHaveLength(0);
+  });
+
+  test('a long bad value is quoted only in part', async () => {
+    const error = await handler(withInput({ pollStride: 'x'.repeat(500) })).catch((e: Error) => e);
+    expect(error).toMatchObject({ name: 'InvalidInput' });
+    expect((error as Error).message.length).toBeLessThan(200);
+  });
+
+  test('each field is checked on its own: a valid startDelaySeconds does not excuse a bad pollStride', async () => {
+    await expect(handler(withInput({ startDelaySeconds: 60, pollStride: 0 }))).rejects.toThrow(/pollStride/);
+    await expect(handler(withInput({ startDelaySeconds: -60, pollStride: 5 }))).rejects.toThrow(/startDelaySeconds/);
+    expect(rdsMock.calls()).toHaveLength(0);
+  });
+});
+
 describe('the cluster', () => {
   test('that does not exist fails with ClusterNotFound', async () => {
     rdsMock.on(DescribeDBClustersCommand).rejects(new DBClusterNotFoundFault({ message: 'DBCluster orders-db not found', $metadata: {} }));
@@ -193,6 +273,18 @@ describe('the cluster', () => {
     process.env[ENV.CLUSTER_TAG_VALUE] = 'true';
     givenCluster({ TagList: [{ Key: 'share-snapshots', Value: 'true' }] });
     await expect(handler(EVENT)).resolves.toMatchObject({ clusterIdentifier: CLUSTER });
+  });
+
+  test('configured only in the compressed list (CLUSTER_IDENTIFIERS_GZIP) is accepted', async () => {
+    process.env[ENV.CLUSTER_IDENTIFIERS] = 'billing-db';
+    process.env[ENV.CLUSTER_IDENTIFIERS_GZIP] = gzipSync(Buffer.from('payments-db,Orders-DB')).toString('base64');
+    await expect(handler(EVENT)).resolves.toMatchObject({ clusterIdentifier: CLUSTER });
+  });
+
+  test('missing from both the plain and the compressed list fails with ClusterNotConfigured', async () => {
+    process.env[ENV.CLUSTER_IDENTIFIERS] = 'billing-db';
+    process.env[ENV.CLUSTER_IDENTIFIERS_GZIP] = gzipSync(Buffer.from('payments-db')).toString('base64');
+    await expect(handler(EVENT)).rejects.toMatchObject({ name: 'ClusterNotConfigured' });
   });
 
   test('configured in another case and with spaces is accepted', async () => {
@@ -301,6 +393,37 @@ describe('earlier runs', () => {
     ]);
     await expect(handler(EVENT)).rejects.toMatchObject({ name: 'RunInProgress' });
     expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+  });
+
+  test('a stale temporary snapshot is kept while its run\'s copy is still in progress, even a copy older than 2 x timeout', async () => {
+    // A dead run's copy still reads its source: deleting the temporary would fail the copy (or RDS refuses).
+    mockSnapshots(rdsMock, [
+      ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'available', created: ago(3 * timeout + HOUR) }),
+      ownedSnapshot(EARLIER_RUN, 'shared', { status: 'copying', created: ago(3 * timeout) }),
+    ]);
+    await expect(handler(EVENT)).resolves.toMatchObject({ runId: '202611270300' });
+    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+  });
+
+  test('a run still in progress keeps only its own temporary snapshot: other runs\' stale ones are deleted', async () => {
+    const busyRun = '202611250300';
+    mockSnapshots(rdsMock, [
+      ownedSnapshot(busyRun, 'temporary', { status: 'available', created: ago(3 * timeout + HOUR) }),
+      ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'available', created: ago(HOUR) }),
+      ownedSnapshot(busyRun, 'shared', { status: 'copying', created: ago(3 * timeout) }),
+      ownedSnapshot('202611240300', 'temporary', { status: 'failed', created: ago(4 * timeout) }),
+    ]);
+    await expect(handler(EVENT)).resolves.toMatchObject({ runId: '202611270300' });
+    expect(deletedIds(rdsMock)).toEqual([tempId(EARLIER_RUN), tempId('202611240300')]);
+  });
+
+  test('once that copy is no longer in progress, the temporary snapshot is deleted', async () => {
+    mockSnapshots(rdsMock, [
+      ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'available', created: ago(3 * timeout + HOUR) }),
+      ownedSnapshot(EARLIER_RUN, 'shared', { status: 'failed', created: ago(3 * timeout) }),
+    ]);
+    await handler(EVENT);
+    expect(deletedIds(rdsMock)).toEqual([tempId(EARLIER_RUN)]);
   });
 
   test('an available shared snapshot of another run is left for retention, not deleted', async () => {

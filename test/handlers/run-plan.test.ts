@@ -1,6 +1,8 @@
 import { freezeTime, handlerEnv, preparedPlan, PREFIX, SHARED_ID, snapshotArn, TARGET_ACCOUNT_IDS, TEMP_ID } from './helpers';
-import { createdSnapshotIdentifier, deadlineFromNow, parsePlan } from '../../src/handlers/run-plan.lambda-shared';
+import { createdSnapshotIdentifier, deadlineFromNow, isPollStride, MAX_POLL_STRIDE, MAX_START_DELAY_SECONDS, parsePlan } from '../../src/handlers/run-plan.lambda-shared';
 import type { RunPlan } from '../../src/handlers/workflow-state.lambda-shared';
+// The module holds only types, so nothing loads it at run time: load it here for the coverage report.
+import '../../src/handlers/workflow-state.lambda-shared';
 
 const ORIGINAL_ENV = process.env;
 
@@ -31,6 +33,9 @@ describe('parsePlan accepts the plan at every stage', () => {
     ['shared', SHARED],
     ['shared with one account', { ...SHARED, sharedWith: ['222222222222'] }],
     ['with an empty sharedWith (handlers that need accounts check for them)', { ...SHARED, sharedWith: [] }],
+    ['with pollStride 1', { ...preparedPlan(true), pollStride: 1 }],
+    ['with pollStride 2', { ...preparedPlan(true), pollStride: 2 }],
+    ['with pollStride 60', { ...SHARED, pollStride: 60 }],
   ])('%s', (_, plan) => {
     expect(parsePlan(plan, PREFIX)).toBe(plan);
   });
@@ -57,6 +62,15 @@ describe('parsePlan refuses a malformed plan with InvalidInput', () => {
     ['sharedWith with null', { ...SHARED, sharedWith: [null] }],
     ['sharedWith as an object', { ...SHARED, sharedWith: { 0: '222222222222' } }],
     ['a null sharedWith', { ...SHARED, sharedWith: null }],
+    ['a pollStride of 0', { ...SHARED, pollStride: 0 }],
+    ['a negative pollStride', { ...SHARED, pollStride: -1 }],
+    ['a pollStride of 61', { ...SHARED, pollStride: 61 }],
+    ['a fractional pollStride', { ...SHARED, pollStride: 1.5 }],
+    ['a string pollStride', { ...SHARED, pollStride: '5' }],
+    ['a null pollStride', { ...SHARED, pollStride: null }],
+    ['a boolean pollStride', { ...SHARED, pollStride: true }],
+    ['an infinite pollStride', { ...SHARED, pollStride: Number.POSITIVE_INFINITY }],
+    ['a NaN pollStride', { ...SHARED, pollStride: Number.NaN }],
   ])('%s', (_, plan) => {
     expect(() => parsePlan(plan, PREFIX)).toThrow(expect.objectContaining({ name: 'InvalidInput' }));
   });
@@ -66,6 +80,19 @@ describe('parsePlan refuses a malformed plan with InvalidInput', () => {
     expect(() => parsePlan({ ...SHARED, snapshotArn: 1 }, PREFIX)).toThrow(/snapshotArn must be a string/);
     expect(() => parsePlan({ ...SHARED, sharedWith: ['x'] }, PREFIX)).toThrow(/sharedWith must be a list of 12-digit account ids/);
     expect(() => parsePlan({ ...SHARED, clusterIdentifier: 'Orders-DB' }, PREFIX)).toThrow(/clusterIdentifier is malformed.*"Orders-DB"/);
+    expect(() => parsePlan({ ...SHARED, pollStride: 0 }, PREFIX)).toThrow(/pollStride must be a whole number from 1 to 60/);
+  });
+});
+
+describe('the fleet pacing bounds', () => {
+  test('isPollStride accepts exactly the whole numbers 1 to MAX_POLL_STRIDE (60)', () => {
+    expect(MAX_POLL_STRIDE).toBe(60);
+    expect([1, 2, 59, 60].every(isPollStride)).toBe(true);
+    expect([0, -1, 61, 1.5, Number.NaN, '5', null, undefined, true, [2]].some(isPollStride)).toBe(false);
+  });
+
+  test('a start may be delayed by at most a day', () => {
+    expect(MAX_START_DELAY_SECONDS).toBe(86_400);
   });
 });
 

@@ -1,4 +1,5 @@
-import { DBCluster, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
+import { gzipSync } from 'zlib';
+import { AccountQuota, DBCluster, DescribeAccountAttributesCommand, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { awsError, freezeTime, handlerEnv, STATE_MACHINE_ARN } from './helpers';
@@ -11,6 +12,15 @@ const ORIGINAL_ENV = process.env;
 
 const EVENT: StartEvent = { scheduledTime: '2026-11-27T03:00:00Z' };
 const TAG = { Key: 'share-snapshots', Value: 'true' };
+/** The pacing of a small fleet at the default budget (8 requests per second) and interval (60 s). */
+const SMALL_FLEET = { clustersPerMinute: 24, pollStride: 1 };
+
+/** The account's manual cluster snapshot quota as DescribeAccountAttributes reports it. */
+function givenQuota(used: number | undefined, max: number | undefined, others: AccountQuota[] = []): void {
+  rdsMock.on(DescribeAccountAttributesCommand).resolves({
+    AccountQuotas: [...others, { AccountQuotaName: 'ManualClusterSnapshots', Used: used, Max: max }],
+  });
+}
 
 function tagged(id: string, tags = [TAG]): DBCluster {
   return { DBClusterIdentifier: id, TagList: tags };
@@ -28,9 +38,12 @@ beforeEach(() => {
   sfnMock.reset();
   process.env = { ...ORIGINAL_ENV, ...handlerEnv({ [ENV.CLUSTER_IDENTIFIERS]: 'orders-db,billing-db' }) };
   sfnMock.on(StartExecutionCommand).resolves({ executionArn: 'arn:aws:states:eu-west-1:111111111111:execution:x:y', startDate: new Date() });
+  // Ample headroom: 10 of 10,000 manual cluster snapshots used.
+  givenQuota(10, 10_000, [{ AccountQuotaName: 'DBClusters', Used: 2, Max: 40 }]);
 });
 
 afterEach(() => {
+  jest.restoreAllMocks();
   jest.useRealTimers();
   process.env = ORIGINAL_ENV;
 });
@@ -39,6 +52,7 @@ describe('starting executions', () => {
   test('one per configured cluster, named <cluster>-<runId>, with the scheduled minute as runId', async () => {
     await expect(handler(EVENT)).resolves.toEqual({
       runId: '202611270300',
+      pacing: SMALL_FLEET,
       started: expect.arrayContaining(['billing-db', 'orders-db']),
       alreadyStarted: [],
       failed: [],
@@ -55,8 +69,10 @@ describe('starting executions', () => {
         input: '{"clusterIdentifier":"orders-db","runId":"202611270300"}',
       },
     ]);
-    // No tag selection: the clusters are not listed.
-    expect(rdsMock.calls()).toHaveLength(0);
+    // No tag selection: the clusters are not listed; the only RDS call is the quota pre-check.
+    expect(rdsMock.commandCalls(DescribeDBClustersCommand)).toHaveLength(0);
+    expect(rdsMock.calls()).toHaveLength(1);
+    expect(rdsMock.commandCalls(DescribeAccountAttributesCommand)[0].args[0].input).toEqual({});
   });
 
   test('seconds in the scheduled time are dropped', async () => {
@@ -82,7 +98,7 @@ describe('starting executions', () => {
 
   test('no clusters: nothing started, no error', async () => {
     process.env[ENV.CLUSTER_IDENTIFIERS] = '';
-    await expect(handler(EVENT)).resolves.toEqual({ runId: '202611270300', started: [], alreadyStarted: [], failed: [] });
+    await expect(handler(EVENT)).resolves.toEqual({ runId: '202611270300', pacing: SMALL_FLEET, started: [], alreadyStarted: [], failed: [] });
     expect(sfnMock.calls()).toHaveLength(0);
   });
 
@@ -92,6 +108,7 @@ describe('starting executions', () => {
       .rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
     await expect(handler(EVENT)).resolves.toEqual({
       runId: '202611270300',
+      pacing: SMALL_FLEET,
       started: ['billing-db'],
       alreadyStarted: ['orders-db'],
       failed: [],
@@ -213,16 +230,314 @@ describe('cluster discovery', () => {
     await expect(resolveClusters()).resolves.toEqual(['empty-db']);
   });
 
+  test('only Aurora and RDS clusters are discovered: tagged Neptune and DocumentDB clusters are skipped', async () => {
+    process.env[ENV.CLUSTER_IDENTIFIERS] = '';
+    const withEngine = (id: string, engine?: string): DBCluster => ({ ...tagged(id), Engine: engine });
+    rdsMock.on(DescribeDBClustersCommand).resolves({
+      DBClusters: [
+        withEngine('aurora-legacy-db', 'aurora'),
+        withEngine('aurora-mysql-db', 'aurora-mysql'),
+        withEngine('aurora-postgres-db', 'aurora-postgresql'),
+        withEngine('multi-az-mysql-db', 'mysql'),
+        withEngine('multi-az-postgres-db', 'postgres'),
+        withEngine('graph-db', 'neptune'),
+        withEngine('documents-db', 'docdb'),
+        withEngine('unknown-engine-db'),
+      ],
+    });
+    await expect(resolveClusters()).resolves.toEqual([
+      'aurora-legacy-db',
+      'aurora-mysql-db',
+      'aurora-postgres-db',
+      'multi-az-mysql-db',
+      'multi-az-postgres-db',
+      'unknown-engine-db',
+    ]);
+  });
+
   test('a page without clusters ends the listing', async () => {
     process.env[ENV.CLUSTER_IDENTIFIERS] = '';
     rdsMock.on(DescribeDBClustersCommand).resolves({});
-    await expect(handler(EVENT)).resolves.toEqual({ runId: '202611270300', started: [], alreadyStarted: [], failed: [] });
+    await expect(handler(EVENT)).resolves.toEqual({ runId: '202611270300', pacing: SMALL_FLEET, started: [], alreadyStarted: [], failed: [] });
   });
 
   test('a listing error fails the invocation before anything starts', async () => {
+    rdsMock.on(DescribeDBClustersCommand).rejects(awsError('AccessDenied'));
+    await expect(handler(EVENT)).rejects.toMatchObject({ name: 'AccessDenied' });
+    expect(rdsMock.commandCalls(DescribeDBClustersCommand)).toHaveLength(1);
+    expect(rdsMock.commandCalls(DescribeAccountAttributesCommand)).toHaveLength(0);
+    expect(sfnMock.calls()).toHaveLength(0);
+  });
+
+  test('a throttled listing page is retried, and the listing resumes from that page', async () => {
+    jest.spyOn(Math, 'random').mockReturnValue(0);
+    process.env[ENV.CLUSTER_IDENTIFIERS] = '';
+    rdsMock
+      .on(DescribeDBClustersCommand, { Marker: undefined })
+      .resolves({ DBClusters: [tagged('orders-db')], Marker: 'page-2' })
+      .on(DescribeDBClustersCommand, { Marker: 'page-2' })
+      .rejectsOnce(awsError('ThrottlingException'))
+      .rejectsOnce(awsError('InternalFailure'))
+      .resolves({ DBClusters: [tagged('billing-db')] });
+    await expect(resolveClusters()).resolves.toEqual(['billing-db', 'orders-db']);
+    expect(rdsMock.commandCalls(DescribeDBClustersCommand).map((c) => c.args[0].input.Marker)).toEqual([undefined, 'page-2', 'page-2', 'page-2']);
+  });
+
+  test('a listing throttled 6 times fails the invocation with the throttling error, before anything starts', async () => {
+    jest.spyOn(Math, 'random').mockReturnValue(0);
     rdsMock.on(DescribeDBClustersCommand).rejects(awsError('Throttling'));
     await expect(handler(EVENT)).rejects.toMatchObject({ name: 'Throttling' });
+    expect(rdsMock.commandCalls(DescribeDBClustersCommand)).toHaveLength(6);
     expect(sfnMock.calls()).toHaveLength(0);
+  });
+});
+
+describe('the manual cluster snapshot quota is checked before anything starts', () => {
+  test('too little headroom: SnapshotQuotaExceeded naming used, max and needed; nothing started', async () => {
+    process.env[ENV.CLUSTER_IDENTIFIERS] = 'a-db,b-db,c-db';
+    givenQuota(95, 100);
+    const error = await handler(EVENT).catch((e: Error) => e);
+    expect(error).toMatchObject({ name: 'SnapshotQuotaExceeded' });
+    // 3 clusters need up to 6 snapshots (a temporary one and its copy each); 5 are left.
+    expect((error as Error).message).toMatch(/room for 5 more \(95 of 100 used\); this run of 3 clusters needs up to 6/);
+    expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(0);
+    expect(sfnMock.calls()).toHaveLength(0);
+  });
+
+  test('headroom of exactly two snapshots per cluster is enough', async () => {
+    process.env[ENV.CLUSTER_IDENTIFIERS] = 'a-db,b-db,c-db';
+    givenQuota(94, 100);
+    await expect(handler(EVENT)).resolves.toMatchObject({ started: expect.arrayContaining(['a-db', 'b-db', 'c-db']) });
+    expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(3);
+  });
+
+  test('one snapshot short is refused', async () => {
+    process.env[ENV.CLUSTER_IDENTIFIERS] = 'a-db,b-db,c-db';
+    givenQuota(95, 100);
+    await expect(handler(EVENT)).rejects.toMatchObject({ name: 'SnapshotQuotaExceeded' });
+  });
+
+  test('a quota already over its maximum is refused with a negative headroom', async () => {
+    givenQuota(120, 100);
+    await expect(handler(EVENT)).rejects.toThrow(/room for -20 more \(120 of 100 used\); this run of 2 clusters needs up to 4/);
+    expect(sfnMock.calls()).toHaveLength(0);
+  });
+
+  test('the quota of tag-discovered clusters counts them all', async () => {
+    process.env[ENV.CLUSTER_IDENTIFIERS] = '';
+    process.env[ENV.CLUSTER_TAG_KEY] = TAG.Key;
+    process.env[ENV.CLUSTER_TAG_VALUE] = TAG.Value;
+    rdsMock.on(DescribeDBClustersCommand).resolves({ DBClusters: ['a-db', 'b-db', 'c-db', 'd-db'].map((id) => tagged(id)) });
+    givenQuota(0, 7);
+    await expect(handler(EVENT)).rejects.toThrow(/this run of 4 clusters needs up to 8/);
+    expect(sfnMock.calls()).toHaveLength(0);
+  });
+
+  test.each<[string, unknown]>([
+    ['no answer at all', undefined],
+    ['no quota list', {}],
+    ['an empty quota list', { AccountQuotas: [] }],
+    ['only other quotas', { AccountQuotas: [{ AccountQuotaName: 'DBClusters', Used: 40, Max: 40 }] }],
+    ['the quota without Max', { AccountQuotas: [{ AccountQuotaName: 'ManualClusterSnapshots', Used: 100 }] }],
+    ['the quota without Used', { AccountQuotas: [{ AccountQuotaName: 'ManualClusterSnapshots', Max: 0 }] }],
+  ])('a quota that is not reported (%s): the check is skipped and the run proceeds', async (_, answer) => {
+    rdsMock.on(DescribeAccountAttributesCommand).resolves(answer as never);
+    await expect(handler(EVENT)).resolves.toMatchObject({ started: expect.arrayContaining(['billing-db', 'orders-db']) });
+    expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(2);
+  });
+
+  test('a quota look-up that is denied fails the invocation at once, before anything starts', async () => {
+    rdsMock.on(DescribeAccountAttributesCommand).rejects(awsError('AccessDenied'));
+    await expect(handler(EVENT)).rejects.toMatchObject({ name: 'AccessDenied' });
+    expect(rdsMock.commandCalls(DescribeAccountAttributesCommand)).toHaveLength(1);
+    expect(sfnMock.calls()).toHaveLength(0);
+  });
+
+  test('a throttled quota look-up is retried, then the run proceeds', async () => {
+    jest.spyOn(Math, 'random').mockReturnValue(0);
+    rdsMock
+      .on(DescribeAccountAttributesCommand)
+      .rejectsOnce(awsError('Throttling'))
+      .resolves({ AccountQuotas: [{ AccountQuotaName: 'ManualClusterSnapshots', Used: 0, Max: 100 }] });
+    await expect(handler(EVENT)).resolves.toMatchObject({ started: expect.arrayContaining(['billing-db', 'orders-db']) });
+    expect(rdsMock.commandCalls(DescribeAccountAttributesCommand)).toHaveLength(2);
+  });
+
+  test('a quota look-up throttled 6 times fails with the throttling error, before anything starts', async () => {
+    jest.spyOn(Math, 'random').mockReturnValue(0);
+    rdsMock.on(DescribeAccountAttributesCommand).rejects(awsError('Throttling'));
+    await expect(handler(EVENT)).rejects.toMatchObject({ name: 'Throttling' });
+    expect(rdsMock.commandCalls(DescribeAccountAttributesCommand)).toHaveLength(6);
+    expect(sfnMock.calls()).toHaveLength(0);
+  });
+
+  test.each(['ThrottlingException', 'RequestLimitExceeded', 'InternalFailure', 'ServiceUnavailable'])('%s is retried too', async (name) => {
+    jest.spyOn(Math, 'random').mockReturnValue(0);
+    rdsMock.on(DescribeAccountAttributesCommand).rejectsOnce(awsError(name)).resolves({});
+    await expect(handler(EVENT)).resolves.toMatchObject({ failed: [] });
+    expect(rdsMock.commandCalls(DescribeAccountAttributesCommand)).toHaveLength(2);
+  });
+
+  test('retries back off with full jitter: a random share (here half) of each ceiling, timed by setTimeout', async () => {
+    freezeTime();
+    const random = jest.spyOn(Math, 'random').mockReturnValue(0.5);
+    rdsMock.on(DescribeAccountAttributesCommand).rejects(awsError('Throttling'));
+    const outcome = handler(EVENT).catch((e: Error) => e);
+    const calls = () => rdsMock.commandCalls(DescribeAccountAttributesCommand).length;
+    // Half of each ceiling with Math.random() = 0.5: 500, 1000, 2000, 4000 and 8000 ms.
+    await jest.advanceTimersByTimeAsync(0);
+    expect(calls()).toBe(1);
+    await jest.advanceTimersByTimeAsync(499);
+    expect(calls()).toBe(1);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(calls()).toBe(2);
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(calls()).toBe(3);
+    await jest.advanceTimersByTimeAsync(2000 + 4000);
+    expect(calls()).toBe(5);
+    await jest.advanceTimersByTimeAsync(7999);
+    expect(calls()).toBe(5);
+    await jest.advanceTimersByTimeAsync(1);
+    await expect(outcome).resolves.toMatchObject({ name: 'Throttling' });
+    expect(calls()).toBe(6);
+    expect(random).toHaveBeenCalledTimes(5);
+    expect(sfnMock.calls()).toHaveLength(0);
+  });
+
+  test('the jitter ceilings double from 1 s to 16 s: 31 s at most before the sixth attempt', async () => {
+    jest.spyOn(Math, 'random').mockReturnValue(1);
+    const delays: number[] = [];
+    const realSetTimeout = global.setTimeout;
+    jest.spyOn(global, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
+      delays.push(ms ?? 0);
+      return realSetTimeout(fn, 0);
+    }) as typeof setTimeout);
+    rdsMock.on(DescribeAccountAttributesCommand).rejects(awsError('ServiceUnavailable'));
+    await expect(handler(EVENT)).rejects.toMatchObject({ name: 'ServiceUnavailable' });
+    expect(delays).toEqual([1000, 2000, 4000, 8000, 16_000]);
+  });
+});
+
+describe('fleet pacing', () => {
+  /** Cluster ids that sort in numeric order: db-0000, db-0001, ... */
+  function fleet(size: number): string[] {
+    return Array.from({ length: size }, (_, i) => `db-${String(i).padStart(4, '0')}`);
+  }
+
+  /** The StartExecution input of each cluster, by cluster. */
+  function inputsByCluster(): Map<string, Record<string, unknown>> {
+    return new Map(sfnMock.commandCalls(StartExecutionCommand).map((c) => {
+      const input = JSON.parse(String(c.args[0].input.input)) as Record<string, unknown>;
+      return [String(input.clusterIdentifier), input];
+    }));
+  }
+
+  /**
+   * fleetPacing's documented formula, written out here: half the budget goes to the ~10 fixed calls
+   * of each execution, half to status checks, one per cluster per interval.
+   */
+  function expectedPacing(clusters: number, requestsPerSecond: number, intervalSeconds: number) {
+    const halfBudgetPerMinute = (requestsPerSecond * 60) / 2;
+    return {
+      clustersPerMinute: Math.max(1, Math.floor(halfBudgetPerMinute / 10)),
+      pollStride: Math.min(60, Math.max(1, Math.ceil((clusters * 60) / intervalSeconds / halfBudgetPerMinute))),
+    };
+  }
+
+  test.each<[number, string | undefined, string | undefined]>([
+    [100, '8', undefined],
+    [100, undefined, undefined],
+    [100, '1', undefined],
+    [100, '8', '10'],
+    [250, '2', '30'],
+    [60, '100', '1'],
+  ])('%i clusters, RDS_REQUESTS_PER_SECOND=%s, WAIT_INTERVAL_SECONDS=%s: starts in minute waves, pollStride when > 1', async (size, rate, interval) => {
+    const clusters = fleet(size);
+    process.env[ENV.CLUSTER_IDENTIFIERS] = clusters.join(',');
+    if (rate === undefined) delete process.env[ENV.RDS_REQUESTS_PER_SECOND];
+    else process.env[ENV.RDS_REQUESTS_PER_SECOND] = rate;
+    if (interval === undefined) delete process.env[ENV.WAIT_INTERVAL_SECONDS];
+    else process.env[ENV.WAIT_INTERVAL_SECONDS] = interval;
+    const pacing = expectedPacing(size, Number(rate ?? 8), Number(interval ?? 60));
+
+    const result = await handler(EVENT);
+    expect(result.pacing).toEqual(pacing);
+    expect(result.started).toHaveLength(size);
+    const inputs = inputsByCluster();
+    clusters.forEach((clusterIdentifier, index) => {
+      const delay = Math.floor(index / pacing.clustersPerMinute) * 60;
+      expect(inputs.get(clusterIdentifier)).toEqual({
+        clusterIdentifier,
+        runId: '202611270300',
+        ...(delay > 0 ? { startDelaySeconds: delay } : {}),
+        ...(pacing.pollStride > 1 ? { pollStride: pacing.pollStride } : {}),
+      });
+    });
+  });
+
+  test('100 clusters at 8 requests per second: 24 start at once, then a wave of 24 every minute', async () => {
+    const clusters = fleet(100);
+    process.env[ENV.CLUSTER_IDENTIFIERS] = clusters.join(',');
+    process.env[ENV.RDS_REQUESTS_PER_SECOND] = '8';
+    const result = await handler(EVENT);
+    expect(result.pacing).toEqual({ clustersPerMinute: 24, pollStride: 1 });
+    const inputs = inputsByCluster();
+    // 100 clusters polled once a minute stay within half of 8 × 60 requests a minute: no stride.
+    expect([...inputs.values()].some((input) => 'pollStride' in input)).toBe(false);
+    expect(inputs.get('db-0000')).toEqual({ clusterIdentifier: 'db-0000', runId: '202611270300' });
+    expect(inputs.get('db-0023')).not.toHaveProperty('startDelaySeconds');
+    expect(inputs.get('db-0024')).toMatchObject({ startDelaySeconds: 60 });
+    expect(inputs.get('db-0047')).toMatchObject({ startDelaySeconds: 60 });
+    expect(inputs.get('db-0048')).toMatchObject({ startDelaySeconds: 120 });
+    expect(inputs.get('db-0099')).toMatchObject({ startDelaySeconds: 240 });
+    const delays = clusters.map((id) => inputs.get(id)?.startDelaySeconds ?? 0);
+    expect([0, 60, 120, 180, 240].map((d) => delays.filter((x) => x === d).length)).toEqual([24, 24, 24, 24, 4]);
+  });
+
+  test('1000 clusters at 8 requests per second and a 60 s interval: 24 per minute, every 5th check polls', async () => {
+    const clusters = fleet(1000);
+    process.env[ENV.CLUSTER_IDENTIFIERS] = clusters.join(',');
+    process.env[ENV.RDS_REQUESTS_PER_SECOND] = '8';
+    process.env[ENV.WAIT_INTERVAL_SECONDS] = '60';
+    const result = await handler(EVENT);
+    expect(result.pacing).toEqual({ clustersPerMinute: 24, pollStride: 5 });
+    const inputs = inputsByCluster();
+    expect(inputs.get('db-0000')).toEqual({ clusterIdentifier: 'db-0000', runId: '202611270300', pollStride: 5 });
+    expect(inputs.get('db-0024')).toEqual({ clusterIdentifier: 'db-0024', runId: '202611270300', startDelaySeconds: 60, pollStride: 5 });
+    // The last of 1000 starts in wave 41 (999 / 24), 41 minutes after the first.
+    expect(inputs.get('db-0999')).toEqual({ clusterIdentifier: 'db-0999', runId: '202611270300', startDelaySeconds: 2460, pollStride: 5 });
+  });
+
+  test('waves follow the sorted cluster order, whatever order the ids are configured in', async () => {
+    process.env[ENV.RDS_REQUESTS_PER_SECOND] = '1';
+    process.env[ENV.CLUSTER_IDENTIFIERS] = 'e-db,d-db,c-db,b-db,a-db';
+    await handler(EVENT);
+    const inputs = inputsByCluster();
+    // 3 clusters per minute at 1 request per second.
+    expect(['a-db', 'b-db', 'c-db', 'd-db', 'e-db'].map((id) => inputs.get(id)?.startDelaySeconds)).toEqual([undefined, undefined, undefined, 60, 60]);
+  });
+
+  test('the pacing is logged with the result', async () => {
+    delete process.env.SHARED_CLUSTER_SNAPSHOTS_SILENT;
+    const info = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    await handler(EVENT);
+    expect(JSON.parse(info.mock.calls[0][0])).toMatchObject({ message: 'Started executions', pacing: SMALL_FLEET });
+  });
+
+  test.each([ENV.RDS_REQUESTS_PER_SECOND, ENV.WAIT_INTERVAL_SECONDS])('a non-integer %s is a configuration error; nothing starts', async (name) => {
+    process.env[name] = 'fast';
+    await expect(handler(EVENT)).rejects.toThrow(name);
+    expect(sfnMock.calls()).toHaveLength(0);
+  });
+});
+
+describe('a compressed cluster list', () => {
+  test('CLUSTER_IDENTIFIERS_GZIP is started like a plain list, merged with it, lowercased and deduplicated', async () => {
+    process.env[ENV.CLUSTER_IDENTIFIERS] = 'orders-db,Zeta-DB';
+    process.env[ENV.CLUSTER_IDENTIFIERS_GZIP] = gzipSync(Buffer.from('Billing-DB,orders-db,alpha-db')).toString('base64');
+    await expect(resolveClusters()).resolves.toEqual(['alpha-db', 'billing-db', 'orders-db', 'zeta-db']);
+    const result = await handler(EVENT);
+    expect([...result.started].sort()).toEqual(['alpha-db', 'billing-db', 'orders-db', 'zeta-db']);
   });
 });
 
