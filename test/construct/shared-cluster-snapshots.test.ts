@@ -277,6 +277,23 @@ describe('KMS', () => {
     });
   });
 
+  test('the key policy names only this account (its administrator) and the target accounts, with no wildcard principal', () => {
+    const { template } = build();
+    const key: Json = Object.values(template.findResources('AWS::KMS::Key'))[0];
+    const principals = (key.Properties.KeyPolicy.Statement as Json[]).flatMap((statement) => {
+      expect(statement.Principal).not.toBe('*');
+      return asList(statement.Principal.AWS).map(render);
+    });
+    const allowed = [ACCOUNT, ...TARGETS].map((account) => `arn:<AWS::Partition>:iam::${account}:root`);
+    expect(new Set(principals)).toEqual(new Set(allowed));
+    // The target accounts may not administer the key.
+    for (const statement of key.Properties.KeyPolicy.Statement as Json[]) {
+      if (asList(statement.Principal.AWS).map(render).some((p) => TARGETS.some((t) => p.includes(t)))) {
+        expect(asList<string>(statement.Action).filter((a) => /^kms:(\*|Put|Schedule|Disable|Delete|Update|Create(Alias|Key))/.test(a) && a !== 'kms:CreateGrant')).toEqual([]);
+      }
+    }
+  });
+
   test('the key policy lets each target account decrypt, and create grants only for AWS resources', () => {
     const { template } = build();
     const key = Object.values(template.findResources('AWS::KMS::Key'))[0] as Json;
