@@ -1,6 +1,9 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, ReleasableCommits } from 'projen';
+import { addIntegTests } from './projenrc/integ';
+import { addBindingsTask, addRosettaCheck, configurePackageContents } from './projenrc/packaging';
+import { runCiScriptInBuildWorkflow } from './projenrc/release';
 import { addSimulatorTasks } from './projenrc/tasks';
-import { configurePackageContents, configureTypeScript } from './projenrc/testing';
+import { configureTypeScript } from './projenrc/testing';
 
 /** The oldest aws-cdk-lib with the stable `aws-scheduler` L2 and `aws-scheduler-targets`. */
 const MIN_CDK_VERSION = '2.186.0';
@@ -21,7 +24,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   cdkVersion: MIN_CDK_VERSION,
   constructsVersion: '10.0.5',
   jsiiVersion: '~6.0.0',
+  // `engines.node` is `>= 20.0.0`; .ci/run also runs the tests on Node 22.
   minNodeVersion: '20.0.0',
+  workflowNodeVersion: '20.x',
 
   // Pinned so the synthesized runtime does not drift with the newest one known at synth time.
   lambdaOptions: {
@@ -61,7 +66,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   gitignore: ['/cdk.out', '/sim-out', '*.tgz', '/.tmp'],
   excludeTypescript: ['sim/**'],
 
-  // Python/Java/.NET/Go names; packaging them is wired in a later step.
+  // The other languages. `npx projen bindings` (run by .ci/run) generates all four offline.
   publishToPypi: { distName: 'cdk-shared-cluster-snapshots', module: 'cdk_shared_cluster_snapshots' },
   publishToMaven: {
     javaPackage: 'io.github.cdksharedclustersnapshots',
@@ -71,13 +76,24 @@ const project = new awscdk.AwsCdkConstructLibrary({
   publishToNuget: { dotNetNamespace: 'CdkSharedClusterSnapshots', packageId: 'CdkSharedClusterSnapshots' },
   publishToGo: { moduleName: 'github.com/cdk-shared-cluster-snapshots/cdk-shared-cluster-snapshots-go' },
 
+  // Releases: on every push to main with a releasable commit, GitHub Actions bumps the version from
+  // the conventional commits, writes the CHANGELOG, tags, and publishes to npm, PyPI, Maven Central,
+  // NuGet and the Go module repository. Only `feat` and `fix` commits make a release; versions stay
+  // 0.x until the API is declared stable.
   github: true,
   release: true,
+  releaseToNpm: true,
+  majorVersion: 0,
+  releasableCommits: ReleasableCommits.featuresAndFixes(),
   sampleCode: false,
 });
 
 configureTypeScript(project);
 configurePackageContents(project);
+addRosettaCheck(project);
+addBindingsTask(project);
+addIntegTests(project);
 addSimulatorTasks(project);
+runCiScriptInBuildWorkflow(project);
 
 project.synth();

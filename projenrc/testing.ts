@@ -17,7 +17,7 @@ export function configureTypeScript(project: awscdk.AwsCdkConstructLibrary): voi
   dev.addOverride('compilerOptions.module', 'nodenext');
   dev.addOverride('compilerOptions.moduleResolution', 'nodenext');
   dev.addToArray('include', '.projenrc.ts');
-  dev.addOverride('exclude', ['node_modules', 'lib', 'cdk.out', 'examples', 'dist']);
+  dev.addOverride('exclude', ['node_modules', 'lib', 'cdk.out', 'examples', 'dist', '.tmp', 'test/*.snapshot']);
 
   // Lint everything the dev tsconfig covers (tests and the simulator too), with its settings.
   const eslint = project.eslint!;
@@ -28,10 +28,3 @@ export function configureTypeScript(project: awscdk.AwsCdkConstructLibrary): voi
   eslint.file.addOverride('parserOptions.project', './tsconfig.dev.json');
 }
 
-
-/** Simulator, examples and CI scripts never ship in the npm package. */
-export function configurePackageContents(project: awscdk.AwsCdkConstructLibrary): void {
-  for (const pattern of ['/sim/', '/examples/', '/.ci/', '/BENCHMARKS.md', '/.tmp/', '/projenrc/', '/sim-out/']) {
-    project.addPackageIgnore(pattern);
-  }
-}

@@ -16,7 +16,8 @@ export interface ClusterTag {
 export interface SharedClusterSnapshotsProps {
   /**
    * The DB clusters to snapshot, by identifier. CDK tokens (e.g. `cluster.clusterIdentifier`) are allowed.
-   * Each must be in this stack's account and Region.
+   * Each must be in this stack's account and Region. List clusters here when the set is small and
+   * stable; for a large or changing fleet, tag the clusters and use `clusterTag`.
    *
    * At least one of `clusterIdentifiers` and `clusterTag` is required.
    *
@@ -48,7 +49,8 @@ export interface SharedClusterSnapshotsProps {
   readonly encryptionKey?: kms.IKey;
 
   /**
-   * When the run starts. Use a time zone to follow local business hours.
+   * When the run starts. Use a time zone to follow local business hours, and move it out of the
+   * clusters' backup and maintenance windows (a cluster that is `backing-up` delays its run).
    *
    * @default - daily at 03:00 UTC
    */
@@ -92,14 +94,16 @@ export interface SharedClusterSnapshotsProps {
 
   /**
    * Share snapshots of unencrypted clusters as they are. Aurora cannot encrypt on copy, so the
-   * target accounts then receive unencrypted data.
+   * target accounts then receive unencrypted data. Turn it on only for clusters whose data may
+   * leave the account unencrypted (test or synthetic data), until they are encrypted.
    *
    * @default false - an unencrypted cluster fails its run with `UnencryptedCluster`
    */
   readonly allowUnencrypted?: boolean;
 
   /**
-   * An SNS topic the failure alarm notifies.
+   * An SNS topic the failure alarm notifies. Give one so a failed run reaches someone, since the
+   * target account otherwise only notices a stale snapshot.
    *
    * @default - the alarm is created without actions
    */
@@ -118,7 +122,8 @@ export interface SharedClusterSnapshotsProps {
   readonly rdsRequestsPerSecond?: number;
 
   /**
-   * How long the state machine's and handlers' logs are kept.
+   * How long the state machine's and handlers' logs are kept. Lengthen it to meet an audit
+   * retention rule; shorten it to pay less for logs.
    *
    * @default logs.RetentionDays.THREE_MONTHS
    */

@@ -1,0 +1,103 @@
+/**
+ * What `npm publish` would ship, from `npm pack --dry-run`: the compiled library, the pre-bundled
+ * handlers and the docs, and nothing a user does not need. Needs a compiled tree (`lib/`,
+ * `assets/`), which `npx projen build` makes before it runs the tests.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const COMPILED = fs.existsSync(path.join(ROOT, 'lib', 'index.js')) && fs.existsSync(path.join(ROOT, 'assets'));
+
+interface PackedFile {
+  readonly path: string;
+  readonly size: number;
+}
+
+function packedFiles(): PackedFile[] {
+  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const [pack] = JSON.parse(out) as Array<{ files: PackedFile[] }>;
+  return pack.files;
+}
+
+/** One handler bundle per `src/handlers/<name>.lambda.ts`. */
+const HANDLERS = fs.readdirSync(path.join(ROOT, 'src', 'handlers'))
+  .filter((file) => file.endsWith('.lambda.ts'))
+  .map((file) => file.replace(/\.ts$/, ''));
+
+const INLINE_MAP = /\n\/\/# sourceMappingURL=data:[^\n]*\n?$/;
+
+if (!COMPILED) {
+  describe('npm package contents', () => {
+    it.skip('SKIPPED: lib/ or assets/ is absent; run `npx projen compile` (or the whole build) first', () => undefined);
+  });
+} else {
+  describe('npm package contents', () => {
+    const files = packedFiles();
+    const paths = files.map((file) => file.path);
+    const has = (p: string) => paths.includes(p);
+
+    it('ships the compiled library, its types and the jsii assembly', () => {
+      for (const p of ['lib/index.js', 'lib/index.d.ts', 'lib/shared-cluster-snapshots.js', 'lib/props.d.ts', '.jsii', 'package.json']) {
+        expect({ p, shipped: has(p) }).toEqual({ p, shipped: true });
+      }
+    });
+
+    it.each(HANDLERS)('ships the pre-bundled handler %s', (handler) => {
+      expect(has(`assets/handlers/${handler}/index.js`)).toBe(true);
+    });
+
+    it('ships README.md, API.md and LICENSE', () => {
+      expect(paths).toEqual(expect.arrayContaining(['README.md', 'API.md', 'LICENSE']));
+    });
+
+    it('ships no tests, CI scripts, simulator, examples, TypeScript sources or build tooling', () => {
+      const forbidden = paths.filter((p) =>
+        /^(test|\.ci|sim|sim-out|examples|src|rosetta|projenrc|\.projen|\.github|\.tmp|coverage|test-reports|cdk\.out|dist)\//.test(p)
+        || /^(\.projenrc\.ts|BENCHMARKS\.md|CONTRIBUTING\.md|tsconfig(\.dev)?\.json|\.eslintrc\.json|\.jsii\.tabl\.json)$/.test(p)
+        || (p.endsWith('.ts') && !p.endsWith('.d.ts'))
+        || p.endsWith('.tgz'));
+      expect(forbidden).toEqual([]);
+    });
+
+    it('ships no source map larger than the code it maps', () => {
+      const tooLarge: string[] = [];
+      for (const file of files) {
+        const full = path.join(ROOT, file.path);
+        if (file.path.endsWith('.map')) {
+          const code = path.join(ROOT, file.path.replace(/\.map$/, ''));
+          const codeSize = fs.existsSync(code) ? fs.statSync(code).size : 0;
+          if (file.size > codeSize) tooLarge.push(`${file.path} (${file.size} bytes for ${codeSize} bytes of code)`);
+        } else if (file.path.endsWith('.js')) {
+          const text = fs.readFileSync(full, 'utf8');
+          const map = INLINE_MAP.exec(text)?.[0] ?? '';
+          if (map.length > text.length - map.length) tooLarge.push(`${file.path} (inline map of ${map.length} characters)`);
+        }
+      }
+      expect(tooLarge).toEqual([]);
+    });
+
+    it('resolves every relative require of the shipped library inside the package', () => {
+      const missing: string[] = [];
+      for (const p of paths.filter((f) => f.startsWith('lib/') && f.endsWith('.js'))) {
+        const text = fs.readFileSync(path.join(ROOT, p), 'utf8');
+        for (const [, spec] of text.matchAll(/require\("(\.{1,2}\/[^"]+)"\)/g)) {
+          const target = path.posix.normalize(path.posix.join(path.posix.dirname(p), spec));
+          if (![target, `${target}.js`, `${target}/index.js`, `${target}.json`].some(has)) missing.push(`${p} -> ${spec}`);
+        }
+      }
+      expect(missing).toEqual([]);
+    });
+
+    it('stays small: under 1 MB unpacked', () => {
+      const total = files.reduce((sum, file) => sum + file.size, 0);
+      expect(total).toBeLessThan(1024 * 1024);
+    });
+  });
+}
