@@ -23,7 +23,9 @@ export interface FleetPacing {
 export function fleetPacing(clusters: number, requestsPerSecond: number, waitIntervalSeconds: number): FleetPacing {
   const halfBudgetPerMinute = (requestsPerSecond * 60) / 2;
   // Every start must fit within a day (the most an execution may be delayed), whatever the budget.
-  const clustersPerMinute = Math.max(1, Math.floor(halfBudgetPerMinute / CALLS_PER_EXECUTION), Math.ceil(clusters / (MAX_START_DELAY_SECONDS / 60 + 1)));
+  const withinBudget = Math.floor(halfBudgetPerMinute / CALLS_PER_EXECUTION);
+  const withinADay = Math.ceil(clusters / (MAX_START_DELAY_SECONDS / 60 + 1));
+  const clustersPerMinute = Math.max(1, withinBudget, withinADay);
   const pollsPerMinute = (clusters * 60) / waitIntervalSeconds;
   const pollStride = Math.min(MAX_POLL_STRIDE, Math.max(1, Math.ceil(pollsPerMinute / halfBudgetPerMinute)));
   return { clustersPerMinute, pollStride };
