@@ -2,8 +2,6 @@ import { DBClusterSnapshotNotFoundFault, DescribeDBClusterSnapshotsCommand, RDSC
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   awsError,
-  freezeTime,
-  handlerEnv,
   NOW,
   ownedSnapshot,
   preparedPlan,
@@ -11,6 +9,7 @@ import {
   SHARED_ID,
   snapshotArn,
   TEMP_ID,
+  useHandlerEnvironment,
 } from './helpers';
 import { handler } from '../../src/handlers/check-snapshot.lambda';
 import { ENV } from '../../src/handlers/config.lambda-shared';
@@ -18,7 +17,6 @@ import { TRANSIENT_AWS_ERRORS } from '../../src/handlers/errors.lambda-shared';
 import type { RunPlan } from '../../src/handlers/workflow-state.lambda-shared';
 
 const rdsMock = mockClient(RDSClient);
-const ORIGINAL_ENV = process.env;
 
 const DEADLINE = '2026-11-27T05:00:00.000Z';
 /** The plan CreateSnapshot returns when a copy follows. */
@@ -31,15 +29,10 @@ function givenStatus(status: string | undefined, role: 'shared' | 'temporary' = 
   rdsMock.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [found] });
 }
 
+useHandlerEnvironment(NOW);
+
 beforeEach(() => {
   rdsMock.reset();
-  process.env = { ...ORIGINAL_ENV, ...handlerEnv() };
-  freezeTime(NOW);
-});
-
-afterEach(() => {
-  jest.useRealTimers();
-  process.env = ORIGINAL_ENV;
 });
 
 test('an available snapshot returns the plan with its ARN', async () => {

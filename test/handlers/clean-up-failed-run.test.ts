@@ -10,8 +10,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import {
   awsError,
   deletedIds,
-  freezeTime,
-  handlerEnv,
   mockSnapshots,
   NOW,
   ownedSnapshot,
@@ -22,12 +20,12 @@ import {
   snapshotArn,
   TARGET_ACCOUNT_IDS,
   TEMP_ID,
+  useHandlerEnvironment,
 } from './helpers';
 import { FailedRunEvent, handler } from '../../src/handlers/clean-up-failed-run.lambda';
 import { ENV } from '../../src/handlers/config.lambda-shared';
 
 const rdsMock = mockClient(RDSClient);
-const ORIGINAL_ENV = process.env;
 
 const ERROR = { Error: 'SnapshotTimeout', Cause: '{"errorType":"SnapshotTimeout","errorMessage":"still copying"}' };
 const DEADLINE = '2026-11-27T05:00:00.000Z';
@@ -43,21 +41,16 @@ function givenRestoreAttribute(accounts: string[] | undefined): void {
   });
 }
 
+useHandlerEnvironment(NOW);
+
 beforeEach(() => {
   rdsMock.reset();
-  process.env = { ...ORIGINAL_ENV, ...handlerEnv() };
-  freezeTime(NOW);
   rdsMock.on(DeleteDBClusterSnapshotCommand).resolves({});
   givenRestoreAttribute([]);
   mockSnapshots(rdsMock, [
     ownedSnapshot(RUN_ID, 'shared', { status: 'copying' }),
     ownedSnapshot(RUN_ID, 'temporary', { status: 'available' }),
   ]);
-});
-
-afterEach(() => {
-  jest.useRealTimers();
-  process.env = ORIGINAL_ENV;
 });
 
 describe('a run that failed before it planned anything', () => {

@@ -11,8 +11,6 @@ import {
   attributeLookups,
   awsError,
   deletedIds,
-  freezeTime,
-  handlerEnv,
   mockRestoreAttributes,
   mockSnapshots,
   NOW,
@@ -26,13 +24,13 @@ import {
   SNAPSHOT_TIMEOUT_SECONDS,
   TARGET_ACCOUNT_IDS,
   TEMP_ID,
+  useHandlerEnvironment,
 } from './helpers';
 import { handler, selectExpiredSharedSnapshots } from '../../src/handlers/clean-up.lambda';
 import { ENV } from '../../src/handlers/config.lambda-shared';
 import type { RunPlan } from '../../src/handlers/workflow-state.lambda-shared';
 
 const rdsMock = mockClient(RDSClient);
-const ORIGINAL_ENV = process.env;
 
 const DAY = 24 * 3600 * 1000;
 /** ShareSnapshot's result on the copy path. */
@@ -60,19 +58,14 @@ function olderShared(days: number, status = 'available'): DBClusterSnapshot {
 const CURRENT = ownedSnapshot(RUN_ID, 'shared', { created: new Date(NOW.getTime() + 10 * 60_000) });
 const CURRENT_TEMP = ownedSnapshot(RUN_ID, 'temporary', { created: NOW });
 
+useHandlerEnvironment(new Date(NOW.getTime() + 40 * 60_000), { [ENV.RETAIN_SNAPSHOTS]: '1' });
+
 beforeEach(() => {
   rdsMock.reset();
-  process.env = { ...ORIGINAL_ENV, ...handlerEnv({ [ENV.RETAIN_SNAPSHOTS]: '1' }) };
-  freezeTime(new Date(NOW.getTime() + 40 * 60_000));
   rdsMock.on(DeleteDBClusterSnapshotCommand).resolves({});
   mockSnapshots(rdsMock, [CURRENT, CURRENT_TEMP]);
   // Older shared snapshots are restore points, shared with the target accounts, unless a test says otherwise.
   mockRestoreAttributes(rdsMock);
-});
-
-afterEach(() => {
-  jest.useRealTimers();
-  process.env = ORIGINAL_ENV;
 });
 
 describe('the run\'s own snapshots', () => {

@@ -9,8 +9,6 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   awsError,
-  freezeTime,
-  handlerEnv,
   mockSnapshots,
   ownedSnapshot,
   OWNER_ID,
@@ -21,12 +19,12 @@ import {
   snapshot,
   snapshotArn,
   TEMP_ID,
+  useHandlerEnvironment,
 } from './helpers';
 import { handler } from '../../src/handlers/copy-snapshot.lambda';
 import type { RunPlan } from '../../src/handlers/workflow-state.lambda-shared';
 
 const rdsMock = mockClient(RDSClient);
-const ORIGINAL_ENV = process.env;
 
 /** CheckSnapshot found the temporary snapshot available at 03:20. */
 const CHECKED_AT = new Date('2026-11-27T03:20:00Z');
@@ -39,16 +37,11 @@ const TEMP_AVAILABLE: RunPlan = {
 /** CHECKED_AT + 7200 s. */
 const COPY_DEADLINE = '2026-11-27T05:20:00.000Z';
 
+useHandlerEnvironment(CHECKED_AT);
+
 beforeEach(() => {
   rdsMock.reset();
-  process.env = { ...ORIGINAL_ENV, ...handlerEnv() };
-  freezeTime(CHECKED_AT);
   rdsMock.on(CopyDBClusterSnapshotCommand).resolves({});
-});
-
-afterEach(() => {
-  jest.useRealTimers();
-  process.env = ORIGINAL_ENV;
 });
 
 test('copies the temporary snapshot to the shared name with the sharing key, tagged shared', async () => {

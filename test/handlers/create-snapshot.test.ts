@@ -10,8 +10,6 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   awsError,
-  freezeTime,
-  handlerEnv,
   mockSnapshots,
   NOW,
   ownedSnapshot,
@@ -21,13 +19,13 @@ import {
   SHARED_ID,
   snapshot,
   TEMP_ID,
+  useHandlerEnvironment,
 } from './helpers';
 import { ENV } from '../../src/handlers/config.lambda-shared';
 import { handler } from '../../src/handlers/create-snapshot.lambda';
 import type { RunPlan } from '../../src/handlers/workflow-state.lambda-shared';
 
 const rdsMock = mockClient(RDSClient);
-const ORIGINAL_ENV = process.env;
 /** NOW + SNAPSHOT_TIMEOUT_SECONDS (7200 s). */
 const DEADLINE = '2026-11-27T05:00:00.000Z';
 
@@ -40,16 +38,11 @@ function ownerTags(role: 'shared' | 'temporary') {
   ];
 }
 
+useHandlerEnvironment(NOW);
+
 beforeEach(() => {
   rdsMock.reset();
-  process.env = { ...ORIGINAL_ENV, ...handlerEnv() };
-  freezeTime(NOW);
   rdsMock.on(CreateDBClusterSnapshotCommand).resolves({});
-});
-
-afterEach(() => {
-  jest.useRealTimers();
-  process.env = ORIGINAL_ENV;
 });
 
 describe('creating the snapshot', () => {

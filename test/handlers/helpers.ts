@@ -51,6 +51,22 @@ export function handlerEnv(overrides: Record<string, string> = {}): NodeJS.Proce
   };
 }
 
+/**
+ * Registers the per-test set-up every handler test shares: the handler environment (with
+ * `overrides`) and a frozen clock at `now`, both restored after each test.
+ */
+export function useHandlerEnvironment(now: Date = NOW, overrides: Record<string, string> = {}): void {
+  const original = process.env;
+  beforeEach(() => {
+    process.env = { ...original, ...handlerEnv(overrides) };
+    freezeTime(now);
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+    process.env = original;
+  });
+}
+
 /** An SDK v3 exception as the handlers see it: only `name` matters. */
 export function awsError(name: string, message = `${name} (simulated)`): Error {
   return Object.assign(new Error(message), { name });

@@ -12,8 +12,6 @@ import {
   awsError,
   CLUSTER,
   deletedIds,
-  freezeTime,
-  handlerEnv,
   mockSnapshots,
   OTHER_KEY_ARN,
   ownedSnapshot,
@@ -23,12 +21,12 @@ import {
   SNAPSHOT_TIMEOUT_SECONDS,
   TEMP_ID,
   tempId,
+  useHandlerEnvironment,
 } from './helpers';
 import { ENV } from '../../src/handlers/config.lambda-shared';
 import { handler, PrepareEvent } from '../../src/handlers/prepare.lambda';
 
 const rdsMock = mockClient(RDSClient);
-const ORIGINAL_ENV = process.env;
 
 /** 03:00:41 on the day of RUN_ID, as Step Functions gives the execution start. */
 const START = new Date('2026-11-27T03:00:41.123Z');
@@ -55,18 +53,13 @@ function ago(ms: number): Date {
   return new Date(START.getTime() - ms);
 }
 
+useHandlerEnvironment(START);
+
 beforeEach(() => {
   rdsMock.reset();
-  process.env = { ...ORIGINAL_ENV, ...handlerEnv() };
-  freezeTime(START);
   givenCluster();
   mockSnapshots(rdsMock, []);
   rdsMock.on(DeleteDBClusterSnapshotCommand).resolves({});
-});
-
-afterEach(() => {
-  jest.useRealTimers();
-  process.env = ORIGINAL_ENV;
 });
 
 describe('a valid start', () => {

@@ -7,14 +7,13 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   awsError,
-  freezeTime,
-  handlerEnv,
   NOW,
   preparedPlan,
   SHARED_ID,
   snapshotArn,
   TARGET_ACCOUNT_IDS,
   TEMP_ID,
+  useHandlerEnvironment,
 } from './helpers';
 import { ENV } from '../../src/handlers/config.lambda-shared';
 import { handler as copySnapshot } from '../../src/handlers/copy-snapshot.lambda';
@@ -22,7 +21,6 @@ import { handler } from '../../src/handlers/share-snapshot.lambda';
 import type { RunPlan } from '../../src/handlers/workflow-state.lambda-shared';
 
 const rdsMock = mockClient(RDSClient);
-const ORIGINAL_ENV = process.env;
 
 const DEADLINE = '2026-11-27T05:00:00.000Z';
 /** CheckCopy found the shared snapshot available. */
@@ -33,16 +31,11 @@ const SHARED_AVAILABLE: RunPlan = {
   snapshotArn: snapshotArn(SHARED_ID),
 };
 
+useHandlerEnvironment(NOW);
+
 beforeEach(() => {
   rdsMock.reset();
-  process.env = { ...ORIGINAL_ENV, ...handlerEnv() };
-  freezeTime(NOW);
   rdsMock.on(ModifyDBClusterSnapshotAttributeCommand).resolves({});
-});
-
-afterEach(() => {
-  jest.useRealTimers();
-  process.env = ORIGINAL_ENV;
 });
 
 test('adds every target account to the restore attribute and returns sharedWith', async () => {
