@@ -136,7 +136,7 @@ export class Simulation {
 
   /**
    * The function whose logical id is `logicalIdOrSource`, or whose handler source ends with it
-   * (`'clean-up.lambda.ts'`, `'src/handlers/share-snapshot.lambda.ts'`).
+   * (`'clean-up.lambda.ts'`, `'src/source/handlers/share-snapshot.lambda.ts'`).
    */
   public findFunction(logicalIdOrSource: string): TemplateFunction {
     const all = [...this.template.functions.values()];

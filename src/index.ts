@@ -1,2 +1,2 @@
-export * from './props';
-export * from './shared-cluster-snapshots';
+export * from './source/props';
+export * from './source/shared-cluster-snapshots';

@@ -18,7 +18,7 @@ import {
   NagSuppressions,
 } from 'cdk-nag';
 import { SharedClusterSnapshots, SharedClusterSnapshotsProps } from '../../src';
-import { addCdkNagSuppressions, CDK_NAG_METADATA_KEY, suppressWildcards } from '../../src/nag-suppressions';
+import { addCdkNagSuppressions, CDK_NAG_METADATA_KEY, suppressWildcards } from '../../src/source/nag-suppressions';
 
 const ACCOUNT = '111111111111';
 const REGION = 'eu-west-1';

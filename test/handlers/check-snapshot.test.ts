@@ -11,10 +11,9 @@ import {
   TEMP_ID,
   useHandlerEnvironment,
 } from './helpers';
-import { handler } from '../../src/handlers/check-snapshot.lambda';
-import { ENV } from '../../src/handlers/config.lambda-shared';
-import { TRANSIENT_AWS_ERRORS } from '../../src/handlers/errors.lambda-shared';
-import type { RunPlan } from '../../src/handlers/workflow-state.lambda-shared';
+import { ENV, TRANSIENT_AWS_ERRORS } from '../../src/shared/constants';
+import { handler } from '../../src/source/handlers/check-snapshot.lambda';
+import type { RunPlan } from '../../src/source/handlers/workflow-state.lambda-shared';
 
 const rdsMock = mockClient(RDSClient);
 

@@ -22,8 +22,8 @@ import {
   TEMP_ID,
   useHandlerEnvironment,
 } from './helpers';
-import { FailedRunEvent, handler } from '../../src/handlers/clean-up-failed-run.lambda';
-import { ENV } from '../../src/handlers/config.lambda-shared';
+import { ENV } from '../../src/shared/constants';
+import { FailedRunEvent, handler } from '../../src/source/handlers/clean-up-failed-run.lambda';
 
 const rdsMock = mockClient(RDSClient);
 

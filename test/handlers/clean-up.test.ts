@@ -26,9 +26,9 @@ import {
   TEMP_ID,
   useHandlerEnvironment,
 } from './helpers';
-import { handler, selectExpiredSharedSnapshots } from '../../src/handlers/clean-up.lambda';
-import { ENV } from '../../src/handlers/config.lambda-shared';
-import type { RunPlan } from '../../src/handlers/workflow-state.lambda-shared';
+import { ENV } from '../../src/shared/constants';
+import { handler, selectExpiredSharedSnapshots } from '../../src/source/handlers/clean-up.lambda';
+import type { RunPlan } from '../../src/source/handlers/workflow-state.lambda-shared';
 
 const rdsMock = mockClient(RDSClient);
 

@@ -1,5 +1,7 @@
 import * as zlib from 'zlib';
-import { clusterSelection, compressedList, ENV, integerEnv, listEnv, requireEnv } from '../../src/handlers/config.lambda-shared';
+import { compressedList, integerEnv, listEnv, requireEnv } from '../../src/shared/config.lambda-shared';
+import { ENV } from '../../src/shared/constants';
+import { clusterSelection } from '../../src/source/handlers/selection.lambda-shared';
 
 // zlib's exports cannot be redefined by jest.spyOn: wrap gunzipSync to count the decompressions.
 jest.mock('zlib', () => {
@@ -112,14 +114,13 @@ describe('the other readers', () => {
     expect(() => requireEnv('UNSET_VARIABLE')).toThrow(/UNSET_VARIABLE is not set/);
   });
 
-  test('integerEnv: the fallback for an unset or empty variable, an error for a non-integer', () => {
-    expect(integerEnv('UNSET_NUMBER', 8)).toBe(8);
+  test('integerEnv: no fallback; an error for an unset, empty or non-integer variable', () => {
+    expect(() => integerEnv('UNSET_NUMBER')).toThrow(/UNSET_NUMBER is not set/);
     process.env.SOME_NUMBER = '';
-    expect(integerEnv('SOME_NUMBER', 60)).toBe(60);
     expect(() => integerEnv('SOME_NUMBER')).toThrow(/SOME_NUMBER is not set/);
     process.env.SOME_NUMBER = '12';
-    expect(integerEnv('SOME_NUMBER', 60)).toBe(12);
+    expect(integerEnv('SOME_NUMBER')).toBe(12);
     process.env.SOME_NUMBER = '1.5';
-    expect(() => integerEnv('SOME_NUMBER', 60)).toThrow(/SOME_NUMBER is not an integer: '1.5'/);
+    expect(() => integerEnv('SOME_NUMBER')).toThrow(/SOME_NUMBER is not an integer: '1.5'/);
   });
 });

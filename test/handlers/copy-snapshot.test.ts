@@ -21,8 +21,8 @@ import {
   TEMP_ID,
   useHandlerEnvironment,
 } from './helpers';
-import { handler } from '../../src/handlers/copy-snapshot.lambda';
-import type { RunPlan } from '../../src/handlers/workflow-state.lambda-shared';
+import { handler } from '../../src/source/handlers/copy-snapshot.lambda';
+import type { RunPlan } from '../../src/source/handlers/workflow-state.lambda-shared';
 
 const rdsMock = mockClient(RDSClient);
 

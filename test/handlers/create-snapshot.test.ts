@@ -21,9 +21,9 @@ import {
   TEMP_ID,
   useHandlerEnvironment,
 } from './helpers';
-import { ENV } from '../../src/handlers/config.lambda-shared';
-import { handler } from '../../src/handlers/create-snapshot.lambda';
-import type { RunPlan } from '../../src/handlers/workflow-state.lambda-shared';
+import { ENV } from '../../src/shared/constants';
+import { handler } from '../../src/source/handlers/create-snapshot.lambda';
+import type { RunPlan } from '../../src/source/handlers/workflow-state.lambda-shared';
 
 const rdsMock = mockClient(RDSClient);
 /** NOW + SNAPSHOT_TIMEOUT_SECONDS (7200 s). */

@@ -6,10 +6,10 @@ import {
   RDSClient,
 } from '@aws-sdk/client-rds';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
-import { ENV } from '../../src/handlers/config.lambda-shared';
-import type { SnapshotRole } from '../../src/handlers/naming.lambda-shared';
-import { ownershipTags } from '../../src/handlers/tags.lambda-shared';
-import type { RunPlan } from '../../src/handlers/workflow-state.lambda-shared';
+import { DEFAULTS, ENV, SILENT_LOGS_VARIABLE } from '../../src/shared/constants';
+import type { SnapshotRole } from '../../src/shared/naming.lambda-shared';
+import { ownershipTags } from '../../src/source/handlers/tags.lambda-shared';
+import type { RunPlan } from '../../src/source/handlers/workflow-state.lambda-shared';
 
 // Shared fixtures for the handler tests. Values are spelled out (not derived with the code under
 // test) so a change in naming shows up as a failing assertion.
@@ -37,7 +37,7 @@ export function freezeTime(now: Date = NOW): void {
 /** Every handler setting, as the construct sets them, plus silent logs. */
 export function handlerEnv(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
-    SHARED_CLUSTER_SNAPSHOTS_SILENT: 'true',
+    [SILENT_LOGS_VARIABLE]: 'true',
     [ENV.OWNER_ID]: OWNER_ID,
     [ENV.SNAPSHOT_PREFIX]: PREFIX,
     [ENV.SHARING_KEY_ARN]: SHARING_KEY_ARN,
@@ -45,6 +45,8 @@ export function handlerEnv(overrides: Record<string, string> = {}): NodeJS.Proce
     [ENV.RETAIN_SNAPSHOTS]: '1',
     [ENV.ALLOW_UNENCRYPTED]: 'false',
     [ENV.SNAPSHOT_TIMEOUT_SECONDS]: String(SNAPSHOT_TIMEOUT_SECONDS),
+    [ENV.WAIT_INTERVAL_SECONDS]: String(DEFAULTS.waitIntervalSeconds),
+    [ENV.RDS_REQUESTS_PER_SECOND]: String(DEFAULTS.rdsRequestsPerSecond),
     [ENV.CLUSTER_IDENTIFIERS]: CLUSTER,
     [ENV.STATE_MACHINE_ARN]: STATE_MACHINE_ARN,
     ...overrides,

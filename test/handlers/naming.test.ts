@@ -1,16 +1,6 @@
 import * as fc from 'fast-check';
-import {
-  executionName,
-  isValidIdentifier,
-  isValidPrefix,
-  isValidRunId,
-  MAX_EXECUTION_NAME_LENGTH,
-  MAX_IDENTIFIER_LENGTH,
-  MAX_PREFIX_LENGTH,
-  runIdFromTime,
-  shorten,
-  snapshotIdentifier,
-} from '../../src/handlers/naming.lambda-shared';
+import { MAX_EXECUTION_NAME_LENGTH, MAX_IDENTIFIER_LENGTH, MAX_PREFIX_LENGTH } from '../../src/shared/constants';
+import { executionName, isValidIdentifier, isValidPrefix, isValidRunId, runIdFromTime, shorten, snapshotIdentifier } from '../../src/shared/naming.lambda-shared';
 
 /** RDS identifier rules, written out independently of the code under test. */
 function isRdsIdentifier(id: string): boolean {

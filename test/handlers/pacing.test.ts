@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { CLUSTER, preparedPlan } from './helpers';
-import { CALLS_PER_EXECUTION, fleetPacing, shouldPoll } from '../../src/handlers/pacing.lambda-shared';
-import { MAX_POLL_STRIDE } from '../../src/handlers/run-plan.lambda-shared';
-import type { RunPlan } from '../../src/handlers/workflow-state.lambda-shared';
+import { MAX_POLL_STRIDE } from '../../src/shared/constants';
+import { CALLS_PER_EXECUTION, fleetPacing, shouldPoll } from '../../src/source/handlers/pacing.lambda-shared';
+import type { RunPlan } from '../../src/source/handlers/workflow-state.lambda-shared';
 import { clusterIdentifier } from '../properties/arbitraries';
 
 const SEED = 20261127;

@@ -23,8 +23,8 @@ import {
   tempId,
   useHandlerEnvironment,
 } from './helpers';
-import { ENV } from '../../src/handlers/config.lambda-shared';
-import { handler, PrepareEvent } from '../../src/handlers/prepare.lambda';
+import { ENV } from '../../src/shared/constants';
+import { handler, PrepareEvent } from '../../src/source/handlers/prepare.lambda';
 
 const rdsMock = mockClient(RDSClient);
 

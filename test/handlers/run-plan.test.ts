@@ -1,8 +1,9 @@
 import { freezeTime, handlerEnv, preparedPlan, PREFIX, SHARED_ID, snapshotArn, TARGET_ACCOUNT_IDS, TEMP_ID } from './helpers';
-import { createdSnapshotIdentifier, deadlineFromNow, isPollStride, MAX_POLL_STRIDE, MAX_START_DELAY_SECONDS, parsePlan } from '../../src/handlers/run-plan.lambda-shared';
-import type { RunPlan } from '../../src/handlers/workflow-state.lambda-shared';
+import { MAX_POLL_STRIDE, MAX_START_DELAY_SECONDS } from '../../src/shared/constants';
+import { createdSnapshotIdentifier, deadlineFromNow, isPollStride, parsePlan } from '../../src/source/handlers/run-plan.lambda-shared';
+import type { RunPlan } from '../../src/source/handlers/workflow-state.lambda-shared';
 // The module holds only types, so nothing loads it at run time: load it here for the coverage report.
-import '../../src/handlers/workflow-state.lambda-shared';
+import '../../src/source/handlers/workflow-state.lambda-shared';
 
 const ORIGINAL_ENV = process.env;
 

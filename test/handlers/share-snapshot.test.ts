@@ -15,10 +15,10 @@ import {
   TEMP_ID,
   useHandlerEnvironment,
 } from './helpers';
-import { ENV } from '../../src/handlers/config.lambda-shared';
-import { handler as copySnapshot } from '../../src/handlers/copy-snapshot.lambda';
-import { handler } from '../../src/handlers/share-snapshot.lambda';
-import type { RunPlan } from '../../src/handlers/workflow-state.lambda-shared';
+import { ENV } from '../../src/shared/constants';
+import { handler as copySnapshot } from '../../src/source/handlers/copy-snapshot.lambda';
+import { handler } from '../../src/source/handlers/share-snapshot.lambda';
+import type { RunPlan } from '../../src/source/handlers/workflow-state.lambda-shared';
 
 const rdsMock = mockClient(RDSClient);
 

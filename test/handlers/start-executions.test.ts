@@ -3,8 +3,8 @@ import { AccountQuota, DBCluster, DescribeAccountAttributesCommand, DescribeDBCl
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { awsError, freezeTime, handlerEnv, STATE_MACHINE_ARN } from './helpers';
-import { ENV } from '../../src/handlers/config.lambda-shared';
-import { handler, resolveClusters, StartEvent } from '../../src/handlers/start-executions.lambda';
+import { DEFAULTS, ENV } from '../../src/shared/constants';
+import { handler, resolveClusters, StartEvent } from '../../src/source/handlers/start-executions.lambda';
 
 const rdsMock = mockClient(RDSClient);
 const sfnMock = mockClient(SFNClient);
@@ -144,38 +144,12 @@ describe('bounded concurrency', () => {
     return { max: () => max };
   }
 
-  test('START_CONCURRENCY=2: at most 2 StartExecution calls in flight, and all clusters started', async () => {
-    process.env[ENV.START_CONCURRENCY] = '2';
-    process.env[ENV.CLUSTER_IDENTIFIERS] = 'a-db,b-db,c-db,d-db,e-db';
-    const measured = measureInFlight();
-    const result = await handler(EVENT);
-    expect(measured.max()).toBe(2);
-    expect([...result.started].sort()).toEqual(['a-db', 'b-db', 'c-db', 'd-db', 'e-db']);
-    expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(5);
-  });
-
-  test('defaults to 10 in flight', async () => {
-    delete process.env[ENV.START_CONCURRENCY];
+  test('at most 10 StartExecution calls in flight', async () => {
     process.env[ENV.CLUSTER_IDENTIFIERS] = Array.from({ length: 15 }, (_, i) => `db-${i}`).join(',');
     const measured = measureInFlight();
     const result = await handler(EVENT);
     expect(measured.max()).toBe(10);
     expect(result.started).toHaveLength(15);
-  });
-
-  test('START_CONCURRENCY=0 is raised to 1', async () => {
-    process.env[ENV.START_CONCURRENCY] = '0';
-    process.env[ENV.CLUSTER_IDENTIFIERS] = 'a-db,b-db,c-db';
-    const measured = measureInFlight();
-    await handler(EVENT);
-    expect(measured.max()).toBe(1);
-    expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(3);
-  });
-
-  test('a non-integer START_CONCURRENCY is a configuration error', async () => {
-    process.env[ENV.START_CONCURRENCY] = 'many';
-    await expect(handler(EVENT)).rejects.toThrow(/START_CONCURRENCY/);
-    expect(sfnMock.calls()).toHaveLength(0);
   });
 });
 
@@ -454,10 +428,9 @@ describe('fleet pacing', () => {
   ])('%i clusters, RDS_REQUESTS_PER_SECOND=%s, WAIT_INTERVAL_SECONDS=%s: starts in minute waves, pollStride when > 1', async (size, rate, interval) => {
     const clusters = fleet(size);
     process.env[ENV.CLUSTER_IDENTIFIERS] = clusters.join(',');
-    if (rate === undefined) delete process.env[ENV.RDS_REQUESTS_PER_SECOND];
-    else process.env[ENV.RDS_REQUESTS_PER_SECOND] = rate;
-    if (interval === undefined) delete process.env[ENV.WAIT_INTERVAL_SECONDS];
-    else process.env[ENV.WAIT_INTERVAL_SECONDS] = interval;
+    // undefined: the construct's default, which it always sets.
+    process.env[ENV.RDS_REQUESTS_PER_SECOND] = rate ?? String(DEFAULTS.rdsRequestsPerSecond);
+    process.env[ENV.WAIT_INTERVAL_SECONDS] = interval ?? String(DEFAULTS.waitIntervalSeconds);
     const pacing = expectedPacing(size, Number(rate ?? 8), Number(interval ?? 60));
 
     const result = await handler(EVENT);

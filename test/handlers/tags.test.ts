@@ -1,13 +1,5 @@
-import {
-  isOwnedBy,
-  ownershipOf,
-  ownershipTags,
-  TAG_CLUSTER,
-  TAG_OWNER,
-  TAG_ROLE,
-  TAG_RUN,
-  tagValue,
-} from '../../src/handlers/tags.lambda-shared';
+import { TAG_CLUSTER, TAG_OWNER, TAG_ROLE, TAG_RUN } from '../../src/shared/constants';
+import { isOwnedBy, ownershipOf, ownershipTags, tagValue } from '../../src/source/handlers/tags.lambda-shared';
 
 const OWNER = 'stack-owner-1';
 const TAGS = [

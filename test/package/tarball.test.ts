@@ -26,8 +26,8 @@ function packedFiles(): PackedFile[] {
   return pack.files;
 }
 
-/** One handler bundle per `src/handlers/<name>.lambda.ts`. */
-const HANDLERS = fs.readdirSync(path.join(ROOT, 'src', 'handlers'))
+/** One handler bundle per `src/source/handlers/<name>.lambda.ts`. */
+const HANDLERS = fs.readdirSync(path.join(ROOT, 'src', 'source', 'handlers'))
   .filter((file) => file.endsWith('.lambda.ts'))
   .map((file) => file.replace(/\.ts$/, ''));
 
@@ -44,13 +44,13 @@ if (!COMPILED) {
     const has = (p: string) => paths.includes(p);
 
     it('ships the compiled library, its types and the jsii assembly', () => {
-      for (const p of ['lib/index.js', 'lib/index.d.ts', 'lib/shared-cluster-snapshots.js', 'lib/props.d.ts', '.jsii', 'package.json']) {
+      for (const p of ['lib/index.js', 'lib/index.d.ts', 'lib/source/shared-cluster-snapshots.js', 'lib/source/props.d.ts', '.jsii', 'package.json']) {
         expect({ p, shipped: has(p) }).toEqual({ p, shipped: true });
       }
     });
 
     it.each(HANDLERS)('ships the pre-bundled handler %s', (handler) => {
-      expect(has(`assets/handlers/${handler}/index.js`)).toBe(true);
+      expect(has(`assets/source/handlers/${handler}/index.js`)).toBe(true);
     });
 
     it('ships README.md, API.md and LICENSE', () => {

@@ -1,13 +1,7 @@
 import fc from 'fast-check';
 import { clusterIdentifier, identifier, isRdsIdentifier, runTime, snapshotPrefix } from './arbitraries';
-import {
-  executionName,
-  MAX_IDENTIFIER_LENGTH,
-  runIdFromTime,
-  shorten,
-  snapshotIdentifier,
-  SnapshotRole,
-} from '../../src/handlers/naming.lambda-shared';
+import { MAX_IDENTIFIER_LENGTH } from '../../src/shared/constants';
+import { executionName, runIdFromTime, shorten, snapshotIdentifier, SnapshotRole } from '../../src/shared/naming.lambda-shared';
 
 const SEED = 20261127;
 const ROLES: SnapshotRole[] = ['shared', 'temporary'];

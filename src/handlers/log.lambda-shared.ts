@@ -1,8 +1,0 @@
-/** One JSON line per event, so CloudWatch Logs Insights can query the fields. */
-export function log(level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown> = {}): void {
-  if (process.env.SHARED_CLUSTER_SNAPSHOTS_SILENT === 'true') return;
-  const line = JSON.stringify({ level, message, ...fields });
-  if (level === 'info') console.log(line);
-  else if (level === 'warn') console.warn(line);
-  else console.error(line);
-}

@@ -1,0 +1,111 @@
+/**
+ * Facts the constructs and the handlers share: defaults, environment keys, limits, error names and
+ * tag keys. One place each, so the construct that sets a value and the handler that reads it cannot
+ * disagree.
+ *
+ * This module is imported by the handlers AND by the constructs: it must import nothing (no AWS SDK,
+ * no aws-cdk-lib, no Node built-ins), so it costs nothing in either bundle.
+ */
+
+/** Environment variables the construct sets on each function and its handler reads. */
+export const ENV = {
+  OWNER_ID: 'OWNER_ID',
+  SNAPSHOT_PREFIX: 'SNAPSHOT_PREFIX',
+  SHARING_KEY_ARN: 'SHARING_KEY_ARN',
+  TARGET_ACCOUNT_IDS: 'TARGET_ACCOUNT_IDS',
+  RETAIN_SNAPSHOTS: 'RETAIN_SNAPSHOTS',
+  ALLOW_UNENCRYPTED: 'ALLOW_UNENCRYPTED',
+  SNAPSHOT_TIMEOUT_SECONDS: 'SNAPSHOT_TIMEOUT_SECONDS',
+  WAIT_INTERVAL_SECONDS: 'WAIT_INTERVAL_SECONDS',
+  CLUSTER_IDENTIFIERS: 'CLUSTER_IDENTIFIERS',
+  CLUSTER_IDENTIFIERS_GZIP: 'CLUSTER_IDENTIFIERS_GZIP',
+  CLUSTER_TAG_KEY: 'CLUSTER_TAG_KEY',
+  CLUSTER_TAG_VALUE: 'CLUSTER_TAG_VALUE',
+  STATE_MACHINE_ARN: 'STATE_MACHINE_ARN',
+  RDS_REQUESTS_PER_SECOND: 'RDS_REQUESTS_PER_SECOND',
+} as const;
+
+/** Set to 'true' to silence the handlers' JSON logs (the simulator and tests do). */
+export const SILENT_LOGS_VARIABLE = 'SHARED_CLUSTER_SNAPSHOTS_SILENT';
+
+/** Defaults of the construct's props, in the units the handlers read them. */
+export const DEFAULTS = {
+  /** `rdsRequestsPerSecond`: leaves room under RDS's ~12 requests/s per account and Region. */
+  rdsRequestsPerSecond: 8,
+  /** `waitInterval`. */
+  waitIntervalSeconds: 60,
+  /** `snapshotTimeout`, before the cap of `MAX_CHECKS_PER_PHASE` checks. */
+  snapshotTimeoutSeconds: 6 * 3600,
+  /** `retainSnapshots`. */
+  retainSnapshots: 1,
+  /** `snapshotPrefix`. */
+  snapshotPrefix: 'shared',
+} as const;
+
+/** A twelve-digit AWS account id. */
+export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
+/** The most accounts RDS shares one snapshot with (SharedSnapshotQuotaExceeded beyond). */
+export const MAX_TARGET_ACCOUNTS = 20;
+/** The most status checks one phase may need; keeps an execution far below 25,000 history events. */
+export const MAX_CHECKS_PER_PHASE = 2000;
+/** `rdsRequestsPerSecond` bounds. */
+export const MIN_REQUESTS_PER_SECOND = 1;
+export const MAX_REQUESTS_PER_SECOND = 100;
+/** `waitInterval` bounds, in seconds. */
+export const MIN_WAIT_INTERVAL_SECONDS = 1;
+export const MAX_WAIT_INTERVAL_SECONDS = 3600;
+
+/** RDS identifiers: 1-63 letters, digits and hyphens, starting with a letter, no `--`, no trailing hyphen. */
+export const MAX_IDENTIFIER_LENGTH = 63;
+/** Longest `snapshotPrefix`, so that every cluster keeps a readable part in its snapshot names. */
+export const MAX_PREFIX_LENGTH = 24;
+/** Step Functions execution names: 1-80 of `0-9A-Za-z-_`. */
+export const MAX_EXECUTION_NAME_LENGTH = 80;
+/** The starter spreads a large fleet's starts over at most a day. */
+export const MAX_START_DELAY_SECONDS = 86_400;
+/** The most status checks the fleet pacing may skip between two RDS calls. */
+export const MAX_POLL_STRIDE = 60;
+
+/** Tag keys on every snapshot this construct creates. A deletion requires all of them to match. */
+export const TAG_OWNER = 'shared-cluster-snapshots:owner';
+export const TAG_CLUSTER = 'shared-cluster-snapshots:cluster';
+export const TAG_ROLE = 'shared-cluster-snapshots:role';
+export const TAG_RUN = 'shared-cluster-snapshots:run';
+/** Tags under this prefix are the construct's own: users may not set them. */
+export const RESERVED_TAG_PREFIX = 'shared-cluster-snapshots:';
+
+/**
+ * The names of the errors the handlers throw and the state machine matches in Retry and Catch
+ * (Step Functions matches on the Lambda error type, which is the error's `name`).
+ */
+export const ERROR = {
+  InvalidInput: 'InvalidInput',
+  ClusterNotFound: 'ClusterNotFound',
+  ClusterNotConfigured: 'ClusterNotConfigured',
+  ClusterNotAvailable: 'ClusterNotAvailable',
+  UnencryptedCluster: 'UnencryptedCluster',
+  RunInProgress: 'RunInProgress',
+  SnapshotNotReady: 'SnapshotNotReady',
+  SnapshotFailed: 'SnapshotFailed',
+  SnapshotTimeout: 'SnapshotTimeout',
+  SnapshotIdentifierConflict: 'SnapshotIdentifierConflict',
+  SnapshotQuotaExceeded: 'SnapshotQuotaExceeded',
+  SharedSnapshotQuotaExceeded: 'SharedSnapshotQuotaExceeded',
+  KmsKeyNotAccessible: 'KmsKeyNotAccessible',
+  StartExecutionsFailed: 'StartExecutionsFailed',
+} as const;
+
+/**
+ * The names the state machine retries as transient AWS errors: throttling and 5xx faults.
+ * The SDK's own retries come first; these cover bursts that outlast them.
+ */
+export const TRANSIENT_AWS_ERRORS = [
+  'Throttling',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'InternalFailure',
+  'InternalError',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+];

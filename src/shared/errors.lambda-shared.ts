@@ -1,0 +1,84 @@
+import { ERROR } from './constants';
+
+/**
+ * Errors the state machine reacts to. Each sets `name` as a string literal: Step Functions matches
+ * Retry/Catch on the Lambda error type (the error's `name`), and bundling may rename classes.
+ */
+export abstract class WorkflowError extends Error {
+  public abstract readonly name: string;
+}
+
+/** The event is malformed or asks for something this construct does not manage. Not retried. */
+export class InvalidInput extends WorkflowError {
+  public readonly name = ERROR.InvalidInput;
+}
+
+/** The cluster does not exist. Not retried. */
+export class ClusterNotFound extends WorkflowError {
+  public readonly name = ERROR.ClusterNotFound;
+}
+
+/** The cluster is neither one of the configured ids nor carries the configured tag. Not retried. */
+export class ClusterNotConfigured extends WorkflowError {
+  public readonly name = ERROR.ClusterNotConfigured;
+}
+
+/** The cluster is not `available` (backing up, maintenance, stopped). Retried with backoff. */
+export class ClusterNotAvailable extends WorkflowError {
+  public readonly name = ERROR.ClusterNotAvailable;
+}
+
+/** The cluster is unencrypted and `allowUnencrypted` is off. Not retried. */
+export class UnencryptedCluster extends WorkflowError {
+  public readonly name = ERROR.UnencryptedCluster;
+}
+
+/** Another run of this construct is still snapshotting the cluster. Not retried. */
+export class RunInProgress extends WorkflowError {
+  public readonly name = ERROR.RunInProgress;
+}
+
+/** The snapshot is still `creating` or `copying`. Retried every `waitInterval`. */
+export class SnapshotNotReady extends WorkflowError {
+  public readonly name = ERROR.SnapshotNotReady;
+}
+
+/** The snapshot reached a terminal state other than `available`, or vanished. Not retried. */
+export class SnapshotFailed extends WorkflowError {
+  public readonly name = ERROR.SnapshotFailed;
+}
+
+/** The snapshot was not available within `snapshotTimeout`. Not retried. */
+export class SnapshotTimeout extends WorkflowError {
+  public readonly name = ERROR.SnapshotTimeout;
+}
+
+/** An identifier this run derives is taken by a snapshot this construct does not own. Not retried. */
+export class SnapshotIdentifierConflict extends WorkflowError {
+  public readonly name = ERROR.SnapshotIdentifierConflict;
+}
+
+/** The Region's manual cluster snapshot quota is used up. Not retried. */
+export class SnapshotQuotaExceeded extends WorkflowError {
+  public readonly name = ERROR.SnapshotQuotaExceeded;
+}
+
+/** A snapshot may be shared with at most 20 accounts. Not retried. */
+export class SharedSnapshotQuotaExceeded extends WorkflowError {
+  public readonly name = ERROR.SharedSnapshotQuotaExceeded;
+}
+
+/** RDS may not use the sharing key (key policy, disabled key). Not retried. */
+export class KmsKeyNotAccessible extends WorkflowError {
+  public readonly name = ERROR.KmsKeyNotAccessible;
+}
+
+/** The starter could not start every execution. */
+export class StartExecutionsFailed extends WorkflowError {
+  public readonly name = ERROR.StartExecutionsFailed;
+}
+
+/** True when `error` is an SDK v3 exception with the given `name`. Never matches on message text. */
+export function isAwsError(error: unknown, ...names: string[]): boolean {
+  return error instanceof Error && names.includes(error.name);
+}

@@ -1,0 +1,59 @@
+import { shouldPoll } from './pacing.lambda-shared';
+import { parsePlan } from './run-plan.lambda-shared';
+import { findSnapshot, IN_PROGRESS_STATUSES } from './snapshots.lambda-shared';
+import type { RunPlan } from './workflow-state.lambda-shared';
+import { integerEnv, requireEnv } from '../../shared/config.lambda-shared';
+import { ENV, TRANSIENT_AWS_ERRORS } from '../../shared/constants';
+import { InvalidInput, isAwsError, SnapshotFailed, SnapshotNotReady, SnapshotTimeout } from '../../shared/errors.lambda-shared';
+
+/**
+ * One status check. `available` returns; `creating`/`copying` throws SnapshotNotReady, which the
+ * state machine retries every `waitInterval` (one billed transition per check); past the deadline
+ * it throws SnapshotTimeout; any other status, or a vanished snapshot, throws SnapshotFailed.
+ * In a large fleet only every `pollStride`-th check calls RDS (see pacing.lambda-shared.ts).
+ */
+export async function handler(event: RunPlan): Promise<RunPlan> {
+  const plan = parsePlan(event, requireEnv(ENV.SNAPSHOT_PREFIX));
+  const snapshotIdentifier = plan.awaitingSnapshotIdentifier;
+  const deadline = Date.parse(plan.deadline ?? '');
+  if (!snapshotIdentifier || Number.isNaN(deadline)) {
+    throw new InvalidInput('The run plan has no snapshot to wait for (awaitingSnapshotIdentifier and deadline)');
+  }
+
+  if (!shouldPoll(plan, Date.now(), integerEnv(ENV.WAIT_INTERVAL_SECONDS), integerEnv(ENV.SNAPSHOT_TIMEOUT_SECONDS))) {
+    throw new SnapshotNotReady(`Snapshot '${snapshotIdentifier}' not polled on this check (fleet pacing: RDS is asked every ${plan.pollStride} checks)`);
+  }
+  const snapshot = await findSnapshotOrRetry(snapshotIdentifier, plan.deadline!);
+  if (!snapshot) {
+    throw new SnapshotFailed(`Snapshot '${snapshotIdentifier}' no longer exists`);
+  }
+  if (snapshot.Status === 'available') {
+    return { ...plan, snapshotArn: snapshot.DBClusterSnapshotArn };
+  }
+  if (!IN_PROGRESS_STATUSES.includes(snapshot.Status ?? '')) {
+    throw new SnapshotFailed(`Snapshot '${snapshotIdentifier}' is '${snapshot.Status}'`);
+  }
+  if (Date.now() >= deadline) {
+    throw new SnapshotTimeout(`Snapshot '${snapshotIdentifier}' is still '${snapshot.Status}' at its deadline ${plan.deadline}`);
+  }
+  throw new SnapshotNotReady(`Snapshot '${snapshotIdentifier}' is '${snapshot.Status}' (${snapshot.PercentProgress ?? 0}%)`);
+}
+
+/**
+ * A throttled or failed status call is just a check that learned nothing: the next check comes
+ * one `waitInterval` later; past the deadline it is a timeout. (A Retry's attempts add up over a whole state
+ * visit, so counting these against the transient-error retrier would exhaust it in a long wait.)
+ */
+async function findSnapshotOrRetry(snapshotIdentifier: string, deadline: string) {
+  try {
+    return await findSnapshot(snapshotIdentifier);
+  } catch (error) {
+    if (isAwsError(error, ...TRANSIENT_AWS_ERRORS) && Date.now() >= Date.parse(deadline)) {
+      throw new SnapshotTimeout(`Snapshot '${snapshotIdentifier}' was not seen available by its deadline ${deadline} (last check: ${(error as Error).name})`);
+    }
+    if (isAwsError(error, ...TRANSIENT_AWS_ERRORS)) {
+      throw new SnapshotNotReady(`Status of '${snapshotIdentifier}' unknown this time (${(error as Error).name}); checking again`);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,50 @@
+import { parsePlan } from './run-plan.lambda-shared';
+import { DeleteOutcome, deleteOwnedSnapshot, isShared } from './snapshots.lambda-shared';
+import type { CaughtError, RunPlan } from './workflow-state.lambda-shared';
+import { requireEnv } from '../../shared/config.lambda-shared';
+import { ENV } from '../../shared/constants';
+import { log } from '../../shared/log.lambda-shared';
+
+export interface FailedRunEvent extends Partial<RunPlan> {
+  readonly error: CaughtError;
+}
+
+export interface FailedRunResult {
+  readonly error: CaughtError;
+  readonly cleanedUp: Record<string, DeleteOutcome>;
+}
+
+/**
+ * Deletes what this failed run created, and nothing else: never an older snapshot, and never this
+ * run's shared snapshot once it was shared. The copy goes first (deleting it cancels a copy in
+ * progress), then its source. Returns the original error for the Fail state.
+ */
+export async function handler(event: FailedRunEvent): Promise<FailedRunResult> {
+  const error: CaughtError = {
+    Error: typeof event?.error?.Error === 'string' ? event.error.Error : 'UnknownError',
+    Cause: typeof event?.error?.Cause === 'string' ? event.error.Cause : undefined,
+  };
+  const cleanedUp: Record<string, DeleteOutcome> = {};
+  if (event?.sharedSnapshotIdentifier === undefined) {
+    return { error, cleanedUp }; // failed before the run created anything
+  }
+
+  const ownerId = requireEnv(ENV.OWNER_ID);
+  const { error: _, ...planFields } = event;
+  const plan = parsePlan(planFields, requireEnv(ENV.SNAPSHOT_PREFIX));
+  const { clusterIdentifier, runId } = plan;
+
+  // A second execution of the same run may have shared this snapshot already: ask RDS, not the plan alone.
+  if (!plan.sharedWith && !(await isShared(plan.sharedSnapshotIdentifier))) {
+    cleanedUp[plan.sharedSnapshotIdentifier] = await deleteOwnedSnapshot(plan.sharedSnapshotIdentifier, {
+      ownerId, clusterIdentifier, role: 'shared', runId,
+    });
+  }
+  if (plan.temporarySnapshotIdentifier) {
+    cleanedUp[plan.temporarySnapshotIdentifier] = await deleteOwnedSnapshot(plan.temporarySnapshotIdentifier, {
+      ownerId, clusterIdentifier, role: 'temporary', runId,
+    });
+  }
+  log('warn', 'Run failed; cleaned up its own snapshots', { clusterIdentifier, runId, error: error.Error, cleanedUp });
+  return { error, cleanedUp };
+}

@@ -1,0 +1,94 @@
+import { DBClusterSnapshot } from '@aws-sdk/client-rds';
+import { parsePlan } from './run-plan.lambda-shared';
+import { deleteOwnedSnapshot, isShared, listOwnedSnapshots } from './snapshots.lambda-shared';
+import { ownershipOf } from './tags.lambda-shared';
+import type { RunPlan, RunResult } from './workflow-state.lambda-shared';
+import { integerEnv, requireEnv } from '../../shared/config.lambda-shared';
+import { ENV } from '../../shared/constants';
+import { InvalidInput } from '../../shared/errors.lambda-shared';
+import { log } from '../../shared/log.lambda-shared';
+
+/**
+ * Runs only after the new snapshot is shared. Deletes this run's temporary snapshot, then this
+ * construct's older shared snapshots of the cluster beyond `retainSnapshots`, newest kept first.
+ */
+export async function handler(event: RunPlan): Promise<RunResult> {
+  const ownerId = requireEnv(ENV.OWNER_ID);
+  const retain = integerEnv(ENV.RETAIN_SNAPSHOTS);
+  const plan = parsePlan(event, requireEnv(ENV.SNAPSHOT_PREFIX));
+  if (!plan.sharedWith || plan.sharedWith.length === 0 || !plan.snapshotArn) {
+    throw new InvalidInput('Clean-up runs only after the new snapshot is shared (sharedWith and snapshotArn are missing)');
+  }
+  const { clusterIdentifier, runId } = plan;
+
+  if (plan.temporarySnapshotIdentifier) {
+    await deleteOwnedSnapshot(plan.temporarySnapshotIdentifier, { ownerId, clusterIdentifier, role: 'temporary', runId });
+  }
+
+  const { restorePoints, orphans } = await classifyOlderSnapshots(
+    await listOwnedSnapshots(ownerId, clusterIdentifier),
+    plan.sharedSnapshotIdentifier,
+  );
+  for (const snapshot of [...selectExpiredSharedSnapshots(restorePoints, plan.sharedSnapshotIdentifier, retain), ...orphans]) {
+    await deleteOwnedSnapshot(snapshot.DBClusterSnapshotIdentifier!, {
+      ownerId,
+      clusterIdentifier,
+      role: 'shared',
+      runId: ownershipOf(snapshot)!.runId,
+    });
+  }
+
+  log('info', 'Run complete', { clusterIdentifier, snapshotIdentifier: plan.sharedSnapshotIdentifier });
+  return {
+    clusterIdentifier,
+    snapshotIdentifier: plan.sharedSnapshotIdentifier,
+    snapshotArn: plan.snapshotArn,
+    sharedWith: plan.sharedWith,
+  };
+}
+
+/**
+ * Splits this owner's older shared-role snapshots of the cluster into restore points (shared with
+ * someone) and orphans: copies a run that died before sharing left behind, never shared, and older
+ * than any live run could be. Orphans do not count against `retainSnapshots`.
+ */
+async function classifyOlderSnapshots(owned: DBClusterSnapshot[], current: string) {
+  const staleAfterMs = 2 * integerEnv(ENV.SNAPSHOT_TIMEOUT_SECONDS) * 1000;
+  const restorePoints: DBClusterSnapshot[] = [];
+  const orphans: DBClusterSnapshot[] = [];
+  for (const snapshot of owned) {
+    const id = snapshot.DBClusterSnapshotIdentifier!;
+    if (id === current || ownershipOf(snapshot)?.role !== 'shared' || snapshot.Status !== 'available') continue;
+    if (await isShared(id)) {
+      restorePoints.push(snapshot);
+    } else if (Date.now() - (snapshot.SnapshotCreateTime?.getTime() ?? Date.now()) > staleAfterMs) {
+      orphans.push(snapshot);
+    }
+  }
+  return { restorePoints, orphans };
+}
+
+/**
+ * The shared snapshots to delete from `owned` (this owner's snapshots of the cluster): `available`
+ * shared-role ones beyond the newest `retain`, where the current run's snapshot always counts as the
+ * newest. Snapshots still in progress, temporary ones and anything without all ownership tags are
+ * never selected.
+ */
+export function selectExpiredSharedSnapshots(
+  owned: DBClusterSnapshot[],
+  currentSnapshotIdentifier: string,
+  retain: number,
+): DBClusterSnapshot[] {
+  const older = owned
+    .filter((s) => ownershipOf(s)?.role === 'shared')
+    .filter((s) => s.Status === 'available')
+    .filter((s) => s.DBClusterSnapshotIdentifier !== currentSnapshotIdentifier)
+    .sort(newestFirst);
+  return older.slice(Math.max(retain - 1, 0));
+}
+
+function newestFirst(a: DBClusterSnapshot, b: DBClusterSnapshot): number {
+  const byTime = (b.SnapshotCreateTime?.getTime() ?? 0) - (a.SnapshotCreateTime?.getTime() ?? 0);
+  if (byTime !== 0) return byTime;
+  return ownershipOf(b)!.runId.localeCompare(ownershipOf(a)!.runId);
+}

@@ -1,0 +1,152 @@
+import { DBCluster, DescribeDBClustersCommand } from '@aws-sdk/client-rds';
+import { isPollStride } from './run-plan.lambda-shared';
+import { clusterSelection } from './selection.lambda-shared';
+import { deleteOwnedSnapshot, IN_PROGRESS_STATUSES, listOwnedSnapshots } from './snapshots.lambda-shared';
+import { ownershipOf, tagValue } from './tags.lambda-shared';
+import type { RunPlan } from './workflow-state.lambda-shared';
+import { rds } from '../../shared/clients.lambda-shared';
+import { integerEnv, requireEnv } from '../../shared/config.lambda-shared';
+import { ENV, MAX_POLL_STRIDE, MAX_START_DELAY_SECONDS } from '../../shared/constants';
+import {
+  ClusterNotAvailable,
+  ClusterNotConfigured,
+  ClusterNotFound,
+  InvalidInput,
+  isAwsError,
+  RunInProgress,
+  UnencryptedCluster,
+} from '../../shared/errors.lambda-shared';
+import { log } from '../../shared/log.lambda-shared';
+import { runIdFromTime, snapshotIdentifier } from '../../shared/naming.lambda-shared';
+import { optionalRunId, rejectUnknownKeys, requireClusterIdentifier, requireObject } from '../../shared/validate.lambda-shared';
+
+/** The execution input, as a user or the starter gives it, and the execution's start time. */
+export interface PrepareEvent {
+  readonly input: { clusterIdentifier: string; runId?: string; startDelaySeconds?: number; pollStride?: number };
+  readonly executionStartTime: string;
+}
+
+/**
+ * Checks the cluster (exists, configured, `available`, encryption), decides whether a re-encrypting
+ * copy is needed, removes stale temporary snapshots of earlier runs, and derives this run's names.
+ */
+export async function handler(event: PrepareEvent): Promise<RunPlan> {
+  const { clusterIdentifier, runId, pollStride } = parseEvent(event);
+  const ownerId = requireEnv(ENV.OWNER_ID);
+  const prefix = requireEnv(ENV.SNAPSHOT_PREFIX);
+
+  const cluster = await describeCluster(clusterIdentifier);
+  assertConfigured(cluster, clusterIdentifier);
+  if (cluster.Status !== 'available') {
+    throw new ClusterNotAvailable(`Cluster '${clusterIdentifier}' is '${cluster.Status}', not 'available'`);
+  }
+  const copyRequired = decideCopy(cluster, clusterIdentifier);
+
+  await clearEarlierRuns(ownerId, clusterIdentifier, runId);
+
+  const plan: RunPlan = {
+    clusterIdentifier,
+    runId,
+    sharedSnapshotIdentifier: snapshotIdentifier(prefix, clusterIdentifier, runId, 'shared'),
+    temporarySnapshotIdentifier: copyRequired ? snapshotIdentifier(prefix, clusterIdentifier, runId, 'temporary') : undefined,
+    copyRequired,
+    ...(pollStride > 1 ? { pollStride } : {}),
+  };
+  log('info', 'Prepared run', { ...plan });
+  return plan;
+}
+
+function parseEvent(event: PrepareEvent): { clusterIdentifier: string; runId: string; pollStride: number } {
+  const outer = requireObject(event, 'The task payload');
+  const input = requireObject(outer.input, 'The execution input');
+  rejectUnknownKeys(input, ['clusterIdentifier', 'runId', 'startDelaySeconds', 'pollStride'], 'The execution input');
+  const clusterIdentifier = requireClusterIdentifier(input.clusterIdentifier, 'clusterIdentifier');
+  if (input.startDelaySeconds !== undefined && !isStartDelay(input.startDelaySeconds)) {
+    throw new InvalidInput(`startDelaySeconds must be a whole number from 0 to ${MAX_START_DELAY_SECONDS}, got ${JSON.stringify(input.startDelaySeconds)?.slice(0, 100)}`);
+  }
+  if (input.pollStride !== undefined && !isPollStride(input.pollStride)) {
+    throw new InvalidInput(`pollStride must be a whole number from 1 to ${MAX_POLL_STRIDE}, got ${JSON.stringify(input.pollStride)?.slice(0, 100)}`);
+  }
+  const pollStride = (input.pollStride as number | undefined) ?? 1;
+  const explicitRunId = optionalRunId(input.runId, 'runId');
+  if (explicitRunId) return { clusterIdentifier, runId: explicitRunId, pollStride };
+  const start = new Date(String(outer.executionStartTime));
+  if (Number.isNaN(start.getTime())) {
+    throw new InvalidInput(`executionStartTime must be an ISO-8601 time, got ${JSON.stringify(outer.executionStartTime)}`);
+  }
+  return { clusterIdentifier, runId: runIdFromTime(start), pollStride };
+}
+
+function isStartDelay(value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_START_DELAY_SECONDS;
+}
+
+async function describeCluster(clusterIdentifier: string): Promise<DBCluster> {
+  try {
+    const out = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: clusterIdentifier }));
+    const cluster = out.DBClusters?.[0];
+    if (!cluster) throw new ClusterNotFound(`Cluster '${clusterIdentifier}' does not exist`);
+    return cluster;
+  } catch (error) {
+    if (isAwsError(error, 'DBClusterNotFoundFault')) {
+      throw new ClusterNotFound(`Cluster '${clusterIdentifier}' does not exist in this account and Region`);
+    }
+    throw error;
+  }
+}
+
+/** A manual start may name only a configured cluster; IAM enforces the same for mutating calls. */
+function assertConfigured(cluster: DBCluster, clusterIdentifier: string): void {
+  const selection = clusterSelection();
+  if (selection.clusterIdentifiers.includes(clusterIdentifier)) return;
+  if (selection.tag && tagValue(cluster.TagList, selection.tag.key) === selection.tag.value) return;
+  throw new ClusterNotConfigured(
+    `Cluster '${clusterIdentifier}' is not one of the configured clusterIdentifiers` +
+      (selection.tag ? ` and does not carry the tag ${selection.tag.key}=${selection.tag.value}` : ''),
+  );
+}
+
+/** Copy when encrypted with any other key; share as-is when already on the sharing key or allowed unencrypted. */
+function decideCopy(cluster: DBCluster, clusterIdentifier: string): boolean {
+  if (!cluster.StorageEncrypted) {
+    if (process.env[ENV.ALLOW_UNENCRYPTED] === 'true') return false;
+    throw new UnencryptedCluster(
+      `Cluster '${clusterIdentifier}' is not encrypted; set allowUnencrypted to share its snapshots unencrypted (Aurora cannot encrypt on copy)`,
+    );
+  }
+  return !sameKey(cluster.KmsKeyId, requireEnv(ENV.SHARING_KEY_ARN));
+}
+
+function sameKey(a: string | undefined, b: string): boolean {
+  return a !== undefined && a.toLowerCase() === b.toLowerCase();
+}
+
+/**
+ * Another run still creating or copying one of our snapshots of this cluster means a concurrent
+ * run: stop rather than double the work. A temporary snapshot left by an earlier run that died is
+ * deleted, so it cannot block this one or eat the quota. An in-progress snapshot older than twice
+ * the snapshot timeout belongs to a dead run and no longer blocks; one whose creation time RDS does
+ * not report yet counts as new. Every snapshot is checked before anything is deleted, so the source
+ * of a concurrent run's copy is never removed.
+ */
+async function clearEarlierRuns(ownerId: string, clusterIdentifier: string, runId: string): Promise<void> {
+  const staleAfterMs = 2 * integerEnv(ENV.SNAPSHOT_TIMEOUT_SECONDS) * 1000;
+  const earlier = (await listOwnedSnapshots(ownerId, clusterIdentifier))
+    .map((snapshot) => ({ snapshot, ownership: ownershipOf(snapshot)!, inProgress: IN_PROGRESS_STATUSES.includes(snapshot.Status ?? '') }))
+    .filter(({ ownership }) => ownership.runId !== runId);
+  for (const { snapshot, ownership, inProgress } of earlier) {
+    const age = Date.now() - (snapshot.SnapshotCreateTime?.getTime() ?? Date.now());
+    if (inProgress && age < staleAfterMs) {
+      throw new RunInProgress(
+        `Snapshot '${snapshot.DBClusterSnapshotIdentifier}' of run ${ownership.runId} is still '${snapshot.Status}'; not starting run ${runId} beside it`,
+      );
+    }
+  }
+  // A temporary snapshot stays while any snapshot of its run is still in progress (a copy may read it).
+  const busyRuns = new Set(earlier.filter(({ inProgress }) => inProgress).map(({ ownership }) => ownership.runId));
+  for (const { snapshot, ownership, inProgress } of earlier) {
+    if (ownership.role === 'temporary' && !inProgress && !busyRuns.has(ownership.runId)) {
+      await deleteOwnedSnapshot(snapshot.DBClusterSnapshotIdentifier!, { ownerId, clusterIdentifier, role: 'temporary', runId: ownership.runId });
+    }
+  }
+}

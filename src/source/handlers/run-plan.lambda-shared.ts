@@ -1,0 +1,63 @@
+import type { RunPlan } from './workflow-state.lambda-shared';
+import { integerEnv } from '../../shared/config.lambda-shared';
+import { ACCOUNT_ID_PATTERN, ENV, MAX_POLL_STRIDE } from '../../shared/constants';
+import { InvalidInput } from '../../shared/errors.lambda-shared';
+import { isValidIdentifier, isValidRunId, snapshotIdentifier } from '../../shared/naming.lambda-shared';
+import { requireObject } from '../../shared/validate.lambda-shared';
+
+/**
+ * Validates a plan handed back by the state machine. The snapshot names must be exactly the ones
+ * this construct derives for the cluster and run, so an event cannot point a handler at a snapshot
+ * the construct does not own.
+ */
+export function parsePlan(event: unknown, prefix: string): RunPlan {
+  const plan = requireObject(event, 'The run plan') as unknown as RunPlan;
+  const cluster = plan.clusterIdentifier;
+  if (typeof cluster !== 'string' || !isValidIdentifier(cluster) || cluster !== cluster.toLowerCase()) {
+    throw new InvalidInput(`The run plan's clusterIdentifier is malformed (lowercase identifier expected): ${JSON.stringify(cluster)?.slice(0, 100)}`);
+  }
+  if (typeof plan.runId !== 'string' || !isValidRunId(plan.runId)) {
+    throw new InvalidInput(`The run plan's runId is malformed: ${JSON.stringify(plan.runId)?.slice(0, 100)}`);
+  }
+  const shared = snapshotIdentifier(prefix, cluster, plan.runId, 'shared');
+  const temporary = snapshotIdentifier(prefix, cluster, plan.runId, 'temporary');
+  if (plan.sharedSnapshotIdentifier !== shared) {
+    throw new InvalidInput(`sharedSnapshotIdentifier must be '${shared}' for this cluster and run`);
+  }
+  if (typeof plan.copyRequired !== 'boolean') {
+    throw new InvalidInput('The run plan\'s copyRequired must be a boolean');
+  }
+  const expectedTemporary = plan.copyRequired ? temporary : undefined;
+  if (plan.temporarySnapshotIdentifier !== expectedTemporary) {
+    throw new InvalidInput(`temporarySnapshotIdentifier must be ${expectedTemporary ? `'${expectedTemporary}'` : 'absent'} for this plan`);
+  }
+  if (plan.awaitingSnapshotIdentifier !== undefined && ![shared, expectedTemporary].includes(plan.awaitingSnapshotIdentifier)) {
+    throw new InvalidInput('awaitingSnapshotIdentifier must be one of this run\'s snapshots');
+  }
+  for (const field of ['deadline', 'snapshotArn'] as const) {
+    if (plan[field] !== undefined && typeof plan[field] !== 'string') {
+      throw new InvalidInput(`The run plan's ${field} must be a string`);
+    }
+  }
+  if (plan.sharedWith !== undefined && (!Array.isArray(plan.sharedWith) || !plan.sharedWith.every((a) => typeof a === 'string' && ACCOUNT_ID_PATTERN.test(a)))) {
+    throw new InvalidInput('The run plan\'s sharedWith must be a list of 12-digit account ids');
+  }
+  if (plan.pollStride !== undefined && !isPollStride(plan.pollStride)) {
+    throw new InvalidInput(`The run plan's pollStride must be a whole number from 1 to ${MAX_POLL_STRIDE}`);
+  }
+  return plan;
+}
+
+export function isPollStride(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_POLL_STRIDE;
+}
+
+/** The snapshot the first phase creates: the temporary one when a copy follows, else the shared one. */
+export function createdSnapshotIdentifier(plan: RunPlan): string {
+  return plan.temporarySnapshotIdentifier ?? plan.sharedSnapshotIdentifier;
+}
+
+/** When a wait that starts now must end: `snapshotTimeout` later. */
+export function deadlineFromNow(): string {
+  return new Date(Date.now() + integerEnv(ENV.SNAPSHOT_TIMEOUT_SECONDS) * 1000).toISOString();
+}

@@ -1,0 +1,104 @@
+import {
+  DBClusterSnapshot,
+  DeleteDBClusterSnapshotCommand,
+  DescribeDBClusterSnapshotAttributesCommand,
+  DescribeDBClusterSnapshotsCommand,
+} from '@aws-sdk/client-rds';
+import { isOwnedBy, Ownership } from './tags.lambda-shared';
+import { rds } from '../../shared/clients.lambda-shared';
+import { isAwsError, SnapshotIdentifierConflict } from '../../shared/errors.lambda-shared';
+import { log } from '../../shared/log.lambda-shared';
+import type { SnapshotRole } from '../../shared/naming.lambda-shared';
+
+/** Status values that mean "still working"; `available` means done; anything else is a failure. */
+export const IN_PROGRESS_STATUSES = ['creating', 'copying'];
+
+/** The snapshot with this identifier, or undefined when it does not exist. */
+export async function findSnapshot(snapshotIdentifier: string): Promise<DBClusterSnapshot | undefined> {
+  try {
+    const out = await rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: snapshotIdentifier }));
+    return out.DBClusterSnapshots?.[0];
+  } catch (error) {
+    if (isAwsError(error, 'DBClusterSnapshotNotFoundFault')) return undefined;
+    throw error;
+  }
+}
+
+/** Every manual snapshot of the cluster that carries this owner's tags for the cluster. Paged. */
+export async function listOwnedSnapshots(ownerId: string, clusterIdentifier: string): Promise<DBClusterSnapshot[]> {
+  const owned: DBClusterSnapshot[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await rds.send(new DescribeDBClusterSnapshotsCommand({
+      Filters: [
+        { Name: 'db-cluster-id', Values: [clusterIdentifier] },
+        { Name: 'snapshot-type', Values: ['manual'] },
+      ],
+      MaxRecords: 100,
+      Marker: marker,
+    }));
+    for (const snapshot of page.DBClusterSnapshots ?? []) {
+      if (isOwnedBy(snapshot, { ownerId, clusterIdentifier })) owned.push(snapshot);
+    }
+    marker = page.Marker;
+  } while (marker);
+  return owned;
+}
+
+export type DeleteOutcome = 'deleted' | 'absent' | 'busy' | 'not-owned';
+
+/**
+ * Deletes a snapshot only after re-reading it and checking that its tags name this owner, cluster,
+ * role and run. A snapshot in a state RDS will not delete (`creating`) is reported `busy` and left
+ * for a later run's stale clean-up.
+ */
+export async function deleteOwnedSnapshot(
+  snapshotIdentifier: string,
+  want: { ownerId: string; clusterIdentifier: string; role: SnapshotRole; runId?: string },
+): Promise<DeleteOutcome> {
+  const snapshot = await findSnapshot(snapshotIdentifier);
+  if (!snapshot) return 'absent';
+  if (!isOwnedBy(snapshot, want)) {
+    log('warn', 'Refusing to delete a snapshot this construct does not own', { snapshotIdentifier });
+    return 'not-owned';
+  }
+  try {
+    await rds.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: snapshotIdentifier }));
+    log('info', 'Deleted snapshot', { snapshotIdentifier, role: want.role });
+    return 'deleted';
+  } catch (error) {
+    if (isAwsError(error, 'DBClusterSnapshotNotFoundFault')) return 'absent';
+    if (isAwsError(error, 'InvalidDBClusterSnapshotStateFault')) {
+      log('warn', 'Snapshot cannot be deleted in its current state; a later run will remove it', { snapshotIdentifier });
+      return 'busy';
+    }
+    throw error;
+  }
+}
+
+/** A retried create finds its own snapshot: that is success. Anyone else's is a conflict. */
+export async function assertOwnSnapshot(
+  snapshotIdentifier: string,
+  ownership: Ownership,
+): Promise<void> {
+  const existing = await findSnapshot(snapshotIdentifier);
+  if (existing && isOwnedBy(existing, ownership)) {
+    log('info', 'Snapshot already exists for this run', { snapshotIdentifier });
+    return;
+  }
+  throw new SnapshotIdentifierConflict(
+    `Snapshot '${snapshotIdentifier}' already exists but is not this construct's ${ownership.role} snapshot of run ${ownership.runId}`,
+  );
+}
+
+/** True when the snapshot's `restore` attribute names any account: someone may depend on it. */
+export async function isShared(snapshotIdentifier: string): Promise<boolean> {
+  try {
+    const out = await rds.send(new DescribeDBClusterSnapshotAttributesCommand({ DBClusterSnapshotIdentifier: snapshotIdentifier }));
+    const restore = out.DBClusterSnapshotAttributesResult?.DBClusterSnapshotAttributes?.find((a) => a.AttributeName === 'restore');
+    return (restore?.AttributeValues ?? []).length > 0;
+  } catch (error) {
+    if (isAwsError(error, 'DBClusterSnapshotNotFoundFault')) return false;
+    throw error;
+  }
+}
