@@ -23,6 +23,7 @@ export const ENV = {
   CLUSTER_TAG_VALUE: 'CLUSTER_TAG_VALUE',
   STATE_MACHINE_ARN: 'STATE_MACHINE_ARN',
   RDS_REQUESTS_PER_SECOND: 'RDS_REQUESTS_PER_SECOND',
+  MAX_CONCURRENT_COPIES: 'MAX_CONCURRENT_COPIES',
 } as const;
 
 /** Set to 'true' to silence the handlers' JSON logs (the simulator and tests do). */
@@ -40,6 +41,8 @@ export const DEFAULTS = {
   retainSnapshots: 1,
   /** `snapshotPrefix`. */
   snapshotPrefix: 'shared',
+  /** `maxConcurrentCopies`: the documented limit of copies in progress per account and Region. */
+  maxConcurrentCopies: 5,
 } as const;
 
 /** A twelve-digit AWS account id. */
@@ -51,6 +54,16 @@ export const MAX_CHECKS_PER_PHASE = 2000;
 /** `rdsRequestsPerSecond` bounds. */
 export const MIN_REQUESTS_PER_SECOND = 1;
 export const MAX_REQUESTS_PER_SECOND = 100;
+/**
+ * "You can have up to five snapshot copy requests in progress to a single destination Region per
+ * account" (Aurora User Guide, "DB cluster snapshot copying"): the most `maxConcurrentCopies` allows.
+ */
+export const MAX_CONCURRENT_COPIES = 5;
+/**
+ * How long after a create or copy call a snapshot that is not found counts as "not visible yet"
+ * rather than gone. RDS documents no read-after-write guarantee for new snapshots.
+ */
+export const SNAPSHOT_VISIBILITY_GRACE_SECONDS = 300;
 /** `waitInterval` bounds, in seconds. */
 export const MIN_WAIT_INTERVAL_SECONDS = 1;
 export const MAX_WAIT_INTERVAL_SECONDS = 3600;
@@ -92,6 +105,8 @@ export const ERROR = {
   SnapshotQuotaExceeded: 'SnapshotQuotaExceeded',
   SharedSnapshotQuotaExceeded: 'SharedSnapshotQuotaExceeded',
   KmsKeyNotAccessible: 'KmsKeyNotAccessible',
+  CopyLimitReached: 'CopyLimitReached',
+  ReEncryptionRefused: 'ReEncryptionRefused',
   StartExecutionsFailed: 'StartExecutionsFailed',
 } as const;
 
