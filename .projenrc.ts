@@ -1,9 +1,13 @@
 import { awscdk, javascript, ReleasableCommits } from 'projen';
+import { minifyHandlerBundles } from './projenrc/bundling';
 import { addIntegTests } from './projenrc/integ';
 import { addBindingsTask, addRosettaCheck, configurePackageContents } from './projenrc/packaging';
 import { runCiScriptInBuildWorkflow } from './projenrc/release';
 import { addSimulatorTasks } from './projenrc/tasks';
 import { configureTypeScript } from './projenrc/testing';
+
+/** The AWS SDK clients bundled into the handlers, pinned: upgrade them on purpose, with the tests. */
+const SDK_VERSIONS = { rds: '3.1169.0', sfn: '3.1164.0' };
 
 /** The oldest aws-cdk-lib with the stable `aws-scheduler` L2 and `aws-scheduler-targets`. */
 const MIN_CDK_VERSION = '2.186.0';
@@ -31,14 +35,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // Pinned so the synthesized runtime does not drift with the newest one known at synth time.
   lambdaOptions: {
     runtime: awscdk.LambdaRuntime.NODEJS_22_X,
-    // The Node.js 22 runtime ships SDK v3; keeping it external keeps the assets small.
-    bundlingOptions: { externals: ['@aws-sdk/*'], sourcemap: false },
+    // The SDK clients are bundled, not taken from the runtime: an older runtime-provided SDK silently
+    // drops response fields it does not know (such as `StorageEncryptionType`), so the handlers must
+    // run the exact SDK the tests ran (test/package/tarball.test.ts holds the package size budget).
+    // The bundles are minified in projenrc/bundling.ts.
+    bundlingOptions: { externals: [], sourcemap: false, watchTask: false },
   },
 
-  // SDK v3 clients are bundled-or-external handler dependencies, never runtime deps of the library.
+  // SDK v3 clients are handler dependencies that esbuild bundles, never runtime deps of the library
+  // (jsii forbids them in dependencies). Pinned exactly: the bundled version is the tested version.
   devDeps: [
-    '@aws-sdk/client-rds@^3',
-    '@aws-sdk/client-sfn@^3',
+    `@aws-sdk/client-rds@${SDK_VERSIONS.rds}`,
+    `@aws-sdk/client-sfn@${SDK_VERSIONS.sfn}`,
     '@types/aws-lambda',
     'aws-sdk-client-mock@^4',
     'aws-sdk-client-mock-jest@^4',
@@ -89,6 +97,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 });
 
 configureTypeScript(project);
+minifyHandlerBundles(project);
 configurePackageContents(project);
 addRosettaCheck(project);
 addBindingsTask(project);
