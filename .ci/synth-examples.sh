@@ -1,38 +1,36 @@
 #!/usr/bin/env bash
-# Installs the packed tarball (dist/js) into each TypeScript example, as a user would from npm,
-# and synthesizes it with the CDK CLI. Then checks each Python example against the generated
-# Python binding (.tmp/bindings/python, from `npx projen bindings`).
+# Synthesizes each TypeScript example against the packed tarball (dist/js) with examples/synth.sh,
+# as a user does from a clone, checks the templates and that the work tree is unchanged. Then checks
+# each Python example against the generated Python binding (.tmp/bindings/python, `npx projen bindings`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
-tarball="$(ls "$root"/dist/js/*.tgz | head -n 1)"
+before="$(git status --porcelain)"
+# The same command a user runs from a clone (examples/README.md), then the templates are checked.
+bash examples/synth.sh
 for example in examples/typescript-*/; do
   name="$(basename "$example")"
-  work="$(mktemp -d)"
-  cp -r "$example". "$work/"
-  echo "--- $name (in $work)"
-  (
-    cd "$work"
-    npm install --no-audit --no-fund --no-package-lock --prefer-offline "$tarball" >/dev/null
-    CDK_DISABLE_CLI_TELEMETRY=true npx cdk synth --quiet
-    templates=(cdk.out/*.template.json)
-    grep -q '"AWS::StepFunctions::StateMachine"' "${templates[@]}"
-    grep -q '"AWS::Scheduler::Schedule"' "${templates[@]}"
-    case "$name" in
-      typescript-tag-discovery)
-        # The imported key is used, no key is created, and the starter may list clusters by tag.
-        if grep -q '"AWS::KMS::Key"' "${templates[@]}"; then echo "$name: expected no new KMS key"; exit 1; fi
-        grep -q 'rds:DescribeDBClusters' "${templates[@]}"
-        ;;
-      typescript-explicit)
-        grep -q '"AWS::KMS::Key"' "${templates[@]}"
-        grep -q '"Europe/Berlin"' "${templates[@]}"
-        ;;
-    esac
-    echo "$name: synthesized ${#templates[@]} template(s)"
-  )
-  rm -rf "$work"
+  templates=(.tmp/examples/"$name"/cdk.out/*.template.json)
+  grep -q '"AWS::StepFunctions::StateMachine"' "${templates[@]}"
+  grep -q '"AWS::Scheduler::Schedule"' "${templates[@]}"
+  case "$name" in
+    typescript-tag-discovery)
+      # The imported key is used, no key is created, and the starter may list clusters by tag.
+      if grep -q '"AWS::KMS::Key"' "${templates[@]}"; then echo "$name: expected no new KMS key"; exit 1; fi
+      grep -q 'rds:DescribeDBClusters' "${templates[@]}"
+      ;;
+    typescript-explicit)
+      grep -q '"AWS::KMS::Key"' "${templates[@]}"
+      grep -q '"Europe/Berlin"' "${templates[@]}"
+      ;;
+  esac
+  echo "$name: checked ${#templates[@]} template(s)"
 done
+# Running the examples from a clone changes no tracked or untracked file outside ignored scratch.
+after="$(git status --porcelain)"
+if [ "$before" != "$after" ]; then
+  echo "Synthesizing the examples changed the work tree:"; diff <(echo "$before") <(echo "$after") || true; exit 1
+fi
 
 if [ ! -f .tmp/bindings/python/src/cdk_shared_cluster_snapshots/__init__.py ]; then
   npx projen bindings
