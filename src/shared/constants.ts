@@ -124,3 +124,24 @@ export const TRANSIENT_AWS_ERRORS = [
   'ServiceUnavailable',
   'ServiceUnavailableException',
 ];
+
+// ---- The handoff between the two sides (SharedClusterSnapshots -> ReceivedClusterSnapshots) ----
+
+/** The `source` of every event either side puts on an event bus. */
+export const EVENT_SOURCE = 'cdk-shared-cluster-snapshots';
+
+/** The `detail-type` of each event. */
+export const EVENT_DETAIL_TYPE = {
+  /** Put by the source side after each successful share; detail: `SnapshotSharedDetail`. */
+  shared: 'Cluster Snapshot Shared',
+  /** Put by the source side after a failed run; detail: `SnapshotFailedDetail`. */
+  failed: 'Cluster Snapshot Failed',
+  /** Put by the target side on the source account's default bus once its copy is available; detail: `SnapshotCopiedDetail`. */
+  copied: 'Cluster Snapshot Copied',
+} as const;
+
+/** Tag keys on every copy the receiver makes. Deleting a copy requires them to match. */
+export const TARGET_TAG_OWNER = 'received-cluster-snapshots:owner';
+export const TARGET_TAG_SOURCE_ACCOUNT = 'received-cluster-snapshots:source-account';
+export const TARGET_TAG_SOURCE_CLUSTER = 'received-cluster-snapshots:source-cluster';
+export const TARGET_TAG_SOURCE_SNAPSHOT = 'received-cluster-snapshots:source-snapshot-arn';
