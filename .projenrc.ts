@@ -28,9 +28,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   cdkVersion: MIN_CDK_VERSION,
   constructsVersion: '10.0.5',
   jsiiVersion: '~6.0.0',
-  // `engines.node` is `>= 20.0.0`; .ci/run also runs the tests on Node 22.
-  minNodeVersion: '20.0.0',
-  workflowNodeVersion: '20.x',
+  // Node.js 20 is end of life since April 2026, and 18 dev packages need 22 or later. `.ci/run`
+  // builds and tests on Node.js 22, then runs the tests again on Node.js 24 (both npm packages).
+  minNodeVersion: '22.0.0',
+  workflowNodeVersion: '22.x',
 
   // Pinned so the synthesized runtime does not drift with the newest one known at synth time.
   lambdaOptions: {
