@@ -6,8 +6,9 @@ import type { RunPlan } from './workflow-state.lambda-shared';
 import { rds } from '../../shared/clients.lambda-shared';
 import { requireEnv } from '../../shared/config.lambda-shared';
 import { ENV } from '../../shared/constants';
-import { InvalidInput, isAwsError, KmsKeyNotAccessible, SnapshotFailed, SnapshotQuotaExceeded } from '../../shared/errors.lambda-shared';
+import { InvalidInput } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
+import { translateRdsFault } from '../../shared/rds-faults.lambda-shared';
 
 /** Copies the temporary snapshot, re-encrypting it with the sharing key, and starts the wait for the copy. */
 export async function handler(event: RunPlan): Promise<RunPlan> {
@@ -33,17 +34,13 @@ export async function handler(event: RunPlan): Promise<RunPlan> {
     }));
     log('info', 'Copying snapshot with the sharing key', { source: plan.temporarySnapshotIdentifier, target });
   } catch (error) {
-    if (isAwsError(error, 'DBClusterSnapshotAlreadyExistsFault')) {
-      await assertOwnSnapshot(target, ownership);
-    } else if (isAwsError(error, 'KMSKeyNotAccessibleFault')) {
-      throw new KmsKeyNotAccessible(`RDS cannot use the sharing key ${sharingKeyArn} to copy '${plan.temporarySnapshotIdentifier}': check the key policy and that the key is enabled`);
-    } else if (isAwsError(error, 'SnapshotQuotaExceededFault')) {
-      throw new SnapshotQuotaExceeded(`The manual DB cluster snapshot quota is used up; cannot copy to '${target}'`);
-    } else if (isAwsError(error, 'DBClusterSnapshotNotFoundFault', 'InvalidDBClusterSnapshotStateFault')) {
-      throw new SnapshotFailed(`Cannot copy '${plan.temporarySnapshotIdentifier}': ${(error as Error).message}`);
-    } else {
-      throw error;
-    }
+    await translateRdsFault('copy', error, {
+      clusterIdentifier: plan.clusterIdentifier,
+      snapshotIdentifier: target,
+      sourceSnapshotIdentifier: plan.temporarySnapshotIdentifier,
+      kmsKeyArn: sharingKeyArn,
+      alreadyExists: () => assertOwnSnapshot(target, ownership),
+    });
   }
   // The ARN in the plan is the temporary snapshot's: drop it, so only the check that finds the copy
   // available sets the ARN that ShareSnapshot and the run's result rely on.

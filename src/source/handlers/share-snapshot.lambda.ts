@@ -4,8 +4,9 @@ import type { RunPlan } from './workflow-state.lambda-shared';
 import { rds } from '../../shared/clients.lambda-shared';
 import { listEnv, requireEnv } from '../../shared/config.lambda-shared';
 import { ENV } from '../../shared/constants';
-import { InvalidInput, isAwsError, SharedSnapshotQuotaExceeded, SnapshotFailed } from '../../shared/errors.lambda-shared';
+import { InvalidInput } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
+import { translateRdsFault } from '../../shared/rds-faults.lambda-shared';
 
 /** Adds every target account to the shared snapshot's `restore` attribute. Idempotent. */
 export async function handler(event: RunPlan): Promise<RunPlan> {
@@ -23,13 +24,7 @@ export async function handler(event: RunPlan): Promise<RunPlan> {
       ValuesToAdd: targets,
     }));
   } catch (error) {
-    if (isAwsError(error, 'SharedSnapshotQuotaExceededFault')) {
-      throw new SharedSnapshotQuotaExceeded(`Snapshot '${plan.sharedSnapshotIdentifier}' cannot be shared with ${targets.length} more accounts: at most 20 are allowed`);
-    }
-    if (isAwsError(error, 'DBClusterSnapshotNotFoundFault', 'InvalidDBClusterSnapshotStateFault')) {
-      throw new SnapshotFailed(`Cannot share '${plan.sharedSnapshotIdentifier}': ${(error as Error).message}`);
-    }
-    throw error;
+    await translateRdsFault('share', error, { clusterIdentifier: plan.clusterIdentifier, snapshotIdentifier: plan.sharedSnapshotIdentifier, accounts: targets });
   }
   log('info', 'Shared snapshot', { snapshotIdentifier: plan.sharedSnapshotIdentifier, targets });
   return { ...plan, sharedWith: targets };
