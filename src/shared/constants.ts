@@ -124,3 +124,6 @@ export const TRANSIENT_AWS_ERRORS = [
   'ServiceUnavailable',
   'ServiceUnavailableException',
 ];
+
+/** The DescribeAccountAttributes quota that counts manual DB cluster snapshots (copies included). */
+export const MANUAL_CLUSTER_SNAPSHOTS_QUOTA = 'ManualClusterSnapshots';

@@ -39,13 +39,15 @@ beforeEach(() => {
 
 test('an available snapshot returns the plan with its ARN', async () => {
   givenStatus('available');
-  await expect(handler(AWAITING_TEMP)).resolves.toEqual({ ...AWAITING_TEMP, snapshotArn: snapshotArn(TEMP_ID) });
+  // The temporary snapshot is ready: the copy phase starts, with its own deadline (NOW + 7200 s).
+  await expect(handler(AWAITING_TEMP)).resolves.toEqual({ ...AWAITING_TEMP, snapshotArn: snapshotArn(TEMP_ID), copyDeadline: DEADLINE });
   expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand)).toHaveLength(1);
   expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand)[0].args[0].input).toEqual({ DBClusterSnapshotIdentifier: TEMP_ID });
 });
 
 test('an available copy returns the plan with the shared snapshot\'s ARN', async () => {
   givenStatus('available', 'shared');
+  // No copy phase follows the copy: no copyDeadline.
   await expect(handler(AWAITING_COPY)).resolves.toEqual({ ...AWAITING_COPY, snapshotArn: snapshotArn(SHARED_ID) });
   expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand)[0].args[0].input).toEqual({ DBClusterSnapshotIdentifier: SHARED_ID });
 });

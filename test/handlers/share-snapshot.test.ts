@@ -31,7 +31,7 @@ const SHARED_AVAILABLE: RunPlan = {
   snapshotArn: snapshotArn(SHARED_ID),
 };
 
-useHandlerEnvironment(NOW);
+useHandlerEnvironment(NOW, { [ENV.MAX_CONCURRENT_COPIES]: '5' });
 
 beforeEach(() => {
   rdsMock.reset();

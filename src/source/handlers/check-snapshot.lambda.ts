@@ -1,5 +1,5 @@
 import { shouldPoll } from './pacing.lambda-shared';
-import { parsePlan } from './run-plan.lambda-shared';
+import { deadlineFromNow, parsePlan } from './run-plan.lambda-shared';
 import { findSnapshot, IN_PROGRESS_STATUSES } from './snapshots.lambda-shared';
 import type { RunPlan } from './workflow-state.lambda-shared';
 import { integerEnv, requireEnv } from '../../shared/config.lambda-shared';
@@ -29,7 +29,9 @@ export async function handler(event: RunPlan): Promise<RunPlan> {
     throw notFound(snapshotIdentifier, deadline, integerEnv(ENV.SNAPSHOT_TIMEOUT_SECONDS));
   }
   if (snapshot.Status === 'available') {
-    return { ...plan, snapshotArn: snapshot.DBClusterSnapshotArn };
+    // The temporary snapshot is ready: the copy phase starts now, waiting for a copy slot included.
+    const copyPhase = snapshotIdentifier === plan.temporarySnapshotIdentifier ? { copyDeadline: deadlineFromNow() } : {};
+    return { ...plan, snapshotArn: snapshot.DBClusterSnapshotArn, ...copyPhase };
   }
   if (!IN_PROGRESS_STATUSES.includes(snapshot.Status ?? '')) {
     throw new SnapshotFailed(`Snapshot '${snapshotIdentifier}' is '${snapshot.Status}'`);

@@ -1,4 +1,5 @@
 import { CopyDBClusterSnapshotCommand } from '@aws-sdk/client-rds';
+import { awaitCopySlot, manualQuotaHasRoom, outOfTime } from './copy-slots.lambda-shared';
 import { deadlineFromNow, parsePlan } from './run-plan.lambda-shared';
 import { assertOwnSnapshot } from './snapshots.lambda-shared';
 import { ownershipTags } from './tags.lambda-shared';
@@ -10,7 +11,10 @@ import { InvalidInput } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
 import { translateRdsFault } from '../../shared/rds-faults.lambda-shared';
 
-/** Copies the temporary snapshot, re-encrypting it with the sharing key, and starts the wait for the copy. */
+/**
+ * Copies the temporary snapshot, re-encrypting it with the sharing key, once a copy slot is free
+ * (CopyLimitReached until then, see copy-slots.lambda-shared.ts), and starts the wait for the copy.
+ */
 export async function handler(event: RunPlan): Promise<RunPlan> {
   const ownerId = requireEnv(ENV.OWNER_ID);
   const sharingKeyArn = requireEnv(ENV.SHARING_KEY_ARN);
@@ -24,6 +28,7 @@ export async function handler(event: RunPlan): Promise<RunPlan> {
   const target = plan.sharedSnapshotIdentifier;
   const ownership = { ownerId, clusterIdentifier: plan.clusterIdentifier, role: 'shared', runId: plan.runId } as const;
 
+  await awaitCopySlot(plan, target);
   try {
     await rds.send(new CopyDBClusterSnapshotCommand({
       SourceDBClusterSnapshotIdentifier: plan.temporarySnapshotIdentifier,
@@ -40,10 +45,12 @@ export async function handler(event: RunPlan): Promise<RunPlan> {
       sourceSnapshotIdentifier: plan.temporarySnapshotIdentifier,
       kmsKeyArn: sharingKeyArn,
       alreadyExists: () => assertOwnSnapshot(target, ownership),
-    });
+      manualQuotaHasRoom,
+    }).catch((translated: unknown) => { throw outOfTime(translated, plan); });
   }
   // The ARN in the plan is the temporary snapshot's: drop it, so only the check that finds the copy
-  // available sets the ARN that ShareSnapshot and the run's result rely on.
-  const { snapshotArn: _temporaryArn, ...rest } = plan;
+  // available sets the ARN that ShareSnapshot and the run's result rely on. The copy phase's
+  // deadline is spent: the check's deadline counts from the copy call.
+  const { snapshotArn: _temporaryArn, copyDeadline: _copyDeadline, ...rest } = plan;
   return { ...rest, awaitingSnapshotIdentifier: target, deadline: deadlineFromNow() };
 }
