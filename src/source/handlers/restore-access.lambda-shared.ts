@@ -30,10 +30,14 @@ export async function setRestoreAccounts(snapshotIdentifier: string, current: st
   const removed = current.filter((account) => !targets.includes(account));
   const added = targets.filter((account) => !current.includes(account));
   if (removed.length > 0) {
-    await rds.send(new ModifyDBClusterSnapshotAttributeCommand({ DBClusterSnapshotIdentifier: snapshotIdentifier, AttributeName: RESTORE, ValuesToRemove: removed }));
+    await rds.send(new ModifyDBClusterSnapshotAttributeCommand({
+      DBClusterSnapshotIdentifier: snapshotIdentifier, AttributeName: RESTORE, ValuesToRemove: removed,
+    }));
   }
   if (added.length > 0) {
-    await rds.send(new ModifyDBClusterSnapshotAttributeCommand({ DBClusterSnapshotIdentifier: snapshotIdentifier, AttributeName: RESTORE, ValuesToAdd: added }));
+    await rds.send(new ModifyDBClusterSnapshotAttributeCommand({
+      DBClusterSnapshotIdentifier: snapshotIdentifier, AttributeName: RESTORE, ValuesToAdd: added,
+    }));
   }
   return { added, removed };
 }

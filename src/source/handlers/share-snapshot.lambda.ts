@@ -1,5 +1,5 @@
-import { parsePlan } from './run-plan.lambda-shared';
 import { restoreAccounts, setRestoreAccounts } from './restore-access.lambda-shared';
+import { parsePlan } from './run-plan.lambda-shared';
 import { listOwnedSnapshots } from './snapshots.lambda-shared';
 import { ownershipOf } from './tags.lambda-shared';
 import type { RunPlan } from './workflow-state.lambda-shared';
