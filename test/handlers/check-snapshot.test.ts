@@ -141,6 +141,13 @@ describe('eventual consistency: a snapshot not found soon after its create or co
     await expect(handler(AWAITING_TEMP)).rejects.toMatchObject({ name: 'SnapshotFailed', message: `Snapshot '${TEMP_ID}' no longer exists` });
   });
 
+  test('a snapshotTimeout shorter than the grace still ends at the deadline: SnapshotTimeout', async () => {
+    notFound();
+    process.env[ENV.SNAPSHOT_TIMEOUT_SECONDS] = '120';
+    jest.setSystemTime(new Date(DEADLINE));
+    await expect(handler(AWAITING_TEMP)).rejects.toMatchObject({ name: 'SnapshotTimeout', message: expect.stringContaining('not visible by its deadline') });
+  });
+
   test('the grace counts from the call, which the deadline and SNAPSHOT_TIMEOUT_SECONDS give', async () => {
     notFound();
     // A 600 s timeout puts the call at DEADLINE - 600 s: one minute later is within the grace.

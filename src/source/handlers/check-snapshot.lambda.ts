@@ -48,9 +48,11 @@ export async function handler(event: RunPlan): Promise<RunPlan> {
  * call time is the deadline less the snapshot timeout (CreateSnapshot and CopySnapshot set the
  * deadline to call time + snapshotTimeout).
  */
-function notFound(snapshotIdentifier: string, deadline: number, timeoutSeconds: number): SnapshotFailed | SnapshotNotReady {
+function notFound(snapshotIdentifier: string, deadline: number, timeoutSeconds: number): Error {
   const calledAt = deadline - timeoutSeconds * 1000;
   if (Date.now() < calledAt + SNAPSHOT_VISIBILITY_GRACE_SECONDS * 1000) {
+    // A snapshotTimeout shorter than the grace still ends at its deadline.
+    if (Date.now() >= deadline) return new SnapshotTimeout(`Snapshot '${snapshotIdentifier}' was not visible by its deadline ${new Date(deadline).toISOString()}`);
     return new SnapshotNotReady(`Snapshot '${snapshotIdentifier}' is not visible yet (RDS may take a while to list a new snapshot); checking again`);
   }
   return new SnapshotFailed(`Snapshot '${snapshotIdentifier}' no longer exists`);
