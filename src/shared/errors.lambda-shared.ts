@@ -73,6 +73,20 @@ export class KmsKeyNotAccessible extends WorkflowError {
   public readonly name = ERROR.KmsKeyNotAccessible;
 }
 
+/**
+ * Another copy may not start yet: `maxConcurrentCopies` copies are in progress in the account and
+ * Region, or RDS refused the copy for its own copy limit while the manual-snapshot quota has room.
+ * Retried every `waitInterval` until the copy phase's deadline.
+ */
+export class CopyLimitReached extends WorkflowError {
+  public readonly name = ERROR.CopyLimitReached;
+}
+
+/** RDS refused to re-encrypt the snapshot with the sharing key on copy. Not retried. */
+export class ReEncryptionRefused extends WorkflowError {
+  public readonly name = ERROR.ReEncryptionRefused;
+}
+
 /** The starter could not start every execution. */
 export class StartExecutionsFailed extends WorkflowError {
   public readonly name = ERROR.StartExecutionsFailed;

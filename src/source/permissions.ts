@@ -100,6 +100,17 @@ export class SnapshotPermissions {
   }
 
   /**
+   * Count the copies in progress in the account and Region (a listing of every manual snapshot,
+   * authorized on the wildcard ARNs), and tell RDS's copy limit from a full manual-snapshot quota.
+   */
+  public countCopiesInProgress(): iam.PolicyStatement[] {
+    return [
+      new iam.PolicyStatement({ actions: ['rds:DescribeDBClusterSnapshots'], resources: [this.allClusters, this.allSnapshots] }),
+      ...this.readAccountQuotas(),
+    ];
+  }
+
+  /**
    * Copying re-encrypts: RDS creates grants on the source snapshot's key, whichever key that is
    * (AWS-managed `aws/rds` or a customer key), but only on behalf of RDS in this Region.
    */

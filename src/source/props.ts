@@ -122,6 +122,16 @@ export interface SharedClusterSnapshotsProps {
   readonly rdsRequestsPerSecond?: number;
 
   /**
+   * The most snapshot copies this construct keeps in progress in the account and Region at once;
+   * further copies wait for a slot (checked every `waitInterval`, within `snapshotTimeout`). RDS
+   * allows up to 5 copies in progress per account and destination Region, shared with every other
+   * tool that copies snapshots there: lower it to leave room for them. Between 1 and 5.
+   *
+   * @default 5
+   */
+  readonly maxConcurrentCopies?: number;
+
+  /**
    * How long the state machine's and handlers' logs are kept. Lengthen it to meet an audit
    * retention rule; shorten it to pay less for logs.
    *

@@ -151,13 +151,22 @@ export class SharedClusterSnapshots extends Construct {
       ...permissions.describeOwnSnapshots(),
     ]);
     const checkSnapshot = handler('CheckSnapshot', CheckSnapshotFunction, permissions.describeOwnSnapshots());
-    const copySnapshot = handler('CopySnapshot', CopySnapshotFunction, [
+    const copySnapshot = this.handler('CopySnapshot', CopySnapshotFunction, {
+      ...environment,
+      [ENV.MAX_CONCURRENT_COPIES]: String(props.maxConcurrentCopies ?? PROP_DEFAULTS.maxConcurrentCopies),
+    }, [
       ...permissions.copySnapshots(),
       ...permissions.describeOwnSnapshots(),
       ...permissions.useSourceKeysThroughRds(),
+      ...permissions.countCopiesInProgress(),
     ]);
     this.encryptionKey.grant(copySnapshot, 'kms:CreateGrant', 'kms:DescribeKey');
-    const shareSnapshot = handler('ShareSnapshot', ShareSnapshotFunction, permissions.shareSnapshots());
+    // Revocation reads who each retained shared snapshot of the cluster is shared with.
+    const shareSnapshot = handler('ShareSnapshot', ShareSnapshotFunction, [
+      ...permissions.shareSnapshots(),
+      ...permissions.listSnapshotsOfCluster(),
+      ...permissions.describeOwnSnapshotAttributes(),
+    ]);
     const cleanUp = handler('CleanUp', CleanUpFunction, [
       ...permissions.listSnapshotsOfCluster(),
       ...permissions.describeOwnSnapshotAttributes(),

@@ -1,6 +1,6 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import type { SharedClusterSnapshotsProps } from './props';
-import { ACCOUNT_ID_PATTERN, DEFAULTS, MAX_CHECKS_PER_PHASE, MAX_PREFIX_LENGTH, MAX_REQUESTS_PER_SECOND, MAX_TARGET_ACCOUNTS, MAX_WAIT_INTERVAL_SECONDS, MIN_REQUESTS_PER_SECOND, MIN_WAIT_INTERVAL_SECONDS } from '../shared/constants';
+import { ACCOUNT_ID_PATTERN, DEFAULTS, MAX_CHECKS_PER_PHASE, MAX_CONCURRENT_COPIES, MAX_PREFIX_LENGTH, MAX_REQUESTS_PER_SECOND, MAX_TARGET_ACCOUNTS, MAX_WAIT_INTERVAL_SECONDS, MIN_REQUESTS_PER_SECOND, MIN_WAIT_INTERVAL_SECONDS } from '../shared/constants';
 import { isValidIdentifier, isValidPrefix } from '../shared/naming.lambda-shared';
 
 /** The props' defaults, as the construct uses them (the plain values live in `constants.ts`). */
@@ -10,6 +10,7 @@ export const PROP_DEFAULTS = {
   snapshotTimeout: Duration.seconds(DEFAULTS.snapshotTimeoutSeconds),
   retainSnapshots: DEFAULTS.retainSnapshots,
   snapshotPrefix: DEFAULTS.snapshotPrefix,
+  maxConcurrentCopies: DEFAULTS.maxConcurrentCopies,
 };
 
 /** Throws an error that names the prop, the value and the rule. Unresolved tokens are not checked. */
@@ -25,6 +26,10 @@ export function validateProps(stack: Stack, props: SharedClusterSnapshotsProps):
   const rateOutOfRange = rate !== undefined && (rate < MIN_REQUESTS_PER_SECOND || rate > MAX_REQUESTS_PER_SECOND);
   if (rate !== undefined && !Token.isUnresolved(rate) && (!Number.isInteger(rate) || rateOutOfRange)) {
     throw new Error(`rdsRequestsPerSecond must be a whole number from ${MIN_REQUESTS_PER_SECOND} to ${MAX_REQUESTS_PER_SECOND}, got ${rate}`);
+  }
+  const copies = props.maxConcurrentCopies;
+  if (copies !== undefined && !Token.isUnresolved(copies) && (!Number.isInteger(copies) || copies < 1 || copies > MAX_CONCURRENT_COPIES)) {
+    throw new Error(`maxConcurrentCopies must be a whole number from 1 to ${MAX_CONCURRENT_COPIES} (RDS allows ${MAX_CONCURRENT_COPIES} copies in progress per account and Region), got ${copies}`);
   }
   const prefix = props.snapshotPrefix;
   if (prefix !== undefined && (Token.isUnresolved(prefix) || !isValidPrefix(prefix))) {

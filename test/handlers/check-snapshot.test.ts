@@ -11,7 +11,7 @@ import {
   TEMP_ID,
   useHandlerEnvironment,
 } from './helpers';
-import { ENV, TRANSIENT_AWS_ERRORS } from '../../src/shared/constants';
+import { ENV, SNAPSHOT_VISIBILITY_GRACE_SECONDS, TRANSIENT_AWS_ERRORS } from '../../src/shared/constants';
 import { handler } from '../../src/source/handlers/check-snapshot.lambda';
 import type { RunPlan } from '../../src/source/handlers/workflow-state.lambda-shared';
 
@@ -22,6 +22,9 @@ const DEADLINE = '2026-11-27T05:00:00.000Z';
 const AWAITING_TEMP: RunPlan = { ...preparedPlan(true), awaitingSnapshotIdentifier: TEMP_ID, deadline: DEADLINE };
 /** The plan CopySnapshot returns. */
 const AWAITING_COPY: RunPlan = { ...preparedPlan(true), awaitingSnapshotIdentifier: SHARED_ID, deadline: DEADLINE };
+
+/** The create or copy call was at NOW (DEADLINE - SNAPSHOT_TIMEOUT_SECONDS); the grace ends 300 s later. */
+const AFTER_GRACE = new Date(NOW.getTime() + SNAPSHOT_VISIBILITY_GRACE_SECONDS * 1000);
 
 function givenStatus(status: string | undefined, role: 'shared' | 'temporary' = 'temporary'): void {
   const found = { ...ownedSnapshot(RUN_ID, role, { status: 'available' }), Status: status, PercentProgress: 42 };
@@ -36,13 +39,15 @@ beforeEach(() => {
 
 test('an available snapshot returns the plan with its ARN', async () => {
   givenStatus('available');
-  await expect(handler(AWAITING_TEMP)).resolves.toEqual({ ...AWAITING_TEMP, snapshotArn: snapshotArn(TEMP_ID) });
+  // The temporary snapshot is ready: the copy phase starts, with its own deadline (NOW + 7200 s).
+  await expect(handler(AWAITING_TEMP)).resolves.toEqual({ ...AWAITING_TEMP, snapshotArn: snapshotArn(TEMP_ID), copyDeadline: DEADLINE });
   expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand)).toHaveLength(1);
   expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand)[0].args[0].input).toEqual({ DBClusterSnapshotIdentifier: TEMP_ID });
 });
 
 test('an available copy returns the plan with the shared snapshot\'s ARN', async () => {
   givenStatus('available', 'shared');
+  // No copy phase follows the copy: no copyDeadline.
   await expect(handler(AWAITING_COPY)).resolves.toEqual({ ...AWAITING_COPY, snapshotArn: snapshotArn(SHARED_ID) });
   expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand)[0].args[0].input).toEqual({ DBClusterSnapshotIdentifier: SHARED_ID });
 });
@@ -90,18 +95,70 @@ test('a failed snapshot past its deadline: SnapshotFailed, not SnapshotTimeout',
 });
 
 test('a vanished snapshot (DBClusterSnapshotNotFoundFault): SnapshotFailed', async () => {
+  jest.setSystemTime(AFTER_GRACE);
   rdsMock.on(DescribeDBClusterSnapshotsCommand).rejects(new DBClusterSnapshotNotFoundFault({ message: 'not found', $metadata: {} }));
   await expect(handler(AWAITING_TEMP)).rejects.toMatchObject({ name: 'SnapshotFailed' });
 });
 
 test('a vanished snapshot (empty answer): SnapshotFailed', async () => {
+  jest.setSystemTime(AFTER_GRACE);
   rdsMock.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [] });
   await expect(handler(AWAITING_TEMP)).rejects.toMatchObject({ name: 'SnapshotFailed' });
 });
 
 test('a vanished snapshot (no list at all): SnapshotFailed', async () => {
+  jest.setSystemTime(AFTER_GRACE);
   rdsMock.on(DescribeDBClusterSnapshotsCommand).resolves({});
   await expect(handler(AWAITING_TEMP)).rejects.toMatchObject({ name: 'SnapshotFailed' });
+});
+
+describe('eventual consistency: a snapshot not found soon after its create or copy call is not visible yet', () => {
+  const notFound = () => rdsMock.on(DescribeDBClusterSnapshotsCommand).rejects(new DBClusterSnapshotNotFoundFault({ message: 'not found', $metadata: {} }));
+
+  test('the grace period is minutes, not one check', () => {
+    expect(SNAPSHOT_VISIBILITY_GRACE_SECONDS).toBe(300);
+  });
+
+  test.each([
+    ['at the first check', 60_000],
+    ['at the fourth check', 240_000],
+    ['just before the grace ends', SNAPSHOT_VISIBILITY_GRACE_SECONDS * 1000 - 1],
+  ])('not found %s: SnapshotNotReady', async (_, afterCall) => {
+    notFound();
+    jest.setSystemTime(new Date(NOW.getTime() + afterCall));
+    await expect(handler(AWAITING_TEMP)).rejects.toMatchObject({ name: 'SnapshotNotReady', message: expect.stringContaining('not visible yet') });
+  });
+
+  test('an empty answer within the grace, for the copy: SnapshotNotReady', async () => {
+    rdsMock.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [] });
+    jest.setSystemTime(new Date(NOW.getTime() + 60_000));
+    await expect(handler(AWAITING_COPY)).rejects.toMatchObject({ name: 'SnapshotNotReady' });
+  });
+
+  test('not found once the grace has ended: SnapshotFailed', async () => {
+    notFound();
+    jest.setSystemTime(AFTER_GRACE);
+    await expect(handler(AWAITING_TEMP)).rejects.toMatchObject({ name: 'SnapshotFailed', message: `Snapshot '${TEMP_ID}' no longer exists` });
+  });
+
+  test('a snapshotTimeout shorter than the grace still ends at the deadline: SnapshotTimeout', async () => {
+    notFound();
+    process.env[ENV.SNAPSHOT_TIMEOUT_SECONDS] = '120';
+    jest.setSystemTime(new Date(DEADLINE));
+    await expect(handler(AWAITING_TEMP)).rejects.toMatchObject({ name: 'SnapshotTimeout', message: expect.stringContaining('not visible by its deadline') });
+  });
+
+  test('the grace counts from the call, which the deadline and SNAPSHOT_TIMEOUT_SECONDS give', async () => {
+    notFound();
+    // A 600 s timeout puts the call at DEADLINE - 600 s: one minute later is within the grace.
+    process.env[ENV.SNAPSHOT_TIMEOUT_SECONDS] = '600';
+    jest.setSystemTime(new Date(Date.parse(DEADLINE) - 540_000));
+    await expect(handler(AWAITING_TEMP)).rejects.toMatchObject({ name: 'SnapshotNotReady' });
+    // With a 7200 s timeout the same moment is 6,660 s after the call: past the grace.
+    process.env[ENV.SNAPSHOT_TIMEOUT_SECONDS] = '7200';
+    jest.setSystemTime(new Date(Date.parse(DEADLINE) - 540_000));
+    await expect(handler(AWAITING_TEMP)).rejects.toMatchObject({ name: 'SnapshotFailed' });
+  });
 });
 
 test.each(['AccessDenied', 'AccessDeniedException', 'KMSKeyNotAccessibleFault', 'InvalidParameterValue', 'Error'])('other lookup errors (%s) pass through by name', async (name) => {

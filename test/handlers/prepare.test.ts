@@ -333,6 +333,55 @@ describe('encryption', () => {
   });
 });
 
+describe('encryption types (StorageEncryptionType)', () => {
+  // The SDK model's DBCluster: an AWS-owned key (sse-rds) reports StorageEncrypted false and no
+  // KmsKeyId; aws/rds and customer keys are sse-kms with the key ARN (aws-facts.md).
+  const AWS_OWNED: Partial<DBCluster> = { StorageEncryptionType: 'sse-rds', StorageEncrypted: false, KmsKeyId: undefined };
+
+  test('sse-rds (an AWS-owned key) is copied with the sharing key, not called unencrypted', async () => {
+    givenCluster(AWS_OWNED);
+    await expect(handler(EVENT)).resolves.toMatchObject({ copyRequired: true, temporarySnapshotIdentifier: TEMP_ID });
+  });
+
+  test('sse-rds with allowUnencrypted is still copied: an AWS-owned-key snapshot is never shared as it is', async () => {
+    process.env[ENV.ALLOW_UNENCRYPTED] = 'true';
+    givenCluster(AWS_OWNED);
+    await expect(handler(EVENT)).resolves.toMatchObject({ copyRequired: true, temporarySnapshotIdentifier: TEMP_ID });
+  });
+
+  test('sse-kms on another key (aws/rds or a customer key) is copied', async () => {
+    givenCluster({ StorageEncryptionType: 'sse-kms', StorageEncrypted: true, KmsKeyId: OTHER_KEY_ARN });
+    await expect(handler(EVENT)).resolves.toMatchObject({ copyRequired: true });
+  });
+
+  test('sse-kms on the sharing key (ARN in another case) is shared as it is', async () => {
+    givenCluster({ StorageEncryptionType: 'sse-kms', StorageEncrypted: true, KmsKeyId: SHARING_KEY_ARN.toUpperCase() });
+    await expect(handler(EVENT)).resolves.toMatchObject({ copyRequired: false, temporarySnapshotIdentifier: undefined });
+  });
+
+  test('none is unencrypted: UnencryptedCluster, even if StorageEncrypted says otherwise', async () => {
+    givenCluster({ StorageEncryptionType: 'none', StorageEncrypted: true, KmsKeyId: SHARING_KEY_ARN });
+    await expect(handler(EVENT)).rejects.toMatchObject({ name: 'UnencryptedCluster' });
+  });
+
+  test('none with allowUnencrypted is shared as it is', async () => {
+    process.env[ENV.ALLOW_UNENCRYPTED] = 'true';
+    givenCluster({ StorageEncryptionType: 'none', StorageEncrypted: false, KmsKeyId: undefined });
+    await expect(handler(EVENT)).resolves.toMatchObject({ copyRequired: false });
+  });
+
+  test('the type decides over StorageEncrypted: sse-kms on the sharing key with StorageEncrypted false needs no copy', async () => {
+    givenCluster({ StorageEncryptionType: 'sse-kms', StorageEncrypted: false, KmsKeyId: SHARING_KEY_ARN });
+    await expect(handler(EVENT)).resolves.toMatchObject({ copyRequired: false });
+  });
+
+  test('a type this code does not know is copied, never shared as it is', async () => {
+    process.env[ENV.ALLOW_UNENCRYPTED] = 'true';
+    givenCluster({ StorageEncryptionType: 'sse-future' as DBCluster['StorageEncryptionType'], StorageEncrypted: false, KmsKeyId: undefined });
+    await expect(handler(EVENT)).resolves.toMatchObject({ copyRequired: true });
+  });
+});
+
 describe('earlier runs', () => {
   const timeout = SNAPSHOT_TIMEOUT_SECONDS * 1000;
 

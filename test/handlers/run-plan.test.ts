@@ -37,6 +37,7 @@ describe('parsePlan accepts the plan at every stage', () => {
     ['with pollStride 1', { ...preparedPlan(true), pollStride: 1 }],
     ['with pollStride 2', { ...preparedPlan(true), pollStride: 2 }],
     ['with pollStride 60', { ...SHARED, pollStride: 60 }],
+    ['with the copy phase\'s deadline', { ...preparedPlan(true), awaitingSnapshotIdentifier: TEMP_ID, deadline: '2026-11-27T05:00:00.000Z', snapshotArn: snapshotArn(TEMP_ID), copyDeadline: '2026-11-27T05:20:00.000Z' }],
   ])('%s', (_, plan) => {
     expect(parsePlan(plan, PREFIX)).toBe(plan);
   });
@@ -72,6 +73,9 @@ describe('parsePlan refuses a malformed plan with InvalidInput', () => {
     ['a boolean pollStride', { ...SHARED, pollStride: true }],
     ['an infinite pollStride', { ...SHARED, pollStride: Number.POSITIVE_INFINITY }],
     ['a NaN pollStride', { ...SHARED, pollStride: Number.NaN }],
+    ['a numeric copyDeadline', { ...SHARED, copyDeadline: 1795748400000 }],
+    ['a copyDeadline that is no time', { ...SHARED, copyDeadline: 'soon' }],
+    ['a copyDeadline in a plan without a copy', { ...preparedPlan(false), copyDeadline: '2026-11-27T05:20:00.000Z' }],
   ])('%s', (_, plan) => {
     expect(() => parsePlan(plan, PREFIX)).toThrow(expect.objectContaining({ name: 'InvalidInput' }));
   });
@@ -82,6 +86,8 @@ describe('parsePlan refuses a malformed plan with InvalidInput', () => {
     expect(() => parsePlan({ ...SHARED, sharedWith: ['x'] }, PREFIX)).toThrow(/sharedWith must be a list of 12-digit account ids/);
     expect(() => parsePlan({ ...SHARED, clusterIdentifier: 'Orders-DB' }, PREFIX)).toThrow(/clusterIdentifier is malformed.*"Orders-DB"/);
     expect(() => parsePlan({ ...SHARED, pollStride: 0 }, PREFIX)).toThrow(/pollStride must be a whole number from 1 to 60/);
+    expect(() => parsePlan({ ...SHARED, copyDeadline: 1 }, PREFIX)).toThrow(/copyDeadline must be a string/);
+    expect(() => parsePlan({ ...SHARED, copyDeadline: 'soon' }, PREFIX)).toThrow(/copyDeadline must be an ISO-8601 time, and only in a plan with a copy: "soon"/);
   });
 });
 

@@ -1,15 +1,24 @@
 import {
   CopyDBClusterSnapshotCommand,
+  DBClusterSnapshotNotFoundFault,
+  DescribeDBClusterSnapshotAttributesCommand,
+  DescribeDBClusterSnapshotsCommand,
   ModifyDBClusterSnapshotAttributeCommand,
   RDSClient,
   SharedSnapshotQuotaExceededFault,
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
+  attributeLookups,
   awsError,
+  mockRestoreAttributes,
+  mockSnapshots,
   NOW,
+  ownedSnapshot,
+  snapshot,
   preparedPlan,
   SHARED_ID,
+  sharedId,
   snapshotArn,
   TARGET_ACCOUNT_IDS,
   TEMP_ID,
@@ -31,11 +40,14 @@ const SHARED_AVAILABLE: RunPlan = {
   snapshotArn: snapshotArn(SHARED_ID),
 };
 
-useHandlerEnvironment(NOW);
+useHandlerEnvironment(NOW, { [ENV.MAX_CONCURRENT_COPIES]: '5' });
 
 beforeEach(() => {
   rdsMock.reset();
   rdsMock.on(ModifyDBClusterSnapshotAttributeCommand).resolves({});
+  // No retained snapshots, and the new snapshot shared with nobody yet.
+  mockSnapshots(rdsMock, []);
+  mockRestoreAttributes(rdsMock, {}, []);
 });
 
 test('adds every target account to the restore attribute and returns sharedWith', async () => {
@@ -104,5 +116,96 @@ describe('refuses to share a snapshot not yet found available', () => {
     const afterCopy = await copySnapshot(tempAvailable);
     await expect(handler(afterCopy)).rejects.toMatchObject({ name: 'InvalidInput' });
     expect(rdsMock.commandCalls(ModifyDBClusterSnapshotAttributeCommand)).toHaveLength(0);
+  });
+});
+
+describe('revocation: every retained shared snapshot is restorable by exactly the current targets', () => {
+  const [KEPT, ADDED] = TARGET_ACCOUNT_IDS;
+  const REMOVED = '444444444444';
+  const OLDER = '202611260300';
+  const OLDEST = '202611250300';
+  const modifications = () => rdsMock.commandCalls(ModifyDBClusterSnapshotAttributeCommand).map((c) => c.args[0].input);
+
+  test('on the new snapshot: removes accounts that are no longer targets, and all, then adds the missing targets', async () => {
+    mockRestoreAttributes(rdsMock, { [SHARED_ID]: [KEPT, REMOVED, 'all'] }, []);
+    await expect(handler(SHARED_AVAILABLE)).resolves.toMatchObject({ sharedWith: TARGET_ACCOUNT_IDS });
+    expect(modifications()).toEqual([
+      { DBClusterSnapshotIdentifier: SHARED_ID, AttributeName: 'restore', ValuesToRemove: [REMOVED, 'all'] },
+      { DBClusterSnapshotIdentifier: SHARED_ID, AttributeName: 'restore', ValuesToAdd: [ADDED] },
+    ]);
+  });
+
+  test('on the new snapshot already shared with exactly the targets: no change', async () => {
+    mockRestoreAttributes(rdsMock, { [SHARED_ID]: [ADDED, KEPT] }, []);
+    await expect(handler(SHARED_AVAILABLE)).resolves.toMatchObject({ sharedWith: TARGET_ACCOUNT_IDS });
+    expect(modifications()).toEqual([]);
+  });
+
+  test('on this owner\'s older shared snapshots of the cluster: a removed target loses access, a new one gains it', async () => {
+    mockSnapshots(rdsMock, [ownedSnapshot(OLDER, 'shared'), ownedSnapshot(OLDEST, 'shared')]);
+    mockRestoreAttributes(rdsMock, { [sharedId(OLDER)]: [KEPT, REMOVED], [sharedId(OLDEST)]: ['all', KEPT, ADDED] }, []);
+    await handler(SHARED_AVAILABLE);
+    expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand)[0].args[0].input).toEqual({
+      Filters: [{ Name: 'db-cluster-id', Values: ['orders-db'] }, { Name: 'snapshot-type', Values: ['manual'] }],
+      MaxRecords: 100,
+      Marker: undefined,
+    });
+    expect(modifications()).toEqual([
+      // The new snapshot first: the target accounts never wait for the revocation.
+      { DBClusterSnapshotIdentifier: SHARED_ID, AttributeName: 'restore', ValuesToAdd: TARGET_ACCOUNT_IDS },
+      { DBClusterSnapshotIdentifier: sharedId(OLDER), AttributeName: 'restore', ValuesToRemove: [REMOVED] },
+      { DBClusterSnapshotIdentifier: sharedId(OLDER), AttributeName: 'restore', ValuesToAdd: [ADDED] },
+      { DBClusterSnapshotIdentifier: sharedId(OLDEST), AttributeName: 'restore', ValuesToRemove: ['all'] },
+    ]);
+  });
+
+  test('a retained snapshot never shared (a dead run\'s copy) stays unshared', async () => {
+    mockSnapshots(rdsMock, [ownedSnapshot(OLDER, 'shared')]);
+    await handler(SHARED_AVAILABLE);
+    expect(attributeLookups(rdsMock)).toEqual([SHARED_ID, sharedId(OLDER)]);
+    expect(modifications().map((m) => m.DBClusterSnapshotIdentifier)).toEqual([SHARED_ID]);
+  });
+
+  test('temporary, in-progress, foreign and users\' snapshots are never looked at', async () => {
+    mockSnapshots(rdsMock, [
+      ownedSnapshot(OLDER, 'temporary'),
+      ownedSnapshot(OLDEST, 'shared', { status: 'copying' }),
+      ownedSnapshot('202611240300', 'shared', { owner: { ownerId: 'other-stack', role: 'shared', runId: '202611240300' } }),
+      snapshot({ id: 'users-own-shared-one' }),
+      ownedSnapshot('202611270300', 'shared'),
+    ]);
+    mockRestoreAttributes(rdsMock, {}, [REMOVED]);
+    await handler(SHARED_AVAILABLE);
+    expect(attributeLookups(rdsMock)).toEqual([SHARED_ID]);
+  });
+
+  test('a retained snapshot deleted meanwhile is skipped', async () => {
+    mockSnapshots(rdsMock, [ownedSnapshot(OLDER, 'shared'), ownedSnapshot(OLDEST, 'shared')]);
+    rdsMock.on(DescribeDBClusterSnapshotAttributesCommand, { DBClusterSnapshotIdentifier: sharedId(OLDER) })
+      .rejects(new DBClusterSnapshotNotFoundFault({ message: 'gone', $metadata: {} }));
+    rdsMock.on(DescribeDBClusterSnapshotAttributesCommand, { DBClusterSnapshotIdentifier: sharedId(OLDEST) })
+      .resolves({ DBClusterSnapshotAttributesResult: { DBClusterSnapshotAttributes: [{ AttributeName: 'restore', AttributeValues: [REMOVED] }] } });
+    rdsMock.on(ModifyDBClusterSnapshotAttributeCommand, { DBClusterSnapshotIdentifier: sharedId(OLDEST), ValuesToRemove: [REMOVED] })
+      .rejects(new DBClusterSnapshotNotFoundFault({ message: 'gone', $metadata: {} }));
+    await expect(handler(SHARED_AVAILABLE)).resolves.toMatchObject({ sharedWith: TARGET_ACCOUNT_IDS });
+  });
+
+  test('a retained snapshot that cannot be changed fails the run, naming it', async () => {
+    mockSnapshots(rdsMock, [ownedSnapshot(OLDER, 'shared')]);
+    mockRestoreAttributes(rdsMock, { [sharedId(OLDER)]: [REMOVED] }, []);
+    rdsMock.on(ModifyDBClusterSnapshotAttributeCommand, { DBClusterSnapshotIdentifier: sharedId(OLDER) })
+      .rejects(awsError('InvalidDBClusterSnapshotStateFault'));
+    await expect(handler(SHARED_AVAILABLE)).rejects.toMatchObject({ name: 'SnapshotFailed', message: expect.stringContaining(sharedId(OLDER)) });
+  });
+
+  test('throttling while revoking passes through by name, for the state machine to retry', async () => {
+    mockSnapshots(rdsMock, [ownedSnapshot(OLDER, 'shared')]);
+    rdsMock.on(DescribeDBClusterSnapshotAttributesCommand, { DBClusterSnapshotIdentifier: sharedId(OLDER) }).rejects(awsError('Throttling'));
+    await expect(handler(SHARED_AVAILABLE)).rejects.toMatchObject({ name: 'Throttling' });
+  });
+
+  test('the new snapshot vanished while reading who may restore it: SnapshotFailed', async () => {
+    rdsMock.on(DescribeDBClusterSnapshotAttributesCommand).rejects(new DBClusterSnapshotNotFoundFault({ message: 'gone', $metadata: {} }));
+    await expect(handler(SHARED_AVAILABLE)).rejects.toMatchObject({ name: 'SnapshotFailed' });
   });
 });

@@ -1,15 +1,16 @@
 import { shouldPoll } from './pacing.lambda-shared';
-import { parsePlan } from './run-plan.lambda-shared';
+import { deadlineFromNow, parsePlan } from './run-plan.lambda-shared';
 import { findSnapshot, IN_PROGRESS_STATUSES } from './snapshots.lambda-shared';
 import type { RunPlan } from './workflow-state.lambda-shared';
 import { integerEnv, requireEnv } from '../../shared/config.lambda-shared';
-import { ENV, TRANSIENT_AWS_ERRORS } from '../../shared/constants';
+import { ENV, SNAPSHOT_VISIBILITY_GRACE_SECONDS, TRANSIENT_AWS_ERRORS } from '../../shared/constants';
 import { InvalidInput, isAwsError, SnapshotFailed, SnapshotNotReady, SnapshotTimeout } from '../../shared/errors.lambda-shared';
 
 /**
  * One status check. `available` returns; `creating`/`copying` throws SnapshotNotReady, which the
  * state machine retries every `waitInterval` (one billed transition per check); past the deadline
- * it throws SnapshotTimeout; any other status, or a vanished snapshot, throws SnapshotFailed.
+ * it throws SnapshotTimeout; any other status, or a vanished snapshot, throws SnapshotFailed (a
+ * snapshot not found in its first minutes is not visible yet: SnapshotNotReady).
  * In a large fleet only every `pollStride`-th check calls RDS (see pacing.lambda-shared.ts).
  */
 export async function handler(event: RunPlan): Promise<RunPlan> {
@@ -25,10 +26,12 @@ export async function handler(event: RunPlan): Promise<RunPlan> {
   }
   const snapshot = await findSnapshotOrRetry(snapshotIdentifier, plan.deadline!);
   if (!snapshot) {
-    throw new SnapshotFailed(`Snapshot '${snapshotIdentifier}' no longer exists`);
+    throw notFound(snapshotIdentifier, deadline, integerEnv(ENV.SNAPSHOT_TIMEOUT_SECONDS));
   }
   if (snapshot.Status === 'available') {
-    return { ...plan, snapshotArn: snapshot.DBClusterSnapshotArn };
+    // The temporary snapshot is ready: the copy phase starts now, waiting for a copy slot included.
+    const copyPhase = snapshotIdentifier === plan.temporarySnapshotIdentifier ? { copyDeadline: deadlineFromNow() } : {};
+    return { ...plan, snapshotArn: snapshot.DBClusterSnapshotArn, ...copyPhase };
   }
   if (!IN_PROGRESS_STATUSES.includes(snapshot.Status ?? '')) {
     throw new SnapshotFailed(`Snapshot '${snapshotIdentifier}' is '${snapshot.Status}'`);
@@ -37,6 +40,22 @@ export async function handler(event: RunPlan): Promise<RunPlan> {
     throw new SnapshotTimeout(`Snapshot '${snapshotIdentifier}' is still '${snapshot.Status}' at its deadline ${plan.deadline}`);
   }
   throw new SnapshotNotReady(`Snapshot '${snapshotIdentifier}' is '${snapshot.Status}' (${snapshot.PercentProgress ?? 0}%)`);
+}
+
+/**
+ * RDS documents no read-after-write consistency for a snapshot just created or copied: not found
+ * within SNAPSHOT_VISIBILITY_GRACE_SECONDS of the call is "not visible yet"; later, it is gone. The
+ * call time is the deadline less the snapshot timeout (CreateSnapshot and CopySnapshot set the
+ * deadline to call time + snapshotTimeout).
+ */
+function notFound(snapshotIdentifier: string, deadline: number, timeoutSeconds: number): Error {
+  const calledAt = deadline - timeoutSeconds * 1000;
+  if (Date.now() < calledAt + SNAPSHOT_VISIBILITY_GRACE_SECONDS * 1000) {
+    // A snapshotTimeout shorter than the grace still ends at its deadline.
+    if (Date.now() >= deadline) return new SnapshotTimeout(`Snapshot '${snapshotIdentifier}' was not visible by its deadline ${new Date(deadline).toISOString()}`);
+    return new SnapshotNotReady(`Snapshot '${snapshotIdentifier}' is not visible yet (RDS may take a while to list a new snapshot); checking again`);
+  }
+  return new SnapshotFailed(`Snapshot '${snapshotIdentifier}' no longer exists`);
 }
 
 /**

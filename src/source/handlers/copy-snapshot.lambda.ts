@@ -1,4 +1,5 @@
 import { CopyDBClusterSnapshotCommand } from '@aws-sdk/client-rds';
+import { awaitCopySlot, manualQuotaHasRoom, outOfTime } from './copy-slots.lambda-shared';
 import { deadlineFromNow, parsePlan } from './run-plan.lambda-shared';
 import { assertOwnSnapshot } from './snapshots.lambda-shared';
 import { ownershipTags } from './tags.lambda-shared';
@@ -6,10 +7,14 @@ import type { RunPlan } from './workflow-state.lambda-shared';
 import { rds } from '../../shared/clients.lambda-shared';
 import { requireEnv } from '../../shared/config.lambda-shared';
 import { ENV } from '../../shared/constants';
-import { InvalidInput, isAwsError, KmsKeyNotAccessible, SnapshotFailed, SnapshotQuotaExceeded } from '../../shared/errors.lambda-shared';
+import { InvalidInput } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
+import { translateRdsFault } from '../../shared/rds-faults.lambda-shared';
 
-/** Copies the temporary snapshot, re-encrypting it with the sharing key, and starts the wait for the copy. */
+/**
+ * Copies the temporary snapshot, re-encrypting it with the sharing key, once a copy slot is free
+ * (CopyLimitReached until then, see copy-slots.lambda-shared.ts), and starts the wait for the copy.
+ */
 export async function handler(event: RunPlan): Promise<RunPlan> {
   const ownerId = requireEnv(ENV.OWNER_ID);
   const sharingKeyArn = requireEnv(ENV.SHARING_KEY_ARN);
@@ -23,6 +28,7 @@ export async function handler(event: RunPlan): Promise<RunPlan> {
   const target = plan.sharedSnapshotIdentifier;
   const ownership = { ownerId, clusterIdentifier: plan.clusterIdentifier, role: 'shared', runId: plan.runId } as const;
 
+  await awaitCopySlot(plan, target);
   try {
     await rds.send(new CopyDBClusterSnapshotCommand({
       SourceDBClusterSnapshotIdentifier: plan.temporarySnapshotIdentifier,
@@ -33,20 +39,18 @@ export async function handler(event: RunPlan): Promise<RunPlan> {
     }));
     log('info', 'Copying snapshot with the sharing key', { source: plan.temporarySnapshotIdentifier, target });
   } catch (error) {
-    if (isAwsError(error, 'DBClusterSnapshotAlreadyExistsFault')) {
-      await assertOwnSnapshot(target, ownership);
-    } else if (isAwsError(error, 'KMSKeyNotAccessibleFault')) {
-      throw new KmsKeyNotAccessible(`RDS cannot use the sharing key ${sharingKeyArn} to copy '${plan.temporarySnapshotIdentifier}': check the key policy and that the key is enabled`);
-    } else if (isAwsError(error, 'SnapshotQuotaExceededFault')) {
-      throw new SnapshotQuotaExceeded(`The manual DB cluster snapshot quota is used up; cannot copy to '${target}'`);
-    } else if (isAwsError(error, 'DBClusterSnapshotNotFoundFault', 'InvalidDBClusterSnapshotStateFault')) {
-      throw new SnapshotFailed(`Cannot copy '${plan.temporarySnapshotIdentifier}': ${(error as Error).message}`);
-    } else {
-      throw error;
-    }
+    await translateRdsFault('copy', error, {
+      clusterIdentifier: plan.clusterIdentifier,
+      snapshotIdentifier: target,
+      sourceSnapshotIdentifier: plan.temporarySnapshotIdentifier,
+      kmsKeyArn: sharingKeyArn,
+      alreadyExists: () => assertOwnSnapshot(target, ownership),
+      manualQuotaHasRoom,
+    }).catch((translated: unknown) => { throw outOfTime(translated, plan); });
   }
   // The ARN in the plan is the temporary snapshot's: drop it, so only the check that finds the copy
-  // available sets the ARN that ShareSnapshot and the run's result rely on.
-  const { snapshotArn: _temporaryArn, ...rest } = plan;
+  // available sets the ARN that ShareSnapshot and the run's result rely on. The copy phase's
+  // deadline is spent: the check's deadline counts from the copy call.
+  const { snapshotArn: _temporaryArn, copyDeadline: _copyDeadline, ...rest } = plan;
   return { ...rest, awaitingSnapshotIdentifier: target, deadline: deadlineFromNow() };
 }

@@ -6,13 +6,8 @@ import type { RunPlan } from './workflow-state.lambda-shared';
 import { rds } from '../../shared/clients.lambda-shared';
 import { requireEnv } from '../../shared/config.lambda-shared';
 import { ENV } from '../../shared/constants';
-import {
-  ClusterNotAvailable,
-  ClusterNotFound,
-  isAwsError,
-  SnapshotQuotaExceeded,
-} from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
+import { translateRdsFault } from '../../shared/rds-faults.lambda-shared';
 
 /** Snapshots the cluster, tagged as this run's, and starts the wait for it. */
 export async function handler(event: RunPlan): Promise<RunPlan> {
@@ -30,17 +25,11 @@ export async function handler(event: RunPlan): Promise<RunPlan> {
     }));
     log('info', 'Creating snapshot', { snapshotIdentifier, role });
   } catch (error) {
-    if (isAwsError(error, 'DBClusterSnapshotAlreadyExistsFault')) {
-      await assertOwnSnapshot(snapshotIdentifier, ownership);
-    } else if (isAwsError(error, 'InvalidDBClusterStateFault')) {
-      throw new ClusterNotAvailable(`Cluster '${plan.clusterIdentifier}' cannot be snapshotted now: ${(error as Error).message}`);
-    } else if (isAwsError(error, 'DBClusterNotFoundFault')) {
-      throw new ClusterNotFound(`Cluster '${plan.clusterIdentifier}' does not exist`);
-    } else if (isAwsError(error, 'SnapshotQuotaExceededFault')) {
-      throw new SnapshotQuotaExceeded(`The manual DB cluster snapshot quota is used up; cannot create '${snapshotIdentifier}'`);
-    } else {
-      throw error;
-    }
+    await translateRdsFault('create', error, {
+      clusterIdentifier: plan.clusterIdentifier,
+      snapshotIdentifier,
+      alreadyExists: () => assertOwnSnapshot(snapshotIdentifier, ownership),
+    });
   }
   return { ...plan, awaitingSnapshotIdentifier: snapshotIdentifier, deadline: deadlineFromNow() };
 }

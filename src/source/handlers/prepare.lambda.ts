@@ -1,4 +1,4 @@
-import { DBCluster, DescribeDBClustersCommand } from '@aws-sdk/client-rds';
+import { DBCluster, DescribeDBClustersCommand, StorageEncryptionType } from '@aws-sdk/client-rds';
 import { isPollStride } from './run-plan.lambda-shared';
 import { clusterSelection } from './selection.lambda-shared';
 import { deleteOwnedSnapshot, IN_PROGRESS_STATUSES, listOwnedSnapshots } from './snapshots.lambda-shared';
@@ -106,17 +106,34 @@ function assertConfigured(cluster: DBCluster, clusterIdentifier: string): void {
   );
 }
 
-/** Copy when encrypted with any other key; share as-is when already on the sharing key or allowed unencrypted. */
+/**
+ * The cluster's encryption, from `StorageEncryptionType` (SDK model, `DBCluster`): `none`, `sse-rds`
+ * (an AWS-owned key: `StorageEncrypted` is false and there is no `KmsKeyId`, the default for
+ * clusters created since 2026-02-18) or `sse-kms` (`aws/rds` or a customer key). Only when RDS does
+ * not report the field is it derived from `StorageEncrypted`, as before the field existed.
+ */
+export function encryptionOf(cluster: Pick<DBCluster, 'StorageEncryptionType' | 'StorageEncrypted'>): string {
+  return cluster.StorageEncryptionType ?? (cluster.StorageEncrypted ? StorageEncryptionType.CMK : StorageEncryptionType.UNENCRYPTED);
+}
+
+/**
+ * Share as it is only what is already on the sharing key, or, with `allowUnencrypted`, what is not
+ * encrypted at all. Everything else is copied with the sharing key: an AWS-owned key (`sse-rds`),
+ * `aws/rds` and other customer keys cannot be shared. A type this code does not know is copied too.
+ */
 function decideCopy(cluster: DBCluster, clusterIdentifier: string): boolean {
-  if (!cluster.StorageEncrypted) {
+  const encryption = encryptionOf(cluster);
+  if (encryption === StorageEncryptionType.UNENCRYPTED) {
     if (process.env[ENV.ALLOW_UNENCRYPTED] === 'true') return false;
     throw new UnencryptedCluster(
       `Cluster '${clusterIdentifier}' is not encrypted; set allowUnencrypted to share its snapshots unencrypted (Aurora cannot encrypt on copy)`,
     );
   }
+  if (encryption !== StorageEncryptionType.CMK) return true;
   return !sameKey(cluster.KmsKeyId, requireEnv(ENV.SHARING_KEY_ARN));
 }
 
+/** Key ARNs, compared case-insensitively (aliases are rejected at synth: a cluster reports the key ARN). */
 function sameKey(a: string | undefined, b: string): boolean {
   return a !== undefined && a.toLowerCase() === b.toLowerCase();
 }

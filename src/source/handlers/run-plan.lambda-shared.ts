@@ -34,10 +34,13 @@ export function parsePlan(event: unknown, prefix: string): RunPlan {
   if (plan.awaitingSnapshotIdentifier !== undefined && ![shared, expectedTemporary].includes(plan.awaitingSnapshotIdentifier)) {
     throw new InvalidInput('awaitingSnapshotIdentifier must be one of this run\'s snapshots');
   }
-  for (const field of ['deadline', 'snapshotArn'] as const) {
+  for (const field of ['deadline', 'snapshotArn', 'copyDeadline'] as const) {
     if (plan[field] !== undefined && typeof plan[field] !== 'string') {
       throw new InvalidInput(`The run plan's ${field} must be a string`);
     }
+  }
+  if (plan.copyDeadline !== undefined && (!plan.copyRequired || Number.isNaN(Date.parse(plan.copyDeadline)))) {
+    throw new InvalidInput(`The run plan's copyDeadline must be an ISO-8601 time, and only in a plan with a copy: ${JSON.stringify(plan.copyDeadline).slice(0, 100)}`);
   }
   if (plan.sharedWith !== undefined && (!Array.isArray(plan.sharedWith) || !plan.sharedWith.every((a) => typeof a === 'string' && ACCOUNT_ID_PATTERN.test(a)))) {
     throw new InvalidInput('The run plan\'s sharedWith must be a list of 12-digit account ids');

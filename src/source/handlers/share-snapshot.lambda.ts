@@ -1,36 +1,51 @@
-import { ModifyDBClusterSnapshotAttributeCommand } from '@aws-sdk/client-rds';
+import { restoreAccounts, setRestoreAccounts } from './restore-access.lambda-shared';
 import { parsePlan } from './run-plan.lambda-shared';
+import { listOwnedSnapshots } from './snapshots.lambda-shared';
+import { ownershipOf } from './tags.lambda-shared';
 import type { RunPlan } from './workflow-state.lambda-shared';
-import { rds } from '../../shared/clients.lambda-shared';
 import { listEnv, requireEnv } from '../../shared/config.lambda-shared';
 import { ENV } from '../../shared/constants';
-import { InvalidInput, isAwsError, SharedSnapshotQuotaExceeded, SnapshotFailed } from '../../shared/errors.lambda-shared';
+import { InvalidInput, isAwsError } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
+import { translateRdsFault } from '../../shared/rds-faults.lambda-shared';
 
-/** Adds every target account to the shared snapshot's `restore` attribute. Idempotent. */
+/**
+ * Shares the new snapshot with exactly the target accounts, then makes every other retained shared
+ * snapshot of the cluster restorable by exactly them too: removed targets (and `all`) lose access,
+ * new targets gain it. Idempotent. A retained snapshot never shared (a dead run's copy) stays unshared.
+ */
 export async function handler(event: RunPlan): Promise<RunPlan> {
+  const ownerId = requireEnv(ENV.OWNER_ID);
   const plan = parsePlan(event, requireEnv(ENV.SNAPSHOT_PREFIX));
   const targets = listEnv(ENV.TARGET_ACCOUNT_IDS);
   if (targets.length === 0) throw new Error(`Environment variable ${ENV.TARGET_ACCOUNT_IDS} is empty`);
   if (plan.awaitingSnapshotIdentifier !== plan.sharedSnapshotIdentifier || !plan.snapshotArn) {
     throw new InvalidInput(`Snapshot '${plan.sharedSnapshotIdentifier}' has not been found available yet; nothing to share`);
   }
+  const { clusterIdentifier } = plan;
+  // A retained snapshot deleted meanwhile (retention, a user) has nobody left to revoke.
+  const share = async (snapshotIdentifier: string, retained: boolean) => {
+    try {
+      const current = await restoreAccounts(snapshotIdentifier);
+      if (retained && current.length === 0) return undefined;
+      return await setRestoreAccounts(snapshotIdentifier, current, targets);
+    } catch (error) {
+      if (retained && isAwsError(error, 'DBClusterSnapshotNotFoundFault')) return undefined;
+      await translateRdsFault('share', error, { clusterIdentifier, snapshotIdentifier, accounts: targets });
+      return undefined;
+    }
+  };
 
-  try {
-    await rds.send(new ModifyDBClusterSnapshotAttributeCommand({
-      DBClusterSnapshotIdentifier: plan.sharedSnapshotIdentifier,
-      AttributeName: 'restore',
-      ValuesToAdd: targets,
-    }));
-  } catch (error) {
-    if (isAwsError(error, 'SharedSnapshotQuotaExceededFault')) {
-      throw new SharedSnapshotQuotaExceeded(`Snapshot '${plan.sharedSnapshotIdentifier}' cannot be shared with ${targets.length} more accounts: at most 20 are allowed`);
-    }
-    if (isAwsError(error, 'DBClusterSnapshotNotFoundFault', 'InvalidDBClusterSnapshotStateFault')) {
-      throw new SnapshotFailed(`Cannot share '${plan.sharedSnapshotIdentifier}': ${(error as Error).message}`);
-    }
-    throw error;
-  }
+  await share(plan.sharedSnapshotIdentifier, false);
   log('info', 'Shared snapshot', { snapshotIdentifier: plan.sharedSnapshotIdentifier, targets });
+
+  const retained = (await listOwnedSnapshots(ownerId, clusterIdentifier)).filter((s) =>
+    ownershipOf(s)?.role === 'shared' && s.Status === 'available' && s.DBClusterSnapshotIdentifier !== plan.sharedSnapshotIdentifier);
+  for (const snapshotIdentifier of retained.map((s) => s.DBClusterSnapshotIdentifier!)) {
+    const change = await share(snapshotIdentifier, true);
+    if (change && (change.added.length > 0 || change.removed.length > 0)) {
+      log('info', 'Updated who may restore a retained snapshot', { snapshotIdentifier, ...change });
+    }
+  }
   return { ...plan, sharedWith: targets };
 }

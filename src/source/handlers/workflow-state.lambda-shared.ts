@@ -10,6 +10,11 @@ export interface RunPlan {
   /** The snapshot the next status check waits for, and when that wait ends. */
   readonly awaitingSnapshotIdentifier?: string;
   readonly deadline?: string;
+  /**
+   * When the copy phase ends: `snapshotTimeout` after the temporary snapshot was found available.
+   * CopySnapshot waits for a copy slot (CopyLimitReached) until then. Only with `copyRequired`.
+   */
+  readonly copyDeadline?: string;
   /** ARN of the last snapshot found available. */
   readonly snapshotArn?: string;
   /** Set once the shared snapshot is shared: from then on nothing may delete it. */

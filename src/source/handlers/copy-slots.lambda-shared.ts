@@ -1,0 +1,71 @@
+import { DescribeAccountAttributesCommand, DescribeDBClusterSnapshotsCommand } from '@aws-sdk/client-rds';
+import { shouldPoll } from './pacing.lambda-shared';
+import type { RunPlan } from './workflow-state.lambda-shared';
+import { rds } from '../../shared/clients.lambda-shared';
+import { integerEnv } from '../../shared/config.lambda-shared';
+import { ENV, MANUAL_CLUSTER_SNAPSHOTS_QUOTA } from '../../shared/constants';
+import { CopyLimitReached, SnapshotTimeout } from '../../shared/errors.lambda-shared';
+
+/**
+ * Copy concurrency. RDS allows "up to five snapshot copy requests in progress to a single
+ * destination Region per account" (Aurora User Guide, "DB cluster snapshot copying"; whether
+ * same-Region copies count is not stated, so we design for it). A copy waits for a slot by throwing
+ * CopyLimitReached, which the state machine retries every `waitInterval`, until the copy phase's
+ * deadline (`copyDeadline`: snapshotTimeout after the temporary snapshot was found available).
+ */
+
+/**
+ * Returns when the copy to `target` may start: fewer than MAX_CONCURRENT_COPIES copies are in
+ * progress, or this run's copy already is one (a retried call). In a paced fleet a waiting copy
+ * asks RDS only on its turn (see pacing.lambda-shared.ts); the first attempt always asks.
+ */
+export async function awaitCopySlot(plan: RunPlan, target: string): Promise<void> {
+  const cap = integerEnv(ENV.MAX_CONCURRENT_COPIES);
+  const timeoutSeconds = integerEnv(ENV.SNAPSHOT_TIMEOUT_SECONDS);
+  const intervalSeconds = integerEnv(ENV.WAIT_INTERVAL_SECONDS);
+  const now = Date.now();
+  const deadline = Date.parse(plan.copyDeadline ?? '');
+  // A plan without copyDeadline (an execution started before it existed) asks on every attempt.
+  const firstAttempt = Number.isNaN(deadline) || now < deadline - timeoutSeconds * 1000 + (intervalSeconds * 1000) / 2;
+  if (!firstAttempt && !shouldPoll({ ...plan, deadline: plan.copyDeadline }, now, intervalSeconds, timeoutSeconds)) {
+    throw outOfTime(new CopyLimitReached(`Copy to '${target}' waits for a slot; not asking RDS on this attempt (fleet pacing: every ${plan.pollStride} attempts)`), plan);
+  }
+  const copying = await copiesInProgress();
+  if (copying.includes(target)) return;
+  if (copying.length >= cap) {
+    throw outOfTime(new CopyLimitReached(`${copying.length} copies are in progress, at maxConcurrentCopies (${cap}); copy to '${target}' waits for a slot`), plan);
+  }
+}
+
+/** Past the copy phase's deadline, waiting for a slot is over: SnapshotTimeout instead. */
+export function outOfTime(error: unknown, plan: RunPlan): unknown {
+  if (!(error instanceof CopyLimitReached) || !(Date.now() >= Date.parse(plan.copyDeadline ?? ''))) return error;
+  return new SnapshotTimeout(`No copy slot within snapshotTimeout (copy deadline ${plan.copyDeadline}): ${error.message}`);
+}
+
+/** The identifiers of the manual cluster snapshots being copied in this account and Region. Paged. */
+export async function copiesInProgress(): Promise<string[]> {
+  const copying: string[] = [];
+  let marker: string | undefined;
+  do {
+    // DescribeDBClusterSnapshots has no status filter (filters: db-cluster-id, db-cluster-snapshot-id, snapshot-type, engine).
+    const page = await rds.send(new DescribeDBClusterSnapshotsCommand({
+      Filters: [{ Name: 'snapshot-type', Values: ['manual'] }],
+      MaxRecords: 100,
+      Marker: marker,
+    }));
+    for (const snapshot of page?.DBClusterSnapshots ?? []) {
+      if (snapshot.Status === 'copying' && snapshot.DBClusterSnapshotIdentifier) copying.push(snapshot.DBClusterSnapshotIdentifier);
+    }
+    marker = page?.Marker;
+  } while (marker);
+  return copying;
+}
+
+/** Whether the manual cluster snapshot quota has room (Used < Max); undefined when RDS does not say. */
+export async function manualQuotaHasRoom(): Promise<boolean | undefined> {
+  const out = await rds.send(new DescribeAccountAttributesCommand({}));
+  const quota = out?.AccountQuotas?.find((q) => q.AccountQuotaName === MANUAL_CLUSTER_SNAPSHOTS_QUOTA);
+  if (quota?.Used === undefined || quota.Max === undefined) return undefined;
+  return quota.Used < quota.Max;
+}
