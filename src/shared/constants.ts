@@ -127,6 +127,7 @@ export const TRANSIENT_AWS_ERRORS = [
 
 /** The DescribeAccountAttributes quota that counts manual DB cluster snapshots (copies included). */
 export const MANUAL_CLUSTER_SNAPSHOTS_QUOTA = 'ManualClusterSnapshots';
+
 // ---- The handoff between the two sides (SharedClusterSnapshots -> ReceivedClusterSnapshots) ----
 
 /** The `source` of every event either side puts on an event bus. */
