@@ -9,6 +9,19 @@ const HASH_LENGTH = 10;
 
 export type SnapshotRole = 'shared' | 'temporary';
 
+/**
+ * The RDS identifier rule in words, for every error message that states it (the construct's prop
+ * validation and the handlers' input checks), so the text and `isValidIdentifier` cannot drift.
+ */
+export function identifierRule(maxLength: number = MAX_IDENTIFIER_LENGTH, lowercaseOnly = false): string {
+  return `1-${maxLength} ${lowercaseOnly ? 'lowercase ' : ''}letters, digits or hyphens, starting with a letter, with no '--' and no trailing hyphen`;
+}
+
+/** The rule `isValidIdentifier` checks. */
+export const IDENTIFIER_RULE = identifierRule();
+/** The rule `isValidPrefix` checks. */
+export const PREFIX_RULE = identifierRule(MAX_PREFIX_LENGTH, true);
+
 /** True when `id` is a valid RDS identifier (case-insensitive, as RDS stores it lowercase). */
 export function isValidIdentifier(id: string): boolean {
   // Tested before lowercasing: some non-ASCII letters (the Kelvin sign) lowercase to ASCII ones.

@@ -352,9 +352,9 @@ describe('earlier runs', () => {
     await expect(handler(EVENT)).rejects.toMatchObject({ name: 'RunInProgress' });
   });
 
-  test('an owned in-progress snapshot at least 2 x timeout old belongs to a dead run and does not block', async () => {
+  test('an owned in-progress snapshot older than 2 x timeout belongs to a dead run and does not block', async () => {
     mockSnapshots(rdsMock, [
-      ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'creating', created: ago(2 * timeout) }),
+      ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'creating', created: ago(2 * timeout + 1) }),
       ownedSnapshot('202611250300', 'shared', { status: 'copying', created: ago(3 * timeout) }),
     ]);
     await expect(handler(EVENT)).resolves.toMatchObject({ runId: '202611270300' });

@@ -1,6 +1,6 @@
 import { DBClusterSnapshot } from '@aws-sdk/client-rds';
 import { parsePlan } from './run-plan.lambda-shared';
-import { deleteOwnedSnapshot, isShared, listOwnedSnapshots } from './snapshots.lambda-shared';
+import { deleteOwnedSnapshot, isOlderThanAnyLiveRun, isShared, listOwnedSnapshots } from './snapshots.lambda-shared';
 import { ownershipOf } from './tags.lambda-shared';
 import type { RunPlan, RunResult } from './workflow-state.lambda-shared';
 import { integerEnv, requireEnv } from '../../shared/config.lambda-shared';
@@ -53,7 +53,6 @@ export async function handler(event: RunPlan): Promise<RunResult> {
  * than any live run could be. Orphans do not count against `retainSnapshots`.
  */
 async function classifyOlderSnapshots(owned: DBClusterSnapshot[], current: string) {
-  const staleAfterMs = 2 * integerEnv(ENV.SNAPSHOT_TIMEOUT_SECONDS) * 1000;
   const restorePoints: DBClusterSnapshot[] = [];
   const orphans: DBClusterSnapshot[] = [];
   for (const snapshot of owned) {
@@ -61,7 +60,7 @@ async function classifyOlderSnapshots(owned: DBClusterSnapshot[], current: strin
     if (id === current || ownershipOf(snapshot)?.role !== 'shared' || snapshot.Status !== 'available') continue;
     if (await isShared(id)) {
       restorePoints.push(snapshot);
-    } else if (Date.now() - (snapshot.SnapshotCreateTime?.getTime() ?? Date.now()) > staleAfterMs) {
+    } else if (isOlderThanAnyLiveRun(snapshot)) {
       orphans.push(snapshot);
     }
   }

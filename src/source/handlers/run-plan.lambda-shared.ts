@@ -3,7 +3,7 @@ import { integerEnv } from '../../shared/config.lambda-shared';
 import { ACCOUNT_ID_PATTERN, ENV, MAX_POLL_STRIDE } from '../../shared/constants';
 import { InvalidInput } from '../../shared/errors.lambda-shared';
 import { isValidIdentifier, isValidRunId, snapshotIdentifier } from '../../shared/naming.lambda-shared';
-import { requireObject } from '../../shared/validate.lambda-shared';
+import { preview, requireObject } from '../../shared/validate.lambda-shared';
 
 /**
  * Validates a plan handed back by the state machine. The snapshot names must be exactly the ones
@@ -14,10 +14,10 @@ export function parsePlan(event: unknown, prefix: string): RunPlan {
   const plan = requireObject(event, 'The run plan') as unknown as RunPlan;
   const cluster = plan.clusterIdentifier;
   if (typeof cluster !== 'string' || !isValidIdentifier(cluster) || cluster !== cluster.toLowerCase()) {
-    throw new InvalidInput(`The run plan's clusterIdentifier is malformed (lowercase identifier expected): ${JSON.stringify(cluster)?.slice(0, 100)}`);
+    throw new InvalidInput(`The run plan's clusterIdentifier is malformed (lowercase identifier expected): ${preview(cluster)}`);
   }
   if (typeof plan.runId !== 'string' || !isValidRunId(plan.runId)) {
-    throw new InvalidInput(`The run plan's runId is malformed: ${JSON.stringify(plan.runId)?.slice(0, 100)}`);
+    throw new InvalidInput(`The run plan's runId is malformed: ${preview(plan.runId)}`);
   }
   const shared = snapshotIdentifier(prefix, cluster, plan.runId, 'shared');
   const temporary = snapshotIdentifier(prefix, cluster, plan.runId, 'temporary');

@@ -6,12 +6,24 @@ import {
 } from '@aws-sdk/client-rds';
 import { isOwnedBy, Ownership } from './tags.lambda-shared';
 import { rds } from '../../shared/clients.lambda-shared';
+import { integerEnv } from '../../shared/config.lambda-shared';
+import { ENV } from '../../shared/constants';
 import { isAwsError, SnapshotIdentifierConflict } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
 import type { SnapshotRole } from '../../shared/naming.lambda-shared';
 
 /** Status values that mean "still working"; `available` means done; anything else is a failure. */
 export const IN_PROGRESS_STATUSES = ['creating', 'copying'];
+
+/**
+ * True when the snapshot is older than twice `snapshotTimeout`: no live run can still be working on
+ * it (its create and copy phases each end within one timeout), so it belongs to a run that died.
+ * Exactly twice counts as live, and a snapshot whose creation time RDS does not report yet as new.
+ */
+export function isOlderThanAnyLiveRun(snapshot: Pick<DBClusterSnapshot, 'SnapshotCreateTime'>, now: number = Date.now()): boolean {
+  const created = snapshot.SnapshotCreateTime?.getTime();
+  return created !== undefined && now - created > 2 * integerEnv(ENV.SNAPSHOT_TIMEOUT_SECONDS) * 1000;
+}
 
 /** The snapshot with this identifier, or undefined when it does not exist. */
 export async function findSnapshot(snapshotIdentifier: string): Promise<DBClusterSnapshot | undefined> {

@@ -9,7 +9,7 @@ import { ENV, TRANSIENT_AWS_ERRORS } from '../../shared/constants';
 import { InvalidInput, isAwsError, SnapshotQuotaExceeded, StartExecutionsFailed } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
 import { executionName, isValidIdentifier, runIdFromTime } from '../../shared/naming.lambda-shared';
-import { rejectUnknownKeys, requireObject } from '../../shared/validate.lambda-shared';
+import { preview, rejectUnknownKeys, requireObject } from '../../shared/validate.lambda-shared';
 
 /** What EventBridge Scheduler sends: the scheduled time of this firing. Empty for a manual run. */
 export interface StartEvent {
@@ -90,7 +90,7 @@ function parseRunId(event: StartEvent): string {
   if (obj.scheduledTime === undefined) return runIdFromTime(new Date());
   const time = new Date(String(obj.scheduledTime));
   if (typeof obj.scheduledTime !== 'string' || Number.isNaN(time.getTime())) {
-    throw new InvalidInput(`scheduledTime must be an ISO-8601 time, got ${JSON.stringify(obj.scheduledTime)?.slice(0, 100)}`);
+    throw new InvalidInput(`scheduledTime must be an ISO-8601 time, got ${preview(obj.scheduledTime)}`);
   }
   return runIdFromTime(time);
 }
