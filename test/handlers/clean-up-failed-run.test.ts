@@ -84,8 +84,8 @@ describe('a run with a plan', () => {
     });
     expect(rdsMock.commandCalls(DescribeDBClusterSnapshotAttributesCommand)[0].args[0].input).toEqual({ DBClusterSnapshotIdentifier: SHARED_ID });
     expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand).map((c) => c.args[0].input)).toEqual([
-      { DBClusterSnapshotIdentifier: 'shared-orders-db-202611270300' },
-      { DBClusterSnapshotIdentifier: 'shared-orders-db-202611270300-tmp' },
+      { DBClusterSnapshotIdentifier: 'shared-orders-db-202611270300-u66vbj' },
+      { DBClusterSnapshotIdentifier: 'shared-orders-db-202611270300-u66vbj-tmp' },
     ]);
   });
 

@@ -67,8 +67,8 @@ describe('a valid start', () => {
     await expect(handler(EVENT)).resolves.toEqual({
       clusterIdentifier: 'orders-db',
       runId: '202611270300',
-      sharedSnapshotIdentifier: 'shared-orders-db-202611270300',
-      temporarySnapshotIdentifier: 'shared-orders-db-202611270300-tmp',
+      sharedSnapshotIdentifier: 'shared-orders-db-202611270300-u66vbj',
+      temporarySnapshotIdentifier: 'shared-orders-db-202611270300-u66vbj-tmp',
       copyRequired: true,
     });
     expect(rdsMock.commandCalls(DescribeDBClustersCommand)[0].args[0].input).toEqual({ DBClusterIdentifier: 'orders-db' });
@@ -87,8 +87,8 @@ describe('a valid start', () => {
     const plan = await handler({ ...EVENT, input: { clusterIdentifier: CLUSTER, runId: '202601020304' } });
     expect(plan).toMatchObject({
       runId: '202601020304',
-      sharedSnapshotIdentifier: 'shared-orders-db-202601020304',
-      temporarySnapshotIdentifier: 'shared-orders-db-202601020304-tmp',
+      sharedSnapshotIdentifier: 'shared-orders-db-202601020304-u66vbj',
+      temporarySnapshotIdentifier: 'shared-orders-db-202601020304-u66vbj-tmp',
     });
   });
 
@@ -107,8 +107,16 @@ describe('a valid start', () => {
   test('uses the configured snapshot prefix', async () => {
     process.env[ENV.SNAPSHOT_PREFIX] = 'nightly';
     const plan = await handler(EVENT);
-    expect(plan.sharedSnapshotIdentifier).toBe('nightly-orders-db-202611270300');
-    expect(plan.temporarySnapshotIdentifier).toBe('nightly-orders-db-202611270300-tmp');
+    expect(plan.sharedSnapshotIdentifier).toBe('nightly-orders-db-202611270300-u66vbj');
+    expect(plan.temporarySnapshotIdentifier).toBe('nightly-orders-db-202611270300-u66vbj-tmp');
+  });
+
+  test('names the snapshots for its owner: another instance on the same cluster and run gets other names', async () => {
+    process.env[ENV.OWNER_ID] = 'other-stack/Snapshots';
+    const plan = await handler(EVENT);
+    expect(plan.sharedSnapshotIdentifier).toMatch(/^shared-orders-db-202611270300-[0-9a-z]{6}$/);
+    expect(plan.sharedSnapshotIdentifier).not.toBe(SHARED_ID);
+    expect(plan.temporarySnapshotIdentifier).toBe(`${plan.sharedSnapshotIdentifier}-tmp`);
   });
 });
 
@@ -367,15 +375,15 @@ describe('earlier runs', () => {
     mockSnapshots(rdsMock, [stale]);
     await handler(EVENT);
     expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand).map((c) => c.args[0].input.DBClusterSnapshotIdentifier))
-      .toEqual([undefined, 'shared-orders-db-202611260300-tmp']);
+      .toEqual([undefined, 'shared-orders-db-202611260300-u66vbj-tmp']);
     expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand).map((c) => c.args[0].input))
-      .toEqual([{ DBClusterSnapshotIdentifier: 'shared-orders-db-202611260300-tmp' }]);
+      .toEqual([{ DBClusterSnapshotIdentifier: 'shared-orders-db-202611260300-u66vbj-tmp' }]);
   });
 
   test('a failed temporary snapshot of another run is deleted too', async () => {
     mockSnapshots(rdsMock, [ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'failed', created: ago(HOUR) })]);
     await handler(EVENT);
-    expect(deletedIds(rdsMock)).toEqual(['shared-orders-db-202611260300-tmp']);
+    expect(deletedIds(rdsMock)).toEqual(['shared-orders-db-202611260300-u66vbj-tmp']);
   });
 
   test('an in-progress snapshot of another run blocks even when a stale temporary is listed first, and nothing is deleted', async () => {
@@ -465,7 +473,7 @@ describe('earlier runs', () => {
     mockSnapshots(rdsMock, [ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'available', created: ago(HOUR) })]);
     rdsMock.on(DeleteDBClusterSnapshotCommand).rejects(awsError('InvalidDBClusterSnapshotStateFault'));
     await expect(handler(EVENT)).resolves.toMatchObject({ runId: '202611270300' });
-    expect(deletedIds(rdsMock)).toEqual(['shared-orders-db-202611260300-tmp']);
+    expect(deletedIds(rdsMock)).toEqual(['shared-orders-db-202611260300-u66vbj-tmp']);
   });
 
   test('a listing page without snapshots is fine', async () => {
@@ -477,7 +485,7 @@ describe('earlier runs', () => {
     const unknown = { ...ownedSnapshot(EARLIER_RUN, 'temporary', { created: ago(HOUR) }), Status: undefined };
     mockSnapshots(rdsMock, [unknown]);
     await expect(handler(EVENT)).resolves.toMatchObject({ runId: '202611270300' });
-    expect(deletedIds(rdsMock)).toEqual(['shared-orders-db-202611260300-tmp']);
+    expect(deletedIds(rdsMock)).toEqual(['shared-orders-db-202611260300-u66vbj-tmp']);
   });
 
   test('pages through the snapshot listing with Marker', async () => {
@@ -494,7 +502,7 @@ describe('earlier runs', () => {
       .map((c) => c.args[0].input)
       .filter((input) => input.DBClusterSnapshotIdentifier === undefined);
     expect(listings.map((input) => input.Marker)).toEqual([undefined, 'page-2']);
-    expect(deletedIds(rdsMock)).toEqual(['shared-orders-db-202611260300-tmp']);
+    expect(deletedIds(rdsMock)).toEqual(['shared-orders-db-202611260300-u66vbj-tmp']);
   });
 
   test('an in-progress snapshot on a later page still blocks', async () => {

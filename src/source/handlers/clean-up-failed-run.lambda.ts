@@ -1,7 +1,7 @@
 import { parsePlan } from './run-plan.lambda-shared';
 import { DeleteOutcome, deleteOwnedSnapshot, isShared } from './snapshots.lambda-shared';
 import type { CaughtError, RunPlan } from './workflow-state.lambda-shared';
-import { requireEnv } from '../../shared/config.lambda-shared';
+import { requireEnv, snapshotNaming } from '../../shared/config.lambda-shared';
 import { ENV } from '../../shared/constants';
 import { log } from '../../shared/log.lambda-shared';
 
@@ -31,7 +31,7 @@ export async function handler(event: FailedRunEvent): Promise<FailedRunResult> {
 
   const ownerId = requireEnv(ENV.OWNER_ID);
   const { error: _, ...planFields } = event;
-  const plan = parsePlan(planFields, requireEnv(ENV.SNAPSHOT_PREFIX));
+  const plan = parsePlan(planFields, snapshotNaming());
   const { clusterIdentifier, runId } = plan;
 
   // A second execution of the same run may have shared this snapshot already: ask RDS, not the plan alone.

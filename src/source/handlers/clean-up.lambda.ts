@@ -3,7 +3,7 @@ import { parsePlan } from './run-plan.lambda-shared';
 import { deleteOwnedSnapshot, isOlderThanAnyLiveRun, isShared, listOwnedSnapshots } from './snapshots.lambda-shared';
 import { ownershipOf } from './tags.lambda-shared';
 import type { RunPlan, RunResult } from './workflow-state.lambda-shared';
-import { integerEnv, requireEnv } from '../../shared/config.lambda-shared';
+import { integerEnv, requireEnv, snapshotNaming } from '../../shared/config.lambda-shared';
 import { ENV } from '../../shared/constants';
 import { InvalidInput } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
@@ -15,7 +15,7 @@ import { log } from '../../shared/log.lambda-shared';
 export async function handler(event: RunPlan): Promise<RunResult> {
   const ownerId = requireEnv(ENV.OWNER_ID);
   const retain = integerEnv(ENV.RETAIN_SNAPSHOTS);
-  const plan = parsePlan(event, requireEnv(ENV.SNAPSHOT_PREFIX));
+  const plan = parsePlan(event, snapshotNaming());
   if (!plan.sharedWith || plan.sharedWith.length === 0 || !plan.snapshotArn) {
     throw new InvalidInput('Clean-up runs only after the new snapshot is shared (sharedWith and snapshotArn are missing)');
   }

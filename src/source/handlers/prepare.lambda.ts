@@ -5,7 +5,7 @@ import { deleteOwnedSnapshot, IN_PROGRESS_STATUSES, isOlderThanAnyLiveRun, listO
 import { ownershipOf, tagValue } from './tags.lambda-shared';
 import type { RunPlan } from './workflow-state.lambda-shared';
 import { rds } from '../../shared/clients.lambda-shared';
-import { requireEnv } from '../../shared/config.lambda-shared';
+import { requireEnv, snapshotNaming } from '../../shared/config.lambda-shared';
 import { ENV, MAX_POLL_STRIDE, MAX_START_DELAY_SECONDS } from '../../shared/constants';
 import {
   ClusterNotAvailable,
@@ -33,7 +33,7 @@ export interface PrepareEvent {
 export async function handler(event: PrepareEvent): Promise<RunPlan> {
   const { clusterIdentifier, runId, pollStride } = parseEvent(event);
   const ownerId = requireEnv(ENV.OWNER_ID);
-  const prefix = requireEnv(ENV.SNAPSHOT_PREFIX);
+  const naming = snapshotNaming();
 
   const cluster = await describeCluster(clusterIdentifier);
   assertConfigured(cluster, clusterIdentifier);
@@ -47,8 +47,8 @@ export async function handler(event: PrepareEvent): Promise<RunPlan> {
   const plan: RunPlan = {
     clusterIdentifier,
     runId,
-    sharedSnapshotIdentifier: snapshotIdentifier(prefix, clusterIdentifier, runId, 'shared'),
-    temporarySnapshotIdentifier: copyRequired ? snapshotIdentifier(prefix, clusterIdentifier, runId, 'temporary') : undefined,
+    sharedSnapshotIdentifier: snapshotIdentifier(naming, clusterIdentifier, runId, 'shared'),
+    temporarySnapshotIdentifier: copyRequired ? snapshotIdentifier(naming, clusterIdentifier, runId, 'temporary') : undefined,
     copyRequired,
     ...(pollStride > 1 ? { pollStride } : {}),
   };

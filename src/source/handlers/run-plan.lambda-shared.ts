@@ -2,7 +2,7 @@ import type { RunPlan } from './workflow-state.lambda-shared';
 import { integerEnv } from '../../shared/config.lambda-shared';
 import { ACCOUNT_ID_PATTERN, ENV, MAX_POLL_STRIDE } from '../../shared/constants';
 import { InvalidInput } from '../../shared/errors.lambda-shared';
-import { isValidIdentifier, isValidRunId, snapshotIdentifier } from '../../shared/naming.lambda-shared';
+import { isValidIdentifier, isValidRunId, SnapshotNaming, snapshotIdentifier } from '../../shared/naming.lambda-shared';
 import { preview, requireObject } from '../../shared/validate.lambda-shared';
 
 /**
@@ -10,7 +10,7 @@ import { preview, requireObject } from '../../shared/validate.lambda-shared';
  * this construct derives for the cluster and run, so an event cannot point a handler at a snapshot
  * the construct does not own.
  */
-export function parsePlan(event: unknown, prefix: string): RunPlan {
+export function parsePlan(event: unknown, naming: SnapshotNaming): RunPlan {
   const plan = requireObject(event, 'The run plan') as unknown as RunPlan;
   const cluster = plan.clusterIdentifier;
   if (typeof cluster !== 'string' || !isValidIdentifier(cluster) || cluster !== cluster.toLowerCase()) {
@@ -19,8 +19,8 @@ export function parsePlan(event: unknown, prefix: string): RunPlan {
   if (typeof plan.runId !== 'string' || !isValidRunId(plan.runId)) {
     throw new InvalidInput(`The run plan's runId is malformed: ${preview(plan.runId)}`);
   }
-  const shared = snapshotIdentifier(prefix, cluster, plan.runId, 'shared');
-  const temporary = snapshotIdentifier(prefix, cluster, plan.runId, 'temporary');
+  const shared = snapshotIdentifier(naming, cluster, plan.runId, 'shared');
+  const temporary = snapshotIdentifier(naming, cluster, plan.runId, 'temporary');
   if (plan.sharedSnapshotIdentifier !== shared) {
     throw new InvalidInput(`sharedSnapshotIdentifier must be '${shared}' for this cluster and run`);
   }

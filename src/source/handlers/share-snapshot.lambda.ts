@@ -2,14 +2,14 @@ import { ModifyDBClusterSnapshotAttributeCommand } from '@aws-sdk/client-rds';
 import { parsePlan } from './run-plan.lambda-shared';
 import type { RunPlan } from './workflow-state.lambda-shared';
 import { rds } from '../../shared/clients.lambda-shared';
-import { listEnv, requireEnv } from '../../shared/config.lambda-shared';
+import { listEnv, snapshotNaming } from '../../shared/config.lambda-shared';
 import { ENV } from '../../shared/constants';
 import { InvalidInput, isAwsError, SharedSnapshotQuotaExceeded, SnapshotFailed } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
 
 /** Adds every target account to the shared snapshot's `restore` attribute. Idempotent. */
 export async function handler(event: RunPlan): Promise<RunPlan> {
-  const plan = parsePlan(event, requireEnv(ENV.SNAPSHOT_PREFIX));
+  const plan = parsePlan(event, snapshotNaming());
   const targets = listEnv(ENV.TARGET_ACCOUNT_IDS);
   if (targets.length === 0) throw new Error(`Environment variable ${ENV.TARGET_ACCOUNT_IDS} is empty`);
   if (plan.awaitingSnapshotIdentifier !== plan.sharedSnapshotIdentifier || !plan.snapshotArn) {
