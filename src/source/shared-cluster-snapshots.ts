@@ -184,11 +184,17 @@ export class SharedClusterSnapshots extends Construct {
     this.stateMachine = workflow.stateMachine;
 
     const starter = this.handler('Starter', StartExecutionsFunction, {
+      [ENV.OWNER_ID]: this.ownerId,
       [ENV.STATE_MACHINE_ARN]: this.stateMachine.stateMachineArn,
       [ENV.WAIT_INTERVAL_SECONDS]: String(waitInterval.toSeconds()),
       [ENV.RDS_REQUESTS_PER_SECOND]: String(props.rdsRequestsPerSecond ?? PROP_DEFAULTS.rdsRequestsPerSecond),
       ...selection,
-    }, [...permissions.readAccountQuotas(), ...(props.clusterTag ? permissions.listClusters() : [])], Duration.minutes(5));
+    }, [
+      ...permissions.readAccountQuotas(),
+      // A retried start credits this run's own snapshots in the quota check (quota.lambda-shared.ts).
+      ...permissions.listSnapshotsOfCluster(),
+      ...(props.clusterTag ? permissions.listClusters() : []),
+    ], Duration.minutes(5));
     this.stateMachine.grantStartExecution(starter);
     this.starterFunction = starter;
 

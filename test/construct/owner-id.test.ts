@@ -1,5 +1,6 @@
 import { App, NestedStack, Stack, Stage, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { SharedClusterSnapshots } from '../../src';
 import { ownerDiscriminator, snapshotIdentifier } from '../../src/shared/naming.lambda-shared';
 
@@ -28,6 +29,9 @@ describe('the owner id', () => {
     const ids = ownerIdsInTemplate(Stack.of(construct));
     expect(ids.length).toBeGreaterThanOrEqual(7);
     expect(new Set(ids)).toEqual(new Set([construct.ownerId]));
+    // The starter too: its quota check credits this owner's snapshots of the run.
+    const starter = Stack.of(construct).resolve((construct.starterFunction.node.defaultChild as CfnFunction).environment);
+    expect(starter.variables.OWNER_ID).toBe(construct.ownerId);
   });
 
   test('two apps with the same construct path, deployed as two stacks to one account and Region, get distinct owners and names', () => {
