@@ -418,6 +418,16 @@ describe('earlier runs', () => {
     expect(deletedIds(rdsMock)).toEqual([tempId(EARLIER_RUN), tempId('202611240300')]);
   });
 
+  test('a temporary snapshot is kept while the copy a failed run\'s clean-up cancelled is still deleting', async () => {
+    // CleanUpFailedRun left it ('waits-for-copy'): deleting a copy's source before the copy is gone may fail the copy.
+    mockSnapshots(rdsMock, [
+      ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'available', created: ago(HOUR) }),
+      ownedSnapshot(EARLIER_RUN, 'shared', { status: 'deleting', created: ago(HOUR / 2) }),
+    ]);
+    await expect(handler(EVENT)).resolves.toMatchObject({ runId: '202611270300' });
+    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+  });
+
   test('once that copy is no longer in progress, the temporary snapshot is deleted', async () => {
     mockSnapshots(rdsMock, [
       ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'available', created: ago(3 * timeout + HOUR) }),

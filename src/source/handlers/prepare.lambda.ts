@@ -1,7 +1,7 @@
 import { DBCluster, DescribeDBClustersCommand } from '@aws-sdk/client-rds';
 import { isPollStride } from './run-plan.lambda-shared';
 import { clusterSelection } from './selection.lambda-shared';
-import { deleteOwnedSnapshot, IN_PROGRESS_STATUSES, isOlderThanAnyLiveRun, listOwnedSnapshots } from './snapshots.lambda-shared';
+import { deleteOwnedSnapshot, IN_PROGRESS_STATUSES, isOlderThanAnyLiveRun, listOwnedSnapshots, READS_ITS_SOURCE_STATUSES } from './snapshots.lambda-shared';
 import { ownershipOf, tagValue } from './tags.lambda-shared';
 import type { RunPlan } from './workflow-state.lambda-shared';
 import { rds } from '../../shared/clients.lambda-shared';
@@ -140,8 +140,11 @@ async function clearEarlierRuns(ownerId: string, clusterIdentifier: string, runI
       );
     }
   }
-  // A temporary snapshot stays while any snapshot of its run is still in progress (a copy may read it).
-  const busyRuns = new Set(earlier.filter(({ inProgress }) => inProgress).map(({ ownership }) => ownership.runId));
+  // A temporary snapshot stays while any snapshot of its run may still read it: a copy in progress,
+  // or one a failed run's clean-up cancelled that is still `deleting`.
+  const busyRuns = new Set(earlier
+    .filter(({ snapshot }) => READS_ITS_SOURCE_STATUSES.includes(snapshot.Status ?? ''))
+    .map(({ ownership }) => ownership.runId));
   for (const { snapshot, ownership, inProgress } of earlier) {
     if (ownership.role === 'temporary' && !inProgress && !busyRuns.has(ownership.runId)) {
       await deleteOwnedSnapshot(snapshot.DBClusterSnapshotIdentifier!, { ownerId, clusterIdentifier, role: 'temporary', runId: ownership.runId });
