@@ -1,4 +1,6 @@
 import { gunzipSync } from 'zlib';
+import { ENV } from './constants';
+import type { SnapshotNaming } from './naming.lambda-shared';
 
 /**
  * Reading the environment the construct sets on each function (keys in `constants.ts`), per
@@ -39,4 +41,9 @@ export function integerEnv(name: string): number {
   const value = Number(raw);
   if (!Number.isInteger(value)) throw new Error(`Environment variable ${name} is not an integer: '${raw}'`);
   return value;
+}
+
+/** The prefix and owner id every snapshot name of this instance is derived from. */
+export function snapshotNaming(): SnapshotNaming {
+  return { prefix: requireEnv(ENV.SNAPSHOT_PREFIX), ownerId: requireEnv(ENV.OWNER_ID) };
 }

@@ -1,8 +1,25 @@
 import { InvalidInput } from './errors.lambda-shared';
-import { isValidIdentifier, isValidRunId } from './naming.lambda-shared';
+import { IDENTIFIER_RULE, isValidIdentifier, isValidRunId } from './naming.lambda-shared';
 
 /** Events larger than this are refused before any parsing work or AWS call. */
 export const MAX_EVENT_BYTES = 16_384;
+
+/** The most characters of a rejected value an error message quotes. */
+export const PREVIEW_LENGTH = 100;
+
+/**
+ * A rejected value as an error message quotes it: its JSON, cut to `PREVIEW_LENGTH` characters.
+ * Never throws (a BigInt or a cycle falls back to `String`), so a bad value cannot hide the error.
+ */
+export function preview(value: unknown): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    json = undefined;
+  }
+  return (json ?? String(value)).slice(0, PREVIEW_LENGTH);
+}
 
 /** Checks the shape of an event before any AWS call, so hostile input fails with `InvalidInput`. */
 export function requireObject(event: unknown, what: string): Record<string, unknown> {
@@ -26,7 +43,7 @@ export function rejectUnknownKeys(obj: Record<string, unknown>, allowed: readonl
 export function requireClusterIdentifier(value: unknown, what: string): string {
   if (typeof value !== 'string' || !isValidIdentifier(value)) {
     throw new InvalidInput(
-      `${what} must be a DB cluster identifier (1-63 letters, digits or hyphens, starting with a letter, no '--' or trailing hyphen), got ${JSON.stringify(value)?.slice(0, 100)}`,
+      `${what} must be a DB cluster identifier (${IDENTIFIER_RULE}), got ${preview(value)}`,
     );
   }
   return value.toLowerCase();
@@ -35,7 +52,7 @@ export function requireClusterIdentifier(value: unknown, what: string): string {
 export function optionalRunId(value: unknown, what: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !isValidRunId(value)) {
-    throw new InvalidInput(`${what} must be a UTC minute as 'yyyymmddhhmm', got ${JSON.stringify(value)?.slice(0, 100)}`);
+    throw new InvalidInput(`${what} must be a UTC minute as 'yyyymmddhhmm', got ${preview(value)}`);
   }
   return value;
 }

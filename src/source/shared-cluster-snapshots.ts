@@ -25,6 +25,7 @@ import { createSharingKey } from './sharing-key';
 import { PROP_DEFAULTS, snapshotTimeoutOf, validateProps } from './validation';
 import { SnapshotWorkflow } from './workflow';
 import { ENV } from '../shared/constants';
+import { ownerIdFor } from '../shared/naming.lambda-shared';
 
 /** Lambda allows 4 KB of environment in all; past this, the id list is compressed. */
 const MAX_PLAIN_ID_LIST = 1024;
@@ -100,7 +101,11 @@ export class SharedClusterSnapshots extends Construct {
   public readonly schedule: scheduler.Schedule;
   /** The handler functions the state machine calls, by step. */
   public readonly handlers: Record<string, lambda.IFunction>;
-  /** The tag value that marks every snapshot this instance creates (tag `shared-cluster-snapshots:owner`). */
+  /**
+   * The tag value that marks every snapshot this instance creates (tag `shared-cluster-snapshots:owner`):
+   * `<stack name>/<construct path below the stack>`, unique per deployed instance in an account and
+   * Region. A hash of it is the owner part of every snapshot name.
+   */
   public readonly ownerId: string;
 
   private readonly logRetention: logs.RetentionDays;
@@ -114,7 +119,7 @@ export class SharedClusterSnapshots extends Construct {
     const snapshotTimeout = snapshotTimeoutOf(props);
     const prefix = props.snapshotPrefix ?? PROP_DEFAULTS.snapshotPrefix;
     const clusterIdentifiers = props.clusterIdentifiers ?? [];
-    this.ownerId = this.node.addr;
+    this.ownerId = ownerIdFor(stack.stackName, this.node.scopes.slice(this.node.scopes.indexOf(stack) + 1).map((c) => c.node.id));
     this.logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
 
     if (props.encryptionKey) {
@@ -188,11 +193,17 @@ export class SharedClusterSnapshots extends Construct {
     this.stateMachine = workflow.stateMachine;
 
     const starter = this.handler('Starter', StartExecutionsFunction, {
+      [ENV.OWNER_ID]: this.ownerId,
       [ENV.STATE_MACHINE_ARN]: this.stateMachine.stateMachineArn,
       [ENV.WAIT_INTERVAL_SECONDS]: String(waitInterval.toSeconds()),
       [ENV.RDS_REQUESTS_PER_SECOND]: String(props.rdsRequestsPerSecond ?? PROP_DEFAULTS.rdsRequestsPerSecond),
       ...selection,
-    }, [...permissions.readAccountQuotas(), ...(props.clusterTag ? permissions.listClusters() : [])], Duration.minutes(5));
+    }, [
+      ...permissions.readAccountQuotas(),
+      // A retried start credits this run's own snapshots in the quota check (quota.lambda-shared.ts).
+      ...permissions.listSnapshotsOfCluster(),
+      ...(props.clusterTag ? permissions.listClusters() : []),
+    ], Duration.minutes(5));
     this.stateMachine.grantStartExecution(starter);
     this.starterFunction = starter;
 

@@ -1,7 +1,7 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import type { SharedClusterSnapshotsProps } from './props';
-import { ACCOUNT_ID_PATTERN, DEFAULTS, MAX_CHECKS_PER_PHASE, MAX_CONCURRENT_COPIES, MAX_PREFIX_LENGTH, MAX_REQUESTS_PER_SECOND, MAX_TARGET_ACCOUNTS, MAX_WAIT_INTERVAL_SECONDS, MIN_REQUESTS_PER_SECOND, MIN_WAIT_INTERVAL_SECONDS } from '../shared/constants';
-import { isValidIdentifier, isValidPrefix } from '../shared/naming.lambda-shared';
+import { ACCOUNT_ID_PATTERN, DEFAULTS, MAX_CHECKS_PER_PHASE, MAX_CONCURRENT_COPIES, MAX_REQUESTS_PER_SECOND, MAX_TARGET_ACCOUNTS, MAX_WAIT_INTERVAL_SECONDS, MIN_REQUESTS_PER_SECOND, MIN_WAIT_INTERVAL_SECONDS } from '../shared/constants';
+import { IDENTIFIER_RULE, isValidIdentifier, isValidPrefix, PREFIX_RULE } from '../shared/naming.lambda-shared';
 
 /** The props' defaults, as the construct uses them (the plain values live in `constants.ts`). */
 export const PROP_DEFAULTS = {
@@ -34,7 +34,7 @@ export function validateProps(stack: Stack, props: SharedClusterSnapshotsProps):
   const prefix = props.snapshotPrefix;
   if (prefix !== undefined && (Token.isUnresolved(prefix) || !isValidPrefix(prefix))) {
     throw new Error(
-      `snapshotPrefix must be 1-${MAX_PREFIX_LENGTH} lowercase letters, digits or hyphens, starting with a letter, with no '--' and no trailing hyphen (and not a token), got '${prefix}'`,
+      `snapshotPrefix must be ${PREFIX_RULE} (and not a token), got '${prefix}'`,
     );
   }
 }
@@ -49,7 +49,7 @@ function validateClusters(props: SharedClusterSnapshotsProps): void {
     if (Token.isUnresolved(id)) continue;
     if (!isValidIdentifier(id)) {
       throw new Error(
-        `clusterIdentifiers contains '${id}', which is not a DB cluster identifier: 1-63 letters, digits or hyphens, starting with a letter, with no '--' and no trailing hyphen`,
+        `clusterIdentifiers contains '${id}', which is not a DB cluster identifier: ${IDENTIFIER_RULE}`,
       );
     }
     if (seen.has(id.toLowerCase())) throw new Error(`clusterIdentifiers contains '${id}' twice`);

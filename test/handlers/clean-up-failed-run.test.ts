@@ -1,4 +1,5 @@
 import {
+  DBClusterSnapshot,
   DBClusterSnapshotNotFoundFault,
   DeleteDBClusterSnapshotCommand,
   DescribeDBClusterSnapshotAttributesCommand,
@@ -41,13 +42,41 @@ function givenRestoreAttribute(accounts: string[] | undefined): void {
   });
 }
 
+/**
+ * RDS's snapshots by identifier, with DeleteDBClusterSnapshot acting on them: a deleted snapshot is
+ * gone at once, or with `lingers` stays listed as `deleting` for a while (RDS deletes, and cancels a
+ * copy, asynchronously; the SDK model's DeleteDBClusterSnapshot returns the snapshot as it then is).
+ */
+function givenSnapshots(snapshots: DBClusterSnapshot[], options: { lingers?: boolean } = {}): Map<string, DBClusterSnapshot> {
+  const store = new Map(snapshots.map((s) => [s.DBClusterSnapshotIdentifier!, s]));
+  rdsMock.on(DescribeDBClusterSnapshotsCommand).callsFake((input) => {
+    const found = store.get(input.DBClusterSnapshotIdentifier ?? '');
+    if (!found) throw awsError('DBClusterSnapshotNotFoundFault');
+    return { DBClusterSnapshots: [found] };
+  });
+  rdsMock.on(DeleteDBClusterSnapshotCommand).callsFake((input) => {
+    const id = input.DBClusterSnapshotIdentifier ?? '';
+    const found = store.get(id);
+    if (!found) throw awsError('DBClusterSnapshotNotFoundFault');
+    if (found.Status === 'creating') throw new InvalidDBClusterSnapshotStateFault({ message: 'creating', $metadata: {} });
+    if (options.lingers) store.set(id, { ...found, Status: 'deleting' });
+    else store.delete(id);
+    return { DBClusterSnapshot: { ...found, Status: 'deleting' } };
+  });
+  return store;
+}
+
+/** Both of the run's snapshots available: the copy finished (it is shared, or about to be). */
+function givenFinishedCopy(): void {
+  givenSnapshots([ownedSnapshot(RUN_ID, 'shared', { status: 'available' }), ownedSnapshot(RUN_ID, 'temporary', { status: 'available' })]);
+}
+
 useHandlerEnvironment(NOW);
 
 beforeEach(() => {
   rdsMock.reset();
-  rdsMock.on(DeleteDBClusterSnapshotCommand).resolves({});
   givenRestoreAttribute([]);
-  mockSnapshots(rdsMock, [
+  givenSnapshots([
     ownedSnapshot(RUN_ID, 'shared', { status: 'copying' }),
     ownedSnapshot(RUN_ID, 'temporary', { status: 'available' }),
   ]);
@@ -84,8 +113,8 @@ describe('a run with a plan', () => {
     });
     expect(rdsMock.commandCalls(DescribeDBClusterSnapshotAttributesCommand)[0].args[0].input).toEqual({ DBClusterSnapshotIdentifier: SHARED_ID });
     expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand).map((c) => c.args[0].input)).toEqual([
-      { DBClusterSnapshotIdentifier: 'shared-orders-db-202611270300' },
-      { DBClusterSnapshotIdentifier: 'shared-orders-db-202611270300-tmp' },
+      { DBClusterSnapshotIdentifier: 'shared-orders-db-202611270300-u66vbj' },
+      { DBClusterSnapshotIdentifier: 'shared-orders-db-202611270300-u66vbj-tmp' },
     ]);
   });
 
@@ -102,6 +131,7 @@ describe('a run with a plan', () => {
   });
 
   test('never deletes the shared snapshot once the plan says it is shared (CleanUp failed)', async () => {
+    givenFinishedCopy();
     const event: FailedRunEvent = { ...COPY_FAILED, snapshotArn: snapshotArn(SHARED_ID), sharedWith: TARGET_ACCOUNT_IDS };
     await expect(handler(event)).resolves.toStrictEqual({ error: ERROR, cleanedUp: { [TEMP_ID]: 'deleted' } });
     expect(rdsMock.commandCalls(DescribeDBClusterSnapshotAttributesCommand)).toHaveLength(0);
@@ -109,20 +139,63 @@ describe('a run with a plan', () => {
   });
 
   test.each([[['222222222222']], [['all']]])('never deletes the shared snapshot when its restore attribute lists %p', async (accounts) => {
+    givenFinishedCopy();
     givenRestoreAttribute(accounts);
     await expect(handler(COPY_FAILED)).resolves.toStrictEqual({ error: ERROR, cleanedUp: { [TEMP_ID]: 'deleted' } });
     expect(deletedIds(rdsMock)).toEqual([TEMP_ID]);
   });
 
   test('a snapshot RDS will not delete now is reported busy, without throwing, and the next is still tried', async () => {
-    rdsMock
-      .on(DeleteDBClusterSnapshotCommand, { DBClusterSnapshotIdentifier: SHARED_ID })
-      .rejects(new InvalidDBClusterSnapshotStateFault({ message: 'creating', $metadata: {} }));
-    await expect(handler(COPY_FAILED)).resolves.toStrictEqual({
+    givenSnapshots([ownedSnapshot(RUN_ID, 'shared', { status: 'creating' }), ownedSnapshot(RUN_ID, 'temporary', { status: 'creating' })]);
+    const event: FailedRunEvent = { ...preparedPlan(true), awaitingSnapshotIdentifier: TEMP_ID, deadline: DEADLINE, error: ERROR };
+    await expect(handler(event)).resolves.toStrictEqual({
       error: ERROR,
-      cleanedUp: { [SHARED_ID]: 'busy', [TEMP_ID]: 'deleted' },
+      cleanedUp: { [SHARED_ID]: 'busy', [TEMP_ID]: 'waits-for-copy' },
     });
-    expect(deletedIds(rdsMock)).toEqual([SHARED_ID, TEMP_ID]);
+    expect(deletedIds(rdsMock)).toEqual([SHARED_ID]);
+  });
+
+  describe('never deletes the temporary snapshot while a copy from it may still read it', () => {
+    test('a copy still deleting after its delete call (RDS cancels asynchronously): the temporary is kept for a later run', async () => {
+      const store = givenSnapshots([
+        ownedSnapshot(RUN_ID, 'shared', { status: 'copying' }),
+        ownedSnapshot(RUN_ID, 'temporary', { status: 'available' }),
+      ], { lingers: true });
+      await expect(handler(COPY_FAILED)).resolves.toStrictEqual({
+        error: ERROR,
+        cleanedUp: { [SHARED_ID]: 'deleted', [TEMP_ID]: 'waits-for-copy' },
+      });
+      // The copy is deleted first; its source is not touched.
+      expect(deletedIds(rdsMock)).toEqual([SHARED_ID]);
+      expect(store.get(TEMP_ID)?.Status).toBe('available');
+    });
+
+    test('a copy RDS refuses to delete while copying: the temporary is kept', async () => {
+      givenSnapshots([ownedSnapshot(RUN_ID, 'shared', { status: 'copying' }), ownedSnapshot(RUN_ID, 'temporary', { status: 'available' })]);
+      rdsMock.on(DeleteDBClusterSnapshotCommand, { DBClusterSnapshotIdentifier: SHARED_ID })
+        .rejects(new InvalidDBClusterSnapshotStateFault({ message: 'copying', $metadata: {} }));
+      await expect(handler(COPY_FAILED)).resolves.toStrictEqual({
+        error: ERROR,
+        cleanedUp: { [SHARED_ID]: 'busy', [TEMP_ID]: 'waits-for-copy' },
+      });
+      expect(deletedIds(rdsMock)).toEqual([SHARED_ID]);
+    });
+
+    test('a copy that is not ours but still copying under our name: the temporary is kept too', async () => {
+      givenSnapshots([snapshot({ id: SHARED_ID, status: 'copying' }), ownedSnapshot(RUN_ID, 'temporary', { status: 'available' })]);
+      await expect(handler(COPY_FAILED)).resolves.toStrictEqual({
+        error: ERROR,
+        cleanedUp: { [SHARED_ID]: 'not-owned', [TEMP_ID]: 'waits-for-copy' },
+      });
+      expect(deletedIds(rdsMock)).toHaveLength(0);
+    });
+
+    test.each(['available', 'failed'])('a %s copy (shared, or finished) does not read its source: the temporary goes', async (status) => {
+      givenSnapshots([ownedSnapshot(RUN_ID, 'shared', { status }), ownedSnapshot(RUN_ID, 'temporary', { status: 'available' })]);
+      givenRestoreAttribute(TARGET_ACCOUNT_IDS); // shared already, so it is kept
+      await expect(handler(COPY_FAILED)).resolves.toStrictEqual({ error: ERROR, cleanedUp: { [TEMP_ID]: 'deleted' } });
+      expect(deletedIds(rdsMock)).toEqual([TEMP_ID]);
+    });
   });
 
   test('snapshots never created are reported absent', async () => {
@@ -136,7 +209,11 @@ describe('a run with a plan', () => {
   });
 
   test('a snapshot that vanishes during the delete is reported absent', async () => {
-    rdsMock.on(DeleteDBClusterSnapshotCommand).rejects(awsError('DBClusterSnapshotNotFoundFault'));
+    const store = givenSnapshots([ownedSnapshot(RUN_ID, 'shared', { status: 'copying' }), ownedSnapshot(RUN_ID, 'temporary', { status: 'available' })]);
+    rdsMock.on(DeleteDBClusterSnapshotCommand).callsFake((input) => {
+      store.delete(input.DBClusterSnapshotIdentifier ?? '');
+      throw awsError('DBClusterSnapshotNotFoundFault');
+    });
     await expect(handler(COPY_FAILED)).resolves.toStrictEqual({
       error: ERROR,
       cleanedUp: { [SHARED_ID]: 'absent', [TEMP_ID]: 'absent' },
@@ -186,9 +263,10 @@ describe('a run with a plan', () => {
     expect(rdsMock.calls()).toHaveLength(0);
   });
 
-  test('re-reads each snapshot by identifier before deleting it', async () => {
+  test('re-reads each snapshot by identifier before deleting it, and the copy again before its source', async () => {
     await handler(COPY_FAILED);
     expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand).map((c) => c.args[0].input)).toEqual([
+      { DBClusterSnapshotIdentifier: SHARED_ID },
       { DBClusterSnapshotIdentifier: SHARED_ID },
       { DBClusterSnapshotIdentifier: TEMP_ID },
     ]);

@@ -43,7 +43,7 @@ const SHARED: RunPlan = {
 };
 const RESULT = {
   clusterIdentifier: 'orders-db',
-  snapshotIdentifier: 'shared-orders-db-202611270300',
+  snapshotIdentifier: 'shared-orders-db-202611270300-u66vbj',
   snapshotArn: snapshotArn(SHARED_ID),
   sharedWith: TARGET_ACCOUNT_IDS,
 };
@@ -77,7 +77,7 @@ describe('the run\'s own snapshots', () => {
     await handler(SHARED);
     expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand)[0].args[0].input).toEqual({ DBClusterSnapshotIdentifier: TEMP_ID });
     expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand).map((c) => c.args[0].input)).toEqual([
-      { DBClusterSnapshotIdentifier: 'shared-orders-db-202611270300-tmp' },
+      { DBClusterSnapshotIdentifier: 'shared-orders-db-202611270300-u66vbj-tmp' },
     ]);
   });
 

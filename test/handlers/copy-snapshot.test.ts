@@ -51,8 +51,8 @@ test('copies the temporary snapshot to the shared name with the sharing key, tag
   await handler(TEMP_AVAILABLE);
   expect(rdsMock.commandCalls(CopyDBClusterSnapshotCommand)).toHaveLength(1);
   expect(rdsMock.commandCalls(CopyDBClusterSnapshotCommand)[0].args[0].input).toEqual({
-    SourceDBClusterSnapshotIdentifier: 'shared-orders-db-202611270300-tmp',
-    TargetDBClusterSnapshotIdentifier: 'shared-orders-db-202611270300',
+    SourceDBClusterSnapshotIdentifier: 'shared-orders-db-202611270300-u66vbj-tmp',
+    TargetDBClusterSnapshotIdentifier: 'shared-orders-db-202611270300-u66vbj',
     KmsKeyId: SHARING_KEY_ARN,
     CopyTags: false,
     Tags: [

@@ -52,7 +52,7 @@ describe('creating the snapshot', () => {
     expect(rdsMock.commandCalls(CreateDBClusterSnapshotCommand)).toHaveLength(1);
     expect(rdsMock.commandCalls(CreateDBClusterSnapshotCommand)[0].args[0].input).toEqual({
       DBClusterIdentifier: 'orders-db',
-      DBClusterSnapshotIdentifier: 'shared-orders-db-202611270300-tmp',
+      DBClusterSnapshotIdentifier: 'shared-orders-db-202611270300-u66vbj-tmp',
       Tags: ownerTags('temporary'),
     });
   });
@@ -62,7 +62,7 @@ describe('creating the snapshot', () => {
     await expect(handler(plan)).resolves.toEqual({ ...plan, awaitingSnapshotIdentifier: SHARED_ID, deadline: DEADLINE });
     expect(rdsMock.commandCalls(CreateDBClusterSnapshotCommand)[0].args[0].input).toEqual({
       DBClusterIdentifier: 'orders-db',
-      DBClusterSnapshotIdentifier: 'shared-orders-db-202611270300',
+      DBClusterSnapshotIdentifier: 'shared-orders-db-202611270300-u66vbj',
       Tags: ownerTags('shared'),
     });
   });
@@ -140,8 +140,8 @@ describe('a plan that does not name this run\'s own snapshots is refused before 
   test.each<[string, unknown]>([
     ['sharedSnapshotIdentifier pointing at someone else\'s snapshot', { ...good, sharedSnapshotIdentifier: 'prod-backup-before-migration' }],
     ['temporarySnapshotIdentifier pointing at someone else\'s snapshot', { ...good, temporarySnapshotIdentifier: 'prod-backup-before-migration' }],
-    ['the shared name of another run', { ...good, sharedSnapshotIdentifier: 'shared-orders-db-202611260300' }],
-    ['the shared name of another cluster', { ...good, sharedSnapshotIdentifier: 'shared-billing-db-202611270300' }],
+    ['the shared name of another run', { ...good, sharedSnapshotIdentifier: 'shared-orders-db-202611260300-u66vbj' }],
+    ['the shared name of another cluster', { ...good, sharedSnapshotIdentifier: 'shared-billing-db-202611270300-u66vbj' }],
     ['shared and temporary swapped', { ...good, sharedSnapshotIdentifier: TEMP_ID, temporarySnapshotIdentifier: SHARED_ID }],
     ['a temporary name with copyRequired false', { ...good, copyRequired: false }],
     ['no temporary name with copyRequired true', { ...good, temporarySnapshotIdentifier: undefined }],
@@ -153,7 +153,7 @@ describe('a plan that does not name this run\'s own snapshots is refused before 
     ['a missing clusterIdentifier', { ...good, clusterIdentifier: undefined }],
     ['a malformed runId', { ...good, runId: '2026-11-27' }],
     ['a missing sharedSnapshotIdentifier', { ...good, sharedSnapshotIdentifier: undefined }],
-    ['a non-object plan', 'shared-orders-db-202611270300'],
+    ['a non-object plan', 'shared-orders-db-202611270300-u66vbj'],
     ['a null plan', null],
     ['a huge plan', { ...good, padding: 'x'.repeat(17_000) }],
   ])('%s', async (_, plan) => {

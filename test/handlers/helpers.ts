@@ -19,8 +19,11 @@ export const OWNER_ID = 'stack-owner-1';
 export const PREFIX = 'shared';
 export const CLUSTER = 'orders-db';
 export const RUN_ID = '202611270300';
-export const SHARED_ID = 'shared-orders-db-202611270300';
-export const TEMP_ID = 'shared-orders-db-202611270300-tmp';
+/** The owner part of OWNER_ID's snapshot names (`ownerDiscriminator('stack-owner-1')`). */
+export const OWNER_MARK = 'u66vbj';
+export const NAMING = { prefix: PREFIX, ownerId: OWNER_ID };
+export const SHARED_ID = 'shared-orders-db-202611270300-u66vbj';
+export const TEMP_ID = 'shared-orders-db-202611270300-u66vbj-tmp';
 export const SHARING_KEY_ARN = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
 export const OTHER_KEY_ARN = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/99999999-8888-7777-6666-555555555555`;
 export const TARGET_ACCOUNT_IDS = ['222222222222', '333333333333'];
@@ -79,7 +82,7 @@ export function snapshotArn(snapshotIdentifier: string): string {
 }
 
 export function sharedId(runId: string, cluster = CLUSTER): string {
-  return `${PREFIX}-${cluster}-${runId}`;
+  return `${PREFIX}-${cluster}-${runId}-${OWNER_MARK}`;
 }
 
 export function tempId(runId: string, cluster = CLUSTER): string {

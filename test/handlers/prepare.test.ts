@@ -67,8 +67,8 @@ describe('a valid start', () => {
     await expect(handler(EVENT)).resolves.toEqual({
       clusterIdentifier: 'orders-db',
       runId: '202611270300',
-      sharedSnapshotIdentifier: 'shared-orders-db-202611270300',
-      temporarySnapshotIdentifier: 'shared-orders-db-202611270300-tmp',
+      sharedSnapshotIdentifier: 'shared-orders-db-202611270300-u66vbj',
+      temporarySnapshotIdentifier: 'shared-orders-db-202611270300-u66vbj-tmp',
       copyRequired: true,
     });
     expect(rdsMock.commandCalls(DescribeDBClustersCommand)[0].args[0].input).toEqual({ DBClusterIdentifier: 'orders-db' });
@@ -87,8 +87,8 @@ describe('a valid start', () => {
     const plan = await handler({ ...EVENT, input: { clusterIdentifier: CLUSTER, runId: '202601020304' } });
     expect(plan).toMatchObject({
       runId: '202601020304',
-      sharedSnapshotIdentifier: 'shared-orders-db-202601020304',
-      temporarySnapshotIdentifier: 'shared-orders-db-202601020304-tmp',
+      sharedSnapshotIdentifier: 'shared-orders-db-202601020304-u66vbj',
+      temporarySnapshotIdentifier: 'shared-orders-db-202601020304-u66vbj-tmp',
     });
   });
 
@@ -107,8 +107,16 @@ describe('a valid start', () => {
   test('uses the configured snapshot prefix', async () => {
     process.env[ENV.SNAPSHOT_PREFIX] = 'nightly';
     const plan = await handler(EVENT);
-    expect(plan.sharedSnapshotIdentifier).toBe('nightly-orders-db-202611270300');
-    expect(plan.temporarySnapshotIdentifier).toBe('nightly-orders-db-202611270300-tmp');
+    expect(plan.sharedSnapshotIdentifier).toBe('nightly-orders-db-202611270300-u66vbj');
+    expect(plan.temporarySnapshotIdentifier).toBe('nightly-orders-db-202611270300-u66vbj-tmp');
+  });
+
+  test('names the snapshots for its owner: another instance on the same cluster and run gets other names', async () => {
+    process.env[ENV.OWNER_ID] = 'other-stack/Snapshots';
+    const plan = await handler(EVENT);
+    expect(plan.sharedSnapshotIdentifier).toMatch(/^shared-orders-db-202611270300-[0-9a-z]{6}$/);
+    expect(plan.sharedSnapshotIdentifier).not.toBe(SHARED_ID);
+    expect(plan.temporarySnapshotIdentifier).toBe(`${plan.sharedSnapshotIdentifier}-tmp`);
   });
 });
 
@@ -401,9 +409,9 @@ describe('earlier runs', () => {
     await expect(handler(EVENT)).rejects.toMatchObject({ name: 'RunInProgress' });
   });
 
-  test('an owned in-progress snapshot at least 2 x timeout old belongs to a dead run and does not block', async () => {
+  test('an owned in-progress snapshot older than 2 x timeout belongs to a dead run and does not block', async () => {
     mockSnapshots(rdsMock, [
-      ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'creating', created: ago(2 * timeout) }),
+      ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'creating', created: ago(2 * timeout + 1) }),
       ownedSnapshot('202611250300', 'shared', { status: 'copying', created: ago(3 * timeout) }),
     ]);
     await expect(handler(EVENT)).resolves.toMatchObject({ runId: '202611270300' });
@@ -416,15 +424,15 @@ describe('earlier runs', () => {
     mockSnapshots(rdsMock, [stale]);
     await handler(EVENT);
     expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand).map((c) => c.args[0].input.DBClusterSnapshotIdentifier))
-      .toEqual([undefined, 'shared-orders-db-202611260300-tmp']);
+      .toEqual([undefined, 'shared-orders-db-202611260300-u66vbj-tmp']);
     expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand).map((c) => c.args[0].input))
-      .toEqual([{ DBClusterSnapshotIdentifier: 'shared-orders-db-202611260300-tmp' }]);
+      .toEqual([{ DBClusterSnapshotIdentifier: 'shared-orders-db-202611260300-u66vbj-tmp' }]);
   });
 
   test('a failed temporary snapshot of another run is deleted too', async () => {
     mockSnapshots(rdsMock, [ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'failed', created: ago(HOUR) })]);
     await handler(EVENT);
-    expect(deletedIds(rdsMock)).toEqual(['shared-orders-db-202611260300-tmp']);
+    expect(deletedIds(rdsMock)).toEqual(['shared-orders-db-202611260300-u66vbj-tmp']);
   });
 
   test('an in-progress snapshot of another run blocks even when a stale temporary is listed first, and nothing is deleted', async () => {
@@ -457,6 +465,16 @@ describe('earlier runs', () => {
     ]);
     await expect(handler(EVENT)).resolves.toMatchObject({ runId: '202611270300' });
     expect(deletedIds(rdsMock)).toEqual([tempId(EARLIER_RUN), tempId('202611240300')]);
+  });
+
+  test('a temporary snapshot is kept while the copy a failed run\'s clean-up cancelled is still deleting', async () => {
+    // CleanUpFailedRun left it ('waits-for-copy'): deleting a copy's source before the copy is gone may fail the copy.
+    mockSnapshots(rdsMock, [
+      ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'available', created: ago(HOUR) }),
+      ownedSnapshot(EARLIER_RUN, 'shared', { status: 'deleting', created: ago(HOUR / 2) }),
+    ]);
+    await expect(handler(EVENT)).resolves.toMatchObject({ runId: '202611270300' });
+    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
   });
 
   test('once that copy is no longer in progress, the temporary snapshot is deleted', async () => {
@@ -514,7 +532,7 @@ describe('earlier runs', () => {
     mockSnapshots(rdsMock, [ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'available', created: ago(HOUR) })]);
     rdsMock.on(DeleteDBClusterSnapshotCommand).rejects(awsError('InvalidDBClusterSnapshotStateFault'));
     await expect(handler(EVENT)).resolves.toMatchObject({ runId: '202611270300' });
-    expect(deletedIds(rdsMock)).toEqual(['shared-orders-db-202611260300-tmp']);
+    expect(deletedIds(rdsMock)).toEqual(['shared-orders-db-202611260300-u66vbj-tmp']);
   });
 
   test('a listing page without snapshots is fine', async () => {
@@ -526,7 +544,7 @@ describe('earlier runs', () => {
     const unknown = { ...ownedSnapshot(EARLIER_RUN, 'temporary', { created: ago(HOUR) }), Status: undefined };
     mockSnapshots(rdsMock, [unknown]);
     await expect(handler(EVENT)).resolves.toMatchObject({ runId: '202611270300' });
-    expect(deletedIds(rdsMock)).toEqual(['shared-orders-db-202611260300-tmp']);
+    expect(deletedIds(rdsMock)).toEqual(['shared-orders-db-202611260300-u66vbj-tmp']);
   });
 
   test('pages through the snapshot listing with Marker', async () => {
@@ -543,7 +561,7 @@ describe('earlier runs', () => {
       .map((c) => c.args[0].input)
       .filter((input) => input.DBClusterSnapshotIdentifier === undefined);
     expect(listings.map((input) => input.Marker)).toEqual([undefined, 'page-2']);
-    expect(deletedIds(rdsMock)).toEqual(['shared-orders-db-202611260300-tmp']);
+    expect(deletedIds(rdsMock)).toEqual(['shared-orders-db-202611260300-u66vbj-tmp']);
   });
 
   test('an in-progress snapshot on a later page still blocks', async () => {

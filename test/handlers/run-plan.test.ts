@@ -1,4 +1,4 @@
-import { freezeTime, handlerEnv, preparedPlan, PREFIX, SHARED_ID, snapshotArn, TARGET_ACCOUNT_IDS, TEMP_ID } from './helpers';
+import { freezeTime, handlerEnv, NAMING, preparedPlan, SHARED_ID, snapshotArn, TARGET_ACCOUNT_IDS, TEMP_ID } from './helpers';
 import { MAX_POLL_STRIDE, MAX_START_DELAY_SECONDS } from '../../src/shared/constants';
 import { createdSnapshotIdentifier, deadlineFromNow, isPollStride, parsePlan } from '../../src/source/handlers/run-plan.lambda-shared';
 import type { RunPlan } from '../../src/source/handlers/workflow-state.lambda-shared';
@@ -39,13 +39,14 @@ describe('parsePlan accepts the plan at every stage', () => {
     ['with pollStride 60', { ...SHARED, pollStride: 60 }],
     ['with the copy phase\'s deadline', { ...preparedPlan(true), awaitingSnapshotIdentifier: TEMP_ID, deadline: '2026-11-27T05:00:00.000Z', snapshotArn: snapshotArn(TEMP_ID), copyDeadline: '2026-11-27T05:20:00.000Z' }],
   ])('%s', (_, plan) => {
-    expect(parsePlan(plan, PREFIX)).toBe(plan);
+    expect(parsePlan(plan, NAMING)).toBe(plan);
   });
 });
 
 describe('parsePlan refuses a malformed plan with InvalidInput', () => {
   test.each<[string, unknown]>([
     ['a mixed-case clusterIdentifier, although the names match its lowercase form', { ...SHARED, clusterIdentifier: 'Orders-DB' }],
+    ['the names of another owner (an instance with another owner id)', { ...SHARED, sharedSnapshotIdentifier: SHARED_ID.replace('-u66vbj', '-q2krfd') }],
     ['an uppercase clusterIdentifier', { ...preparedPlan(false), clusterIdentifier: 'ORDERS-DB' }],
     ['a numeric deadline', { ...SHARED, deadline: 1795748400000 }],
     ['a null deadline', { ...SHARED, deadline: null }],
@@ -77,17 +78,17 @@ describe('parsePlan refuses a malformed plan with InvalidInput', () => {
     ['a copyDeadline that is no time', { ...SHARED, copyDeadline: 'soon' }],
     ['a copyDeadline in a plan without a copy', { ...preparedPlan(false), copyDeadline: '2026-11-27T05:20:00.000Z' }],
   ])('%s', (_, plan) => {
-    expect(() => parsePlan(plan, PREFIX)).toThrow(expect.objectContaining({ name: 'InvalidInput' }));
+    expect(() => parsePlan(plan, NAMING)).toThrow(expect.objectContaining({ name: 'InvalidInput' }));
   });
 
   test('names the field at fault', () => {
-    expect(() => parsePlan({ ...SHARED, deadline: 1 }, PREFIX)).toThrow(/deadline must be a string/);
-    expect(() => parsePlan({ ...SHARED, snapshotArn: 1 }, PREFIX)).toThrow(/snapshotArn must be a string/);
-    expect(() => parsePlan({ ...SHARED, sharedWith: ['x'] }, PREFIX)).toThrow(/sharedWith must be a list of 12-digit account ids/);
-    expect(() => parsePlan({ ...SHARED, clusterIdentifier: 'Orders-DB' }, PREFIX)).toThrow(/clusterIdentifier is malformed.*"Orders-DB"/);
-    expect(() => parsePlan({ ...SHARED, pollStride: 0 }, PREFIX)).toThrow(/pollStride must be a whole number from 1 to 60/);
-    expect(() => parsePlan({ ...SHARED, copyDeadline: 1 }, PREFIX)).toThrow(/copyDeadline must be a string/);
-    expect(() => parsePlan({ ...SHARED, copyDeadline: 'soon' }, PREFIX)).toThrow(/copyDeadline must be an ISO-8601 time, and only in a plan with a copy: "soon"/);
+    expect(() => parsePlan({ ...SHARED, deadline: 1 }, NAMING)).toThrow(/deadline must be a string/);
+    expect(() => parsePlan({ ...SHARED, snapshotArn: 1 }, NAMING)).toThrow(/snapshotArn must be a string/);
+    expect(() => parsePlan({ ...SHARED, sharedWith: ['x'] }, NAMING)).toThrow(/sharedWith must be a list of 12-digit account ids/);
+    expect(() => parsePlan({ ...SHARED, clusterIdentifier: 'Orders-DB' }, NAMING)).toThrow(/clusterIdentifier is malformed.*"Orders-DB"/);
+    expect(() => parsePlan({ ...SHARED, pollStride: 0 }, NAMING)).toThrow(/pollStride must be a whole number from 1 to 60/);
+    expect(() => parsePlan({ ...SHARED, copyDeadline: 1 }, NAMING)).toThrow(/copyDeadline must be a string/);
+    expect(() => parsePlan({ ...SHARED, copyDeadline: 'soon' }, NAMING)).toThrow(/copyDeadline must be an ISO-8601 time, and only in a plan with a copy: "soon"/);
   });
 });
 

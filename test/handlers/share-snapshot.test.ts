@@ -54,7 +54,7 @@ test('adds every target account to the restore attribute and returns sharedWith'
   await expect(handler(SHARED_AVAILABLE)).resolves.toEqual({ ...SHARED_AVAILABLE, sharedWith: TARGET_ACCOUNT_IDS });
   expect(rdsMock.commandCalls(ModifyDBClusterSnapshotAttributeCommand)).toHaveLength(1);
   expect(rdsMock.commandCalls(ModifyDBClusterSnapshotAttributeCommand)[0].args[0].input).toEqual({
-    DBClusterSnapshotIdentifier: 'shared-orders-db-202611270300',
+    DBClusterSnapshotIdentifier: 'shared-orders-db-202611270300-u66vbj',
     AttributeName: 'restore',
     ValuesToAdd: ['222222222222', '333333333333'],
   });

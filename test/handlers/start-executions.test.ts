@@ -1,8 +1,8 @@
 import { gzipSync } from 'zlib';
-import { AccountQuota, DBCluster, DescribeAccountAttributesCommand, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { AccountQuota, DBCluster, DescribeAccountAttributesCommand, DescribeDBClustersCommand, DescribeDBClusterSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand, StartExecutionCommandInput, StartExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { awsError, freezeTime, handlerEnv, STATE_MACHINE_ARN } from './helpers';
+import { awsError, freezeTime, handlerEnv, OWNER_ID, snapshot, STATE_MACHINE_ARN } from './helpers';
 import { DEFAULTS, ENV } from '../../src/shared/constants';
 import { handler, resolveClusters, StartEvent } from '../../src/source/handlers/start-executions.lambda';
 
@@ -37,7 +37,8 @@ beforeEach(() => {
   rdsMock.reset();
   sfnMock.reset();
   process.env = { ...ORIGINAL_ENV, ...handlerEnv({ [ENV.CLUSTER_IDENTIFIERS]: 'orders-db,billing-db' }) };
-  sfnMock.on(StartExecutionCommand).resolves({ executionArn: 'arn:aws:states:eu-west-1:111111111111:execution:x:y', startDate: new Date() });
+  // A new execution starts when it is asked for.
+  sfnMock.on(StartExecutionCommand).callsFake(() => ({ executionArn: 'arn:aws:states:eu-west-1:111111111111:execution:x:y', startDate: new Date() }));
   // Ample headroom: 10 of 10,000 manual cluster snapshots used.
   givenQuota(10, 10_000, [{ AccountQuotaName: 'DBClusters', Used: 2, Max: 40 }]);
 });
@@ -122,10 +123,42 @@ describe('starting executions', () => {
     expect(startInputs().map((i) => i.name)).toEqual(['a-db-202611270300', 'b-db-202611270300', 'c-db-202611270300']);
   });
 
-  test('throttling that outlasts the SDK retries counts as a failure too', async () => {
+  test('throttling that outlasts the SDK retries and 5 attempts of its own counts as a failure', async () => {
+    jest.spyOn(Math, 'random').mockReturnValue(0);
     sfnMock.on(StartExecutionCommand).rejects(awsError('ThrottlingException'));
     await expect(handler(EVENT)).rejects.toMatchObject({ name: 'StartExecutionsFailed' });
-    expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(2);
+    expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(2 * 5);
+  });
+
+  test.each(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ServiceUnavailable'])(
+    'a StartExecution refused with %s is retried with backoff, and the cluster then starts', async (name) => {
+      jest.spyOn(Math, 'random').mockReturnValue(0);
+      sfnMock.on(StartExecutionCommand, { name: 'orders-db-202611270300' })
+        .rejectsOnce(awsError(name))
+        .rejectsOnce(awsError(name))
+        .callsFake(() => ({ executionArn: 'arn', startDate: new Date() }));
+      await expect(handler(EVENT)).resolves.toMatchObject({ started: expect.arrayContaining(['billing-db', 'orders-db']), failed: [] });
+      expect(startInputs().filter((i) => i.name === 'orders-db-202611270300')).toHaveLength(3);
+    });
+
+  test('StartExecution backoff is bounded: full jitter under ceilings of 1, 2, 4 and 8 s', async () => {
+    process.env[ENV.CLUSTER_IDENTIFIERS] = 'orders-db';
+    jest.spyOn(Math, 'random').mockReturnValue(1);
+    const delays: number[] = [];
+    const realSetTimeout = global.setTimeout;
+    jest.spyOn(global, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
+      delays.push(ms ?? 0);
+      return realSetTimeout(fn, 0);
+    }) as typeof setTimeout);
+    sfnMock.on(StartExecutionCommand).rejects(awsError('ThrottlingException'));
+    await expect(handler(EVENT)).rejects.toMatchObject({ name: 'StartExecutionsFailed' });
+    expect(delays).toEqual([1000, 2000, 4000, 8000]);
+  });
+
+  test('an error that is not transient is not retried', async () => {
+    sfnMock.on(StartExecutionCommand, { name: 'orders-db-202611270300' }).rejects(awsError('StateMachineDoesNotExist'));
+    await expect(handler(EVENT)).rejects.toMatchObject({ name: 'StartExecutionsFailed' });
+    expect(startInputs().filter((i) => i.name === 'orders-db-202611270300')).toHaveLength(1);
   });
 });
 
@@ -560,6 +593,100 @@ describe('invalid events are refused before any AWS call', () => {
   test('STATE_MACHINE_ARN is required', async () => {
     delete process.env[ENV.STATE_MACHINE_ARN];
     await expect(handler(EVENT)).rejects.toThrow(/STATE_MACHINE_ARN/);
+    expect(sfnMock.calls()).toHaveLength(0);
+  });
+});
+
+describe('a retried invocation (Scheduler invokes asynchronously: Lambda retries a failed starter)', () => {
+  /**
+   * Step Functions as the starter sees it, by the StartExecution API reference (and aws-facts.md):
+   * a name is unique per state machine; the same name with the same input while the execution runs
+   * returns the original execution (its startDate); otherwise ExecutionAlreadyExists.
+   */
+  function fakeStepFunctions(failFor: string[] = []) {
+    const executions = new Map<string, { input?: string; startDate: Date }>();
+    sfnMock.on(StartExecutionCommand).callsFake((input: StartExecutionCommandInput): StartExecutionCommandOutput => {
+      const name = String(input.name);
+      if (failFor.includes(name)) throw awsError('AccessDeniedException');
+      const existing = executions.get(name);
+      if (existing && existing.input !== input.input) throw new ExecutionAlreadyExists({ message: name, $metadata: {} });
+      const execution = existing ?? { input: input.input, startDate: new Date() };
+      executions.set(name, execution);
+      return { executionArn: `arn:aws:states:eu-west-1:111111111111:execution:x:${name}`, startDate: execution.startDate, $metadata: {} };
+    });
+    return { executions, heal: () => failFor.splice(0) };
+  }
+
+  test('starts only what the first attempt did not; nothing is started twice', async () => {
+    process.env[ENV.CLUSTER_IDENTIFIERS] = 'a-db,b-db,c-db';
+    freezeTime(new Date('2026-11-27T03:00:05Z'));
+    const sfnFake = fakeStepFunctions(['b-db-202611270300']);
+    await expect(handler(EVENT)).rejects.toMatchObject({ name: 'StartExecutionsFailed', message: expect.stringContaining('b-db') });
+    expect([...sfnFake.executions.keys()].sort()).toEqual(['a-db-202611270300', 'c-db-202611270300']);
+
+    // Lambda's first async retry comes about a minute later.
+    sfnFake.heal();
+    freezeTime(new Date('2026-11-27T03:01:10Z'));
+    await expect(handler(EVENT)).resolves.toMatchObject({ started: ['b-db'], alreadyStarted: expect.arrayContaining(['a-db', 'c-db']), failed: [] });
+    expect(sfnFake.executions.size).toBe(3);
+  });
+
+  test('a repeated start that Step Functions answers with the running execution counts as already started', async () => {
+    freezeTime(new Date('2026-11-27T03:01:00Z'));
+    sfnMock.on(StartExecutionCommand, { name: 'orders-db-202611270300' })
+      .resolves({ executionArn: 'arn', startDate: new Date('2026-11-27T03:00:02Z') });
+    await expect(handler(EVENT)).resolves.toMatchObject({ started: ['billing-db'], alreadyStarted: ['orders-db'] });
+  });
+
+  describe('the quota check credits the snapshots this run already holds', () => {
+    const RUN = '202611270300';
+    const runSnapshot = (cluster: string, role: 'shared' | 'temporary', owner = { ownerId: OWNER_ID, runId: RUN }) =>
+      snapshot({ id: `shared-${cluster}-${role}-${owner.runId}`, clusterIdentifier: cluster, owner: { ...owner, role }, status: role === 'shared' ? 'copying' : 'available' });
+
+    beforeEach(() => {
+      process.env[ENV.CLUSTER_IDENTIFIERS] = 'a-db,b-db,c-db';
+    });
+
+    test('the first attempt\'s snapshots are part of the run\'s peak, not extra: the retry proceeds', async () => {
+      // 3 clusters peak at 6 snapshots; a-db and b-db made theirs (4, counted in Used): 2 still to come.
+      givenQuota(96, 100);
+      rdsMock.on(DescribeDBClusterSnapshotsCommand, { Marker: undefined })
+        .resolves({ DBClusterSnapshots: [runSnapshot('a-db', 'temporary'), runSnapshot('a-db', 'shared'), snapshot({ id: 'users-own-backup' })], Marker: 'p2' })
+        .on(DescribeDBClusterSnapshotsCommand, { Marker: 'p2' })
+        .resolves({ DBClusterSnapshots: [runSnapshot('b-db', 'temporary'), runSnapshot('b-db', 'shared')] });
+      await expect(handler(EVENT)).resolves.toMatchObject({ failed: [] });
+      expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand).map((c) => c.args[0].input)).toEqual([
+        { SnapshotType: 'manual', MaxRecords: 100, Marker: undefined },
+        { SnapshotType: 'manual', MaxRecords: 100, Marker: 'p2' },
+      ]);
+      expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(3);
+    });
+
+    test('another owner\'s or another run\'s snapshots are not credited', async () => {
+      givenQuota(96, 100);
+      rdsMock.on(DescribeDBClusterSnapshotsCommand).resolves({
+        DBClusterSnapshots: [
+          runSnapshot('a-db', 'shared', { ownerId: 'other-stack/Snapshots', runId: RUN }),
+          runSnapshot('a-db', 'shared', { ownerId: OWNER_ID, runId: '202611260300' }),
+          runSnapshot('b-db', 'temporary'),
+        ],
+      });
+      const error = await handler(EVENT).catch((e: Error) => e);
+      expect(error).toMatchObject({ name: 'SnapshotQuotaExceeded' });
+      expect((error as Error).message).toMatch(/room for 4 more \(96 of 100 used\); this run of 3 clusters needs up to 6, 1 of which it holds already\. Nothing was started/);
+      expect(sfnMock.calls()).toHaveLength(0);
+    });
+
+    test('with room for the whole peak, the snapshots are not listed', async () => {
+      givenQuota(94, 100);
+      await handler(EVENT);
+      expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand)).toHaveLength(0);
+    });
+  });
+
+  test('OWNER_ID is required', async () => {
+    delete process.env[ENV.OWNER_ID];
+    await expect(handler(EVENT)).rejects.toThrow(/OWNER_ID/);
     expect(sfnMock.calls()).toHaveLength(0);
   });
 });

@@ -76,3 +76,11 @@ export const runTime: fc.Arbitrary<Date> = fc.date({
 
 /** A random 12-digit run id (any digits, not necessarily a real minute). */
 export const twelveDigits: fc.Arbitrary<string> = fc.array(fc.constantFrom(...DIGITS), { minLength: 12, maxLength: 12 }).map((d) => d.join(''));
+
+/** Owner ids as the construct derives them: `<stack name>/<construct path below the stack>`. */
+export const ownerId: fc.Arbitrary<string> = fc
+  .tuple(
+    fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,127}$/),
+    fc.array(fc.stringMatching(/^[A-Za-z0-9_.:=+@ -]{1,30}$/), { minLength: 1, maxLength: 4 }),
+  )
+  .map(([stack, path]) => `${stack}/${path.join('/')}`);

@@ -1,13 +1,17 @@
 import fc from 'fast-check';
-import { clusterIdentifier, identifier, isRdsIdentifier, runTime, snapshotPrefix } from './arbitraries';
+import { clusterIdentifier, identifier, isRdsIdentifier, ownerId, runTime, snapshotPrefix } from './arbitraries';
 import { MAX_IDENTIFIER_LENGTH } from '../../src/shared/constants';
-import { executionName, runIdFromTime, shorten, snapshotIdentifier, SnapshotRole } from '../../src/shared/naming.lambda-shared';
+import { executionName, ownerDiscriminator, runIdFromTime, shorten, snapshotIdentifier, SnapshotRole } from '../../src/shared/naming.lambda-shared';
 
 const SEED = 20261127;
 const ROLES: SnapshotRole[] = ['shared', 'temporary'];
 const EXECUTION_NAME = /^[0-9A-Za-z_-]{1,80}$/;
-/** The room `snapshotIdentifier` leaves the cluster: 63 minus prefix, run id, '-tmp' and two hyphens. */
-const roomFor = (prefix: string): number => MAX_IDENTIFIER_LENGTH - prefix.length - 12 - 4 - 2;
+/** The room `snapshotIdentifier` leaves the cluster: 63 minus prefix, run id, owner part, '-tmp' and three hyphens. */
+const roomFor = (prefix: string): number => MAX_IDENTIFIER_LENGTH - prefix.length - 12 - 6 - 4 - 3;
+/** One owner for the tests of one instance's names. */
+const OWNER = 'data-platform/Snapshots';
+const MARK = ownerDiscriminator(OWNER);
+const naming = (prefix: string, owner = OWNER) => ({ prefix, ownerId: owner });
 
 /** Flips the case of every other letter: the same cluster to RDS, a different string to JavaScript. */
 function recase(id: string): string {
@@ -35,7 +39,7 @@ describe('snapshotIdentifier', () => {
     fc.assert(
       fc.property(snapshotPrefix, clusterIdentifier, runTime, fc.constantFrom(...ROLES), (prefix, cluster, time, role) => {
         const runId = runIdFromTime(time);
-        const id = snapshotIdentifier(prefix, cluster, runId, role);
+        const id = snapshotIdentifier(naming(prefix), cluster, runId, role);
         expect(isRdsIdentifier(id)).toBe(true);
         expect(id.length).toBeLessThanOrEqual(63);
         expect(id).toMatch(/^[a-z]/);
@@ -43,11 +47,11 @@ describe('snapshotIdentifier', () => {
         expect(id).not.toMatch(/-$/);
         expect(id).toBe(id.toLowerCase());
         expect(id.startsWith(`${prefix}-`)).toBe(true);
-        expect(id.endsWith(role === 'shared' ? `-${runId}` : `-${runId}-tmp`)).toBe(true);
+        expect(id.endsWith(role === 'shared' ? `-${runId}-${MARK}` : `-${runId}-${MARK}-tmp`)).toBe(true);
         // Deterministic, and the same for any spelling of the cluster (RDS ignores case).
-        expect(snapshotIdentifier(prefix, cluster, runId, role)).toBe(id);
-        expect(snapshotIdentifier(prefix, recase(cluster), runId, role)).toBe(id);
-        expect(snapshotIdentifier(prefix, cluster.toUpperCase(), runId, role)).toBe(id);
+        expect(snapshotIdentifier(naming(prefix), cluster, runId, role)).toBe(id);
+        expect(snapshotIdentifier(naming(prefix), recase(cluster), runId, role)).toBe(id);
+        expect(snapshotIdentifier(naming(prefix), cluster.toUpperCase(), runId, role)).toBe(id);
       }),
       { seed: SEED, numRuns: 1000 },
     );
@@ -58,8 +62,8 @@ describe('snapshotIdentifier', () => {
       fc.property(snapshotPrefix, clusterIdentifier, runTime, (prefix, cluster, time) => {
         fc.pre(cluster.length < roomFor(prefix));
         const runId = runIdFromTime(time);
-        expect(snapshotIdentifier(prefix, cluster, runId, 'shared')).toBe(`${prefix}-${cluster.toLowerCase()}-${runId}`);
-        expect(snapshotIdentifier(prefix, cluster, runId, 'temporary')).toBe(`${prefix}-${cluster.toLowerCase()}-${runId}-tmp`);
+        expect(snapshotIdentifier(naming(prefix), cluster, runId, 'shared')).toBe(`${prefix}-${cluster.toLowerCase()}-${runId}-${MARK}`);
+        expect(snapshotIdentifier(naming(prefix), cluster, runId, 'temporary')).toBe(`${prefix}-${cluster.toLowerCase()}-${runId}-${MARK}-tmp`);
       }),
       { seed: SEED },
     );
@@ -76,8 +80,8 @@ describe('snapshotIdentifier', () => {
           const ids = new Set<string>();
           const names = new Set<string>();
           for (const cluster of clusters) {
-            ids.add(snapshotIdentifier(prefix, cluster, runId, 'shared'));
-            ids.add(snapshotIdentifier(prefix, cluster, runId, 'temporary'));
+            ids.add(snapshotIdentifier(naming(prefix), cluster, runId, 'shared'));
+            ids.add(snapshotIdentifier(naming(prefix), cluster, runId, 'temporary'));
             names.add(executionName(cluster, runId));
           }
           expect(ids.size).toBe(2 * clusters.length);
@@ -98,7 +102,7 @@ describe('snapshotIdentifier', () => {
         fc.uniqueArray(identifier({ minLength: 1, maxLength: 18, lowercaseOnly: true }), { minLength: 2000, maxLength: 2000 }),
         (prefix, time, head, tails) => {
           const runId = runIdFromTime(time);
-          const ids = new Set(tails.map((tail) => snapshotIdentifier(prefix, `${head}-${tail}`, runId, 'shared')));
+          const ids = new Set(tails.map((tail) => snapshotIdentifier(naming(prefix), `${head}-${tail}`, runId, 'shared')));
           expect(ids.size).toBe(tails.length);
         },
       ),
@@ -119,12 +123,12 @@ describe('snapshotIdentifier', () => {
           const bCluster = sameCluster ? recase(a.cluster) : b.cluster;
           const aRun = runIdFromTime(a.time);
           const bRun = sameRun ? aRun : runIdFromTime(b.time);
-          const idA = snapshotIdentifier(prefix, a.cluster, aRun, a.role);
-          const idB = snapshotIdentifier(prefix, bCluster, bRun, b.role);
+          const idA = snapshotIdentifier(naming(prefix), a.cluster, aRun, a.role);
+          const idB = snapshotIdentifier(naming(prefix), bCluster, bRun, b.role);
           const same = a.cluster.toLowerCase() === bCluster.toLowerCase() && aRun === bRun && a.role === b.role;
           expect(idA === idB).toBe(same);
           // Whatever the clusters and runs, a shared identifier is never a temporary one.
-          expect(snapshotIdentifier(prefix, a.cluster, aRun, 'shared')).not.toBe(snapshotIdentifier(prefix, bCluster, bRun, 'temporary'));
+          expect(snapshotIdentifier(naming(prefix), a.cluster, aRun, 'shared')).not.toBe(snapshotIdentifier(naming(prefix), bCluster, bRun, 'temporary'));
         },
       ),
       { seed: SEED, numRuns: 1000 },
@@ -139,13 +143,29 @@ describe('snapshotIdentifier', () => {
         const b = shorten(a.toLowerCase(), room);
         expect(isRdsIdentifier(b)).toBe(true); // B is a cluster a user could really create.
         const runId = runIdFromTime(time);
-        expect(snapshotIdentifier(prefix, b, runId, role)).not.toBe(snapshotIdentifier(prefix, a, runId, role));
+        expect(snapshotIdentifier(naming(prefix), b, runId, role)).not.toBe(snapshotIdentifier(naming(prefix), a, runId, role));
         // And B's own shortened form is not A's either (nor one shortened again).
         const c = shorten(b, room);
-        expect(snapshotIdentifier(prefix, c, runId, role)).not.toBe(snapshotIdentifier(prefix, a, runId, role));
-        expect(snapshotIdentifier(prefix, c, runId, role)).not.toBe(snapshotIdentifier(prefix, b, runId, role));
+        expect(snapshotIdentifier(naming(prefix), c, runId, role)).not.toBe(snapshotIdentifier(naming(prefix), a, runId, role));
+        expect(snapshotIdentifier(naming(prefix), c, runId, role)).not.toBe(snapshotIdentifier(naming(prefix), b, runId, role));
       }),
       { seed: SEED, numRuns: 1000 },
+    );
+  });
+
+  test('(d) two instances (distinct owner ids) never derive the same name for the same cluster, run and role', () => {
+    fc.assert(
+      fc.property(snapshotPrefix, ownerId, ownerId, clusterIdentifier, runTime, fc.constantFrom(...ROLES), (prefix, a, b, cluster, time, role) => {
+        fc.pre(a !== b);
+        const runId = runIdFromTime(time);
+        const idA = snapshotIdentifier(naming(prefix, a), cluster, runId, role);
+        const idB = snapshotIdentifier(naming(prefix, b), cluster, runId, role);
+        expect(idA).not.toBe(idB);
+        expect(isRdsIdentifier(idA) && isRdsIdentifier(idB)).toBe(true);
+        // Only the owner part differs: both names stay readable and of the same length.
+        expect(idA.length).toBe(idB.length);
+      }),
+      { seed: SEED, numRuns: 2000 },
     );
   });
 });

@@ -22,6 +22,9 @@ import type { RunPlan } from '../../src/source/handlers/workflow-state.lambda-sh
 const SEED = 31337;
 const OURS = 'c8a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9';
 const PREFIX = 'shared';
+const NAMING = { prefix: PREFIX, ownerId: OURS };
+/** Another instance on the same cluster: its names differ from ours only in the owner part. */
+const THEIRS = { prefix: PREFIX, ownerId: 'other-stack/Snapshots' };
 const CLUSTER = 'orders-db';
 const RUN = '202611270300';
 const NOW = new Date('2026-11-27T03:10:00Z').getTime();
@@ -30,8 +33,8 @@ const SNAPSHOT_TIMEOUT_SECONDS = 21_600;
 /** Never-shared copies older than this are orphans of runs that died (clean-up's rule: 2 × snapshotTimeout). */
 const STALE_AFTER_MS = 2 * SNAPSHOT_TIMEOUT_SECONDS * 1000;
 const TARGETS = ['222222222222'];
-const CURRENT = snapshotIdentifier(PREFIX, CLUSTER, RUN, 'shared');
-const CURRENT_TMP = snapshotIdentifier(PREFIX, CLUSTER, RUN, 'temporary');
+const CURRENT = snapshotIdentifier(NAMING, CLUSTER, RUN, 'shared');
+const CURRENT_TMP = snapshotIdentifier(NAMING, CLUSTER, RUN, 'temporary');
 
 const OWNERS = [OURS, 'c8a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b8', 'someone-else', OURS.toUpperCase(), ''];
 const TAG_CLUSTERS = [CLUSTER, 'orders-db-2', 'orders', 'Orders-DB', 'billing-db', ''];
@@ -64,13 +67,13 @@ const runId = fc.oneof(
 type NameChoice = { readonly oursFor: 'shared' | 'temporary' } | { readonly fixed: string };
 const nameChoice: fc.Arbitrary<NameChoice> = fc.oneof(
   fc.constantFrom<NameChoice>({ oursFor: 'shared' }, { oursFor: 'temporary' }),
-  twelveDigits.map((r) => ({ fixed: snapshotIdentifier(PREFIX, CLUSTER, r, 'shared') })),
-  fc.constantFrom(CURRENT, CURRENT_TMP, `${CURRENT}-x`, `${PREFIX}-orders-db-2-${RUN}`, `rds:${CLUSTER}-2026-11-27-03-00`, `${CLUSTER}-manual`, `Shared-${CLUSTER}-${RUN}`)
+  twelveDigits.map((r) => ({ fixed: snapshotIdentifier(NAMING, CLUSTER, r, 'shared') })),
+  fc.constantFrom(CURRENT, CURRENT_TMP, snapshotIdentifier(THEIRS, CLUSTER, RUN, 'shared'), snapshotIdentifier(THEIRS, CLUSTER, RUN, 'temporary'), `${CURRENT}-x`, `${PREFIX}-orders-db-2-${RUN}`, `rds:${CLUSTER}-2026-11-27-03-00`, `${CLUSTER}-manual`, `Shared-${CLUSTER}-${RUN}`)
     .map((fixed) => ({ fixed })),
   fc.stringMatching(/^[a-z][a-z0-9-]{0,40}[a-z0-9]$/).map((fixed) => ({ fixed })),
 );
 const nameOf = (choice: NameChoice, run: string | undefined): string =>
-  ('fixed' in choice ? choice.fixed : snapshotIdentifier(PREFIX, CLUSTER, run ?? '209901010000', choice.oursFor));
+  ('fixed' in choice ? choice.fixed : snapshotIdentifier(NAMING, CLUSTER, run ?? '209901010000', choice.oursFor));
 
 type TagField = 'owner' | 'tagCluster' | 'dbCluster' | 'role' | 'runId' | 'status';
 

@@ -2,7 +2,7 @@ import { shouldPoll } from './pacing.lambda-shared';
 import { deadlineFromNow, parsePlan } from './run-plan.lambda-shared';
 import { findSnapshot, IN_PROGRESS_STATUSES } from './snapshots.lambda-shared';
 import type { RunPlan } from './workflow-state.lambda-shared';
-import { integerEnv, requireEnv } from '../../shared/config.lambda-shared';
+import { integerEnv, snapshotNaming } from '../../shared/config.lambda-shared';
 import { ENV, SNAPSHOT_VISIBILITY_GRACE_SECONDS, TRANSIENT_AWS_ERRORS } from '../../shared/constants';
 import { InvalidInput, isAwsError, SnapshotFailed, SnapshotNotReady, SnapshotTimeout } from '../../shared/errors.lambda-shared';
 
@@ -14,7 +14,7 @@ import { InvalidInput, isAwsError, SnapshotFailed, SnapshotNotReady, SnapshotTim
  * In a large fleet only every `pollStride`-th check calls RDS (see pacing.lambda-shared.ts).
  */
 export async function handler(event: RunPlan): Promise<RunPlan> {
-  const plan = parsePlan(event, requireEnv(ENV.SNAPSHOT_PREFIX));
+  const plan = parsePlan(event, snapshotNaming());
   const snapshotIdentifier = plan.awaitingSnapshotIdentifier;
   const deadline = Date.parse(plan.deadline ?? '');
   if (!snapshotIdentifier || Number.isNaN(deadline)) {

@@ -1,7 +1,7 @@
 import { parsePlan } from './run-plan.lambda-shared';
-import { DeleteOutcome, deleteOwnedSnapshot, isShared } from './snapshots.lambda-shared';
+import { DeleteOutcome, deleteOwnedSnapshot, findSnapshot, isShared, READS_ITS_SOURCE_STATUSES } from './snapshots.lambda-shared';
 import type { CaughtError, RunPlan } from './workflow-state.lambda-shared';
-import { requireEnv } from '../../shared/config.lambda-shared';
+import { requireEnv, snapshotNaming } from '../../shared/config.lambda-shared';
 import { ENV } from '../../shared/constants';
 import { log } from '../../shared/log.lambda-shared';
 
@@ -17,7 +17,10 @@ export interface FailedRunResult {
 /**
  * Deletes what this failed run created, and nothing else: never an older snapshot, and never this
  * run's shared snapshot once it was shared. The copy goes first (deleting it cancels a copy in
- * progress), then its source. Returns the original error for the Fail state.
+ * progress). Its source, the temporary snapshot, goes only once the copy is no longer reading it:
+ * while the copy is still `copying` or `deleting` after that, the temporary is kept
+ * (`waits-for-copy`) for the next run's Prepare, which deletes it once its run has nothing in
+ * progress. Returns the original error for the Fail state.
  */
 export async function handler(event: FailedRunEvent): Promise<FailedRunResult> {
   const error: CaughtError = {
@@ -31,7 +34,7 @@ export async function handler(event: FailedRunEvent): Promise<FailedRunResult> {
 
   const ownerId = requireEnv(ENV.OWNER_ID);
   const { error: _, ...planFields } = event;
-  const plan = parsePlan(planFields, requireEnv(ENV.SNAPSHOT_PREFIX));
+  const plan = parsePlan(planFields, snapshotNaming());
   const { clusterIdentifier, runId } = plan;
 
   // A second execution of the same run may have shared this snapshot already: ask RDS, not the plan alone.
@@ -41,10 +44,16 @@ export async function handler(event: FailedRunEvent): Promise<FailedRunResult> {
     });
   }
   if (plan.temporarySnapshotIdentifier) {
-    cleanedUp[plan.temporarySnapshotIdentifier] = await deleteOwnedSnapshot(plan.temporarySnapshotIdentifier, {
-      ownerId, clusterIdentifier, role: 'temporary', runId,
-    });
+    cleanedUp[plan.temporarySnapshotIdentifier] = await copyMayReadItsSource(plan.sharedSnapshotIdentifier)
+      ? 'waits-for-copy'
+      : await deleteOwnedSnapshot(plan.temporarySnapshotIdentifier, { ownerId, clusterIdentifier, role: 'temporary', runId });
   }
   log('warn', 'Run failed; cleaned up its own snapshots', { clusterIdentifier, runId, error: error.Error, cleanedUp });
   return { error, cleanedUp };
+}
+
+/** True while the copy (the run's shared snapshot, read again now) exists in a state that may read its source. */
+async function copyMayReadItsSource(copyIdentifier: string): Promise<boolean> {
+  const copy = await findSnapshot(copyIdentifier);
+  return copy !== undefined && READS_ITS_SOURCE_STATUSES.includes(copy.Status ?? '');
 }

@@ -1,9 +1,9 @@
 import { DBClusterSnapshot } from '@aws-sdk/client-rds';
 import { parsePlan } from './run-plan.lambda-shared';
-import { deleteOwnedSnapshot, isShared, listOwnedSnapshots } from './snapshots.lambda-shared';
+import { deleteOwnedSnapshot, isOlderThanAnyLiveRun, isShared, listOwnedSnapshots } from './snapshots.lambda-shared';
 import { ownershipOf } from './tags.lambda-shared';
 import type { RunPlan, RunResult } from './workflow-state.lambda-shared';
-import { integerEnv, requireEnv } from '../../shared/config.lambda-shared';
+import { integerEnv, requireEnv, snapshotNaming } from '../../shared/config.lambda-shared';
 import { ENV } from '../../shared/constants';
 import { InvalidInput } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
@@ -15,7 +15,7 @@ import { log } from '../../shared/log.lambda-shared';
 export async function handler(event: RunPlan): Promise<RunResult> {
   const ownerId = requireEnv(ENV.OWNER_ID);
   const retain = integerEnv(ENV.RETAIN_SNAPSHOTS);
-  const plan = parsePlan(event, requireEnv(ENV.SNAPSHOT_PREFIX));
+  const plan = parsePlan(event, snapshotNaming());
   if (!plan.sharedWith || plan.sharedWith.length === 0 || !plan.snapshotArn) {
     throw new InvalidInput('Clean-up runs only after the new snapshot is shared (sharedWith and snapshotArn are missing)');
   }
@@ -53,7 +53,6 @@ export async function handler(event: RunPlan): Promise<RunResult> {
  * than any live run could be. Orphans do not count against `retainSnapshots`.
  */
 async function classifyOlderSnapshots(owned: DBClusterSnapshot[], current: string) {
-  const staleAfterMs = 2 * integerEnv(ENV.SNAPSHOT_TIMEOUT_SECONDS) * 1000;
   const restorePoints: DBClusterSnapshot[] = [];
   const orphans: DBClusterSnapshot[] = [];
   for (const snapshot of owned) {
@@ -61,7 +60,7 @@ async function classifyOlderSnapshots(owned: DBClusterSnapshot[], current: strin
     if (id === current || ownershipOf(snapshot)?.role !== 'shared' || snapshot.Status !== 'available') continue;
     if (await isShared(id)) {
       restorePoints.push(snapshot);
-    } else if (Date.now() - (snapshot.SnapshotCreateTime?.getTime() ?? Date.now()) > staleAfterMs) {
+    } else if (isOlderThanAnyLiveRun(snapshot)) {
       orphans.push(snapshot);
     }
   }

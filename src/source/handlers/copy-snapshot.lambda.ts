@@ -5,7 +5,7 @@ import { assertOwnSnapshot } from './snapshots.lambda-shared';
 import { ownershipTags } from './tags.lambda-shared';
 import type { RunPlan } from './workflow-state.lambda-shared';
 import { rds } from '../../shared/clients.lambda-shared';
-import { requireEnv } from '../../shared/config.lambda-shared';
+import { requireEnv, snapshotNaming } from '../../shared/config.lambda-shared';
 import { ENV } from '../../shared/constants';
 import { InvalidInput } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
@@ -18,7 +18,7 @@ import { translateRdsFault } from '../../shared/rds-faults.lambda-shared';
 export async function handler(event: RunPlan): Promise<RunPlan> {
   const ownerId = requireEnv(ENV.OWNER_ID);
   const sharingKeyArn = requireEnv(ENV.SHARING_KEY_ARN);
-  const plan = parsePlan(event, requireEnv(ENV.SNAPSHOT_PREFIX));
+  const plan = parsePlan(event, snapshotNaming());
   if (!plan.copyRequired || !plan.temporarySnapshotIdentifier) {
     return plan;
   }

@@ -4,7 +4,7 @@ import { assertOwnSnapshot } from './snapshots.lambda-shared';
 import { ownershipTags } from './tags.lambda-shared';
 import type { RunPlan } from './workflow-state.lambda-shared';
 import { rds } from '../../shared/clients.lambda-shared';
-import { requireEnv } from '../../shared/config.lambda-shared';
+import { requireEnv, snapshotNaming } from '../../shared/config.lambda-shared';
 import { ENV } from '../../shared/constants';
 import { log } from '../../shared/log.lambda-shared';
 import { translateRdsFault } from '../../shared/rds-faults.lambda-shared';
@@ -12,7 +12,7 @@ import { translateRdsFault } from '../../shared/rds-faults.lambda-shared';
 /** Snapshots the cluster, tagged as this run's, and starts the wait for it. */
 export async function handler(event: RunPlan): Promise<RunPlan> {
   const ownerId = requireEnv(ENV.OWNER_ID);
-  const plan = parsePlan(event, requireEnv(ENV.SNAPSHOT_PREFIX));
+  const plan = parsePlan(event, snapshotNaming());
   const snapshotIdentifier = createdSnapshotIdentifier(plan);
   const role = plan.copyRequired ? 'temporary' : 'shared';
   const ownership = { ownerId, clusterIdentifier: plan.clusterIdentifier, role, runId: plan.runId } as const;

@@ -1,11 +1,11 @@
 import { DBCluster, DescribeDBClustersCommand, StorageEncryptionType } from '@aws-sdk/client-rds';
 import { isPollStride } from './run-plan.lambda-shared';
 import { clusterSelection } from './selection.lambda-shared';
-import { deleteOwnedSnapshot, IN_PROGRESS_STATUSES, listOwnedSnapshots } from './snapshots.lambda-shared';
+import { deleteOwnedSnapshot, IN_PROGRESS_STATUSES, isOlderThanAnyLiveRun, listOwnedSnapshots, READS_ITS_SOURCE_STATUSES } from './snapshots.lambda-shared';
 import { ownershipOf, tagValue } from './tags.lambda-shared';
 import type { RunPlan } from './workflow-state.lambda-shared';
 import { rds } from '../../shared/clients.lambda-shared';
-import { integerEnv, requireEnv } from '../../shared/config.lambda-shared';
+import { requireEnv, snapshotNaming } from '../../shared/config.lambda-shared';
 import { ENV, MAX_POLL_STRIDE, MAX_START_DELAY_SECONDS } from '../../shared/constants';
 import {
   ClusterNotAvailable,
@@ -18,7 +18,7 @@ import {
 } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
 import { runIdFromTime, snapshotIdentifier } from '../../shared/naming.lambda-shared';
-import { optionalRunId, rejectUnknownKeys, requireClusterIdentifier, requireObject } from '../../shared/validate.lambda-shared';
+import { optionalRunId, preview, rejectUnknownKeys, requireClusterIdentifier, requireObject } from '../../shared/validate.lambda-shared';
 
 /** The execution input, as a user or the starter gives it, and the execution's start time. */
 export interface PrepareEvent {
@@ -33,7 +33,7 @@ export interface PrepareEvent {
 export async function handler(event: PrepareEvent): Promise<RunPlan> {
   const { clusterIdentifier, runId, pollStride } = parseEvent(event);
   const ownerId = requireEnv(ENV.OWNER_ID);
-  const prefix = requireEnv(ENV.SNAPSHOT_PREFIX);
+  const naming = snapshotNaming();
 
   const cluster = await describeCluster(clusterIdentifier);
   assertConfigured(cluster, clusterIdentifier);
@@ -47,8 +47,8 @@ export async function handler(event: PrepareEvent): Promise<RunPlan> {
   const plan: RunPlan = {
     clusterIdentifier,
     runId,
-    sharedSnapshotIdentifier: snapshotIdentifier(prefix, clusterIdentifier, runId, 'shared'),
-    temporarySnapshotIdentifier: copyRequired ? snapshotIdentifier(prefix, clusterIdentifier, runId, 'temporary') : undefined,
+    sharedSnapshotIdentifier: snapshotIdentifier(naming, clusterIdentifier, runId, 'shared'),
+    temporarySnapshotIdentifier: copyRequired ? snapshotIdentifier(naming, clusterIdentifier, runId, 'temporary') : undefined,
     copyRequired,
     ...(pollStride > 1 ? { pollStride } : {}),
   };
@@ -62,17 +62,17 @@ function parseEvent(event: PrepareEvent): { clusterIdentifier: string; runId: st
   rejectUnknownKeys(input, ['clusterIdentifier', 'runId', 'startDelaySeconds', 'pollStride'], 'The execution input');
   const clusterIdentifier = requireClusterIdentifier(input.clusterIdentifier, 'clusterIdentifier');
   if (input.startDelaySeconds !== undefined && !isStartDelay(input.startDelaySeconds)) {
-    throw new InvalidInput(`startDelaySeconds must be a whole number from 0 to ${MAX_START_DELAY_SECONDS}, got ${JSON.stringify(input.startDelaySeconds)?.slice(0, 100)}`);
+    throw new InvalidInput(`startDelaySeconds must be a whole number from 0 to ${MAX_START_DELAY_SECONDS}, got ${preview(input.startDelaySeconds)}`);
   }
   if (input.pollStride !== undefined && !isPollStride(input.pollStride)) {
-    throw new InvalidInput(`pollStride must be a whole number from 1 to ${MAX_POLL_STRIDE}, got ${JSON.stringify(input.pollStride)?.slice(0, 100)}`);
+    throw new InvalidInput(`pollStride must be a whole number from 1 to ${MAX_POLL_STRIDE}, got ${preview(input.pollStride)}`);
   }
   const pollStride = (input.pollStride as number | undefined) ?? 1;
   const explicitRunId = optionalRunId(input.runId, 'runId');
   if (explicitRunId) return { clusterIdentifier, runId: explicitRunId, pollStride };
   const start = new Date(String(outer.executionStartTime));
   if (Number.isNaN(start.getTime())) {
-    throw new InvalidInput(`executionStartTime must be an ISO-8601 time, got ${JSON.stringify(outer.executionStartTime)}`);
+    throw new InvalidInput(`executionStartTime must be an ISO-8601 time, got ${preview(outer.executionStartTime)}`);
   }
   return { clusterIdentifier, runId: runIdFromTime(start), pollStride };
 }
@@ -147,20 +147,21 @@ function sameKey(a: string | undefined, b: string): boolean {
  * of a concurrent run's copy is never removed.
  */
 async function clearEarlierRuns(ownerId: string, clusterIdentifier: string, runId: string): Promise<void> {
-  const staleAfterMs = 2 * integerEnv(ENV.SNAPSHOT_TIMEOUT_SECONDS) * 1000;
   const earlier = (await listOwnedSnapshots(ownerId, clusterIdentifier))
     .map((snapshot) => ({ snapshot, ownership: ownershipOf(snapshot)!, inProgress: IN_PROGRESS_STATUSES.includes(snapshot.Status ?? '') }))
     .filter(({ ownership }) => ownership.runId !== runId);
   for (const { snapshot, ownership, inProgress } of earlier) {
-    const age = Date.now() - (snapshot.SnapshotCreateTime?.getTime() ?? Date.now());
-    if (inProgress && age < staleAfterMs) {
+    if (inProgress && !isOlderThanAnyLiveRun(snapshot)) {
       throw new RunInProgress(
         `Snapshot '${snapshot.DBClusterSnapshotIdentifier}' of run ${ownership.runId} is still '${snapshot.Status}'; not starting run ${runId} beside it`,
       );
     }
   }
-  // A temporary snapshot stays while any snapshot of its run is still in progress (a copy may read it).
-  const busyRuns = new Set(earlier.filter(({ inProgress }) => inProgress).map(({ ownership }) => ownership.runId));
+  // A temporary snapshot stays while any snapshot of its run may still read it: a copy in progress,
+  // or one a failed run's clean-up cancelled that is still `deleting`.
+  const busyRuns = new Set(earlier
+    .filter(({ snapshot }) => READS_ITS_SOURCE_STATUSES.includes(snapshot.Status ?? ''))
+    .map(({ ownership }) => ownership.runId));
   for (const { snapshot, ownership, inProgress } of earlier) {
     if (ownership.role === 'temporary' && !inProgress && !busyRuns.has(ownership.runId)) {
       await deleteOwnedSnapshot(snapshot.DBClusterSnapshotIdentifier!, { ownerId, clusterIdentifier, role: 'temporary', runId: ownership.runId });

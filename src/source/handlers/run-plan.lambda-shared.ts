@@ -2,25 +2,25 @@ import type { RunPlan } from './workflow-state.lambda-shared';
 import { integerEnv } from '../../shared/config.lambda-shared';
 import { ACCOUNT_ID_PATTERN, ENV, MAX_POLL_STRIDE } from '../../shared/constants';
 import { InvalidInput } from '../../shared/errors.lambda-shared';
-import { isValidIdentifier, isValidRunId, snapshotIdentifier } from '../../shared/naming.lambda-shared';
-import { requireObject } from '../../shared/validate.lambda-shared';
+import { isValidIdentifier, isValidRunId, SnapshotNaming, snapshotIdentifier } from '../../shared/naming.lambda-shared';
+import { preview, requireObject } from '../../shared/validate.lambda-shared';
 
 /**
  * Validates a plan handed back by the state machine. The snapshot names must be exactly the ones
  * this construct derives for the cluster and run, so an event cannot point a handler at a snapshot
  * the construct does not own.
  */
-export function parsePlan(event: unknown, prefix: string): RunPlan {
+export function parsePlan(event: unknown, naming: SnapshotNaming): RunPlan {
   const plan = requireObject(event, 'The run plan') as unknown as RunPlan;
   const cluster = plan.clusterIdentifier;
   if (typeof cluster !== 'string' || !isValidIdentifier(cluster) || cluster !== cluster.toLowerCase()) {
-    throw new InvalidInput(`The run plan's clusterIdentifier is malformed (lowercase identifier expected): ${JSON.stringify(cluster)?.slice(0, 100)}`);
+    throw new InvalidInput(`The run plan's clusterIdentifier is malformed (lowercase identifier expected): ${preview(cluster)}`);
   }
   if (typeof plan.runId !== 'string' || !isValidRunId(plan.runId)) {
-    throw new InvalidInput(`The run plan's runId is malformed: ${JSON.stringify(plan.runId)?.slice(0, 100)}`);
+    throw new InvalidInput(`The run plan's runId is malformed: ${preview(plan.runId)}`);
   }
-  const shared = snapshotIdentifier(prefix, cluster, plan.runId, 'shared');
-  const temporary = snapshotIdentifier(prefix, cluster, plan.runId, 'temporary');
+  const shared = snapshotIdentifier(naming, cluster, plan.runId, 'shared');
+  const temporary = snapshotIdentifier(naming, cluster, plan.runId, 'temporary');
   if (plan.sharedSnapshotIdentifier !== shared) {
     throw new InvalidInput(`sharedSnapshotIdentifier must be '${shared}' for this cluster and run`);
   }

@@ -3,7 +3,7 @@ import { parsePlan } from './run-plan.lambda-shared';
 import { listOwnedSnapshots } from './snapshots.lambda-shared';
 import { ownershipOf } from './tags.lambda-shared';
 import type { RunPlan } from './workflow-state.lambda-shared';
-import { listEnv, requireEnv } from '../../shared/config.lambda-shared';
+import { listEnv, requireEnv, snapshotNaming } from '../../shared/config.lambda-shared';
 import { ENV } from '../../shared/constants';
 import { InvalidInput, isAwsError } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
@@ -16,7 +16,7 @@ import { translateRdsFault } from '../../shared/rds-faults.lambda-shared';
  */
 export async function handler(event: RunPlan): Promise<RunPlan> {
   const ownerId = requireEnv(ENV.OWNER_ID);
-  const plan = parsePlan(event, requireEnv(ENV.SNAPSHOT_PREFIX));
+  const plan = parsePlan(event, snapshotNaming());
   const targets = listEnv(ENV.TARGET_ACCOUNT_IDS);
   if (targets.length === 0) throw new Error(`Environment variable ${ENV.TARGET_ACCOUNT_IDS} is empty`);
   if (plan.awaitingSnapshotIdentifier !== plan.sharedSnapshotIdentifier || !plan.snapshotArn) {

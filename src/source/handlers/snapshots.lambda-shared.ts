@@ -6,12 +6,32 @@ import {
 } from '@aws-sdk/client-rds';
 import { isOwnedBy, Ownership } from './tags.lambda-shared';
 import { rds } from '../../shared/clients.lambda-shared';
+import { integerEnv } from '../../shared/config.lambda-shared';
+import { ENV } from '../../shared/constants';
 import { isAwsError, SnapshotIdentifierConflict } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
 import type { SnapshotRole } from '../../shared/naming.lambda-shared';
 
 /** Status values that mean "still working"; `available` means done; anything else is a failure. */
 export const IN_PROGRESS_STATUSES = ['creating', 'copying'];
+
+/**
+ * A copy in these states may still read its source: deleting the source before the copy is
+ * `available` "might" fail the copy (aws-facts.md, from the Aurora User Guide's copy notes).
+ * `deleting` is a copy being cancelled: it counts until it is gone, since AWS does not say when a
+ * cancelled copy stops reading its source (not confirmed either way).
+ */
+export const READS_ITS_SOURCE_STATUSES = [...IN_PROGRESS_STATUSES, 'deleting'];
+
+/**
+ * True when the snapshot is older than twice `snapshotTimeout`: no live run can still be working on
+ * it (its create and copy phases each end within one timeout), so it belongs to a run that died.
+ * Exactly twice counts as live, and a snapshot whose creation time RDS does not report yet as new.
+ */
+export function isOlderThanAnyLiveRun(snapshot: Pick<DBClusterSnapshot, 'SnapshotCreateTime'>, now: number = Date.now()): boolean {
+  const created = snapshot.SnapshotCreateTime?.getTime();
+  return created !== undefined && now - created > 2 * integerEnv(ENV.SNAPSHOT_TIMEOUT_SECONDS) * 1000;
+}
 
 /** The snapshot with this identifier, or undefined when it does not exist. */
 export async function findSnapshot(snapshotIdentifier: string): Promise<DBClusterSnapshot | undefined> {
@@ -45,7 +65,11 @@ export async function listOwnedSnapshots(ownerId: string, clusterIdentifier: str
   return owned;
 }
 
-export type DeleteOutcome = 'deleted' | 'absent' | 'busy' | 'not-owned';
+/**
+ * `busy`: RDS will not delete it in its state (`creating`); `waits-for-copy`: a temporary snapshot
+ * kept because a copy of it may still read it. Both are left for a later run's stale clean-up.
+ */
+export type DeleteOutcome = 'deleted' | 'absent' | 'busy' | 'not-owned' | 'waits-for-copy';
 
 /**
  * Deletes a snapshot only after re-reading it and checking that its tags name this owner, cluster,

@@ -1,15 +1,17 @@
-import { DescribeAccountAttributesCommand, DescribeDBClustersCommand } from '@aws-sdk/client-rds';
+import { DescribeDBClustersCommand } from '@aws-sdk/client-rds';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { fleetPacing } from './pacing.lambda-shared';
+import { assertQuotaHeadroom } from './quota.lambda-shared';
+import { forEachLimited, retryTransient } from './retry.lambda-shared';
 import { clusterSelection } from './selection.lambda-shared';
 import { tagValue } from './tags.lambda-shared';
 import { rds, sfn } from '../../shared/clients.lambda-shared';
 import { integerEnv, requireEnv } from '../../shared/config.lambda-shared';
-import { ENV, TRANSIENT_AWS_ERRORS } from '../../shared/constants';
-import { InvalidInput, isAwsError, SnapshotQuotaExceeded, StartExecutionsFailed } from '../../shared/errors.lambda-shared';
+import { ENV } from '../../shared/constants';
+import { InvalidInput, isAwsError, StartExecutionsFailed } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
 import { executionName, isValidIdentifier, runIdFromTime } from '../../shared/naming.lambda-shared';
-import { rejectUnknownKeys, requireObject } from '../../shared/validate.lambda-shared';
+import { preview, rejectUnknownKeys, requireObject } from '../../shared/validate.lambda-shared';
 
 /** What EventBridge Scheduler sends: the scheduled time of this firing. Empty for a manual run. */
 export interface StartEvent {
@@ -27,18 +29,31 @@ export interface StartResult {
 
 /** StartExecution calls in flight at once; Step Functions allows hundreds per second. */
 const START_CONCURRENCY = 10;
-/** At its peak a run holds a temporary snapshot and its copy per cluster. */
-const SNAPSHOTS_PER_CLUSTER = 2;
+/**
+ * Attempts per StartExecution when it is throttled (or a 5xx), on top of the SDK's own: full-jitter
+ * backoff of at most 1 + 2 + 4 + 8 s before the cluster counts as failed.
+ */
+const START_ATTEMPTS = 5;
+/**
+ * An execution that StartExecution reports as started this long before this invocation began is
+ * the one an earlier attempt started (Step Functions answers a repeated start with the same name and
+ * input, while it runs, with the original execution); the margin absorbs clock skew.
+ */
+const EARLIER_START_MARGIN_MS = 1000;
 
 /**
  * Starts one execution per cluster. Execution names are derived from the cluster and the scheduled
- * minute, so a schedule that fires twice, or a retried invocation, starts nothing twice.
+ * minute, so a schedule that fires twice, or an invocation Lambda retries after a failure (Scheduler
+ * invokes asynchronously), starts only what is missing: Step Functions refuses a second execution of
+ * a name (ExecutionAlreadyExists), or answers with the running one when the input is the same.
  */
 export async function handler(event: StartEvent = {}): Promise<StartResult> {
+  const invokedAt = Date.now();
   const runId = parseRunId(event);
   const stateMachineArn = requireEnv(ENV.STATE_MACHINE_ARN);
+  const ownerId = requireEnv(ENV.OWNER_ID);
   const clusters = await resolveClusters();
-  await assertQuotaHeadroom(clusters.length);
+  await assertQuotaHeadroom(clusters.length, ownerId, runId);
   const pacing = fleetPacing(
     clusters.length,
     integerEnv(ENV.RDS_REQUESTS_PER_SECOND),
@@ -50,7 +65,7 @@ export async function handler(event: StartEvent = {}): Promise<StartResult> {
     const name = executionName(clusterIdentifier, runId);
     const startDelaySeconds = Math.floor(index / pacing.clustersPerMinute) * 60;
     try {
-      await sfn.send(new StartExecutionCommand({
+      const out = await retryTransient(() => sfn.send(new StartExecutionCommand({
         stateMachineArn,
         name,
         input: JSON.stringify({
@@ -59,8 +74,9 @@ export async function handler(event: StartEvent = {}): Promise<StartResult> {
           ...(startDelaySeconds > 0 ? { startDelaySeconds } : {}),
           ...(pacing.pollStride > 1 ? { pollStride: pacing.pollStride } : {}),
         }),
-      }));
-      result.started.push(clusterIdentifier);
+      })), START_ATTEMPTS);
+      const startedEarlier = out?.startDate !== undefined && out.startDate.getTime() < invokedAt - EARLIER_START_MARGIN_MS;
+      (startedEarlier ? result.alreadyStarted : result.started).push(clusterIdentifier);
     } catch (error) {
       if (isAwsError(error, 'ExecutionAlreadyExists')) {
         result.alreadyStarted.push(clusterIdentifier);
@@ -90,27 +106,9 @@ function parseRunId(event: StartEvent): string {
   if (obj.scheduledTime === undefined) return runIdFromTime(new Date());
   const time = new Date(String(obj.scheduledTime));
   if (typeof obj.scheduledTime !== 'string' || Number.isNaN(time.getTime())) {
-    throw new InvalidInput(`scheduledTime must be an ISO-8601 time, got ${JSON.stringify(obj.scheduledTime)?.slice(0, 100)}`);
+    throw new InvalidInput(`scheduledTime must be an ISO-8601 time, got ${preview(obj.scheduledTime)}`);
   }
   return runIdFromTime(time);
-}
-
-/**
- * Fails the whole run before anything is created when the Region's manual cluster snapshot quota
- * cannot hold this run's snapshots: at its peak a run holds two per cluster.
- */
-async function assertQuotaHeadroom(clusters: number): Promise<void> {
-  if (clusters === 0) return;
-  const out = await retryTransient(() => rds.send(new DescribeAccountAttributesCommand({})));
-  const quota = out?.AccountQuotas?.find((q) => q.AccountQuotaName === 'ManualClusterSnapshots');
-  if (quota?.Max === undefined || quota.Used === undefined) return;
-  const headroom = quota.Max - quota.Used;
-  const needed = clusters * SNAPSHOTS_PER_CLUSTER;
-  if (headroom < needed) {
-    throw new SnapshotQuotaExceeded(
-      `The manual DB cluster snapshot quota has room for ${headroom} more (${quota.Used} of ${quota.Max} used); this run of ${clusters} clusters needs up to ${needed}. Nothing was started. Raise the quota or delete old manual snapshots`,
-    );
-  }
 }
 
 /** The explicit ids, plus every cluster carrying the tag (paged), without duplicates, sorted. */
@@ -139,32 +137,4 @@ export async function resolveClusters(): Promise<string[]> {
  */
 function isRdsEngine(engine: string | undefined): boolean {
   return engine === undefined || /^(aurora|mysql|postgres)/.test(engine);
-}
-
-/**
- * The starter has no state machine around it to retry a throttled call, and one failed listing
- * would fail the whole run: retry transient errors with full-jitter backoff, about 30 s at most.
- */
-async function retryTransient<T>(call: () => Promise<T>, attempts = 6): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      if (attempt >= attempts || !isAwsError(error, ...TRANSIENT_AWS_ERRORS)) throw error;
-      const ceiling = Math.min(16_000, 500 * 2 ** attempt);
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
-    }
-  }
-}
-
-/** Runs `fn` over `items` with at most `limit` calls in flight. */
-async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      await fn(item);
-    }
-  });
-  await Promise.all(workers);
 }
