@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { createRequire } from 'module';
 import { gunzipSync } from 'zlib';
-import { Duration, Fn, TimeZone, Token } from 'aws-cdk-lib';
+import { App, Duration, Fn, Stack, TimeZone, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,6 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
 import {
   ACCOUNT,
   addSnapshots,
@@ -307,6 +308,20 @@ describe('schedule', () => {
     });
   });
 
+  test('the starter, invoked asynchronously by Scheduler, is retried twice by Lambda within the hour the schedule allows', () => {
+    const { stack, construct, template } = build();
+    const configs = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig')) as Json[];
+    expect(configs).toHaveLength(1);
+    expect(configs[0].Properties).toEqual({
+      FunctionName: { Ref: logicalIdOf(stack, construct.starterFunction) },
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 3600,
+    });
+    const schedule = Object.values(template.findResources('AWS::Scheduler::Schedule'))[0] as Json;
+    expect(schedule.Properties.Target.RetryPolicy.MaximumEventAgeInSeconds).toBe(configs[0].Properties.MaximumEventAgeInSeconds);
+  });
+
   test('a cron with a time zone', () => {
     const { template } = build({ schedule: ScheduleExpression.cron({ hour: '3', minute: '0', timeZone: TimeZone.EUROPE_BERLIN }) });
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
@@ -318,6 +333,14 @@ describe('schedule', () => {
 });
 
 describe('logs and alarm', () => {
+  /** The log group names of every state machine in the template. */
+  function stateMachineLogGroupNames(template: Template): string[] {
+    return Object.values(template.findResources('AWS::StepFunctions::StateMachine')).map((machine: Json) => {
+      const logGroupId = machine.Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0];
+      return template.toJSON().Resources[logGroupId].Properties.LogGroupName;
+    });
+  }
+
   function expectRetention(template: Template, days: number): void {
     const logGroups = template.findResources('AWS::Logs::LogGroup');
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
@@ -338,6 +361,34 @@ describe('logs and alarm', () => {
 
   test('logRetention sets every log group', () => {
     expectRetention(build({ logRetention: logs.RetentionDays.ONE_WEEK }).template, 7);
+  });
+
+  const stateMachineLogGroupName = (template: Template): string => stateMachineLogGroupNames(template)[0];
+
+  test('the state machine logs under /aws/vendedlogs/states/, with a valid name unique per stack and instance', () => {
+    const stack = newStack();
+    addSnapshots(stack, {}, 'First');
+    addSnapshots(stack, { snapshotPrefix: 'second' }, 'Second');
+    const names = [...stateMachineLogGroupNames(Template.fromStack(stack)), stateMachineLogGroupName(build().template)];
+    expect(names).toHaveLength(3);
+    expect(new Set(names).size).toBe(3);
+    for (const name of names) {
+      expect(name).toMatch(/^\/aws\/vendedlogs\/states\/[-._/#A-Za-z0-9]+$/);
+      expect(name.length).toBeLessThanOrEqual(512);
+    }
+    // The same construct path in another stack of the same account gets another name.
+    const other = new Stack(new App(), 'OtherStack', { env: { account: ACCOUNT, region: REGION } });
+    expect(stateMachineLogGroupName(build({}, other).template)).not.toBe(stateMachineLogGroupName(build().template));
+  });
+
+  test('the log group name stays within 512 characters for a long stack name and a deep construct path', () => {
+    const stack = new Stack(new App(), 'S'.repeat(128), { env: { account: ACCOUNT, region: REGION } });
+    let scope: Construct = stack;
+    for (let depth = 0; depth < 8; depth++) scope = new Construct(scope, `Level${depth}${'x'.repeat(60)}`);
+    new SharedClusterSnapshots(scope, 'Snapshots', { clusterIdentifiers: ['orders-db'], targetAccountIds: TARGETS });
+    const [name] = stateMachineLogGroupNames(Template.fromStack(stack));
+    expect(name.length).toBeLessThanOrEqual(512);
+    expect(name).toMatch(/^\/aws\/vendedlogs\/states\/[-._/#A-Za-z0-9]+$/);
   });
 
   test('the state machine logs everything and is traced', () => {
