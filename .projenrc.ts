@@ -3,7 +3,7 @@ import { addIntegTests } from './projenrc/integ';
 import { addBindingsTask, addRosettaCheck, configurePackageContents } from './projenrc/packaging';
 import { runCiScriptInBuildWorkflow } from './projenrc/release';
 import { addSimulatorTasks } from './projenrc/tasks';
-import { configureTypeScript } from './projenrc/testing';
+import { addImportRulesCheck, configureTypeScript } from './projenrc/testing';
 
 /** The oldest aws-cdk-lib with the stable `aws-scheduler` L2 and `aws-scheduler-targets`. */
 const MIN_CDK_VERSION = '2.186.0';
@@ -89,6 +89,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 });
 
 configureTypeScript(project);
+addImportRulesCheck(project);
 configurePackageContents(project);
 addRosettaCheck(project);
 addBindingsTask(project);
