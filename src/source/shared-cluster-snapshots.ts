@@ -1,4 +1,4 @@
-import { Annotations, Duration, Names, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, Fn, Names, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -32,6 +32,8 @@ import { ENV } from '../shared/constants';
 const VENDED_LOGS_PREFIX = '/aws/vendedlogs/states/';
 /** CloudWatch Logs' limit for a log group name. */
 const MAX_LOG_GROUP_NAME_LENGTH = 512;
+/** The UUID at the end of a CloudFormation stack id (`arn:...:stack/<name>/<uuid>`). */
+const STACK_UUID_LENGTH = 36;
 /** How long a scheduled run may still start after its time: Scheduler's delivery and Lambda's async retries. */
 const RUN_START_MAX_AGE = Duration.hours(1);
 /** Scheduler's attempts to deliver the invocation. */
@@ -224,15 +226,20 @@ export class SharedClusterSnapshots extends Construct {
    * Log groups under `/aws/vendedlogs/states/` need no entry in the account's CloudWatch Logs
    * resource policy, which is capped at 5,120 characters; any other name adds one per state machine
    * (Step Functions Developer Guide, "Logging using CloudWatch Logs"). The name is unique per stack
-   * and construct path.
+   * and construct path, and ends with the stack id's UUID: the group is retained when the stack is
+   * deleted, and a retained group of the same name would block the stack's next creation.
    */
   private createStateMachineLogGroup(): logs.LogGroup {
+    const stackUuid = Fn.select(2, Fn.split('/', Stack.of(this).stackId));
     const unique = Names.uniqueResourceName(this, {
-      maxLength: MAX_LOG_GROUP_NAME_LENGTH - VENDED_LOGS_PREFIX.length,
+      maxLength: MAX_LOG_GROUP_NAME_LENGTH - VENDED_LOGS_PREFIX.length - STACK_UUID_LENGTH - 1,
       separator: '-',
       allowedSpecialCharacters: '-_.',
     });
-    return new logs.LogGroup(this, 'StateMachineLogs', { logGroupName: `${VENDED_LOGS_PREFIX}${unique}`, retention: this.logRetention });
+    return new logs.LogGroup(this, 'StateMachineLogs', {
+      logGroupName: `${VENDED_LOGS_PREFIX}${unique}-${stackUuid}`,
+      retention: this.logRetention,
+    });
   }
 
   private createFunction(

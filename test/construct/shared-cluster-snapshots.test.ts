@@ -333,13 +333,21 @@ describe('schedule', () => {
 });
 
 describe('logs and alarm', () => {
-  /** The log group names of every state machine in the template. */
+  /** The stack id's UUID, as a log group name ends with it. */
+  const STACK_UUID = { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] };
+  /** A UUID as CloudFormation puts it in a stack id, to measure and check the deployed name. */
+  const SAMPLE_UUID = '51af3dc0-da77-11e4-872e-1234567db123';
+
+  /** The log group names of every state machine in the template, with a sample stack UUID. */
   function stateMachineLogGroupNames(template: Template): string[] {
     return Object.values(template.findResources('AWS::StepFunctions::StateMachine')).map((machine: Json) => {
       const logGroupId = machine.Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0];
-      return template.toJSON().Resources[logGroupId].Properties.LogGroupName;
+      const [separator, parts] = template.toJSON().Resources[logGroupId].Properties.LogGroupName['Fn::Join'];
+      expect(parts.filter((part: unknown) => typeof part !== 'string')).toEqual([STACK_UUID]);
+      return parts.map((part: unknown) => (typeof part === 'string' ? part : SAMPLE_UUID)).join(separator);
     });
   }
+  const VALID_NAME = /^\/aws\/vendedlogs\/states\/[-._/#A-Za-z0-9]+$/;
 
   function expectRetention(template: Template, days: number): void {
     const logGroups = template.findResources('AWS::Logs::LogGroup');
@@ -365,7 +373,7 @@ describe('logs and alarm', () => {
 
   const stateMachineLogGroupName = (template: Template): string => stateMachineLogGroupNames(template)[0];
 
-  test('the state machine logs under /aws/vendedlogs/states/, with a valid name unique per stack and instance', () => {
+  test('the state machine logs under /aws/vendedlogs/states/, with a valid name unique per stack, instance and stack creation', () => {
     const stack = newStack();
     addSnapshots(stack, {}, 'First');
     addSnapshots(stack, { snapshotPrefix: 'second' }, 'Second');
@@ -373,8 +381,10 @@ describe('logs and alarm', () => {
     expect(names).toHaveLength(3);
     expect(new Set(names).size).toBe(3);
     for (const name of names) {
-      expect(name).toMatch(/^\/aws\/vendedlogs\/states\/[-._/#A-Za-z0-9]+$/);
+      expect(name).toMatch(VALID_NAME);
       expect(name.length).toBeLessThanOrEqual(512);
+      // A stack deleted and created again has a new id: its new log group does not collide with the retained one.
+      expect(name.endsWith(`-${SAMPLE_UUID}`)).toBe(true);
     }
     // The same construct path in another stack of the same account gets another name.
     const other = new Stack(new App(), 'OtherStack', { env: { account: ACCOUNT, region: REGION } });
@@ -388,7 +398,8 @@ describe('logs and alarm', () => {
     new SharedClusterSnapshots(scope, 'Snapshots', { clusterIdentifiers: ['orders-db'], targetAccountIds: TARGETS });
     const [name] = stateMachineLogGroupNames(Template.fromStack(stack));
     expect(name.length).toBeLessThanOrEqual(512);
-    expect(name).toMatch(/^\/aws\/vendedlogs\/states\/[-._/#A-Za-z0-9]+$/);
+    expect(name.length).toBeGreaterThan(500);
+    expect(name).toMatch(VALID_NAME);
   });
 
   test('the state machine logs everything and is traced', () => {
