@@ -4,7 +4,7 @@ import { addIntegTests } from './projenrc/integ';
 import { addBindingsTask, addRosettaCheck, configurePackageContents } from './projenrc/packaging';
 import { runCiScriptInBuildWorkflow } from './projenrc/release';
 import { addSimulatorTasks } from './projenrc/tasks';
-import { configureTypeScript } from './projenrc/testing';
+import { addImportRulesCheck, configureTypeScript } from './projenrc/testing';
 
 /** The AWS SDK clients bundled into the handlers, pinned: upgrade them on purpose, with the tests. */
 const SDK_VERSIONS = { rds: '3.1169.0', sfn: '3.1164.0' };
@@ -102,6 +102,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
 configureTypeScript(project);
 minifyHandlerBundles(project);
+addImportRulesCheck(project);
 configurePackageContents(project);
 addRosettaCheck(project);
 addBindingsTask(project);

@@ -28,3 +28,18 @@ export function configureTypeScript(project: awscdk.AwsCdkConstructLibrary): voi
   eslint.file.addOverride('parserOptions.project', './tsconfig.dev.json');
 }
 
+
+/**
+ * The import rules of CONTRIBUTING.md ("What may import what"), checked by
+ * `build-tools/check-imports.ts` at the start of every `test` run (and so of every build and of
+ * `.ci/run`): a violation fails the build, naming the file, the line and the import.
+ */
+export function addImportRulesCheck(project: awscdk.AwsCdkConstructLibrary): void {
+  const check = project.addTask('check-imports', {
+    description: 'Checks that handlers never import aws-cdk-lib, constructs or a construct file, and that src/ never imports sim/ or test/',
+    env: { TS_NODE_TRANSPILE_ONLY: 'true' },
+    exec: 'ts-node -P tsconfig.dev.json build-tools/check-imports.ts',
+  });
+  project.testTask.prependSpawn(check);
+  project.addPackageIgnore('/build-tools/');
+}

@@ -6,8 +6,8 @@
  * The build only checks this app's snapshot (`npx projen integ`, offline); nothing is deployed
  * unless you run `npx projen integ:deploy` with credentials.
  *
- * TARGET_ACCOUNT_ID: the account to share with. The default is a dummy id that no one can use,
- * so a run shares nothing real. Set it to a second account you own to restore from there.
+ * TARGET_ACCOUNT_ID (required to deploy): the account to share with, a second account you own. KMS
+ * rejects a key policy that names an account that does not exist, so no dummy id can deploy.
  */
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -15,7 +15,27 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { SharedClusterSnapshots } from '../src';
 
-const targetAccountId = process.env.TARGET_ACCOUNT_ID ?? '000000000000';
+/**
+ * integ-runner synthesizes the snapshot it compares or writes with CDK_INTEG_ACCOUNT set to this
+ * fixed dummy account (its DEFAULT_SYNTH_OPTIONS), and deploys without it.
+ */
+const INTEG_RUNNER_SNAPSHOT_ACCOUNT = '12345678';
+/** The target in the committed snapshot only: it keeps the snapshot free of real account ids. It cannot deploy. */
+const SNAPSHOT_PLACEHOLDER_TARGET = '000000000000';
+
+function targetAccount(): string {
+  if (process.env.CDK_INTEG_ACCOUNT === INTEG_RUNNER_SNAPSHOT_ACCOUNT) return SNAPSHOT_PLACEHOLDER_TARGET;
+  const target = process.env.TARGET_ACCOUNT_ID;
+  if (!target) {
+    throw new Error('TARGET_ACCOUNT_ID is not set. The integration test shares its snapshot with that account, and KMS rejects a key '
+      + 'policy naming an account that does not exist (MalformedPolicyDocumentException), so there is no default: set it to a second '
+      + 'AWS account you own, not the deploying one, e.g. TARGET_ACCOUNT_ID=222222222222 npx projen integ:deploy (see CONTRIBUTING.md). '
+      + 'The offline snapshot check, npx projen integ, needs no account.');
+  }
+  return target;
+}
+
+const targetAccountId = targetAccount();
 
 const app = new App();
 const stack = new Stack(app, 'SharedClusterSnapshotsInteg');

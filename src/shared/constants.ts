@@ -125,6 +125,19 @@ export const TRANSIENT_AWS_ERRORS = [
   'ServiceUnavailableException',
 ];
 
+/**
+ * Lambda's own faults when Step Functions invokes a function, which the state machine retries with
+ * `TRANSIENT_AWS_ERRORS`. The list AWS recommends retrying (Step Functions Developer Guide, "Handle
+ * transient Lambda service exceptions"); CDK's LambdaInvoke retries the same by default.
+ */
+export const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ClientExecutionTimeoutException',
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+] as const;
+
 /** The DescribeAccountAttributes quota that counts manual DB cluster snapshots (copies included). */
 export const MANUAL_CLUSTER_SNAPSHOTS_QUOTA = 'ManualClusterSnapshots';
 

@@ -2,11 +2,11 @@ import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { IConstruct } from 'constructs';
 import type { SnapshotPermissions } from './permissions';
-import type { SharedClusterSnapshotsProps } from './props';
-import type { SharedClusterSnapshots } from './shared-cluster-snapshots';
-import { DEFAULTS, TAG_CLUSTER, TAG_OWNER } from '../shared/constants';
+import type { SnapshotHandlers } from './snapshot-handlers';
+import { TAG_CLUSTER, TAG_OWNER } from '../shared/constants';
 
 /**
  * cdk-nag suppressions, written as the raw `cdk_nag` resource metadata cdk-nag reads
@@ -55,18 +55,24 @@ export interface ExpectedWildcard {
 }
 
 /**
+ * The resources whose findings are suppressed: the members of `SharedClusterSnapshots` named the
+ * same, without importing the construct (which imports this module).
+ */
+export interface SuppressionSubjects extends IConstruct {
+  readonly handlers: SnapshotHandlers;
+  readonly starterFunction: lambda.IFunction;
+  readonly stateMachine: sfn.StateMachine;
+  readonly schedule: scheduler.Schedule;
+}
+
+/**
  * Adds the suppressions for the findings this construct's own resources are known to raise.
  * Call it at the end of the constructor, once every policy statement is in place.
  */
-export function addNagSuppressions(
-  construct: SharedClusterSnapshots,
-  permissions: SnapshotPermissions,
-  props: SharedClusterSnapshotsProps,
-): void {
+export function addNagSuppressions(construct: SuppressionSubjects, permissions: SnapshotPermissions, prefix: string): void {
   const stack = Stack.of(construct);
   const known = (resource: string, reason: string, onlyActions?: string[], conditionNotes?: Record<string, string>): ExpectedWildcard =>
     ({ resource, finding: `Resource::${flattenCfnReference(stack.resolve(resource))}`, reason, onlyActions, conditionNotes });
-  const prefix = props.snapshotPrefix ?? DEFAULTS.snapshotPrefix;
 
   const ownSnapshots = known(permissions.ownSnapshots,
     `Snapshot identifiers are generated per run, so only this instance's '${prefix}-' prefix is known at deploy time.`, undefined, {
@@ -93,7 +99,7 @@ export function addNagSuppressions(
     ['rds:DescribeAccountAttributes']);
   const rdsWildcards = [ownSnapshots, allSnapshots, allClusters, ...sourceKeys, noResourceTypes];
 
-  const handlerFunctions = Object.values(construct.handlers);
+  const handlerFunctions: lambda.IFunction[] = Object.values(construct.handlers);
   for (const fn of [...handlerFunctions, construct.starterFunction]) {
     suppressWildcards(fn.role, rdsWildcards);
   }
@@ -229,7 +235,7 @@ function toCfnFormat(suppression: NagSuppression): Record<string, unknown> {
 }
 
 /** The role aws-scheduler-targets created for the schedule's target, a child of the stack. */
-function schedulerRoleOf(construct: SharedClusterSnapshots): iam.IRole | undefined {
+function schedulerRoleOf(construct: SuppressionSubjects): iam.IRole | undefined {
   const cfnSchedule = construct.schedule.node.defaultChild as scheduler.CfnSchedule;
   const target = cfnSchedule.target as scheduler.CfnSchedule.TargetProperty;
   return Stack.of(construct).node.children.find((child: IConstruct): child is iam.Role =>
@@ -252,8 +258,11 @@ function latestRuntimeOfFamily(runtime: string): string | undefined {
   return versions.pop()?.name;
 }
 
-/** cdk-nag's `flattenCfnReference`: how it prints a resolved ARN in a finding. */
-function flattenCfnReference(reference: unknown): string {
+/**
+ * cdk-nag's `flattenCfnReference`: how it prints a resolved ARN in a finding (`{Ref: X}` → `<X>`,
+ * `{Fn::GetAtt: [X, Arn]}` → `<X.Arn>`, joins joined).
+ */
+export function flattenCfnReference(reference: unknown): string {
   if (reference === undefined) return '';
   if (typeof reference === 'string') return reference.replace(/\${/g, '<').replace(/}/g, '>');
   const node = reference as Record<string, unknown>;

@@ -1,5 +1,4 @@
-import { gzipSync } from 'zlib';
-import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Fn, Names, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,8 +7,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { assertEnvironmentFits, clusterEnvironment } from './function-environment';
 import { CheckSnapshotFunction } from './handlers/check-snapshot-function';
 import { CleanUpFailedRunFunction } from './handlers/clean-up-failed-run-function';
 import { CleanUpFunction } from './handlers/clean-up-function';
@@ -20,54 +21,26 @@ import { ShareSnapshotFunction } from './handlers/share-snapshot-function';
 import { StartExecutionsFunction } from './handlers/start-executions-function';
 import { addNagSuppressions } from './nag-suppressions';
 import { SnapshotPermissions } from './permissions';
-import type { ClusterTag, SharedClusterSnapshotsProps } from './props';
+import type { SharedClusterSnapshotsProps } from './props';
 import { createSharingKey } from './sharing-key';
+import { SnapshotHandlers } from './snapshot-handlers';
 import { PROP_DEFAULTS, snapshotTimeoutOf, validateProps } from './validation';
 import { SnapshotWorkflow } from './workflow';
 import { ENV } from '../shared/constants';
 import { ownerIdFor } from '../shared/naming.lambda-shared';
 
-/** Lambda allows 4 KB of environment in all; past this, the id list is compressed. */
-const MAX_PLAIN_ID_LIST = 1024;
-const MAX_COMPRESSED_ID_LIST = 3072;
-
-/**
- * The cluster selection as environment variables. Hundreds of ids do not fit Lambda's 4 KB
- * environment as text, so a long literal list is gzip-compressed (deterministic: no timestamp).
- */
-function clusterEnvironment(ids: string[], tag?: ClusterTag): Record<string, string> {
-  const env: Record<string, string> = tag ? { [ENV.CLUSTER_TAG_KEY]: tag.key, [ENV.CLUSTER_TAG_VALUE]: tag.value } : {};
-  const plain = ids.join(',');
-  if (plain.length <= MAX_PLAIN_ID_LIST || ids.some((id) => Token.isUnresolved(id))) {
-    env[ENV.CLUSTER_IDENTIFIERS] = plain;
-    return env;
-  }
-  const compressed = gzipSync(Buffer.from(plain, 'utf8'), { level: 9 }).toString('base64');
-  if (compressed.length > MAX_COMPRESSED_ID_LIST) {
-    throw new Error(
-      `clusterIdentifiers lists ${ids.length} clusters, ${compressed.length} bytes even compressed; Lambda's environment holds 4 KB. Tag the clusters and use clusterTag for a fleet this large`,
-    );
-  }
-  env[ENV.CLUSTER_IDENTIFIERS_GZIP] = compressed;
-  return env;
-}
-
-/** Lambda's limit for all environment variables of a function, measured as their JSON. */
-const MAX_ENVIRONMENT_BYTES = 4096;
-/** What an unresolved token (an ARN, an imported id) is assumed to take once deployed. */
-const TOKEN_BYTES_ESTIMATE = 128;
-
-/** Fails at synth, naming the props that fill it, when an environment would not deploy. */
-function assertEnvironmentFits(handlerId: string, environment: Record<string, string>): void {
-  const measured = Object.fromEntries(Object.entries(environment).map(([k, v]) =>
-    [k, Token.isUnresolved(v) ? 'x'.repeat(TOKEN_BYTES_ESTIMATE) : v]));
-  const bytes = Buffer.byteLength(JSON.stringify(measured), 'utf8');
-  if (bytes > MAX_ENVIRONMENT_BYTES) {
-    throw new Error(
-      `clusterIdentifiers, clusterTag and targetAccountIds make the ${handlerId} handler's environment about ${bytes} bytes, over Lambda's ${MAX_ENVIRONMENT_BYTES}-byte limit. Select large fleets with clusterTag instead of listing them`,
-    );
-  }
-}
+/** Step Functions log groups go under this prefix (see createStateMachineLogGroup). */
+const VENDED_LOGS_PREFIX = '/aws/vendedlogs/states/';
+/** CloudWatch Logs' limit for a log group name. */
+const MAX_LOG_GROUP_NAME_LENGTH = 512;
+/** The UUID at the end of a CloudFormation stack id (`arn:...:stack/<name>/<uuid>`). */
+const STACK_UUID_LENGTH = 36;
+/** How long a scheduled run may still start after its time: Scheduler's delivery and Lambda's async retries. */
+const RUN_START_MAX_AGE = Duration.hours(1);
+/** Scheduler's attempts to deliver the invocation. */
+const SCHEDULE_RETRY_ATTEMPTS = 3;
+/** Lambda's attempts after a failed starter run (2 is Lambda's maximum). */
+const STARTER_ASYNC_RETRY_ATTEMPTS = 2;
 
 type HandlerClass = new (scope: Construct, id: string, props: lambda.FunctionOptions) => lambda.Function;
 
@@ -100,7 +73,7 @@ export class SharedClusterSnapshots extends Construct {
   /** The schedule that starts every run. */
   public readonly schedule: scheduler.Schedule;
   /** The handler functions the state machine calls, by step. */
-  public readonly handlers: Record<string, lambda.IFunction>;
+  public readonly handlers: SnapshotHandlers;
   /**
    * The tag value that marks every snapshot this instance creates (tag `shared-cluster-snapshots:owner`):
    * `<stack name>/<construct path below the stack>`, unique per deployed instance in an account and
@@ -143,85 +116,26 @@ export class SharedClusterSnapshots extends Construct {
     // Only Prepare and the starter read the cluster selection; a long id list is carried once each.
     const selection = clusterEnvironment(clusterIdentifiers, props.clusterTag);
     const permissions = new SnapshotPermissions(stack, prefix, this.ownerId, clusterIdentifiers, props.clusterTag);
-    const handler = (handlerId: string, fn: HandlerClass, statements: iam.PolicyStatement[]) =>
-      this.handler(handlerId, fn, environment, statements);
+    const maxConcurrentCopies = props.maxConcurrentCopies ?? PROP_DEFAULTS.maxConcurrentCopies;
+    this.handlers = this.createHandlers(permissions, environment, selection, maxConcurrentCopies);
 
-    const prepare = this.handler('Prepare', PrepareFunction, { ...environment, ...selection }, [
-      ...permissions.describeClusters(),
-      ...permissions.listSnapshotsOfCluster(),
-      ...permissions.deleteOwnSnapshots(),
-    ]);
-    const createSnapshot = handler('CreateSnapshot', CreateSnapshotFunction, [
-      ...permissions.createSnapshots(),
-      ...permissions.describeOwnSnapshots(),
-    ]);
-    const checkSnapshot = handler('CheckSnapshot', CheckSnapshotFunction, permissions.describeOwnSnapshots());
-    const copySnapshot = this.handler('CopySnapshot', CopySnapshotFunction, {
-      ...environment,
-      [ENV.MAX_CONCURRENT_COPIES]: String(props.maxConcurrentCopies ?? PROP_DEFAULTS.maxConcurrentCopies),
-    }, [
-      ...permissions.copySnapshots(),
-      ...permissions.describeOwnSnapshots(),
-      ...permissions.useSourceKeysThroughRds(),
-      ...permissions.countCopiesInProgress(),
-    ]);
-    this.encryptionKey.grant(copySnapshot, 'kms:CreateGrant', 'kms:DescribeKey');
-    // Revocation reads who each retained shared snapshot of the cluster is shared with.
-    const shareSnapshot = handler('ShareSnapshot', ShareSnapshotFunction, [
-      ...permissions.shareSnapshots(),
-      ...permissions.listSnapshotsOfCluster(),
-      ...permissions.describeOwnSnapshotAttributes(),
-    ]);
-    const cleanUp = handler('CleanUp', CleanUpFunction, [
-      ...permissions.listSnapshotsOfCluster(),
-      ...permissions.describeOwnSnapshotAttributes(),
-      ...permissions.deleteOwnSnapshots(),
-    ]);
-    const cleanUpFailedRun = handler('CleanUpFailedRun', CleanUpFailedRunFunction, [
-      ...permissions.describeOwnSnapshots(),
-      ...permissions.describeOwnSnapshotAttributes(),
-      ...permissions.deleteOwnSnapshots(),
-    ]);
-    this.handlers = { prepare, createSnapshot, checkSnapshot, copySnapshot, shareSnapshot, cleanUp, cleanUpFailedRun };
-
-    const workflow = new SnapshotWorkflow(this, 'Workflow', {
-      handlers: { prepare, createSnapshot, checkSnapshot, copySnapshot, shareSnapshot, cleanUp, cleanUpFailedRun },
+    this.stateMachine = new SnapshotWorkflow(this, 'Workflow', {
+      handlers: this.handlers,
       waitInterval,
       snapshotTimeout,
-      logGroup: new logs.LogGroup(this, 'StateMachineLogs', { retention: this.logRetention }),
-    });
-    this.stateMachine = workflow.stateMachine;
+      logGroup: this.createStateMachineLogGroup(),
+    }).stateMachine;
 
-    const starter = this.handler('Starter', StartExecutionsFunction, {
+    this.starterFunction = this.createStarter(permissions, {
       [ENV.OWNER_ID]: this.ownerId,
       [ENV.STATE_MACHINE_ARN]: this.stateMachine.stateMachineArn,
       [ENV.WAIT_INTERVAL_SECONDS]: String(waitInterval.toSeconds()),
       [ENV.RDS_REQUESTS_PER_SECOND]: String(props.rdsRequestsPerSecond ?? PROP_DEFAULTS.rdsRequestsPerSecond),
       ...selection,
-    }, [
-      ...permissions.readAccountQuotas(),
-      // A retried start credits this run's own snapshots in the quota check (quota.lambda-shared.ts).
-      ...permissions.listSnapshotsOfCluster(),
-      ...(props.clusterTag ? permissions.listClusters() : []),
-    ], Duration.minutes(5));
-    this.stateMachine.grantStartExecution(starter);
-    this.starterFunction = starter;
-
-    this.schedule = new scheduler.Schedule(this, 'Schedule', {
-      description: 'Starts a SharedClusterSnapshots run',
-      schedule: props.schedule ?? scheduler.ScheduleExpression.cron({ minute: '0', hour: '3' }),
-      target: new targets.LambdaInvoke(starter, {
-        input: scheduler.ScheduleTargetInput.fromObject({ scheduledTime: scheduler.ContextAttribute.scheduledTime }),
-        retryAttempts: 3,
-        maxEventAge: Duration.hours(1),
-      }),
-    });
-
-    this.failureAlarm = this.createFailureAlarm(starter);
-    if (props.alarmTopic) {
-      this.failureAlarm.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
-    }
-    addNagSuppressions(this, permissions, props);
+    }, props.clusterTag !== undefined);
+    this.schedule = this.createSchedule(this.starterFunction, props.schedule);
+    this.failureAlarm = this.createFailureAlarm(this.starterFunction, props.alarmTopic);
+    addNagSuppressions(this, permissions, prefix);
   }
 
   /** Executions that failed, per 5 minutes by default. */
@@ -249,7 +163,102 @@ export class SharedClusterSnapshots extends Construct {
     return this.stateMachine.grantStartExecution(grantee);
   }
 
-  private handler(
+  /** The workflow's handler functions, each with its own role holding only what it calls. */
+  private createHandlers(
+    permissions: SnapshotPermissions,
+    environment: Record<string, string>,
+    selection: Record<string, string>,
+    maxConcurrentCopies: number,
+  ): SnapshotHandlers {
+    const workflowFunction = (handlerId: string, fn: HandlerClass, statements: iam.PolicyStatement[], extraEnvironment = {}) =>
+      this.createFunction(handlerId, fn, { ...environment, ...extraEnvironment }, statements);
+
+    const prepare = workflowFunction('Prepare', PrepareFunction, [
+      ...permissions.describeClusters(),
+      ...permissions.listSnapshotsOfCluster(),
+      ...permissions.deleteOwnSnapshots(),
+    ], selection);
+    const createSnapshot = workflowFunction('CreateSnapshot', CreateSnapshotFunction, [
+      ...permissions.createSnapshots(),
+      ...permissions.describeOwnSnapshots(),
+    ]);
+    const checkSnapshot = workflowFunction('CheckSnapshot', CheckSnapshotFunction, permissions.describeOwnSnapshots());
+    const copySnapshot = workflowFunction('CopySnapshot', CopySnapshotFunction, [
+      ...permissions.copySnapshots(),
+      ...permissions.describeOwnSnapshots(),
+      ...permissions.useSourceKeysThroughRds(),
+      ...permissions.countCopiesInProgress(),
+    ], { [ENV.MAX_CONCURRENT_COPIES]: String(maxConcurrentCopies) });
+    this.encryptionKey.grant(copySnapshot, 'kms:CreateGrant', 'kms:DescribeKey');
+    // Revocation reads who each retained shared snapshot of the cluster is shared with.
+    const shareSnapshot = workflowFunction('ShareSnapshot', ShareSnapshotFunction, [
+      ...permissions.shareSnapshots(),
+      ...permissions.listSnapshotsOfCluster(),
+      ...permissions.describeOwnSnapshotAttributes(),
+    ]);
+    const cleanUp = workflowFunction('CleanUp', CleanUpFunction, [
+      ...permissions.listSnapshotsOfCluster(),
+      ...permissions.describeOwnSnapshotAttributes(),
+      ...permissions.deleteOwnSnapshots(),
+    ]);
+    const cleanUpFailedRun = workflowFunction('CleanUpFailedRun', CleanUpFailedRunFunction, [
+      ...permissions.describeOwnSnapshots(),
+      ...permissions.describeOwnSnapshotAttributes(),
+      ...permissions.deleteOwnSnapshots(),
+    ]);
+    return { prepare, createSnapshot, checkSnapshot, copySnapshot, shareSnapshot, cleanUp, cleanUpFailedRun };
+  }
+
+  /** The function the schedule invokes: it reads the cluster selection and starts one execution per cluster. */
+  private createStarter(permissions: SnapshotPermissions, environment: Record<string, string>, discoversByTag: boolean): lambda.Function {
+    const starter = this.createFunction('Starter', StartExecutionsFunction, environment, [
+      ...permissions.readAccountQuotas(),
+      // A retried start credits this run's own snapshots in the quota check (quota.lambda-shared.ts).
+      ...permissions.listSnapshotsOfCluster(),
+      ...(discoversByTag ? permissions.listClusters() : []),
+    ], Duration.minutes(5));
+    this.stateMachine.grantStartExecution(starter);
+    // Scheduler invokes the starter asynchronously, so a failed attempt is retried by Lambda itself
+    // (by default twice, for up to 6 hours). Set explicitly: a retry starts only what is missing, and
+    // within the hour the schedule allows, so a run starts close to its scheduled time or not at all.
+    starter.configureAsyncInvoke({ retryAttempts: STARTER_ASYNC_RETRY_ATTEMPTS, maxEventAge: RUN_START_MAX_AGE });
+    return starter;
+  }
+
+  private createSchedule(starter: lambda.IFunction, schedule?: scheduler.ScheduleExpression): scheduler.Schedule {
+    return new scheduler.Schedule(this, 'Schedule', {
+      description: 'Starts a SharedClusterSnapshots run',
+      schedule: schedule ?? scheduler.ScheduleExpression.cron({ minute: '0', hour: '3' }),
+      target: new targets.LambdaInvoke(starter, {
+        input: scheduler.ScheduleTargetInput.fromObject({ scheduledTime: scheduler.ContextAttribute.scheduledTime }),
+        // Delivery retries, when Scheduler cannot invoke the function at all.
+        retryAttempts: SCHEDULE_RETRY_ATTEMPTS,
+        maxEventAge: RUN_START_MAX_AGE,
+      }),
+    });
+  }
+
+  /**
+   * Log groups under `/aws/vendedlogs/states/` need no entry in the account's CloudWatch Logs
+   * resource policy, which is capped at 5,120 characters; any other name adds one per state machine
+   * (Step Functions Developer Guide, "Logging using CloudWatch Logs"). The name is unique per stack
+   * and construct path, and ends with the stack id's UUID: the group is retained when the stack is
+   * deleted, and a retained group of the same name would block the stack's next creation.
+   */
+  private createStateMachineLogGroup(): logs.LogGroup {
+    const stackUuid = Fn.select(2, Fn.split('/', Stack.of(this).stackId));
+    const unique = Names.uniqueResourceName(this, {
+      maxLength: MAX_LOG_GROUP_NAME_LENGTH - VENDED_LOGS_PREFIX.length - STACK_UUID_LENGTH - 1,
+      separator: '-',
+      allowedSpecialCharacters: '-_.',
+    });
+    return new logs.LogGroup(this, 'StateMachineLogs', {
+      logGroupName: `${VENDED_LOGS_PREFIX}${unique}-${stackUuid}`,
+      retention: this.logRetention,
+    });
+  }
+
+  private createFunction(
     id: string,
     fn: HandlerClass,
     environment: Record<string, string>,
@@ -267,9 +276,9 @@ export class SharedClusterSnapshots extends Construct {
     return new fn(this, id, { role, logGroup, environment, timeout, memorySize: 256 });
   }
 
-  private createFailureAlarm(starter: lambda.IFunction): cloudwatch.Alarm {
+  private createFailureAlarm(starter: lambda.IFunction, alarmTopic?: sns.ITopic): cloudwatch.Alarm {
     const period = Duration.minutes(5);
-    return new cloudwatch.Alarm(this, 'FailureAlarm', {
+    const alarm = new cloudwatch.Alarm(this, 'FailureAlarm', {
       alarmDescription: 'A SharedClusterSnapshots execution failed, timed out or was aborted, or the starter failed. Open the failed execution in the Step Functions console.',
       metric: new cloudwatch.MathExpression({
         expression: 'failed + timedOut + aborted + starterErrors',
@@ -287,5 +296,7 @@ export class SharedClusterSnapshots extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    if (alarmTopic) alarm.addAlarmAction(new cwActions.SnsAction(alarmTopic));
+    return alarm;
   }
 }

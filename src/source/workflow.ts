@@ -4,33 +4,15 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { MAX_START_DELAY_SECONDS, TRANSIENT_AWS_ERRORS } from '../shared/constants';
-
-/** The Lambda functions the workflow calls, one per step. */
-export interface WorkflowHandlers {
-  readonly prepare: lambda.IFunction;
-  readonly createSnapshot: lambda.IFunction;
-  readonly checkSnapshot: lambda.IFunction;
-  readonly copySnapshot: lambda.IFunction;
-  readonly shareSnapshot: lambda.IFunction;
-  readonly cleanUp: lambda.IFunction;
-  readonly cleanUpFailedRun: lambda.IFunction;
-}
+import { SnapshotHandlers } from './snapshot-handlers';
+import { ERROR, LAMBDA_SERVICE_ERRORS, MAX_START_DELAY_SECONDS, TRANSIENT_AWS_ERRORS } from '../shared/constants';
 
 export interface SnapshotWorkflowProps {
-  readonly handlers: WorkflowHandlers;
+  readonly handlers: SnapshotHandlers;
   readonly waitInterval: Duration;
   readonly snapshotTimeout: Duration;
   readonly logGroup: logs.ILogGroup;
 }
-
-/** Lambda's own transient faults; the task retries them with the AWS faults below. */
-const LAMBDA_SERVICE_ERRORS = [
-  'Lambda.ServiceException',
-  'Lambda.AWSLambdaException',
-  'Lambda.SdkClientException',
-  'Lambda.TooManyRequestsException',
-];
 
 /** Every state name, as the execution history and the simulator see them. */
 export const STATE = {
@@ -51,11 +33,28 @@ export const STATE = {
 } as const;
 
 /**
+ * Phases that may each wait up to `snapshotTimeout`: the cluster (Prepare, then CreateSnapshot),
+ * the snapshot, a free copy slot, and the copy.
+ */
+const WAITING_PHASES = 5;
+
+/** How one Lambda step is invoked and retried. */
+interface TaskOptions {
+  /** What the handler receives. @default - the state as it is */
+  readonly payload?: sfn.TaskInput;
+  /** The retry of Lambda's and AWS's transient faults. @default TRANSIENT_RETRY_POLICY */
+  readonly transientRetry?: sfn.RetryProps;
+  /** The step's own "not yet" retries, after the transient one. @default - none */
+  readonly retries?: sfn.RetryProps[];
+}
+
+/**
  * One execution per cluster:
- * Prepare → CreateSnapshot → Wait → CheckSnapshot ⟲ → [CopySnapshot → Wait → CheckCopy ⟲] → ShareSnapshot → CleanUp.
+ * Prepare → CreateSnapshot → Wait → CheckSnapshot ⟲ → [CopySnapshot ⟲ → Wait → CheckCopy ⟲] → ShareSnapshot → CleanUp.
  * A status check that is not ready throws SnapshotNotReady, retried every `waitInterval`: one billed
- * transition per check, with no Wait/Choice lap. Any failure goes to CleanUpFailedRun, then Failed
- * with the original error.
+ * transition per check, with no Wait/Choice lap. A copy refused for want of a copy slot throws
+ * CopyLimitReached, retried the same way. Any failure goes to CleanUpFailedRun, then Failed with
+ * the original error.
  */
 export class SnapshotWorkflow extends Construct {
   public readonly stateMachine: sfn.StateMachine;
@@ -68,31 +67,28 @@ export class SnapshotWorkflow extends Construct {
       errorPath: '$.error.Error',
       causePath: '$.error.Cause',
     });
-    // The last chance to remove this run's snapshots: more patience with throttling than the rest.
-    const cleanUpFailedRun = this.task(STATE.cleanUpFailedRun, handlers.cleanUpFailedRun, undefined, 10);
+    const cleanUpFailedRun = this.task(STATE.cleanUpFailedRun, handlers.cleanUpFailedRun, {
+      transientRetry: CLEAN_UP_TRANSIENT_RETRY_POLICY,
+    });
     cleanUpFailedRun.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.cleanUpError' });
     cleanUpFailedRun.next(failed);
     const onFailure = (task: tasks.LambdaInvoke) =>
       task.addCatch(cleanUpFailedRun, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
 
-    const prepare = this.task(STATE.prepare, handlers.prepare, sfn.TaskInput.fromObject({
-      'input.$': '$',
-      'executionStartTime.$': '$$.Execution.StartTime',
-    }));
-    const createSnapshot = this.task(STATE.createSnapshot, handlers.createSnapshot);
-    for (const task of [prepare, createSnapshot]) {
-      task.addRetry(clusterNotAvailableRetry(waitInterval, snapshotTimeout));
-    }
-    // A Retry's attempts add up over a whole state visit: a long wait gets a budget for Lambda's
-    // transient errors that grows with its number of checks.
-    const checks = Math.ceil(snapshotTimeout.toSeconds() / waitInterval.toSeconds());
-    const checkBudget = Math.max(6, Math.ceil(checks / 10));
-    const checkSnapshot = this.task(STATE.checkSnapshot, handlers.checkSnapshot, undefined, checkBudget);
-    const copySnapshot = this.task(STATE.copySnapshot, handlers.copySnapshot);
-    const checkCopy = this.task(STATE.checkCopy, handlers.checkSnapshot, undefined, checkBudget);
-    for (const task of [checkSnapshot, checkCopy]) {
-      task.addRetry(notReadyRetry(waitInterval, snapshotTimeout));
-    }
+    const waitForCluster = clusterNotAvailableRetry(waitInterval, snapshotTimeout);
+    const prepare = this.task(STATE.prepare, handlers.prepare, {
+      payload: sfn.TaskInput.fromObject({ 'input.$': '$', 'executionStartTime.$': '$$.Execution.StartTime' }),
+      retries: [waitForCluster],
+    });
+    const createSnapshot = this.task(STATE.createSnapshot, handlers.createSnapshot, { retries: [waitForCluster] });
+    const longWait = longWaitTransientRetry(waitInterval, snapshotTimeout);
+    const waitUntilReady = notReadyRetry(waitInterval, snapshotTimeout);
+    const checkSnapshot = this.task(STATE.checkSnapshot, handlers.checkSnapshot, { transientRetry: longWait, retries: [waitUntilReady] });
+    const copySnapshot = this.task(STATE.copySnapshot, handlers.copySnapshot, {
+      transientRetry: longWait,
+      retries: [copyLimitRetry(waitInterval, snapshotTimeout)],
+    });
+    const checkCopy = this.task(STATE.checkCopy, handlers.checkSnapshot, { transientRetry: longWait, retries: [waitUntilReady] });
     const shareSnapshot = this.task(STATE.shareSnapshot, handlers.shareSnapshot);
     const cleanUp = this.task(STATE.cleanUp, handlers.cleanUp);
     // Prepare creates nothing, so its failures skip the clean-up; this also keeps a hostile
@@ -126,45 +122,82 @@ export class SnapshotWorkflow extends Construct {
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       definitionBody: sfn.DefinitionBody.fromChainable(start),
       comment: 'Snapshots one DB cluster, re-encrypts it with the sharing key, shares it, and cleans up.',
-      // Waiting for the cluster (Prepare, then CreateSnapshot), the snapshot and the copy may each
-      // take up to snapshotTimeout; a start may be delayed by up to a day in a very large fleet.
-      timeout: Duration.seconds(4 * snapshotTimeout.toSeconds() + 3600 + MAX_START_DELAY_SECONDS),
+      // Each waiting phase may take up to snapshotTimeout; an hour for everything else; a start may
+      // be delayed by up to a day in a very large fleet.
+      timeout: Duration.seconds(WAITING_PHASES * snapshotTimeout.toSeconds() + 3600 + MAX_START_DELAY_SECONDS),
       tracingEnabled: true,
       logs: { destination: props.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
   }
 
   /** A Lambda step that passes the state in and takes the handler's result as the new state. */
-  private task(id: string, fn: lambda.IFunction, payload?: sfn.TaskInput, transientAttempts = 6): tasks.LambdaInvoke {
+  private task(id: string, fn: lambda.IFunction, options: TaskOptions = {}): tasks.LambdaInvoke {
     const task = new tasks.LambdaInvoke(this, id, {
       lambdaFunction: fn,
-      payload,
+      payload: options.payload,
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
       taskTimeout: sfn.Timeout.duration(Duration.minutes(5)),
     });
-    task.addRetry({
-      errors: [...LAMBDA_SERVICE_ERRORS, ...TRANSIENT_AWS_ERRORS],
-      interval: Duration.seconds(2),
-      backoffRate: 2,
-      maxAttempts: transientAttempts,
-      maxDelay: Duration.seconds(60),
-      jitterStrategy: sfn.JitterType.FULL,
-    });
+    task.addRetry(options.transientRetry ?? TRANSIENT_RETRY_POLICY);
+    for (const retry of options.retries ?? []) task.addRetry(retry);
     return task;
   }
+}
+
+/**
+ * Lambda's and AWS's transient faults (throttling, 5xx): exponential backoff with full jitter, so
+ * a fleet's executions throttled together do not all retry together.
+ */
+export function transientRetry(maxAttempts: number): sfn.RetryProps {
+  return {
+    errors: [...LAMBDA_SERVICE_ERRORS, ...TRANSIENT_AWS_ERRORS],
+    interval: Duration.seconds(2),
+    backoffRate: 2,
+    maxAttempts,
+    maxDelay: Duration.seconds(60),
+    jitterStrategy: sfn.JitterType.FULL,
+  };
+}
+
+/** Every step without a long wait: the SDK's own retries came first, so a few more suffice. */
+export const TRANSIENT_RETRY_POLICY = transientRetry(6);
+
+/** The last chance to remove a failed run's snapshots: more patience with throttling than the rest. */
+export const CLEAN_UP_TRANSIENT_RETRY_POLICY = transientRetry(10);
+
+/**
+ * A Retry's attempts add up over a whole state visit: a step retried through a long wait (a status
+ * check, a copy waiting for a slot) gets a budget for transient faults that grows with its attempts.
+ */
+export function longWaitTransientRetry(waitInterval: Duration, snapshotTimeout: Duration): sfn.RetryProps {
+  return transientRetry(Math.max(6, Math.ceil(checksWithin(waitInterval, snapshotTimeout) / 10)));
 }
 
 /** A snapshot not yet available is checked again every `waitInterval` until its deadline. */
 export function notReadyRetry(waitInterval: Duration, snapshotTimeout: Duration): sfn.RetryProps {
   // The handler throws SnapshotTimeout once the deadline has passed; one spare attempt makes sure
   // the last check happens after it.
-  const checks = Math.ceil(snapshotTimeout.toSeconds() / waitInterval.toSeconds());
   return {
-    errors: ['SnapshotNotReady'],
+    errors: [ERROR.SnapshotNotReady],
     interval: waitInterval,
     backoffRate: 1,
-    maxAttempts: checks + 1,
+    maxAttempts: checksWithin(waitInterval, snapshotTimeout) + 1,
+  };
+}
+
+/**
+ * A copy refused because RDS already has 5 copies in progress in the account and Region (or the
+ * fleet has `maxConcurrentCopies`) waits for a slot: it asks again every `waitInterval`, no longer
+ * than `snapshotTimeout` in all (attempts × interval never exceed it), then fails the run.
+ * Three phases of at most 2,000 attempts of 3 history events each stay below the 25,000-event cap.
+ */
+export function copyLimitRetry(waitInterval: Duration, snapshotTimeout: Duration): sfn.RetryProps {
+  return {
+    errors: [ERROR.CopyLimitReached],
+    interval: waitInterval,
+    backoffRate: 1,
+    maxAttempts: Math.max(1, Math.floor(snapshotTimeout.toSeconds() / waitInterval.toSeconds())),
   };
 }
 
@@ -180,10 +213,15 @@ export function clusterNotAvailableRetry(waitInterval: Duration, snapshotTimeout
     waited += Math.min(interval * 2 ** attempts, maxDelay);
   }
   return {
-    errors: ['ClusterNotAvailable'],
+    errors: [ERROR.ClusterNotAvailable],
     interval: waitInterval,
     backoffRate: 2,
     maxDelay: Duration.seconds(maxDelay),
     maxAttempts: Math.max(attempts, 1),
   };
+}
+
+/** How many `waitInterval`s fit in `snapshotTimeout`, the last one partly. */
+function checksWithin(waitInterval: Duration, snapshotTimeout: Duration): number {
+  return Math.ceil(snapshotTimeout.toSeconds() / waitInterval.toSeconds());
 }

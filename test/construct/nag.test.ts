@@ -1,4 +1,4 @@
-import { App, Aspects, CfnResource, Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import { Aspects, CfnResource, Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -17,12 +17,10 @@ import {
   NagLoggerSuppressedErrorData,
   NagSuppressions,
 } from 'cdk-nag';
+import { ACCOUNT, addSnapshots, handlerFunctions, newStack, REGION } from './helpers';
 import { SharedClusterSnapshots, SharedClusterSnapshotsProps } from '../../src';
 import { addCdkNagSuppressions, CDK_NAG_METADATA_KEY, suppressWildcards } from '../../src/source/nag-suppressions';
 
-const ACCOUNT = '111111111111';
-const REGION = 'eu-west-1';
-const TARGETS = ['222222222222'];
 const NAG_FINDING = Match.stringLikeRegexp('AwsSolutions-.*');
 
 interface CfnRule {
@@ -46,13 +44,13 @@ class SuppressedFindings implements INagLogger {
 
 /** Every optional feature on; the key and topic are built to pass AwsSolutions themselves. */
 function fullStack(): { stack: Stack; construct: SharedClusterSnapshots } {
-  const stack = new Stack(new App(), 'Full', { env: { account: ACCOUNT, region: REGION } });
+  const stack = newStack();
   const encryptionKey = new kms.Key(stack, 'SharingKey', { enableKeyRotation: true });
   const alarmTopic = new sns.Topic(stack, 'Alarms', {
     enforceSSL: true,
     masterKey: new kms.Key(stack, 'AlarmsKey', { enableKeyRotation: true }),
   });
-  const construct = new SharedClusterSnapshots(stack, 'Snapshots', {
+  const construct = addSnapshots(stack, {
     clusterIdentifiers: ['orders-db', 'Billing-DB'],
     clusterTag: { key: 'share-snapshots', value: 'true' },
     targetAccountIds: ['222222222222', '333333333333'],
@@ -71,9 +69,8 @@ function fullStack(): { stack: Stack; construct: SharedClusterSnapshots } {
 
 /** What a consumer writes first: required props only, in an environment-agnostic stack. */
 function consumerStack(props: Partial<SharedClusterSnapshotsProps> = {}): { stack: Stack; construct: SharedClusterSnapshots } {
-  const stack = new Stack(new App(), 'Consumer');
-  const construct = new SharedClusterSnapshots(stack, 'Snapshots', { clusterIdentifiers: ['orders-db'], targetAccountIds: TARGETS, ...props });
-  return { stack, construct };
+  const stack = newStack({ withEnv: false });
+  return { stack, construct: addSnapshots(stack, props) };
 }
 
 function tagOnlyStack(): { stack: Stack; construct: SharedClusterSnapshots } {
@@ -83,7 +80,7 @@ function tagOnlyStack(): { stack: Stack; construct: SharedClusterSnapshots } {
 /** Two instances in one stack, told apart by prefix. */
 function twoInstancesStack(): { stack: Stack; construct: SharedClusterSnapshots } {
   const { stack, construct } = consumerStack();
-  new SharedClusterSnapshots(stack, 'Other', { clusterIdentifiers: ['billing-db'], targetAccountIds: TARGETS, snapshotPrefix: 'other' });
+  addSnapshots(stack, { clusterIdentifiers: ['billing-db'], snapshotPrefix: 'other' }, 'Other');
   return { stack, construct };
 }
 
@@ -179,7 +176,7 @@ describe('cdk-nag AwsSolutions', () => {
     const newer = new lambda.Runtime('nodejs98.x', lambda.RuntimeFamily.NODEJS);
     try {
       const { stack, construct } = consumerStack();
-      const functions = [...Object.values(construct.handlers), construct.starterFunction];
+      const functions = [...handlerFunctions(construct), construct.starterFunction];
       for (const fn of functions) {
         const rules = nagRules(stack).get(fn.node.findChild('Resource').node.path) ?? [];
         expect(rules).toEqual([{ id: 'AwsSolutions-L1', reason: expect.stringMatching(/pinned to nodejs22\.x deliberately.*nodejs98\.x/) }]);
@@ -218,7 +215,7 @@ describe('cdk_nag metadata (what a consumer running cdk-nag relies on)', () => {
       // snapshots (a retried quota check credits them); * for rds:DescribeAccountAttributes.
       ['starter', construct.starterFunction.role, [arn('cluster:*'), arn('cluster-snapshot:*'), 'Resource::*']],
       ['state machine', construct.stateMachine.role, [
-        ...Object.values(construct.handlers).map((fn) => `Resource::<${stack.getLogicalId(fn.node.defaultChild as CfnResource)}.Arn>:*`),
+        ...handlerFunctions(construct).map((fn) => `Resource::<${stack.getLogicalId(fn.node.defaultChild as CfnResource)}.Arn>:*`),
         'Resource::*',
       ]],
     ];

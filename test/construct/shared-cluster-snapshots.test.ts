@@ -11,71 +11,43 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import {
+  ACCOUNT,
+  addSnapshots,
+  asList,
+  build,
+  definitionOf,
+  functionArnInDefinition,
+  handlerFunctions,
+  HANDLER_NAMES,
+  Json,
+  lambdaEnvironment,
+  logicalIdOf,
+  newStack,
+  REGION,
+  render,
+  roleIdOf,
+  stateJson,
+  TARGETS,
+  tasksOf,
+} from './helpers';
 import { SharedClusterSnapshots, SharedClusterSnapshotsProps } from '../../src';
+import { TAG_OWNER } from '../../src/shared/constants';
 
 // asl-validator 4 is CommonJS (`module.exports = function validator(definition, opts)`) and ships no types.
 type AslValidator = (definition: unknown) => { isValid: boolean; errors: unknown[]; errorsText: (separator?: string) => string };
 const aslValidator = createRequire(__filename)('asl-validator') as AslValidator;
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
 /** Incompressible, valid cluster ids. */
 function createHashForTest(i: number): string {
   return createHash('sha256').update(String(i)).digest('hex').slice(0, 20);
 }
-type Json = any;
 
-const ACCOUNT = '111111111111';
-const REGION = 'eu-west-1';
-const TARGETS = ['222222222222', '333333333333'];
-const OWNER_TAG = 'shared-cluster-snapshots:owner';
-const HANDLER_NAMES = ['prepare', 'createSnapshot', 'checkSnapshot', 'copySnapshot', 'shareSnapshot', 'cleanUp', 'cleanUpFailedRun'];
-
-interface Built {
-  readonly stack: Stack;
-  readonly construct: SharedClusterSnapshots;
-  readonly template: Template;
-}
-
-function newStack(): Stack {
-  return new Stack(new App(), 'TestStack', { env: { account: ACCOUNT, region: REGION } });
-}
-
-function build(props: Partial<SharedClusterSnapshotsProps> = {}, stack: Stack = newStack()): Built {
-  const construct = new SharedClusterSnapshots(stack, 'Snapshots', {
-    clusterIdentifiers: ['orders-db', 'billing-db'],
-    targetAccountIds: TARGETS,
-    ...props,
-  });
-  return { stack, construct, template: Template.fromStack(stack) };
-}
-
-/** Flattens an intrinsic into a readable string: `{Ref: X}` → `<X>`, `{Fn::GetAtt: [X, Arn]}` → `<X.Arn>`. */
-function render(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    const obj = value as Record<string, unknown>;
-    if ('Fn::Join' in obj) {
-      const [separator, parts] = obj['Fn::Join'] as [string, unknown[]];
-      return parts.map(render).join(separator);
-    }
-    if ('Ref' in obj) return `<${String(obj.Ref)}>`;
-    if ('Fn::GetAtt' in obj) return `<${(obj['Fn::GetAtt'] as string[]).join('.')}>`;
-  }
-  return JSON.stringify(value);
-}
+const OWNER_TAG = TAG_OWNER;
 
 const rdsArn = (resource: string) => `arn:<AWS::Partition>:rds:${REGION}:${ACCOUNT}:${resource}`;
 const rootOf = (account: string) => `arn:<AWS::Partition>:iam::${account}:root`;
-const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
-
-function logicalIdOf(stack: Stack, construct: { node: { defaultChild?: unknown } }): string {
-  return stack.getLogicalId(construct.node.defaultChild as iam.CfnRole);
-}
-
-function roleIdOf(stack: Stack, fn: lambda.IFunction): string {
-  return logicalIdOf(stack, fn.role!);
-}
 
 interface PolicyStatement {
   readonly roles: string[];
@@ -100,29 +72,6 @@ function statementsWithAction(template: Template, action: string): PolicyStateme
 /** The actions granted to one role, by any of its policies. */
 function actionsOfRole(template: Template, roleId: string): string[] {
   return policyStatements(template).filter(({ roles }) => roles.includes(roleId)).flatMap(({ statement }) => actionsOf(statement));
-}
-
-function lambdaEnvironment(stack: Stack, template: Template, fn: lambda.IFunction): Record<string, unknown> {
-  const id = stack.getLogicalId(fn.node.defaultChild as lambda.CfnFunction);
-  return template.toJSON().Resources[id].Properties.Environment.Variables;
-}
-
-/** The state machine definition, with each Lambda ARN token replaced by a placeholder ARN that names the function. */
-function definitionOf(template: Template): Json {
-  const machines = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
-  expect(machines).toHaveLength(1);
-  const definition = (machines[0] as Json).Properties.DefinitionString;
-  const parts: unknown[] = typeof definition === 'string' ? [definition] : definition['Fn::Join'][1];
-  const text = parts.map((part: Json) => {
-    if (typeof part === 'string') return part;
-    if (part['Fn::GetAtt']) return `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${part['Fn::GetAtt'][0]}`;
-    throw new Error(`Unexpected token in the definition: ${JSON.stringify(part)}`);
-  }).join('');
-  return JSON.parse(text);
-}
-
-function tasksOf(definition: Json): Array<[string, Json]> {
-  return Object.entries<Json>(definition.States).filter(([, state]) => state.Type === 'Task');
 }
 
 describe('IAM', () => {
@@ -240,7 +189,7 @@ describe('IAM', () => {
 
     const roleOfEachFunction = Object.values(functions).map((fn: Json) => fn.Properties.Role['Fn::GetAtt'][0]);
     expect(new Set(roleOfEachFunction).size).toBe(roleOfEachFunction.length);
-    const handlerRoles = [...Object.values(construct.handlers), construct.starterFunction].map((fn) => roleIdOf(stack, fn));
+    const handlerRoles = [...handlerFunctions(construct), construct.starterFunction].map((fn) => roleIdOf(stack, fn));
     expect(new Set(handlerRoles).size).toBe(HANDLER_NAMES.length + 1);
   });
 
@@ -250,7 +199,7 @@ describe('IAM', () => {
     expect(starts).toHaveLength(1);
     expect(starts[0].roles).toEqual([roleIdOf(stack, construct.starterFunction)]);
     expect(starts[0].statement.Resource).toEqual({ Ref: logicalIdOf(stack, construct.stateMachine) });
-    for (const fn of Object.values(construct.handlers)) {
+    for (const fn of handlerFunctions(construct)) {
       expect(actionsOfRole(template, roleIdOf(stack, fn))).not.toContain('states:StartExecution');
     }
   });
@@ -359,6 +308,20 @@ describe('schedule', () => {
     });
   });
 
+  test('the starter, invoked asynchronously by Scheduler, is retried twice by Lambda within the hour the schedule allows', () => {
+    const { stack, construct, template } = build();
+    const configs = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig')) as Json[];
+    expect(configs).toHaveLength(1);
+    expect(configs[0].Properties).toEqual({
+      FunctionName: { Ref: logicalIdOf(stack, construct.starterFunction) },
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 3600,
+    });
+    const schedule = Object.values(template.findResources('AWS::Scheduler::Schedule'))[0] as Json;
+    expect(schedule.Properties.Target.RetryPolicy.MaximumEventAgeInSeconds).toBe(configs[0].Properties.MaximumEventAgeInSeconds);
+  });
+
   test('a cron with a time zone', () => {
     const { template } = build({ schedule: ScheduleExpression.cron({ hour: '3', minute: '0', timeZone: TimeZone.EUROPE_BERLIN }) });
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
@@ -370,6 +333,22 @@ describe('schedule', () => {
 });
 
 describe('logs and alarm', () => {
+  /** The stack id's UUID, as a log group name ends with it. */
+  const STACK_UUID = { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] };
+  /** A UUID as CloudFormation puts it in a stack id, to measure and check the deployed name. */
+  const SAMPLE_UUID = '51af3dc0-da77-11e4-872e-1234567db123';
+
+  /** The log group names of every state machine in the template, with a sample stack UUID. */
+  function stateMachineLogGroupNames(template: Template): string[] {
+    return Object.values(template.findResources('AWS::StepFunctions::StateMachine')).map((machine: Json) => {
+      const logGroupId = machine.Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0];
+      const [separator, parts] = template.toJSON().Resources[logGroupId].Properties.LogGroupName['Fn::Join'];
+      expect(parts.filter((part: unknown) => typeof part !== 'string')).toEqual([STACK_UUID]);
+      return parts.map((part: unknown) => (typeof part === 'string' ? part : SAMPLE_UUID)).join(separator);
+    });
+  }
+  const VALID_NAME = /^\/aws\/vendedlogs\/states\/[-._/#A-Za-z0-9]+$/;
+
   function expectRetention(template: Template, days: number): void {
     const logGroups = template.findResources('AWS::Logs::LogGroup');
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
@@ -390,6 +369,37 @@ describe('logs and alarm', () => {
 
   test('logRetention sets every log group', () => {
     expectRetention(build({ logRetention: logs.RetentionDays.ONE_WEEK }).template, 7);
+  });
+
+  const stateMachineLogGroupName = (template: Template): string => stateMachineLogGroupNames(template)[0];
+
+  test('the state machine logs under /aws/vendedlogs/states/, with a valid name unique per stack, instance and stack creation', () => {
+    const stack = newStack();
+    addSnapshots(stack, {}, 'First');
+    addSnapshots(stack, { snapshotPrefix: 'second' }, 'Second');
+    const names = [...stateMachineLogGroupNames(Template.fromStack(stack)), stateMachineLogGroupName(build().template)];
+    expect(names).toHaveLength(3);
+    expect(new Set(names).size).toBe(3);
+    for (const name of names) {
+      expect(name).toMatch(VALID_NAME);
+      expect(name.length).toBeLessThanOrEqual(512);
+      // A stack deleted and created again has a new id: its new log group does not collide with the retained one.
+      expect(name.endsWith(`-${SAMPLE_UUID}`)).toBe(true);
+    }
+    // The same construct path in another stack of the same account gets another name.
+    const other = new Stack(new App(), 'OtherStack', { env: { account: ACCOUNT, region: REGION } });
+    expect(stateMachineLogGroupName(build({}, other).template)).not.toBe(stateMachineLogGroupName(build().template));
+  });
+
+  test('the log group name stays within 512 characters for a long stack name and a deep construct path', () => {
+    const stack = new Stack(new App(), 'S'.repeat(128), { env: { account: ACCOUNT, region: REGION } });
+    let scope: Construct = stack;
+    for (let depth = 0; depth < 8; depth++) scope = new Construct(scope, `Level${depth}${'x'.repeat(60)}`);
+    new SharedClusterSnapshots(scope, 'Snapshots', { clusterIdentifiers: ['orders-db'], targetAccountIds: TARGETS });
+    const [name] = stateMachineLogGroupNames(Template.fromStack(stack));
+    expect(name.length).toBeLessThanOrEqual(512);
+    expect(name.length).toBeGreaterThan(500);
+    expect(name).toMatch(VALID_NAME);
   });
 
   test('the state machine logs everything and is traced', () => {
@@ -449,11 +459,11 @@ describe('state machine definition', () => {
     [Duration.seconds(7), Duration.seconds(100), 7, 100],
     [Duration.seconds(1), undefined, 1, 2000],
   ])('waitInterval %s, snapshotTimeout %s: waits and not-ready retries', (waitInterval, snapshotTimeout, interval, timeout) => {
-    const definition = definitionOf(build({ waitInterval, snapshotTimeout }).template);
-    expect(definition.States.WaitForSnapshot).toMatchObject({ Type: 'Wait', Seconds: interval, Next: 'CheckSnapshot' });
-    expect(definition.States.WaitForCopy).toMatchObject({ Type: 'Wait', Seconds: interval, Next: 'CheckCopy' });
+    const { construct } = build({ waitInterval, snapshotTimeout });
+    expect(stateJson(construct, 'WaitForSnapshot')).toMatchObject({ Type: 'Wait', Seconds: interval, Next: 'CheckSnapshot' });
+    expect(stateJson(construct, 'WaitForCopy')).toMatchObject({ Type: 'Wait', Seconds: interval, Next: 'CheckCopy' });
     for (const check of ['CheckSnapshot', 'CheckCopy']) {
-      const retries = (definition.States[check].Retry as Json[]).filter((retry) => retry.ErrorEquals.includes('SnapshotNotReady'));
+      const retries = (stateJson(construct, check).Retry as Json[]).filter((retry) => retry.ErrorEquals.includes('SnapshotNotReady'));
       expect(retries).toEqual([{
         ErrorEquals: ['SnapshotNotReady'],
         IntervalSeconds: interval,
@@ -480,8 +490,7 @@ describe('state machine definition', () => {
   });
 
   test('Failed reports the original error', () => {
-    const definition = definitionOf(build().template);
-    expect(definition.States.Failed).toEqual({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
+    expect(stateJson(build().construct, 'Failed')).toEqual({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
   });
 
   test('every task retries transient Lambda and AWS errors with full jitter', () => {
@@ -498,7 +507,7 @@ describe('state machine definition', () => {
   test('each state invokes its own handler', () => {
     const { stack, construct, template } = build();
     const definition = definitionOf(template);
-    const fnId = (fn: lambda.IFunction) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${stack.getLogicalId(fn.node.defaultChild as lambda.CfnFunction)}`;
+    const fnId = (fn: lambda.IFunction) => functionArnInDefinition(stack, fn);
     const h = construct.handlers;
     expect(Object.fromEntries(tasksOf(definition).map(([name, task]) => [name, task.Resource]))).toEqual({
       Prepare: fnId(h.prepare),
@@ -548,7 +557,7 @@ describe('public members', () => {
   test('grantStartExecution grants states:StartExecution on the state machine', () => {
     const stack = newStack();
     const operator = new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() });
-    const construct = new SharedClusterSnapshots(stack, 'Snapshots', { clusterIdentifiers: ['orders-db'], targetAccountIds: TARGETS });
+    const construct = addSnapshots(stack, { clusterIdentifiers: ['orders-db'] });
     construct.grantStartExecution(operator);
     const template = Template.fromStack(stack);
     const granted = statementsWithAction(template, 'states:StartExecution').filter(({ roles }) => roles.includes(logicalIdOf(stack, operator)));
@@ -568,7 +577,7 @@ describe('environment', () => {
     }, stack);
     expect(Token.isUnresolved(construct.ownerId)).toBe(false);
     expect(construct.ownerId).toBe('TestStack/Snapshots');
-    for (const fn of Object.values(construct.handlers)) {
+    for (const fn of handlerFunctions(construct)) {
       expect(lambdaEnvironment(stack, template, fn)).toMatchObject({
         OWNER_ID: construct.ownerId,
         SNAPSHOT_PREFIX: 'nightly',
@@ -613,7 +622,7 @@ describe('environment', () => {
 
   test('defaults', () => {
     const { stack, construct, template } = build();
-    for (const fn of Object.values(construct.handlers)) {
+    for (const fn of handlerFunctions(construct)) {
       const env = lambdaEnvironment(stack, template, fn);
       expect(env).toMatchObject({ SNAPSHOT_PREFIX: 'shared', RETAIN_SNAPSHOTS: '1', ALLOW_UNENCRYPTED: 'false' });
       expect(env.CLUSTER_TAG_KEY).toBeUndefined();
@@ -622,8 +631,8 @@ describe('environment', () => {
 
   test('two instances in one stack have distinct owner ids', () => {
     const stack = newStack();
-    const first = new SharedClusterSnapshots(stack, 'First', { clusterIdentifiers: ['orders-db'], targetAccountIds: TARGETS });
-    const second = new SharedClusterSnapshots(stack, 'Second', { clusterIdentifiers: ['orders-db'], targetAccountIds: TARGETS, snapshotPrefix: 'second' });
+    const first = addSnapshots(stack, { clusterIdentifiers: ['orders-db'] }, 'First');
+    const second = addSnapshots(stack, { clusterIdentifiers: ['orders-db'], snapshotPrefix: 'second' }, 'Second');
     expect(first.ownerId).not.toBe(second.ownerId);
   });
 

@@ -1,21 +1,13 @@
-import { App, Aws, Duration, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { ACCOUNT, addSnapshots, newStack, TARGET } from './helpers';
 import { SharedClusterSnapshots, SharedClusterSnapshotsProps } from '../../src';
 
-const OWN_ACCOUNT = '111111111111';
-const TARGET = '222222222222';
+const OWN_ACCOUNT = ACCOUNT;
 
-function newStack(withEnv = true): Stack {
-  return new Stack(new App(), 'TestStack', withEnv ? { env: { account: OWN_ACCOUNT, region: 'eu-west-1' } } : {});
-}
-
-/** Builds the construct with valid defaults, overridden by `props`. */
+/** Builds the construct with valid required props, overridden by `props`. */
 function build(props: Partial<SharedClusterSnapshotsProps> = {}, stack: Stack = newStack()): SharedClusterSnapshots {
-  return new SharedClusterSnapshots(stack, 'Snapshots', {
-    clusterIdentifiers: ['orders-db'],
-    targetAccountIds: [TARGET],
-    ...props,
-  });
+  return addSnapshots(stack, props);
 }
 
 function accounts(count: number): string[] {
@@ -221,7 +213,7 @@ describe('unresolved tokens are not validated', () => {
   });
 
   test('a stack without env: the own account is unknown, so any literal account is accepted', () => {
-    expect(() => build({ targetAccountIds: [OWN_ACCOUNT] }, newStack(false))).not.toThrow();
+    expect(() => build({ targetAccountIds: [OWN_ACCOUNT] }, newStack({ withEnv: false }))).not.toThrow();
   });
 });
 

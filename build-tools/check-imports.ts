@@ -1,0 +1,105 @@
+/**
+ * Checks the import rules of CONTRIBUTING.md ("What may import what") over every TypeScript file
+ * in `src/`, and fails naming each file, line and import that breaks one:
+ * - handler code (`*.lambda.ts`, `*.lambda-shared.ts` and `src/shared/constants.ts`) imports only
+ *   handler code, the AWS SDK and Node built-ins: never `aws-cdk-lib`, `constructs` or a construct file;
+ * - `src/shared/constants.ts` imports nothing: the constructs and the handlers both import it;
+ * - `src/` never imports `sim/` or `test/` (nor anything else outside `src/`, which is not shipped).
+ *
+ * Imports are read with TypeScript's own scanner (`ts.preProcessFile`): static and type-only
+ * imports, `export ... from`, `import()` and `require()`.
+ *
+ * Usage: `ts-node build-tools/check-imports.ts [project root]` (the `check-imports` task).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as ts from 'typescript';
+
+export interface ImportViolation {
+  /** The importing file, relative to the project root, with `/` separators. */
+  readonly file: string;
+  readonly line: number;
+  /** The import exactly as written. */
+  readonly specifier: string;
+  /** The rule it breaks. */
+  readonly rule: string;
+}
+
+const SHARED_CONSTANTS = 'src/shared/constants.ts';
+const FRAMEWORK_PACKAGES = ['aws-cdk-lib', 'constructs'];
+
+export const RULES = {
+  handlerFramework: 'handler code never imports aws-cdk-lib or constructs',
+  handlerConstruct: 'handler code imports only handler code (*.lambda.ts, *.lambda-shared.ts, src/shared/constants.ts), never a construct file',
+  constants: `${SHARED_CONSTANTS} imports nothing: the constructs and the handlers both import it`,
+  outsideSrc: 'src/ never imports sim/ or test/ (nor anything outside src/, which is not shipped)',
+} as const;
+
+/** Handler code: bundled into the Lambda assets, so it must not pull in the CDK. */
+export function isHandlerCode(file: string): boolean {
+  return /\.lambda(-shared)?\.ts$/.test(file) || file === SHARED_CONSTANTS;
+}
+
+/** Every violation of the import rules under `<root>/src`, in file order. */
+export function checkImports(root: string): ImportViolation[] {
+  return sourceFiles(path.join(root, 'src')).flatMap((absolute) => {
+    const file = toProjectPath(root, absolute);
+    const text = fs.readFileSync(absolute, 'utf8');
+    return ts.preProcessFile(text, true, true).importedFiles.flatMap(({ fileName: specifier, pos }) => {
+      const line = text.slice(0, pos).split('\n').length;
+      return rulesBroken(root, file, specifier).map((rule) => ({ file, line, specifier, rule }));
+    });
+  });
+}
+
+function rulesBroken(root: string, file: string, specifier: string): string[] {
+  const broken: string[] = [];
+  if (file === SHARED_CONSTANTS) broken.push(RULES.constants);
+  if (!specifier.startsWith('.')) {
+    const packageName = specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+    if (isHandlerCode(file) && FRAMEWORK_PACKAGES.includes(packageName)) broken.push(RULES.handlerFramework);
+    return broken;
+  }
+  const target = resolveRelative(root, file, specifier);
+  if (!target.startsWith('src/')) {
+    broken.push(RULES.outsideSrc);
+  } else if (isHandlerCode(file) && !isHandlerCode(target)) {
+    broken.push(RULES.handlerConstruct);
+  }
+  return broken;
+}
+
+/** The project path a relative import names: the `.ts` file, or the folder's `index.ts`. */
+function resolveRelative(root: string, file: string, specifier: string): string {
+  const base = path.resolve(root, path.dirname(file), specifier);
+  const candidates = [`${base}.ts`, path.join(base, 'index.ts'), base];
+  const found = candidates.find((candidate) => fs.existsSync(candidate) && fs.statSync(candidate).isFile());
+  return toProjectPath(root, found ?? `${base}.ts`);
+}
+
+function sourceFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name)).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(full);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [full] : [];
+  });
+}
+
+function toProjectPath(root: string, absolute: string): string {
+  return path.relative(root, absolute).split(path.sep).join('/');
+}
+
+export function formatViolation(violation: ImportViolation): string {
+  return `${violation.file}:${violation.line} imports '${violation.specifier}': ${violation.rule}`;
+}
+
+if (require.main === module) {
+  const root = path.resolve(process.argv[2] ?? process.cwd());
+  const violations = checkImports(root);
+  if (violations.length > 0) {
+    console.error(`Import rules broken (see CONTRIBUTING.md, "What may import what"):\n${violations.map((v) => `  ${formatViolation(v)}`).join('\n')}`);
+    process.exit(1);
+  }
+  console.log(`Import rules hold in ${sourceFiles(path.join(root, 'src')).length} files under src/`);
+}

@@ -1,0 +1,91 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { checkImports, RULES } from '../../build-tools/check-imports';
+
+const PROJECT_ROOT = path.resolve(__dirname, '../..');
+const SCRIPT = path.join(PROJECT_ROOT, 'build-tools/check-imports.ts');
+
+const fixtures: string[] = [];
+afterAll(() => {
+  for (const root of fixtures) fs.rmSync(root, { recursive: true, force: true });
+});
+
+/** A project root in a temporary folder holding `files` (project path → content). */
+function fixture(files: Record<string, string>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'check-imports-'));
+  fixtures.push(root);
+  for (const [file, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), content);
+  }
+  return root;
+}
+
+/** Every rule broken at once, next to imports that are allowed. */
+const BROKEN = {
+  'src/shared/constants.ts': "import { hostname } from 'os';\nexport const HOST = hostname();\n",
+  'src/shared/log.lambda-shared.ts': [
+    "import { ENV } from './constants';",
+    "import { Duration } from 'aws-cdk-lib';",
+    "import type { IConstruct } from 'constructs';",
+    'export const x = [ENV, Duration] as unknown as IConstruct;',
+  ].join('\n'),
+  'src/source/handlers/copy.lambda.ts': [
+    "import { RDSClient } from '@aws-sdk/client-rds';",
+    "import { log } from '../../shared/log.lambda-shared';",
+    "import { SharedClusterSnapshots } from '../shared-cluster-snapshots';",
+    "const lambda = require('aws-cdk-lib/aws-lambda');",
+    'export const handler = async () => [RDSClient, log, SharedClusterSnapshots, lambda];',
+  ].join('\n'),
+  'src/source/handlers/copy-function.ts': "import * as lambda from 'aws-cdk-lib/aws-lambda';\nexport const fn = lambda;\n",
+  'src/source/shared-cluster-snapshots.ts': [
+    "import { Stack } from 'aws-cdk-lib';",
+    "import { fn } from './handlers/copy-function';",
+    "import { ACCOUNT } from '../../sim/fake-rds';",
+    "export * from '../../test/construct/helpers';",
+    'export class SharedClusterSnapshots { s = [Stack, fn, ACCOUNT]; }',
+  ].join('\n'),
+  'sim/fake-rds.ts': "import { SharedClusterSnapshots } from '../src/source/shared-cluster-snapshots';\nexport const ACCOUNT = SharedClusterSnapshots;\n",
+};
+
+describe('the import rules check', () => {
+  test('holds for this project', () => {
+    expect(checkImports(PROJECT_ROOT)).toEqual([]);
+  });
+
+  test('names each file, line and import that breaks a rule, and nothing that keeps them', () => {
+    const found = checkImports(fixture(BROKEN)).map(({ file, line, specifier, rule }) => [file, line, specifier, rule]);
+    expect(found).toEqual([
+      ['src/shared/constants.ts', 1, 'os', RULES.constants],
+      ['src/shared/log.lambda-shared.ts', 2, 'aws-cdk-lib', RULES.handlerFramework],
+      ['src/shared/log.lambda-shared.ts', 3, 'constructs', RULES.handlerFramework],
+      ['src/source/handlers/copy.lambda.ts', 3, '../shared-cluster-snapshots', RULES.handlerConstruct],
+      ['src/source/handlers/copy.lambda.ts', 4, 'aws-cdk-lib/aws-lambda', RULES.handlerFramework],
+      ['src/source/shared-cluster-snapshots.ts', 3, '../../sim/fake-rds', RULES.outsideSrc],
+      ['src/source/shared-cluster-snapshots.ts', 4, '../../test/construct/helpers', RULES.outsideSrc],
+    ]);
+  });
+
+  test('a handler importing a generated *-function.ts construct class breaks the rule', () => {
+    const root = fixture({ 'src/a.lambda-shared.ts': "export { fn } from './source/handlers/copy-function';\n", 'src/source/handlers/copy-function.ts': '' });
+    expect(checkImports(root)).toEqual([{ file: 'src/a.lambda-shared.ts', line: 1, specifier: './source/handlers/copy-function', rule: RULES.handlerConstruct }]);
+  });
+
+  test('as the build runs it, fails with a message naming the file and the import, and passes a clean tree', () => {
+    const run = (root: string) => spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', SCRIPT, root], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, TS_NODE_PROJECT: path.join(PROJECT_ROOT, 'tsconfig.dev.json') },
+    });
+    const broken = run(fixture(BROKEN));
+    expect(broken.status).toBe(1);
+    expect(broken.stderr).toContain(`src/source/handlers/copy.lambda.ts:3 imports '../shared-cluster-snapshots': ${RULES.handlerConstruct}`);
+    expect(broken.stderr).toContain(`src/source/shared-cluster-snapshots.ts:3 imports '../../sim/fake-rds': ${RULES.outsideSrc}`);
+
+    const clean = run(fixture({ 'src/shared/constants.ts': 'export const A = 1;\n', 'src/x.lambda.ts': "import { A } from './shared/constants';\nexport const b = A;\n" }));
+    expect(clean.stderr).toBe('');
+    expect(clean.status).toBe(0);
+  });
+});
