@@ -6,7 +6,7 @@ import type { IConstruct } from 'constructs';
 import type { SnapshotPermissions } from './permissions';
 import type { SharedClusterSnapshotsProps } from './props';
 import type { SharedClusterSnapshots } from './shared-cluster-snapshots';
-import { DEFAULTS, TAG_CLUSTER, TAG_OWNER } from '../shared/constants';
+import { DEFAULTS, TAG_OWNER } from '../shared/constants';
 
 /**
  * cdk-nag suppressions, written as the raw `cdk_nag` resource metadata cdk-nag reads
@@ -78,9 +78,9 @@ export function addNagSuppressions(
     + 'has no snapshot ARN to scope to.', ['rds:DescribeDBClusterSnapshots']);
   const allClusters = known(permissions.allClusters,
     'DB clusters are chosen at run time (found by clusterTag, or named in an execution input and checked by the handler against '
-    + 'clusterIdentifiers and clusterTag), so their ARNs cannot all be listed in advance.', undefined, {
-      [`aws:RequestTag/${TAG_CLUSTER}`]: `Explicit clusterIdentifiers are matched by the aws:RequestTag/${TAG_CLUSTER} condition (the tag the handler `
-        + 'puts on the new snapshot) rather than by cluster ARN, to keep the policy size independent of their number.',
+    + 'clusterIdentifiers and clusterTag), so their ARNs cannot all be listed in advance.', undefined, props.clusterTag && {
+      [`aws:ResourceTag/${props.clusterTag.key}`]: 'Snapshots may be created only of clusters that carry clusterTag (aws:ResourceTag, read '
+        + 'from the cluster); explicit clusterIdentifiers are allowed by ARN in managed policies of their own.',
     });
   const sourceKeys = permissions.useSourceKeysThroughRds().flatMap((statement) => statement.resources).map((resource) => known(resource,
     'Copying re-encrypts the source snapshot, whose key (the AWS-managed aws/rds key or the cluster\'s customer key) is only known at run time.',

@@ -1,5 +1,5 @@
 import { gzipSync } from 'zlib';
-import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -21,7 +21,7 @@ import { StartExecutionsFunction } from './handlers/start-executions-function';
 import { addNagSuppressions } from './nag-suppressions';
 import { SnapshotPermissions } from './permissions';
 import type { ClusterTag, SharedClusterSnapshotsProps } from './props';
-import { createSharingKey } from './sharing-key';
+import { createSharingKey, warnImportedKey } from './sharing-key';
 import { PROP_DEFAULTS, snapshotTimeoutOf, validateProps } from './validation';
 import { SnapshotWorkflow } from './workflow';
 import { ENV } from '../shared/constants';
@@ -119,8 +119,7 @@ export class SharedClusterSnapshots extends Construct {
 
     if (props.encryptionKey) {
       this.encryptionKey = props.encryptionKey;
-      Annotations.of(this).addWarningV2('cdk-shared-cluster-snapshots:importedKey',
-        'encryptionKey is imported: its key policy must let the target accounts use it (kms:Decrypt, kms:DescribeKey, kms:Encrypt, kms:ReEncrypt*, kms:GenerateDataKey*, and kms:CreateGrant/ListGrants/RevokeGrant for AWS resources), or they cannot restore the shared snapshots.');
+      warnImportedKey(this);
     } else {
       this.encryptionKey = createSharingKey(this, 'SharingKey', props.targetAccountIds);
     }
@@ -150,13 +149,14 @@ export class SharedClusterSnapshots extends Construct {
       ...permissions.createSnapshots(),
       ...permissions.describeOwnSnapshots(),
     ]);
+    permissions.attachClusterPolicies(this, 'CreateSnapshotClusters', createSnapshot.role!, createSnapshot);
     const checkSnapshot = handler('CheckSnapshot', CheckSnapshotFunction, permissions.describeOwnSnapshots());
     const copySnapshot = handler('CopySnapshot', CopySnapshotFunction, [
       ...permissions.copySnapshots(),
       ...permissions.describeOwnSnapshots(),
       ...permissions.useSourceKeysThroughRds(),
+      ...permissions.useSharingKeyThroughRds(this.encryptionKey.keyArn),
     ]);
-    this.encryptionKey.grant(copySnapshot, 'kms:CreateGrant', 'kms:DescribeKey');
     const shareSnapshot = handler('ShareSnapshot', ShareSnapshotFunction, permissions.shareSnapshots());
     const cleanUp = handler('CleanUp', CleanUpFunction, [
       ...permissions.listSnapshotsOfCluster(),
