@@ -1,21 +1,9 @@
 import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { packResources } from './policy-size';
 import type { ClusterTag } from './props';
-import { IAM_LIMITS, MAX_IDENTIFIER_LENGTH, TAG_OWNER } from '../shared/constants';
-
-/**
- * The longest value each pseudo parameter takes where the stack may deploy, so that a policy that
- * measures within IAM's limits with them fits in every partition and Region: `aws-us-gov` is the
- * longest partition name, Region names are at most 15 characters today (e.g. `us-isof-south-1`),
- * 20 are assumed.
- */
-const LONGEST_PSEUDO_VALUES: Record<string, string> = {
-  'AWS::Partition': 'aws-us-gov',
-  'AWS::Region': 'x'.repeat(20),
-  'AWS::AccountId': '0'.repeat(12),
-  'AWS::URLSuffix': 'amazonaws.com.cn',
-};
+import { IAM_LIMITS, TAG_OWNER } from '../shared/constants';
 
 /** The ARNs and conditions every handler's least-privilege policy is built from. */
 export class SnapshotPermissions {
@@ -106,66 +94,6 @@ export class SnapshotPermissions {
     });
   }
 
-  /**
-   * Packs the cluster ARNs into as few policy documents as fit IAM's managed policy limit, each
-   * measured as deployed with the longest pseudo parameter values; throws, naming
-   * `clusterIdentifiers`, when they need more managed policies than a role may hold.
-   */
-  private splitClusterArns(): iam.PolicyDocument[] {
-    // RDS stores identifiers lowercase, and IAM compares case-sensitively.
-    const arns = this.clusterIdentifiers.map((id) => this.rdsArn('cluster', Token.isUnresolved(id) ? id : id.toLowerCase()));
-    if (arns.length === 0) return [];
-    const document = (resources: string[]) => new iam.PolicyDocument({
-      statements: [new iam.PolicyStatement({ actions: ['rds:CreateDBClusterSnapshot'], resources })],
-    });
-    const sizes = arns.map((arn) => this.deployedLength(arn));
-    // A document of two ARNs, less the ARNs and their comma, is what every document costs besides its ARNs.
-    const overhead = this.deployedLength(document([arns[0], arns[0].concat('x')])) - 2 * sizes[0] - 2;
-    let chunk: string[] = [];
-    const chunks = [chunk];
-    let used = overhead;
-    for (const [i, arn] of arns.entries()) {
-      if (chunk.length > 0 && used + 1 + sizes[i] > IAM_LIMITS.managedPolicyCharacters) {
-        if (chunks.length === IAM_LIMITS.managedPoliciesPerRole) throw this.tooManyClusters(i);
-        chunk = [];
-        chunks.push(chunk);
-        used = overhead;
-      }
-      used += (chunk.length > 0 ? 1 : 0) + sizes[i];
-      chunk.push(arn);
-    }
-    return chunks.map(document);
-  }
-
-  private tooManyClusters(fit: number): Error {
-    return new Error(
-      `clusterIdentifiers lists ${this.clusterIdentifiers.length} clusters, but only the first ${fit} fit the CreateSnapshot role's IAM policies `
-      + `(${IAM_LIMITS.managedPoliciesPerRole} managed policies of ${IAM_LIMITS.managedPolicyCharacters.toLocaleString('en-US')} characters, listing each cluster by ARN). `
-      + 'Tag the clusters and select them with clusterTag instead, which needs one statement for any number of clusters',
-    );
-  }
-
-  /**
-   * The characters `value` takes in a deployed policy: its JSON once CloudFormation has resolved it,
-   * with the longest pseudo parameter values, and an unresolved cluster identifier at its longest.
-   */
-  private deployedLength(value: unknown): number {
-    const substitute = (v: unknown): unknown => {
-      if (Array.isArray(v)) return v.map(substitute);
-      if (v === null || typeof v !== 'object') return v;
-      const node = v as Record<string, unknown>;
-      if (typeof node.Ref === 'string') return LONGEST_PSEUDO_VALUES[node.Ref] ?? 'x'.repeat(MAX_IDENTIFIER_LENGTH);
-      if (Array.isArray(node['Fn::Join'])) {
-        const [separator, parts] = node['Fn::Join'] as [string, unknown[]];
-        return parts.map((part) => String(substitute(part))).join(separator);
-      }
-      const keys = Object.keys(node);
-      if (keys.length === 1 && keys[0].startsWith('Fn::')) return 'x'.repeat(MAX_IDENTIFIER_LENGTH);
-      return Object.fromEntries(keys.map((key) => [key, substitute(node[key])]));
-    };
-    return JSON.stringify(substitute(this.stack.resolve(value))).length;
-  }
-
   /** Copy one of this construct's snapshots to another, tagged as its own. */
   public copySnapshots(): iam.PolicyStatement[] {
     return [new iam.PolicyStatement({
@@ -187,7 +115,8 @@ export class SnapshotPermissions {
   /**
    * Copying with the sharing key: RDS describes the key and creates a grant on it for the new
    * snapshot. Only RDS in this Region may do so on the role's behalf, and only grants for AWS
-   * resources: the role cannot create a grant for itself or anyone else.
+   * resources: the role cannot create a grant for itself or anyone else. (The AWS-managed
+   * `aws/rds` key's own policy allows RDS's callers exactly this way, with `kms:ViaService`.)
    */
   public useSharingKeyThroughRds(keyArn: string): iam.PolicyStatement[] {
     return this.useKeysThroughRds(keyArn, ['kms:DescribeKey']);
@@ -230,6 +159,24 @@ export class SnapshotPermissions {
   /** Tag discovery lists every cluster. */
   public listClusters(): iam.PolicyStatement[] {
     return [new iam.PolicyStatement({ actions: ['rds:DescribeDBClusters'], resources: [this.allClusters] })];
+  }
+
+  /**
+   * Packs the cluster ARNs into as few managed policy documents as fit, measured as deployed; throws,
+   * naming `clusterIdentifiers`, when they need more managed policies than a role may hold.
+   */
+  private splitClusterArns(): iam.PolicyDocument[] {
+    // RDS stores identifiers lowercase, and IAM compares case-sensitively.
+    const arns = this.clusterIdentifiers.map((id) => this.rdsArn('cluster', Token.isUnresolved(id) ? id : id.toLowerCase()));
+    const packed = packResources(this.stack, arns, (resources) => new iam.PolicyDocument({
+      statements: [new iam.PolicyStatement({ actions: ['rds:CreateDBClusterSnapshot'], resources })],
+    }), { maxDocuments: IAM_LIMITS.managedPoliciesPerRole, maxCharacters: IAM_LIMITS.managedPolicyCharacters });
+    if ('documents' in packed) return packed.documents;
+    throw new Error(
+      `clusterIdentifiers lists ${arns.length} clusters, but only the first ${packed.fit} fit the CreateSnapshot role's IAM policies `
+      + `(${IAM_LIMITS.managedPoliciesPerRole} managed policies of ${IAM_LIMITS.managedPolicyCharacters.toLocaleString('en-US')} characters, `
+      + 'listing each cluster by ARN). Tag the clusters and select them with clusterTag instead, which needs one statement for any number of clusters',
+    );
   }
 
   private rdsArn(resource: string, name: string): string {
