@@ -149,6 +149,18 @@ describe('the full-feature stack', () => {
     expect(denied(s, calls)).toEqual([]);
   });
 
+  test('every statement of every function role is needed by some call (least privilege)', () => {
+    const unused: string[] = [];
+    for (const fn of ['prepare', 'createSnapshot', 'checkSnapshot', 'copySnapshot', 'shareSnapshot', 'cleanUp', 'cleanUpFailedRun', 'starter']) {
+      const role = s.roleOfFunction(fn);
+      const used = new Set(calls.filter((c) => c.fn === fn).flatMap((c) => evaluate(role.statements, c).allowedBy.map((a) => a.statement)));
+      role.statements.forEach((statement, i) => {
+        if (statement.Effect === 'Allow' && !used.has(i)) unused.push(`${fn}: ${JSON.stringify(statement)}`);
+      });
+    }
+    expect(unused).toEqual([]);
+  });
+
   test('the state machine invokes each handler, and the schedule the starter', () => {
     const invokes = ['prepare', 'createSnapshot', 'checkSnapshot', 'copySnapshot', 'shareSnapshot', 'cleanUp', 'cleanUpFailedRun']
       .map((fn) => call('stateMachine', 'lambda:InvokeFunction', s.functionArnOf(fn), `run the ${fn} step`));
@@ -227,6 +239,18 @@ describe('the full-feature stack', () => {
       expect(unconditioned).toEqual([]);
     });
   });
+});
+
+// Known gap, not fixed: IAM cannot tell the source of a copy from its target, which does not exist
+// yet, so the statement that lets the copy role create a tagged target under the prefix also lets it
+// name a foreign snapshot under the prefix as the source. The copy handler only copies the
+// temporary snapshot it created, and the copy is shared only if it carries our owner tag. When a
+// policy closes this, the test passes: drop `.failing`.
+test.failing('the copy role cannot copy a foreign snapshot under our prefix', () => {
+  const s = fullFeatureStack();
+  const tags = asRequestTags(ownTags(s.construct.ownerId, 'orders-db', 'shared'));
+  expect(decide(s, call('copySnapshot', 'rds:CopyDBClusterSnapshot', rds('cluster-snapshot:shared-orders-db-manual'), 'foreign source', tags)).allowed)
+    .toBe(false);
 });
 
 test('past 60 explicit clusters, an unconfigured cluster still cannot be snapshotted by putting a configured id in the request tags', () => {
