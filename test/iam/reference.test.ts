@@ -4,8 +4,10 @@
  * action, `*` only where the action has no resource types (or with a reason), and every condition
  * key is supported for its action and resource type, with an operator that fits the key's type.
  */
+import { Stack } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { contextProblems, operatorProblem, patternsOverlap, statementProblems } from './reference';
-import { defaultStack, fullFeatureStack, SynthesizedStack } from './stacks';
+import { defaultStack, fullFeatureStack, synthesize, SynthesizedStack, TARGETS } from './stacks';
 import { IamStatement } from '../../sim/iam-policy';
 
 /** Actions that have resource types but are granted on "*" by CDK, and why that is acceptable. */
@@ -25,6 +27,11 @@ async function problemsOf(synthesized: SynthesizedStack): Promise<Record<string,
 describe.each([
   ['full-feature stack (explicit ids, clusterTag, alarm topic)', fullFeatureStack],
   ['default stack', defaultStack],
+  ['stack with an imported key of another account', () => synthesize((stack: Stack) => ({
+    clusterIdentifiers: ['orders-db'],
+    targetAccountIds: TARGETS,
+    encryptionKey: kms.Key.fromKeyArn(stack, 'SharedKey', 'arn:aws:kms:eu-west-1:333333333333:key/12345678-aaaa-bbbb-cccc-1234567890ab'),
+  }))],
 ])('%s', (_, build) => {
   const synthesized = build();
 
