@@ -5,10 +5,13 @@
  *
  * Supported: Allow and Deny statements (deny by default, an explicit Deny wins), Action/NotAction
  * and Resource/NotResource with `*` and `?` wildcards (actions compared case-insensitively,
- * resources case-sensitively), and the condition operators StringEquals, StringLike and Bool.
- * A condition on a key the request context does not hold fails; several values for one key mean
- * OR; several keys, or several operators, mean AND. Anything else (another operator, `IfExists`,
- * `ForAnyValue:`) throws, so a policy the evaluator does not understand is never guessed at.
+ * resources case-sensitively), and the condition operators StringEquals, StringLike and Bool,
+ * alone or with the set qualifiers `ForAnyValue:` and `ForAllValues:` for multivalued keys.
+ * A condition on a key the request context does not hold fails (except `ForAllValues:`, which IAM
+ * counts as true for a missing key); several values for one key mean OR; several keys, or several
+ * operators, mean AND. Anything else (another operator, `IfExists`) throws, so a policy the
+ * evaluator does not understand is never guessed at (IAM User Guide, "IAM JSON policy elements:
+ * Condition operators" and "Multivalued context keys").
  */
 
 /** One statement of a role's identity policy, intrinsics resolved. */
@@ -34,7 +37,7 @@ export interface FunctionRole {
  * `aws:RequestTag/owner`, `kms:ViaService`, `kms:GrantIsForAWSResource`. Keys are matched
  * case-insensitively, as IAM does for condition key names.
  */
-export type RequestContext = Record<string, string | boolean>;
+export type RequestContext = Record<string, string | boolean | string[]>;
 
 export interface AuthorizationRequest {
   readonly action: string;
@@ -51,37 +54,63 @@ export interface Decision {
 
 type Resources = Record<string, { Type: string; Properties?: any }>;
 
+/** One policy document attached to a role, intrinsics resolved. */
+export interface AttachedPolicy {
+  /** The logical id of the AWS::IAM::Policy or AWS::IAM::ManagedPolicy, or `<RoleId>.Policies[n]`. */
+  readonly policyId: string;
+  /** IAM counts inline policies against the role's total and each managed policy on its own. */
+  readonly kind: 'inline' | 'managed';
+  readonly document: { Version?: string; Statement: IamStatement | IamStatement[] };
+}
+
 /**
- * Collects, per AWS::Lambda::Function logical id, the statements of its execution role: inline
- * `Policies` of the AWS::IAM::Role, and every AWS::IAM::Policy or AWS::IAM::ManagedPolicy whose
- * `Roles` list refers to the role. AWS managed policies (`ManagedPolicyArns`) are not modelled.
+ * Collects, per AWS::IAM::Role logical id, every policy document attached to it: inline `Policies`
+ * of the role, AWS::IAM::Policy (inline) and AWS::IAM::ManagedPolicy documents whose `Roles` refer
+ * to it, and customer managed policies the role lists by `Ref` in `ManagedPolicyArns`. AWS managed
+ * policies (ARNs) are not modelled.
  */
-export function readFunctionRoles(resources: Resources, resolve: (value: unknown) => unknown): Map<string, FunctionRole> {
-  const statementsByRole = new Map<string, IamStatement[]>();
-  const add = (roleId: string, document: any) => {
-    const statements = statementsByRole.get(roleId) ?? [];
-    for (const s of asArray(resolve(document?.Statement) as IamStatement | IamStatement[])) statements.push(s);
-    statementsByRole.set(roleId, statements);
-  };
+export function readRolePolicies(resources: Resources, resolve: (value: unknown) => unknown): Map<string, AttachedPolicy[]> {
+  const byRole = new Map<string, AttachedPolicy[]>();
+  const add = (roleId: string, policy: AttachedPolicy) => byRole.set(roleId, [...(byRole.get(roleId) ?? []), policy]);
+  const resolved = (document: unknown) => resolve(document) as AttachedPolicy['document'];
   for (const [id, r] of Object.entries(resources)) {
-    if (r.Type === 'AWS::IAM::Role') {
-      if (!statementsByRole.has(id)) statementsByRole.set(id, []);
-      for (const policy of r.Properties?.Policies ?? []) add(id, policy.PolicyDocument);
+    if (r.Type !== 'AWS::IAM::Role') continue;
+    if (!byRole.has(id)) byRole.set(id, []);
+    for (const [n, policy] of (r.Properties?.Policies ?? []).entries()) {
+      add(id, { policyId: `${id}.Policies[${n}]`, kind: 'inline', document: resolved(policy.PolicyDocument) });
+    }
+    for (const arn of r.Properties?.ManagedPolicyArns ?? []) {
+      const policyId = refId(arn);
+      if (policyId && resources[policyId]?.Type === 'AWS::IAM::ManagedPolicy') {
+        add(id, { policyId, kind: 'managed', document: resolved(resources[policyId].Properties.PolicyDocument) });
+      }
     }
   }
-  for (const r of Object.values(resources)) {
+  for (const [policyId, r] of Object.entries(resources)) {
     if (r.Type !== 'AWS::IAM::Policy' && r.Type !== 'AWS::IAM::ManagedPolicy') continue;
     for (const role of r.Properties?.Roles ?? []) {
       const roleId = refId(role);
-      if (roleId && resources[roleId]?.Type === 'AWS::IAM::Role') add(roleId, r.Properties.PolicyDocument);
+      const kind = r.Type === 'AWS::IAM::Policy' ? 'inline' : 'managed';
+      if (roleId && resources[roleId]?.Type === 'AWS::IAM::Role') add(roleId, { policyId, kind, document: resolved(r.Properties.PolicyDocument) });
     }
   }
+  return byRole;
+}
+
+/** Every statement of the role's policies, in attachment order. */
+export function statementsOf(policies: readonly AttachedPolicy[]): IamStatement[] {
+  return policies.flatMap((policy) => asArray(policy.document?.Statement));
+}
+
+/** Per AWS::Lambda::Function logical id, the statements of its execution role (see `readRolePolicies`). */
+export function readFunctionRoles(resources: Resources, resolve: (value: unknown) => unknown): Map<string, FunctionRole> {
+  const policiesByRole = readRolePolicies(resources, resolve);
   const roles = new Map<string, FunctionRole>();
   for (const [functionId, r] of Object.entries(resources)) {
     if (r.Type !== 'AWS::Lambda::Function') continue;
     const roleId = roleIdOf(r.Properties?.Role);
     if (!roleId) throw new Error(`Function ${functionId} has a role the simulator cannot resolve: ${JSON.stringify(r.Properties?.Role)}`);
-    roles.set(functionId, { functionId, roleId, statements: statementsByRole.get(roleId) ?? [] });
+    roles.set(functionId, { functionId, roleId, statements: statementsOf(policiesByRole.get(roleId) ?? []) });
   }
   return roles;
 }
@@ -132,15 +161,30 @@ const OPERATORS: Record<string, (actual: string | boolean, expected: string) => 
   bool: (actual, expected) => String(actual).toLowerCase() === expected.toLowerCase(),
 };
 
+/** `ForAnyValue:StringLike` → the set qualifier and the operator. */
+export function parseOperator(operator: string): { qualifier?: 'foranyvalue' | 'forallvalues'; name: string } {
+  const [first, second] = operator.toLowerCase().split(':');
+  if (second === undefined) return { name: first };
+  if (first !== 'foranyvalue' && first !== 'forallvalues') throw new Error(`Unknown condition qualifier in ${operator}`);
+  return { qualifier: first, name: second };
+}
+
 function conditionsHold(conditions: Record<string, Record<string, unknown>>, context: RequestContext): boolean {
   const lowerContext = new Map(Object.entries(context).map(([k, v]) => [k.toLowerCase(), v]));
   for (const [operator, keys] of Object.entries(conditions)) {
-    const test = OPERATORS[operator.toLowerCase()];
+    const { qualifier, name } = parseOperator(operator);
+    const test = OPERATORS[name];
     if (!test) throw new Error(`The simulator's IAM evaluator does not support the condition operator ${operator}`);
     for (const [key, expected] of Object.entries(keys)) {
       const actual = lowerContext.get(key.toLowerCase());
+      const matches = (value: string | boolean) => asArray(expected as string | string[]).some((e) => test(value, String(e)));
+      if (qualifier === 'forallvalues') {
+        // Every value in the request must match; a missing key or an empty set is true (IAM's documented pitfall).
+        if (actual !== undefined && !asArray(actual).every(matches)) return false;
+        continue;
+      }
       if (actual === undefined) return false; // a condition on a key the request lacks fails
-      if (!asArray(expected as string | string[]).some((value) => test(actual, String(value)))) return false;
+      if (qualifier === 'foranyvalue' ? !asArray(actual).some(matches) : (Array.isArray(actual) || !matches(actual))) return false;
     }
   }
   return true;

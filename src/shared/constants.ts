@@ -79,6 +79,17 @@ export const MAX_START_DELAY_SECONDS = 86_400;
 /** The most status checks the fleet pacing may skip between two RDS calls. */
 export const MAX_POLL_STRIDE = 60;
 
+/**
+ * IAM quotas a role's policies must fit (IAM User Guide, "IAM and AWS STS quotas"; whitespace is not
+ * counted): all inline policies of a role together, one managed policy, and the managed policies
+ * attached to one role (the default quota).
+ */
+export const IAM_LIMITS = {
+  roleInlinePolicyCharacters: 10_240,
+  managedPolicyCharacters: 6_144,
+  managedPoliciesPerRole: 10,
+} as const;
+
 /** Tag keys on every snapshot this construct creates. A deletion requires all of them to match. */
 export const TAG_OWNER = 'shared-cluster-snapshots:owner';
 export const TAG_CLUSTER = 'shared-cluster-snapshots:cluster';

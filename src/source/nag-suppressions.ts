@@ -5,8 +5,9 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { IConstruct } from 'constructs';
 import type { SnapshotPermissions } from './permissions';
+import type { ClusterTag } from './props';
 import type { SnapshotHandlers } from './snapshot-handlers';
-import { TAG_CLUSTER, TAG_OWNER } from '../shared/constants';
+import { TAG_OWNER } from '../shared/constants';
 
 /**
  * cdk-nag suppressions, written as the raw `cdk_nag` resource metadata cdk-nag reads
@@ -69,7 +70,7 @@ export interface SuppressionSubjects extends IConstruct {
  * Adds the suppressions for the findings this construct's own resources are known to raise.
  * Call it at the end of the constructor, once every policy statement is in place.
  */
-export function addNagSuppressions(construct: SuppressionSubjects, permissions: SnapshotPermissions, prefix: string): void {
+export function addNagSuppressions(construct: SuppressionSubjects, permissions: SnapshotPermissions, prefix: string, clusterTag?: ClusterTag): void {
   const stack = Stack.of(construct);
   const known = (resource: string, reason: string, onlyActions?: string[], conditionNotes?: Record<string, string>): ExpectedWildcard =>
     ({ resource, finding: `Resource::${flattenCfnReference(stack.resolve(resource))}`, reason, onlyActions, conditionNotes });
@@ -84,9 +85,9 @@ export function addNagSuppressions(construct: SuppressionSubjects, permissions: 
     + 'has no snapshot ARN to scope to.', ['rds:DescribeDBClusterSnapshots']);
   const allClusters = known(permissions.allClusters,
     'DB clusters are chosen at run time (found by clusterTag, or named in an execution input and checked by the handler against '
-    + 'clusterIdentifiers and clusterTag), so their ARNs cannot all be listed in advance.', undefined, {
-      [`aws:RequestTag/${TAG_CLUSTER}`]: `Explicit clusterIdentifiers are matched by the aws:RequestTag/${TAG_CLUSTER} condition (the tag the handler `
-        + 'puts on the new snapshot) rather than by cluster ARN, to keep the policy size independent of their number.',
+    + 'clusterIdentifiers and clusterTag), so their ARNs cannot all be listed in advance.', undefined, clusterTag && {
+      [`aws:ResourceTag/${clusterTag.key}`]: 'Snapshots may be created only of clusters that carry clusterTag (aws:ResourceTag, read '
+        + 'from the cluster); explicit clusterIdentifiers are allowed by ARN in managed policies of their own.',
     });
   const sourceKeys = permissions.useSourceKeysThroughRds().flatMap((statement) => statement.resources).map((resource) => known(resource,
     'Copying re-encrypts the source snapshot, whose key (the AWS-managed aws/rds key or the cluster\'s customer key) is only known at run time.',

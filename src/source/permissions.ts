@@ -1,13 +1,9 @@
 import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { packResources } from './policy-size';
 import type { ClusterTag } from './props';
-import { TAG_CLUSTER, TAG_OWNER } from '../shared/constants';
-
-/**
- * Up to this many explicit clusters are listed by ARN in the CreateSnapshot role's policy (about
- * 70 characters each); more would not fit the role's 10,240-character inline policy limit.
- */
-export const MAX_CLUSTER_ARNS = 60;
+import { IAM_LIMITS, TAG_OWNER } from '../shared/constants';
 
 /** The ARNs and conditions every handler's least-privilege policy is built from. */
 export class SnapshotPermissions {
@@ -17,6 +13,9 @@ export class SnapshotPermissions {
   public readonly allClusters: string;
   private readonly ownerCondition: Record<string, Record<string, string>>;
   private readonly requestOwnerCondition: Record<string, Record<string, string>>;
+  private readonly viaRds: Record<string, string>;
+  /** The explicit clusters' ARNs, split into managed policy documents that each fit IAM's limit. */
+  private readonly clusterDocuments: iam.PolicyDocument[];
 
   constructor(
     private readonly stack: Stack,
@@ -30,6 +29,8 @@ export class SnapshotPermissions {
     this.allClusters = this.rdsArn('cluster', '*');
     this.ownerCondition = { StringEquals: { [`aws:ResourceTag/${TAG_OWNER}`]: ownerId } };
     this.requestOwnerCondition = { StringEquals: { [`aws:RequestTag/${TAG_OWNER}`]: ownerId } };
+    this.viaRds = { 'kms:ViaService': `rds.${stack.region}.${stack.urlSuffix}` };
+    this.clusterDocuments = this.splitClusterArns();
   }
 
   /** Look up a cluster by id. */
@@ -53,10 +54,10 @@ export class SnapshotPermissions {
   }
 
   /**
-   * Snapshot the configured clusters, creating tagged snapshots. Explicit clusters are listed by ARN;
-   * past `MAX_CLUSTER_ARNS` (an IAM role holds 10,240 characters of inline policy) they are allowed
-   * by the cluster tag the handler puts on the new snapshot (`aws:RequestTag`), a list of ids that
-   * grows the policy only by the ids. Tagged clusters are allowed by their own tag.
+   * Snapshot the configured clusters, creating tagged snapshots. Tagged clusters are allowed by
+   * their own tag (`aws:ResourceTag`, which RDS reads from the cluster). Explicit clusters are
+   * allowed by ARN, in managed policies of their own (`attachClusterPolicies`): a tag the caller
+   * puts in its own request (`aws:RequestTag`) would prove nothing about the cluster.
    */
   public createSnapshots(): iam.PolicyStatement[] {
     const statements = [
@@ -66,20 +67,6 @@ export class SnapshotPermissions {
         conditions: this.requestOwnerCondition,
       }),
     ];
-    // RDS stores identifiers lowercase, and IAM compares case-sensitively.
-    const ids = this.clusterIdentifiers.map((id) => (Token.isUnresolved(id) ? id : id.toLowerCase()));
-    if (ids.length > 0 && ids.length <= MAX_CLUSTER_ARNS) {
-      statements.push(new iam.PolicyStatement({
-        actions: ['rds:CreateDBClusterSnapshot'],
-        resources: ids.map((id) => this.rdsArn('cluster', id)),
-      }));
-    } else if (ids.length > MAX_CLUSTER_ARNS) {
-      statements.push(new iam.PolicyStatement({
-        actions: ['rds:CreateDBClusterSnapshot'],
-        resources: [this.allClusters],
-        conditions: { StringEquals: { [`aws:RequestTag/${TAG_CLUSTER}`]: ids } },
-      }));
-    }
     if (this.clusterTag) {
       statements.push(new iam.PolicyStatement({
         actions: ['rds:CreateDBClusterSnapshot'],
@@ -88,6 +75,23 @@ export class SnapshotPermissions {
       }));
     }
     return statements;
+  }
+
+  /**
+   * Attaches the explicit clusters' ARNs to `role` as managed policies, as many as the list needs
+   * (a role's inline policies hold 10,240 characters in all, a managed policy 6,144). `dependent`
+   * (the function) waits for them, so its first run has them.
+   */
+  public attachClusterPolicies(scope: Construct, id: string, role: iam.IRole, dependent: Construct): iam.ManagedPolicy[] {
+    return this.clusterDocuments.map((document, i) => {
+      const policy = new iam.ManagedPolicy(scope, `${id}${i + 1}`, {
+        description: `SharedClusterSnapshots: the clusterIdentifiers it may snapshot (part ${i + 1} of ${this.clusterDocuments.length})`,
+        document,
+        roles: [role],
+      });
+      dependent.node.addDependency(policy);
+      return policy;
+    });
   }
 
   /** Copy one of this construct's snapshots to another, tagged as its own. */
@@ -116,17 +120,26 @@ export class SnapshotPermissions {
    */
   public useSourceKeysThroughRds(): iam.PolicyStatement[] {
     const keys = this.stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' });
-    const viaRds = { 'kms:ViaService': `rds.${this.stack.region}.${this.stack.urlSuffix}` };
+    return this.useKeysThroughRds(keys, ['kms:DescribeKey', 'kms:Decrypt']);
+  }
+
+  /**
+   * Copying with the sharing key: RDS describes the key and creates a grant on it for the new
+   * snapshot. Only RDS in this Region may do so on the role's behalf, and only grants for AWS
+   * resources: the role cannot create a grant for itself or anyone else. (The AWS-managed
+   * `aws/rds` key's own policy allows RDS's callers exactly this way, with `kms:ViaService`.)
+   */
+  public useSharingKeyThroughRds(keyArn: string): iam.PolicyStatement[] {
+    return this.useKeysThroughRds(keyArn, ['kms:DescribeKey']);
+  }
+
+  private useKeysThroughRds(keys: string, reads: string[]): iam.PolicyStatement[] {
     return [
-      new iam.PolicyStatement({
-        actions: ['kms:DescribeKey', 'kms:Decrypt'],
-        resources: [keys],
-        conditions: { StringEquals: viaRds },
-      }),
+      new iam.PolicyStatement({ actions: reads, resources: [keys], conditions: { StringEquals: this.viaRds } }),
       new iam.PolicyStatement({
         actions: ['kms:CreateGrant'],
         resources: [keys],
-        conditions: { StringEquals: viaRds, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+        conditions: { StringEquals: this.viaRds, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
       }),
     ];
   }
@@ -157,6 +170,24 @@ export class SnapshotPermissions {
   /** Tag discovery lists every cluster. */
   public listClusters(): iam.PolicyStatement[] {
     return [new iam.PolicyStatement({ actions: ['rds:DescribeDBClusters'], resources: [this.allClusters] })];
+  }
+
+  /**
+   * Packs the cluster ARNs into as few managed policy documents as fit, measured as deployed; throws,
+   * naming `clusterIdentifiers`, when they need more managed policies than a role may hold.
+   */
+  private splitClusterArns(): iam.PolicyDocument[] {
+    // RDS stores identifiers lowercase, and IAM compares case-sensitively.
+    const arns = this.clusterIdentifiers.map((id) => this.rdsArn('cluster', Token.isUnresolved(id) ? id : id.toLowerCase()));
+    const packed = packResources(this.stack, arns, (resources) => new iam.PolicyDocument({
+      statements: [new iam.PolicyStatement({ actions: ['rds:CreateDBClusterSnapshot'], resources })],
+    }), { maxDocuments: IAM_LIMITS.managedPoliciesPerRole, maxCharacters: IAM_LIMITS.managedPolicyCharacters });
+    if ('documents' in packed) return packed.documents;
+    throw new Error(
+      `clusterIdentifiers lists ${arns.length} clusters, but only the first ${packed.fit} fit the CreateSnapshot role's IAM policies `
+      + `(${IAM_LIMITS.managedPoliciesPerRole} managed policies of ${IAM_LIMITS.managedPolicyCharacters.toLocaleString('en-US')} characters, `
+      + 'listing each cluster by ARN). Tag the clusters and select them with clusterTag instead, which needs one statement for any number of clusters',
+    );
   }
 
   private rdsArn(resource: string, name: string): string {

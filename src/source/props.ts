@@ -19,6 +19,10 @@ export interface SharedClusterSnapshotsProps {
    * Each must be in this stack's account and Region. List clusters here when the set is small and
    * stable; for a large or changing fleet, tag the clusters and use `clusterTag`.
    *
+   * Each cluster is allowed by its ARN in the CreateSnapshot role's IAM policies, split across
+   * managed policies (IAM holds 10 of 6,144 characters per role): at least 470 identifiers of 63
+   * characters fit, more if they are shorter. Past that, synth fails and names the limit.
+   *
    * At least one of `clusterIdentifiers` and `clusterTag` is required.
    *
    * @default - no explicit clusters; only those found by `clusterTag`
@@ -43,6 +47,12 @@ export interface SharedClusterSnapshotsProps {
    * The customer-managed KMS key the shared snapshots are encrypted with. Its key policy must let
    * the target accounts use it (see the README). Pass your own to reuse a key the target accounts
    * already trust.
+   *
+   * Pass the key itself (`kms.Key.fromKeyArn` with the key ARN), not an alias: CDK cannot grant on
+   * an imported alias, and RDS reports snapshots by key ARN. The key must be in this stack's
+   * Region. Its key policy must also allow this account's principals `kms:CreateGrant` and
+   * `kms:DescribeKey` (by delegating to IAM, or by naming the CopySnapshot role); the role's own
+   * policy allows them only through RDS and only for grants for AWS resources.
    *
    * @default - a new key with rotation on, retained on stack deletion, whose policy lets the target accounts decrypt and create grants for AWS resources
    */

@@ -1,4 +1,4 @@
-import { Annotations, Duration, Fn, Names, Stack } from 'aws-cdk-lib';
+import { Duration, Fn, Names, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -22,7 +22,7 @@ import { StartExecutionsFunction } from './handlers/start-executions-function';
 import { addNagSuppressions } from './nag-suppressions';
 import { SnapshotPermissions } from './permissions';
 import type { SharedClusterSnapshotsProps } from './props';
-import { createSharingKey } from './sharing-key';
+import { createSharingKey, warnImportedKey } from './sharing-key';
 import { SnapshotHandlers } from './snapshot-handlers';
 import { PROP_DEFAULTS, snapshotTimeoutOf, validateProps } from './validation';
 import { SnapshotWorkflow } from './workflow';
@@ -97,8 +97,7 @@ export class SharedClusterSnapshots extends Construct {
 
     if (props.encryptionKey) {
       this.encryptionKey = props.encryptionKey;
-      Annotations.of(this).addWarningV2('cdk-shared-cluster-snapshots:importedKey',
-        'encryptionKey is imported: its key policy must let the target accounts use it (kms:Decrypt, kms:DescribeKey, kms:Encrypt, kms:ReEncrypt*, kms:GenerateDataKey*, and kms:CreateGrant/ListGrants/RevokeGrant for AWS resources), or they cannot restore the shared snapshots.');
+      warnImportedKey(this);
     } else {
       this.encryptionKey = createSharingKey(this, 'SharingKey', props.targetAccountIds);
     }
@@ -135,7 +134,7 @@ export class SharedClusterSnapshots extends Construct {
     }, props.clusterTag !== undefined);
     this.schedule = this.createSchedule(this.starterFunction, props.schedule);
     this.failureAlarm = this.createFailureAlarm(this.starterFunction, props.alarmTopic);
-    addNagSuppressions(this, permissions, prefix);
+    addNagSuppressions(this, permissions, prefix, props.clusterTag);
   }
 
   /** Executions that failed, per 5 minutes by default. */
@@ -182,14 +181,15 @@ export class SharedClusterSnapshots extends Construct {
       ...permissions.createSnapshots(),
       ...permissions.describeOwnSnapshots(),
     ]);
+    permissions.attachClusterPolicies(this, 'CreateSnapshotClusters', createSnapshot.role!, createSnapshot);
     const checkSnapshot = workflowFunction('CheckSnapshot', CheckSnapshotFunction, permissions.describeOwnSnapshots());
     const copySnapshot = workflowFunction('CopySnapshot', CopySnapshotFunction, [
       ...permissions.copySnapshots(),
       ...permissions.describeOwnSnapshots(),
       ...permissions.useSourceKeysThroughRds(),
       ...permissions.countCopiesInProgress(),
+      ...permissions.useSharingKeyThroughRds(this.encryptionKey.keyArn),
     ], { [ENV.MAX_CONCURRENT_COPIES]: String(maxConcurrentCopies) });
-    this.encryptionKey.grant(copySnapshot, 'kms:CreateGrant', 'kms:DescribeKey');
     // Revocation reads who each retained shared snapshot of the cluster is shared with.
     const shareSnapshot = workflowFunction('ShareSnapshot', ShareSnapshotFunction, [
       ...permissions.shareSnapshots(),

@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -33,4 +33,23 @@ export function allowTargetAccounts(key: kms.Key, targetAccountIds: string[]): v
     resources: ['*'],
     conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
   }));
+}
+
+/** The id of the warning on an imported `encryptionKey`, for `Annotations.acknowledgeWarning`. */
+export const IMPORTED_KEY_WARNING = 'cdk-shared-cluster-snapshots:importedKey';
+
+/**
+ * An imported key's policy is not the construct's to change: say what it must allow, for the target
+ * accounts and for the CopySnapshot role (whose IAM policy allows the key only if the key policy
+ * delegates to IAM or names the role).
+ */
+export function warnImportedKey(scope: Construct): void {
+  const account = Stack.of(scope).account;
+  const principals = Token.isUnresolved(account) ? "this stack's account" : `account ${account}`;
+  Annotations.of(scope).addWarningV2(IMPORTED_KEY_WARNING,
+    'encryptionKey is imported: its key policy must let the target accounts use it (kms:Decrypt, kms:DescribeKey, kms:Encrypt, '
+    + 'kms:ReEncrypt*, kms:GenerateDataKey*, and kms:CreateGrant/ListGrants/RevokeGrant for AWS resources), or they cannot restore '
+    + 'the shared snapshots. It must also allow kms:CreateGrant and kms:DescribeKey for the principals of '
+    + `${principals}, by delegating to IAM (a statement for the account's root) or by naming the CopySnapshot handler's role, `
+    + 'or every copy fails with KmsKeyNotAccessible.');
 }

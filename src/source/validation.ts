@@ -1,4 +1,5 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { SharedClusterSnapshotsProps } from './props';
 import { ACCOUNT_ID_PATTERN, DEFAULTS, MAX_CHECKS_PER_PHASE, MAX_CONCURRENT_COPIES, MAX_REQUESTS_PER_SECOND, MAX_TARGET_ACCOUNTS, MAX_WAIT_INTERVAL_SECONDS, MIN_REQUESTS_PER_SECOND, MIN_WAIT_INTERVAL_SECONDS } from '../shared/constants';
 import { IDENTIFIER_RULE, isValidIdentifier, isValidPrefix, PREFIX_RULE } from '../shared/naming.lambda-shared';
@@ -18,6 +19,7 @@ export function validateProps(stack: Stack, props: SharedClusterSnapshotsProps):
   validateClusters(props);
   validateTargets(stack, props.targetAccountIds);
   validateTiming(props);
+  if (props.encryptionKey) validateEncryptionKey(stack, props.encryptionKey);
   const retain = props.retainSnapshots;
   if (retain !== undefined && !Token.isUnresolved(retain) && (!Number.isInteger(retain) || retain < 1)) {
     throw new Error(`retainSnapshots must be a whole number of at least 1, got ${retain}`);
@@ -79,6 +81,30 @@ function validateTargets(stack: Stack, targets: string[]): void {
     if (!Token.isUnresolved(stack.account) && stack.account === account) {
       throw new Error(`targetAccountIds contains '${account}', which is this stack's own account: snapshots are already restorable here`);
     }
+  }
+}
+
+/**
+ * RDS needs the key itself: CDK's grants on an imported alias do nothing, and a snapshot's
+ * `KmsKeyId` is always a key ARN, which never equals an alias ARN. A key of another Region cannot
+ * encrypt a copy in this one. Literal parts of a partly unresolved ARN are still checked.
+ */
+function validateEncryptionKey(stack: Stack, key: kms.IKey): void {
+  const aliasName = (key as Partial<kms.IAlias>).aliasName;
+  const arnAlias = /:(alias\/[^:]*)$/.exec(key.keyArn)?.[1];
+  if (aliasName !== undefined || arnAlias !== undefined) {
+    const name = aliasName !== undefined && !Token.isUnresolved(aliasName) ? aliasName : arnAlias ?? 'an alias';
+    throw new Error(
+      `encryptionKey is the KMS alias '${name}', not a key: RDS reports snapshots by key ARN and CDK cannot grant on an imported alias. `
+      + "Pass kms.Key.fromKeyArn(this, 'SharingKey', '<key ARN>') with the ARN of the key the alias points to instead (or the kms.Key itself)",
+    );
+  }
+  const keyRegion = key.env.region;
+  if (!Token.isUnresolved(keyRegion) && !Token.isUnresolved(stack.region) && keyRegion !== stack.region) {
+    throw new Error(
+      `encryptionKey is in ${keyRegion}, but this stack deploys to ${stack.region}: RDS encrypts a snapshot copy only with a key of the `
+      + `snapshot's own Region. Pass a key in ${stack.region} (for a multi-Region key, its replica in ${stack.region})`,
+    );
   }
 }
 

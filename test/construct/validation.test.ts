@@ -1,7 +1,9 @@
 import { Aws, Duration, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { ACCOUNT, addSnapshots, newStack, TARGET } from './helpers';
 import { SharedClusterSnapshots, SharedClusterSnapshotsProps } from '../../src';
+import { clusterIds } from '../iam/stacks';
 
 const OWN_ACCOUNT = ACCOUNT;
 
@@ -76,6 +78,78 @@ describe('clusters', () => {
   test('clusterTag value of 257 characters', () => {
     expect(() => build({ clusterTag: { key: 'share', value: 'v'.repeat(257) } }))
       .toThrow(/clusterTag\.value must be at most 256 characters, got 257/);
+  });
+});
+
+describe('clusterIdentifiers past what IAM holds', () => {
+  // Each cluster is listed by ARN in the CreateSnapshot role's managed policies: 10 of 6,144
+  // characters. Measured in test/iam/limits.test.ts: 520 ARNs of 63-character ids fit.
+  test.each([
+    [63, 521, 520],
+    [8, 1100, 980],
+  ])('%i-character ids: %i fail at synth, naming clusterIdentifiers, the count, the limit and clusterTag', (length, count, limit) => {
+    expect(() => build({ clusterIdentifiers: clusterIds(count, length) })).toThrow(new RegExp(
+      `^clusterIdentifiers lists ${count} clusters, but only the first ${limit} fit the CreateSnapshot role's IAM policies `
+      + '\\(10 managed policies of 6,144 characters, listing each cluster by ARN\\)\\. Tag the clusters and select them with clusterTag instead',
+    ));
+  });
+
+  test('the ids that fit synthesize', () => {
+    expect(() => build({ clusterIdentifiers: clusterIds(520, 63) })).not.toThrow();
+  });
+});
+
+describe('encryptionKey', () => {
+  const KEY_ARN = `arn:aws:kms:eu-west-1:${OWN_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+  const ALIAS_MESSAGE = /encryptionKey is the KMS alias '(alias\/shared-snapshots|an alias)', not a key.*Pass kms\.Key\.fromKeyArn\(this, 'SharingKey', '<key ARN>'\) with the ARN of the key the alias points to instead/;
+
+  test.each([
+    ['kms.Alias.fromAliasName', (stack: Stack) => kms.Alias.fromAliasName(stack, 'Alias', 'alias/shared-snapshots')],
+    ['kms.Alias.fromAliasAttributes', (stack: Stack) => kms.Alias.fromAliasAttributes(stack, 'Alias', {
+      aliasName: 'alias/shared-snapshots', aliasTargetKey: kms.Key.fromKeyArn(stack, 'Target', KEY_ARN),
+    })],
+    ['an alias ARN in kms.Key.fromKeyArn', (stack: Stack) => kms.Key.fromKeyArn(stack, 'Key', `arn:aws:kms:eu-west-1:${OWN_ACCOUNT}:alias/shared-snapshots`)],
+    ['an alias ARN with a token partition', (stack: Stack) => kms.Key.fromKeyArn(stack, 'Key', `arn:${Aws.PARTITION}:kms:eu-west-1:${OWN_ACCOUNT}:alias/shared-snapshots`)],
+    ['a new kms.Alias', (stack: Stack) => new kms.Alias(stack, 'Alias', { aliasName: 'alias/shared-snapshots', targetKey: new kms.Key(stack, 'Key') })],
+  ])('%s is rejected, saying what to pass instead', (_, key) => {
+    const stack = newStack();
+    expect(() => build({ encryptionKey: key(stack) }, stack)).toThrow(ALIAS_MESSAGE);
+  });
+
+  test('a key ARN, a token key ARN and a key of this stack are accepted', () => {
+    for (const key of [
+      (stack: Stack) => kms.Key.fromKeyArn(stack, 'Key', KEY_ARN),
+      (stack: Stack) => kms.Key.fromKeyArn(stack, 'Key', Fn.importValue('SharingKeyArn')),
+      (stack: Stack) => kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:eu-west-1:333333333333:key/mrk-1234abcd12ab34cd56ef1234567890ab'),
+      (stack: Stack) => new kms.Key(stack, 'Key'),
+    ]) {
+      const stack = newStack();
+      expect(() => build({ encryptionKey: key(stack) }, stack)).not.toThrow();
+    }
+  });
+
+  test('a key of another Region is rejected, naming both Regions', () => {
+    const stack = newStack();
+    const encryptionKey = kms.Key.fromKeyArn(stack, 'Key', KEY_ARN.replace('eu-west-1', 'us-east-1'));
+    expect(() => build({ encryptionKey }, stack))
+      .toThrow(/^encryptionKey is in us-east-1, but this stack deploys to eu-west-1: RDS encrypts a snapshot copy only with a key of the snapshot's own Region/);
+  });
+
+  test('the Region is not checked when the stack\'s Region is unknown', () => {
+    const stack = newStack({ withEnv: false });
+    expect(() => build({ encryptionKey: kms.Key.fromKeyArn(stack, 'Key', KEY_ARN.replace('eu-west-1', 'us-east-1')) }, stack)).not.toThrow();
+  });
+
+  test('the imported-key warning says what the key policy must allow the copy role, under its id', () => {
+    const stack = newStack();
+    build({ encryptionKey: kms.Key.fromKeyArn(stack, 'Key', KEY_ARN) }, stack);
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('encryptionKey is imported'));
+    expect(warnings).toHaveLength(1);
+    const text = String(warnings[0].entry.data);
+    expect(text).toContain('[ack: cdk-shared-cluster-snapshots:importedKey]');
+    expect(text).toContain('kms:Decrypt, kms:DescribeKey, kms:Encrypt, kms:ReEncrypt*, kms:GenerateDataKey*');
+    expect(text).toContain(`It must also allow kms:CreateGrant and kms:DescribeKey for the principals of account ${OWN_ACCOUNT}, `
+      + "by delegating to IAM (a statement for the account's root) or by naming the CopySnapshot handler's role");
   });
 });
 

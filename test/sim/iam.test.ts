@@ -78,6 +78,21 @@ describe('IAM evaluator', () => {
 
     expect(() => evaluate([statement({ Condition: { StringNotEquals: { k: 'v' } } })], request({ k: 'v' }))).toThrow(/does not support/);
   });
+
+  test('set qualifiers on multivalued keys: ForAnyValue needs one match, ForAllValues every value (and holds for a missing key)', () => {
+    const request = (context: Record<string, string | boolean | string[]>) => ({ action: 'rds:X', resource: 'r', context });
+    const any = statement({ Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['owner', 'run'] } } });
+    expect(evaluate([any], request({ 'aws:TagKeys': ['cluster', 'run'] })).allowed).toBe(true);
+    expect(evaluate([any], request({ 'aws:TagKeys': ['cluster'] })).allowed).toBe(false);
+    expect(evaluate([any], request({})).allowed).toBe(false);
+    const all = statement({ Condition: { 'ForAllValues:StringLike': { 'aws:TagKeys': 'shared-cluster-snapshots:*' } } });
+    expect(evaluate([all], request({ 'aws:TagKeys': ['shared-cluster-snapshots:owner', 'shared-cluster-snapshots:run'] })).allowed).toBe(true);
+    expect(evaluate([all], request({ 'aws:TagKeys': ['shared-cluster-snapshots:owner', 'team'] })).allowed).toBe(false);
+    expect(evaluate([all], request({})).allowed).toBe(true); // IAM's documented pitfall: an absent key passes ForAllValues
+    // A single-valued operator never matches a multivalued context value.
+    expect(evaluate([statement({ Condition: { StringEquals: { 'aws:TagKeys': 'owner' } } })], request({ 'aws:TagKeys': ['owner'] })).allowed).toBe(false);
+    expect(() => evaluate([statement({ Condition: { 'ForSomeValues:StringEquals': { k: 'v' } } })], request({ k: 'v' }))).toThrow(/Unknown condition qualifier/);
+  });
 });
 
 describe('IAM in the simulation', () => {
@@ -175,11 +190,8 @@ describe('IAM in the simulation', () => {
     expect(sim.rds.calls.filter((c) => c.error)).toEqual([]);
   });
 
-  // Known gap (reported): the configured-cluster statement allows rds:CreateDBClusterSnapshot on
-  // cluster:* when the *request* carries `shared-cluster-snapshots:cluster=<configured id>`, which
-  // the caller chooses freely; it does not bind the cluster ARN. The handler always tags with the
-  // cluster it snapshots, so this needs code in the role, not a hostile input. When the policy
-  // binds the cluster ARN again, this test fails: drop `.failing`.
+  // Explicit clusters are allowed by their ARN, never by `shared-cluster-snapshots:cluster` in the
+  // request tags, which the caller chooses freely (issue 8, item 4).
   test('2b. the CreateSnapshot role cannot snapshot an unconfigured cluster by putting a configured cluster id in the request tags', async () => {
     sim = simulation(PROPS);
     sim.rds.addCluster({ identifier: 'rogue-db' });
@@ -190,6 +202,26 @@ describe('IAM in the simulation', () => {
     });
     await expect(sendAs(sim, 'create-snapshot.lambda.ts', forged)).rejects.toMatchObject({ name: 'AccessDenied' });
     expect(sim.rds.snapshotsOf('rogue-db')).toEqual([]);
+  });
+
+  test('2c. past 60 explicit clusters, the CreateSnapshot role still cannot snapshot an unconfigured cluster with a configured id in the request tags', async () => {
+    const ids = Array.from({ length: 61 }, (_, i) => `orders-${String(i).padStart(2, '0')}-db`);
+    sim = simulation({ ...PROPS, clusterIdentifiers: ids });
+    sim.rds.addCluster({ identifier: 'rogue-db' });
+    sim.rds.addCluster({ identifier: 'orders-60-db' });
+    const create = (cluster: string) => new CreateDBClusterSnapshotCommand({
+      DBClusterIdentifier: cluster,
+      DBClusterSnapshotIdentifier: `shared-${cluster}-202611270300`,
+      Tags: Object.entries(ownTags(sim, 'orders-00-db', '202611270300')).map(([Key, Value]) => ({ Key, Value })),
+    });
+    await expect(sendAs(sim, 'create-snapshot.lambda.ts', create('rogue-db'))).rejects.toMatchObject({
+      name: 'AccessDenied',
+      message: expect.stringContaining('rds:CreateDBClusterSnapshot on resource: arn:aws:rds:eu-west-1:111111111111:cluster:rogue-db'),
+    });
+    expect(sim.rds.snapshotsOf('rogue-db')).toEqual([]);
+    // Control: the 61st configured cluster is allowed by its ARN (read from the role's managed policies).
+    await sendAs(sim, 'create-snapshot.lambda.ts', create('orders-60-db'));
+    expect(sim.rds.snapshotsOf('orders-60-db')).toHaveLength(1);
   });
 
   test('4. the roles that delete (Prepare, CleanUp, CleanUpFailedRun) cannot delete a snapshot without our owner tag, whatever its name', async () => {
