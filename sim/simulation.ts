@@ -86,14 +86,13 @@ export class Simulation {
   /** Every simulated template, one per stack. */
   public readonly templates: ReadTemplate[];
   public readonly starterRuns: StarterRun[] = [];
-  /** The first template's functions' identity policies; every authorization decision is recorded in it. */
-  public readonly iam: IamPolicies;
   /** Each template's policies, by stack name. */
   public readonly iamByStack = new Map<string, IamPolicies>();
   public lambdaFaults: LambdaFaults;
   /** Every function of every template, by ARN. */
   private readonly functions = new Map<string, TemplateFunction>();
   private readonly environments: LambdaEnvironments;
+  private readonly taskHandler = (input: unknown, execution: Execution, state: string) => this.invokeTask(input, execution, state);
   private readonly crashesLeft = new Map<string, number>();
   private readonly failedFirstAttempt = new Set<string>();
   private readonly lambdaDurationMs: number;
@@ -115,13 +114,29 @@ export class Simulation {
     Math.random = seededRandom((options.seed ?? 1) + 0x9e3779b9);
     this.rds = new FakeRds(options.seed ?? 1, options.rdsFaults);
     for (const t of this.templates) this.iamByStack.set(t.stackName, new IamPolicies(t.roles, ACCOUNT));
-    this.iam = this.iamByStack.get(DEFAULT_STACK)!;
     if (options.enforceIam ?? true) this.rds.iam = this.authorizer();
     this.lambdaFaults = options.lambdaFaults ?? {};
-    const taskHandler = (input: unknown, execution: Execution, state: string) => this.invokeTask(input, execution, state);
     const [first, ...more] = this.templates.flatMap((t) => t.instances);
-    this.sfn = new FakeStepFunctions(first.definition, first.stateMachineArn, taskHandler, options.startExecutionLatencyMs ?? 0);
-    for (const instance of more) this.sfn.addStateMachine(instance.definition, instance.stateMachineArn, taskHandler);
+    this.sfn = new FakeStepFunctions(first.definition, first.stateMachineArn, this.taskHandler, options.startExecutionLatencyMs ?? 0);
+    for (const instance of more) this.sfn.addStateMachine(instance.definition, instance.stateMachineArn, this.taskHandler);
+  }
+
+  /** The first template's functions' identity policies; every authorization decision is recorded in it. */
+  public get iam(): IamPolicies {
+    return this.iamByStack.get(DEFAULT_STACK)!;
+  }
+
+  /**
+   * Deploys a new version of the `index`-th template (changed props), as `cdk deploy` would: the
+   * functions' environments and roles and the state machine are replaced; RDS keeps its state.
+   */
+  public redeploy(template: CfnTemplate, index = 0): void {
+    const next = readTemplate(template, this.templates[index].stackName);
+    this.templates[index] = next;
+    if (index === 0) (this as { template: ReadTemplate }).template = next;
+    for (const [arn, fn] of next.functions) this.functions.set(arn, fn);
+    this.iamByStack.set(next.stackName, new IamPolicies(next.roles, ACCOUNT));
+    for (const instance of next.instances) this.sfn.addStateMachine(instance.definition, instance.stateMachineArn, this.taskHandler);
   }
 
   /** The first instance's sharing key ARN as its handlers see it. */
