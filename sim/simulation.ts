@@ -92,12 +92,13 @@ export class Simulation {
   /** Every function of every template, by ARN. */
   private readonly functions = new Map<string, TemplateFunction>();
   private readonly environments: LambdaEnvironments;
-  private readonly taskHandler = (input: unknown, execution: Execution, state: string) => this.invokeTask(input, execution, state);
   private readonly crashesLeft = new Map<string, number>();
   private readonly failedFirstAttempt = new Set<string>();
   private readonly lambdaDurationMs: number;
   private readonly lambdaReturnMs: number;
   private readonly originalRandom = Math.random;
+  // eslint-disable-next-line @typescript-eslint/member-ordering
+  private readonly taskHandler = (input: unknown, execution: Execution, state: string) => this.invokeTask(input, execution, state);
 
   constructor(options: SimulationOptions) {
     this.lambdaDurationMs = options.lambdaDurationMs ?? 0;

@@ -64,7 +64,9 @@ const CLUSTER_TAG = TAG_CLUSTER;
 const OWNER_TAG = TAG_OWNER;
 
 /** The id of the snapshot a run made for a cluster, by its tags (names are the handlers' business). */
-export function snapshotIdOf(sim: Simulation, cluster: string, runId: string, snapshotRole: 'shared' | 'temporary', ownerId?: string): string | undefined {
+export function snapshotIdOf(
+  sim: Simulation, cluster: string, runId: string, snapshotRole: 'shared' | 'temporary', ownerId?: string,
+): string | undefined {
   const tag = (tags: readonly { Key?: string; Value?: string }[], key: string) => tags.find((t) => t.Key === key)?.Value;
   return [...sim.rds.lifecycles.values()].find((l) => l.clusterId === cluster && tag(l.tags, RUN_TAG) === runId
     && tag(l.tags, TAG) === snapshotRole && tag(l.tags, CLUSTER_TAG) === cluster && (!ownerId || tag(l.tags, OWNER_TAG) === ownerId))?.id;
