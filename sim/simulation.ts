@@ -97,8 +97,7 @@ export class Simulation {
   private readonly lambdaDurationMs: number;
   private readonly lambdaReturnMs: number;
   private readonly originalRandom = Math.random;
-  // eslint-disable-next-line @typescript-eslint/member-ordering
-  private readonly taskHandler = (input: unknown, execution: Execution, state: string) => this.invokeTask(input, execution, state);
+  private readonly taskHandler: (input: unknown, execution: Execution, state: string) => Promise<unknown>;
 
   constructor(options: SimulationOptions) {
     this.lambdaDurationMs = options.lambdaDurationMs ?? 0;
@@ -117,6 +116,7 @@ export class Simulation {
     for (const t of this.templates) this.iamByStack.set(t.stackName, new IamPolicies(t.roles, ACCOUNT));
     if (options.enforceIam ?? true) this.rds.iam = this.authorizer();
     this.lambdaFaults = options.lambdaFaults ?? {};
+    this.taskHandler = (input, execution, state) => this.invokeTask(input, execution, state);
     const [first, ...more] = this.templates.flatMap((t) => t.instances);
     this.sfn = new FakeStepFunctions(first.definition, first.stateMachineArn, this.taskHandler, options.startExecutionLatencyMs ?? 0);
     for (const instance of more) this.sfn.addStateMachine(instance.definition, instance.stateMachineArn, this.taskHandler);

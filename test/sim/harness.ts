@@ -72,7 +72,10 @@ export function snapshotIdOf(
     && tag(l.tags, TAG) === snapshotRole && tag(l.tags, CLUSTER_TAG) === cluster && (!ownerId || tag(l.tags, OWNER_TAG) === ownerId))?.id;
 }
 
-export function ownerOf(s: { TagList?: { Key?: string; Value?: string }[] } | { tags: readonly { Key?: string; Value?: string }[] }): string | undefined {
+type Tags = readonly { Key?: string; Value?: string }[];
+
+/** The owner tag of a snapshot (as Describe shows it) or of a lifecycle record. */
+export function ownerOf(s: { TagList?: Tags } | { tags: Tags }): string | undefined {
   const tags = 'tags' in s ? s.tags : s.TagList ?? [];
   return tags.find((t) => t.Key === OWNER_TAG)?.Value;
 }
