@@ -151,12 +151,12 @@ export class FakeRds extends RdsStore {
           if (this.iam && functionId) this.authorize(functionId, api, input);
           this.injectFaults(api);
           const out = fn(input);
-          this.calls.push({ at: Date.now(), api, caller, snapshot });
+          this.calls.push({ at: Date.now(), api, caller, functionId, snapshot });
           this.responses.set(api, [...(this.responses.get(api) ?? []).slice(-20), out]);
           return { $metadata: {}, ...(out as object) };
         } catch (error) {
           const name = (error as Error).name;
-          this.calls.push({ at: Date.now(), api, caller, snapshot, error: name });
+          this.calls.push({ at: Date.now(), api, caller, functionId, snapshot, error: name });
           if (attempt >= SDK_MAX_ATTEMPTS || !SDK_RETRYABLE.includes(name)) throw error;
           await new Promise((resolve) => setTimeout(resolve, this.random() * Math.min(20_000, 100 * 2 ** attempt)));
         }

@@ -51,6 +51,8 @@ export interface RdsCall {
   readonly at: number;
   readonly api: string;
   readonly caller: string;
+  /** The calling function (see `callContext`), when a handler made the call. */
+  readonly functionId?: string;
   readonly snapshot?: string;
   readonly error?: string;
 }

@@ -69,6 +69,8 @@ export interface SimulatedInstance extends TemplateInstance {
   readonly sharingKeyArn: string;
   /** The owner id its snapshots are tagged with. */
   readonly ownerId: string;
+  /** Its functions' ids, as RDS calls record them (`RdsCall.functionId`). */
+  readonly functionIds: string[];
   readonly executions: Execution[];
 }
 
@@ -154,6 +156,7 @@ export class Simulation {
         ...instance,
         sharingKeyArn: env(ENV.SHARING_KEY_ARN),
         ownerId: env(ENV.OWNER_ID),
+        functionIds: fns.map((f) => f.functionId),
         executions: this.executions.filter((e) => e.stateMachineArn === instance.stateMachineArn),
       };
     });
