@@ -24,7 +24,9 @@ function copyCalls(sim: Simulation) {
 /** The most copies in progress at any one time, from each shared copy's lifetime. */
 function peakConcurrentCopies(sim: Simulation): number {
   const copies = [...sim.rds.lifecycles.values()].filter((l) => copyCalls(sim).some((c) => c.snapshot === l.id));
-  const edges = copies.flatMap((l) => [[l.createdAt, 1], [l.availableAt ?? l.deletedAt ?? Date.now(), -1]] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const edges = copies
+    .flatMap((l) => [[l.createdAt, 1], [l.availableAt ?? l.deletedAt ?? Date.now(), -1]] as const)
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let current = 0;
   let peak = 0;
   for (const [, delta] of edges) peak = Math.max(peak, (current += delta));
@@ -148,7 +150,10 @@ describe('realism: revocation', () => {
     expect(sim.executions.map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
     const retained = sharedSnapshots(sim, 'orders-db');
     expect(retained).toHaveLength(3);
-    for (const s of retained) expect([s.DBClusterSnapshotIdentifier, sim.rds.restoreAccounts(s.DBClusterSnapshotIdentifier!)]).toEqual([s.DBClusterSnapshotIdentifier, [kept]]);
+    for (const s of retained) {
+      const id = s.DBClusterSnapshotIdentifier!;
+      expect([id, sim.rds.restoreAccounts(id)]).toEqual([id, [kept]]);
+    }
     expect(retained.some((s) => sim.rds.restoreAccounts(s.DBClusterSnapshotIdentifier!).includes(removed))).toBe(false);
   });
 });
@@ -194,7 +199,9 @@ describe('realism: two instances on the same clusters and schedule', () => {
   // Needs B2, as above.
   test('two apps with identical props on the same clusters both succeed and each deletes only its own', async () => {
     const clusters = ['orders-db'];
-    sim = new Simulation({ templates: [synthesizeTemplate({ clusterIdentifiers: clusters }, 'AppA'), synthesizeTemplate({ clusterIdentifiers: clusters }, 'AppB')] });
+    sim = new Simulation({
+      templates: [synthesizeTemplate({ clusterIdentifiers: clusters }, 'AppA'), synthesizeTemplate({ clusterIdentifiers: clusters }, 'AppB')],
+    });
     await expectBothSucceed(clusters, [TARGET_ACCOUNTS, TARGET_ACCOUNTS]);
   });
 });
