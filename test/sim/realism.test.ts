@@ -191,7 +191,10 @@ describe('realism: two instances on the same clusters and schedule', () => {
   test('two instances in one stack, default props but their targets, both succeed and each deletes only its own', async () => {
     const clusters = ['orders-db', 'billing-db'];
     sim = new Simulation({
-      template: synthesizeInstances({ Snapshots: { clusterIdentifiers: clusters }, TeamB: { clusterIdentifiers: clusters, targetAccountIds: OTHER_TARGETS } }),
+      template: synthesizeInstances({
+        Snapshots: { clusterIdentifiers: clusters },
+        TeamB: { clusterIdentifiers: clusters, targetAccountIds: OTHER_TARGETS },
+      }),
     });
     await expectBothSucceed(clusters, [TARGET_ACCOUNTS, OTHER_TARGETS]);
   });
