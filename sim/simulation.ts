@@ -1,25 +1,18 @@
-import * as path from 'path';
 import { ACCOUNT, callContext } from './aws-env';
 import { FakeRds, FaultOptions } from './fake-rds';
 import { IamPolicies } from './iam-policy';
 import { LambdaEnvironments } from './lambda-environment';
+import { lambdaError, LambdaFaults, LambdaFaultState, loadHandler } from './lambda-faults';
 import { seededRandom } from './prng';
 import { Execution, FakeStepFunctions } from './step-functions';
 import { DEFAULT_STACK, readTemplate, ReadTemplate, TemplateFunction, TemplateInstance } from './template';
 import { flushPromises, VirtualClock } from './virtual-clock';
 import { ENV, SILENT_LOGS_VARIABLE } from '../src/shared/constants';
 
-const ROOT = path.resolve(__dirname, '..');
 /** How long the simulated scheduler waits before retrying a failed starter invocation. */
 const SCHEDULER_RETRY_PAUSE_MS = 60_000;
 
-/** Faults injected on the Lambda side. */
-export interface LambdaFaults {
-  /** Crash the handler of `state` (for `cluster`, when given) this many times. */
-  readonly crashes?: { state: string; cluster?: string; times?: number }[];
-  /** Fail the first attempt of every Task entry with this Lambda service error. */
-  readonly firstAttemptError?: 'Lambda.ServiceException' | 'Lambda.TooManyRequestsException';
-}
+export type { LambdaFaults };
 
 type CfnTemplate = { Resources: Record<string, any> };
 
@@ -61,7 +54,6 @@ export interface StarterRun {
   readonly durationMs: number;
 }
 
-type Handler = (event: unknown) => Promise<unknown>;
 
 /** One SharedClusterSnapshots instance as a test sees it. */
 export interface SimulatedInstance extends TemplateInstance {
@@ -94,8 +86,7 @@ export class Simulation {
   /** Every function of every template, by ARN. */
   private readonly functions = new Map<string, TemplateFunction>();
   private readonly environments: LambdaEnvironments;
-  private readonly crashesLeft = new Map<string, number>();
-  private readonly failedFirstAttempt = new Set<string>();
+  private readonly lambdaFaultState = new LambdaFaultState();
   private readonly lambdaDurationMs: number;
   private readonly lambdaReturnMs: number;
   private readonly originalRandom = Math.random;
@@ -278,30 +269,10 @@ export class Simulation {
     const resource = this.sfn.definitionOf(execution.stateMachineArn).States[state].Resource as string;
     execution.invocations[state] = (execution.invocations[state] ?? 0) + 1;
     if (this.lambdaDurationMs > 0) await new Promise((resolve) => setTimeout(resolve, this.lambdaDurationMs));
-    this.injectLambdaFaults(execution, state);
+    this.lambdaFaultState.inject(this.lambdaFaults, execution, state);
     const output = await this.invoke(resource, input, execution.name);
     if (this.lambdaReturnMs > 0) await new Promise((resolve) => setTimeout(resolve, this.lambdaReturnMs));
     return output;
-  }
-
-  private injectLambdaFaults(execution: Execution, state: string): void {
-    const firstAttemptError = this.lambdaFaults.firstAttemptError;
-    const key = `${execution.name}/${state}`;
-    if (firstAttemptError && !this.failedFirstAttempt.has(key)) {
-      this.failedFirstAttempt.add(key);
-      throw lambdaError(firstAttemptError, 'Simulated Lambda service error');
-    }
-    this.failedFirstAttempt.delete(key);
-    const cluster = execution.input?.clusterIdentifier;
-    for (const [i, crash] of (this.lambdaFaults.crashes ?? []).entries()) {
-      if (crash.state !== state || (crash.cluster && crash.cluster !== cluster)) continue;
-      const id = `${i}`;
-      const left = this.crashesLeft.get(id) ?? crash.times ?? 1;
-      if (left > 0) {
-        this.crashesLeft.set(id, left - 1);
-        throw lambdaError('Runtime.ExitError', `Simulated crash of the ${state} handler`);
-      }
-    }
   }
 
   /** Calls a function's handler module as Lambda would: its environment set, errors reported by name. */
@@ -319,22 +290,4 @@ export class Simulation {
       throw lambdaError(e.name || 'Error', JSON.stringify({ errorType: e.name, errorMessage: e.message }));
     }
   }
-}
-
-const handlers = new Map<string, Handler>();
-function loadHandler(fn: TemplateFunction): Handler {
-  if (!fn.source.endsWith('.lambda.ts')) throw new Error(`Function ${fn.logicalId} is none of the construct's handlers (sim/handler-sources.ts)`);
-  let handler = handlers.get(fn.source);
-  if (!handler) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    handler = require(path.join(ROOT, fn.source)).handler as Handler;
-    handlers.set(fn.source, handler);
-  }
-  return handler;
-}
-
-function lambdaError(name: string, message: string): Error {
-  const error = new Error(message);
-  error.name = name;
-  return error;
 }
