@@ -109,7 +109,7 @@ describe('realism: copy limit and visibility', () => {
   });
 
   // Needs A (prop) and B1 (the copy handler's own cap).
-  test('maxConcurrentCopies 2 keeps at most two copies in flight, set only on the CopySnapshot function', async () => {
+  test('maxConcurrentCopies 2 reaches the CopySnapshot function and keeps at most two copies in flight', async () => {
     const clusters = ['a-db', 'b-db', 'c-db', 'd-db', 'e-db'];
     sim = simulation({ clusterIdentifiers: clusters, maxConcurrentCopies: 2 } as Record<string, unknown>);
     clusters.forEach((identifier) => sim.rds.addCluster({ identifier }));
@@ -127,7 +127,10 @@ describe('realism: copy limit and visibility', () => {
     await scheduledRun(sim, FIRST_RUN);
 
     expect(sim.executions.map((e) => [e.status, e.error])).toEqual([['SUCCEEDED', undefined]]);
-    expect(sim.rds.calls.filter((c) => c.error === 'DBClusterSnapshotNotFoundFault').length).toBeGreaterThan(0);
+    // The workflow did look while its snapshot was still invisible.
+    const created = [...sim.rds.lifecycles.values()].map((l) => l.createdAt);
+    const describes = sim.rds.calls.filter((c) => c.api === 'DescribeDBClusterSnapshots' && c.caller === sim.executions[0].name);
+    expect(describes.some((c) => created.some((t) => c.at > t && c.at < t + 2 * MINUTE))).toBe(true);
     expectShared(sim, 'orders-db');
   });
 });
