@@ -6,6 +6,7 @@ import { writeFileSync } from 'fs';
 import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { BaselineSimulation } from './baseline';
+import { COPY_FLEET_TARGET_RATIO, runCopyLimitedFleet } from './copy-fleet';
 import { synthesizeTemplate, TARGET_ACCOUNTS } from './example-stack';
 import { FakeRds, Outcome } from './fake-rds';
 import { measureSynth, runFleet } from './fleet';
@@ -143,6 +144,10 @@ export async function main(): Promise<void> {
   ] as const;
 
   const fleet = await runFleet(1000);
+  const copyFleet = await runCopyLimitedFleet(100);
+  const copyRatio = copyFleet.completionMinutes / copyFleet.floorMinutes;
+  const copyFailed = copyFleet.clusters - copyFleet.succeeded;
+  const failures = Object.entries(copyFleet.failures).map(([name, n]) => `${n} ${name}`).join(', ') || 'none';
   const synthOne = measureSynth(1);
   const synthMany = measureSynth(500);
   const idBytes = Array.from({ length: 500 }, (_, i) => `orders-${String(i).padStart(3, '0')}-db`).join(',').length;
@@ -152,6 +157,8 @@ export async function main(): Promise<void> {
     [`the starter finishes well within its Lambda timeout (${fleet.starterSeconds} s of ${fleet.starterTimeoutSeconds} s)`, fleet.starterSeconds <= fleet.starterTimeoutSeconds / 10],
     [`1 and 500 explicit clusters synthesize the same resources (${synthOne.resources} and ${synthMany.resources})`, synthOne.resources === synthMany.resources],
     [`synth time within 1.5× (${synthMany.synthMs.toFixed(0)} ms vs ${synthOne.synthMs.toFixed(0)} ms)`, synthMany.synthMs <= synthOne.synthMs * 1.5],
+    [`the copy-limited fleet of ${copyFleet.clusters} completes within ${COPY_FLEET_TARGET_RATIO} × its floor (${copyRatio.toFixed(2)} ×)`, copyRatio <= COPY_FLEET_TARGET_RATIO && copyFailed === 0],
+    [`no execution of the copy-limited fleet fails (${copyFailed} failed)`, copyFailed === 0],
   ] as const;
 
   const cost = (f: RunFigures) => estimateCost(f.stateTransitions, f.invocations).total;
@@ -176,9 +183,9 @@ export async function main(): Promise<void> {
     '',
     '## Fleet: one run of 1,000 clusters',
     '',
-    'Half the clusters by id, half found by tag; snapshots take 8 to 12 minutes and copies 10 to 16, 200 ms per Lambda',
-    'invocation, 50 ms per StartExecution call, `rdsRequestsPerSecond` 8 (the default). RDS calls are counted per',
-    'virtual second and minute by the in-memory RDS.',
+    'Half the clusters by id, half found by tag, all on the sharing key (no copies: RDS runs five at a time, see below);',
+    'snapshots take 8 to 12 minutes, 200 ms per Lambda invocation, 50 ms per StartExecution call, `rdsRequestsPerSecond`',
+    '8 (the default). RDS calls are counted per virtual second and minute by the in-memory RDS.',
     '',
     '| figure | value |',
     '|---|---|',
@@ -189,6 +196,16 @@ export async function main(): Promise<void> {
     `| run duration (virtual) | ${fleet.runMinutes.toFixed(0)} min |`,
     `| starter duration (virtual) | ${fleet.starterSeconds} s of its ${fleet.starterTimeoutSeconds} s timeout |`,
     `| real time to simulate | ${fleet.realSeconds.toFixed(1)} s |`,
+    '',
+    `## Copy-limited fleet: ${copyFleet.clusters} clusters that all need a copy`,
+    '',
+    `Every cluster on the AWS-managed \`aws/rds\` key, so each run copies with the sharing key; RDS allows ${copyFleet.copyLimit} copies`,
+    `in progress per account and Region and refuses more with SnapshotQuotaExceeded. Snapshots take ${copyFleet.snapshotMinutes} minutes,`,
+    `copies ${copyFleet.copyMinutes}; the floor is the snapshot time plus ceil(${copyFleet.clusters} / ${copyFleet.copyLimit}) copy times. Target: ${COPY_FLEET_TARGET_RATIO} × the floor or better, no failed execution.`,
+    '',
+    '| clusters | copies in flight (RDS limit) | floor | completion | vs floor | executions | copy requests refused |',
+    '|---|---|---|---|---|---|---|',
+    `| ${copyFleet.clusters} | ${copyFleet.copyLimit} | ${copyFleet.floorMinutes} min | ${copyFleet.completionMinutes.toFixed(0)} min | ${copyFailed === 0 ? `${copyRatio.toFixed(2)} ×` : 'not met: executions failed'} | ${copyFleet.succeeded} succeeded, ${copyFailed} failed (${failures}) | ${copyFleet.refusedCopies} |`,
     '',
     '## Synthesis: 1 versus 500 explicit clusters',
     '',

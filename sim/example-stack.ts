@@ -1,17 +1,23 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { ACCOUNT, REGION } from './aws-env';
 import { SharedClusterSnapshots, SharedClusterSnapshotsProps } from '../src';
-import { ACCOUNT, REGION } from './fake-rds';
 
 export const TARGET_ACCOUNTS = ['222222222222', '333333333333'];
 
+type CfnTemplate = { Resources: Record<string, any> };
+
 /** Synthesizes a stack holding one SharedClusterSnapshots with `props`, and returns its template. */
-export function synthesizeTemplate(props: Partial<SharedClusterSnapshotsProps> = {}): { Resources: Record<string, any> } {
+export function synthesizeTemplate(props: Partial<SharedClusterSnapshotsProps> = {}, stackName = 'SharedSnapshotsExample'): CfnTemplate {
+  return synthesizeInstances({ Snapshots: props }, stackName);
+}
+
+/** Synthesizes one stack holding a SharedClusterSnapshots per entry (construct id → props). */
+export function synthesizeInstances(instances: Record<string, Partial<SharedClusterSnapshotsProps>>, stackName = 'SharedSnapshotsExample'): CfnTemplate {
   const app = new App();
-  const stack = new Stack(app, 'SharedSnapshotsExample', { env: { account: ACCOUNT, region: REGION } });
-  new SharedClusterSnapshots(stack, 'Snapshots', {
-    targetAccountIds: TARGET_ACCOUNTS,
-    ...props,
-  } as SharedClusterSnapshotsProps);
-  return Template.fromStack(stack).toJSON() as { Resources: Record<string, any> };
+  const stack = new Stack(app, stackName, { env: { account: ACCOUNT, region: REGION } });
+  for (const [id, props] of Object.entries(instances)) {
+    new SharedClusterSnapshots(stack, id, { targetAccountIds: TARGET_ACCOUNTS, ...props } as SharedClusterSnapshotsProps);
+  }
+  return Template.fromStack(stack).toJSON() as CfnTemplate;
 }

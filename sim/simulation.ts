@@ -1,26 +1,29 @@
-import * as path from 'path';
-import { ACCOUNT, callContext, FakeRds, FaultOptions } from './fake-rds';
+import { ACCOUNT, callContext } from './aws-env';
+import { FakeRds, FaultOptions } from './fake-rds';
 import { IamPolicies } from './iam-policy';
+import { LambdaEnvironments } from './lambda-environment';
+import { lambdaError, LambdaFaults, LambdaFaultState, loadHandler } from './lambda-faults';
 import { seededRandom } from './prng';
 import { Execution, FakeStepFunctions } from './step-functions';
-import { readTemplate, ReadTemplate, TemplateFunction } from './template';
+import { DEFAULT_STACK, readTemplate, ReadTemplate, TemplateFunction, TemplateInstance } from './template';
 import { flushPromises, VirtualClock } from './virtual-clock';
+import { ENV, SILENT_LOGS_VARIABLE } from '../src/shared/constants';
 
-const ROOT = path.resolve(__dirname, '..');
 /** How long the simulated scheduler waits before retrying a failed starter invocation. */
 const SCHEDULER_RETRY_PAUSE_MS = 60_000;
 
-/** Faults injected on the Lambda side. */
-export interface LambdaFaults {
-  /** Crash the handler of `state` (for `cluster`, when given) this many times. */
-  readonly crashes?: { state: string; cluster?: string; times?: number }[];
-  /** Fail the first attempt of every Task entry with this Lambda service error. */
-  readonly firstAttemptError?: 'Lambda.ServiceException' | 'Lambda.TooManyRequestsException';
-}
+export type { LambdaFaults };
+
+type CfnTemplate = { Resources: Record<string, any> };
 
 export interface SimulationOptions {
-  /** The synthesized template (`Template.fromStack(stack).toJSON()`). */
-  readonly template: { Resources: Record<string, any> };
+  /** The synthesized template (`Template.fromStack(stack).toJSON()`). May hold several instances. */
+  readonly template?: CfnTemplate;
+  /**
+   * Several stacks deployed to the same account and Region (instead of `template`), e.g. two apps
+   * with a SharedClusterSnapshots each: one in-memory RDS and Step Functions serve them all.
+   */
+  readonly templates?: CfnTemplate[];
   /** Virtual time at the start. @default 2026-11-27T02:55:00Z */
   readonly start?: Date;
   /** Seed for fault injection. @default 1 */
@@ -44,12 +47,24 @@ export interface SimulationOptions {
 }
 
 export interface StarterRun {
+  /** The state machine the starter starts, naming the instance. */
+  readonly stateMachineArn?: string;
   readonly result?: any;
   readonly error?: string;
   readonly durationMs: number;
 }
 
-type Handler = (event: unknown) => Promise<unknown>;
+
+/** One SharedClusterSnapshots instance as a test sees it. */
+export interface SimulatedInstance extends TemplateInstance {
+  /** The sharing key's ARN as its handlers see it. */
+  readonly sharingKeyArn: string;
+  /** The owner id its snapshots are tagged with. */
+  readonly ownerId: string;
+  /** Its functions' ids, as RDS calls record them (`RdsCall.functionId`). */
+  readonly functionIds: string[];
+  readonly executions: Execution[];
+}
 
 /**
  * The construct's synthesized state machine, run locally by aws-local-stepfunctions, with each Task
@@ -60,57 +75,108 @@ export class Simulation {
   public readonly rds: FakeRds;
   public readonly sfn: FakeStepFunctions;
   public readonly clock: VirtualClock;
+  /** The first (or only) template. */
   public readonly template: ReadTemplate;
+  /** Every simulated template, one per stack. */
+  public readonly templates: ReadTemplate[];
   public readonly starterRuns: StarterRun[] = [];
-  /** The functions' identity policies; every authorization decision is recorded in it. */
-  public readonly iam: IamPolicies;
+  /** Each template's policies, by stack name. */
+  public readonly iamByStack = new Map<string, IamPolicies>();
   public lambdaFaults: LambdaFaults;
-  private readonly environment: Record<string, string>;
-  private readonly crashesLeft = new Map<string, number>();
-  private readonly failedFirstAttempt = new Set<string>();
+  /** Every function of every template, by ARN. */
+  private readonly functions = new Map<string, TemplateFunction>();
+  private readonly environments: LambdaEnvironments;
+  private readonly lambdaFaultState = new LambdaFaultState();
   private readonly lambdaDurationMs: number;
   private readonly lambdaReturnMs: number;
   private readonly originalRandom = Math.random;
+  private readonly taskHandler: (input: unknown, execution: Execution, state: string) => Promise<unknown>;
 
   constructor(options: SimulationOptions) {
     this.lambdaDurationMs = options.lambdaDurationMs ?? 0;
     this.lambdaReturnMs = options.lambdaReturnMs ?? 0;
-    this.template = readTemplate(options.template);
-    this.environment = mergeEnvironments([...this.template.functions.values()]);
+    const templates = options.templates ?? (options.template ? [options.template] : []);
+    if (templates.length === 0) throw new Error('Simulation needs a template (or templates)');
+    this.templates = templates.map((t, i) => readTemplate(t, i === 0 ? DEFAULT_STACK : `${DEFAULT_STACK}${i + 1}`));
+    this.template = this.templates[0];
+    for (const t of this.templates) for (const [arn, fn] of t.functions) this.functions.set(arn, fn);
+    this.environments = new LambdaEnvironments([...this.functions.values()].flatMap((f) => Object.keys(f.environment)));
     this.clock = new VirtualClock(options.start ?? new Date('2026-11-27T02:55:00Z'));
     // Retry jitter in the local Step Functions draws from Math.random: seed it, or which call a
     // seeded RDS fault hits would change from run to run.
     Math.random = seededRandom((options.seed ?? 1) + 0x9e3779b9);
     this.rds = new FakeRds(options.seed ?? 1, options.rdsFaults);
-    this.iam = new IamPolicies(this.template.roles, ACCOUNT);
-    if (options.enforceIam ?? true) this.rds.iam = this.iam;
+    for (const t of this.templates) this.iamByStack.set(t.stackName, new IamPolicies(t.roles, ACCOUNT));
+    if (options.enforceIam ?? true) this.rds.iam = this.authorizer();
     this.lambdaFaults = options.lambdaFaults ?? {};
-    this.sfn = new FakeStepFunctions(this.template.definition, this.template.stateMachineArn, (input, execution, state) =>
-      this.invokeTask(input, execution, state), options.startExecutionLatencyMs ?? 0);
+    this.taskHandler = (input, execution, state) => this.invokeTask(input, execution, state);
+    const [first, ...more] = this.templates.flatMap((t) => t.instances);
+    this.sfn = new FakeStepFunctions(first.definition, first.stateMachineArn, this.taskHandler, options.startExecutionLatencyMs ?? 0);
+    for (const instance of more) this.sfn.addStateMachine(instance.definition, instance.stateMachineArn, this.taskHandler);
   }
 
-  /** The sharing key's ARN as the handlers see it. */
+  /** The first template's functions' identity policies; every authorization decision is recorded in it. */
+  public get iam(): IamPolicies {
+    return this.iamByStack.get(DEFAULT_STACK)!;
+  }
+
+  /**
+   * Deploys a new version of the `index`-th template (changed props), as `cdk deploy` would: the
+   * functions' environments and roles and the state machine are replaced; RDS keeps its state.
+   */
+  public redeploy(template: CfnTemplate, index = 0): void {
+    const next = readTemplate(template, this.templates[index].stackName);
+    this.templates[index] = next;
+    if (index === 0) (this as { template: ReadTemplate }).template = next;
+    for (const [arn, fn] of next.functions) this.functions.set(arn, fn);
+    this.iamByStack.set(next.stackName, new IamPolicies(next.roles, ACCOUNT));
+    for (const instance of next.instances) this.sfn.addStateMachine(instance.definition, instance.stateMachineArn, this.taskHandler);
+  }
+
+  /** The first instance's sharing key ARN as its handlers see it. */
   public get sharingKeyArn(): string {
-    return this.environment.SHARING_KEY_ARN;
+    return this.instances[0].sharingKeyArn;
+  }
+
+  /** Every SharedClusterSnapshots instance of every template, in template order. */
+  public get instances(): SimulatedInstance[] {
+    return this.templates.flatMap((t) => t.instances).map((instance) => {
+      const fns = [...this.functions.values()].filter((f) => f.stackName === instance.stackName && this.belongsTo(f, instance));
+      const env = (key: string) => fns.map((f) => f.environment[key]).find((v) => v !== undefined) ?? '';
+      return {
+        ...instance,
+        sharingKeyArn: env(ENV.SHARING_KEY_ARN),
+        ownerId: env(ENV.OWNER_ID),
+        functionIds: fns.map((f) => f.functionId),
+        executions: this.executions.filter((e) => e.stateMachineArn === instance.stateMachineArn),
+      };
+    });
   }
 
   public get executions(): Execution[] {
     return this.sfn.executions;
   }
 
-  /** Advances virtual time to `time` and fires the schedule's target, as EventBridge Scheduler would. */
-  public async fireSchedule(time: Date): Promise<StarterRun> {
-    const schedule = this.template.schedule;
-    if (!schedule) throw new Error('The template has no schedule');
+  /**
+   * Advances virtual time to `time` and fires the schedule of every instance (one with
+   * `stateMachineArn`), as EventBridge Scheduler would. Returns the first instance's starter run.
+   */
+  public async fireSchedule(time: Date, stateMachineArn?: string): Promise<StarterRun> {
+    const instances = this.instances.filter((i) => i.schedule && (!stateMachineArn || i.stateMachineArn === stateMachineArn));
+    if (instances.length === 0) throw new Error('The template has no schedule');
     if (time.getTime() > this.clock.now()) await this.clock.advance(time.getTime() - this.clock.now());
-    const event = JSON.parse(schedule.input.replace('<aws.scheduler.scheduled-time>', time.toISOString()));
-    // EventBridge Scheduler retries a failed invocation with the same event, after a pause.
-    let run = await this.invokeStarter(schedule.functionArn, event);
-    for (let retry = 0; run.error && retry < schedule.retryAttempts; retry++) {
-      await this.clock.advance(SCHEDULER_RETRY_PAUSE_MS);
-      run = await this.invokeStarter(schedule.functionArn, event);
+    const runs: StarterRun[] = [];
+    for (const { schedule } of instances) {
+      const event = JSON.parse(schedule!.input.replace('<aws.scheduler.scheduled-time>', time.toISOString()));
+      // EventBridge Scheduler retries a failed invocation with the same event, after a pause.
+      let run = await this.invokeStarter(schedule!.functionArn, event);
+      for (let retry = 0; run.error && retry < schedule!.retryAttempts; retry++) {
+        await this.clock.advance(SCHEDULER_RETRY_PAUSE_MS);
+        run = await this.invokeStarter(schedule!.functionArn, event);
+      }
+      runs.push(run);
     }
-    return run;
+    return runs[0];
   }
 
   /** Invokes the starter by hand with any event. */
@@ -124,11 +190,11 @@ export class Simulation {
       });
       await this.clock.runUntil(() => settled);
       const result = await invocation;
-      const run = { result, durationMs: Date.now() - started };
+      const run = { stateMachineArn: this.startsWhich(functionArn), result, durationMs: Date.now() - started };
       this.starterRuns.push(run);
       return run;
     } catch (error) {
-      const run = { error: (error as Error).name, durationMs: Date.now() - started };
+      const run = { stateMachineArn: this.startsWhich(functionArn), error: (error as Error).name, durationMs: Date.now() - started };
       this.starterRuns.push(run);
       return run;
     }
@@ -138,8 +204,8 @@ export class Simulation {
    * The function whose logical id is `logicalIdOrSource`, or whose handler source ends with it
    * (`'clean-up.lambda.ts'`, `'src/source/handlers/share-snapshot.lambda.ts'`).
    */
-  public findFunction(logicalIdOrSource: string): TemplateFunction {
-    const all = [...this.template.functions.values()];
+  public findFunction(logicalIdOrSource: string, stackName = DEFAULT_STACK): TemplateFunction {
+    const all = [...this.functions.values()].filter((f) => f.stackName === stackName);
     const found = all.filter((f) => f.logicalId === logicalIdOrSource || f.source === logicalIdOrSource || f.source.endsWith(`/${logicalIdOrSource}`));
     if (found.length !== 1) throw new Error(`Expected one function for '${logicalIdOrSource}', found ${found.length}`);
     return found[0];
@@ -172,99 +238,56 @@ export class Simulation {
 
   public dispose(): void {
     Math.random = this.originalRandom;
+    this.environments.uninstall();
     this.rds.restore();
     this.sfn.restore();
     this.clock.uninstall();
   }
 
+  /** Routes each function's calls to its own stack's policies, as IAM evaluates its own role. */
+  private authorizer(): Pick<IamPolicies, 'authorize' | 'principalArn'> {
+    const route = (functionId: string) => {
+      const fn = [...this.functions.values()].find((f) => f.functionId === functionId);
+      return { policies: this.iamByStack.get(fn?.stackName ?? DEFAULT_STACK)!, logicalId: fn?.logicalId ?? functionId };
+    };
+    return {
+      authorize: (functionId, request) => { const r = route(functionId); return r.policies.authorize(r.logicalId, request); },
+      principalArn: (functionId) => { const r = route(functionId); return r.policies.principalArn(r.logicalId); },
+    };
+  }
+
+  /** A function is an instance's when its state machine runs it or it starts that state machine. */
+  private belongsTo(fn: TemplateFunction, instance: TemplateInstance): boolean {
+    return JSON.stringify(instance.definition).includes(`${fn.arn}"`) || fn.environment[ENV.STATE_MACHINE_ARN] === instance.stateMachineArn;
+  }
+
+  private startsWhich(functionArn: string): string | undefined {
+    return this.functions.get(functionArn)?.environment[ENV.STATE_MACHINE_ARN];
+  }
+
   private async invokeTask(input: unknown, execution: Execution, state: string): Promise<unknown> {
-    const resource = this.template.definition.States[state].Resource as string;
+    const resource = this.sfn.definitionOf(execution.stateMachineArn).States[state].Resource as string;
     execution.invocations[state] = (execution.invocations[state] ?? 0) + 1;
     if (this.lambdaDurationMs > 0) await new Promise((resolve) => setTimeout(resolve, this.lambdaDurationMs));
-    this.injectLambdaFaults(execution, state);
+    this.lambdaFaultState.inject(this.lambdaFaults, execution, state);
     const output = await this.invoke(resource, input, execution.name);
     if (this.lambdaReturnMs > 0) await new Promise((resolve) => setTimeout(resolve, this.lambdaReturnMs));
     return output;
   }
 
-  private injectLambdaFaults(execution: Execution, state: string): void {
-    const firstAttemptError = this.lambdaFaults.firstAttemptError;
-    const key = `${execution.name}/${state}`;
-    if (firstAttemptError && !this.failedFirstAttempt.has(key)) {
-      this.failedFirstAttempt.add(key);
-      throw lambdaError(firstAttemptError, 'Simulated Lambda service error');
-    }
-    this.failedFirstAttempt.delete(key);
-    const cluster = execution.input?.clusterIdentifier;
-    for (const [i, crash] of (this.lambdaFaults.crashes ?? []).entries()) {
-      if (crash.state !== state || (crash.cluster && crash.cluster !== cluster)) continue;
-      const id = `${i}`;
-      const left = this.crashesLeft.get(id) ?? crash.times ?? 1;
-      if (left > 0) {
-        this.crashesLeft.set(id, left - 1);
-        throw lambdaError('Runtime.ExitError', `Simulated crash of the ${state} handler`);
-      }
-    }
-  }
-
   /** Calls a function's handler module as Lambda would: its environment set, errors reported by name. */
   private async invoke(functionArn: string, event: unknown, caller: string): Promise<unknown> {
-    const fn = this.template.functions.get(functionArn);
+    const fn = this.functions.get(functionArn);
     if (!fn) throw new Error(`No function ${functionArn} in the template`);
     const handler = loadHandler(fn);
-    setHandlerEnvironment(this.environment);
+    const environment = { ...fn.environment, [SILENT_LOGS_VARIABLE]: 'true' };
     try {
-      return await callContext.run({ caller, functionId: fn.logicalId }, () => handler(JSON.parse(JSON.stringify(event ?? {}))));
+      return await this.environments.run(environment, () =>
+        callContext.run({ caller, functionId: fn.functionId }, () => handler(JSON.parse(JSON.stringify(event ?? {})))));
     } catch (error) {
       const e = error as Error;
       // Lambda reports the error's name as the error type; Step Functions matches Retry/Catch on it.
       throw lambdaError(e.name || 'Error', JSON.stringify({ errorType: e.name, errorMessage: e.message }));
     }
   }
-}
-
-const handlers = new Map<string, Handler>();
-/** Every variable a simulation has set, so the next one in the same process starts clean. */
-const variablesSet = new Set<string>();
-
-function setHandlerEnvironment(environment: Record<string, string>): void {
-  for (const key of variablesSet) {
-    if (!(key in environment)) delete process.env[key];
-  }
-  for (const [key, value] of Object.entries(environment)) {
-    process.env[key] = value;
-    variablesSet.add(key);
-  }
-  process.env.SHARED_CLUSTER_SNAPSHOTS_SILENT = 'true';
-}
-
-function loadHandler(fn: TemplateFunction): Handler {
-  if (!fn.source.endsWith('.lambda.ts')) throw new Error(`Function ${fn.logicalId} has no handler source in its description: '${fn.source}'`);
-  let handler = handlers.get(fn.source);
-  if (!handler) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    handler = require(path.join(ROOT, fn.source)).handler as Handler;
-    handlers.set(fn.source, handler);
-  }
-  return handler;
-}
-
-function lambdaError(name: string, message: string): Error {
-  const error = new Error(message);
-  error.name = name;
-  return error;
-}
-
-/** One process serves every function, so their environments must agree on shared keys. */
-function mergeEnvironments(functions: TemplateFunction[]): Record<string, string> {
-  const merged: Record<string, string> = {};
-  for (const fn of functions) {
-    for (const [key, value] of Object.entries(fn.environment)) {
-      if (key in merged && merged[key] !== value) {
-        throw new Error(`Functions disagree on ${key}: '${merged[key]}' vs '${value}'`);
-      }
-      merged[key] = value;
-    }
-  }
-  return merged;
 }

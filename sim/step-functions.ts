@@ -1,7 +1,10 @@
-import { DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, SFNClient, StartExecutionCommand, StartExecutionOutput,
+  StateMachineDoesNotExist, StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ACCOUNT, REGION } from './fake-rds';
+import { ACCOUNT, REGION } from './aws-env';
 
 export type TaskHandler = (input: unknown, execution: Execution, stateName: string) => Promise<unknown>;
 
@@ -32,6 +35,7 @@ export class Execution {
     public readonly arn: string,
     public readonly input: any,
     public readonly startedAt: number,
+    public readonly stateMachineArn: string,
   ) {
     this.abort = () => undefined;
     this.done = Promise.resolve();
@@ -59,22 +63,25 @@ export class Execution {
 export class FakeStepFunctions {
   public readonly executions: Execution[] = [];
   private readonly byName = new Map<string, Execution>();
-  private readonly machine: StateMachine;
+  private readonly machines = new Map<string, { definition: Record<string, any>; machine: StateMachine; taskHandler: TaskHandler }>();
   private readonly mock = mockClient(SFNClient);
 
   constructor(
-    private readonly definition: Record<string, any>,
+    definition: Record<string, any>,
+    /** The first state machine; more are added with `addStateMachine`. */
     public readonly stateMachineArn: string,
-    private readonly taskHandler: TaskHandler,
+    taskHandler: TaskHandler,
     /** Virtual time one StartExecution call takes. */
     private readonly startLatencyMs = 0,
   ) {
-    this.machine = new StateMachine(withRealTaskTimeouts(definition) as any, { validationOptions: { checkArn: false } });
+    this.addStateMachine(definition, stateMachineArn, taskHandler);
     this.mock.on(StartExecutionCommand).callsFake(async (input) => {
       if (this.startLatencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.startLatencyMs));
-      if (input.stateMachineArn !== stateMachineArn) throw new ExecutionDoesNotExist({ message: `No state machine ${input.stateMachineArn}`, $metadata: {} });
-      const execution = this.start(JSON.parse(input.input ?? '{}'), input.name);
-      return { executionArn: execution.arn, startDate: new Date(execution.startedAt), $metadata: {} };
+      if (!this.machines.has(input.stateMachineArn ?? '')) throw new StateMachineDoesNotExist({ message: `State Machine Does Not Exist: '${input.stateMachineArn}'`, $metadata: {} });
+      const execution = this.start(JSON.parse(input.input ?? '{}'), input.name, input.stateMachineArn);
+      // StartExecutionOutput (SDK model): executionArn and startDate, both required.
+      const output: StartExecutionOutput = { executionArn: execution.arn, startDate: new Date(execution.startedAt) };
+      return { ...output, $metadata: {} };
     });
     this.mock.on(StopExecutionCommand).callsFake(async (input) => {
       const execution = this.executions.find((e) => e.arn === input.executionArn);
@@ -85,29 +92,49 @@ export class FakeStepFunctions {
     this.mock.on(DescribeExecutionCommand).callsFake(async (input) => {
       const execution = this.executions.find((e) => e.arn === input.executionArn);
       if (!execution) throw new ExecutionDoesNotExist({ message: 'No such execution', $metadata: {} });
-      return { executionArn: execution.arn, name: execution.name, status: execution.status, startDate: new Date(execution.startedAt), $metadata: {} };
+      return {
+        executionArn: execution.arn,
+        stateMachineArn: execution.stateMachineArn,
+        name: execution.name,
+        status: execution.status,
+        startDate: new Date(execution.startedAt),
+        $metadata: {},
+      };
     });
   }
 
+  /** Another state machine in the same account and Region (a second SharedClusterSnapshots instance). */
+  public addStateMachine(definition: Record<string, any>, stateMachineArn: string, taskHandler: TaskHandler): void {
+    const machine = new StateMachine(withRealTaskTimeouts(definition) as any, { validationOptions: { checkArn: false } });
+    this.machines.set(stateMachineArn, { definition, machine, taskHandler });
+  }
+
+  public definitionOf(stateMachineArn: string): Record<string, any> {
+    return this.machines.get(stateMachineArn)!.definition;
+  }
+
   /**
-   * Starts an execution. A name already used is refused with ExecutionAlreadyExists, unless the
-   * execution is still running with the same input, which returns the original (as AWS does).
+   * Starts an execution. A name already used on that state machine is refused with
+   * ExecutionAlreadyExists, unless the execution is still running with the same input, which
+   * returns the original (as AWS does).
    */
-  public start(input: unknown, name: string = `manual-${this.executions.length + 1}-${Date.now()}`): Execution {
-    const existing = this.byName.get(name);
+  public start(input: unknown, name: string = `manual-${this.executions.length + 1}-${Date.now()}`, stateMachineArn = this.stateMachineArn): Execution {
+    const { definition, machine, taskHandler } = this.machines.get(stateMachineArn)!;
+    const key = `${stateMachineArn}|${name}`;
+    const existing = this.byName.get(key);
     if (existing) {
       if (existing.status === 'RUNNING' && JSON.stringify(existing.input) === JSON.stringify(input)) return existing;
       throw new ExecutionAlreadyExists({ message: `Execution Already Exists: '${existing.arn}'`, $metadata: {} });
     }
-    const arn = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${this.stateMachineArn.split(':').pop()}:${name}`;
-    const execution = new Execution(name, arn, input, Date.now());
+    const arn = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${stateMachineArn.split(':').pop()}:${name}`;
+    const execution = new Execution(name, arn, input, Date.now(), stateMachineArn);
     this.executions.push(execution);
-    this.byName.set(name, execution);
+    this.byName.set(key, execution);
 
-    const overrides = Object.fromEntries(taskStateNames(this.definition).map((state) => [
-      state, (taskInput: unknown) => this.taskHandler(taskInput, execution, state) as Promise<any>,
+    const overrides = Object.fromEntries(taskStateNames(definition).map((state) => [
+      state, (taskInput: unknown) => taskHandler(taskInput, execution, state) as Promise<any>,
     ]));
-    const run = this.machine.run(input as any, {
+    const run = machine.run(input as any, {
       overrides: { taskResourceLocalHandlers: overrides },
       noThrowOnAbort: true,
       context: { Execution: { Id: arn, Name: name, RoleArn: `arn:aws:iam::${ACCOUNT}:role/StateMachineRole` } } as any,

@@ -1,15 +1,24 @@
 /**
- * Reads what the simulator needs from a synthesized CloudFormation template: the state machine
- * definition with its Lambda ARNs, each function's handler source and environment, and the
- * schedule's target. CloudFormation intrinsics are resolved to stable fake values.
+ * Reads what the simulator needs from a synthesized CloudFormation template: each state machine
+ * (one per SharedClusterSnapshots instance) with its Lambda ARNs and schedule, each function's
+ * handler source (by logical id, handler-sources.ts) and environment. CloudFormation intrinsics
+ * are resolved to stable fake values, unique per stack.
  */
-import { ACCOUNT, REGION } from './fake-rds';
+import { ACCOUNT, REGION } from './aws-env';
+import { handlerSourceOf } from './handler-sources';
 import { FunctionRole, readFunctionRoles } from './iam-policy';
+import { ENV } from '../src/shared/constants';
+
+/** The stack name of the first (or only) template; its fake ARNs carry no stack part. */
+export const DEFAULT_STACK = 'SimulatedStack';
 
 export interface TemplateFunction {
   readonly logicalId: string;
+  /** Unique across simulated stacks: the logical id, qualified by the stack for a second template. */
+  readonly functionId: string;
+  readonly stackName: string;
   readonly arn: string;
-  /** The handler source file, from the description projen's generated function class sets. */
+  /** The handler source file, by the function's logical id; '' for a function that is not a handler. */
   readonly source: string;
   readonly environment: Record<string, string>;
 }
@@ -24,62 +33,69 @@ export interface ScheduleTarget {
   readonly retryAttempts: number;
 }
 
-export interface ReadTemplate {
+/** One SharedClusterSnapshots instance: its state machine and the schedule that starts it. */
+export interface TemplateInstance {
+  readonly stackName: string;
   readonly definition: Record<string, any>;
   readonly stateMachineArn: string;
-  readonly functions: Map<string, TemplateFunction>;
   readonly schedule?: ScheduleTarget;
+}
+
+export interface ReadTemplate extends TemplateInstance {
+  readonly instances: TemplateInstance[];
+  readonly functions: Map<string, TemplateFunction>;
   /** Each function's execution role and its identity-policy statements, by function logical id. */
   readonly roles: Map<string, FunctionRole>;
 }
 
 type Resources = Record<string, { Type: string; Properties?: any }>;
 
-export function readTemplate(template: { Resources: Resources }): ReadTemplate {
+export function readTemplate(template: { Resources: Resources }, stackName = DEFAULT_STACK): ReadTemplate {
   const resources = template.Resources;
-  const resolve = (value: unknown): unknown => resolveIntrinsics(value, resources);
-  const machines = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine');
-  if (machines.length !== 1) throw new Error(`Expected one state machine in the template, found ${machines.length}`);
-  const [machineId, machine] = machines[0];
+  const resolve = (value: unknown): unknown => resolveIntrinsics(value, resources, stackName);
 
   const functions = new Map<string, TemplateFunction>();
   for (const [logicalId, r] of Object.entries(resources)) {
     if (r.Type !== 'AWS::Lambda::Function') continue;
-    const arn = fakeArn(logicalId, r.Type);
+    const arn = fakeArn(logicalId, r.Type, stackName);
     functions.set(arn, {
       logicalId,
+      functionId: stackName === DEFAULT_STACK ? logicalId : `${stackName}/${logicalId}`,
+      stackName,
       arn,
-      source: String(r.Properties?.Description ?? ''),
+      source: handlerSourceOf(logicalId) ?? '',
       environment: resolve(r.Properties?.Environment?.Variables ?? {}) as Record<string, string>,
     });
   }
 
-  const schedules = Object.values(resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
-  const schedule = schedules[0] && {
-    functionArn: String(resolve(schedules[0].Properties.Target.Arn)),
-    input: String(resolve(schedules[0].Properties.Target.Input)),
-    expression: String(schedules[0].Properties.ScheduleExpression),
-    timezone: schedules[0].Properties.ScheduleExpressionTimezone,
-    retryAttempts: Number(schedules[0].Properties.Target.RetryPolicy?.MaximumRetryAttempts ?? 185),
-  };
+  const schedules: ScheduleTarget[] = Object.values(resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule').map((s) => ({
+    functionArn: String(resolve(s.Properties.Target.Arn)),
+    input: String(resolve(s.Properties.Target.Input)),
+    expression: String(s.Properties.ScheduleExpression),
+    timezone: s.Properties.ScheduleExpressionTimezone,
+    retryAttempts: Number(s.Properties.Target.RetryPolicy?.MaximumRetryAttempts ?? 185),
+  }));
+  const instances = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine').map(([id, machine]) => {
+    const stateMachineArn = fakeArn(id, machine.Type, stackName);
+    // A schedule belongs to the machine its starter function starts.
+    const schedule = schedules.find((s) => functions.get(s.functionArn)?.environment[ENV.STATE_MACHINE_ARN] === stateMachineArn)
+      ?? (schedules.length === 1 ? schedules[0] : undefined);
+    return { stackName, definition: JSON.parse(String(resolve(machine.Properties.DefinitionString))), stateMachineArn, schedule };
+  });
+  if (instances.length === 0) throw new Error('Expected a state machine in the template, found none');
 
-  return {
-    definition: JSON.parse(String(resolve(machine.Properties.DefinitionString))),
-    stateMachineArn: fakeArn(machineId, machine.Type),
-    functions,
-    schedule,
-    roles: readFunctionRoles(resources, resolve),
-  };
+  return { ...instances[0], instances, functions, roles: readFunctionRoles(resources, resolve) };
 }
 
 /** A stable ARN per resource, so Refs and GetAtts resolve to the same string everywhere. */
-export function fakeArn(logicalId: string, type: string): string {
+export function fakeArn(logicalId: string, type: string, stackName = DEFAULT_STACK): string {
+  const name = stackName === DEFAULT_STACK ? logicalId : `${stackName}-${logicalId}`;
   switch (type) {
-    case 'AWS::Lambda::Function': return `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${logicalId}`;
-    case 'AWS::StepFunctions::StateMachine': return `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${logicalId}`;
-    case 'AWS::KMS::Key': return `arn:aws:kms:${REGION}:${ACCOUNT}:key/${logicalId.toLowerCase()}`;
-    case 'AWS::SNS::Topic': return `arn:aws:sns:${REGION}:${ACCOUNT}:${logicalId}`;
-    default: return `arn:aws:${type.split('::')[1].toLowerCase()}:${REGION}:${ACCOUNT}:${logicalId}`;
+    case 'AWS::Lambda::Function': return `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
+    case 'AWS::StepFunctions::StateMachine': return `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;
+    case 'AWS::KMS::Key': return `arn:aws:kms:${REGION}:${ACCOUNT}:key/${name.toLowerCase()}`;
+    case 'AWS::SNS::Topic': return `arn:aws:sns:${REGION}:${ACCOUNT}:${name}`;
+    default: return `arn:aws:${type.split('::')[1].toLowerCase()}:${REGION}:${ACCOUNT}:${name}`;
   }
 }
 
@@ -88,30 +104,31 @@ const PSEUDO: Record<string, string> = {
   'AWS::Region': REGION,
   'AWS::AccountId': ACCOUNT,
   'AWS::URLSuffix': 'amazonaws.com',
-  'AWS::StackName': 'SimulatedStack',
 };
 
-function resolveIntrinsics(value: unknown, resources: Resources): unknown {
-  if (Array.isArray(value)) return value.map((v) => resolveIntrinsics(v, resources));
+function resolveIntrinsics(value: unknown, resources: Resources, stackName: string): unknown {
+  const again = (v: unknown) => resolveIntrinsics(v, resources, stackName);
+  if (Array.isArray(value)) return value.map(again);
   if (value === null || typeof value !== 'object') return value;
   const obj = value as Record<string, unknown>;
   if ('Ref' in obj) {
     const ref = String(obj.Ref);
+    if (ref === 'AWS::StackName') return stackName;
     if (PSEUDO[ref]) return PSEUDO[ref];
     const r = resources[ref];
     if (!r) throw new Error(`Unresolvable Ref ${ref}`);
-    return r.Type === 'AWS::StepFunctions::StateMachine' || r.Type === 'AWS::SNS::Topic' ? fakeArn(ref, r.Type) : ref;
+    return r.Type === 'AWS::StepFunctions::StateMachine' || r.Type === 'AWS::SNS::Topic' ? fakeArn(ref, r.Type, stackName) : ref;
   }
   if ('Fn::GetAtt' in obj) {
     const [id, attr] = obj['Fn::GetAtt'] as [string, string];
     const r = resources[id];
     if (!r) throw new Error(`Unresolvable GetAtt ${id}`);
-    if (attr === 'Arn') return fakeArn(id, r.Type);
+    if (attr === 'Arn') return fakeArn(id, r.Type, stackName);
     return `${id}.${attr}`;
   }
   if ('Fn::Join' in obj) {
     const [sep, parts] = obj['Fn::Join'] as [string, unknown[]];
-    return (resolveIntrinsics(parts, resources) as unknown[]).join(sep);
+    return (again(parts) as unknown[]).join(sep);
   }
-  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, resolveIntrinsics(v, resources)]));
+  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, again(v)]));
 }

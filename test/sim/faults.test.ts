@@ -1,14 +1,17 @@
 import {
-  expectShared, FIRST_RUN, MINUTE, role, runDay, scheduledRun, sharedSnapshots, simulation, TARGET_ACCOUNTS, temporarySnapshots,
+  expectShared, FIRST_RUN, MINUTE, role, runDay, runId, scheduledRun, sharedSnapshots, simulation, snapshotIdOf, TARGET_ACCOUNTS, temporarySnapshots,
 } from './harness';
 import type { SimulationOptions } from '../../sim/simulation';
 import { Simulation } from '../../sim/simulation';
 import type { Execution } from '../../sim/step-functions';
 
 const ORDERS = 'orders-db';
-const DAY0_SHARED = 'shared-orders-db-202611270300';
-const DAY1_SHARED = 'shared-orders-db-202611280300';
-const DAY1_TEMPORARY = 'shared-orders-db-202611280300-tmp';
+/** The orders cluster's snapshots by run and role, read from the fake's tags ('' before they exist). */
+const day0Shared = (sim: Simulation) => snapshotIdOf(sim, ORDERS, runId(0), 'shared') ?? '';
+const day0Temporary = (sim: Simulation) => snapshotIdOf(sim, ORDERS, runId(0), 'temporary') ?? '';
+const day1Shared = (sim: Simulation) => snapshotIdOf(sim, ORDERS, runId(1), 'shared') ?? '';
+const day1Temporary = (sim: Simulation) => snapshotIdOf(sim, ORDERS, runId(1), 'temporary') ?? '';
+const day2Shared = (sim: Simulation) => snapshotIdOf(sim, ORDERS, runId(2), 'shared') ?? '';
 
 /** Asserts the end state every fault must leave: for each cluster only shared-role snapshots, each shared with every target. */
 function expectOnlySharedSnapshots(sim: Simulation, clusters: string[], atMost = 1): void {
@@ -77,7 +80,7 @@ describe('faults', () => {
 
     expect(sim.executions.slice(FLEET.length).map((e) => e.status)).toEqual(FLEET.map(() => 'SUCCEEDED'));
     expectOnlySharedSnapshots(sim, FLEET, 1);
-    for (const cluster of FLEET) expect(sharedSnapshots(sim, cluster).map((s) => s.DBClusterSnapshotIdentifier)).toEqual([`shared-${cluster}-202611280300`]);
+    for (const cluster of FLEET) expect(sharedSnapshots(sim, cluster).map((s) => s.DBClusterSnapshotIdentifier)).toEqual([snapshotIdOf(sim, cluster, runId(1), 'shared')]);
   });
 
   test('transient RDS 5xx on a fifth of all calls: every execution succeeds', async () => {
@@ -131,11 +134,11 @@ describe('faults', () => {
     expect(failed.status).toBe('FAILED');
     expect(failed.error).toBe('SharedSnapshotQuotaExceeded');
     expect(callsOf(sim, failed).filter((c) => c.api === 'DeleteDBClusterSnapshot' && !c.error).map((c) => c.snapshot).sort())
-      .toEqual([DAY1_SHARED, DAY1_TEMPORARY]);
-    expect(sim.rds.snapshot(DAY1_SHARED)).toBeUndefined();
-    expect(sim.rds.snapshot(DAY1_TEMPORARY)).toBeUndefined();
-    expect(expectShared(sim, ORDERS).map((s) => s.DBClusterSnapshotIdentifier)).toEqual([DAY0_SHARED]);
-    expect(sim.rds.unsharedWindowMs(ORDERS, sim.rds.lifecycles.get(DAY0_SHARED)!.sharedAt!, Date.now())).toBe(0);
+      .toEqual([day1Shared(sim), day1Temporary(sim)].sort());
+    expect(sim.rds.snapshot(day1Shared(sim))).toBeUndefined();
+    expect(sim.rds.snapshot(day1Temporary(sim))).toBeUndefined();
+    expect(expectShared(sim, ORDERS).map((s) => s.DBClusterSnapshotIdentifier)).toEqual([day0Shared(sim)]);
+    expect(sim.rds.unsharedWindowMs(ORDERS, sim.rds.lifecycles.get(day0Shared(sim))!.sharedAt!, Date.now())).toBe(0);
   });
 
   test('the sharing key is not accessible to RDS: the run fails with KmsKeyNotAccessible, removes its temporary snapshot, keeps the previous shared one', async () => {
@@ -146,17 +149,17 @@ describe('faults', () => {
     const failed = sim.executions[1];
     expect(failed.status).toBe('FAILED');
     expect(failed.error).toBe('KmsKeyNotAccessible');
-    expect(sim.rds.lifecycles.get(DAY1_TEMPORARY)?.deletedAt).toBeDefined();
-    expect(sim.rds.lifecycles.has(DAY1_SHARED)).toBe(false); // the copy never started
+    expect(sim.rds.lifecycles.get(day1Temporary(sim))?.deletedAt).toBeDefined();
+    expect(snapshotIdOf(sim, ORDERS, runId(1), 'shared')).toBeUndefined(); // the copy never started
     expect(temporarySnapshots(sim, ORDERS)).toEqual([]);
-    expect(expectShared(sim, ORDERS).map((s) => s.DBClusterSnapshotIdentifier)).toEqual([DAY0_SHARED]);
-    expect(sim.rds.unsharedWindowMs(ORDERS, sim.rds.lifecycles.get(DAY0_SHARED)!.sharedAt!, Date.now())).toBe(0);
+    expect(expectShared(sim, ORDERS).map((s) => s.DBClusterSnapshotIdentifier)).toEqual([day0Shared(sim)]);
+    expect(sim.rds.unsharedWindowMs(ORDERS, sim.rds.lifecycles.get(day0Shared(sim))!.sharedAt!, Date.now())).toBe(0);
 
     // Once the key is usable again, the next run succeeds.
     sim.rds.setFaults({});
     await scheduledRun(sim, runDay(2));
     expect(sim.executions[2].status).toBe('SUCCEEDED');
-    expect(expectShared(sim, ORDERS).map((s) => s.DBClusterSnapshotIdentifier)).toEqual(['shared-orders-db-202611290300']);
+    expect(expectShared(sim, ORDERS).map((s) => s.DBClusterSnapshotIdentifier)).toEqual([day2Shared(sim)]);
   });
 
   /**
@@ -167,22 +170,22 @@ describe('faults', () => {
   const STATES = ['Prepare', 'CreateSnapshot', 'WaitForSnapshot', 'CheckSnapshot', 'CopySnapshot', 'WaitForCopy', 'CheckCopy', 'ShareSnapshot', 'CleanUp'];
   /** What the aborted run has done by the time it is aborted in each state. */
   const DONE_WHEN_ABORTED: Record<string, (sim: Simulation) => void> = {
-    Prepare: (s) => expect([...s.rds.lifecycles.keys()].sort()).toEqual([DAY0_SHARED, 'shared-orders-db-202611270300-tmp']),
-    CreateSnapshot: (s) => expect(s.rds.snapshot(DAY1_TEMPORARY)?.Status).toBe('creating'),
-    WaitForSnapshot: (s) => expect(s.rds.snapshot(DAY1_TEMPORARY)?.Status).toBe('creating'),
-    CheckSnapshot: (s) => expect(s.rds.snapshot(DAY1_TEMPORARY)?.Status).toBe('creating'),
-    CopySnapshot: (s) => expect(s.rds.snapshot(DAY1_SHARED)?.Status).toBe('copying'),
-    WaitForCopy: (s) => expect(s.rds.snapshot(DAY1_SHARED)?.Status).toBe('copying'),
-    CheckCopy: (s) => expect(s.rds.snapshot(DAY1_SHARED)?.Status).toBe('copying'),
-    ShareSnapshot: (s) => expect(s.rds.restoreAccounts(DAY1_SHARED)).toEqual(TARGET_ACCOUNTS),
+    Prepare: (s) => expect([...s.rds.lifecycles.keys()].sort()).toEqual([day0Shared(s), day0Temporary(s)].sort()),
+    CreateSnapshot: (s) => expect(s.rds.snapshot(day1Temporary(s))?.Status).toBe('creating'),
+    WaitForSnapshot: (s) => expect(s.rds.snapshot(day1Temporary(s))?.Status).toBe('creating'),
+    CheckSnapshot: (s) => expect(s.rds.snapshot(day1Temporary(s))?.Status).toBe('creating'),
+    CopySnapshot: (s) => expect(s.rds.snapshot(day1Shared(s))?.Status).toBe('copying'),
+    WaitForCopy: (s) => expect(s.rds.snapshot(day1Shared(s))?.Status).toBe('copying'),
+    CheckCopy: (s) => expect(s.rds.snapshot(day1Shared(s))?.Status).toBe('copying'),
+    ShareSnapshot: (s) => expect(s.rds.restoreAccounts(day1Shared(s))).toEqual(TARGET_ACCOUNTS),
     CleanUp: (s) => {
-      expect(s.rds.snapshot(DAY0_SHARED)).toBeUndefined();
-      expect(s.rds.snapshot(DAY1_TEMPORARY)).toBeUndefined();
+      expect(s.rds.snapshot(day0Shared(s))).toBeUndefined();
+      expect(s.rds.snapshot(day1Temporary(s))).toBeUndefined();
     },
   };
   test.each(STATES)('an execution aborted in %s leaks nothing, never leaves the cluster unshared, and the next run succeeds', async (state) => {
     sim = await afterFirstDay({ lambdaReturnMs: 1000 });
-    const firstShared = sim.rds.lifecycles.get(DAY0_SHARED)!.sharedAt!;
+    const firstShared = sim.rds.lifecycles.get(day0Shared(sim))!.sharedAt!;
 
     const run = await sim.fireSchedule(runDay(1));
     expect(run.error).toBeUndefined();
@@ -206,11 +209,11 @@ describe('faults', () => {
     const next = sim.executions[2];
     expect(next.status).toBe('SUCCEEDED');
     expectOnlySharedSnapshots(sim, [ORDERS], 1);
-    expect(sharedSnapshots(sim, ORDERS).map((s) => s.DBClusterSnapshotIdentifier)).toEqual(['shared-orders-db-202611290300']);
+    expect(sharedSnapshots(sim, ORDERS).map((s) => s.DBClusterSnapshotIdentifier)).toEqual([day2Shared(sim)]);
     expect(sim.rds.unsharedWindowMs(ORDERS, firstShared, Date.now())).toBe(0);
     // No snapshot of the aborted run is left anywhere.
-    expect(sim.rds.snapshot(DAY1_TEMPORARY)).toBeUndefined();
-    expect(sim.rds.snapshot(DAY1_SHARED)).toBeUndefined();
+    expect(sim.rds.snapshot(day1Temporary(sim))).toBeUndefined();
+    expect(sim.rds.snapshot(day1Shared(sim))).toBeUndefined();
   });
 
   test('a hostile execution input naming an earlier run\'s snapshot fails with InvalidInput and deletes nothing', async () => {
@@ -218,7 +221,7 @@ describe('faults', () => {
     const callsBefore = sim.rds.calls.length;
     const hostile = sim.startExecution({
       clusterIdentifier: ORDERS,
-      sharedSnapshotIdentifier: DAY0_SHARED,
+      sharedSnapshotIdentifier: day0Shared(sim),
       copyRequired: false,
       runId: '202611270300',
     });
@@ -229,7 +232,7 @@ describe('faults', () => {
     expect(callsOf(sim, hostile)).toEqual([]); // refused before any RDS call
     expect(sim.rds.calls.slice(callsBefore)).toEqual([]);
     expect(hostile.invocations.CleanUpFailedRun).toBeUndefined();
-    expect(expectShared(sim, ORDERS).map((s) => s.DBClusterSnapshotIdentifier)).toEqual([DAY0_SHARED]);
+    expect(expectShared(sim, ORDERS).map((s) => s.DBClusterSnapshotIdentifier)).toEqual([day0Shared(sim)]);
   });
 });
 

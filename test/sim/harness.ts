@@ -3,12 +3,19 @@ import { Duration } from 'aws-cdk-lib';
 import { synthesizeTemplate, TARGET_ACCOUNTS } from '../../sim/example-stack';
 import { Simulation, SimulationOptions } from '../../sim/simulation';
 import type { SharedClusterSnapshotsProps } from '../../src';
+import { TAG_CLUSTER, TAG_OWNER, TAG_ROLE, TAG_RUN } from '../../src/shared/constants';
+import { runIdFromTime } from '../../src/shared/naming.lambda-shared';
 
 export { TARGET_ACCOUNTS };
 export const MINUTE = 60_000;
 export const FIRST_RUN = new Date('2026-11-27T03:00:00Z');
 
-const TAG = 'shared-cluster-snapshots:role';
+const TAG = TAG_ROLE;
+
+/** The run id of the scheduled run `days` days after the first (the tag value, not a name part). */
+export function runId(days: number): string {
+  return runIdFromTime(runDay(days));
+}
 
 /** A scheduled time `days` days after the first run. */
 export function runDay(days: number): Date {
@@ -56,4 +63,25 @@ export function expectShared(sim: Simulation, cluster: string, count = 1): DBClu
   }
   expect(temporarySnapshots(sim, cluster)).toEqual([]);
   return shared;
+}
+
+const RUN_TAG = TAG_RUN;
+const CLUSTER_TAG = TAG_CLUSTER;
+const OWNER_TAG = TAG_OWNER;
+
+/** The id of the snapshot a run made for a cluster, by its tags (names are the handlers' business). */
+export function snapshotIdOf(
+  sim: Simulation, cluster: string, run: string, snapshotRole: 'shared' | 'temporary', ownerId?: string,
+): string | undefined {
+  const tag = (tags: readonly { Key?: string; Value?: string }[], key: string) => tags.find((t) => t.Key === key)?.Value;
+  return [...sim.rds.lifecycles.values()].find((l) => l.clusterId === cluster && tag(l.tags, RUN_TAG) === run
+    && tag(l.tags, TAG) === snapshotRole && tag(l.tags, CLUSTER_TAG) === cluster && (!ownerId || tag(l.tags, OWNER_TAG) === ownerId))?.id;
+}
+
+type Tags = readonly { Key?: string; Value?: string }[];
+
+/** The owner tag of a snapshot (as Describe shows it) or of a lifecycle record. */
+export function ownerOf(s: { TagList?: Tags } | { tags: Tags }): string | undefined {
+  const tags = 'tags' in s ? s.tags : s.TagList ?? [];
+  return tags.find((t) => t.Key === OWNER_TAG)?.Value;
 }

@@ -1,5 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
-import { expectShared, FIRST_RUN, MINUTE, scheduledRun, sharedSnapshots, simulation, TARGET_ACCOUNTS, temporarySnapshots } from './harness';
+import {
+  expectShared, FIRST_RUN, MINUTE, runId, scheduledRun, sharedSnapshots, simulation, snapshotIdOf, TARGET_ACCOUNTS, temporarySnapshots,
+} from './harness';
 import { reportExecution } from '../../sim/metrics';
 import type { Simulation } from '../../sim/simulation';
 
@@ -17,8 +19,8 @@ describe('state machine', () => {
     expect(execution.status).toBe('SUCCEEDED');
     expect(execution.output).toEqual({
       clusterIdentifier: 'orders-db',
-      snapshotIdentifier: 'shared-orders-db-202611270300',
-      snapshotArn: 'arn:aws:rds:eu-west-1:111111111111:cluster-snapshot:shared-orders-db-202611270300',
+      snapshotIdentifier: snapshotIdOf(sim, 'orders-db', runId(0), 'shared'),
+      snapshotArn: `arn:aws:rds:eu-west-1:111111111111:cluster-snapshot:${snapshotIdOf(sim, 'orders-db', runId(0), 'shared')}`,
       sharedWith: TARGET_ACCOUNTS,
     });
     const [shared] = expectShared(sim, 'orders-db');
@@ -41,7 +43,7 @@ describe('state machine', () => {
     expect(reportExecution(sim, execution).rdsCalls.CopyDBClusterSnapshot).toBeUndefined();
     expect(sim.rds.calls.filter((c) => c.api === 'CopyDBClusterSnapshot')).toEqual([]);
     const [shared] = expectShared(sim, 'billing-db');
-    expect(shared.DBClusterSnapshotIdentifier).toBe('shared-billing-db-202611270300');
+    expect(shared.DBClusterSnapshotIdentifier).toBe(snapshotIdOf(sim, 'billing-db', runId(0), 'shared')!);
     expect(shared.KmsKeyId).toBe(sim.sharingKeyArn);
   });
 
@@ -65,7 +67,7 @@ describe('state machine', () => {
     const [execution] = sim.executions;
     expect(execution.status).toBe('FAILED');
     expect(execution.error).toBe('SnapshotTimeout');
-    const created = sim.rds.lifecycles.get('shared-orders-db-202611270300-tmp')!.createdAt;
+    const created = sim.rds.lifecycles.get(snapshotIdOf(sim, 'orders-db', runId(0), 'temporary')!)!.createdAt;
     expect(execution.stoppedAt! - created).toBeGreaterThanOrEqual(30 * MINUTE);
     expect(execution.stoppedAt! - created).toBeLessThanOrEqual(31 * MINUTE);
     // 30 checks, plus the fixed states: bounded, never a loop

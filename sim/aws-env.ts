@@ -1,0 +1,41 @@
+import { AsyncLocalStorage } from 'async_hooks';
+
+/** The simulated account and Region every fake ARN is built in. */
+export const ACCOUNT = '111111111111';
+export const REGION = 'eu-west-1';
+
+/**
+ * Who is making an SDK call, set by the simulation around each handler: the execution (or
+ * 'starter') and the id of the Lambda function whose code runs (its logical id, qualified by the
+ * stack when several templates are simulated).
+ */
+export const callContext = new AsyncLocalStorage<{ caller: string; functionId?: string }>();
+
+/**
+ * The AWS-managed `aws/rds` key: `StorageEncryptionType: 'sse-kms'` with this key ARN. "You can't
+ * share a snapshot that has been encrypted using the default AWS KMS key of the AWS account that
+ * shared the snapshot" (Aurora User Guide, "Sharing a DB cluster snapshot"; aws-facts.md).
+ */
+export const AWS_MANAGED_RDS_KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/aws-rds-managed-key`;
+/** The alias ARN of the `aws/rds` key; RDS accepts alias ARNs as KmsKeyId (aws-facts.md, "KMS key forms"). */
+export const AWS_MANAGED_RDS_ALIAS = `arn:aws:kms:${REGION}:${ACCOUNT}:alias/aws/rds`;
+/**
+ * Marker for a cluster encrypted with an AWS-owned key (the default for Aurora clusters created on
+ * or after 2026-02-18). RDS reports it as `StorageEncryptionType: 'sse-rds'`, `StorageEncrypted:
+ * false` and no `KmsKeyId` (SDK model text of DBCluster/DBClusterSnapshot `StorageEncrypted`;
+ * Aurora User Guide, "Encrypting Amazon Aurora resources"). Never appears in a response.
+ */
+export const AWS_OWNED_KEY = 'aws-owned-key';
+
+export function clusterArn(id: string | undefined): string {
+  return `arn:aws:rds:${REGION}:${ACCOUNT}:cluster:${String(id).toLowerCase()}`;
+}
+
+export function snapshotArn(idOrArn: string | undefined): string {
+  return idOrArn?.startsWith('arn:') ? idOrArn : `arn:aws:rds:${REGION}:${ACCOUNT}:cluster-snapshot:${idOrArn}`;
+}
+
+/** A snapshot id from an id or an ARN (RDS accepts both for snapshots of this account). */
+export function snapshotIdOf(idOrArn: string | undefined): string | undefined {
+  return idOrArn?.startsWith('arn:') ? idOrArn.split(':').pop() : idOrArn;
+}

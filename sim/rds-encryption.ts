@@ -1,0 +1,103 @@
+/**
+ * How RDS encrypts clusters, snapshots and copies, as the SDK model (`StorageEncryptionType` on
+ * DBCluster and DBClusterSnapshot in @aws-sdk/client-rds models_0.d.ts), the Aurora User Guide
+ * ("Encrypting Amazon Aurora resources", "Copying a DB cluster snapshot", "Sharing a DB cluster
+ * snapshot") and /work/shared/docs/aws-facts.md describe it.
+ */
+import { DBClusterSnapshot, KMSKeyNotAccessibleFault, StorageEncryptionType } from '@aws-sdk/client-rds';
+import { ACCOUNT, AWS_MANAGED_RDS_ALIAS, AWS_MANAGED_RDS_KEY, AWS_OWNED_KEY, REGION } from './aws-env';
+import { clientError, FaultOptions } from './rds-types';
+
+/** `none`; `sse-rds` (an AWS-owned key, no key ARN); `sse-kms` with the key ARN (aws/rds or a customer key). */
+export type Encryption =
+  | { readonly type: 'none' }
+  | { readonly type: 'sse-rds' }
+  | { readonly type: 'sse-kms'; readonly keyArn: string };
+
+/** A cluster's encryption from the simulator's `kmsKeyId` spec (undefined: the aws/rds key). */
+export function encryptionOf(kmsKeyId: string | null | undefined): Encryption {
+  if (kmsKeyId === null) return { type: 'none' };
+  if (kmsKeyId === AWS_OWNED_KEY) return { type: 'sse-rds' };
+  return { type: 'sse-kms', keyArn: kmsKeyId ?? AWS_MANAGED_RDS_KEY };
+}
+
+/**
+ * The encryption fields of a DBCluster or DBClusterSnapshot. For `sse-rds`, `StorageEncrypted` is
+ * false and there is no `KmsKeyId` (SDK model: "If the DB cluster is encrypted with an Amazon Web
+ * Services owned key, this value is false and StorageEncryptionType is sse-rds").
+ */
+export function encryptionFields(e: Encryption, omitType = false): Pick<DBClusterSnapshot, 'StorageEncrypted' | 'StorageEncryptionType' | 'KmsKeyId'> {
+  const type: StorageEncryptionType = e.type;
+  return {
+    StorageEncrypted: e.type === 'sse-kms',
+    ...(omitType ? {} : { StorageEncryptionType: type }),
+    ...(e.type === 'sse-kms' ? { KmsKeyId: e.keyArn } : {}),
+  };
+}
+
+/**
+ * The KMS keys of the simulated account: alias ARNs resolve to their key ARN, as KMS resolves an
+ * alias passed as `KmsKeyId` (CopyDBClusterSnapshot accepts "the key ARN, key ID, alias ARN, or
+ * alias name"; a snapshot then reports the key ARN, never the alias).
+ */
+export class KmsKeys {
+  private readonly aliases = new Map<string, string>([[AWS_MANAGED_RDS_ALIAS, AWS_MANAGED_RDS_KEY]]);
+
+  public addAlias(aliasName: string, keyArn: string): string {
+    const aliasArn = aliasName.startsWith('arn:') ? aliasName : `arn:aws:kms:${REGION}:${ACCOUNT}:${aliasName.startsWith('alias/') ? aliasName : `alias/${aliasName}`}`;
+    this.aliases.set(aliasArn, keyArn);
+    return aliasArn;
+  }
+
+  /** The key ARN behind a key or alias ARN; an unknown alias is not accessible (unconfirmed error). */
+  public resolve(keyOrAlias: string): string {
+    if (!keyOrAlias.includes(':alias/')) return keyOrAlias;
+    const key = this.aliases.get(keyOrAlias);
+    if (!key) throw new KMSKeyNotAccessibleFault({ message: `The specified KMS key ${keyOrAlias} does not exist or is not accessible.`, $metadata: {} });
+    return key;
+  }
+}
+
+/**
+ * The encryption of a copy. Without KmsKeyId the copy keeps the source's encryption; with it, an
+ * encrypted source is re-encrypted with that key; an unencrypted one is an error ("You cannot
+ * encrypt an unencrypted DB cluster snapshot when you copy it ... an error is returned":
+ * CopyDBClusterSnapshot API reference). Re-encrypting an `sse-rds` snapshot is expected to work
+ * like `aws/rds` but is not confirmed; `faults.reEncryptionRefused` models a refusal.
+ */
+export function copyEncryption(source: Encryption, kmsKeyId: string | undefined, keys: KmsKeys, faults: FaultOptions): Encryption {
+  if (!kmsKeyId) return source;
+  if (source.type === 'none') {
+    throw clientError('InvalidParameterCombination', 'Cannot encrypt an unencrypted DB cluster snapshot when copying it; omit KmsKeyId.');
+  }
+  const refused = faults.reEncryptionRefused;
+  if (refused?.types.includes(source.type)) {
+    throw clientError(refused.errorName ?? 'InvalidParameterCombination', `A snapshot encrypted with ${source.type} cannot be re-encrypted with ${kmsKeyId}.`);
+  }
+  const keyArn = keys.resolve(kmsKeyId);
+  if (faults.inaccessibleKeys?.some((k) => k === kmsKeyId || k === keyArn)) {
+    throw new KMSKeyNotAccessibleFault({ message: `The specified KMS key ${kmsKeyId} is not accessible.`, $metadata: {} });
+  }
+  return { type: 'sse-kms', keyArn };
+}
+
+/**
+ * Refuses what RDS refuses when accounts are added to `restore`: a snapshot on the AWS-managed
+ * `aws/rds` key ("You can't share a snapshot that has been encrypted using the default AWS KMS
+ * key": Aurora User Guide), one on an AWS-owned key (its key cannot be shared with another
+ * account at all; inferred, not confirmed), and `all` for any encrypted snapshot ("you can't share
+ * encrypted DB cluster snapshots as public"). The error name is not documented for either case:
+ * InvalidParameterValue is what RDS answers to other invalid attribute values.
+ */
+export function assertShareable(e: Encryption, snapshotId: string, adding: readonly string[]): void {
+  if (adding.length === 0) return;
+  if (e.type === 'sse-kms' && e.keyArn === AWS_MANAGED_RDS_KEY) {
+    throw clientError('InvalidParameterValue', `The snapshot ${snapshotId} is encrypted with the default KMS key aws/rds and cannot be shared.`);
+  }
+  if (e.type === 'sse-rds') {
+    throw clientError('InvalidParameterValue', `The snapshot ${snapshotId} is encrypted with an AWS owned key and cannot be shared.`);
+  }
+  if (adding.includes('all') && e.type !== 'none') {
+    throw clientError('InvalidParameterValue', `The encrypted snapshot ${snapshotId} cannot be shared publicly (all).`);
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The fake's responses, built with the SDK model's types (@aws-sdk/client-rds models_0/1.d.ts), so
+ * a field is spelled and typed as the real response has it. test/sim/response-fields.test.ts
+ * checks that every field a handler reads is present in them.
+ */
+import type { AccountQuota, DBCluster, DBClusterSnapshot, DBClusterSnapshotAttributesResult } from '@aws-sdk/client-rds';
+import { ACCOUNT, REGION } from './aws-env';
+import { encryptionFields } from './rds-encryption';
+import { Cluster, Snapshot, toTags } from './rds-types';
+
+export function clusterView(c: Cluster, status: string): DBCluster {
+  return {
+    DBClusterIdentifier: c.identifier,
+    DBClusterArn: c.arn,
+    Status: status,
+    Engine: 'aurora-postgresql',
+    ...encryptionFields(c.encryption, c.omitStorageEncryptionType),
+    TagList: toTags(c.tags ?? {}),
+  };
+}
+
+export function snapshotView(s: Snapshot): DBClusterSnapshot {
+  return {
+    DBClusterSnapshotIdentifier: s.id,
+    DBClusterIdentifier: s.clusterId,
+    DBClusterSnapshotArn: `arn:aws:rds:${REGION}:${ACCOUNT}:cluster-snapshot:${s.id}`,
+    SnapshotType: s.type,
+    Status: s.status,
+    SnapshotCreateTime: new Date(s.createdAt),
+    PercentProgress: s.status === 'available' ? 100 : 0,
+    Engine: 'aurora-postgresql',
+    ...encryptionFields(s.encryption, s.omitStorageEncryptionType),
+    TagList: s.tags.map((t) => ({ ...t })),
+  };
+}
+
+export function attributesView(s: Snapshot): DBClusterSnapshotAttributesResult {
+  return { DBClusterSnapshotIdentifier: s.id, DBClusterSnapshotAttributes: [{ AttributeName: 'restore', AttributeValues: [...s.restore] }] };
+}
+
+/** DescribeAccountAttributes: the manual cluster snapshot quota (`ManualClusterSnapshots`, Used/Max). */
+export function accountQuotasView(used: number, max: number): AccountQuota[] {
+  return [{ AccountQuotaName: 'ManualClusterSnapshots', Used: used, Max: max }];
+}

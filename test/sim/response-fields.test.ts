@@ -1,0 +1,158 @@
+/**
+ * Fake responses carry real fields: every response field a handler reads is present in the
+ * in-memory RDS's (and Step Functions') responses, spelled and typed as in the SDK model. The
+ * field lists are typed with the SDK's shapes, so a misspelt or removed field fails compilation;
+ * a handler reading a field missing from these lists fails the first test.
+ */
+import { readdirSync, readFileSync } from 'fs';
+import * as path from 'path';
+import {
+  AccountQuota, CopyDBClusterSnapshotCommand, CreateDBClusterSnapshotCommand, DBCluster, DBClusterSnapshot, DBClusterSnapshotAttribute,
+  DBClusterSnapshotAttributesResult, DeleteDBClusterSnapshotCommand, DescribeAccountAttributesCommand, DescribeAccountAttributesMessage,
+  DescribeDBClusterSnapshotAttributesCommand, DescribeDBClusterSnapshotsCommand, DescribeDBClustersCommand, ModifyDBClusterSnapshotAttributeCommand,
+  RDSClient, Tag,
+} from '@aws-sdk/client-rds';
+import { SFNClient, StartExecutionCommand, StartExecutionOutput } from '@aws-sdk/client-sfn';
+import { AWS_OWNED_KEY } from '../../sim/aws-env';
+import { FakeRds } from '../../sim/fake-rds';
+import { FakeStepFunctions } from '../../sim/step-functions';
+import { ERROR } from '../../src/shared/constants';
+
+type Kind = 'string' | 'number' | 'boolean' | 'date' | 'array' | 'object';
+type Fields<T> = Partial<Record<keyof T & string, Kind>>;
+
+/** Per SDK shape, the fields the handlers read (grep the handlers), with their model type. */
+const READ = {
+  DBCluster: { DBClusterIdentifier: 'string', Status: 'string', Engine: 'string', StorageEncrypted: 'boolean', StorageEncryptionType: 'string', KmsKeyId: 'string', TagList: 'array' } satisfies Fields<DBCluster>,
+  DBClusterSnapshot: {
+    DBClusterSnapshotIdentifier: 'string',
+    DBClusterIdentifier: 'string',
+    DBClusterSnapshotArn: 'string',
+    Status: 'string',
+    SnapshotCreateTime: 'date',
+    PercentProgress: 'number',
+    StorageEncrypted: 'boolean',
+    StorageEncryptionType: 'string',
+    KmsKeyId: 'string',
+    TagList: 'array',
+    SnapshotType: 'string',
+  } satisfies Fields<DBClusterSnapshot>,
+  DBClusterSnapshotAttributesResult: { DBClusterSnapshotIdentifier: 'string', DBClusterSnapshotAttributes: 'array' } satisfies Fields<DBClusterSnapshotAttributesResult>,
+  DBClusterSnapshotAttribute: { AttributeName: 'string', AttributeValues: 'array' } satisfies Fields<DBClusterSnapshotAttribute>,
+  AccountQuota: { AccountQuotaName: 'string', Used: 'number', Max: 'number' } satisfies Fields<AccountQuota>,
+  Tag: { Key: 'string', Value: 'string' } satisfies Fields<Tag>,
+  /** Output wrappers: the list fields and the paging Marker. */
+  Outputs: { DBClusters: 'array', DBClusterSnapshots: 'array', DBClusterSnapshot: 'object', DBClusterSnapshotAttributesResult: 'object', AccountQuotas: 'array', Marker: 'string' },
+  StartExecutionOutput: { executionArn: 'string', startDate: 'date' } satisfies Fields<StartExecutionOutput>,
+} as const;
+// DescribeAccountAttributes takes no input: typed only to keep the import honest.
+const NO_INPUT: DescribeAccountAttributesMessage = {};
+
+/** PascalCase names after `.`/`?.` in handler code that are not SDK response fields. */
+const NOT_RESPONSE_FIELDS = new Set(['Error', 'Cause', ...Object.keys(ERROR)]);
+
+function handlerSources(dir = path.join(__dirname, '../../src')): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const file = path.join(dir, e.name);
+    if (e.isDirectory()) return handlerSources(file);
+    return /\.lambda(-shared)?\.ts$/.test(e.name) ? [file] : [];
+  });
+}
+
+function kindOf(value: unknown): Kind {
+  if (value instanceof Date) return 'date';
+  if (Array.isArray(value)) return 'array';
+  return typeof value as Kind;
+}
+
+/** Every (shape, field, kind) the fake returned, walking outputs into their nested shapes. */
+function collect(outputs: unknown[]): Map<string, Map<string, Set<Kind>>> {
+  const seen = new Map<string, Map<string, Set<Kind>>>();
+  const note = (shape: string, obj: any) => {
+    const fields = seen.get(shape) ?? new Map<string, Set<Kind>>();
+    seen.set(shape, fields);
+    for (const [k, v] of Object.entries(obj ?? {})) {
+      if (v === undefined || k === '$metadata') continue;
+      fields.set(k, (fields.get(k) ?? new Set()).add(kindOf(v)));
+    }
+  };
+  const snapshot = (s: DBClusterSnapshot) => {
+    note('DBClusterSnapshot', s);
+    s.TagList?.forEach((t) => note('Tag', t));
+  };
+  for (const out of outputs as any[]) {
+    note('Outputs', out);
+    out.DBClusters?.forEach((c: DBCluster) => {
+      note('DBCluster', c);
+      c.TagList?.forEach((t) => note('Tag', t));
+    });
+    out.DBClusterSnapshots?.forEach(snapshot);
+    if (out.DBClusterSnapshot) snapshot(out.DBClusterSnapshot);
+    if (out.DBClusterSnapshotAttributesResult) {
+      note('DBClusterSnapshotAttributesResult', out.DBClusterSnapshotAttributesResult);
+      out.DBClusterSnapshotAttributesResult.DBClusterSnapshotAttributes?.forEach((a: any) => note('DBClusterSnapshotAttribute', a));
+    }
+    out.AccountQuotas?.forEach((q: AccountQuota) => note('AccountQuota', q));
+    if (out.executionArn) note('StartExecutionOutput', out);
+  }
+  return seen;
+}
+
+describe('fake responses carry the fields handlers read', () => {
+  test('every SDK response field a handler reads is listed here', () => {
+    const listed = new Set(Object.values(READ).flatMap((fields) => Object.keys(fields)));
+    const read = new Set<string>();
+    for (const file of handlerSources()) {
+      for (const [, name] of readFileSync(file, 'utf8').matchAll(/(?:\?\.|\.)([A-Z][A-Za-z0-9]*)\b/g)) {
+        if (!/^[A-Z0-9_]+$/.test(name) && !NOT_RESPONSE_FIELDS.has(name)) read.add(name);
+      }
+    }
+    expect(read.size).toBeGreaterThan(10);
+    expect([...read].filter((f) => !listed.has(f)).sort()).toEqual([]);
+  });
+
+  test('every listed field is present, with its model type, in the responses of the in-memory RDS and Step Functions', async () => {
+    const rds = new FakeRds(1);
+    const sfn = new FakeStepFunctions({ StartAt: 'Done', States: { Done: { Type: 'Succeed' } } }, 'arn:aws:states:eu-west-1:111111111111:stateMachine:M', async () => ({}));
+    try {
+      rds.addCluster({ identifier: 'managed-db', snapshotMs: 0, copyMs: 0, tags: { team: 'a' } });
+      rds.addCluster({ identifier: 'owned-db', kmsKeyId: AWS_OWNED_KEY, snapshotMs: 0 });
+      rds.addCluster({ identifier: 'plain-db', kmsKeyId: null, snapshotMs: 0 });
+      const client = new RDSClient({ region: 'eu-west-1' });
+      const outputs: unknown[] = [];
+      const send = async (command: any) => {
+        outputs.push(await client.send(command));
+      };
+      await send(new DescribeDBClustersCommand({}));
+      await send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'owned-db' }));
+      for (let i = 0; i < 21; i++) await send(new CreateDBClusterSnapshotCommand({ DBClusterIdentifier: 'plain-db', DBClusterSnapshotIdentifier: `plain-${i}` }));
+      await send(new CreateDBClusterSnapshotCommand({ DBClusterIdentifier: 'managed-db', DBClusterSnapshotIdentifier: 'managed-1', Tags: [{ Key: 'k', Value: 'v' }] }));
+      await send(new CopyDBClusterSnapshotCommand({ SourceDBClusterSnapshotIdentifier: 'managed-1', TargetDBClusterSnapshotIdentifier: 'managed-2', KmsKeyId: 'arn:aws:kms:eu-west-1:111111111111:key/k' }));
+      await send(new DescribeDBClusterSnapshotsCommand({ MaxRecords: 20 }));
+      await send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: 'managed-2' }));
+      await send(new ModifyDBClusterSnapshotAttributeCommand({ DBClusterSnapshotIdentifier: 'managed-2', AttributeName: 'restore', ValuesToAdd: ['222222222222'] }));
+      await send(new DescribeDBClusterSnapshotAttributesCommand({ DBClusterSnapshotIdentifier: 'managed-2' }));
+      await send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: 'plain-0' }));
+      await send(new DescribeAccountAttributesCommand(NO_INPUT));
+      outputs.push(await new SFNClient({ region: 'eu-west-1' }).send(new StartExecutionCommand({ stateMachineArn: sfn.stateMachineArn, name: 'x', input: '{}' })));
+
+      const seen = collect(outputs);
+      const missing: string[] = [];
+      for (const [shape, fields] of Object.entries(READ)) {
+        for (const [field, kind] of Object.entries(fields)) {
+          const kinds = seen.get(shape)?.get(field);
+          if (!kinds) missing.push(`${shape}.${field} absent`);
+          else if (!kinds.has(kind as Kind) || kinds.size > 1) missing.push(`${shape}.${field} is ${[...kinds].join('|')}, not ${kind}`);
+        }
+      }
+      expect(missing).toEqual([]);
+      // The AWS-owned key: StorageEncrypted false, sse-rds, no KmsKeyId (SDK model text).
+      const owned = (outputs[1] as any).DBClusters[0];
+      expect(owned).toMatchObject({ StorageEncrypted: false, StorageEncryptionType: 'sse-rds' });
+      expect(owned.KmsKeyId).toBeUndefined();
+    } finally {
+      rds.restore();
+      sfn.restore();
+    }
+  });
+});
