@@ -9,6 +9,7 @@ import { expectShared, MINUTE, runDay, scheduledRun, simulation, TARGET_ACCOUNTS
 import { AWS_MANAGED_RDS_KEY, callContext } from '../../sim/fake-rds';
 import { evaluate, IamStatement, wildcardMatch } from '../../sim/iam-policy';
 import type { Simulation } from '../../sim/simulation';
+import { snapshotIdentifier } from '../../src/shared/naming.lambda-shared';
 
 const OWNER_TAG = 'shared-cluster-snapshots:owner';
 const CLUSTER_TAG = { key: 'share-snapshots', value: 'true' };
@@ -17,6 +18,11 @@ const CUSTOMER_KEY = 'arn:aws:kms:eu-west-1:111111111111:key/customer-app-key';
 
 function ownerId(sim: Simulation): string {
   return sim.findFunction('clean-up.lambda.ts').environment.OWNER_ID;
+}
+
+/** The name this instance gives a cluster's snapshot of a run (the handlers' own naming). */
+function nameOf(sim: Simulation, cluster: string, runId: string, role: 'shared' | 'temporary' = 'shared'): string {
+  return snapshotIdentifier({ prefix: 'shared', ownerId: ownerId(sim) }, cluster, runId, role);
 }
 
 /** Sends one RDS command as the code of `fn` would: its role applies. */
@@ -145,9 +151,9 @@ describe('IAM in the simulation', () => {
       ['billing-db', 'SUCCEEDED', undefined], ['events-db', 'SUCCEEDED', undefined], ['orders-db', 'SUCCEEDED', undefined],
     ]);
     // The paths ran: failure clean-up, stale temporary clean-up, retention.
-    expect(sim.rds.lifecycles.get('shared-orders-db-202611280300-tmp')?.deletedAt).toBeDefined();
-    expect(sim.rds.lifecycles.get('shared-events-db-202611280300-tmp')?.deletedAt).toBeDefined();
-    expect(sim.rds.lifecycles.get('shared-billing-db-202611270300')?.deletedAt).toBeDefined();
+    expect(sim.rds.lifecycles.get(nameOf(sim, 'orders-db', '202611280300', 'temporary'))?.deletedAt).toBeDefined();
+    expect(sim.rds.lifecycles.get(nameOf(sim, 'events-db', '202611280300', 'temporary'))?.deletedAt).toBeDefined();
+    expect(sim.rds.lifecycles.get(nameOf(sim, 'billing-db', '202611270300'))?.deletedAt).toBeDefined();
     for (const cluster of ['orders-db', 'billing-db', 'events-db']) expectShared(sim, cluster, 2);
     expect(sim.rds.snapshot('shared-orders-db-manual')).toBeDefined();
   });
@@ -158,8 +164,8 @@ describe('IAM in the simulation', () => {
     const plan = {
       clusterIdentifier: 'rogue-db',
       runId: '202611270300',
-      sharedSnapshotIdentifier: 'shared-rogue-db-202611270300',
-      temporarySnapshotIdentifier: 'shared-rogue-db-202611270300-tmp',
+      sharedSnapshotIdentifier: nameOf(sim, 'rogue-db', '202611270300'),
+      temporarySnapshotIdentifier: nameOf(sim, 'rogue-db', '202611270300', 'temporary'),
       copyRequired: true,
     };
     const error = await sim.invokeFunction('create-snapshot.lambda.ts', plan).catch((e: Error) => e);
@@ -180,8 +186,8 @@ describe('IAM in the simulation', () => {
       const plan = {
         clusterIdentifier: cluster,
         runId: '202611270300',
-        sharedSnapshotIdentifier: `shared-${cluster}-202611270300`,
-        temporarySnapshotIdentifier: `shared-${cluster}-202611270300-tmp`,
+        sharedSnapshotIdentifier: nameOf(sim, cluster, '202611270300'),
+        temporarySnapshotIdentifier: nameOf(sim, cluster, '202611270300', 'temporary'),
         copyRequired: true,
       };
       await expect(sim.invokeFunction('create-snapshot.lambda.ts', plan)).resolves.toMatchObject({ awaitingSnapshotIdentifier: plan.temporarySnapshotIdentifier });
@@ -255,12 +261,12 @@ describe('IAM in the simulation', () => {
   test('5. the ShareSnapshot role cannot share a snapshot without our owner tag, even through its handler with a well-formed plan', async () => {
     sim = simulation(PROPS);
     sim.rds.addCluster({ identifier: 'orders-db', kmsKeyId: sim.sharingKeyArn });
-    sim.rds.addForeignSnapshot('shared-orders-db-202611260300', 'orders-db'); // our name, no tags
-    sim.rds.addForeignSnapshot('shared-orders-db-202611250300', 'orders-db', { ...ownTags(sim, 'orders-db', '202611250300'), [OWNER_TAG]: 'someone-else' });
-    sim.rds.addForeignSnapshot('shared-orders-db-202611240300', 'orders-db', ownTags(sim, 'orders-db', '202611240300'));
+    sim.rds.addForeignSnapshot(nameOf(sim, 'orders-db', '202611260300'), 'orders-db'); // our name, no tags
+    sim.rds.addForeignSnapshot(nameOf(sim, 'orders-db', '202611250300'), 'orders-db', { ...ownTags(sim, 'orders-db', '202611250300'), [OWNER_TAG]: 'someone-else' });
+    sim.rds.addForeignSnapshot(nameOf(sim, 'orders-db', '202611240300'), 'orders-db', ownTags(sim, 'orders-db', '202611240300'));
 
     for (const runId of ['202611260300', '202611250300']) {
-      const id = `shared-orders-db-${runId}`;
+      const id = nameOf(sim, 'orders-db', runId);
       const plan = {
         clusterIdentifier: 'orders-db',
         runId,
@@ -277,13 +283,13 @@ describe('IAM in the simulation', () => {
     }
     // Nor can it make one public, or share by a direct call.
     await expect(sendAs(sim, 'share-snapshot.lambda.ts', new ModifyDBClusterSnapshotAttributeCommand({
-      DBClusterSnapshotIdentifier: 'shared-orders-db-202611260300', AttributeName: 'restore', ValuesToAdd: ['all'],
+      DBClusterSnapshotIdentifier: nameOf(sim, 'orders-db', '202611260300'), AttributeName: 'restore', ValuesToAdd: ['all'],
     }))).rejects.toMatchObject({ name: 'AccessDenied' });
     // Control: our own snapshot is shared.
     await sendAs(sim, 'share-snapshot.lambda.ts', new ModifyDBClusterSnapshotAttributeCommand({
-      DBClusterSnapshotIdentifier: 'shared-orders-db-202611240300', AttributeName: 'restore', ValuesToAdd: TARGET_ACCOUNTS,
+      DBClusterSnapshotIdentifier: nameOf(sim, 'orders-db', '202611240300'), AttributeName: 'restore', ValuesToAdd: TARGET_ACCOUNTS,
     }));
-    expect(sim.rds.restoreAccounts('shared-orders-db-202611240300')).toEqual(TARGET_ACCOUNTS);
+    expect(sim.rds.restoreAccounts(nameOf(sim, 'orders-db', '202611240300'))).toEqual(TARGET_ACCOUNTS);
   });
 
   test('calls outside any function (test setup) and with enforceIam off are not checked', async () => {
