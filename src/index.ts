@@ -1,2 +1,3 @@
 export * from './source/props';
 export * from './source/shared-cluster-snapshots';
+export * from './target';

@@ -188,7 +188,7 @@ function conditionsOf(statement: Record<string, unknown>): Array<[string, string
  * logical id is read with `Stack.getLogicalId`, not by resolving the ARN, which would lock it
  * against a later `overrideLogicalId`.
  */
-function invokeQualified(fn: lambda.IFunction, reason: string): ExpectedWildcard {
+export function invokeQualified(fn: lambda.IFunction, reason: string): ExpectedWildcard {
   const cfnFunction = fn.node.defaultChild as lambda.CfnFunction;
   return {
     resource: `${fn.functionArn}:*`,
@@ -240,7 +240,7 @@ function schedulerRoleOf(construct: SharedClusterSnapshots): iam.IRole | undefin
  * The newest runtime of `runtime`'s family that this aws-cdk-lib knows, picked the way cdk-nag's
  * AwsSolutions-L1 picks it; undefined when the name does not parse.
  */
-function latestRuntimeOfFamily(runtime: string): string | undefined {
+export function latestRuntimeOfFamily(runtime: string): string | undefined {
   const pattern = /^([a-z]+)(\d+(\.?\d+|\.x)?)?.*$/;
   const family = pattern.exec(runtime)?.[1];
   if (family === undefined) return undefined;
@@ -253,7 +253,7 @@ function latestRuntimeOfFamily(runtime: string): string | undefined {
 }
 
 /** cdk-nag's `flattenCfnReference`: how it prints a resolved ARN in a finding. */
-function flattenCfnReference(reference: unknown): string {
+export function flattenCfnReference(reference: unknown): string {
   if (reference === undefined) return '';
   if (typeof reference === 'string') return reference.replace(/\${/g, '<').replace(/}/g, '>');
   const node = reference as Record<string, unknown>;

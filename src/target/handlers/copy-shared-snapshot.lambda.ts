@@ -61,8 +61,9 @@ export async function handler(event: CopyInput): Promise<CopyState> {
   return state(input, clusterIdentifier, target, sourceSnapshotTime);
 }
 
-function state(input: CopyInput, clusterIdentifier: string, copyIdentifier: string, sourceSnapshotTime: string): CopyState {
-  return { ...input, clusterIdentifier, copyIdentifier, sourceSnapshotTime, deadline: deadlineFromNow(), copyRequestedAt: new Date().toISOString() };
+function state(input: CopyInput, clusterIdentifier: string, target: string, sourceSnapshotTime: string): CopyState {
+  const copyRequestedAt = new Date().toISOString();
+  return { ...input, clusterIdentifier, copyIdentifier: target, sourceSnapshotTime, deadline: deadlineFromNow(), copyRequestedAt };
 }
 
 /** This instance's copy of `ref` under `target`; a snapshot of that name that is anything else is a conflict. */

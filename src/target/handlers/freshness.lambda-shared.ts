@@ -24,7 +24,9 @@ const key = (c: SourceCluster) => `${c.sourceAccount}/${c.clusterIdentifier}`;
  */
 export function computeFreshness(copies: OwnCopy[], shared: SourceCluster[], configured: string[], now: number): ClusterFreshness[] {
   const clusters = new Map<string, SourceCluster>();
-  for (const c of [...copies, ...shared]) clusters.set(key(c), { sourceAccount: c.sourceAccount, clusterIdentifier: c.clusterIdentifier });
+  for (const c of [...copies, ...shared]) {
+    clusters.set(key(c), { sourceAccount: c.sourceAccount, clusterIdentifier: c.clusterIdentifier });
+  }
   for (const clusterIdentifier of configured) {
     if (![...clusters.values()].some((c) => c.clusterIdentifier === clusterIdentifier)) {
       clusters.set(key({ sourceAccount: UNKNOWN_SOURCE_ACCOUNT, clusterIdentifier }), { sourceAccount: UNKNOWN_SOURCE_ACCOUNT, clusterIdentifier });
@@ -33,7 +35,8 @@ export function computeFreshness(copies: OwnCopy[], shared: SourceCluster[], con
   return [...clusters.values()].sort((a, b) => key(a).localeCompare(key(b))).map((cluster) => {
     const newest = copies
       .filter((c) => key(c) === key(cluster) && c.status === 'available')
-      .reduce<OwnCopy | undefined>((best, c) => (!best || Date.parse(c.sourceSnapshotTime) > Date.parse(best.sourceSnapshotTime) ? c : best), undefined);
+      .reduce<OwnCopy | undefined>((best, c) => (!best || Date.parse(c.sourceSnapshotTime) > Date.parse(best.sourceSnapshotTime) ? c : best),
+        undefined);
     if (!newest) return { ...cluster, newestCopyAgeSeconds: NO_COPY_AGE_SECONDS };
     const age = Math.max(0, Math.round((now - Date.parse(newest.sourceSnapshotTime)) / 1000));
     return { ...cluster, newestCopyAgeSeconds: age, newestCopyIdentifier: newest.identifier };

@@ -10,11 +10,11 @@ import { requireObject } from '../../shared/validate.lambda-shared';
 
 /** The EventBridge envelope of a `Cluster Snapshot Shared` event, as the rule delivers it. */
 export interface SharedSnapshotEvent {
-  readonly source: string;
+  readonly 'source': string;
   readonly 'detail-type': string;
   /** The account that put the event: EventBridge sets it, the sender cannot. */
-  readonly account: string;
-  readonly detail: SnapshotSharedDetail;
+  readonly 'account': string;
+  readonly 'detail': SnapshotSharedDetail;
 }
 
 export interface ReceiveResult {

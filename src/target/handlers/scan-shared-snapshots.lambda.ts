@@ -43,7 +43,8 @@ export async function handler(event: ScanEvent = {}): Promise<ScanResult> {
   const now = Date.now();
   const [shared, copies] = [await newestSharedPerCluster(settings), await listOwnCopies(settings.ownerId, settings.copyPrefix)];
 
-  const result: ScanResult = { runId, started: [], alreadyStarted: [], failed: [], freshness: computeFreshness(copies, shared, settings.clusterIdentifiers, now) };
+  const freshness = computeFreshness(copies, shared, settings.clusterIdentifiers, now);
+  const result: ScanResult = { runId, started: [], alreadyStarted: [], failed: [], freshness };
   publishFreshness(settings.ownerId, result.freshness, now);
   for (const candidate of shared) {
     if (hasCopy(copies, candidate)) continue;
