@@ -81,7 +81,7 @@ export async function describeSharedSnapshot(ref: SourceSnapshotRef): Promise<DB
 export function copyIdentifier(copyPrefix: string, ref: SourceSnapshotRef): string {
   const hash = createHash('sha256').update(ref.arn).digest('hex').slice(0, ARN_HASH_LENGTH);
   const room = MAX_IDENTIFIER_LENGTH - copyPrefix.length - ARN_HASH_LENGTH - 2;
-  const readable = ref.snapshotIdentifier.toLowerCase().slice(0, Math.max(room, 0)).replace(/-+$/, '');
+  const readable = ref.snapshotIdentifier.toLowerCase().replace(/-{2,}/g, '-').slice(0, Math.max(room, 0)).replace(/-+$/, '');
   return readable.length > 0 ? `${copyPrefix}-${readable}-${hash}` : `${copyPrefix}-${hash}`;
 }
 
