@@ -1,8 +1,8 @@
 import { DeleteDBClusterSnapshotCommand, DescribeDBClusterSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
+import { awsError, COPY_ID, NOW, ownCopy, SHARED_ARN, SHARED_TIME, SOURCE, TARGET, sharedArn, useReceiverEnvironment } from './helpers';
 import { handler } from '../../src/target/handlers/check-copy.lambda';
 import type { CopyState } from '../../src/target/handlers/copy-state.lambda-shared';
-import { awsError, COPY_ID, NOW, ownCopy, SHARED_ARN, SHARED_TIME, SOURCE, TARGET, sharedArn, useReceiverEnvironment } from './helpers';
 
 const rdsMock = mockClient(RDSClient);
 const minutes = (n: number) => new Date(NOW.getTime() + n * 60_000).toISOString();

@@ -1,7 +1,7 @@
 import { CopyDBClusterSnapshotCommand, DBClusterSnapshot, DescribeAccountAttributesCommand, DescribeDBClusterSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler } from '../../src/target/handlers/copy-shared-snapshot.lambda';
 import { awsError, COPY_ID, COPY_KEY_ARN, NOW, ownCopy, SHARED_ARN, SHARED_TIME, SOURCE, STRANGER, sharedArn, sharedSnapshot, useReceiverEnvironment } from './helpers';
+import { handler } from '../../src/target/handlers/copy-shared-snapshot.lambda';
 
 const rdsMock = mockClient(RDSClient);
 const INPUT = { sourceAccount: SOURCE, snapshotArn: SHARED_ARN };

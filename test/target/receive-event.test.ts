@@ -1,8 +1,8 @@
 import { DescribeDBClusterSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler, SharedSnapshotEvent } from '../../src/target/handlers/receive-event.lambda';
 import { awsError, COPY_ID, OTHER_SOURCE, SHARED_ARN, SHARED_ID, SOURCE, STATE_MACHINE_ARN, STRANGER, sharedArn, sharedSnapshot, useReceiverEnvironment } from './helpers';
+import { handler, SharedSnapshotEvent } from '../../src/target/handlers/receive-event.lambda';
 
 const rdsMock = mockClient(RDSClient);
 const sfnMock = mockClient(SFNClient);

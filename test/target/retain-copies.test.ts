@@ -1,8 +1,8 @@
 import { DeleteDBClusterSnapshotCommand, DescribeDBClusterSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
+import { awsError, COPY_ID, OTHER_SOURCE, ownCopy, SHARED_ARN, SHARED_TIME, SOURCE, TARGET, sharedArn, useReceiverEnvironment } from './helpers';
 import type { CopyState } from '../../src/target/handlers/copy-state.lambda-shared';
 import { handler } from '../../src/target/handlers/retain-copies.lambda';
-import { awsError, COPY_ID, OTHER_SOURCE, ownCopy, SHARED_ARN, SHARED_TIME, SOURCE, TARGET, sharedArn, useReceiverEnvironment } from './helpers';
 
 const rdsMock = mockClient(RDSClient);
 const COPY_ARN = `arn:aws:rds:eu-west-1:${TARGET}:cluster-snapshot:${COPY_ID}`;

@@ -1,12 +1,12 @@
 import { DBClusterSnapshot, DescribeDBClusterSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { freshnessRecord } from '../../src/target/handlers/freshness.lambda-shared';
-import { handler } from '../../src/target/handlers/scan-shared-snapshots.lambda';
 import {
   awsError, COPY_ID, NOW, OTHER_SOURCE, ownCopy, SHARED_ARN, SHARED_ID, SHARED_TIME, SOURCE, STATE_MACHINE_ARN, STRANGER,
   sharedArn, sharedSnapshot, useReceiverEnvironment,
 } from './helpers';
+import { freshnessRecord } from '../../src/target/handlers/freshness.lambda-shared';
+import { handler } from '../../src/target/handlers/scan-shared-snapshots.lambda';
 
 const rdsMock = mockClient(RDSClient);
 const sfnMock = mockClient(SFNClient);

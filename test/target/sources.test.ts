@@ -1,8 +1,8 @@
+import { COPY_ID, COPY_PREFIX, OTHER_SOURCE, SHARED_ARN, SHARED_ID, SOURCE, STRANGER, sharedArn, useReceiverEnvironment } from './helpers';
+import { isValidIdentifier } from '../../src/shared/naming.lambda-shared';
 import { SnapshotNotFromSource } from '../../src/target/handlers/errors.lambda-shared';
 import { receiverSettings } from '../../src/target/handlers/settings.lambda-shared';
 import { assertClusterSelected, copyExecutionName, copyIdentifier, parseSourceSnapshotArn } from '../../src/target/handlers/sources.lambda-shared';
-import { isValidIdentifier } from '../../src/shared/naming.lambda-shared';
-import { COPY_ID, COPY_PREFIX, OTHER_SOURCE, SHARED_ARN, SHARED_ID, SOURCE, STRANGER, sharedArn, useReceiverEnvironment } from './helpers';
 
 describe('parseSourceSnapshotArn: the event is untrusted', () => {
   useReceiverEnvironment();
