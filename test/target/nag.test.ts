@@ -94,7 +94,8 @@ describe('cdk-nag AwsSolutions on ReceivedClusterSnapshots', () => {
     for (const [path, rules] of rulesOf(stack)) {
       for (const rule of rules) {
         for (const appliesTo of rule.applies_to ?? [undefined]) {
-          const used = logger.suppressed.some((s) => s.path === path && s.ruleId === rule.id && (appliesTo === undefined || s.findingId === appliesTo));
+          const used = logger.suppressed.some((s) =>
+            s.path === path && s.ruleId === rule.id && (appliesTo === undefined || s.findingId === appliesTo));
           if (!used) unused.push(`${path} ${rule.id} ${appliesTo ?? ''}`);
         }
       }

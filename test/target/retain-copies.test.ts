@@ -25,7 +25,8 @@ const older = (n: number, spec: Parameters<typeof ownCopy>[0] = {}) =>
 function arrange(listing: ReturnType<typeof ownCopy>[], current: Record<string, ReturnType<typeof ownCopy>> = {}): void {
   rdsMock.on(DescribeDBClusterSnapshotsCommand).callsFake((input) => {
     if (input.DBClusterSnapshotIdentifier) {
-      const found = current[input.DBClusterSnapshotIdentifier] ?? listing.find((s) => s.DBClusterSnapshotIdentifier === input.DBClusterSnapshotIdentifier);
+      const id = input.DBClusterSnapshotIdentifier;
+      const found = current[id] ?? listing.find((s) => s.DBClusterSnapshotIdentifier === id);
       if (!found) throw awsError('DBClusterSnapshotNotFoundFault');
       return { DBClusterSnapshots: [found] };
     }
@@ -48,7 +49,9 @@ describe('retain-copies (retainCopies = 2)', () => {
     arrange([older(2), ownCopy(), older(1), older(3)]);
     await expect(handler(STATE)).resolves.toEqual({ ...STATE, deletedCopies: ['received-old-2', 'received-old-3'] });
     expect(deleted()).toEqual(['received-old-2', 'received-old-3']);
-    const listings = rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand).map((c) => c.args[0].input).filter((i) => !i.DBClusterSnapshotIdentifier);
+    const listings = rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand)
+      .map((c) => c.args[0].input)
+      .filter((i) => !i.DBClusterSnapshotIdentifier);
     expect(listings).toEqual([
       { SnapshotType: 'manual', MaxRecords: 100, Marker: undefined },
       { SnapshotType: 'manual', MaxRecords: 100, Marker: 'page-2' },
