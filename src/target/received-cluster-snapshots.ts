@@ -54,7 +54,11 @@ export class ReceivedClusterSnapshots extends Construct {
   public readonly stateMachine: sfn.StateMachine;
   /** The key every copy is encrypted with. */
   public readonly encryptionKey: kms.IKey;
-  /** Alarms when the newest copy of any configured or copied source cluster is older than `maxCopyAge`, or no freshness data arrives. */
+  /**
+   * Alarms when the newest copy of any configured, shared or copied source cluster is older than
+   * `maxCopyAge`, or no freshness data arrives (missing data breaches). It is in ALARM after the first
+   * deployment until the first catch-up scan has published its data.
+   */
   public readonly freshnessAlarm: cloudwatch.Alarm;
   /** The rule on this account's default bus that passes `Cluster Snapshot Shared` events from the source accounts to the receiver. */
   public readonly rule: events.Rule;

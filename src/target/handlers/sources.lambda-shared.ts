@@ -57,6 +57,8 @@ export function assertClusterSelected(clusterIdentifier: string | undefined, set
 /**
  * Re-reads a shared snapshot from RDS by its ARN, as this account sees it. The event's own fields
  * are never trusted: the cluster, status, key and time all come from this answer.
+ * SDK model (DescribeDBClusterSnapshotsMessage): an identifier may be combined with SnapshotType
+ * (only DBClusterIdentifier excludes it), and `shared` returns the manual snapshots shared with this account.
  */
 export async function describeSharedSnapshot(ref: SourceSnapshotRef): Promise<DBClusterSnapshot> {
   try {
