@@ -42,8 +42,11 @@ function statementsOf(role: IRole | undefined): IamStatement[] {
 }
 
 type Case = [string, string, RequestContext?];
-const allowed = (role: IRole | undefined, cases: Case[]) => cases.filter(([action, resource, context]) => !evaluate(statementsOf(role), { action, resource, context }).allowed);
-const denied = (role: IRole | undefined, cases: Case[]) => cases.filter(([action, resource, context]) => evaluate(statementsOf(role), { action, resource, context }).allowed);
+const isAllowed = (role: IRole | undefined, [action, resource, context]: Case) => evaluate(statementsOf(role), { action, resource, context }).allowed;
+/** The cases the role may NOT do (expected: none). */
+const allowed = (role: IRole | undefined, cases: Case[]) => cases.filter((c) => !isAllowed(role, c));
+/** The cases the role MAY do (expected: none). */
+const denied = (role: IRole | undefined, cases: Case[]) => cases.filter((c) => isAllowed(role, c));
 
 const SHARED = rds(SOURCE, 'cluster-snapshot:shared-orders-db-202611270300');
 const COPY = rds(TARGET, 'cluster-snapshot:received-shared-orders-db-202611270300-6fbbb8dd6598');
