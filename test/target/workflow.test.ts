@@ -57,8 +57,8 @@ async function run(putEvents: (input: any) => unknown = () => ({ FailedEntryCoun
   process.env = { ...original, ...env };
   const states: string[] = [];
   try {
-    const machine = new StateMachine(DEFINITION, { validationOptions: { checkArn: false } });
-    const execution = machine.run({ sourceAccount: SOURCE, snapshotArn: SHARED_ARN }, {
+    const local = new StateMachine(DEFINITION, { validationOptions: { checkArn: false } });
+    const execution = local.run({ sourceAccount: SOURCE, snapshotArn: SHARED_ARN }, {
       overrides: {
         taskResourceLocalHandlers: {
           CopySharedSnapshot: (input) => copySnapshot(input as any) as any,
