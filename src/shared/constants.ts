@@ -172,3 +172,72 @@ export const TARGET_TAG_OWNER = 'received-cluster-snapshots:owner';
 export const TARGET_TAG_SOURCE_ACCOUNT = 'received-cluster-snapshots:source-account';
 export const TARGET_TAG_SOURCE_CLUSTER = 'received-cluster-snapshots:source-cluster';
 export const TARGET_TAG_SOURCE_SNAPSHOT = 'received-cluster-snapshots:source-snapshot-arn';
+
+// ---- The receiver (ReceivedClusterSnapshots) ----
+
+/** Environment variables the receiver's functions read (besides `ENV.OWNER_ID`, `ENV.STATE_MACHINE_ARN`, the wait settings). */
+export const TARGET_ENV = {
+  SOURCE_ACCOUNT_IDS: 'SOURCE_ACCOUNT_IDS',
+  SOURCE_SNAPSHOT_PREFIX: 'SOURCE_SNAPSHOT_PREFIX',
+  SOURCE_CLUSTER_IDENTIFIERS: 'SOURCE_CLUSTER_IDENTIFIERS',
+  COPY_PREFIX: 'COPY_PREFIX',
+  COPY_KEY_ARN: 'COPY_KEY_ARN',
+  RETAIN_COPIES: 'RETAIN_COPIES',
+  CONFIRM_COPIES: 'CONFIRM_COPIES',
+} as const;
+
+/** Defaults of the receiver's props, in the units the handlers read them. */
+export const TARGET_DEFAULTS = {
+  /** `retainCopies`. */
+  retainCopies: 7,
+  /** `copyPrefix`. */
+  copyPrefix: 'received',
+  /** `schedule`: the catch-up scan, every 6 hours. */
+  scanIntervalHours: 6,
+  /** `maxCopyAge`: a daily source schedule plus two hours of slack. */
+  maxCopyAgeHours: 26,
+} as const;
+
+/** `sourceAccountIds`: at most this many (the bus policy and the IAM policies list each one). */
+export const MAX_SOURCE_ACCOUNTS = 20;
+/** `clusterIdentifiers` of the receiver: at most this many, so the handlers' environment stays under Lambda's 4 KB. */
+export const MAX_RECEIVED_CLUSTERS = 40;
+/** `retainCopies` bounds: the Region's default manual cluster snapshot quota is 100. */
+export const MAX_RETAIN_COPIES = 100;
+
+/**
+ * Tag on every copy: the source snapshot's creation time (ISO-8601). Copies are ordered, and their
+ * freshness measured, by when the source data was taken, not by when the copy was made.
+ */
+export const TARGET_TAG_SOURCE_SNAPSHOT_TIME = 'received-cluster-snapshots:source-snapshot-time';
+
+/** The receiver's freshness metric (embedded metric format, one record per source cluster). */
+export const FRESHNESS_METRIC = {
+  namespace: 'CdkSharedClusterSnapshots',
+  /** Seconds since the newest available copy's source snapshot was taken. */
+  newestCopyAge: 'NewestCopyAge',
+  /** Every record carries this dimension (the instance's owner id): its Maximum is the stalest cluster. */
+  ownerDimension: 'OwnerId',
+  sourceAccountDimension: 'SourceAccount',
+  sourceClusterDimension: 'SourceCluster',
+} as const;
+
+/**
+ * The age published for a cluster with no available copy at all (a configured cluster never
+ * received, or one whose first copy is still in progress): ten years, far past any `maxCopyAge`.
+ */
+export const NO_COPY_AGE_SECONDS = 10 * 365 * 86_400;
+/** `SourceAccount` dimension of a configured cluster that no source account has shared yet. */
+export const UNKNOWN_SOURCE_ACCOUNT = 'none';
+
+/** The receiver's own error names (it also throws the shared ones in `ERROR`). */
+export const TARGET_ERROR = {
+  /** The event or input names an account, Region, prefix or cluster outside the configured sources. */
+  SnapshotNotFromSource: 'SnapshotNotFromSource',
+  /** The shared snapshot is no longer visible to this account (deleted or unshared by the source). */
+  SharedSnapshotNotFound: 'SharedSnapshotNotFound',
+  /** The copy reached a terminal state other than `available`. */
+  CopyFailed: 'CopyFailed',
+  /** PutEvents did not accept the `Cluster Snapshot Copied` confirmation. */
+  ConfirmationFailed: 'ConfirmationFailed',
+} as const;

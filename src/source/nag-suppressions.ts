@@ -195,7 +195,7 @@ function conditionsOf(statement: Record<string, unknown>): Array<[string, string
  * logical id is read with `Stack.getLogicalId`, not by resolving the ARN, which would lock it
  * against a later `overrideLogicalId`.
  */
-function invokeQualified(fn: lambda.IFunction, reason: string): ExpectedWildcard {
+export function invokeQualified(fn: lambda.IFunction, reason: string): ExpectedWildcard {
   const cfnFunction = fn.node.defaultChild as lambda.CfnFunction;
   return {
     resource: `${fn.functionArn}:*`,
@@ -247,7 +247,7 @@ function schedulerRoleOf(construct: SuppressionSubjects): iam.IRole | undefined 
  * The newest runtime of `runtime`'s family that this aws-cdk-lib knows, picked the way cdk-nag's
  * AwsSolutions-L1 picks it; undefined when the name does not parse.
  */
-function latestRuntimeOfFamily(runtime: string): string | undefined {
+export function latestRuntimeOfFamily(runtime: string): string | undefined {
   const pattern = /^([a-z]+)(\d+(\.?\d+|\.x)?)?.*$/;
   const family = pattern.exec(runtime)?.[1];
   if (family === undefined) return undefined;

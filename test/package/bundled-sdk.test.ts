@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const ASSETS = path.join(ROOT, 'assets', 'source', 'handlers');
+const ALL_ASSETS = ['source', 'target'].map((side) => path.join(ROOT, 'assets', side, 'handlers'));
 const BUNDLED = fs.existsSync(ASSETS);
 const run = promisify(execFile);
 
@@ -20,7 +21,8 @@ const run = promisify(execFile);
 const OPTIONAL_REQUIRES = ['@aws-sdk/signature-v4-crt'];
 
 function bundles(): string[] {
-  return fs.readdirSync(ASSETS).filter((dir) => dir.endsWith('.lambda')).map((dir) => path.join(ASSETS, dir, 'index.js'));
+  return ALL_ASSETS.filter((dir) => fs.existsSync(dir)).flatMap((assets) =>
+    fs.readdirSync(assets).filter((dir) => dir.endsWith('.lambda')).map((dir) => path.join(assets, dir, 'index.js')));
 }
 
 function pinned(client: string): string {

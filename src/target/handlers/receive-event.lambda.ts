@@ -1,0 +1,49 @@
+import { SnapshotNotFromSource } from './errors.lambda-shared';
+import { receiverSettings } from './settings.lambda-shared';
+import { assertClusterSelected, copyExecutionName, copyIdentifier, describeSharedSnapshot, parseSourceSnapshotArn } from './sources.lambda-shared';
+import { startCopy, StartOutcome } from './start-copy.lambda-shared';
+import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../../shared/constants';
+import { InvalidInput } from '../../shared/errors.lambda-shared';
+import type { SnapshotSharedDetail } from '../../shared/events';
+import { log } from '../../shared/log.lambda-shared';
+import { requireObject } from '../../shared/validate.lambda-shared';
+
+/** The EventBridge envelope of a `Cluster Snapshot Shared` event, as the rule delivers it. */
+export interface SharedSnapshotEvent {
+  readonly 'source': string;
+  readonly 'detail-type': string;
+  /** The account that put the event: EventBridge sets it, the sender cannot. */
+  readonly 'account': string;
+  readonly 'detail': SnapshotSharedDetail;
+}
+
+export interface ReceiveResult {
+  readonly executionName: string;
+  readonly outcome: StartOutcome;
+}
+
+/**
+ * Starts one copy execution for a shared snapshot. The event is a hint: its account must be a
+ * source, the snapshot ARN must be that account's, in this Region, with the prefix, and the
+ * snapshot is re-read from RDS (its cluster from RDS must be selected). Anything else is refused.
+ */
+export async function handler(event: SharedSnapshotEvent): Promise<ReceiveResult> {
+  const settings = receiverSettings();
+  const obj = requireObject(event, 'The event');
+  if (obj.source !== EVENT_SOURCE || obj['detail-type'] !== EVENT_DETAIL_TYPE.shared) {
+    throw new InvalidInput(`Expected a '${EVENT_DETAIL_TYPE.shared}' event from '${EVENT_SOURCE}', got ${JSON.stringify(obj['detail-type'])?.slice(0, 60)} from ${JSON.stringify(obj.source)?.slice(0, 60)}`);
+  }
+  const account = obj.account;
+  if (typeof account !== 'string' || !settings.sourceAccountIds.includes(account)) {
+    throw new SnapshotNotFromSource(`The event came from account ${JSON.stringify(account)?.slice(0, 40)}, which is not one of the source accounts (${settings.sourceAccountIds.join(', ')})`);
+  }
+  const detail = requireObject(obj.detail, 'The event detail');
+  const ref = parseSourceSnapshotArn(detail.snapshotArn, settings, account);
+  const shared = await describeSharedSnapshot(ref);
+  assertClusterSelected(shared.DBClusterIdentifier, settings, ref.arn);
+
+  const executionName = copyExecutionName(copyIdentifier(settings.copyPrefix, ref));
+  const outcome = await startCopy({ sourceAccount: account, snapshotArn: ref.arn }, executionName);
+  log('info', 'Shared snapshot received', { snapshotArn: ref.arn, executionName, outcome });
+  return { executionName, outcome };
+}

@@ -1,0 +1,113 @@
+import { DBClusterSnapshot, DescribeDBClusterSnapshotsCommand } from '@aws-sdk/client-rds';
+import { listOwnCopies, OwnCopy } from './copies.lambda-shared';
+import { ClusterFreshness, computeFreshness, publishFreshness, SourceCluster } from './freshness.lambda-shared';
+import { ReceiverSettings, receiverSettings } from './settings.lambda-shared';
+import { copyExecutionName, copyIdentifier, parseSourceSnapshotArn, SourceSnapshotRef } from './sources.lambda-shared';
+import { startCopy } from './start-copy.lambda-shared';
+import { rds } from '../../shared/clients.lambda-shared';
+import { InvalidInput, isAwsError, StartExecutionsFailed } from '../../shared/errors.lambda-shared';
+import { log } from '../../shared/log.lambda-shared';
+import { runIdFromTime } from '../../shared/naming.lambda-shared';
+import { rejectUnknownKeys, requireObject } from '../../shared/validate.lambda-shared';
+
+/** What EventBridge Scheduler sends: the scheduled time of this firing. Empty for a manual run. */
+export interface ScanEvent {
+  readonly scheduledTime?: string;
+}
+
+export interface ScanResult {
+  readonly runId: string;
+  /** Source snapshot ARNs whose copy execution this scan started, or found started. */
+  readonly started: string[];
+  readonly alreadyStarted: string[];
+  readonly failed: string[];
+  readonly freshness: ClusterFreshness[];
+}
+
+interface SharedCandidate extends SourceCluster {
+  readonly ref: SourceSnapshotRef;
+  readonly created: number;
+}
+
+/** Copies in these states hold the source's place: a scan does not start another copy of it. */
+const LIVE_COPY_STATUSES = ['available', 'copying', 'creating'];
+
+/**
+ * The catch-up scan: lists the snapshots the source accounts share with this account, starts a copy
+ * of the newest one of each source cluster that has no copy yet (a lost event, or a receiver
+ * deployed after the source, still converges), and publishes every cluster's freshness.
+ */
+export async function handler(event: ScanEvent = {}): Promise<ScanResult> {
+  const runId = parseRunId(event);
+  const settings = receiverSettings();
+  const now = Date.now();
+  const [shared, copies] = [await newestSharedPerCluster(settings), await listOwnCopies(settings.ownerId, settings.copyPrefix)];
+
+  const freshness = computeFreshness(copies, shared, settings.clusterIdentifiers, now);
+  const result: ScanResult = { runId, started: [], alreadyStarted: [], failed: [], freshness };
+  publishFreshness(settings.ownerId, result.freshness, now);
+  for (const candidate of shared) {
+    if (hasCopy(copies, candidate)) continue;
+    const name = copyExecutionName(copyIdentifier(settings.copyPrefix, candidate.ref), runId);
+    try {
+      const outcome = await startCopy({ sourceAccount: candidate.sourceAccount, snapshotArn: candidate.ref.arn }, name);
+      result[outcome].push(candidate.ref.arn);
+    } catch (error) {
+      log('error', 'Could not start a copy', { snapshotArn: candidate.ref.arn, name, error: String(error) });
+      result.failed.push(candidate.ref.arn);
+    }
+  }
+  log('info', 'Scanned shared snapshots', { runId, shared: shared.length, copies: copies.length, started: result.started, alreadyStarted: result.alreadyStarted, failed: result.failed });
+  if (result.failed.length > 0) {
+    throw new StartExecutionsFailed(`Could not start copies of ${result.failed.length} shared snapshots: ${result.failed.join(', ')}`);
+  }
+  return result;
+}
+
+/** A live copy of this snapshot exists, or an available copy of one at least as new. */
+function hasCopy(copies: OwnCopy[], candidate: SharedCandidate): boolean {
+  return copies.some((copy) => copy.sourceAccount === candidate.sourceAccount && copy.clusterIdentifier === candidate.clusterIdentifier && (
+    (copy.sourceSnapshotArn === candidate.ref.arn && LIVE_COPY_STATUSES.includes(copy.status))
+    || (copy.status === 'available' && Date.parse(copy.sourceSnapshotTime) >= candidate.created)));
+}
+
+/** The newest available shared snapshot of each source account and cluster; others' shares are skipped. */
+async function newestSharedPerCluster(settings: ReceiverSettings): Promise<SharedCandidate[]> {
+  const newest = new Map<string, SharedCandidate>();
+  let marker: string | undefined;
+  do {
+    const page = await rds.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: 'shared', IncludeShared: true, MaxRecords: 100, Marker: marker }));
+    for (const snapshot of page.DBClusterSnapshots ?? []) {
+      const candidate = asCandidate(snapshot, settings);
+      const key = candidate && `${candidate.sourceAccount}/${candidate.clusterIdentifier}`;
+      if (candidate && key && (newest.get(key)?.created ?? -Infinity) < candidate.created) newest.set(key, candidate);
+    }
+    marker = page.Marker;
+  } while (marker);
+  return [...newest.values()].sort((a, b) => a.ref.arn.localeCompare(b.ref.arn));
+}
+
+function asCandidate(snapshot: DBClusterSnapshot, settings: ReceiverSettings): SharedCandidate | undefined {
+  if (snapshot.Status !== 'available' || !snapshot.SnapshotCreateTime) return undefined;
+  let ref: SourceSnapshotRef;
+  try {
+    ref = parseSourceSnapshotArn(snapshot.DBClusterSnapshotArn, settings);
+  } catch (error) {
+    if (isAwsError(error, 'SnapshotNotFromSource')) return undefined;
+    throw error;
+  }
+  const clusterIdentifier = (snapshot.DBClusterIdentifier ?? '').toLowerCase();
+  if (!clusterIdentifier || (settings.clusterIdentifiers.length > 0 && !settings.clusterIdentifiers.includes(clusterIdentifier))) return undefined;
+  return { sourceAccount: ref.account, clusterIdentifier, ref, created: snapshot.SnapshotCreateTime.getTime() };
+}
+
+function parseRunId(event: ScanEvent): string {
+  const obj = requireObject(event ?? {}, 'The scan event');
+  rejectUnknownKeys(obj, ['scheduledTime'], 'The scan event');
+  if (obj.scheduledTime === undefined) return runIdFromTime(new Date());
+  const time = new Date(String(obj.scheduledTime));
+  if (typeof obj.scheduledTime !== 'string' || Number.isNaN(time.getTime())) {
+    throw new InvalidInput(`scheduledTime must be an ISO-8601 time, got ${JSON.stringify(obj.scheduledTime)?.slice(0, 100)}`);
+  }
+  return runIdFromTime(time);
+}

@@ -1,0 +1,2 @@
+export * from './props';
+export * from './received-cluster-snapshots';

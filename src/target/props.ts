@@ -1,0 +1,94 @@
+import { Duration } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sns from 'aws-cdk-lib/aws-sns';
+
+/** Properties of {@link ReceivedClusterSnapshots}. */
+export interface ReceivedClusterSnapshotsProps {
+  /**
+   * The accounts whose shared snapshots are copied: 1 to 20 twelve-digit account ids, not including
+   * this stack's own account. Only events from these accounts are accepted (the default event bus
+   * policy lets exactly these put `Cluster Snapshot Shared` events), and only their snapshots copied.
+   */
+  readonly sourceAccountIds: string[];
+
+  /**
+   * Copy only shared snapshots whose identifier starts with this, e.g. the source's `snapshotPrefix`.
+   * Set it when the source accounts also share snapshots that this account should not copy; IAM
+   * then allows copying only such snapshots. Lowercase letters, digits and hyphens, starting with a
+   * letter; a literal string.
+   *
+   * @default - every snapshot the source accounts share
+   */
+  readonly sourceSnapshotPrefix?: string;
+
+  /**
+   * Copy only snapshots of these source clusters (their identifiers in the source accounts). Set it
+   * to receive a subset, and to have the freshness alarm fire for a listed cluster that never
+   * arrives. At most 40.
+   *
+   * @default - snapshots of every cluster the source accounts share
+   */
+  readonly clusterIdentifiers?: string[];
+
+  /**
+   * The KMS key of this account that every copy is encrypted with. Pass your own to use a key your
+   * restore procedures already rely on.
+   *
+   * @default - a new customer-managed key with rotation on, retained on stack deletion
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * How many available copies to keep per source account and cluster; older copies this instance
+   * made are deleted once a newer one is available. Raise it for more restore points (each copy is
+   * billed in full); 1 to 100.
+   *
+   * @default 7
+   */
+  readonly retainCopies?: number;
+
+  /**
+   * The start of every copy's identifier; IAM lets this instance copy to and delete only snapshots
+   * with this prefix. 1 to 24 lowercase letters, digits or hyphens, starting with a letter; a literal
+   * string. Change it when two receivers share an account and Region.
+   *
+   * @default 'received'
+   */
+  readonly copyPrefix?: string;
+
+  /**
+   * When the catch-up scan runs: it copies the newest shared snapshot of each source cluster that has
+   * no copy yet (a lost event, a receiver deployed after the source) and publishes the freshness
+   * metric. Run it more often for a faster recovery and alarm; a cron expression must fire at least
+   * daily, a rate at most every 6 days.
+   *
+   * @default ScheduleExpression.rate(Duration.hours(6))
+   */
+  readonly schedule?: scheduler.ScheduleExpression;
+
+  /**
+   * The freshness alarm fires when the newest copy of any source cluster was taken longer ago than
+   * this, or when no freshness data arrives. Set it to the source's schedule interval plus the time a
+   * snapshot, share and copy take. Between 1 hour and 366 days.
+   *
+   * @default Duration.hours(26)
+   */
+  readonly maxCopyAge?: Duration;
+
+  /**
+   * Once a copy is available, put a `Cluster Snapshot Copied` event on the source account's default
+   * event bus. Turn it on when the source uses `retainUntilCopied`, which prunes a shared snapshot
+   * only once its targets confirmed their copies (the source must let this account put events).
+   *
+   * @default false
+   */
+  readonly confirmCopies?: boolean;
+
+  /**
+   * An SNS topic the freshness alarm notifies. Give one so stale copies reach someone.
+   *
+   * @default - the alarm is created without actions
+   */
+  readonly alarmTopic?: sns.ITopic;
+}

@@ -1,0 +1,151 @@
+import { Duration } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { ERROR, EVENT_DETAIL_TYPE, EVENT_SOURCE, TARGET_ERROR, TRANSIENT_AWS_ERRORS } from '../shared/constants';
+
+/** The Lambda functions the copy workflow calls. */
+export interface CopyWorkflowHandlers {
+  readonly copySnapshot: lambda.IFunction;
+  readonly checkCopy: lambda.IFunction;
+  readonly retainCopies: lambda.IFunction;
+}
+
+export interface CopyWorkflowProps {
+  readonly handlers: CopyWorkflowHandlers;
+  readonly waitInterval: Duration;
+  readonly copyTimeout: Duration;
+  /** The source accounts' default buses, when `confirmCopies` is on. */
+  readonly confirmationBuses?: string[];
+  readonly logGroup: logs.ILogGroup;
+}
+
+/** Every state name, as the execution history and the simulator see them. */
+export const RECEIVER_STATE = {
+  copySnapshot: 'CopySharedSnapshot',
+  waitForCopy: 'WaitForCopy',
+  checkCopy: 'CheckCopy',
+  retainCopies: 'RetainCopies',
+  confirmationRequired: 'ConfirmationRequired',
+  confirmCopy: 'ConfirmCopy',
+  confirmationDelivered: 'ConfirmationDelivered',
+  confirmationFailed: 'ConfirmationFailed',
+  copied: 'Copied',
+  failed: 'Failed',
+} as const;
+
+const LAMBDA_SERVICE_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
+
+/**
+ * One execution per shared snapshot:
+ * CopySharedSnapshot → Wait → CheckCopy ⟲ → RetainCopies → [ConfirmCopy (PutEvents to the source's bus)] → Copied.
+ * A copy refused by the limit of copies in progress is retried with backoff; a status check that is
+ * not ready is retried every `waitInterval` up to the deadline. Any failure ends in Failed with the
+ * handler's named error: nothing needs cleaning up (a failed copy is deleted by CheckCopy).
+ */
+export class CopyWorkflow extends Construct {
+  public readonly stateMachine: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, props: CopyWorkflowProps) {
+    super(scope, id);
+    const { handlers, waitInterval, copyTimeout } = props;
+    const failed = new sfn.Fail(this, RECEIVER_STATE.failed, { errorPath: '$.error.Error', causePath: '$.error.Cause' });
+
+    const copy = this.task(RECEIVER_STATE.copySnapshot, handlers.copySnapshot);
+    copy.addRetry(copyLimitRetry(waitInterval, copyTimeout));
+    const checks = Math.ceil(copyTimeout.toSeconds() / waitInterval.toSeconds());
+    const check = this.task(RECEIVER_STATE.checkCopy, handlers.checkCopy, Math.max(6, Math.ceil(checks / 10)));
+    // The handler throws SnapshotTimeout past the deadline; the spare attempt makes sure that check happens.
+    check.addRetry({ errors: [ERROR.SnapshotNotReady], interval: waitInterval, backoffRate: 1, maxAttempts: checks + 1 });
+    const retain = this.task(RECEIVER_STATE.retainCopies, handlers.retainCopies);
+    for (const task of [copy, check, retain]) task.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
+
+    const done = new sfn.Succeed(this, RECEIVER_STATE.copied);
+    const afterRetain = props.confirmationBuses ? this.confirmation(props.confirmationBuses, done, failed) : done;
+    copy
+      .next(new sfn.Wait(this, RECEIVER_STATE.waitForCopy, { time: sfn.WaitTime.duration(waitInterval) }))
+      .next(check)
+      .next(retain)
+      .next(afterRetain);
+
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      definitionBody: sfn.DefinitionBody.fromChainable(copy),
+      comment: 'Copies one shared DB cluster snapshot with this account\'s key, keeps the newest copies, and optionally confirms to the source.',
+      // Waiting for a copy slot and for the copy may each take up to copyTimeout.
+      timeout: Duration.seconds(2 * copyTimeout.toSeconds() + 3600),
+      tracingEnabled: true,
+      logs: { destination: props.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+    });
+  }
+
+  /**
+   * PutEvents to the source account's default bus, named by ARN in the state (RetainCopies builds
+   * it). IAM allows only the source accounts' default buses, whatever the state says.
+   */
+  private confirmation(buses: string[], done: sfn.Succeed, failed: sfn.Fail): sfn.Choice {
+    const put = new tasks.CallAwsService(this, RECEIVER_STATE.confirmCopy, {
+      service: 'eventbridge',
+      action: 'putEvents',
+      iamAction: 'events:PutEvents',
+      iamResources: buses,
+      parameters: {
+        Entries: [{
+          EventBusName: sfn.JsonPath.stringAt('$.confirmation.eventBusName'),
+          Source: EVENT_SOURCE,
+          DetailType: EVENT_DETAIL_TYPE.copied,
+          Detail: sfn.JsonPath.stringAt('$.confirmation.detail'),
+        }],
+      },
+      resultSelector: { 'failedEntryCount.$': '$.FailedEntryCount' },
+      resultPath: '$.confirmationResult',
+    });
+    put.addRetry({ errors: [sfn.Errors.ALL], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL });
+    put.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
+    const notDelivered = new sfn.Fail(this, RECEIVER_STATE.confirmationFailed, {
+      error: TARGET_ERROR.ConfirmationFailed,
+      cause: 'PutEvents did not accept the Cluster Snapshot Copied event (FailedEntryCount > 0): check the source bus policy',
+    });
+    put.next(new sfn.Choice(this, RECEIVER_STATE.confirmationDelivered)
+      .when(sfn.Condition.numberGreaterThan('$.confirmationResult.failedEntryCount', 0), notDelivered)
+      .otherwise(done));
+    return new sfn.Choice(this, RECEIVER_STATE.confirmationRequired)
+      .when(sfn.Condition.isPresent('$.confirmation'), put)
+      .otherwise(done);
+  }
+
+  private task(id: string, fn: lambda.IFunction, transientAttempts = 6): tasks.LambdaInvoke {
+    const task = new tasks.LambdaInvoke(this, id, {
+      lambdaFunction: fn,
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      taskTimeout: sfn.Timeout.duration(Duration.minutes(5)),
+    });
+    task.addRetry({
+      errors: [...LAMBDA_SERVICE_ERRORS, ...TRANSIENT_AWS_ERRORS],
+      interval: Duration.seconds(2),
+      backoffRate: 2,
+      maxAttempts: transientAttempts,
+      maxDelay: Duration.seconds(60),
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    return task;
+  }
+}
+
+/** The limit of copies in progress: back off, capped at 10 × `waitInterval`, for about `copyTimeout`. */
+export function copyLimitRetry(waitInterval: Duration, copyTimeout: Duration): sfn.RetryProps {
+  const interval = waitInterval.toSeconds();
+  const maxDelay = Math.min(10 * interval, 3600);
+  let attempts = 0;
+  for (let waited = 0; waited < copyTimeout.toSeconds(); attempts++) waited += Math.min(interval * 2 ** attempts, maxDelay);
+  return {
+    errors: [ERROR.CopyLimitReached],
+    interval: waitInterval,
+    backoffRate: 2,
+    maxDelay: Duration.seconds(maxDelay),
+    maxAttempts: Math.max(attempts, 1),
+    jitterStrategy: sfn.JitterType.FULL,
+  };
+}
