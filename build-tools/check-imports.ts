@@ -1,9 +1,10 @@
 /**
  * Checks the import rules of CONTRIBUTING.md ("What may import what") over every TypeScript file
  * in `src/`, and fails naming each file, line and import that breaks one:
- * - handler code (`*.lambda.ts`, `*.lambda-shared.ts` and `src/shared/constants.ts`) imports only
+ * - handler code (`*.lambda.ts`, `*.lambda-shared.ts` and the shared fact modules) imports only
  *   handler code, the AWS SDK and Node built-ins: never `aws-cdk-lib`, `constructs` or a construct file;
- * - `src/shared/constants.ts` imports nothing: the constructs and the handlers both import it;
+ * - the shared fact modules (`src/shared/constants.ts`, `src/shared/events.ts`) import nothing: the
+ *   constructs and the handlers of both sides import them;
  * - `src/` never imports `sim/` or `test/` (nor anything else outside `src/`, which is not shipped).
  *
  * Imports are read with TypeScript's own scanner (`ts.preProcessFile`): static and type-only
@@ -25,19 +26,20 @@ export interface ImportViolation {
   readonly rule: string;
 }
 
-const SHARED_CONSTANTS = 'src/shared/constants.ts';
+/** Facts both sides and the constructs share: defaults, names, limits, event shapes. */
+const SHARED_FACTS = ['src/shared/constants.ts', 'src/shared/events.ts'];
 const FRAMEWORK_PACKAGES = ['aws-cdk-lib', 'constructs'];
 
 export const RULES = {
   handlerFramework: 'handler code never imports aws-cdk-lib or constructs',
-  handlerConstruct: 'handler code imports only handler code (*.lambda.ts, *.lambda-shared.ts, src/shared/constants.ts), never a construct file',
-  constants: `${SHARED_CONSTANTS} imports nothing: the constructs and the handlers both import it`,
+  handlerConstruct: 'handler code imports only handler code (*.lambda.ts, *.lambda-shared.ts, src/shared/constants.ts, src/shared/events.ts), never a construct file',
+  constants: `${SHARED_FACTS.join(' and ')} import nothing: the constructs and the handlers both import them`,
   outsideSrc: 'src/ never imports sim/ or test/ (nor anything outside src/, which is not shipped)',
 } as const;
 
 /** Handler code: bundled into the Lambda assets, so it must not pull in the CDK. */
 export function isHandlerCode(file: string): boolean {
-  return /\.lambda(-shared)?\.ts$/.test(file) || file === SHARED_CONSTANTS;
+  return /\.lambda(-shared)?\.ts$/.test(file) || SHARED_FACTS.includes(file);
 }
 
 /** Every violation of the import rules under `<root>/src`, in file order. */
@@ -54,7 +56,7 @@ export function checkImports(root: string): ImportViolation[] {
 
 function rulesBroken(root: string, file: string, specifier: string): string[] {
   const broken: string[] = [];
-  if (file === SHARED_CONSTANTS) broken.push(RULES.constants);
+  if (SHARED_FACTS.includes(file)) broken.push(RULES.constants);
   if (!specifier.startsWith('.')) {
     const packageName = specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
     if (isHandlerCode(file) && FRAMEWORK_PACKAGES.includes(packageName)) broken.push(RULES.handlerFramework);
