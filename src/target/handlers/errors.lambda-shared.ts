@@ -1,4 +1,4 @@
-import { ERROR, TARGET_ERROR } from '../../shared/constants';
+import { TARGET_ERROR } from '../../shared/constants';
 import { WorkflowError } from '../../shared/errors.lambda-shared';
 
 /** The event or input names a snapshot outside the configured sources. Not retried. */
@@ -16,10 +16,5 @@ export class CopyFailed extends WorkflowError {
   public readonly name = TARGET_ERROR.CopyFailed;
 }
 
-/**
- * RDS refused the copy with `SnapshotQuotaExceeded` while the manual snapshot quota still has room:
- * the limit of copies in progress per account and Region. Retried with backoff.
- */
-export class CopyLimitReached extends WorkflowError {
-  public readonly name = ERROR.CopyLimitReached;
-}
+// CopyLimitReached is the source side's (src/shared/errors.lambda-shared.ts): the same RDS limit.
+export { CopyLimitReached } from '../../shared/errors.lambda-shared';
