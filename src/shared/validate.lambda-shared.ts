@@ -1,5 +1,5 @@
 import { InvalidInput } from './errors.lambda-shared';
-import { IDENTIFIER_RULE, isValidIdentifier, isValidRunId } from './naming.lambda-shared';
+import { IDENTIFIER_RULE, isValidIdentifier, isValidRunId, runIdFromTime } from './naming.lambda-shared';
 
 /** Events larger than this are refused before any parsing work or AWS call. */
 export const MAX_EVENT_BYTES = 16_384;
@@ -55,4 +55,20 @@ export function optionalRunId(value: unknown, what: string): string | undefined 
     throw new InvalidInput(`${what} must be a UTC minute as 'yyyymmddhhmm', got ${preview(value)}`);
   }
   return value;
+}
+
+/**
+ * The run id of a scheduled invocation: the UTC minute of EventBridge Scheduler's `scheduledTime`,
+ * so a repeated firing or a retried invocation names the same run; the current minute for a manual
+ * invocation without it. `what` names the event in errors (`The starter event`).
+ */
+export function scheduledRunId(event: unknown, what: string): string {
+  const obj = requireObject(event ?? {}, what);
+  rejectUnknownKeys(obj, ['scheduledTime'], what);
+  if (obj.scheduledTime === undefined) return runIdFromTime(new Date());
+  const time = new Date(String(obj.scheduledTime));
+  if (typeof obj.scheduledTime !== 'string' || Number.isNaN(time.getTime())) {
+    throw new InvalidInput(`scheduledTime must be an ISO-8601 time, got ${preview(obj.scheduledTime)}`);
+  }
+  return runIdFromTime(time);
 }

@@ -6,6 +6,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { SnapshotHandlers } from './snapshot-handlers';
 import { ERROR, LAMBDA_SERVICE_ERRORS, MAX_START_DELAY_SECONDS, TRANSIENT_AWS_ERRORS } from '../shared/constants';
+import { backoffRetryWithin } from '../shared/retry-backoff';
 
 export interface SnapshotWorkflowProps {
   readonly handlers: SnapshotHandlers;
@@ -206,19 +207,7 @@ export function copyLimitRetry(waitInterval: Duration, snapshotTimeout: Duration
  * exponential backoff, capped at 10 × `waitInterval`, for about `snapshotTimeout` in all.
  */
 export function clusterNotAvailableRetry(waitInterval: Duration, snapshotTimeout: Duration): sfn.RetryProps {
-  const interval = waitInterval.toSeconds();
-  const maxDelay = Math.min(10 * interval, 3600);
-  let attempts = 0;
-  for (let waited = 0; waited < snapshotTimeout.toSeconds(); attempts++) {
-    waited += Math.min(interval * 2 ** attempts, maxDelay);
-  }
-  return {
-    errors: [ERROR.ClusterNotAvailable],
-    interval: waitInterval,
-    backoffRate: 2,
-    maxDelay: Duration.seconds(maxDelay),
-    maxAttempts: Math.max(attempts, 1),
-  };
+  return backoffRetryWithin(ERROR.ClusterNotAvailable, waitInterval, snapshotTimeout);
 }
 
 /** How many `waitInterval`s fit in `snapshotTimeout`, the last one partly. */

@@ -5,6 +5,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ERROR, EVENT_DETAIL_TYPE, EVENT_SOURCE, TARGET_ERROR, TRANSIENT_AWS_ERRORS } from '../shared/constants';
+import { backoffRetryWithin } from '../shared/retry-backoff';
 
 /** The Lambda functions the copy workflow calls. */
 export interface CopyWorkflowHandlers {
@@ -136,16 +137,5 @@ export class CopyWorkflow extends Construct {
 
 /** The limit of copies in progress: back off, capped at 10 × `waitInterval`, for about `copyTimeout`. */
 export function copyLimitRetry(waitInterval: Duration, copyTimeout: Duration): sfn.RetryProps {
-  const interval = waitInterval.toSeconds();
-  const maxDelay = Math.min(10 * interval, 3600);
-  let attempts = 0;
-  for (let waited = 0; waited < copyTimeout.toSeconds(); attempts++) waited += Math.min(interval * 2 ** attempts, maxDelay);
-  return {
-    errors: [ERROR.CopyLimitReached],
-    interval: waitInterval,
-    backoffRate: 2,
-    maxDelay: Duration.seconds(maxDelay),
-    maxAttempts: Math.max(attempts, 1),
-    jitterStrategy: sfn.JitterType.FULL,
-  };
+  return { ...backoffRetryWithin(ERROR.CopyLimitReached, waitInterval, copyTimeout), jitterStrategy: sfn.JitterType.FULL };
 }

@@ -11,6 +11,9 @@ import { ENV } from '../../shared/constants';
 import { isAwsError, SnapshotIdentifierConflict } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
 import type { SnapshotRole } from '../../shared/naming.lambda-shared';
+import { findSnapshot } from '../../shared/snapshot-lookup.lambda-shared';
+
+export { findSnapshot };
 
 /** Status values that mean "still working"; `available` means done; anything else is a failure. */
 export const IN_PROGRESS_STATUSES = ['creating', 'copying'];
@@ -31,17 +34,6 @@ export const READS_ITS_SOURCE_STATUSES = [...IN_PROGRESS_STATUSES, 'deleting'];
 export function isOlderThanAnyLiveRun(snapshot: Pick<DBClusterSnapshot, 'SnapshotCreateTime'>, now: number = Date.now()): boolean {
   const created = snapshot.SnapshotCreateTime?.getTime();
   return created !== undefined && now - created > 2 * integerEnv(ENV.SNAPSHOT_TIMEOUT_SECONDS) * 1000;
-}
-
-/** The snapshot with this identifier, or undefined when it does not exist. */
-export async function findSnapshot(snapshotIdentifier: string): Promise<DBClusterSnapshot | undefined> {
-  try {
-    const out = await rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: snapshotIdentifier }));
-    return out.DBClusterSnapshots?.[0];
-  } catch (error) {
-    if (isAwsError(error, 'DBClusterSnapshotNotFoundFault')) return undefined;
-    throw error;
-  }
 }
 
 /** Every manual snapshot of the cluster that carries this owner's tags for the cluster. Paged. */

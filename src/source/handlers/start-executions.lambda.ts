@@ -8,10 +8,10 @@ import { tagValue } from './tags.lambda-shared';
 import { rds, sfn } from '../../shared/clients.lambda-shared';
 import { integerEnv, requireEnv } from '../../shared/config.lambda-shared';
 import { ENV } from '../../shared/constants';
-import { InvalidInput, isAwsError, StartExecutionsFailed } from '../../shared/errors.lambda-shared';
+import { isAwsError, StartExecutionsFailed } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
-import { executionName, isValidIdentifier, runIdFromTime } from '../../shared/naming.lambda-shared';
-import { preview, rejectUnknownKeys, requireObject } from '../../shared/validate.lambda-shared';
+import { executionName, isValidIdentifier } from '../../shared/naming.lambda-shared';
+import { scheduledRunId } from '../../shared/validate.lambda-shared';
 
 /** What EventBridge Scheduler sends: the scheduled time of this firing. Empty for a manual run. */
 export interface StartEvent {
@@ -49,7 +49,7 @@ const EARLIER_START_MARGIN_MS = 1000;
  */
 export async function handler(event: StartEvent = {}): Promise<StartResult> {
   const invokedAt = Date.now();
-  const runId = parseRunId(event);
+  const runId = scheduledRunId(event, 'The starter event');
   const stateMachineArn = requireEnv(ENV.STATE_MACHINE_ARN);
   const ownerId = requireEnv(ENV.OWNER_ID);
   const clusters = await resolveClusters();
@@ -98,17 +98,6 @@ export async function handler(event: StartEvent = {}): Promise<StartResult> {
     throw new StartExecutionsFailed(`Could not start executions for ${result.failed.length} of ${clusters.length} clusters: ${result.failed.join(', ')}`);
   }
   return result;
-}
-
-function parseRunId(event: StartEvent): string {
-  const obj = requireObject(event ?? {}, 'The starter event');
-  rejectUnknownKeys(obj, ['scheduledTime'], 'The starter event');
-  if (obj.scheduledTime === undefined) return runIdFromTime(new Date());
-  const time = new Date(String(obj.scheduledTime));
-  if (typeof obj.scheduledTime !== 'string' || Number.isNaN(time.getTime())) {
-    throw new InvalidInput(`scheduledTime must be an ISO-8601 time, got ${preview(obj.scheduledTime)}`);
-  }
-  return runIdFromTime(time);
 }
 
 /** The explicit ids, plus every cluster carrying the tag (paged), without duplicates, sorted. */

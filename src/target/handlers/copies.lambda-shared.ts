@@ -9,6 +9,9 @@ import {
 } from '../../shared/constants';
 import { isAwsError } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
+import { findSnapshot } from '../../shared/snapshot-lookup.lambda-shared';
+
+export { findSnapshot };
 
 /** What a copy records about its source, in its tags. */
 export interface CopyOrigin {
@@ -63,17 +66,6 @@ export function isCopyOf(copy: OwnCopy | undefined, origin: Omit<CopyOrigin, 'so
     && copy.sourceAccount === origin.sourceAccount
     && copy.clusterIdentifier === origin.clusterIdentifier
     && copy.sourceSnapshotArn === origin.sourceSnapshotArn;
-}
-
-/** This account's snapshot with this identifier, or undefined when there is none. */
-export async function findSnapshot(identifier: string): Promise<DBClusterSnapshot | undefined> {
-  try {
-    const out = await rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: identifier }));
-    return out.DBClusterSnapshots?.[0];
-  } catch (error) {
-    if (isAwsError(error, 'DBClusterSnapshotNotFoundFault')) return undefined;
-    throw error;
-  }
 }
 
 /** Every copy this instance owns in this account and Region (manual snapshots, paged). */

@@ -5,10 +5,9 @@ import { ReceiverSettings, receiverSettings } from './settings.lambda-shared';
 import { copyExecutionName, copyIdentifier, parseSourceSnapshotArn, SourceSnapshotRef } from './sources.lambda-shared';
 import { startCopy } from './start-copy.lambda-shared';
 import { rds } from '../../shared/clients.lambda-shared';
-import { InvalidInput, isAwsError, StartExecutionsFailed } from '../../shared/errors.lambda-shared';
+import { isAwsError, StartExecutionsFailed } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
-import { runIdFromTime } from '../../shared/naming.lambda-shared';
-import { rejectUnknownKeys, requireObject } from '../../shared/validate.lambda-shared';
+import { scheduledRunId } from '../../shared/validate.lambda-shared';
 
 /** What EventBridge Scheduler sends: the scheduled time of this firing. Empty for a manual run. */
 export interface ScanEvent {
@@ -38,7 +37,7 @@ const LIVE_COPY_STATUSES = ['available', 'copying', 'creating'];
  * deployed after the source, still converges), and publishes every cluster's freshness.
  */
 export async function handler(event: ScanEvent = {}): Promise<ScanResult> {
-  const runId = parseRunId(event);
+  const runId = scheduledRunId(event, 'The scan event');
   const settings = receiverSettings();
   const now = Date.now();
   const [shared, copies] = [await newestSharedPerCluster(settings), await listOwnCopies(settings.ownerId, settings.copyPrefix)];
@@ -101,13 +100,3 @@ function asCandidate(snapshot: DBClusterSnapshot, settings: ReceiverSettings): S
   return { sourceAccount: ref.account, clusterIdentifier, ref, created: snapshot.SnapshotCreateTime.getTime() };
 }
 
-function parseRunId(event: ScanEvent): string {
-  const obj = requireObject(event ?? {}, 'The scan event');
-  rejectUnknownKeys(obj, ['scheduledTime'], 'The scan event');
-  if (obj.scheduledTime === undefined) return runIdFromTime(new Date());
-  const time = new Date(String(obj.scheduledTime));
-  if (typeof obj.scheduledTime !== 'string' || Number.isNaN(time.getTime())) {
-    throw new InvalidInput(`scheduledTime must be an ISO-8601 time, got ${JSON.stringify(obj.scheduledTime)?.slice(0, 100)}`);
-  }
-  return runIdFromTime(time);
-}
