@@ -75,7 +75,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testTimeout: 120_000,
     },
   },
-  gitignore: ['/cdk.out', '/sim-out', '*.tgz', '/.tmp'],
+  // `/node_modules` without a trailing slash also ignores a symlink of that name (worktrees).
+  gitignore: ['/cdk.out', '/sim-out', '*.tgz', '/.tmp', '/node_modules'],
   excludeTypescript: ['sim/**'],
 
   // The other languages. `npx projen bindings` (run by .ci/run) generates all four offline.
