@@ -1,9 +1,9 @@
 import { awscdk, javascript, ReleasableCommits } from 'projen';
 import { minifyHandlerBundles } from './projenrc/bundling';
 import { addIntegTests } from './projenrc/integ';
-import { addBindingsTask, addRosettaCheck, configurePackageContents } from './projenrc/packaging';
+import { addBindingsTask, addRosettaCheck, configurePackageContents, documentDeclaredMinimums } from './projenrc/packaging';
 import { runCiScriptInBuildWorkflow } from './projenrc/release';
-import { addSimulatorTasks } from './projenrc/tasks';
+import { addQuickTestTask, addSimulatorTasks } from './projenrc/tasks';
 import { addImportRulesCheck, configureTypeScript } from './projenrc/testing';
 
 /** The AWS SDK clients bundled into the handlers, pinned: upgrade them on purpose, with the tests. */
@@ -64,6 +64,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   ],
 
   typescriptVersion: '~5.9.0',
+  // The build lints without `--fix`, so it never rewrites sources (errors still fail it);
+  // `npx projen eslint:fix` (projenrc/testing.ts) fixes what can be fixed.
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'build-tools'], commandOptions: { fix: false } },
   typecheckTests: true,
   tsconfigDevFile: 'tsconfig.dev.json',
   jestOptions: {
@@ -105,9 +108,11 @@ minifyHandlerBundles(project);
 addImportRulesCheck(project);
 configurePackageContents(project);
 addRosettaCheck(project);
+documentDeclaredMinimums(project);
 addBindingsTask(project);
 addIntegTests(project);
 addSimulatorTasks(project);
+addQuickTestTask(project);
 runCiScriptInBuildWorkflow(project);
 
 project.synth();
