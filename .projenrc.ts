@@ -28,9 +28,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   cdkVersion: MIN_CDK_VERSION,
   constructsVersion: '10.0.5',
   jsiiVersion: '~6.0.0',
-  // Node.js 20 is end of life since April 2026, and 18 dev packages need 22 or later. `.ci/run`
-  // builds and tests on Node.js 22, then runs the tests again on Node.js 24 (both npm packages).
-  minNodeVersion: '22.0.0',
+  // Node.js 20 is end of life since April 2026, 19 dev packages need 22 or later, and eslint's
+  // `eslint-visitor-keys` needs 22.13 (test/package/engines.test.ts checks the lock file against this).
+  // `.ci/run` builds and tests on Node.js 22, then runs the tests again on Node.js 24 (npm packages).
+  minNodeVersion: '22.13.0',
   workflowNodeVersion: '22.x',
 
   // Pinned so the synthesized runtime does not drift with the newest one known at synth time.
