@@ -1,9 +1,9 @@
 import { awscdk, javascript, ReleasableCommits } from 'projen';
 import { minifyHandlerBundles } from './projenrc/bundling';
 import { addIntegTests } from './projenrc/integ';
-import { addBindingsTask, addRosettaCheck, configurePackageContents } from './projenrc/packaging';
+import { addBindingsTask, addRosettaCheck, configurePackageContents, documentDeclaredMinimums } from './projenrc/packaging';
 import { runCiScriptInBuildWorkflow } from './projenrc/release';
-import { addSimulatorTasks } from './projenrc/tasks';
+import { addQuickTestTask, addSimulatorTasks } from './projenrc/tasks';
 import { addImportRulesCheck, configureTypeScript } from './projenrc/testing';
 
 /** The AWS SDK clients bundled into the handlers, pinned: upgrade them on purpose, with the tests. */
@@ -28,9 +28,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   cdkVersion: MIN_CDK_VERSION,
   constructsVersion: '10.0.5',
   jsiiVersion: '~6.0.0',
-  // Node.js 20 is end of life since April 2026, and 18 dev packages need 22 or later. `.ci/run`
-  // builds and tests on Node.js 22, then runs the tests again on Node.js 24 (both npm packages).
-  minNodeVersion: '22.0.0',
+  // Node.js 20 is end of life since April 2026, 19 dev packages need 22 or later, and eslint's
+  // `eslint-visitor-keys` needs 22.13 (test/package/engines.test.ts checks the lock file against this).
+  // `.ci/run` builds and tests on Node.js 22, then runs the tests again on Node.js 24 (npm packages).
+  minNodeVersion: '22.13.0',
   workflowNodeVersion: '22.x',
 
   // Pinned so the synthesized runtime does not drift with the newest one known at synth time.
@@ -64,6 +65,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   ],
 
   typescriptVersion: '~5.9.0',
+  // The build lints without `--fix`, so it never rewrites sources (errors still fail it);
+  // `npx projen eslint:fix` (projenrc/testing.ts) fixes what can be fixed.
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'build-tools'], commandOptions: { fix: false } },
   typecheckTests: true,
   tsconfigDevFile: 'tsconfig.dev.json',
   jestOptions: {
@@ -106,9 +110,11 @@ minifyHandlerBundles(project);
 addImportRulesCheck(project);
 configurePackageContents(project);
 addRosettaCheck(project);
+documentDeclaredMinimums(project);
 addBindingsTask(project);
 addIntegTests(project);
 addSimulatorTasks(project);
+addQuickTestTask(project);
 runCiScriptInBuildWorkflow(project);
 
 project.synth();

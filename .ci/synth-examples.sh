@@ -23,6 +23,15 @@ for example in examples/typescript-*/; do
       grep -q '"AWS::KMS::Key"' "${templates[@]}"
       grep -q '"Europe/Berlin"' "${templates[@]}"
       ;;
+    typescript-receiver)
+      # The receiver: a rule for the sources' events, the bus policy that lets them put those events,
+      # its own copy key, and the freshness alarm notifying the topic.
+      grep -q '"AWS::Events::Rule"' "${templates[@]}"
+      grep -q 'Cluster Snapshot Shared' "${templates[@]}"
+      grep -q '"AWS::Events::EventBusPolicy"' "${templates[@]}"
+      grep -q '"AWS::KMS::Key"' "${templates[@]}"
+      grep -q '"AlarmActions"' "${templates[@]}"
+      ;;
   esac
   echo "$name: checked ${#templates[@]} template(s)"
 done

@@ -56,3 +56,16 @@ export function addBindingsTask(project: awscdk.AwsCdkConstructLibrary): void {
     ],
   });
 }
+
+/**
+ * `docgen` writes API.md with `build-tools/docgen.ts`, which documents the dependencies at the versions
+ * Node.js resolves here (the declared minimums). Plain `jsii-docgen` picks the newest `.jsii` it finds
+ * anywhere under `node_modules`, such as projen's own newer `constructs`, and so documented
+ * `Construct.with()`, which constructs 10.0.5 lacks. `test/package/api-docs.test.ts` checks API.md.
+ */
+export function documentDeclaredMinimums(project: awscdk.AwsCdkConstructLibrary): void {
+  const docgen = project.tasks.tryFind('docgen');
+  if (!docgen) throw new Error('expected projen to generate the docgen task');
+  docgen.reset('ts-node -P tsconfig.dev.json build-tools/docgen.ts');
+  docgen.env('TS_NODE_TRANSPILE_ONLY', 'true');
+}

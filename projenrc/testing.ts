@@ -26,6 +26,22 @@ export function configureTypeScript(project: awscdk.AwsCdkConstructLibrary): voi
   for (const pattern of ['sim/**', 'src/**/*.lambda.ts', 'src/**/*.lambda-shared.ts']) eslint.allowDevDeps(pattern);
   eslint.file.addOverride('parserOptions.projectService', false);
   eslint.file.addOverride('parserOptions.project', './tsconfig.dev.json');
+  addEslintFixTask(project);
+}
+
+/**
+ * `eslint:fix`: the lint task with `--fix` (its `$@`), for developers. The `eslint` task the build
+ * runs has no `--fix` (.projenrc.ts), so a build never rewrites sources.
+ */
+function addEslintFixTask(project: awscdk.AwsCdkConstructLibrary): void {
+  const lint = project.eslint!.eslintTask;
+  if (lint.steps.some((step) => step.execArgs?.includes('--fix'))) {
+    throw new Error('the eslint task the build runs must not have --fix: set eslintOptions.commandOptions.fix to false');
+  }
+  project.addTask('eslint:fix', {
+    description: 'Runs eslint with --fix: rewrites sources to fix what it can (the build only lints)',
+    steps: [{ spawn: lint.name, args: ['--fix'], receiveArgs: true }],
+  });
 }
 
 

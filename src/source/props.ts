@@ -75,7 +75,7 @@ export interface SharedClusterSnapshotsProps {
   readonly waitInterval?: Duration;
 
   /**
-   * The most time one snapshot, or one copy, may take; also how long a run waits for a cluster that
+   * The most time one snapshot, or one copy, may take. It is also how long a run waits for a cluster that
    * is not `available` (e.g. `backing-up`). At least `waitInterval`, and at most 2,000 checks.
    * Raise it for very large clusters.
    *
@@ -84,7 +84,7 @@ export interface SharedClusterSnapshotsProps {
   readonly snapshotTimeout?: Duration;
 
   /**
-   * How many shared snapshots to keep per cluster; older ones this construct created are deleted
+   * How many shared snapshots to keep per cluster. Older ones this construct created are deleted
    * once the new one is shared. Raise it to give the target accounts several restore points (each
    * is a full copy, billed in full).
    *
@@ -93,7 +93,7 @@ export interface SharedClusterSnapshotsProps {
   readonly retainSnapshots?: number;
 
   /**
-   * The start of every snapshot identifier this construct creates; IAM lets it delete only
+   * The start of every snapshot identifier this construct creates. IAM lets it delete only
    * snapshots with this prefix. 1 to 24 lowercase letters, digits or hyphens, starting with a letter;
    * a literal string, since IAM policies and names are derived from it at synth time.
    * Change it when two instances share an account and Region.
@@ -132,8 +132,8 @@ export interface SharedClusterSnapshotsProps {
   readonly rdsRequestsPerSecond?: number;
 
   /**
-   * The most snapshot copies this construct keeps in progress in the account and Region at once;
-   * further copies wait for a slot (checked every `waitInterval`, within `snapshotTimeout`). RDS
+   * The most snapshot copies this construct keeps in progress in the account and Region at once.
+   * Further copies wait for a slot (checked every `waitInterval`, within `snapshotTimeout`). RDS
    * allows up to 5 copies in progress per account and destination Region, shared with every other
    * tool that copies snapshots there: lower it to leave room for them. Between 1 and 5.
    *

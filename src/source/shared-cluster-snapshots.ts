@@ -66,7 +66,7 @@ export class SharedClusterSnapshots extends Construct {
   public readonly stateMachine: sfn.StateMachine;
   /** The key the shared snapshots are encrypted with. */
   public readonly encryptionKey: kms.IKey;
-  /** The function the schedule invokes; it starts one execution per cluster. */
+  /** The function the schedule invokes. It starts one execution per cluster. */
   public readonly starterFunction: lambda.IFunction;
   /** Alarms when an execution fails, times out or is aborted, or when the starter fails. */
   public readonly failureAlarm: cloudwatch.Alarm;

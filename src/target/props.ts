@@ -40,7 +40,7 @@ export interface ReceivedClusterSnapshotsProps {
   readonly encryptionKey?: kms.IKey;
 
   /**
-   * How many available copies to keep per source account and cluster; older copies this instance
+   * How many available copies to keep per source account and cluster. Older copies this instance
    * made are deleted once a newer one is available. Raise it for more restore points (each copy is
    * billed in full); 1 to 100.
    *
@@ -49,7 +49,7 @@ export interface ReceivedClusterSnapshotsProps {
   readonly retainCopies?: number;
 
   /**
-   * The start of every copy's identifier; IAM lets this instance copy to and delete only snapshots
+   * The start of every copy's identifier. IAM lets this instance copy to and delete only snapshots
    * with this prefix. 1 to 24 lowercase letters, digits or hyphens, starting with a letter; a literal
    * string. Change it when two receivers share an account and Region.
    *

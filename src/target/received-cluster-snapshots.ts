@@ -146,8 +146,9 @@ export class ReceivedClusterSnapshots extends Construct {
   }
 
   /**
-   * The age, in seconds, of the newest available copy of the stalest source cluster (Maximum over
-   * the period; 1 hour by default). Published by every catch-up scan, one value per source cluster.
+   * The age, in seconds, of the newest available copy of the stalest source cluster.
+   * Maximum over the period, 1 hour by default. Published by every catch-up scan, one value per
+   * source cluster.
    */
   public metricNewestCopyAge(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return new cloudwatch.Metric({
