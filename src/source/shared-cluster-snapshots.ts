@@ -86,7 +86,7 @@ export class SharedClusterSnapshots extends Construct {
   constructor(scope: Construct, id: string, props: SharedClusterSnapshotsProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    validateProps(stack, props);
+    validateProps(this, props);
 
     const waitInterval = props.waitInterval ?? PROP_DEFAULTS.waitInterval;
     const snapshotTimeout = snapshotTimeoutOf(props);
