@@ -119,6 +119,8 @@ export const ERROR = {
   CopyLimitReached: 'CopyLimitReached',
   ReEncryptionRefused: 'ReEncryptionRefused',
   StartExecutionsFailed: 'StartExecutionsFailed',
+  /** A target account is the account the construct runs in (found at run time when the stack's account was unknown at synth). */
+  TargetIsOwnAccount: 'TargetIsOwnAccount',
 } as const;
 
 /**

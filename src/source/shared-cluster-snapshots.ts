@@ -128,6 +128,8 @@ export class SharedClusterSnapshots extends Construct {
     this.starterFunction = this.createStarter(permissions, {
       [ENV.OWNER_ID]: this.ownerId,
       [ENV.STATE_MACHINE_ARN]: this.stateMachine.stateMachineArn,
+      // The starter refuses its own account as a target when the stack's account was unknown at synth.
+      [ENV.TARGET_ACCOUNT_IDS]: props.targetAccountIds.join(','),
       [ENV.WAIT_INTERVAL_SECONDS]: String(waitInterval.toSeconds()),
       [ENV.RDS_REQUESTS_PER_SECOND]: String(props.rdsRequestsPerSecond ?? PROP_DEFAULTS.rdsRequestsPerSecond),
       ...selection,

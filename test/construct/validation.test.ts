@@ -454,3 +454,16 @@ describe('retainSnapshots against the default manual snapshot quota (100 per Reg
     }
   });
 });
+
+describe('the own account in an environment-agnostic stack', () => {
+  test('passes synth, and the starter receives the targets to refuse it at run time', () => {
+    const stack = newStack({ withEnv: false });
+    const construct = build({ targetAccountIds: [OWN_ACCOUNT] }, stack);
+    const starter = Template.fromStack(stack).findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: { STATE_MACHINE_ARN: Match.anyValue() } } },
+    });
+    expect(Object.values(starter)).toHaveLength(1);
+    expect(Object.values(starter)[0].Properties.Environment.Variables.TARGET_ACCOUNT_IDS).toBe(OWN_ACCOUNT);
+    expect(construct.starterFunction).toBeDefined();
+  });
+});
