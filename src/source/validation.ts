@@ -1,6 +1,6 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
-import type { Construct } from 'constructs';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type { Construct } from 'constructs';
 import type { SharedClusterSnapshotsProps } from './props';
 import { warnIfQuotaTooSmall } from './snapshot-quota';
 import { ACCOUNT_ID_PATTERN, DEFAULTS, MAX_CHECKS_PER_PHASE, MAX_CONCURRENT_COPIES, MAX_REQUESTS_PER_SECOND, MAX_TARGET_ACCOUNTS, MAX_WAIT_INTERVAL_SECONDS, MIN_REQUESTS_PER_SECOND, MIN_WAIT_INTERVAL_SECONDS } from '../shared/constants';
