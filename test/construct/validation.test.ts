@@ -1,3 +1,4 @@
+import { inspect } from 'util';
 import { App, Aws, Annotations as CoreAnnotations, Duration, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -339,6 +340,12 @@ describe('the error: every problem at once, with the construct path', () => {
     const frames = (thrown({ retainSnapshots: 0 }).stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
     expect(frames[0]).toMatch(/test\/construct\/helpers\.ts/);
     expect(frames.join('\n')).not.toMatch(/src\/(source|shared)\//);
+  });
+
+  test('printed, as Node prints an uncaught error, it reads ValidationError and lists the problems once', () => {
+    const printed = inspect(thrown({ retainSnapshots: 0 }));
+    expect(printed).toMatch(/^ValidationError: SharedClusterSnapshots at path \[TestStack\/Snapshots\] has invalid props:\n- retainSnapshots/);
+    expect(printed.match(/retainSnapshots must be/g)).toHaveLength(1);
   });
 
   test('independent problems are all reported in one error, one line each', () => {
