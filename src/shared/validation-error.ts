@@ -47,3 +47,18 @@ export class ValidationError extends Error {
 export function throwIfInvalid(scope: IConstruct, constructName: string, problems: readonly string[]): void {
   if (problems.length > 0) throw new ValidationError(scope, constructName, problems);
 }
+
+/**
+ * Runs a check that can only run while building (a size measured on what the props produce) and
+ * reports its plain `Error` as a `ValidationError` of `scope`, so that it carries the path too.
+ */
+export function withConstructPath<T>(scope: IConstruct, constructName: string, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof Error && Object.getPrototypeOf(error) === Error.prototype) {
+      throw new ValidationError(scope, constructName, [error.message]);
+    }
+    throw error;
+  }
+}

@@ -93,9 +93,15 @@ describe('clusterIdentifiers past what IAM holds', () => {
     [8, 1100, 980],
   ])('%i-character ids: %i fail at synth, naming clusterIdentifiers, the count, the limit and clusterTag', (length, count, limit) => {
     expect(() => build({ clusterIdentifiers: clusterIds(count, length) })).toThrow(new RegExp(
-      `^clusterIdentifiers lists ${count} clusters, but only the first ${limit} fit the CreateSnapshot role's IAM policies `
+      `^- clusterIdentifiers lists ${count} clusters, but only the first ${limit} fit the CreateSnapshot role's IAM policies `
       + '\\(10 managed policies of 6,144 characters, listing each cluster by ARN\\)\\. Tag the clusters and select them with clusterTag instead',
+      'm',
     ));
+  });
+
+  test('the error carries the construct path, like the props errors', () => {
+    expect(() => build({ clusterIdentifiers: clusterIds(521, 63) }))
+      .toThrow(/^SharedClusterSnapshots at path \[TestStack\/Snapshots\] has invalid props:\n- clusterIdentifiers lists 521 clusters/);
   });
 
   test('the ids that fit synthesize', () => {
