@@ -119,6 +119,8 @@ export const ERROR = {
   CopyLimitReached: 'CopyLimitReached',
   ReEncryptionRefused: 'ReEncryptionRefused',
   StartExecutionsFailed: 'StartExecutionsFailed',
+  /** A target account is the account the construct runs in (found at run time when the stack's account was unknown at synth). */
+  TargetIsOwnAccount: 'TargetIsOwnAccount',
 } as const;
 
 /**
@@ -241,3 +243,16 @@ export const TARGET_ERROR = {
   /** PutEvents did not accept the `Cluster Snapshot Copied` confirmation. */
   ConfirmationFailed: 'ConfirmationFailed',
 } as const;
+
+// ---- Synth-time checks (issue 10): the quota warning ----
+
+/**
+ * The Region's default quota of manual DB cluster snapshots (Service Quotas "Manual DB cluster
+ * snapshots", `ManualClusterSnapshots` in DescribeAccountAttributes), copies and shared ones included
+ * (Aurora User Guide, "Quotas and constraints for Amazon Aurora"). Raisable per account and Region.
+ */
+export const DEFAULT_MANUAL_CLUSTER_SNAPSHOTS_QUOTA = 100;
+/** At its peak a run holds, per cluster, a temporary snapshot and its copy on top of the retained ones. */
+export const SNAPSHOTS_IN_PROGRESS_PER_CLUSTER = 2;
+/** The id of the warning that `retainSnapshots` cannot fit the default quota, for `Annotations.acknowledgeWarning`. */
+export const SNAPSHOT_QUOTA_WARNING = 'cdk-shared-cluster-snapshots:snapshotQuota';

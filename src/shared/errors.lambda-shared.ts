@@ -92,6 +92,11 @@ export class StartExecutionsFailed extends WorkflowError {
   public readonly name = ERROR.StartExecutionsFailed;
 }
 
+/** `targetAccountIds` lists the account the starter runs in: nothing is started. */
+export class TargetIsOwnAccount extends WorkflowError {
+  public readonly name = ERROR.TargetIsOwnAccount;
+}
+
 /** True when `error` is an SDK v3 exception with the given `name`. Never matches on message text. */
 export function isAwsError(error: unknown, ...names: string[]): boolean {
   return error instanceof Error && names.includes(error.name);

@@ -28,6 +28,7 @@ import { PROP_DEFAULTS, snapshotTimeoutOf, validateProps } from './validation';
 import { SnapshotWorkflow } from './workflow';
 import { ENV } from '../shared/constants';
 import { ownerIdFor } from '../shared/naming.lambda-shared';
+import { withConstructPath } from '../shared/validation-error';
 
 /** Step Functions log groups go under this prefix (see createStateMachineLogGroup). */
 const VENDED_LOGS_PREFIX = '/aws/vendedlogs/states/';
@@ -86,7 +87,7 @@ export class SharedClusterSnapshots extends Construct {
   constructor(scope: Construct, id: string, props: SharedClusterSnapshotsProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    validateProps(stack, props);
+    validateProps(this, props);
 
     const waitInterval = props.waitInterval ?? PROP_DEFAULTS.waitInterval;
     const snapshotTimeout = snapshotTimeoutOf(props);
@@ -113,8 +114,11 @@ export class SharedClusterSnapshots extends Construct {
       [ENV.WAIT_INTERVAL_SECONDS]: String(waitInterval.toSeconds()),
     };
     // Only Prepare and the starter read the cluster selection; a long id list is carried once each.
-    const selection = clusterEnvironment(clusterIdentifiers, props.clusterTag);
-    const permissions = new SnapshotPermissions(stack, prefix, this.ownerId, clusterIdentifiers, props.clusterTag);
+    // Both measure what the cluster list needs (environment, IAM policies) and may refuse it.
+    const [selection, permissions] = withConstructPath(this, 'SharedClusterSnapshots', () => [
+      clusterEnvironment(clusterIdentifiers, props.clusterTag),
+      new SnapshotPermissions(stack, prefix, this.ownerId, clusterIdentifiers, props.clusterTag),
+    ] as const);
     const maxConcurrentCopies = props.maxConcurrentCopies ?? PROP_DEFAULTS.maxConcurrentCopies;
     this.handlers = this.createHandlers(permissions, environment, selection, maxConcurrentCopies);
 
@@ -128,6 +132,8 @@ export class SharedClusterSnapshots extends Construct {
     this.starterFunction = this.createStarter(permissions, {
       [ENV.OWNER_ID]: this.ownerId,
       [ENV.STATE_MACHINE_ARN]: this.stateMachine.stateMachineArn,
+      // The starter refuses its own account as a target when the stack's account was unknown at synth.
+      [ENV.TARGET_ACCOUNT_IDS]: props.targetAccountIds.join(','),
       [ENV.WAIT_INTERVAL_SECONDS]: String(waitInterval.toSeconds()),
       [ENV.RDS_REQUESTS_PER_SECOND]: String(props.rdsRequestsPerSecond ?? PROP_DEFAULTS.rdsRequestsPerSecond),
       ...selection,

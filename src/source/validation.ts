@@ -1,8 +1,11 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type { Construct } from 'constructs';
 import type { SharedClusterSnapshotsProps } from './props';
+import { warnIfQuotaTooSmall } from './snapshot-quota';
 import { ACCOUNT_ID_PATTERN, DEFAULTS, MAX_CHECKS_PER_PHASE, MAX_CONCURRENT_COPIES, MAX_REQUESTS_PER_SECOND, MAX_TARGET_ACCOUNTS, MAX_WAIT_INTERVAL_SECONDS, MIN_REQUESTS_PER_SECOND, MIN_WAIT_INTERVAL_SECONDS } from '../shared/constants';
 import { IDENTIFIER_RULE, isValidIdentifier, isValidPrefix, PREFIX_RULE } from '../shared/naming.lambda-shared';
+import { throwIfInvalid } from '../shared/validation-error';
 
 /** The props' defaults, as the construct uses them (the plain values live in `constants.ts`). */
 export const PROP_DEFAULTS = {
@@ -14,74 +17,94 @@ export const PROP_DEFAULTS = {
   maxConcurrentCopies: DEFAULTS.maxConcurrentCopies,
 };
 
-/** Throws an error that names the prop, the value and the rule. Unresolved tokens are not checked. */
-export function validateProps(stack: Stack, props: SharedClusterSnapshotsProps): void {
-  validateClusters(props);
-  validateTargets(stack, props.targetAccountIds);
-  validateTiming(props);
-  if (props.encryptionKey) validateEncryptionKey(stack, props.encryptionKey);
+/**
+ * Throws one error, with the construct's path, that lists every problem with the props, each naming
+ * the prop, the value and the rule; warns where the props fit the rules but not the account's
+ * defaults. Unresolved tokens are not checked.
+ */
+export function validateProps(scope: Construct, props: SharedClusterSnapshotsProps): void {
+  const stack = Stack.of(scope);
+  throwIfInvalid(scope, 'SharedClusterSnapshots', [
+    ...clusterProblems(props),
+    ...targetProblems(stack, props.targetAccountIds),
+    ...timingProblems(props),
+    ...(props.encryptionKey ? encryptionKeyProblems(stack, props.encryptionKey) : []),
+    ...numberProblems(props),
+    ...prefixProblems(props.snapshotPrefix),
+  ]);
+  warnIfQuotaTooSmall(scope, props);
+}
+
+function numberProblems(props: SharedClusterSnapshotsProps): string[] {
+  const problems: string[] = [];
   const retain = props.retainSnapshots;
   if (retain !== undefined && !Token.isUnresolved(retain) && (!Number.isInteger(retain) || retain < 1)) {
-    throw new Error(`retainSnapshots must be a whole number of at least 1, got ${retain}`);
+    problems.push(`retainSnapshots must be a whole number of at least 1, got ${retain}`);
   }
   const rate = props.rdsRequestsPerSecond;
   const rateOutOfRange = rate !== undefined && (rate < MIN_REQUESTS_PER_SECOND || rate > MAX_REQUESTS_PER_SECOND);
   if (rate !== undefined && !Token.isUnresolved(rate) && (!Number.isInteger(rate) || rateOutOfRange)) {
-    throw new Error(`rdsRequestsPerSecond must be a whole number from ${MIN_REQUESTS_PER_SECOND} to ${MAX_REQUESTS_PER_SECOND}, got ${rate}`);
+    problems.push(`rdsRequestsPerSecond must be a whole number from ${MIN_REQUESTS_PER_SECOND} to ${MAX_REQUESTS_PER_SECOND}, got ${rate}`);
   }
   const copies = props.maxConcurrentCopies;
   if (copies !== undefined && !Token.isUnresolved(copies) && (!Number.isInteger(copies) || copies < 1 || copies > MAX_CONCURRENT_COPIES)) {
-    throw new Error(`maxConcurrentCopies must be a whole number from 1 to ${MAX_CONCURRENT_COPIES} (RDS allows ${MAX_CONCURRENT_COPIES} copies in progress per account and Region), got ${copies}`);
+    problems.push(`maxConcurrentCopies must be a whole number from 1 to ${MAX_CONCURRENT_COPIES} (RDS allows ${MAX_CONCURRENT_COPIES} copies in progress per account and Region), got ${copies}`);
   }
-  const prefix = props.snapshotPrefix;
-  if (prefix !== undefined && (Token.isUnresolved(prefix) || !isValidPrefix(prefix))) {
-    throw new Error(
-      `snapshotPrefix must be ${PREFIX_RULE} (and not a token), got '${prefix}'`,
-    );
-  }
+  return problems;
 }
 
-function validateClusters(props: SharedClusterSnapshotsProps): void {
+function prefixProblems(prefix: string | undefined): string[] {
+  if (prefix === undefined || (!Token.isUnresolved(prefix) && isValidPrefix(prefix))) return [];
+  return [`snapshotPrefix must be ${PREFIX_RULE} (and not a token), got '${prefix}'`];
+}
+
+function clusterProblems(props: SharedClusterSnapshotsProps): string[] {
+  const problems: string[] = [];
   const ids = props.clusterIdentifiers ?? [];
   if (ids.length === 0 && !props.clusterTag) {
-    throw new Error('Give clusterIdentifiers, clusterTag or both: neither was given, so there is nothing to snapshot');
+    problems.push(props.clusterIdentifiers === undefined
+      ? 'Give clusterIdentifiers, clusterTag or both: neither was given, so there is nothing to snapshot'
+      : 'clusterIdentifiers is an empty list and no clusterTag is given, so there is nothing to snapshot. '
+        + 'List at least one DB cluster identifier, or select the clusters by tag with clusterTag');
   }
   const seen = new Set<string>();
   for (const id of ids) {
     if (Token.isUnresolved(id)) continue;
     if (!isValidIdentifier(id)) {
-      throw new Error(
-        `clusterIdentifiers contains '${id}', which is not a DB cluster identifier: ${IDENTIFIER_RULE}`,
-      );
+      problems.push(`clusterIdentifiers contains '${id}', which is not a DB cluster identifier: ${IDENTIFIER_RULE}`);
+    } else if (seen.has(id.toLowerCase())) {
+      problems.push(`clusterIdentifiers contains '${id}' twice`);
     }
-    if (seen.has(id.toLowerCase())) throw new Error(`clusterIdentifiers contains '${id}' twice`);
     seen.add(id.toLowerCase());
   }
   const tag = props.clusterTag;
   if (tag && !Token.isUnresolved(tag.key) && (tag.key.length < 1 || tag.key.length > 128 || /^(aws|rds):/i.test(tag.key))) {
-    throw new Error(`clusterTag.key must be 1-128 characters and not start with 'aws:' or 'rds:' (reserved), got '${tag.key}'`);
+    problems.push(`clusterTag.key must be 1-128 characters and not start with 'aws:' or 'rds:' (reserved), got '${tag.key}'`);
   }
   if (tag && !Token.isUnresolved(tag.value) && tag.value.length > 256) {
-    throw new Error(`clusterTag.value must be at most 256 characters, got ${tag.value.length}`);
+    problems.push(`clusterTag.value must be at most 256 characters, got ${tag.value.length}`);
   }
+  return problems;
 }
 
-function validateTargets(stack: Stack, targets: string[]): void {
+function targetProblems(stack: Stack, targets: string[]): string[] {
   if (!Array.isArray(targets) || targets.length < 1 || targets.length > MAX_TARGET_ACCOUNTS) {
-    throw new Error(`targetAccountIds must list 1 to ${MAX_TARGET_ACCOUNTS} account ids (RDS shares a snapshot with at most 20), got ${targets?.length ?? 0}`);
+    return [`targetAccountIds must list 1 to ${MAX_TARGET_ACCOUNTS} account ids (RDS shares a snapshot with at most 20), got ${targets?.length ?? 0}`];
   }
+  const problems: string[] = [];
   const seen = new Set<string>();
   for (const account of targets) {
     if (Token.isUnresolved(account)) continue;
     if (!ACCOUNT_ID_PATTERN.test(account)) {
-      throw new Error(`targetAccountIds contains '${account}', which is not a 12-digit AWS account id`);
+      problems.push(`targetAccountIds contains '${account}', which is not a 12-digit AWS account id`);
+    } else if (seen.has(account)) {
+      problems.push(`targetAccountIds contains '${account}' twice`);
+    } else if (!Token.isUnresolved(stack.account) && stack.account === account) {
+      problems.push(`targetAccountIds contains '${account}', which is this stack's own account: snapshots are already restorable here`);
     }
-    if (seen.has(account)) throw new Error(`targetAccountIds contains '${account}' twice`);
     seen.add(account);
-    if (!Token.isUnresolved(stack.account) && stack.account === account) {
-      throw new Error(`targetAccountIds contains '${account}', which is this stack's own account: snapshots are already restorable here`);
-    }
   }
+  return problems;
 }
 
 /**
@@ -89,50 +112,56 @@ function validateTargets(stack: Stack, targets: string[]): void {
  * `KmsKeyId` is always a key ARN, which never equals an alias ARN. A key of another Region cannot
  * encrypt a copy in this one. Literal parts of a partly unresolved ARN are still checked.
  */
-function validateEncryptionKey(stack: Stack, key: kms.IKey): void {
+function encryptionKeyProblems(stack: Stack, key: kms.IKey): string[] {
   const aliasName = (key as Partial<kms.IAlias>).aliasName;
   const arnAlias = /:(alias\/[^:]*)$/.exec(key.keyArn)?.[1];
   if (aliasName !== undefined || arnAlias !== undefined) {
     const name = aliasName !== undefined && !Token.isUnresolved(aliasName) ? aliasName : arnAlias ?? 'an alias';
-    throw new Error(
+    return [
       `encryptionKey is the KMS alias '${name}', not a key: RDS reports snapshots by key ARN and CDK cannot grant on an imported alias. `
       + "Pass kms.Key.fromKeyArn(this, 'SharingKey', '<key ARN>') with the ARN of the key the alias points to instead (or the kms.Key itself)",
-    );
+    ];
   }
   const keyRegion = key.env.region;
   if (!Token.isUnresolved(keyRegion) && !Token.isUnresolved(stack.region) && keyRegion !== stack.region) {
-    throw new Error(
+    return [
       `encryptionKey is in ${keyRegion}, but this stack deploys to ${stack.region}: RDS encrypts a snapshot copy only with a key of the `
       + `snapshot's own Region. Pass a key in ${stack.region} (for a multi-Region key, its replica in ${stack.region})`,
-    );
+    ];
   }
+  return [];
 }
 
-function validateTiming(props: SharedClusterSnapshotsProps): void {
-  const interval = wholeSeconds('waitInterval', props.waitInterval ?? PROP_DEFAULTS.waitInterval);
-  if (interval < MIN_WAIT_INTERVAL_SECONDS || interval > MAX_WAIT_INTERVAL_SECONDS) {
-    throw new Error(`waitInterval must be between 1 second and 1 hour, got ${interval} seconds`);
+/** The snapshotTimeout checks need a valid waitInterval: they are skipped when it is not. */
+function timingProblems(props: SharedClusterSnapshotsProps): string[] {
+  const problems: string[] = [];
+  const interval = wholeSeconds('waitInterval', props.waitInterval ?? PROP_DEFAULTS.waitInterval, problems);
+  if (interval !== undefined && (interval < MIN_WAIT_INTERVAL_SECONDS || interval > MAX_WAIT_INTERVAL_SECONDS)) {
+    problems.push(`waitInterval must be between 1 second and 1 hour, got ${interval} seconds`);
   }
-  if (props.snapshotTimeout === undefined) return;
-  const timeout = wholeSeconds('snapshotTimeout', props.snapshotTimeout);
+  if (props.snapshotTimeout === undefined) return problems;
+  const timeout = wholeSeconds('snapshotTimeout', props.snapshotTimeout, problems);
+  if (interval === undefined || timeout === undefined || problems.length > 0) return problems;
   if (timeout < interval) {
-    throw new Error(`snapshotTimeout (${timeout} seconds) must be at least waitInterval (${interval} seconds)`);
-  }
-  if (Math.ceil(timeout / interval) > MAX_CHECKS_PER_PHASE) {
-    throw new Error(
+    problems.push(`snapshotTimeout (${timeout} seconds) must be at least waitInterval (${interval} seconds)`);
+  } else if (Math.ceil(timeout / interval) > MAX_CHECKS_PER_PHASE) {
+    problems.push(
       `snapshotTimeout (${timeout} seconds) needs ${Math.ceil(timeout / interval)} checks at waitInterval (${interval} seconds); at most ${MAX_CHECKS_PER_PHASE} are allowed (an execution's history holds 25,000 events). Lengthen waitInterval or shorten snapshotTimeout`,
     );
   }
+  return problems;
 }
 
-/** Step Functions counts in whole seconds; say so in this library's words, not CDK's. */
-function wholeSeconds(prop: string, duration: Duration): number {
+/** Step Functions counts in whole seconds; say so in this library's words, not CDK's. Undefined (and a problem) when not. */
+function wholeSeconds(prop: string, duration: Duration, problems: string[]): number | undefined {
   if (Token.isUnresolved(duration.toMilliseconds({ integral: false }))) {
-    throw new Error(`${prop} must be a literal duration, not a token`);
+    problems.push(`${prop} must be a literal duration, not a token`);
+    return undefined;
   }
   const ms = duration.toMilliseconds({ integral: false });
   if (!Number.isFinite(ms) || ms % 1000 !== 0) {
-    throw new Error(`${prop} must be a whole number of seconds, got ${ms / 1000} seconds`);
+    problems.push(`${prop} must be a whole number of seconds, got ${ms / 1000} seconds`);
+    return undefined;
   }
   return ms / 1000;
 }

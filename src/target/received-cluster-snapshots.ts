@@ -72,7 +72,7 @@ export class ReceivedClusterSnapshots extends Construct {
   constructor(scope: Construct, id: string, props: ReceivedClusterSnapshotsProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    validateReceiverProps(stack, props);
+    validateReceiverProps(this, props);
     this.ownerId = this.node.addr;
     const copyPrefix = props.copyPrefix ?? RECEIVER_DEFAULTS.copyPrefix;
     const sourcePrefix = props.sourceSnapshotPrefix ?? '';

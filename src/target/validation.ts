@@ -1,5 +1,6 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type { Construct } from 'constructs';
 import type { ReceivedClusterSnapshotsProps } from './props';
 import {
   ACCOUNT_ID_PATTERN,
@@ -11,6 +12,7 @@ import {
   TARGET_DEFAULTS,
 } from '../shared/constants';
 import { isValidIdentifier, isValidPrefix } from '../shared/naming.lambda-shared';
+import { throwIfInvalid } from '../shared/validation-error';
 
 /** The props' defaults, as the construct uses them (the plain values live in `constants.ts`). */
 export const RECEIVER_DEFAULTS = {
@@ -26,57 +28,76 @@ export const MAX_SCAN_INTERVAL_HOURS = 144;
 const ASSUMED_CRON_INTERVAL_HOURS = 24;
 const SOURCE_PREFIX = /^[a-z](?:[a-z0-9]|-(?!-))*$/;
 
-/** Throws an error that names the prop, the value and the rule. Unresolved tokens are not checked where a token can work. */
-export function validateReceiverProps(stack: Stack, props: ReceivedClusterSnapshotsProps): void {
-  validateSources(stack, props.sourceAccountIds);
+/**
+ * Throws one error, with the construct's path, that lists every problem with the props, each naming
+ * the prop, the value and the rule. Unresolved tokens are not checked where a token can work.
+ */
+export function validateReceiverProps(scope: Construct, props: ReceivedClusterSnapshotsProps): void {
+  const problems = [...sourceProblems(Stack.of(scope), props.sourceAccountIds)];
   const sourcePrefix = props.sourceSnapshotPrefix;
   const badPrefix = (p: string) => Token.isUnresolved(p) || p.length > MAX_IDENTIFIER_LENGTH || !SOURCE_PREFIX.test(p);
   if (sourcePrefix !== undefined && badPrefix(sourcePrefix)) {
-    throw new Error(`sourceSnapshotPrefix must be 1-${MAX_IDENTIFIER_LENGTH} lowercase letters, digits or hyphens, starting with a letter, with no '--' (and not a token), got '${sourcePrefix}'`);
+    problems.push(`sourceSnapshotPrefix must be 1-${MAX_IDENTIFIER_LENGTH} lowercase letters, digits or hyphens, starting with a letter, with no '--' (and not a token), got '${sourcePrefix}'`);
   }
-  validateClusters(props.clusterIdentifiers ?? []);
+  problems.push(...clusterProblems(props.clusterIdentifiers ?? []));
   const retain = props.retainCopies;
   if (retain !== undefined && !Token.isUnresolved(retain) && (!Number.isInteger(retain) || retain < 1 || retain > MAX_RETAIN_COPIES)) {
-    throw new Error(`retainCopies must be a whole number from 1 to ${MAX_RETAIN_COPIES}, got ${retain}`);
+    problems.push(`retainCopies must be a whole number from 1 to ${MAX_RETAIN_COPIES}, got ${retain}`);
   }
   const prefix = props.copyPrefix;
   if (prefix !== undefined && (Token.isUnresolved(prefix) || !isValidPrefix(prefix))) {
-    throw new Error(`copyPrefix must be 1-${MAX_PREFIX_LENGTH} lowercase letters, digits or hyphens, starting with a letter, with no '--' and no trailing hyphen (and not a token), got '${prefix}'`);
+    problems.push(`copyPrefix must be 1-${MAX_PREFIX_LENGTH} lowercase letters, digits or hyphens, starting with a letter, with no '--' and no trailing hyphen (and not a token), got '${prefix}'`);
   }
-  scanIntervalHours(props.schedule ?? RECEIVER_DEFAULTS.schedule);
-  maxCopyAgeSeconds(props.maxCopyAge ?? RECEIVER_DEFAULTS.maxCopyAge);
+  problems.push(...problemOf(() => scanIntervalHours(props.schedule ?? RECEIVER_DEFAULTS.schedule)));
+  problems.push(...problemOf(() => maxCopyAgeSeconds(props.maxCopyAge ?? RECEIVER_DEFAULTS.maxCopyAge)));
+  throwIfInvalid(scope, 'ReceivedClusterSnapshots', problems);
 }
 
-function validateSources(stack: Stack, accounts: string[]): void {
-  if (!Array.isArray(accounts) || accounts.length < 1 || accounts.length > MAX_SOURCE_ACCOUNTS) {
-    throw new Error(`sourceAccountIds must list 1 to ${MAX_SOURCE_ACCOUNTS} account ids, got ${accounts?.length ?? 0}`);
+/** The message of the error `check` throws, as a problem; none when it passes. */
+function problemOf(check: () => unknown): string[] {
+  try {
+    check();
+    return [];
+  } catch (error) {
+    return [(error as Error).message];
   }
+}
+
+function sourceProblems(stack: Stack, accounts: string[]): string[] {
+  if (!Array.isArray(accounts) || accounts.length < 1 || accounts.length > MAX_SOURCE_ACCOUNTS) {
+    return [`sourceAccountIds must list 1 to ${MAX_SOURCE_ACCOUNTS} account ids, got ${accounts?.length ?? 0}`];
+  }
+  const problems: string[] = [];
   const seen = new Set<string>();
   for (const account of accounts) {
     if (Token.isUnresolved(account) || !ACCOUNT_ID_PATTERN.test(account)) {
-      throw new Error(`sourceAccountIds contains '${account}', which is not a literal 12-digit AWS account id`);
+      problems.push(`sourceAccountIds contains '${account}', which is not a literal 12-digit AWS account id`);
+    } else if (seen.has(account)) {
+      problems.push(`sourceAccountIds contains '${account}' twice`);
+    } else if (!Token.isUnresolved(stack.account) && stack.account === account) {
+      problems.push(`sourceAccountIds contains '${account}', which is this stack's own account: its snapshots are not shared with it`);
     }
-    if (seen.has(account)) throw new Error(`sourceAccountIds contains '${account}' twice`);
     seen.add(account);
-    if (!Token.isUnresolved(stack.account) && stack.account === account) {
-      throw new Error(`sourceAccountIds contains '${account}', which is this stack's own account: its snapshots are not shared with it`);
-    }
   }
+  return problems;
 }
 
-function validateClusters(ids: string[]): void {
+function clusterProblems(ids: string[]): string[] {
   if (ids.length > MAX_RECEIVED_CLUSTERS) {
-    throw new Error(`clusterIdentifiers lists ${ids.length} clusters; at most ${MAX_RECEIVED_CLUSTERS} fit the handlers' environment. Leave it out to receive every cluster`);
+    return [`clusterIdentifiers lists ${ids.length} clusters; at most ${MAX_RECEIVED_CLUSTERS} fit the handlers' environment. Leave it out to receive every cluster`];
   }
+  const problems: string[] = [];
   const seen = new Set<string>();
   for (const id of ids) {
     if (Token.isUnresolved(id)) continue;
     if (!isValidIdentifier(id)) {
-      throw new Error(`clusterIdentifiers contains '${id}', which is not a DB cluster identifier: 1-63 letters, digits or hyphens, starting with a letter, with no '--' and no trailing hyphen`);
+      problems.push(`clusterIdentifiers contains '${id}', which is not a DB cluster identifier: 1-63 letters, digits or hyphens, starting with a letter, with no '--' and no trailing hyphen`);
+    } else if (seen.has(id.toLowerCase())) {
+      problems.push(`clusterIdentifiers contains '${id}' twice`);
     }
-    if (seen.has(id.toLowerCase())) throw new Error(`clusterIdentifiers contains '${id}' twice`);
     seen.add(id.toLowerCase());
   }
+  return problems;
 }
 
 const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;

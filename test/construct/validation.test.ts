@@ -1,6 +1,8 @@
-import { Aws, Duration, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { inspect } from 'util';
+import { App, Aws, Annotations as CoreAnnotations, Duration, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
 import { ACCOUNT, addSnapshots, newStack, TARGET } from './helpers';
 import { SharedClusterSnapshots, SharedClusterSnapshotsProps } from '../../src';
 import { clusterIds } from '../iam/stacks';
@@ -31,8 +33,10 @@ describe('clusters', () => {
     expect(() => build({ clusterIdentifiers: undefined })).toThrow(/clusterIdentifiers.*clusterTag.*neither was given/);
   });
 
-  test('an empty clusterIdentifiers list without clusterTag', () => {
-    expect(() => build({ clusterIdentifiers: [] })).toThrow(/clusterIdentifiers.*clusterTag.*neither was given/);
+  test('an empty clusterIdentifiers list without clusterTag says the list is empty and what to give', () => {
+    expect(() => build({ clusterIdentifiers: [] })).toThrow(
+      /clusterIdentifiers is an empty list and no clusterTag is given, so there is nothing to snapshot\. List at least one DB cluster identifier, or select the clusters by tag with clusterTag$/m,
+    );
   });
 
   test.each([
@@ -89,9 +93,15 @@ describe('clusterIdentifiers past what IAM holds', () => {
     [8, 1100, 980],
   ])('%i-character ids: %i fail at synth, naming clusterIdentifiers, the count, the limit and clusterTag', (length, count, limit) => {
     expect(() => build({ clusterIdentifiers: clusterIds(count, length) })).toThrow(new RegExp(
-      `^clusterIdentifiers lists ${count} clusters, but only the first ${limit} fit the CreateSnapshot role's IAM policies `
+      `^- clusterIdentifiers lists ${count} clusters, but only the first ${limit} fit the CreateSnapshot role's IAM policies `
       + '\\(10 managed policies of 6,144 characters, listing each cluster by ARN\\)\\. Tag the clusters and select them with clusterTag instead',
+      'm',
     ));
+  });
+
+  test('the error carries the construct path, like the props errors', () => {
+    expect(() => build({ clusterIdentifiers: clusterIds(521, 63) }))
+      .toThrow(/^SharedClusterSnapshots at path \[TestStack\/Snapshots\] has invalid props:\n- clusterIdentifiers lists 521 clusters/);
   });
 
   test('the ids that fit synthesize', () => {
@@ -132,7 +142,7 @@ describe('encryptionKey', () => {
     const stack = newStack();
     const encryptionKey = kms.Key.fromKeyArn(stack, 'Key', KEY_ARN.replace('eu-west-1', 'us-east-1'));
     expect(() => build({ encryptionKey }, stack))
-      .toThrow(/^encryptionKey is in us-east-1, but this stack deploys to eu-west-1: RDS encrypts a snapshot copy only with a key of the snapshot's own Region/);
+      .toThrow(/^- encryptionKey is in us-east-1, but this stack deploys to eu-west-1: RDS encrypts a snapshot copy only with a key of the snapshot's own Region/m);
   });
 
   test('the Region is not checked when the stack\'s Region is unknown', () => {
@@ -311,5 +321,162 @@ describe('valid props', () => {
       snapshotPrefix: 'nightly-share',
       allowUnencrypted: true,
     })).not.toThrow();
+  });
+});
+
+describe('the error: every problem at once, with the construct path', () => {
+  function thrown(props: Partial<SharedClusterSnapshotsProps>, stack: Stack = newStack()): Error & { constructPath?: string; problems?: string[] } {
+    try {
+      build(props, stack);
+    } catch (error) {
+      return error as Error;
+    }
+    throw new Error('expected the construct to throw');
+  }
+
+  test('names the construct and its path in the message, and as constructPath, like aws-cdk-lib\'s ValidationError', () => {
+    const error = thrown({ retainSnapshots: 0 });
+    expect(error.name).toBe('ValidationError');
+    expect(error.constructPath).toBe('TestStack/Snapshots');
+    expect(error.message).toBe('SharedClusterSnapshots at path [TestStack/Snapshots] has invalid props:\n'
+      + '- retainSnapshots must be a whole number of at least 1, got 0');
+  });
+
+  test('the stack trace starts at the caller\'s new, not inside the library', () => {
+    const frames = (thrown({ retainSnapshots: 0 }).stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+    expect(frames[0]).toMatch(/test\/construct\/helpers\.ts/);
+    expect(frames.join('\n')).not.toMatch(/src\/(source|shared)\//);
+  });
+
+  test('printed, as Node prints an uncaught error, it reads ValidationError and lists the problems once', () => {
+    const printed = inspect(thrown({ retainSnapshots: 0 }));
+    expect(printed).toMatch(/^ValidationError: SharedClusterSnapshots at path \[TestStack\/Snapshots\] has invalid props:\n- retainSnapshots/);
+    expect(printed.match(/retainSnapshots must be/g)).toHaveLength(1);
+  });
+
+  test('independent problems are all reported in one error, one line each', () => {
+    const error = thrown({
+      clusterIdentifiers: ['orders_db', 'billing-db', 'billing-db'],
+      targetAccountIds: [TARGET, '12345', OWN_ACCOUNT],
+      retainSnapshots: 0,
+      snapshotPrefix: 'Shared',
+      rdsRequestsPerSecond: 0,
+      waitInterval: Duration.hours(2),
+    });
+    expect(error.problems).toEqual([
+      expect.stringMatching(/^clusterIdentifiers contains 'orders_db', which is not a DB cluster identifier/),
+      "clusterIdentifiers contains 'billing-db' twice",
+      "targetAccountIds contains '12345', which is not a 12-digit AWS account id",
+      expect.stringMatching(/^targetAccountIds contains '111111111111', which is this stack's own account/),
+      'waitInterval must be between 1 second and 1 hour, got 7200 seconds',
+      'retainSnapshots must be a whole number of at least 1, got 0',
+      'rdsRequestsPerSecond must be a whole number from 1 to 100, got 0',
+      expect.stringMatching(/^snapshotPrefix must be .*got 'Shared'$/),
+    ]);
+    expect(error.message.split('\n')).toEqual([
+      'SharedClusterSnapshots at path [TestStack/Snapshots] has invalid props:',
+      ...error.problems!.map((problem) => `- ${problem}`),
+    ]);
+  });
+
+  test('a check that depends on an invalid prop is skipped: snapshotTimeout is not compared with an invalid waitInterval', () => {
+    expect(thrown({ waitInterval: Duration.millis(500), snapshotTimeout: Duration.seconds(1) }).problems)
+      .toEqual(['waitInterval must be a whole number of seconds, got 0.5 seconds']);
+  });
+
+  test('a nested construct\'s path is the full path below the app', () => {
+    const stack = newStack();
+    const parent = new Construct(stack, 'Platform');
+    let error: (Error & { constructPath?: string }) | undefined;
+    try {
+      new SharedClusterSnapshots(parent, 'Nightly', { targetAccountIds: [TARGET] });
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error?.constructPath).toBe('TestStack/Platform/Nightly');
+    expect(error?.message).toMatch(/^SharedClusterSnapshots at path \[TestStack\/Platform\/Nightly\] has invalid props:\n- Give clusterIdentifiers, clusterTag or both/);
+  });
+});
+
+describe('encryptionKey Region, beyond imported ARNs', () => {
+  test('a key created in a stack of another Region is rejected', () => {
+    const app = new App();
+    const keyStack = new Stack(app, 'KeyStack', { env: { account: OWN_ACCOUNT, region: 'us-east-1' } });
+    const stack = new Stack(app, 'TestStack', { env: { account: OWN_ACCOUNT, region: 'eu-west-1' } });
+    expect(() => build({ encryptionKey: new kms.Key(keyStack, 'Key') }, stack))
+      .toThrow(/encryptionKey is in us-east-1, but this stack deploys to eu-west-1/);
+  });
+
+  test('an imported key ARN with a token partition is still checked by its literal Region', () => {
+    const stack = newStack();
+    const encryptionKey = kms.Key.fromKeyArn(stack, 'Key', `arn:${Aws.PARTITION}:kms:us-east-1:${OWN_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`);
+    expect(() => build({ encryptionKey }, stack)).toThrow(/encryptionKey is in us-east-1, but this stack deploys to eu-west-1/);
+  });
+});
+
+describe('retainSnapshots against the default manual snapshot quota (100 per Region)', () => {
+  const QUOTA_WARNING = Match.stringLikeRegexp('manual DB cluster snapshots');
+  const quotaWarnings = (stack: Stack) => Annotations.fromStack(stack).findWarning('*', QUOTA_WARNING).map((w) => String(w.entry.data));
+
+  test('warns with the numbers, the formula and what to do, under an id to acknowledge', () => {
+    const stack = newStack();
+    build({ clusterIdentifiers: ['orders-db', 'billing-db', 'users-db'], retainSnapshots: 40 }, stack);
+    expect(quotaWarnings(stack)).toEqual([
+      'retainSnapshots 40 with 3 clusters holds up to 126 manual DB cluster snapshots during a run '
+      + '(3 × (40 retained + 2 in progress: the temporary snapshot and its copy)), more than the default quota of 100 per account '
+      + 'and Region, which other manual cluster snapshots share. Once the quota is full the starter refuses the run '
+      + '(SnapshotQuotaExceeded) and nothing is snapshotted. Raise the quota "Manual DB cluster snapshots" in Service Quotas to at '
+      + 'least 126, or lower retainSnapshots to 31 or less. [ack: cdk-shared-cluster-snapshots:snapshotQuota]',
+    ]);
+  });
+
+  test('the warning can be acknowledged', () => {
+    const stack = newStack();
+    const construct = build({ retainSnapshots: 1000 }, stack);
+    CoreAnnotations.of(construct).acknowledgeWarning('cdk-shared-cluster-snapshots:snapshotQuota', 'quota raised to 5000');
+    expect(quotaWarnings(stack)).toEqual([]);
+  });
+
+  test.each([
+    [20, 3, false],
+    [20, 4, true],
+    [25, 2, false],
+    [33, undefined, false],
+    [34, undefined, true],
+  ])('%i clusters, retainSnapshots %p: warns %p (peak = clusters × (retainSnapshots + 2))', (count, retainSnapshots, warns) => {
+    const stack = newStack();
+    build({ clusterIdentifiers: clusterIds(count, 10), retainSnapshots }, stack);
+    expect(quotaWarnings(stack)).toHaveLength(warns ? 1 : 0);
+  });
+
+  test('when even retainSnapshots 1 cannot fit, it says how many clusters fit', () => {
+    const stack = newStack();
+    build({ clusterIdentifiers: clusterIds(40, 10) }, stack);
+    expect(quotaWarnings(stack)[0]).toContain('holds up to 120 manual DB cluster snapshots');
+    expect(quotaWarnings(stack)[0]).toContain('or snapshot fewer clusters per account and Region (at most 33 fit with retainSnapshots 1)');
+  });
+
+  test('no warning when the cluster count is unknown (clusterTag) or retainSnapshots is a token', () => {
+    for (const props of [
+      { clusterTag: { key: 'share', value: 'true' }, retainSnapshots: 1000 },
+      { retainSnapshots: Token.asNumber(Fn.importValue('Retain')) },
+    ]) {
+      const stack = newStack();
+      build(props, stack);
+      expect(quotaWarnings(stack)).toEqual([]);
+    }
+  });
+});
+
+describe('the own account in an environment-agnostic stack', () => {
+  test('passes synth, and the starter receives the targets to refuse it at run time', () => {
+    const stack = newStack({ withEnv: false });
+    const construct = build({ targetAccountIds: [OWN_ACCOUNT] }, stack);
+    const starter = Template.fromStack(stack).findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: { STATE_MACHINE_ARN: Match.anyValue() } } },
+    });
+    expect(Object.values(starter)).toHaveLength(1);
+    expect(Object.values(starter)[0].Properties.Environment.Variables.TARGET_ACCOUNT_IDS).toBe(OWN_ACCOUNT);
+    expect(construct.starterFunction).toBeDefined();
   });
 });

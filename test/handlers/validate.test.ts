@@ -1,3 +1,4 @@
+import { App, Stack } from 'aws-cdk-lib';
 import { IDENTIFIER_RULE, identifierRule, PREFIX_RULE } from '../../src/shared/naming.lambda-shared';
 import { optionalRunId, preview, PREVIEW_LENGTH, requireClusterIdentifier } from '../../src/shared/validate.lambda-shared';
 import { validateProps } from '../../src/source/validation';
@@ -39,7 +40,7 @@ describe('the identifier rule is stated once', () => {
 
   test('the handlers\' input check and the construct\'s prop validation quote the same text', () => {
     expect(() => requireClusterIdentifier('orders--db', 'clusterIdentifier')).toThrow(`(${IDENTIFIER_RULE})`);
-    const stack = { account: '111111111111' } as never;
+    const stack = new Stack(new App(), 'S', { env: { account: '111111111111', region: 'eu-west-1' } });
     expect(() => validateProps(stack, { clusterIdentifiers: ['orders--db'], targetAccountIds: ['222222222222'] }))
       .toThrow(`not a DB cluster identifier: ${IDENTIFIER_RULE}`);
     expect(() => validateProps(stack, { clusterIdentifiers: ['orders-db'], targetAccountIds: ['222222222222'], snapshotPrefix: 'Shared' }))

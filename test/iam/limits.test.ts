@@ -54,7 +54,7 @@ function largestAccepted(length: number, tooMany: number, deployment: Deployment
   try {
     synthesize(fleet(clusterIds(tooMany, length)), deployment, envAgnostic);
   } catch (error) {
-    const match = new RegExp(`^clusterIdentifiers lists ${tooMany} clusters, but only the first (\\d+) fit`).exec((error as Error).message);
+    const match = new RegExp(`^- clusterIdentifiers lists ${tooMany} clusters, but only the first (\\d+) fit`, 'm').exec((error as Error).message);
     if (match) return Number(match[1]);
     throw error;
   }

@@ -6,8 +6,9 @@ import { clusterIdentifier, identifier, snapshotPrefix } from './arbitraries';
 import { SharedClusterSnapshots, SharedClusterSnapshotsProps } from '../../src';
 
 // Random props, each field either valid or broken on purpose, against an oracle written from the
-// documented rules: all valid ⇒ the construct builds; any broken ⇒ it throws a plain Error whose
-// message names one of the broken props (never a TypeError, RangeError or a CDK-internal message).
+// documented rules: all valid ⇒ the construct builds; any broken ⇒ it throws one ValidationError with
+// the construct path that names every broken prop, each problem led by a broken prop (never a
+// TypeError, RangeError or a CDK-internal message).
 
 const SEED = 424242;
 const OWN_ACCOUNT = '111111111111';
@@ -89,7 +90,9 @@ function brokenTiming(wait: DurationSpec | undefined, timeout: DurationSpec | un
   const interval = wait ? wholeSecondsOf(wait) : 60;
   if (interval === undefined || interval < 1 || interval > 3600) {
     broken.add('waitInterval');
-    return broken; // Nothing to compare the timeout with.
+    // Nothing to compare the timeout with; whole seconds it must still be.
+    if (timeout && wholeSecondsOf(timeout) === undefined) broken.add('snapshotTimeout');
+    return broken;
   }
   if (!timeout) return broken;
   const t = wholeSecondsOf(timeout);
@@ -230,6 +233,26 @@ const cases: fc.Arbitrary<Case> = fc
     };
   });
 
+/** The props' problems one error reports: a ValidationError's list, or a later check's plain Error as one. */
+function problemsOf(error: unknown): string[] {
+  expect(error).toBeInstanceOf(Error);
+  const e = error as Error & { constructPath?: string; problems?: string[] };
+  if (e.name === 'ValidationError') {
+    expect(e.constructPath).toBe('S/S');
+    expect(e.message).toBe(`SharedClusterSnapshots at path [S/S] has invalid props:\n${e.problems!.map((p) => `- ${p}`).join('\n')}`);
+    expect(e.problems!.length).toBeGreaterThan(0);
+    return e.problems!;
+  }
+  // The checks after validation (IAM policy and environment sizes) throw a plain Error.
+  expect(Object.getPrototypeOf(e)).toBe(Error.prototype);
+  return [e.message];
+}
+
+/** The prop a problem is about: the one its message starts with. */
+function leadingProp(problem: string): string | undefined {
+  return /^(?:Give )?([a-zA-Z]+)/.exec(problem)?.[1];
+}
+
 function newStack(): Stack {
   return new Stack(new App(), 'S', { env: { account: OWN_ACCOUNT, region: 'eu-west-1' } });
 }
@@ -271,7 +294,7 @@ function largestEnvironment(stack: Stack): { bytes: number; path: string } {
 }
 
 describe('SharedClusterSnapshots props', () => {
-  test('build when valid; otherwise throw a plain Error that names a broken prop', () => {
+  test('build when valid; otherwise throw one ValidationError naming every broken prop, and only broken ones lead a problem', () => {
     fc.assert(
       fc.property(cases, ({ props, timing: [wait, timeout] }) => {
         const broken = new Set([...brokenProps(props), ...brokenTiming(wait, timeout)]);
@@ -280,13 +303,14 @@ describe('SharedClusterSnapshots props', () => {
           expect(error).toBeUndefined();
           return;
         }
-        expect(error).toBeInstanceOf(Error);
-        const e = error as Error;
-        // A plain Error: not a TypeError, RangeError or a CDK ValidationError subclass.
-        expect(Object.getPrototypeOf(e)).toBe(Error.prototype);
-        expect(e.message).toMatch(MESSAGE);
-        const named = [...broken].filter((prop) => e.message.includes(prop));
-        expect(named.length).toBeGreaterThan(0);
+        expect((error as Error).name).toBe('ValidationError');
+        const problems = problemsOf(error);
+        for (const problem of problems) {
+          expect(problem).toMatch(MESSAGE);
+          expect(broken).toContain(leadingProp(problem));
+        }
+        const unnamed = [...broken].filter((prop) => !problems.some((problem) => problem.includes(prop)));
+        expect(unnamed).toEqual([]);
       }),
       { seed: SEED, numRuns: 150 },
     );
@@ -300,8 +324,7 @@ describe('SharedClusterSnapshots props', () => {
         const i = at % id.length;
         const bad = `${id.slice(0, i)}${char}${id.slice(i + 1)}`;
         const error = construct({ clusterIdentifiers: [bad], targetAccountIds: ['222222222222'] });
-        expect(error).toBeInstanceOf(Error);
-        expect((error as Error).message).toMatch(/^clusterIdentifiers contains/);
+        expect(problemsOf(error)).toEqual([expect.stringMatching(/^clusterIdentifiers contains/)]);
       }),
       { seed: SEED, numRuns: 100 },
     );
@@ -344,7 +367,7 @@ describe('SharedClusterSnapshots props', () => {
           const props = { clusterIdentifiers, clusterTag, targetAccountIds, snapshotPrefix: prefix, retainSnapshots: 100, rdsRequestsPerSecond: 100 };
           const error = construct(props, stack);
           if (error !== undefined) {
-            expect((error as Error).message).toMatch(MESSAGE);
+            for (const problem of problemsOf(error)) expect(problem).toMatch(MESSAGE);
             return;
           }
           const largest = largestEnvironment(stack);
@@ -362,7 +385,7 @@ describe('SharedClusterSnapshots props', () => {
     );
   });
 
-  test('any props at all: construct, or a plain Error naming a prop', () => {
+  test('any props at all: construct, or an error whose every problem names a prop', () => {
     // No oracle here: only that whatever goes wrong is reported in this library's words.
     const anyDuration = fc.option(durationSpec.map(toDuration), { nil: undefined });
     const anyProps = fc.record({
@@ -380,10 +403,9 @@ describe('SharedClusterSnapshots props', () => {
       fc.property(anyProps, (props) => {
         const error = construct(props);
         if (error === undefined) return;
-        expect(error).toBeInstanceOf(Error);
-        expect(Object.getPrototypeOf(error)).toBe(Error.prototype);
-        const message = (error as Error).message;
-        expect(MESSAGE.test(message) || PROPS.some((p) => message.includes(p))).toBe(true);
+        for (const problem of problemsOf(error)) {
+          expect(MESSAGE.test(problem) || PROPS.some((p) => problem.includes(p))).toBe(true);
+        }
       }),
       { seed: SEED, numRuns: 150 },
     );

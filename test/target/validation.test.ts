@@ -45,3 +45,25 @@ describe('ReceivedClusterSnapshots props validation: each error names the prop, 
     expect(build(props)).not.toThrow();
   });
 });
+
+describe('ReceivedClusterSnapshots: every problem at once, with the construct path', () => {
+  test('one ValidationError lists each independent problem on its own line, under the construct path', () => {
+    let error: (Error & { constructPath?: string; problems?: string[] }) | undefined;
+    try {
+      build({ sourceAccountIds: ['12345', '222222222222'], copyPrefix: 'received-', retainCopies: 0, maxCopyAge: Duration.minutes(59) })();
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error?.name).toBe('ValidationError');
+    expect(error?.constructPath).toBe('Target/Received');
+    expect(error?.message.split('\n')).toEqual([
+      'ReceivedClusterSnapshots at path [Target/Received] has invalid props:',
+      "- sourceAccountIds contains '12345', which is not a literal 12-digit AWS account id",
+      "- sourceAccountIds contains '222222222222', which is this stack's own account: its snapshots are not shared with it",
+      '- retainCopies must be a whole number from 1 to 100, got 0',
+      "- copyPrefix must be 1-24 lowercase letters, digits or hyphens, starting with a letter, with no '--' and no trailing hyphen (and not a token), got 'received-'",
+      '- maxCopyAge must be between 1 hour and 366 days, got 3540 seconds',
+    ]);
+    expect(error?.problems).toHaveLength(5);
+  });
+});

@@ -2,10 +2,11 @@ import { DescribeAccountAttributesCommand, DescribeDBClusterSnapshotsCommand } f
 import { retryTransient } from './retry.lambda-shared';
 import { ownershipOf } from './tags.lambda-shared';
 import { rds } from '../../shared/clients.lambda-shared';
+import { SNAPSHOTS_IN_PROGRESS_PER_CLUSTER } from '../../shared/constants';
 import { SnapshotQuotaExceeded } from '../../shared/errors.lambda-shared';
 
 /** At its peak a run holds a temporary snapshot and its copy per cluster. */
-export const SNAPSHOTS_PER_CLUSTER = 2;
+export const SNAPSHOTS_PER_CLUSTER = SNAPSHOTS_IN_PROGRESS_PER_CLUSTER;
 
 /**
  * Fails the whole run before anything is started when the Region's manual cluster snapshot quota

@@ -1,5 +1,6 @@
 import { DescribeDBClustersCommand } from '@aws-sdk/client-rds';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { assertNoOwnAccountTarget } from './own-account.lambda-shared';
 import { fleetPacing } from './pacing.lambda-shared';
 import { assertQuotaHeadroom } from './quota.lambda-shared';
 import { forEachLimited, retryTransient } from './retry.lambda-shared';
@@ -52,6 +53,7 @@ export async function handler(event: StartEvent = {}): Promise<StartResult> {
   const runId = scheduledRunId(event, 'The starter event');
   const stateMachineArn = requireEnv(ENV.STATE_MACHINE_ARN);
   const ownerId = requireEnv(ENV.OWNER_ID);
+  assertNoOwnAccountTarget(stateMachineArn);
   const clusters = await resolveClusters();
   await assertQuotaHeadroom(clusters.length, ownerId, runId);
   const pacing = fleetPacing(

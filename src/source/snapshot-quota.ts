@@ -1,0 +1,44 @@
+import { Annotations, Token } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { SharedClusterSnapshotsProps } from './props';
+import {
+  DEFAULT_MANUAL_CLUSTER_SNAPSHOTS_QUOTA,
+  DEFAULTS,
+  SNAPSHOT_QUOTA_WARNING,
+  SNAPSHOTS_IN_PROGRESS_PER_CLUSTER,
+} from '../shared/constants';
+
+/**
+ * The most manual cluster snapshots this construct holds at once: per cluster, the `retainSnapshots`
+ * shared ones the previous run kept (clean-up keeps the newest `retainSnapshots`, the current one
+ * included), plus the run's temporary snapshot and its copy, until clean-up deletes the temporary
+ * one and the oldest shared one (clean-up.lambda.ts, quota.lambda-shared.ts).
+ */
+export function peakSnapshots(clusters: number, retainSnapshots: number): number {
+  return clusters * (retainSnapshots + SNAPSHOTS_IN_PROGRESS_PER_CLUSTER);
+}
+
+/**
+ * Warns when the explicitly listed clusters cannot fit the Region's default quota: then the starter
+ * refuses runs (SnapshotQuotaExceeded) once the quota fills. Only when the cluster count is known
+ * (no `clusterTag`) and `retainSnapshots` is a literal. A warning, not an error: the quota may
+ * already be raised for the account.
+ */
+export function warnIfQuotaTooSmall(scope: Construct, props: SharedClusterSnapshotsProps): void {
+  const clusters = props.clusterIdentifiers?.length ?? 0;
+  const retain = props.retainSnapshots ?? DEFAULTS.retainSnapshots;
+  if (props.clusterTag !== undefined || clusters === 0 || Token.isUnresolved(retain)) return;
+  const quota = DEFAULT_MANUAL_CLUSTER_SNAPSHOTS_QUOTA;
+  const peak = peakSnapshots(clusters, retain);
+  if (peak <= quota) return;
+  const fitting = Math.floor(quota / clusters) - SNAPSHOTS_IN_PROGRESS_PER_CLUSTER;
+  const lower = fitting >= 1
+    ? `or lower retainSnapshots to ${fitting} or less`
+    : `or snapshot fewer clusters per account and Region (at most ${Math.floor(quota / (1 + SNAPSHOTS_IN_PROGRESS_PER_CLUSTER))} fit with retainSnapshots 1)`;
+  Annotations.of(scope).addWarningV2(SNAPSHOT_QUOTA_WARNING,
+    `retainSnapshots ${retain} with ${clusters} clusters holds up to ${peak} manual DB cluster snapshots during a run `
+    + `(${clusters} × (${retain} retained + ${SNAPSHOTS_IN_PROGRESS_PER_CLUSTER} in progress: the temporary snapshot and its copy)), `
+    + `more than the default quota of ${quota} per account and Region, which other manual cluster snapshots share. `
+    + 'Once the quota is full the starter refuses the run (SnapshotQuotaExceeded) and nothing is snapshotted. '
+    + `Raise the quota "Manual DB cluster snapshots" in Service Quotas to at least ${peak}, ${lower}.`);
+}
