@@ -1,6 +1,8 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import { functionOptionProblems } from './function-options';
 import type { SharedClusterSnapshotsProps } from './props';
+import { snapshotTagProblems } from './snapshot-tags';
 import { ACCOUNT_ID_PATTERN, DEFAULTS, MAX_CHECKS_PER_PHASE, MAX_CONCURRENT_COPIES, MAX_REQUESTS_PER_SECOND, MAX_TARGET_ACCOUNTS, MAX_WAIT_INTERVAL_SECONDS, MIN_REQUESTS_PER_SECOND, MIN_WAIT_INTERVAL_SECONDS } from '../shared/constants';
 import { IDENTIFIER_RULE, isValidIdentifier, isValidPrefix, PREFIX_RULE } from '../shared/naming.lambda-shared';
 
@@ -16,6 +18,8 @@ export const PROP_DEFAULTS = {
 
 /** Throws an error that names the prop, the value and the rule. Unresolved tokens are not checked. */
 export function validateProps(stack: Stack, props: SharedClusterSnapshotsProps): void {
+  const knobProblems = [...functionOptionProblems(props), ...snapshotTagProblems(props.snapshotTags)];
+  if (knobProblems.length > 0) throw new Error(knobProblems.join('\n'));
   validateClusters(props);
   validateTargets(stack, props.targetAccountIds);
   validateTiming(props);

@@ -1,5 +1,6 @@
 import { Aspects, CfnResource, Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -84,6 +85,25 @@ function twoInstancesStack(): { stack: Stack; construct: SharedClusterSnapshots 
   return { stack, construct };
 }
 
+/** The functions in a VPC (private subnets without NAT, as regulated accounts have them), with every knob set. */
+function vpcStack(): { stack: Stack; construct: SharedClusterSnapshots } {
+  const stack = newStack();
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+    flowLogs: { all: {} },
+  });
+  const construct = addSnapshots(stack, {
+    clusterTag: { key: 'share-snapshots', value: 'true' },
+    vpc,
+    architecture: lambda.Architecture.X86_64,
+    memorySize: 512,
+    snapshotTags: { 'cost-center': '1234' },
+    scheduleEnabled: false,
+  });
+  return { stack, construct };
+}
+
 function runNag(stack: Stack): SuppressedFindings {
   const logger = new SuppressedFindings();
   Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true, additionalLoggers: [logger] }));
@@ -121,6 +141,7 @@ const STACKS: Array<[string, () => { stack: Stack; construct: SharedClusterSnaps
   ['required props only (consumer)', () => consumerStack()],
   ['tag discovery only', tagOnlyStack],
   ['two instances in one stack', twoInstancesStack],
+  ['functions in a VPC', vpcStack],
 ];
 
 describe('cdk-nag AwsSolutions', () => {
