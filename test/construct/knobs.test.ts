@@ -155,7 +155,7 @@ describe('vpc, vpcSubnets, securityGroups', () => {
   });
 
   test('securityGroups replaces the shared group; none is created', () => {
-    const { stack, construct, template } = buildInVpc((vpc, s) => ({
+    const { stack, construct, template } = buildInVpc((_vpc, s) => ({
       securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(s, 'Proxy', 'sg-0123456789abcdef0')],
     }));
     template.resourceCountIs('AWS::EC2::SecurityGroup', 0);
