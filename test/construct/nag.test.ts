@@ -256,6 +256,16 @@ describe('cdk_nag metadata (what a consumer running cdk-nag relies on)', () => {
     }
   });
 
+  test('with vpc, each role\'s Resource "*" rule explains the network-interface actions Lambda needs, and lists them', () => {
+    const { stack, construct } = vpcStack();
+    for (const fn of [...handlerFunctions(construct), construct.starterFunction]) {
+      const star = iam5(nagRules(stack).get(policyPathOf(fn.role))).filter((rule) => rule.applies_to!.includes('Resource::*'));
+      expect(star).toHaveLength(1);
+      expect(star[0].reason).toContain('AWSLambdaVPCAccessExecutionRole');
+      expect(star[0].reason).toMatch(/Granted: [^.]*ec2:CreateNetworkInterface, ec2:DescribeNetworkInterfaces/);
+    }
+  });
+
   test('covers the scheduler\'s role for the starter, a child of the stack', () => {
     const { stack, construct } = consumerStack();
     const schedulerRoles = stack.node.children.filter((child): child is iam.Role => child instanceof iam.Role && child.node.id.startsWith('SchedulerRoleForTarget-'));
