@@ -24,6 +24,8 @@ export const ENV = {
   STATE_MACHINE_ARN: 'STATE_MACHINE_ARN',
   RDS_REQUESTS_PER_SECOND: 'RDS_REQUESTS_PER_SECOND',
   MAX_CONCURRENT_COPIES: 'MAX_CONCURRENT_COPIES',
+  /** `snapshotTags` as a JSON object, on CreateSnapshot and CopySnapshot; absent when there are none. */
+  SNAPSHOT_TAGS: 'SNAPSHOT_TAGS',
 } as const;
 
 /** Set to 'true' to silence the handlers' JSON logs (the simulator and tests do). */
@@ -256,3 +258,28 @@ export const DEFAULT_MANUAL_CLUSTER_SNAPSHOTS_QUOTA = 100;
 export const SNAPSHOTS_IN_PROGRESS_PER_CLUSTER = 2;
 /** The id of the warning that `retainSnapshots` cannot fit the default quota, for `Annotations.acknowledgeWarning`. */
 export const SNAPSHOT_QUOTA_WARNING = 'cdk-shared-cluster-snapshots:snapshotQuota';
+
+// ---- Knobs of SharedClusterSnapshots: function options and snapshotTags (issue 10) ----
+
+/** `memorySize` of every handler function, in MB: the handlers only wait on AWS API calls. */
+export const DEFAULT_MEMORY_SIZE_MB = 256;
+/** Lambda's memory bounds, in MB (Lambda Developer Guide, "Configure Lambda function memory"). */
+export const MIN_MEMORY_SIZE_MB = 128;
+export const MAX_MEMORY_SIZE_MB = 10_240;
+
+/** RDS: "Each Amazon RDS resource can have up to 50 tags" (Aurora User Guide, "Tagging Amazon RDS resources"). */
+export const MAX_TAGS_PER_RESOURCE = 50;
+/** The tags this construct itself puts on every snapshot (TAG_OWNER, TAG_CLUSTER, TAG_ROLE, TAG_RUN). */
+export const OWN_SNAPSHOT_TAG_COUNT = 4;
+/**
+ * RDS tag keys are 1-128 characters, values 0-256; neither may start with `aws:` or `rds:` (RDS API
+ * Reference, `Tag`; the same text is on the `Tag` shape of `@aws-sdk/client-rds`).
+ */
+export const MAX_TAG_KEY_LENGTH = 128;
+export const MAX_TAG_VALUE_LENGTH = 256;
+/** RDS tag keys and values: Unicode letters, digits, white space and `_ . : / = + - @` (the `Tag` shape's Java regex). */
+export const TAG_CHARACTERS_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+/** Prefixes RDS refuses in tag keys and values (the `Tag` shape); `snapshotTags` also refuses `RESERVED_TAG_PREFIX` in keys. */
+export const AWS_RESERVED_TAG_PREFIXES = ['aws:', 'rds:'] as const;
+/** Lambda's `VpcConfig` holds at most 5 security groups (Lambda API Reference, `VpcConfig`). */
+export const MAX_FUNCTION_SECURITY_GROUPS = 5;

@@ -45,7 +45,7 @@ export function assertEnvironmentFits(handlerId: string, environment: Record<str
   const bytes = Buffer.byteLength(JSON.stringify(measured), 'utf8');
   if (bytes > MAX_ENVIRONMENT_BYTES) {
     throw new Error(
-      `clusterIdentifiers, clusterTag and targetAccountIds make the ${handlerId} handler's environment about ${bytes} bytes, over Lambda's ${MAX_ENVIRONMENT_BYTES}-byte limit. Select large fleets with clusterTag instead of listing them`,
+      `clusterIdentifiers, clusterTag, targetAccountIds and snapshotTags make the ${handlerId} handler's environment about ${bytes} bytes, over Lambda's ${MAX_ENVIRONMENT_BYTES}-byte limit. Select large fleets with clusterTag instead of listing them, and keep snapshotTags short`,
     );
   }
 }

@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { IConstruct } from 'constructs';
+import { VPC_NETWORK_INTERFACE_ACTIONS } from './function-options';
 import type { SnapshotPermissions } from './permissions';
 import type { ClusterTag } from './props';
 import type { SnapshotHandlers } from './snapshot-handlers';
@@ -95,12 +96,17 @@ export function addNagSuppressions(construct: SuppressionSubjects, permissions: 
       'kms:ViaService': 'Use is limited to requests RDS makes in this Region on the handler\'s behalf (kms:ViaService).',
       'kms:GrantIsForAWSResource': 'Grants are limited to grants for AWS resources (kms:GrantIsForAWSResource).',
     }));
-  const noResourceTypes = known('*',
-    'These read-only actions have no resource-level permissions (no resource type in the Service Authorization Reference), so IAM requires Resource "*".',
-    ['rds:DescribeAccountAttributes']);
+  const handlerFunctions: lambda.IFunction[] = Object.values(construct.handlers);
+  const noResourceTypes = handlerFunctions.some((fn) => fn instanceof lambda.Function && fn.isBoundToVpc)
+    ? known('*', 'rds:DescribeAccountAttributes has no resource-level permissions (no resource type in the Service Authorization Reference), '
+      + 'so IAM requires Resource "*". The EC2 network-interface actions are the ones Lambda uses with the function\'s role to attach it to '
+      + 'the VPC (vpc), granted on "*" as the AWS managed policy AWSLambdaVPCAccessExecutionRole grants them.',
+    ['rds:DescribeAccountAttributes', ...VPC_NETWORK_INTERFACE_ACTIONS])
+    : known('*',
+      'These read-only actions have no resource-level permissions (no resource type in the Service Authorization Reference), so IAM requires Resource "*".',
+      ['rds:DescribeAccountAttributes']);
   const rdsWildcards = [ownSnapshots, allSnapshots, allClusters, ...sourceKeys, noResourceTypes];
 
-  const handlerFunctions: lambda.IFunction[] = Object.values(construct.handlers);
   for (const fn of [...handlerFunctions, construct.starterFunction]) {
     suppressWildcards(fn.role, rdsWildcards);
   }

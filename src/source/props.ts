@@ -1,5 +1,7 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -148,4 +150,84 @@ export interface SharedClusterSnapshotsProps {
    * @default logs.RetentionDays.THREE_MONTHS
    */
   readonly logRetention?: logs.RetentionDays;
+
+  // ---- For platform teams: the functions' network, architecture and memory; the key's removal
+  // ---- policy; extra snapshot tags; the schedule's state (function-options.ts, snapshot-tags.ts).
+
+  /**
+   * The VPC to run every function of this construct in (the starter and each workflow step). Give
+   * one where the account's rules require functions to run in a VPC. The functions only call AWS
+   * APIs: their subnets need a NAT gateway or interface VPC endpoints for the services they call
+   * (the README lists them, under "Running the functions in a VPC"). Their roles are given the
+   * network-interface permissions Lambda needs in a VPC.
+   *
+   * @default - the functions do not run in a VPC
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * The subnets of `vpc` to place the functions in; requires `vpc`. Choose the subnets whose routes
+   * reach the VPC endpoints or a NAT gateway. Lambda refuses public subnets (its functions get no
+   * public IP address).
+   *
+   * @default - the VPC's private subnets (CDK's default subnet selection)
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * The security groups of the functions; requires `vpc`. Give your own when traffic must leave on
+   * other ports than HTTPS (e.g. through a proxy), or to name the group in your endpoints' rules.
+   *
+   * @default - one security group for all the functions, allowing outbound HTTPS (TCP 443) only and no inbound traffic
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * The instruction set every function runs on. The handlers are plain JavaScript and run on both;
+   * arm64 costs less per GB-second. Change it to `lambda.Architecture.X86_64` where an organization
+   * policy allows only x86_64, or in a Region without arm64 Lambda functions.
+   *
+   * @default lambda.Architecture.ARM_64
+   */
+  readonly architecture?: lambda.Architecture;
+
+  /**
+   * The memory of every function, in MB (128 to 10,240). The handlers mostly wait on AWS API calls,
+   * so more memory rarely helps; raise it if the starter, which lists the whole fleet, runs close to
+   * its timeout for a very large fleet. Lambda gives CPU in proportion to memory.
+   *
+   * @default 256
+   */
+  readonly memorySize?: number;
+
+  /**
+   * What happens to the KMS key this construct creates when it is removed from the stack or the
+   * stack is deleted. Use `RemovalPolicy.DESTROY` only for test stacks, so they do not leave keys
+   * behind: KMS then schedules the key's deletion, and once it is deleted, no shared snapshot
+   * encrypted with it (and no copy of one in a target account) can be restored. Ignored, with a
+   * warning, when `encryptionKey` is given.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly keyRemovalPolicy?: RemovalPolicy;
+
+  /**
+   * Extra tags on every snapshot this construct creates (the temporary and the shared ones), e.g. for
+   * cost allocation. Keys starting with `shared-cluster-snapshots:` (this construct's own), `aws:` or
+   * `rds:` are refused, as are keys and values RDS would refuse. Keys must be literal strings; values
+   * may be tokens. RDS allows 50 tags per snapshot, of which this construct uses 4. Tags are applied
+   * when a snapshot is created: changing them does not retag existing snapshots.
+   *
+   * @default - only this construct's own tags
+   */
+  readonly snapshotTags?: { [key: string]: string };
+
+  /**
+   * Whether the schedule starts runs. Set it to `false` to deploy with the schedule disabled (state
+   * `DISABLED`), e.g. to test runs started by hand first, or to pause the snapshots without
+   * removing anything. Runs started by hand still work.
+   *
+   * @default true
+   */
+  readonly scheduleEnabled?: boolean;
 }

@@ -11,6 +11,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { assertEnvironmentFits, clusterEnvironment } from './function-environment';
+import { HandlerFunctionSettings } from './function-options';
 import { CheckSnapshotFunction } from './handlers/check-snapshot-function';
 import { CleanUpFailedRunFunction } from './handlers/clean-up-failed-run-function';
 import { CleanUpFunction } from './handlers/clean-up-function';
@@ -22,8 +23,9 @@ import { StartExecutionsFunction } from './handlers/start-executions-function';
 import { addNagSuppressions } from './nag-suppressions';
 import { SnapshotPermissions } from './permissions';
 import type { SharedClusterSnapshotsProps } from './props';
-import { createSharingKey, warnImportedKey } from './sharing-key';
+import { createSharingKey, warnIgnoredKeyRemovalPolicy, warnImportedKey } from './sharing-key';
 import { SnapshotHandlers } from './snapshot-handlers';
+import { snapshotTagsEnvironment } from './snapshot-tags';
 import { PROP_DEFAULTS, snapshotTimeoutOf, validateProps } from './validation';
 import { SnapshotWorkflow } from './workflow';
 import { ENV } from '../shared/constants';
@@ -83,6 +85,7 @@ export class SharedClusterSnapshots extends Construct {
   public readonly ownerId: string;
 
   private readonly logRetention: logs.RetentionDays;
+  private readonly functionSettings: HandlerFunctionSettings;
 
   constructor(scope: Construct, id: string, props: SharedClusterSnapshotsProps) {
     super(scope, id);
@@ -99,8 +102,9 @@ export class SharedClusterSnapshots extends Construct {
     if (props.encryptionKey) {
       this.encryptionKey = props.encryptionKey;
       warnImportedKey(this);
+      if (props.keyRemovalPolicy !== undefined) warnIgnoredKeyRemovalPolicy(this);
     } else {
-      this.encryptionKey = createSharingKey(this, 'SharingKey', props.targetAccountIds);
+      this.encryptionKey = createSharingKey(this, 'SharingKey', props.targetAccountIds, props.keyRemovalPolicy);
     }
 
     const environment: Record<string, string> = {
@@ -120,7 +124,9 @@ export class SharedClusterSnapshots extends Construct {
       new SnapshotPermissions(stack, prefix, this.ownerId, clusterIdentifiers, props.clusterTag),
     ] as const);
     const maxConcurrentCopies = props.maxConcurrentCopies ?? PROP_DEFAULTS.maxConcurrentCopies;
-    this.handlers = this.createHandlers(permissions, environment, selection, maxConcurrentCopies);
+    this.functionSettings = new HandlerFunctionSettings(this, props);
+    const tagging = snapshotTagsEnvironment(stack, props.snapshotTags);
+    this.handlers = this.createHandlers(permissions, environment, selection, maxConcurrentCopies, tagging);
 
     this.stateMachine = new SnapshotWorkflow(this, 'Workflow', {
       handlers: this.handlers,
@@ -138,7 +144,7 @@ export class SharedClusterSnapshots extends Construct {
       [ENV.RDS_REQUESTS_PER_SECOND]: String(props.rdsRequestsPerSecond ?? PROP_DEFAULTS.rdsRequestsPerSecond),
       ...selection,
     }, props.clusterTag !== undefined);
-    this.schedule = this.createSchedule(this.starterFunction, props.schedule);
+    this.schedule = this.createSchedule(this.starterFunction, props.schedule, props.scheduleEnabled ?? true);
     this.failureAlarm = this.createFailureAlarm(this.starterFunction, props.alarmTopic);
     addNagSuppressions(this, permissions, prefix, props.clusterTag);
   }
@@ -174,6 +180,7 @@ export class SharedClusterSnapshots extends Construct {
     environment: Record<string, string>,
     selection: Record<string, string>,
     maxConcurrentCopies: number,
+    tagging: Record<string, string>,
   ): SnapshotHandlers {
     const workflowFunction = (handlerId: string, fn: HandlerClass, statements: iam.PolicyStatement[], extraEnvironment = {}) =>
       this.createFunction(handlerId, fn, { ...environment, ...extraEnvironment }, statements);
@@ -186,7 +193,7 @@ export class SharedClusterSnapshots extends Construct {
     const createSnapshot = workflowFunction('CreateSnapshot', CreateSnapshotFunction, [
       ...permissions.createSnapshots(),
       ...permissions.describeOwnSnapshots(),
-    ]);
+    ], tagging);
     permissions.attachClusterPolicies(this, 'CreateSnapshotClusters', createSnapshot.role!, createSnapshot);
     const checkSnapshot = workflowFunction('CheckSnapshot', CheckSnapshotFunction, permissions.describeOwnSnapshots());
     const copySnapshot = workflowFunction('CopySnapshot', CopySnapshotFunction, [
@@ -195,7 +202,7 @@ export class SharedClusterSnapshots extends Construct {
       ...permissions.useSourceKeysThroughRds(),
       ...permissions.countCopiesInProgress(),
       ...permissions.useSharingKeyThroughRds(this.encryptionKey.keyArn),
-    ], { [ENV.MAX_CONCURRENT_COPIES]: String(maxConcurrentCopies) });
+    ], { [ENV.MAX_CONCURRENT_COPIES]: String(maxConcurrentCopies), ...tagging });
     // Revocation reads who each retained shared snapshot of the cluster is shared with.
     const shareSnapshot = workflowFunction('ShareSnapshot', ShareSnapshotFunction, [
       ...permissions.shareSnapshots(),
@@ -231,9 +238,10 @@ export class SharedClusterSnapshots extends Construct {
     return starter;
   }
 
-  private createSchedule(starter: lambda.IFunction, schedule?: scheduler.ScheduleExpression): scheduler.Schedule {
+  private createSchedule(starter: lambda.IFunction, schedule: scheduler.ScheduleExpression | undefined, enabled: boolean): scheduler.Schedule {
     return new scheduler.Schedule(this, 'Schedule', {
       description: 'Starts a SharedClusterSnapshots run',
+      enabled,
       schedule: schedule ?? scheduler.ScheduleExpression.cron({ minute: '0', hour: '3' }),
       target: new targets.LambdaInvoke(starter, {
         input: scheduler.ScheduleTargetInput.fromObject({ scheduledTime: scheduler.ContextAttribute.scheduledTime }),
@@ -278,8 +286,8 @@ export class SharedClusterSnapshots extends Construct {
       description: `SharedClusterSnapshots ${id} handler`,
     });
     logGroup.grantWrite(role);
-    for (const statement of statements) role.addToPrincipalPolicy(statement);
-    return new fn(this, id, { role, logGroup, environment, timeout, memorySize: 256 });
+    for (const statement of [...statements, ...this.functionSettings.roleStatements()]) role.addToPrincipalPolicy(statement);
+    return new fn(this, id, { role, logGroup, environment, timeout, ...this.functionSettings.options });
   }
 
   private createFailureAlarm(starter: lambda.IFunction, alarmTopic?: sns.ITopic): cloudwatch.Alarm {

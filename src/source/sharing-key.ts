@@ -4,14 +4,15 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
 /**
- * The default customer-managed key for shared snapshots. Retained on stack deletion: the snapshots
- * encrypted with it, and every restore in the target accounts, depend on it.
+ * The default customer-managed key for shared snapshots. Retained on stack deletion unless
+ * `keyRemovalPolicy` says otherwise: the snapshots encrypted with it, and every restore in the
+ * target accounts, depend on it.
  */
-export function createSharingKey(scope: Construct, id: string, targetAccountIds: string[]): kms.Key {
+export function createSharingKey(scope: Construct, id: string, targetAccountIds: string[], removalPolicy = RemovalPolicy.RETAIN): kms.Key {
   const key = new kms.Key(scope, id, {
     description: 'Encrypts DB cluster snapshots shared with other accounts by SharedClusterSnapshots',
     enableKeyRotation: true,
-    removalPolicy: RemovalPolicy.RETAIN,
+    removalPolicy,
   });
   allowTargetAccounts(key, targetAccountIds);
   return key;
@@ -52,4 +53,14 @@ export function warnImportedKey(scope: Construct): void {
     + 'the shared snapshots. It must also allow kms:CreateGrant and kms:DescribeKey for the principals of '
     + `${principals}, by delegating to IAM (a statement for the account's root) or by naming the CopySnapshot handler's role, `
     + 'or every copy fails with KmsKeyNotAccessible.');
+}
+
+/** The id of the warning on `keyRemovalPolicy` given with an imported `encryptionKey`. */
+export const IGNORED_KEY_REMOVAL_POLICY_WARNING = 'cdk-shared-cluster-snapshots:keyRemovalPolicyIgnored';
+
+/** `keyRemovalPolicy` applies to the key this construct creates; an imported key is not the stack's to remove. */
+export function warnIgnoredKeyRemovalPolicy(scope: Construct): void {
+  Annotations.of(scope).addWarningV2(IGNORED_KEY_REMOVAL_POLICY_WARNING,
+    'keyRemovalPolicy is ignored because encryptionKey is given: it applies only to the key this construct creates. '
+    + 'Set the removal policy on the key where it is defined, or leave keyRemovalPolicy out.');
 }

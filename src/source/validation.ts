@@ -1,7 +1,9 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
+import { functionOptionProblems } from './function-options';
 import type { SharedClusterSnapshotsProps } from './props';
+import { snapshotTagProblems } from './snapshot-tags';
 import { warnIfQuotaTooSmall } from './snapshot-quota';
 import { ACCOUNT_ID_PATTERN, DEFAULTS, MAX_CHECKS_PER_PHASE, MAX_CONCURRENT_COPIES, MAX_REQUESTS_PER_SECOND, MAX_TARGET_ACCOUNTS, MAX_WAIT_INTERVAL_SECONDS, MIN_REQUESTS_PER_SECOND, MIN_WAIT_INTERVAL_SECONDS } from '../shared/constants';
 import { IDENTIFIER_RULE, isValidIdentifier, isValidPrefix, PREFIX_RULE } from '../shared/naming.lambda-shared';
@@ -31,6 +33,8 @@ export function validateProps(scope: Construct, props: SharedClusterSnapshotsPro
     ...(props.encryptionKey ? encryptionKeyProblems(stack, props.encryptionKey) : []),
     ...numberProblems(props),
     ...prefixProblems(props.snapshotPrefix),
+    ...functionOptionProblems(props),
+    ...snapshotTagProblems(props.snapshotTags),
   ]);
   warnIfQuotaTooSmall(scope, props);
 }

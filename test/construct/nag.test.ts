@@ -1,5 +1,6 @@
 import { Aspects, CfnResource, Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -84,6 +85,25 @@ function twoInstancesStack(): { stack: Stack; construct: SharedClusterSnapshots 
   return { stack, construct };
 }
 
+/** The functions in a VPC (private subnets without NAT, as regulated accounts have them), with every knob set. */
+function vpcStack(): { stack: Stack; construct: SharedClusterSnapshots } {
+  const stack = newStack();
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+    flowLogs: { all: {} },
+  });
+  const construct = addSnapshots(stack, {
+    clusterTag: { key: 'share-snapshots', value: 'true' },
+    vpc,
+    architecture: lambda.Architecture.X86_64,
+    memorySize: 512,
+    snapshotTags: { 'cost-center': '1234' },
+    scheduleEnabled: false,
+  });
+  return { stack, construct };
+}
+
 function runNag(stack: Stack): SuppressedFindings {
   const logger = new SuppressedFindings();
   Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true, additionalLoggers: [logger] }));
@@ -121,6 +141,7 @@ const STACKS: Array<[string, () => { stack: Stack; construct: SharedClusterSnaps
   ['required props only (consumer)', () => consumerStack()],
   ['tag discovery only', tagOnlyStack],
   ['two instances in one stack', twoInstancesStack],
+  ['functions in a VPC', vpcStack],
 ];
 
 describe('cdk-nag AwsSolutions', () => {
@@ -232,6 +253,16 @@ describe('cdk_nag metadata (what a consumer running cdk-nag relies on)', () => {
     for (const rule of iam5(rules.get(policyPathOf(construct.handlers.shareSnapshot.role))).filter((r) => r.applies_to!.some((x) => String(x).includes('nightly-*')))) {
       expect(rule.reason).toContain("'nightly-' prefix");
       expect(rule.reason).not.toContain("'shared-'");
+    }
+  });
+
+  test('with vpc, each role\'s Resource "*" rule explains the network-interface actions Lambda needs, and lists them', () => {
+    const { stack, construct } = vpcStack();
+    for (const fn of [...handlerFunctions(construct), construct.starterFunction]) {
+      const star = iam5(nagRules(stack).get(policyPathOf(fn.role))).filter((rule) => rule.applies_to!.includes('Resource::*'));
+      expect(star).toHaveLength(1);
+      expect(star[0].reason).toContain('AWSLambdaVPCAccessExecutionRole');
+      expect(star[0].reason).toMatch(/Granted: [^.]*ec2:CreateNetworkInterface, ec2:DescribeNetworkInterfaces/);
     }
   });
 

@@ -64,6 +64,24 @@ test('copies the temporary snapshot to the shared name with the sharing key, tag
   });
 });
 
+test('snapshotTags (SNAPSHOT_TAGS): the copy gets the extra tags after the ownership tags, not copied from the source', async () => {
+  process.env[ENV.SNAPSHOT_TAGS] = JSON.stringify({ 'cost-center': '1234' });
+  await handler(TEMP_AVAILABLE);
+  expect(rdsMock.commandCalls(CopyDBClusterSnapshotCommand)[0].args[0].input).toEqual({
+    SourceDBClusterSnapshotIdentifier: 'shared-orders-db-202611270300-u66vbj-tmp',
+    TargetDBClusterSnapshotIdentifier: 'shared-orders-db-202611270300-u66vbj',
+    KmsKeyId: SHARING_KEY_ARN,
+    CopyTags: false,
+    Tags: [
+      { Key: 'shared-cluster-snapshots:owner', Value: OWNER_ID },
+      { Key: 'shared-cluster-snapshots:cluster', Value: 'orders-db' },
+      { Key: 'shared-cluster-snapshots:role', Value: 'shared' },
+      { Key: 'shared-cluster-snapshots:run', Value: RUN_ID },
+      { Key: 'cost-center', Value: '1234' },
+    ],
+  });
+});
+
 test('starts the wait for the copy: awaiting the shared snapshot, deadline now + timeout', async () => {
   const result = await handler(TEMP_AVAILABLE);
   expect(result).toEqual({

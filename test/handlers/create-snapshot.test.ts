@@ -67,6 +67,16 @@ describe('creating the snapshot', () => {
     });
   });
 
+  test('snapshotTags (SNAPSHOT_TAGS): the extra tags after the ownership tags, in the same request', async () => {
+    process.env[ENV.SNAPSHOT_TAGS] = JSON.stringify({ 'cost-center': '1234', 'team': 'data platform' });
+    await handler(preparedPlan(true));
+    expect(rdsMock.commandCalls(CreateDBClusterSnapshotCommand)[0].args[0].input).toEqual({
+      DBClusterIdentifier: 'orders-db',
+      DBClusterSnapshotIdentifier: 'shared-orders-db-202611270300-u66vbj-tmp',
+      Tags: [...ownerTags('temporary'), { Key: 'cost-center', Value: '1234' }, { Key: 'team', Value: 'data platform' }],
+    });
+  });
+
   test('the deadline is now + SNAPSHOT_TIMEOUT_SECONDS', async () => {
     process.env[ENV.SNAPSHOT_TIMEOUT_SECONDS] = '600';
     const result = await handler(preparedPlan(true));

@@ -13,6 +13,7 @@
  * (`kms:ViaService`, grants for AWS resources): aws-facts.md, "Sharing encrypted snapshots".
  */
 import { Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { actionOf, contextProblems, resourceTypesMatching } from './reference';
 import { ACCOUNT, CLUSTER_TAG, clusterIds, fullFeatureStack, REGION, synthesize, SynthesizedStack, TARGETS } from './stacks';
@@ -283,4 +284,41 @@ test('an imported key of another account: the copy role may use it only through 
     call('copySnapshot', 'kms:CreateGrant', FOREIGN_KEY, 'directly'),
     call('copySnapshot', 'kms:CreateGrant', FOREIGN_KEY, 'not for an AWS resource', viaRds(false)),
   ])).toEqual([]);
+});
+
+describe('knobs (issue 10)', () => {
+  test('snapshotTags: creating and copying with extra tag keys is still allowed (aws:TagKeys is not restricted)', async () => {
+    const extra = { 'cost-center': '1234', 'team': 'data' };
+    const s = synthesize(() => ({ clusterIdentifiers: ['orders-db'], targetAccountIds: TARGETS, snapshotTags: extra }));
+    const owner = s.construct.ownerId;
+    const temporary = `shared-orders-db-${RUN}-tmp`;
+    const calls = [
+      ...creates('createSnapshot', 'rds:CreateDBClusterSnapshot', rds('cluster:orders-db'), {}, temporary,
+        { ...ownTags(owner, 'orders-db', 'temporary'), ...extra }, 'snapshot with the extra tags'),
+      ...creates('copySnapshot', 'rds:CopyDBClusterSnapshot', rds(`cluster-snapshot:${temporary}`), asResourceTags(ownTags(owner, 'orders-db', 'temporary')),
+        `shared-orders-db-${RUN}`, { ...ownTags(owner, 'orders-db', 'shared'), ...extra }, 'copy with the extra tags'),
+    ];
+    expect(await referenceProblems(calls)).toEqual([]);
+    expect(denied(s, calls)).toEqual([]);
+    // The owner tag is still required, whatever else is in the request.
+    expect(allowed(s, [call('createSnapshot', 'rds:CreateDBClusterSnapshot', rds(`cluster-snapshot:${temporary}`), 'extra tags only', asRequestTags(extra))]))
+      .toEqual([]);
+  });
+
+  test('vpc: every function\'s role allows the network-interface calls Lambda makes with it, and only those EC2 actions', async () => {
+    const s = synthesize((stack) => ({
+      clusterIdentifiers: ['orders-db'],
+      targetAccountIds: TARGETS,
+      vpc: ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-1', availabilityZones: [`${REGION}a`], privateSubnetIds: ['subnet-1'] }),
+    }));
+    const eni = `arn:aws:ec2:${REGION}:${ACCOUNT}:network-interface/eni-0123456789abcdef0`;
+    const calls = ['prepare', 'createSnapshot', 'checkSnapshot', 'copySnapshot', 'shareSnapshot', 'cleanUp', 'cleanUpFailedRun', 'starter'].flatMap((fn) => [
+      call(fn, 'ec2:CreateNetworkInterface', eni, 'Lambda attaches the function to the VPC'),
+      call(fn, 'ec2:DescribeNetworkInterfaces', '*', 'Lambda reads its network interfaces'),
+      call(fn, 'ec2:DeleteNetworkInterface', eni, 'Lambda removes an unused network interface'),
+    ]);
+    expect(await referenceProblems(calls)).toEqual([]);
+    expect(denied(s, calls)).toEqual([]);
+    expect(allowed(s, [call('prepare', 'ec2:RunInstances', `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/*`, 'not an ENI action')])).toEqual([]);
+  });
 });

@@ -1,8 +1,8 @@
 import { CopyDBClusterSnapshotCommand } from '@aws-sdk/client-rds';
 import { awaitCopySlot, manualQuotaHasRoom, outOfTime } from './copy-slots.lambda-shared';
 import { deadlineFromNow, parsePlan } from './run-plan.lambda-shared';
+import { createdSnapshotTags } from './snapshot-tags.lambda-shared';
 import { assertOwnSnapshot } from './snapshots.lambda-shared';
-import { ownershipTags } from './tags.lambda-shared';
 import type { RunPlan } from './workflow-state.lambda-shared';
 import { rds } from '../../shared/clients.lambda-shared';
 import { requireEnv, snapshotNaming } from '../../shared/config.lambda-shared';
@@ -35,7 +35,7 @@ export async function handler(event: RunPlan): Promise<RunPlan> {
       TargetDBClusterSnapshotIdentifier: target,
       KmsKeyId: sharingKeyArn,
       CopyTags: false,
-      Tags: ownershipTags(ownership),
+      Tags: createdSnapshotTags(ownership),
     }));
     log('info', 'Copying snapshot with the sharing key', { source: plan.temporarySnapshotIdentifier, target });
   } catch (error) {

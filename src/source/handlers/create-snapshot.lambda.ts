@@ -1,7 +1,7 @@
 import { CreateDBClusterSnapshotCommand } from '@aws-sdk/client-rds';
 import { createdSnapshotIdentifier, deadlineFromNow, parsePlan } from './run-plan.lambda-shared';
+import { createdSnapshotTags } from './snapshot-tags.lambda-shared';
 import { assertOwnSnapshot } from './snapshots.lambda-shared';
-import { ownershipTags } from './tags.lambda-shared';
 import type { RunPlan } from './workflow-state.lambda-shared';
 import { rds } from '../../shared/clients.lambda-shared';
 import { requireEnv, snapshotNaming } from '../../shared/config.lambda-shared';
@@ -21,7 +21,7 @@ export async function handler(event: RunPlan): Promise<RunPlan> {
     await rds.send(new CreateDBClusterSnapshotCommand({
       DBClusterIdentifier: plan.clusterIdentifier,
       DBClusterSnapshotIdentifier: snapshotIdentifier,
-      Tags: ownershipTags(ownership),
+      Tags: createdSnapshotTags(ownership),
     }));
     log('info', 'Creating snapshot', { snapshotIdentifier, role });
   } catch (error) {
