@@ -241,3 +241,29 @@ export const TARGET_ERROR = {
   /** PutEvents did not accept the `Cluster Snapshot Copied` confirmation. */
   ConfirmationFailed: 'ConfirmationFailed',
 } as const;
+
+// --- Operations (issue 10): the handlers' metrics, in CloudWatch embedded metric format ---
+
+/** Where the handlers publish their own metrics, and the names the dashboard reads them by. */
+export const HANDLER_METRICS = {
+  /** The CloudWatch namespace of every handler metric. */
+  namespace: 'SharedClusterSnapshots',
+  /** RDS API calls one handler invocation made (each `send`; the SDK's own retries are not counted). */
+  rdsCalls: 'RdsCalls',
+  /** Dimension: the instance's owner id (`SharedClusterSnapshots.ownerId`). */
+  ownerDimension: 'OwnerId',
+  /** Dimension: which handler made the calls (one of `HANDLER_NAMES`). */
+  handlerDimension: 'Handler',
+} as const;
+
+/** The `Handler` dimension value of each source-side handler: the construct id of its function. */
+export const HANDLER_NAMES = {
+  starter: 'Starter',
+  prepare: 'Prepare',
+  createSnapshot: 'CreateSnapshot',
+  checkSnapshot: 'CheckSnapshot',
+  copySnapshot: 'CopySnapshot',
+  shareSnapshot: 'ShareSnapshot',
+  cleanUp: 'CleanUp',
+  cleanUpFailedRun: 'CleanUpFailedRun',
+} as const;
