@@ -148,4 +148,14 @@ export interface SharedClusterSnapshotsProps {
    * @default logs.RetentionDays.THREE_MONTHS
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Adds a CloudWatch dashboard of this instance (see `addDashboard()`): runs succeeded and failed,
+   * execution durations, RDS calls per run and, where published, snapshot freshness. Turn it on
+   * for a team that watches the snapshots in the console; leave it off to keep the stack minimal
+   * (a dashboard costs a monthly fee beyond the free tier's three).
+   *
+   * @default false
+   */
+  readonly dashboard?: boolean;
 }
