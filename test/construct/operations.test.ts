@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Stack } from 'aws-cdk-lib';
+import { Annotations as AssertionAnnotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { build, handlerFunctions, HANDLER_NAMES, Json, logicalIdOf, newStack, REGION, render, addSnapshots } from './helpers';
 import { SharedClusterSnapshots } from '../../src';
@@ -220,3 +221,18 @@ function asArray<T>(value: T | T[]): T[] {
   return Array.isArray(value) ? value : [value];
 }
 
+
+describe('the README\'s acknowledgement of the imported-key warning', () => {
+  function importedKeyWarnings(acknowledge: boolean): unknown[] {
+    const stack = newStack();
+    const key = kms.Key.fromKeyArn(stack, 'Key', `arn:aws:kms:${REGION}:111111111111:key/11111111-2222-3333-4444-555555555555`);
+    const construct = addSnapshots(stack, { encryptionKey: key });
+    if (acknowledge) Annotations.of(construct).acknowledgeWarning('cdk-shared-cluster-snapshots:importedKey', 'policy checked');
+    return AssertionAnnotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('importedKey'));
+  }
+
+  test('the warning exists under that id, and the README\'s call removes it', () => {
+    expect(importedKeyWarnings(false)).toHaveLength(1);
+    expect(importedKeyWarnings(true)).toHaveLength(0);
+  });
+});
