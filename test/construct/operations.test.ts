@@ -1,11 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Annotations, Stack } from 'aws-cdk-lib';
+import { Annotations, Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations as AssertionAnnotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { build, handlerFunctions, HANDLER_NAMES, Json, logicalIdOf, newStack, REGION, render, addSnapshots } from './helpers';
 import { SharedClusterSnapshots } from '../../src';
 import { SnapshotsDashboard } from '../../src/source/dashboard';
@@ -235,4 +236,13 @@ describe('the README\'s acknowledgement of the imported-key warning', () => {
     expect(importedKeyWarnings(false)).toHaveLength(1);
     expect(importedKeyWarnings(true)).toHaveLength(0);
   });
+});
+
+test('cdk-nag AwsSolutions: the dashboard adds no finding', () => {
+  const stack = newStack();
+  addSnapshots(stack, { dashboard: true });
+  Aspects.of(stack).add(new AwsSolutionsChecks());
+  const annotations = AssertionAnnotations.fromStack(stack);
+  const nag = Match.stringLikeRegexp('AwsSolutions-.*');
+  expect([...annotations.findError('*', nag), ...annotations.findWarning('*', nag)].map((m) => `${m.id}: ${String(m.entry.data).split('\n')[0]}`)).toEqual([]);
 });
