@@ -1,7 +1,21 @@
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { countRdsCall } from './metrics.lambda-shared';
+
+/**
+ * Counts every `send` for the invocation's metric line. An override of `send` rather than an SDK
+ * middleware: the handler tests and the simulator replace `RDSClient.prototype.send`
+ * (aws-sdk-client-mock), which a middleware would never see, while `super.send` still reaches it.
+ */
+class CountingRDSClient extends RDSClient {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  public override send(...args: any[]): any {
+    countRdsCall();
+    return Reflect.apply(super.send, this, args);
+  }
+}
 
 // One client per container, reused across invocations. The SDK's standard retry mode already
 // backs off on throttling; the state machine retries what outlasts it.
-export const rds = new RDSClient({});
+export const rds: RDSClient = new CountingRDSClient({});
 export const sfn = new SFNClient({});

@@ -283,3 +283,29 @@ export const TAG_CHARACTERS_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 export const AWS_RESERVED_TAG_PREFIXES = ['aws:', 'rds:'] as const;
 /** Lambda's `VpcConfig` holds at most 5 security groups (Lambda API Reference, `VpcConfig`). */
 export const MAX_FUNCTION_SECURITY_GROUPS = 5;
+
+// --- Operations (issue 10): the handlers' metrics, in CloudWatch embedded metric format ---
+
+/** Where the handlers publish their own metrics, and the names the dashboard reads them by. */
+export const HANDLER_METRICS = {
+  /** The CloudWatch namespace of every handler metric. */
+  namespace: 'SharedClusterSnapshots',
+  /** RDS API calls one handler invocation made (each `send`; the SDK's own retries are not counted). */
+  rdsCalls: 'RdsCalls',
+  /** Dimension: the instance's owner id (`SharedClusterSnapshots.ownerId`). */
+  ownerDimension: 'OwnerId',
+  /** Dimension: which handler made the calls (one of `HANDLER_NAMES`). */
+  handlerDimension: 'Handler',
+} as const;
+
+/** The `Handler` dimension value of each source-side handler: the construct id of its function. */
+export const HANDLER_NAMES = {
+  starter: 'Starter',
+  prepare: 'Prepare',
+  createSnapshot: 'CreateSnapshot',
+  checkSnapshot: 'CheckSnapshot',
+  copySnapshot: 'CopySnapshot',
+  shareSnapshot: 'ShareSnapshot',
+  cleanUp: 'CleanUp',
+  cleanUpFailedRun: 'CleanUpFailedRun',
+} as const;

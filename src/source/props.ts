@@ -230,4 +230,14 @@ export interface SharedClusterSnapshotsProps {
    * @default true
    */
   readonly scheduleEnabled?: boolean;
+
+  /**
+   * Adds a CloudWatch dashboard of this instance (see `addDashboard()`): runs succeeded and failed,
+   * execution durations, RDS calls per run and, where published, snapshot freshness. Turn it on
+   * for a team that watches the snapshots in the console; leave it off to keep the stack minimal
+   * (a dashboard costs a monthly fee beyond the free tier's three).
+   *
+   * @default false
+   */
+  readonly dashboard?: boolean;
 }

@@ -10,6 +10,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { SnapshotsDashboard } from './dashboard';
 import { assertEnvironmentFits, clusterEnvironment } from './function-environment';
 import { HandlerFunctionSettings } from './function-options';
 import { CheckSnapshotFunction } from './handlers/check-snapshot-function';
@@ -21,10 +22,11 @@ import { PrepareFunction } from './handlers/prepare-function';
 import { ShareSnapshotFunction } from './handlers/share-snapshot-function';
 import { StartExecutionsFunction } from './handlers/start-executions-function';
 import { addNagSuppressions } from './nag-suppressions';
+import { failureAlarmDescription, FUNCTION_DESCRIPTIONS, grantReadExecutions, HandlerName } from './operations';
 import { SnapshotPermissions } from './permissions';
 import type { SharedClusterSnapshotsProps } from './props';
 import { createSharingKey, warnIgnoredKeyRemovalPolicy, warnImportedKey } from './sharing-key';
-import { SnapshotHandlers } from './snapshot-handlers';
+import { SnapshotHandlerLogGroups, SnapshotHandlers } from './snapshot-handlers';
 import { snapshotTagsEnvironment } from './snapshot-tags';
 import { PROP_DEFAULTS, snapshotTimeoutOf, validateProps } from './validation';
 import { SnapshotWorkflow } from './workflow';
@@ -83,9 +85,17 @@ export class SharedClusterSnapshots extends Construct {
    * Region. A hash of it is the owner part of every snapshot name.
    */
   public readonly ownerId: string;
+  /** The state machine's log group: every state's input and output (`/aws/vendedlogs/states/...`). */
+  public readonly stateMachineLogGroup: logs.ILogGroup;
+  /** The starter function's log group: which executions each run started, and why any failed to start. */
+  public readonly starterLogGroup: logs.ILogGroup;
+  /** The log group of each handler function in `handlers`, by step. */
+  public readonly handlerLogGroups: SnapshotHandlerLogGroups;
 
   private readonly logRetention: logs.RetentionDays;
   private readonly functionSettings: HandlerFunctionSettings;
+  private readonly functionLogGroups = new Map<HandlerName, logs.ILogGroup>();
+  private dashboard?: SnapshotsDashboard;
 
   constructor(scope: Construct, id: string, props: SharedClusterSnapshotsProps) {
     super(scope, id);
@@ -127,12 +137,14 @@ export class SharedClusterSnapshots extends Construct {
     this.functionSettings = new HandlerFunctionSettings(this, props);
     const tagging = snapshotTagsEnvironment(stack, props.snapshotTags);
     this.handlers = this.createHandlers(permissions, environment, selection, maxConcurrentCopies, tagging);
+    this.handlerLogGroups = this.logGroupsOf(this.handlers);
+    this.stateMachineLogGroup = this.createStateMachineLogGroup();
 
     this.stateMachine = new SnapshotWorkflow(this, 'Workflow', {
       handlers: this.handlers,
       waitInterval,
       snapshotTimeout,
-      logGroup: this.createStateMachineLogGroup(),
+      logGroup: this.stateMachineLogGroup,
     }).stateMachine;
 
     this.starterFunction = this.createStarter(permissions, {
@@ -144,9 +156,30 @@ export class SharedClusterSnapshots extends Construct {
       [ENV.RDS_REQUESTS_PER_SECOND]: String(props.rdsRequestsPerSecond ?? PROP_DEFAULTS.rdsRequestsPerSecond),
       ...selection,
     }, props.clusterTag !== undefined);
+    this.starterLogGroup = this.functionLogGroups.get('Starter')!;
     this.schedule = this.createSchedule(this.starterFunction, props.schedule, props.scheduleEnabled ?? true);
     this.failureAlarm = this.createFailureAlarm(this.starterFunction, props.alarmTopic);
     addNagSuppressions(this, permissions, prefix, props.clusterTag);
+    if (props.dashboard) this.addDashboard();
+  }
+
+  /**
+   * Lets `grantee` read this state machine's executions (list, describe, history) and the
+   * state machine's and functions' logs: what reading a failed execution takes.
+   */
+  public grantReadExecutions(grantee: iam.IGrantable): iam.Grant {
+    const logGroups = [this.stateMachineLogGroup, this.starterLogGroup, ...Object.values(this.handlerLogGroups)];
+    return grantReadExecutions(this.stateMachine, this.stateMachine.stateMachineName, logGroups, grantee);
+  }
+
+  /**
+   * Adds this instance's CloudWatch dashboard, or returns it if already added (as `dashboard: true`
+   * does): executions by outcome, their durations, RDS calls per handler and per run, and snapshot
+   * freshness where this instance publishes it.
+   */
+  public addDashboard(): cloudwatch.Dashboard {
+    this.dashboard ??= new SnapshotsDashboard(this, 'Dashboard', this);
+    return this.dashboard.dashboard;
   }
 
   /** Executions that failed, per 5 minutes by default. */
@@ -182,7 +215,7 @@ export class SharedClusterSnapshots extends Construct {
     maxConcurrentCopies: number,
     tagging: Record<string, string>,
   ): SnapshotHandlers {
-    const workflowFunction = (handlerId: string, fn: HandlerClass, statements: iam.PolicyStatement[], extraEnvironment = {}) =>
+    const workflowFunction = (handlerId: HandlerName, fn: HandlerClass, statements: iam.PolicyStatement[], extraEnvironment = {}) =>
       this.createFunction(handlerId, fn, { ...environment, ...extraEnvironment }, statements);
 
     const prepare = workflowFunction('Prepare', PrepareFunction, [
@@ -272,8 +305,22 @@ export class SharedClusterSnapshots extends Construct {
     });
   }
 
+  /** The log group of each of `handlers`, as `createFunction` made them. */
+  private logGroupsOf(handlers: SnapshotHandlers): SnapshotHandlerLogGroups {
+    const of = (fn: lambda.IFunction) => this.functionLogGroups.get(fn.node.id as HandlerName)!;
+    return {
+      prepare: of(handlers.prepare),
+      createSnapshot: of(handlers.createSnapshot),
+      checkSnapshot: of(handlers.checkSnapshot),
+      copySnapshot: of(handlers.copySnapshot),
+      shareSnapshot: of(handlers.shareSnapshot),
+      cleanUp: of(handlers.cleanUp),
+      cleanUpFailedRun: of(handlers.cleanUpFailedRun),
+    };
+  }
+
   private createFunction(
-    id: string,
+    id: HandlerName,
     fn: HandlerClass,
     environment: Record<string, string>,
     statements: iam.PolicyStatement[],
@@ -281,19 +328,24 @@ export class SharedClusterSnapshots extends Construct {
   ): lambda.Function {
     assertEnvironmentFits(id, { ...environment, AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1' });
     const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: this.logRetention });
+    this.functionLogGroups.set(id, logGroup);
     const role = new iam.Role(this, `${id}Role`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `SharedClusterSnapshots ${id} handler`,
     });
     logGroup.grantWrite(role);
     for (const statement of [...statements, ...this.functionSettings.roleStatements()]) role.addToPrincipalPolicy(statement);
-    return new fn(this, id, { role, logGroup, environment, timeout, ...this.functionSettings.options });
+    return new fn(this, id, { role, logGroup, environment, timeout, ...this.functionSettings.options, description: FUNCTION_DESCRIPTIONS[id] });
   }
 
   private createFailureAlarm(starter: lambda.IFunction, alarmTopic?: sns.ITopic): cloudwatch.Alarm {
     const period = Duration.minutes(5);
     const alarm = new cloudwatch.Alarm(this, 'FailureAlarm', {
-      alarmDescription: 'A SharedClusterSnapshots execution failed, timed out or was aborted, or the starter failed. Open the failed execution in the Step Functions console.',
+      alarmDescription: failureAlarmDescription({
+        region: Stack.of(this).region,
+        stateMachineName: this.stateMachine.stateMachineName,
+        stateMachineArn: this.stateMachine.stateMachineArn,
+      }),
       metric: new cloudwatch.MathExpression({
         expression: 'failed + timedOut + aborted + starterErrors',
         usingMetrics: {

@@ -1,4 +1,5 @@
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 
 /**
  * The Lambda functions the state machine calls, one per step: `SharedClusterSnapshots.handlers`.
@@ -19,4 +20,25 @@ export interface SnapshotHandlers {
   readonly cleanUp: lambda.IFunction;
   /** CleanUpFailedRun: deletes what a failed run created, then the execution fails with its error. */
   readonly cleanUpFailedRun: lambda.IFunction;
+}
+
+/**
+ * The log groups of the functions in `SnapshotHandlers`, one per step: `SharedClusterSnapshots.handlerLogGroups`.
+ * Each function writes one JSON line per event, and one metric line per invocation, to its own group.
+ */
+export interface SnapshotHandlerLogGroups {
+  /** Prepare's log group. */
+  readonly prepare: logs.ILogGroup;
+  /** CreateSnapshot's log group. */
+  readonly createSnapshot: logs.ILogGroup;
+  /** The log group of the function behind CheckSnapshot and CheckCopy. */
+  readonly checkSnapshot: logs.ILogGroup;
+  /** CopySnapshot's log group. */
+  readonly copySnapshot: logs.ILogGroup;
+  /** ShareSnapshot's log group. */
+  readonly shareSnapshot: logs.ILogGroup;
+  /** CleanUp's log group. */
+  readonly cleanUp: logs.ILogGroup;
+  /** CleanUpFailedRun's log group. */
+  readonly cleanUpFailedRun: logs.ILogGroup;
 }

@@ -5,6 +5,7 @@ import type { RunPlan } from './workflow-state.lambda-shared';
 import { integerEnv, snapshotNaming } from '../../shared/config.lambda-shared';
 import { ENV, SNAPSHOT_VISIBILITY_GRACE_SECONDS, TRANSIENT_AWS_ERRORS } from '../../shared/constants';
 import { InvalidInput, isAwsError, SnapshotFailed, SnapshotNotReady, SnapshotTimeout } from '../../shared/errors.lambda-shared';
+import { withRdsCallMetrics } from '../../shared/metrics.lambda-shared';
 
 /**
  * One status check. `available` returns; `creating`/`copying` throws SnapshotNotReady, which the
@@ -13,7 +14,7 @@ import { InvalidInput, isAwsError, SnapshotFailed, SnapshotNotReady, SnapshotTim
  * snapshot not found in its first minutes is not visible yet: SnapshotNotReady).
  * In a large fleet only every `pollStride`-th check calls RDS (see pacing.lambda-shared.ts).
  */
-export async function handler(event: RunPlan): Promise<RunPlan> {
+async function run(event: RunPlan): Promise<RunPlan> {
   const plan = parsePlan(event, snapshotNaming());
   const snapshotIdentifier = plan.awaitingSnapshotIdentifier;
   const deadline = Date.parse(plan.deadline ?? '');
@@ -41,6 +42,9 @@ export async function handler(event: RunPlan): Promise<RunPlan> {
   }
   throw new SnapshotNotReady(`Snapshot '${snapshotIdentifier}' is '${snapshot.Status}' (${snapshot.PercentProgress ?? 0}%)`);
 }
+
+/** The Lambda entry point: `run`, with one metric line of its RDS calls per invocation. */
+export const handler = withRdsCallMetrics('checkSnapshot', run);
 
 /**
  * RDS documents no read-after-write consistency for a snapshot just created or copied: not found

@@ -4,6 +4,7 @@ import type { CaughtError, RunPlan } from './workflow-state.lambda-shared';
 import { requireEnv, snapshotNaming } from '../../shared/config.lambda-shared';
 import { ENV } from '../../shared/constants';
 import { log } from '../../shared/log.lambda-shared';
+import { withRdsCallMetrics } from '../../shared/metrics.lambda-shared';
 
 export interface FailedRunEvent extends Partial<RunPlan> {
   readonly error: CaughtError;
@@ -22,7 +23,7 @@ export interface FailedRunResult {
  * (`waits-for-copy`) for the next run's Prepare, which deletes it once its run has nothing in
  * progress. Returns the original error for the Fail state.
  */
-export async function handler(event: FailedRunEvent): Promise<FailedRunResult> {
+async function run(event: FailedRunEvent): Promise<FailedRunResult> {
   const error: CaughtError = {
     Error: typeof event?.error?.Error === 'string' ? event.error.Error : 'UnknownError',
     Cause: typeof event?.error?.Cause === 'string' ? event.error.Cause : undefined,
@@ -51,6 +52,9 @@ export async function handler(event: FailedRunEvent): Promise<FailedRunResult> {
   log('warn', 'Run failed; cleaned up its own snapshots', { clusterIdentifier, runId, error: error.Error, cleanedUp });
   return { error, cleanedUp };
 }
+
+/** The Lambda entry point: `run`, with one metric line of its RDS calls per invocation. */
+export const handler = withRdsCallMetrics('cleanUpFailedRun', run);
 
 /** True while the copy (the run's shared snapshot, read again now) exists in a state that may read its source. */
 async function copyMayReadItsSource(copyIdentifier: string): Promise<boolean> {

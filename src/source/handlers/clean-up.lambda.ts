@@ -7,12 +7,13 @@ import { integerEnv, requireEnv, snapshotNaming } from '../../shared/config.lamb
 import { ENV } from '../../shared/constants';
 import { InvalidInput } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
+import { withRdsCallMetrics } from '../../shared/metrics.lambda-shared';
 
 /**
  * Runs only after the new snapshot is shared. Deletes this run's temporary snapshot, then this
  * construct's older shared snapshots of the cluster beyond `retainSnapshots`, newest kept first.
  */
-export async function handler(event: RunPlan): Promise<RunResult> {
+async function run(event: RunPlan): Promise<RunResult> {
   const ownerId = requireEnv(ENV.OWNER_ID);
   const retain = integerEnv(ENV.RETAIN_SNAPSHOTS);
   const plan = parsePlan(event, snapshotNaming());
@@ -46,6 +47,9 @@ export async function handler(event: RunPlan): Promise<RunResult> {
     sharedWith: plan.sharedWith,
   };
 }
+
+/** The Lambda entry point: `run`, with one metric line of its RDS calls per invocation. */
+export const handler = withRdsCallMetrics('cleanUp', run);
 
 /**
  * Splits this owner's older shared-role snapshots of the cluster into restore points (shared with

@@ -9,13 +9,14 @@ import { requireEnv, snapshotNaming } from '../../shared/config.lambda-shared';
 import { ENV } from '../../shared/constants';
 import { InvalidInput } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
+import { withRdsCallMetrics } from '../../shared/metrics.lambda-shared';
 import { translateRdsFault } from '../../shared/rds-faults.lambda-shared';
 
 /**
  * Copies the temporary snapshot, re-encrypting it with the sharing key, once a copy slot is free
  * (CopyLimitReached until then, see copy-slots.lambda-shared.ts), and starts the wait for the copy.
  */
-export async function handler(event: RunPlan): Promise<RunPlan> {
+async function run(event: RunPlan): Promise<RunPlan> {
   const ownerId = requireEnv(ENV.OWNER_ID);
   const sharingKeyArn = requireEnv(ENV.SHARING_KEY_ARN);
   const plan = parsePlan(event, snapshotNaming());
@@ -54,3 +55,6 @@ export async function handler(event: RunPlan): Promise<RunPlan> {
   const { snapshotArn: _temporaryArn, copyDeadline: _copyDeadline, ...rest } = plan;
   return { ...rest, awaitingSnapshotIdentifier: target, deadline: deadlineFromNow() };
 }
+
+/** The Lambda entry point: `run`, with one metric line of its RDS calls per invocation. */
+export const handler = withRdsCallMetrics('copySnapshot', run);

@@ -17,6 +17,7 @@ import {
   UnencryptedCluster,
 } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
+import { withRdsCallMetrics } from '../../shared/metrics.lambda-shared';
 import { runIdFromTime, snapshotIdentifier } from '../../shared/naming.lambda-shared';
 import { optionalRunId, preview, rejectUnknownKeys, requireClusterIdentifier, requireObject } from '../../shared/validate.lambda-shared';
 
@@ -30,7 +31,7 @@ export interface PrepareEvent {
  * Checks the cluster (exists, configured, `available`, encryption), decides whether a re-encrypting
  * copy is needed, removes stale temporary snapshots of earlier runs, and derives this run's names.
  */
-export async function handler(event: PrepareEvent): Promise<RunPlan> {
+async function run(event: PrepareEvent): Promise<RunPlan> {
   const { clusterIdentifier, runId, pollStride } = parseEvent(event);
   const ownerId = requireEnv(ENV.OWNER_ID);
   const naming = snapshotNaming();
@@ -55,6 +56,9 @@ export async function handler(event: PrepareEvent): Promise<RunPlan> {
   log('info', 'Prepared run', { ...plan });
   return plan;
 }
+
+/** The Lambda entry point: `run`, with one metric line of its RDS calls per invocation. */
+export const handler = withRdsCallMetrics('prepare', run);
 
 function parseEvent(event: PrepareEvent): { clusterIdentifier: string; runId: string; pollStride: number } {
   const outer = requireObject(event, 'The task payload');

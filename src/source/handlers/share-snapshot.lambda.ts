@@ -7,6 +7,7 @@ import { listEnv, requireEnv, snapshotNaming } from '../../shared/config.lambda-
 import { ENV } from '../../shared/constants';
 import { InvalidInput, isAwsError } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
+import { withRdsCallMetrics } from '../../shared/metrics.lambda-shared';
 import { translateRdsFault } from '../../shared/rds-faults.lambda-shared';
 
 /**
@@ -14,7 +15,7 @@ import { translateRdsFault } from '../../shared/rds-faults.lambda-shared';
  * snapshot of the cluster restorable by exactly them too: removed targets (and `all`) lose access,
  * new targets gain it. Idempotent. A retained snapshot never shared (a dead run's copy) stays unshared.
  */
-export async function handler(event: RunPlan): Promise<RunPlan> {
+async function run(event: RunPlan): Promise<RunPlan> {
   const ownerId = requireEnv(ENV.OWNER_ID);
   const plan = parsePlan(event, snapshotNaming());
   const targets = listEnv(ENV.TARGET_ACCOUNT_IDS);
@@ -49,3 +50,6 @@ export async function handler(event: RunPlan): Promise<RunPlan> {
   }
   return { ...plan, sharedWith: targets };
 }
+
+/** The Lambda entry point: `run`, with one metric line of its RDS calls per invocation. */
+export const handler = withRdsCallMetrics('shareSnapshot', run);

@@ -11,6 +11,7 @@ import { integerEnv, requireEnv } from '../../shared/config.lambda-shared';
 import { ENV } from '../../shared/constants';
 import { isAwsError, StartExecutionsFailed } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
+import { withRdsCallMetrics } from '../../shared/metrics.lambda-shared';
 import { executionName, isValidIdentifier } from '../../shared/naming.lambda-shared';
 import { scheduledRunId } from '../../shared/validate.lambda-shared';
 
@@ -48,7 +49,7 @@ const EARLIER_START_MARGIN_MS = 1000;
  * invokes asynchronously), starts only what is missing: Step Functions refuses a second execution of
  * a name (ExecutionAlreadyExists), or answers with the running one when the input is the same.
  */
-export async function handler(event: StartEvent = {}): Promise<StartResult> {
+async function run(event: StartEvent = {}): Promise<StartResult> {
   const invokedAt = Date.now();
   const runId = scheduledRunId(event, 'The starter event');
   const stateMachineArn = requireEnv(ENV.STATE_MACHINE_ARN);
@@ -101,6 +102,9 @@ export async function handler(event: StartEvent = {}): Promise<StartResult> {
   }
   return result;
 }
+
+/** The Lambda entry point: `run`, with one metric line of its RDS calls per invocation. */
+export const handler = withRdsCallMetrics('starter', run);
 
 /** The explicit ids, plus every cluster carrying the tag (paged), without duplicates, sorted. */
 export async function resolveClusters(): Promise<string[]> {

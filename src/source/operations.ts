@@ -1,0 +1,77 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { HANDLER_NAMES } from '../shared/constants';
+
+/** Where the alarm description's runbook lives: the README's Troubleshooting section. */
+export const RUNBOOK_URL = 'https://github.com/cdk-shared-cluster-snapshots/cdk-shared-cluster-snapshots#troubleshooting';
+/** CloudWatch's limit for an alarm description (PutMetricAlarm, AlarmDescription). */
+export const MAX_ALARM_DESCRIPTION_LENGTH = 1024;
+
+/** A function's construct id, which is also its `Handler` metric dimension. */
+export type HandlerName = typeof HANDLER_NAMES[keyof typeof HANDLER_NAMES];
+
+/** What each function does, as its Lambda description shows it in the console (at most 256 characters). */
+export const FUNCTION_DESCRIPTIONS: Readonly<Record<HandlerName, string>> = {
+  Starter: 'SharedClusterSnapshots: starts one execution per cluster for each scheduled run',
+  Prepare: 'SharedClusterSnapshots: checks the cluster and plans the run (Prepare step)',
+  CreateSnapshot: 'SharedClusterSnapshots: snapshots one cluster (CreateSnapshot step)',
+  CheckSnapshot: 'SharedClusterSnapshots: checks whether the snapshot or its copy is available (CheckSnapshot and CheckCopy steps)',
+  CopySnapshot: 'SharedClusterSnapshots: copies the snapshot, re-encrypted with the sharing key (CopySnapshot step)',
+  ShareSnapshot: 'SharedClusterSnapshots: shares the snapshot with the target accounts (ShareSnapshot step)',
+  CleanUp: 'SharedClusterSnapshots: deletes the temporary snapshot and shared snapshots beyond retainSnapshots (CleanUp step)',
+  CleanUpFailedRun: 'SharedClusterSnapshots: deletes what a failed run created (CleanUpFailedRun step)',
+};
+
+/** The state machine and where its failed executions are read, for the alarm's description. */
+export interface AlarmSubject {
+  readonly region: string;
+  readonly stateMachineName: string;
+  readonly stateMachineArn: string;
+}
+
+/**
+ * What to do when the failure alarm fires: which console page to open and which runbook to follow.
+ * The console address is the commercial partition's (console.aws.amazon.com); elsewhere the
+ * state machine's name is what to look for.
+ */
+export function failureAlarmDescription({ region, stateMachineName, stateMachineArn }: AlarmSubject): string {
+  return [
+    'A SharedClusterSnapshots execution failed, timed out or was aborted, or its starter function failed.',
+    `Open the state machine ${stateMachineName} in the Step Functions console`,
+    `(https://${region}.console.aws.amazon.com/states/home?region=${region}#/statemachines/view/${stateMachineArn})`,
+    'and its newest execution with status Failed, Timed out or Aborted: the error names the cause,',
+    "the graph shows the failed step, and CleanUpFailedRun's output lists what it deleted.",
+    "No failed execution: read the starter function's log group.",
+    `Runbook: README, "Reading a failed execution" and "Troubleshooting" (${RUNBOOK_URL}).`,
+  ].join(' ');
+}
+
+/**
+ * Read access to one state machine's executions: what an operator needs to read a failed
+ * execution (its status, error, cause and history) and the logs around it.
+ */
+export function grantReadExecutions(
+  stateMachine: sfn.IStateMachine,
+  stateMachineName: string,
+  logGroups: logs.ILogGroup[],
+  grantee: iam.IGrantable,
+): iam.Grant {
+  const executions = Stack.of(stateMachine).formatArn({
+    service: 'states',
+    resource: 'execution',
+    resourceName: `${stateMachineName}:*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+  const grant = iam.Grant.addToPrincipal({
+    grantee,
+    actions: ['states:ListExecutions', 'states:DescribeStateMachine'],
+    resourceArns: [stateMachine.stateMachineArn],
+  }).combine(iam.Grant.addToPrincipal({
+    grantee,
+    actions: ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:DescribeStateMachineForExecution'],
+    resourceArns: [executions],
+  }));
+  return logGroups.reduce((all, logGroup) => all.combine(logGroup.grantRead(grantee)), grant);
+}
