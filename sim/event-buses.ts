@@ -35,6 +35,12 @@ export interface PutEventsEntry {
   readonly Resources?: string[];
 }
 
+/** PutEventsResponse (SDK model): one result entry per request entry, in order. */
+export interface PutEventsResult {
+  readonly FailedEntryCount: number;
+  readonly Entries: { EventId?: string; ErrorCode?: string; ErrorMessage?: string }[];
+}
+
 /** What happened to one entry. */
 export interface EventRecord {
   readonly at: number;
@@ -97,7 +103,7 @@ export class EventBuses {
   }
 
   /** PutEvents from `caller` (SDK model PutEventsRequest/PutEventsResponse). */
-  public putEvents(caller: string, entries: readonly PutEventsEntry[]): { FailedEntryCount: number; Entries: { EventId?: string; ErrorCode?: string; ErrorMessage?: string }[] } {
+  public putEvents(caller: string, entries: readonly PutEventsEntry[]): PutEventsResult {
     const results = entries.map((entry) => {
       const to = busAccount(entry.EventBusName, caller);
       const event: BusEvent = {

@@ -13,6 +13,7 @@
  * with Step Functions"); the SDK integration returns the response as it is.
  */
 import { AccountRouter } from './account-router';
+import { AlarmState, evaluateAlarm, readAlarms, TemplateAlarm } from './alarms';
 import { ACCOUNT } from './aws-env';
 import { EventBuses, PutEventsEntry } from './event-buses';
 import { KeyPolicies } from './key-policies';
@@ -75,6 +76,7 @@ export class HandoffSimulation {
   private readonly router = new AccountRouter();
   private readonly environments: LambdaEnvironments;
   private readonly simulations = new Map<string, Simulation>();
+  private readonly alarmsByAccount = new Map<string, TemplateAlarm[]>();
   private pendingInvocations = 0;
 
   constructor(options: HandoffOptions) {
@@ -106,6 +108,7 @@ export class HandoffSimulation {
         const resolve = templateResolver(t, stackName(i), deployment.account);
         this.buses.addTemplate(deployment.account, t, resolve);
         this.keys.addTemplate(deployment.account, stackName(i), t, resolve);
+        this.alarmsByAccount.set(deployment.account, [...(this.alarmsByAccount.get(deployment.account) ?? []), ...readAlarms(t, resolve)]);
       });
     }
     const accounts = [...this.simulations.keys()];
@@ -153,6 +156,16 @@ export class HandoffSimulation {
   /** Every metric value the handlers of `account` published in embedded metric format. */
   public metrics(account: string, name?: string) {
     return this.logs.metrics.filter((m) => m.account === account && (!name || m.name === name));
+  }
+
+  /** The metric alarms deployed to `account`. */
+  public alarms(account: string): TemplateAlarm[] {
+    return this.alarmsByAccount.get(account) ?? [];
+  }
+
+  /** An alarm's state now (or at `at`), evaluated over the metrics the account's handlers published. */
+  public alarmState(account: string, alarm: TemplateAlarm, at = Date.now()): AlarmState {
+    return evaluateAlarm(alarm, this.logs.metrics.filter((m) => m.account === account), at);
   }
 
   public dispose(): void {

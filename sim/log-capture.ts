@@ -20,7 +20,7 @@ export interface MetricValue {
   readonly name: string;
   readonly value: number;
   readonly unit?: string;
-  /** Every root field of the line that any of its dimension sets names. */
+  /** One dimension set of the line, with its values: each set is a metric of its own. */
   readonly dimensions: Record<string, string>;
 }
 
@@ -59,12 +59,15 @@ export class LogCapture {
       return;
     }
     for (const directive of record?._aws?.CloudWatchMetrics ?? []) {
-      const keys = new Set<string>((directive.Dimensions ?? []).flat());
-      const dimensions = Object.fromEntries([...keys].map((k) => [k, String(record[k])]));
-      for (const metric of directive.Metrics ?? []) {
-        const value = record[metric.Name];
-        if (typeof value === 'number') {
-          this.metrics.push({ at: record._aws.Timestamp ?? at, account, namespace: directive.Namespace, name: metric.Name, value, unit: metric.Unit, dimensions });
+      const sets: string[][] = directive.Dimensions?.length ? directive.Dimensions : [[]];
+      for (const set of sets) {
+        const dimensions = Object.fromEntries(set.map((k) => [k, String(record[k])]));
+        for (const metric of directive.Metrics ?? []) {
+          const value = record[metric.Name];
+          if (typeof value === 'number') {
+            const { Namespace: namespace } = directive;
+            this.metrics.push({ at: record._aws.Timestamp ?? at, account, namespace, name: metric.Name, value, unit: metric.Unit, dimensions });
+          }
         }
       }
     }

@@ -32,7 +32,12 @@ export interface RdsNetwork {
 }
 
 /** A snapshot of another account, as `viewer` may see it now: shared with it, visible, not deleted. */
-export function sharedSnapshot(network: RdsNetwork | undefined, viewer: string, arn: string | undefined): { owner: string; snapshot: Snapshot } | undefined {
+export interface SharedSnapshot {
+  readonly owner: string;
+  readonly snapshot: Snapshot;
+}
+
+export function sharedSnapshot(network: RdsNetwork | undefined, viewer: string, arn: string | undefined): SharedSnapshot | undefined {
   const owner = accountOf(arn);
   if (!network || !owner || owner === viewer) return undefined;
   const s = network.snapshotsOf(owner)?.get(snapshotIdOf(arn) ?? '');
@@ -42,11 +47,11 @@ export function sharedSnapshot(network: RdsNetwork | undefined, viewer: string, 
 }
 
 /** Every snapshot shared with `viewer` by a simulated account. */
-export function sharedWith(network: RdsNetwork | undefined, viewer: string, accounts: readonly string[]): { owner: string; snapshot: Snapshot }[] {
+export function sharedWith(network: RdsNetwork | undefined, viewer: string, accounts: readonly string[]): SharedSnapshot[] {
   if (!network) return [];
   return accounts.filter((a) => a !== viewer).flatMap((owner) => [...(network.snapshotsOf(owner)?.values() ?? [])]
     .map((s) => sharedSnapshot(network, viewer, snapshotArn(s.id, owner)))
-    .filter((found): found is { owner: string; snapshot: Snapshot } => found !== undefined));
+    .filter((found): found is SharedSnapshot => found !== undefined));
 }
 
 /** Checks a copy of a shared snapshot into `viewer`; returns the source, or throws what RDS throws. */

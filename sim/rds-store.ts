@@ -11,9 +11,9 @@ import {
 } from '@aws-sdk/client-rds';
 import { ACCOUNT, accountOf, callContext, snapshotIdOf } from './aws-env';
 import { assertShareable, copyEncryption, KmsKeys } from './rds-encryption';
+import { assertSharedCopy, RdsNetwork, sharedSnapshot, sharedWith } from './rds-sharing';
 import { Cluster, clientError, FaultOptions, page, Snapshot, SnapshotLifecycle } from './rds-types';
 import { attributesView, clusterView, snapshotView } from './rds-views';
-import { assertSharedCopy, RdsNetwork, sharedSnapshot, sharedWith } from './rds-sharing';
 
 const DEFAULT_DURATION_MS = 10 * 60_000;
 /**

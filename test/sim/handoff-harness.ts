@@ -1,12 +1,12 @@
 import type { DBClusterSnapshot } from '@aws-sdk/client-rds';
 import { Duration } from 'aws-cdk-lib';
 import { MINUTE, runDay } from './harness';
-import { synthesizeTemplate } from '../../sim/example-stack';
 import { synthesizeReceiverTemplate } from '../../sim/example-receiver';
+import { synthesizeTemplate } from '../../sim/example-stack';
 import { HandoffSimulation, SECOND_TARGET_ACCOUNT, SOURCE_ACCOUNT, TARGET_ACCOUNT } from '../../sim/handoff';
 import type { FaultOptions } from '../../sim/rds-types';
 import type { ReceivedClusterSnapshotsProps, SharedClusterSnapshotsProps } from '../../src';
-import { EVENT_DETAIL_TYPE, EVENT_SOURCE, TAG_ROLE, TARGET_TAG_OWNER, TARGET_TAG_SOURCE_SNAPSHOT } from '../../src/shared/constants';
+import { EVENT_DETAIL_TYPE, EVENT_SOURCE, TAG_ROLE, TAG_RUN, TARGET_TAG_OWNER, TARGET_TAG_SOURCE_SNAPSHOT } from '../../src/shared/constants';
 import type { SnapshotSharedDetail } from '../../src/shared/events';
 
 export { MINUTE, runDay, SECOND_TARGET_ACCOUNT, SOURCE_ACCOUNT, TARGET_ACCOUNT };
@@ -97,7 +97,7 @@ export function putSharedEventByHand(sim: HandoffSimulation, snapshot: DBCluster
     snapshotArn: snapshot.DBClusterSnapshotArn!,
     kmsKeyArn: snapshot.KmsKeyId,
     sharedWith: [to],
-    runId: snapshot.TagList?.find((t) => t.Key.endsWith(':run'))?.Value ?? '',
+    runId: snapshot.TagList?.find((t) => t.Key === TAG_RUN)?.Value ?? '',
     snapshotCreateTime: snapshot.SnapshotCreateTime!.toISOString(),
   };
   const out = sim.putEvents(from, [{
