@@ -145,11 +145,31 @@ export class EventBuses {
 
   /** Delivered asynchronously, as EventBridge does: the sender's PutEvents does not wait for the target. */
   private deliver(account: string, target: Rule['targets'][number], event: BusEvent): void {
+    if (target.Arn.includes(':event-bus/')) {
+      this.forward(account, target.Arn, event);
+      return;
+    }
     const input = target.Input !== undefined ? JSON.parse(target.Input) : target.InputPath ? pathOf(event, target.InputPath) : event;
     this.pending++;
     setTimeout(() => {
       this.invokeTarget(account, target.Arn, input, event).catch(() => undefined).finally(() => this.pending--);
     }, 0);
+  }
+
+  /**
+   * A rule whose target is another account's bus sends the event on, unchanged (its `account` stays
+   * the original sender's), if that bus's policy allows the rule's account (EventBridge User Guide,
+   * "Sending and receiving events between AWS accounts"). The rule's role is not checked.
+   */
+  private forward(from: string, busArn: string, event: BusEvent): void {
+    const to = busAccount(busArn, from);
+    if (to !== from && !this.allows(to, from, event)) {
+      this.records.push({ at: Date.now(), from, to, event, outcome: 'refused', rules: [] });
+      return;
+    }
+    const rules = this.rules.filter((rule) => rule.account === to && matchesPattern(rule.pattern, event));
+    this.records.push({ at: Date.now(), from, to, event, outcome: 'delivered', rules: rules.map((r) => r.logicalId) });
+    for (const rule of rules) for (const target of rule.targets) if (!target.Arn.includes(':event-bus/')) this.deliver(to, target, event);
   }
 
   private allows(busOwner: string, caller: string, event: BusEvent): boolean {

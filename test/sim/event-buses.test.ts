@@ -38,6 +38,15 @@ function receiver(account: string, allow: string[]): CfnTemplate {
   return Template.fromStack(stack).toJSON() as CfnTemplate;
 }
 
+/** A rule on the sender's own bus whose target is the other account's default bus. */
+function forwarder(account: string, to: string): CfnTemplate {
+  const stack = new Stack(new App(), 'Forwarder', { env: { account, region: REGION } });
+  new sfn.StateMachine(stack, 'Machine', { definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Idle')) });
+  const bus = events.EventBus.fromEventBusArn(stack, 'Bus', `arn:aws:events:${REGION}:${to}:event-bus/default`);
+  new events.Rule(stack, 'Forward', { eventPattern: { source: ['sim.test'] }, targets: [new targets.EventBus(bus)] });
+  return Template.fromStack(stack).toJSON() as CfnTemplate;
+}
+
 let sim: HandoffSimulation;
 afterEach(() => sim?.dispose());
 
@@ -70,6 +79,19 @@ describe('putEvents tasks, bus policies and rules', () => {
     expect([execution.status, execution.error]).toEqual(['FAILED', 'EventBridge.FailedEntry']);
     expect(sim.buses.records.map((r) => r.outcome)).toEqual(['refused']);
     expect(sim.account(TARGET_ACCOUNT).executions).toEqual([]);
+  });
+
+  test('a rule whose target is another account\'s bus forwards the event, its account unchanged', async () => {
+    sim = new HandoffSimulation({
+      accounts: [
+        { account: SOURCE_ACCOUNT, templates: [forwarder(SOURCE_ACCOUNT, TARGET_ACCOUNT)] },
+        { account: TARGET_ACCOUNT, templates: [receiver(TARGET_ACCOUNT, [SOURCE_ACCOUNT])] },
+      ],
+    });
+    sim.putEvents(SOURCE_ACCOUNT, [{ Source: 'sim.test', DetailType: 'Ping', Detail: '{"n":2}' }]);
+    await sim.runUntilIdle();
+    expect(sim.buses.records.map((r) => [r.from, r.to, r.outcome])).toEqual([[SOURCE_ACCOUNT, SOURCE_ACCOUNT, 'delivered'], [SOURCE_ACCOUNT, TARGET_ACCOUNT, 'delivered']]);
+    expect(sim.account(TARGET_ACCOUNT).executions.map((e) => [e.status, e.input.account, e.input.detail.n])).toEqual([['SUCCEEDED', SOURCE_ACCOUNT, 2]]);
   });
 
   test('a dropped event is accepted by PutEvents but reaches no rule', async () => {

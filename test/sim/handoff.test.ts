@@ -24,6 +24,20 @@ async function asUser<T>(account: string, command: any): Promise<T> {
 const copyKeyOf = (s: HandoffSimulation) => s.account(TARGET_ACCOUNT).findFunction('copy-shared-snapshot.lambda.ts').environment[TARGET_ENV.COPY_KEY_ARN];
 const targetCopyCalls = (s: HandoffSimulation) => s.account(TARGET_ACCOUNT).rds.calls.filter((c) => c.api === 'CopyDBClusterSnapshot' && !c.error);
 
+describe('the receiver in the simulator', () => {
+  test('every receiver function runs its handler from src/target/handlers (found by its construct id)', () => {
+    sim = handoff();
+    const fns = [...sim.account(TARGET_ACCOUNT).functionsByArn.values()];
+    expect(fns.map((f) => f.source).sort()).toEqual([
+      'src/target/handlers/check-copy.lambda.ts',
+      'src/target/handlers/copy-shared-snapshot.lambda.ts',
+      'src/target/handlers/receive-event.lambda.ts',
+      'src/target/handlers/retain-copies.lambda.ts',
+      'src/target/handlers/scan-shared-snapshots.lambda.ts',
+    ]);
+  });
+});
+
 describe('the target account\'s view of the source\'s shares', () => {
   test('follows the restore attribute and deletions; listed as shared, described by ARN', async () => {
     sim = handoff();
