@@ -20,6 +20,7 @@ import { KeyPolicies } from './key-policies';
 import { LambdaEnvironments } from './lambda-environment';
 import { lambdaError } from './lambda-faults';
 import { LogCapture } from './log-capture';
+import { mockOptionalClients } from './optional-clients';
 import type { FaultOptions } from './rds-types';
 import { Simulation, SimulationWorld, StarterRun } from './simulation';
 import type { Execution } from './step-functions';
@@ -78,6 +79,7 @@ export class HandoffSimulation {
   private readonly simulations = new Map<string, Simulation>();
   private readonly alarmsByAccount = new Map<string, TemplateAlarm[]>();
   private pendingInvocations = 0;
+  private readonly restoreOptionalClients: () => void;
 
   constructor(options: HandoffOptions) {
     const read = options.accounts.flatMap((a) => a.templates.map((t, i) => readTemplate(t, stackName(i), a.account)));
@@ -111,6 +113,10 @@ export class HandoffSimulation {
         this.alarmsByAccount.set(deployment.account, [...(this.alarmsByAccount.get(deployment.account) ?? []), ...readAlarms(t, resolve)]);
       });
     }
+    this.restoreOptionalClients = mockOptionalClients({
+      putEvents: (account, entries) => this.buses.putEvents(account, entries),
+      metrics: this.logs.metrics,
+    });
     const accounts = [...this.simulations.keys()];
     for (const sim of this.simulations.values()) {
       sim.rds.network = {
@@ -176,6 +182,7 @@ export class HandoffSimulation {
       sim.sfn.restore();
     }
     this.router.restore();
+    this.restoreOptionalClients();
     this.logs.uninstall();
     this.environments.uninstall();
     this.clock.uninstall();
