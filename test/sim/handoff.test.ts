@@ -1,4 +1,4 @@
-import { DeleteDBClusterSnapshotCommand, DescribeDBClusterSnapshotsCommand, ModifyDBClusterSnapshotAttributeCommand, RDSClient } from '@aws-sdk/client-rds';
+import { CopyDBClusterSnapshotCommand, DeleteDBClusterSnapshotCommand, DescribeDBClusterSnapshotsCommand, ModifyDBClusterSnapshotAttributeCommand, RDSClient } from '@aws-sdk/client-rds';
 import {
   catchUpScan, CLUSTER, copiesIn, handoff, HOUR, putSharedEventByHand, runDay, sourceArnOf, sourceRun, sourceRunWithEventByHand,
   sourceShared, SOURCE_ACCOUNT, TARGET_ACCOUNT,
@@ -59,6 +59,35 @@ describe('the target account\'s view of the source\'s shares', () => {
     expect(await listed()).toHaveLength(1);
     await asUser(SOURCE_ACCOUNT, new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: shared.DBClusterSnapshotIdentifier }));
     expect(await listed()).toEqual([]);
+  });
+});
+
+describe('copying a shared snapshot into the target account', () => {
+  test('needs KmsKeyId and a source key policy that allows the target; then copies under the target\'s key', async () => {
+    sim = handoff();
+    await sourceRun(sim, 0);
+    const [shared] = sourceShared(sim);
+    const copy = (id: string, KmsKeyId?: string) => asUser(TARGET_ACCOUNT, new CopyDBClusterSnapshotCommand({
+      SourceDBClusterSnapshotIdentifier: shared.DBClusterSnapshotArn, TargetDBClusterSnapshotIdentifier: id, KmsKeyId,
+    }));
+    const targetKey = copyKeyOf(sim);
+    await expect(copy('by-hand-1')).rejects.toMatchObject({ name: 'InvalidParameterCombination' });
+    // The copy names the source by ARN: the source's own identifier means a snapshot of the target account, which has none.
+    await expect(asUser(TARGET_ACCOUNT, new CopyDBClusterSnapshotCommand({
+      SourceDBClusterSnapshotIdentifier: shared.DBClusterSnapshotIdentifier, TargetDBClusterSnapshotIdentifier: 'by-hand-2', KmsKeyId: targetKey,
+    }))).rejects.toMatchObject({ name: 'DBClusterSnapshotNotFoundFault' });
+
+    const keyArn = sim.account(SOURCE_ACCOUNT).sharingKeyArn;
+    const policy = sim.keys.statementsOf(keyArn)!;
+    sim.keys.setPolicy(keyArn, policy.filter((s) => !JSON.stringify(s).includes('kms:CreateGrant') || !JSON.stringify(s.Principal).includes(TARGET_ACCOUNT)));
+    await expect(copy('by-hand-3', targetKey)).rejects.toMatchObject({ name: 'KMSKeyNotAccessibleFault' });
+
+    sim.keys.setPolicy(keyArn, policy);
+    const out = await copy('by-hand-4', targetKey) as any;
+    expect(out.DBClusterSnapshot).toMatchObject({ DBClusterSnapshotIdentifier: 'by-hand-4', Status: 'copying', KmsKeyId: targetKey, DBClusterIdentifier: CLUSTER });
+    expect(out.DBClusterSnapshot.DBClusterSnapshotArn).toContain(`:${TARGET_ACCOUNT}:cluster-snapshot:by-hand-4`);
+    // Nothing changed in the source account.
+    expect(sim.account(SOURCE_ACCOUNT).rds.snapshot('by-hand-4')).toBeUndefined();
   });
 });
 
