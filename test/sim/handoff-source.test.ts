@@ -23,10 +23,16 @@ const has = {
   freshnessAlarm: readAlarms(sourceTemplate, templateResolver(sourceTemplate)).some(isFreshness),
 };
 
+/** Runs `fn` once the source template has the feature; until then skipped, and named so. */
+function whenSourceHas(ready: boolean, name: string, fn: () => void): void {
+  if (ready) describe(name, fn);
+  else describe.skip(`${name} [needs the source side's events (issue 9): skipped until its template has them]`, fn);
+}
+
 let sim: HandoffSimulation;
 afterEach(() => sim?.dispose());
 
-(has.putEvents ? describe : describe.skip)('the source side puts the events itself (putEvents tasks in its state machine)', () => {
+whenSourceHas(has.putEvents, 'the source side puts the events itself (putEvents tasks in its state machine)', () => {
   test('end to end: the source shares, its task puts Shared on its bus and each target\'s, the targets copy', async () => {
     sim = handoff({ source: { notifyTargetAccounts: true } as any, secondReceiver: {} });
     await sourceRun(sim, 0);
@@ -81,7 +87,7 @@ afterEach(() => sim?.dispose());
   });
 });
 
-(has.confirmations ? describe : describe.skip)('retainUntilCopied: the source prunes a shared snapshot once every receiving target confirmed it', () => {
+whenSourceHas(has.confirmations, 'retainUntilCopied: the source prunes a shared snapshot once every receiving target confirmed it', () => {
   const twoTargets = (secondConfirms: boolean) => handoff({
     source: { notifyTargetAccounts: true, retainUntilCopied: true } as any,
     receiver: { confirmCopies: true },
@@ -118,7 +124,7 @@ afterEach(() => sim?.dispose());
   });
 });
 
-(has.freshnessAlarm ? describe : describe.skip)('the source side\'s freshness alarm', () => {
+whenSourceHas(has.freshnessAlarm, 'the source side\'s freshness alarm', () => {
   test('OK while the source shares daily; ALARM once it stops and the newest shared snapshot ages past maxSnapshotAge', async () => {
     sim = handoff();
     const alarms = sim.alarms(SOURCE_ACCOUNT).filter(isFreshness);
