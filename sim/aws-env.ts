@@ -7,9 +7,10 @@ export const REGION = 'eu-west-1';
 /**
  * Who is making an SDK call, set by the simulation around each handler: the execution (or
  * 'starter') and the id of the Lambda function whose code runs (its logical id, qualified by the
- * stack when several templates are simulated).
+ * stack when several templates are simulated), and the account it runs in (the simulated
+ * account when absent; sim/handoff.ts simulates several).
  */
-export const callContext = new AsyncLocalStorage<{ caller: string; functionId?: string }>();
+export const callContext = new AsyncLocalStorage<{ caller: string; functionId?: string; account?: string }>();
 
 /**
  * The AWS-managed `aws/rds` key: `StorageEncryptionType: 'sse-kms'` with this key ARN. "You can't
@@ -27,12 +28,17 @@ export const AWS_MANAGED_RDS_ALIAS = `arn:aws:kms:${REGION}:${ACCOUNT}:alias/aws
  */
 export const AWS_OWNED_KEY = 'aws-owned-key';
 
-export function clusterArn(id: string | undefined): string {
-  return `arn:aws:rds:${REGION}:${ACCOUNT}:cluster:${String(id).toLowerCase()}`;
+export function clusterArn(id: string | undefined, account = ACCOUNT): string {
+  return `arn:aws:rds:${REGION}:${account}:cluster:${String(id).toLowerCase()}`;
 }
 
-export function snapshotArn(idOrArn: string | undefined): string {
-  return idOrArn?.startsWith('arn:') ? idOrArn : `arn:aws:rds:${REGION}:${ACCOUNT}:cluster-snapshot:${idOrArn}`;
+export function snapshotArn(idOrArn: string | undefined, account = ACCOUNT): string {
+  return idOrArn?.startsWith('arn:') ? idOrArn : `arn:aws:rds:${REGION}:${account}:cluster-snapshot:${idOrArn}`;
+}
+
+/** The account of an ARN (`arn:aws:rds:<region>:<account>:...`), or undefined for an identifier. */
+export function accountOf(idOrArn: string | undefined): string | undefined {
+  return idOrArn?.startsWith('arn:') ? idOrArn.split(':')[4] : undefined;
 }
 
 /** A snapshot id from an id or an ARN (RDS accepts both for snapshots of this account). */

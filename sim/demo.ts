@@ -1,9 +1,11 @@
 /**
  * `npx projen demo`: synthesizes an example app with three clusters and simulates one scheduled
- * run of it, with no AWS account. Prints a timeline per cluster, the outcomes and the run's cost.
+ * run of it, with no AWS account. Prints a timeline per cluster, the outcomes and the run's cost;
+ * then both sides of the handoff to the target accounts (sim/demo-handoff.ts).
  */
 import { TimeZone } from 'aws-cdk-lib';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { handoffDemo } from './demo-handoff';
 import { synthesizeTemplate, TARGET_ACCOUNTS } from './example-stack';
 import { AWS_MANAGED_RDS_KEY } from './fake-rds';
 import { ExecutionReport, reportExecution } from './metrics';
@@ -76,6 +78,8 @@ export async function main(): Promise<void> {
   } finally {
     sim.dispose();
   }
+  console.log();
+  await handoffDemo((line = '') => console.log(line), clock);
 }
 
 const PHASE_LABEL: Record<string, string> = {

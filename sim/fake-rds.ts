@@ -7,17 +7,21 @@ import {
   DescribeDBClustersCommand,
   DescribeDBClusterSnapshotAttributesCommand,
   DescribeDBClusterSnapshotsCommand,
+  AddTagsToResourceCommand,
+  ListTagsForResourceCommand,
   ModifyDBClusterSnapshotAttributeCommand,
+  RemoveTagsFromResourceCommand,
   RDSClient,
   RDSServiceException,
   Tag,
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
-import { callContext, clusterArn, snapshotIdOf } from './aws-env';
+import { ACCOUNT, callContext, clusterArn, REGION, snapshotIdOf } from './aws-env';
 import type { IamPolicies } from './iam-policy';
 import { seededRandom } from './prng';
 import { authorizationRequests } from './rds-authorization';
 import { encryptionOf } from './rds-encryption';
+import { sharedSnapshot } from './rds-sharing';
 import { RdsStore } from './rds-store';
 import { ClusterSpec, clientError, FaultOptions, RdsCall, toTags } from './rds-types';
 import { accountQuotasView } from './rds-views';
@@ -29,6 +33,18 @@ export type { ClusterSpec, FaultOptions, Outcome, RdsCall, SnapshotLifecycle } f
 const SDK_MAX_ATTEMPTS = 3;
 const SDK_RETRYABLE = ['Throttling', 'ThrottlingException', 'InternalFailure', 'ServiceUnavailable'];
 
+export interface FakeRdsOptions {
+  /** The account this RDS serves. @default ACCOUNT */
+  readonly account?: string;
+  /**
+   * Mock RDSClient for this account alone. False when several accounts are simulated: a router
+   * (sim/account-router.ts) then sends each call to the caller's account. @default true
+   */
+  readonly installMock?: boolean;
+}
+
+type Route = (input: any) => Promise<unknown>;
+
 /**
  * A stateful in-memory RDS behind the handlers' real SDK v3 clients (state and semantics in
  * rds-store.ts), with the SDK's retries, injected faults, IAM checks per calling function, and
@@ -38,7 +54,9 @@ export class FakeRds extends RdsStore {
   public readonly calls: RdsCall[] = [];
   /** The latest responses the fake returned, by API, for checking their fields against what handlers read. */
   public readonly responses = new Map<string, unknown[]>();
-  private readonly mock = mockClient(RDSClient);
+  /** Each API's handling, by SDK command class, for a router to call. */
+  public readonly routes = new Map<any, Route>();
+  private readonly mock?: ReturnType<typeof mockClient>;
   private readonly random: () => number;
   /**
    * When set, every call made from a function's code (`callContext` names the function) is
@@ -46,9 +64,10 @@ export class FakeRds extends RdsStore {
    */
   public iam?: Pick<IamPolicies, 'authorize' | 'principalArn'>;
 
-  constructor(seed = 1, faults: FaultOptions = {}) {
-    super(faults);
+  constructor(seed = 1, faults: FaultOptions = {}, options: FakeRdsOptions = {}) {
+    super(faults, options.account ?? ACCOUNT);
     this.random = seededRandom(seed);
+    if (options.installMock ?? true) this.mock = mockClient(RDSClient);
     this.route(DescribeDBClustersCommand, (input) => this.describeClusters(input));
     this.route(DescribeDBClusterSnapshotsCommand, (input) => this.describeSnapshots(input));
     this.route(CreateDBClusterSnapshotCommand, (input) => this.createSnapshot(input));
@@ -56,6 +75,9 @@ export class FakeRds extends RdsStore {
     this.route(DeleteDBClusterSnapshotCommand, (input) => this.deleteSnapshot(input));
     this.route(ModifyDBClusterSnapshotAttributeCommand, (input) => this.modifyAttribute(input));
     this.route(DescribeDBClusterSnapshotAttributesCommand, (input) => this.describeAttributes(input));
+    this.route(AddTagsToResourceCommand, (input) => this.addTags(input));
+    this.route(RemoveTagsFromResourceCommand, (input) => this.removeTags(input));
+    this.route(ListTagsForResourceCommand, (input) => this.listTags(input));
     this.route(DescribeAccountAttributesCommand, () => ({
       AccountQuotas: accountQuotasView(this.manualSnapshotCount(), this.faults.manualSnapshotQuota ?? 100),
     }));
@@ -69,7 +91,7 @@ export class FakeRds extends RdsStore {
     const id = spec.identifier.toLowerCase();
     // A cluster reports its key ARN, never an alias (aws-facts.md, "KMS key forms").
     const kmsKeyId = typeof spec.kmsKeyId === 'string' ? this.kms.resolve(spec.kmsKeyId) : spec.kmsKeyId;
-    this.clusters.set(id, { ...spec, identifier: id, arn: clusterArn(id), encryption: encryptionOf(kmsKeyId) });
+    this.clusters.set(id, { ...spec, identifier: id, arn: clusterArn(id, this.account), encryption: encryptionOf(kmsKeyId) });
   }
 
   public updateCluster(identifier: string, changes: Partial<ClusterSpec>): void {
@@ -135,11 +157,11 @@ export class FakeRds extends RdsStore {
   }
 
   public restore(): void {
-    this.mock.restore();
+    this.mock?.restore();
   }
 
   private route(command: any, fn: (input: any) => unknown): void {
-    this.mock.on(command).callsFake(async (input: any) => {
+    const served: Route = async (input: any) => {
       const api = String(command.name).replace(/Command$/, '');
       const caller = callContext.getStore()?.caller ?? 'unknown';
       const functionId = callContext.getStore()?.functionId;
@@ -161,16 +183,18 @@ export class FakeRds extends RdsStore {
           await new Promise((resolve) => setTimeout(resolve, this.random() * Math.min(20_000, 100 * 2 ** attempt)));
         }
       }
-    });
+    };
+    this.routes.set(command, served);
+    this.mock?.on(command).callsFake(served);
   }
 
   /** Throws AccessDenied unless the function's role allows every authorization the API requires. */
   private authorize(functionId: string, api: string, input: any): void {
     const tags = {
       clusterTags: (id: string | undefined) => toTags((id && this.clusters.get(id.toLowerCase())?.tags) || {}),
-      snapshotTags: (idOrArn: string | undefined): Tag[] => this.snapshots.get(snapshotIdOf(idOrArn) ?? '')?.tags ?? [],
+      snapshotTags: (idOrArn: string | undefined): Tag[] => this.snapshotFor(idOrArn)?.tags ?? [],
     };
-    for (const request of authorizationRequests(api, input, tags)) {
+    for (const request of authorizationRequests(api, input, tags, this.account)) {
       const decision = this.iam!.authorize(functionId, request);
       if (decision.allowed) continue;
       const why = decision.deniedBy !== undefined
@@ -183,6 +207,39 @@ export class FakeRds extends RdsStore {
         message: `User: ${this.iam!.principalArn(functionId)} is not authorized to perform: ${request.action} on resource: ${request.resource} ${why}`,
       });
     }
+  }
+
+  /**
+   * AddTagsToResource / RemoveTagsFromResource / ListTagsForResource on this account's cluster
+   * snapshots by ARN (SDK model: `ResourceName` is an ARN; a tag key set again takes the new value).
+   * Tags of other resources are not modelled.
+   */
+  private addTags(input: { ResourceName?: string; Tags?: Tag[] }) {
+    const s = this.taggable(input.ResourceName);
+    for (const tag of input.Tags ?? []) s.tags = [...s.tags.filter((t) => t.Key !== tag.Key), { Key: tag.Key, Value: tag.Value }];
+    return {};
+  }
+
+  private removeTags(input: { ResourceName?: string; TagKeys?: string[] }) {
+    const s = this.taggable(input.ResourceName);
+    s.tags = s.tags.filter((t) => !(input.TagKeys ?? []).includes(t.Key ?? ''));
+    return {};
+  }
+
+  private listTags(input: { ResourceName?: string }) {
+    return { TagList: this.taggable(input.ResourceName).tags.map((t) => ({ ...t })) };
+  }
+
+  private taggable(resourceName: string | undefined) {
+    if (!resourceName?.startsWith(`arn:aws:rds:${REGION}:${this.account}:cluster-snapshot:`)) {
+      throw clientError('InvalidParameterValue', `The simulator tags only this account's cluster snapshots, by ARN: ${resourceName}`);
+    }
+    return this.existing(resourceName);
+  }
+
+  /** A snapshot of this account, or one another account shares with it. */
+  private snapshotFor(idOrArn: string | undefined) {
+    return sharedSnapshot(this.network, this.account, idOrArn)?.snapshot ?? this.snapshots.get(snapshotIdOf(idOrArn) ?? '');
   }
 
   private injectFaults(api: string): void {

@@ -5,7 +5,7 @@
  * needs rds:AddTagsToResource on the new snapshot (aws-facts.md, "IAM").
  */
 import type { Tag } from '@aws-sdk/client-rds';
-import { clusterArn, snapshotArn } from './aws-env';
+import { clusterArn as clusterArnIn, snapshotArn as snapshotArnIn } from './aws-env';
 import type { AuthorizationRequest, RequestContext } from './iam-policy';
 
 export interface TagLookup {
@@ -13,8 +13,11 @@ export interface TagLookup {
   snapshotTags(idOrArn: string | undefined): Tag[];
 }
 
-export function authorizationRequests(api: string, input: any, tags: TagLookup): AuthorizationRequest[] {
+/** `account`: the caller's account, which owns the identifiers (not ARNs) in `input`. */
+export function authorizationRequests(api: string, input: any, tags: TagLookup, account?: string): AuthorizationRequest[] {
   const action = `rds:${api}`;
+  const snapshotArn = (idOrArn: string | undefined) => snapshotArnIn(idOrArn, account);
+  const clusterArn = (id: string | undefined) => clusterArnIn(id, account);
   const requestTags = requestTagContext(input.Tags);
   const clusterContext = (id: string | undefined) => resourceTagContext(tags.clusterTags(id));
   const snapshotContext = (id: string | undefined) => resourceTagContext(tags.snapshotTags(id));
@@ -52,6 +55,11 @@ export function authorizationRequests(api: string, input: any, tags: TagLookup):
         ?? (input.DBClusterIdentifier ? [input.DBClusterIdentifier] : ['*']);
       return clusterIds.map((id) => ({ action, resource: clusterArn(id), context: id === '*' ? {} : clusterContext(id) }));
     }
+    case 'AddTagsToResource':
+      return [{ action, resource: input.ResourceName, context: { ...snapshotContext(input.ResourceName), ...requestTags } }];
+    case 'RemoveTagsFromResource':
+    case 'ListTagsForResource':
+      return [{ action, resource: input.ResourceName, context: snapshotContext(input.ResourceName) }];
     case 'DescribeAccountAttributes':
       return [{ action, resource: '*' }];
     case 'DescribeDBClusters':

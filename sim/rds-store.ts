@@ -9,8 +9,9 @@ import {
   InvalidDBClusterSnapshotStateFault, InvalidDBClusterStateFault, ModifyDBClusterSnapshotAttributeMessage,
   SharedSnapshotQuotaExceededFault, SnapshotQuotaExceededFault, Tag,
 } from '@aws-sdk/client-rds';
-import { callContext, snapshotIdOf } from './aws-env';
+import { ACCOUNT, accountOf, callContext, snapshotIdOf } from './aws-env';
 import { assertShareable, copyEncryption, KmsKeys } from './rds-encryption';
+import { assertSharedCopy, RdsNetwork, sharedSnapshot, sharedWith } from './rds-sharing';
 import { Cluster, clientError, FaultOptions, page, Snapshot, SnapshotLifecycle } from './rds-types';
 import { attributesView, clusterView, snapshotView } from './rds-views';
 
@@ -30,7 +31,20 @@ export class RdsStore {
   protected readonly clusters = new Map<string, Cluster>();
   protected readonly snapshots = new Map<string, Snapshot>();
 
-  constructor(protected faults: FaultOptions) {}
+  /** The other simulated accounts, when several are (sim/handoff.ts): their shares are visible here. */
+  public network?: RdsNetwork & { readonly accounts: readonly string[] };
+
+  constructor(protected faults: FaultOptions, public readonly account: string = ACCOUNT) {}
+
+  /** This account's snapshots, for the other accounts' shared view. */
+  public get ownSnapshots(): ReadonlyMap<string, Snapshot> {
+    return this.snapshots;
+  }
+
+  /** Brings a snapshot up to date with the clock (for the other accounts' view of it). */
+  public progressed(s: Snapshot): void {
+    this.progress(s);
+  }
 
   public manualSnapshotCount(): number {
     return [...this.snapshots.values()].filter((s) => s.type === 'manual').length;
@@ -62,12 +76,13 @@ export class RdsStore {
 
   /** A snapshot the caller can see now: one made moments ago may not be visible yet. */
   protected visible(idOrArn: string | undefined): Snapshot | undefined {
+    if (this.foreign(idOrArn)) return undefined;
     const s = this.snapshots.get(snapshotIdOf(idOrArn) ?? '');
     return s && Date.now() >= s.visibleAt ? s : undefined;
   }
 
   protected existing(idOrArn: string | undefined): Snapshot {
-    const s = this.snapshots.get(snapshotIdOf(idOrArn) ?? '');
+    const s = this.foreign(idOrArn) ? undefined : this.snapshots.get(snapshotIdOf(idOrArn) ?? '');
     if (!s) throw new DBClusterSnapshotNotFoundFault({ message: `DBClusterSnapshot ${idOrArn} not found.`, $metadata: {} });
     this.progress(s);
     return s;
@@ -76,6 +91,8 @@ export class RdsStore {
   protected describeSnapshots(input: DescribeDBClusterSnapshotsMessage) {
     if (input.DBClusterSnapshotIdentifier) {
       if (input.DBClusterIdentifier) throw clientError('InvalidParameterCombination', 'Cannot combine identifiers');
+      const shared = sharedSnapshot(this.network, this.account, input.DBClusterSnapshotIdentifier);
+      if (shared) return { DBClusterSnapshots: [snapshotView(shared.snapshot, shared.owner, this.account)] };
       const s = this.visible(input.DBClusterSnapshotIdentifier);
       if (!s) throw new DBClusterSnapshotNotFoundFault({ message: `DBClusterSnapshot ${input.DBClusterSnapshotIdentifier} not found.`, $metadata: {} });
       return { DBClusterSnapshots: [this.observe(this.view(s))] };
@@ -88,13 +105,18 @@ export class RdsStore {
     const clusterIds = filter('db-cluster-id') ?? (input.DBClusterIdentifier ? [input.DBClusterIdentifier] : undefined);
     const ids = filter('db-cluster-snapshot-id');
     const types = filter('snapshot-type') ?? (input.SnapshotType ? [input.SnapshotType] : undefined);
-    const matching = [...this.snapshots.values()]
+    const own = [...this.snapshots.values()]
       .filter((s) => Date.now() >= s.visibleAt)
       .filter((s) => !clusterIds || clusterIds.includes(s.clusterId))
       .filter((s) => !ids || ids.includes(s.id))
       .filter((s) => !types || types.includes(s.type))
       .map((s) => this.observe(this.view(s)));
-    return page(matching, input.Marker, maxRecords, 'DBClusterSnapshots');
+    // Shared snapshots: with type `shared`, or with IncludeShared and no type (SDK model text; rds-sharing.ts).
+    const withShared = types ? types.includes('shared') : input.IncludeShared === true;
+    const shared = !withShared ? [] : sharedWith(this.network, this.account, this.network?.accounts ?? [])
+      .filter(({ snapshot: s }) => (!clusterIds || clusterIds.includes(s.clusterId)) && (!ids || ids.includes(s.id)))
+      .map(({ owner, snapshot }) => snapshotView(snapshot, owner, this.account));
+    return page([...own, ...shared], input.Marker, maxRecords, 'DBClusterSnapshots');
   }
 
   protected createSnapshot(input: CreateDBClusterSnapshotMessage) {
@@ -114,6 +136,7 @@ export class RdsStore {
   }
 
   protected copySnapshot(input: CopyDBClusterSnapshotMessage) {
+    if (this.foreign(input.SourceDBClusterSnapshotIdentifier)) return this.copySharedSnapshot(input);
     const source = this.existing(input.SourceDBClusterSnapshotIdentifier);
     if (source.status !== 'available') {
       throw new InvalidDBClusterSnapshotStateFault({ message: `Snapshot ${source.id} is ${source.status}, not available.`, $metadata: {} });
@@ -132,6 +155,29 @@ export class RdsStore {
       copyOf: source.id,
     });
     return { DBClusterSnapshot: this.track(s) };
+  }
+
+  /** A copy, into this account, of a snapshot another account shares with it (rds-sharing.ts). */
+  private copySharedSnapshot(input: CopyDBClusterSnapshotMessage) {
+    const source = assertSharedCopy(this.network, this.account, input);
+    this.assertNewSnapshot(input.TargetDBClusterSnapshotIdentifier!);
+    const encryption = copyEncryption(source.encryption, input.KmsKeyId, this.kms, this.faults);
+    const limit = this.faults.copiesInProgressLimit ?? COPIES_IN_PROGRESS_LIMIT;
+    if (this.copiesInProgress() >= limit) {
+      throw new SnapshotQuotaExceededFault({ message: `Cannot copy more than ${limit} snapshots at a time.`, $metadata: {} });
+    }
+    const s = this.newSnapshot(input.TargetDBClusterSnapshotIdentifier!, source.clusterId, 'copying', this.faults.sharedCopyOutcome ?? 'available', this.faults.sharedCopyMs, {
+      encryption,
+      omitStorageEncryptionType: source.omitStorageEncryptionType,
+      tags: [...(input.CopyTags ? source.tags : []), ...(input.Tags ?? [])],
+    });
+    return { DBClusterSnapshot: this.track(s) };
+  }
+
+  /** An ARN of another account's resource: never one of this account's own. */
+  private foreign(idOrArn: string | undefined): boolean {
+    const owner = accountOf(idOrArn);
+    return owner !== undefined && owner !== this.account;
   }
 
   protected deleteSnapshot(input: { DBClusterSnapshotIdentifier?: string }) {
@@ -228,6 +274,6 @@ export class RdsStore {
 
   protected view(s: Snapshot): DBClusterSnapshot {
     this.progress(s);
-    return snapshotView(s);
+    return snapshotView(s, this.account);
   }
 }

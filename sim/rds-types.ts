@@ -99,6 +99,10 @@ export interface FaultOptions {
    * confirmed for any type: re-encrypting `sse-rds` and `aws/rds` is expected to work (aws-facts.md).
    */
   readonly reEncryptionRefused?: { readonly types: readonly ('sse-rds' | 'sse-kms')[]; readonly errorName?: string };
+  /** How long a copy of a snapshot shared by another account takes in this account. @default 10 minutes */
+  readonly sharedCopyMs?: number;
+  /** How such a copy ends. @default 'available' */
+  readonly sharedCopyOutcome?: Outcome;
 }
 
 export function toTags(tags: Record<string, string>): Tag[] {

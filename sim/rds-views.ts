@@ -19,12 +19,18 @@ export function clusterView(c: Cluster, status: string): DBCluster {
   };
 }
 
-export function snapshotView(s: Snapshot): DBClusterSnapshot {
+/**
+ * `account`: the owner. Another account that sees it shared is shown its ARN as the identifier
+ * (the ARN is how it copies or restores it: aws-facts.md) and `SnapshotType: 'shared'` (the SDK
+ * model names the type filter `shared`; that a shared snapshot reports it is not confirmed).
+ */
+export function snapshotView(s: Snapshot, account = ACCOUNT, seenFrom = account): DBClusterSnapshot {
+  const arn = `arn:aws:rds:${REGION}:${account}:cluster-snapshot:${s.id}`;
   return {
-    DBClusterSnapshotIdentifier: s.id,
+    DBClusterSnapshotIdentifier: seenFrom === account ? s.id : arn,
     DBClusterIdentifier: s.clusterId,
-    DBClusterSnapshotArn: `arn:aws:rds:${REGION}:${ACCOUNT}:cluster-snapshot:${s.id}`,
-    SnapshotType: s.type,
+    DBClusterSnapshotArn: arn,
+    SnapshotType: seenFrom === account ? s.type : 'shared',
     Status: s.status,
     SnapshotCreateTime: new Date(s.createdAt),
     PercentProgress: s.status === 'available' ? 100 : 0,

@@ -1,4 +1,5 @@
-import { ACCOUNT, callContext } from './aws-env';
+import type { AccountRouter } from './account-router';
+import { ACCOUNT, callContext, REGION } from './aws-env';
 import { FakeRds, FaultOptions } from './fake-rds';
 import { IamPolicies } from './iam-policy';
 import { LambdaEnvironments } from './lambda-environment';
@@ -44,6 +45,21 @@ export interface SimulationOptions {
    * would (KMS is not modelled). A denied call fails with `AccessDenied`. @default true
    */
   readonly enforceIam?: boolean;
+  /**
+   * The account the templates are deployed to, and what it shares with other simulated accounts
+   * (sim/handoff.ts builds one Simulation per account on one `world`). @default ACCOUNT, alone
+   */
+  readonly account?: string;
+  readonly world?: SimulationWorld;
+}
+
+/** What several accounts' simulations share in one process: one clock, one SDK router, one Lambda environment switch. */
+export interface SimulationWorld {
+  readonly clock: VirtualClock;
+  readonly router: AccountRouter;
+  readonly environments: LambdaEnvironments;
+  /** Step Functions service integrations (a Task's Resource that is not a Lambda ARN), by Resource. */
+  readonly integrations: Record<string, (parameters: unknown, account: string, execution: Execution, state: string) => Promise<unknown>>;
 }
 
 export interface StarterRun {
@@ -83,6 +99,9 @@ export class Simulation {
   /** Each template's policies, by stack name. */
   public readonly iamByStack = new Map<string, IamPolicies>();
   public lambdaFaults: LambdaFaults;
+  /** The account the templates are deployed to. */
+  public readonly account: string;
+  private readonly world?: SimulationWorld;
   /** Every function of every template, by ARN. */
   private readonly functions = new Map<string, TemplateFunction>();
   private readonly environments: LambdaEnvironments;
@@ -97,22 +116,32 @@ export class Simulation {
     this.lambdaReturnMs = options.lambdaReturnMs ?? 0;
     const templates = options.templates ?? (options.template ? [options.template] : []);
     if (templates.length === 0) throw new Error('Simulation needs a template (or templates)');
-    this.templates = templates.map((t, i) => readTemplate(t, i === 0 ? DEFAULT_STACK : `${DEFAULT_STACK}${i + 1}`));
+    this.account = options.account ?? ACCOUNT;
+    this.world = options.world;
+    this.templates = templates.map((t, i) => readTemplate(t, i === 0 ? DEFAULT_STACK : `${DEFAULT_STACK}${i + 1}`, this.account));
     this.template = this.templates[0];
     for (const t of this.templates) for (const [arn, fn] of t.functions) this.functions.set(arn, fn);
-    this.environments = new LambdaEnvironments([...this.functions.values()].flatMap((f) => Object.keys(f.environment)));
-    this.clock = new VirtualClock(options.start ?? new Date('2026-11-27T02:55:00Z'));
+    this.environments = this.world?.environments ?? new LambdaEnvironments([...this.functions.values()].flatMap((f) => Object.keys(f.environment)));
+    this.clock = this.world?.clock ?? new VirtualClock(options.start ?? new Date('2026-11-27T02:55:00Z'));
     // Retry jitter in the local Step Functions draws from Math.random: seed it, or which call a
     // seeded RDS fault hits would change from run to run.
     Math.random = seededRandom((options.seed ?? 1) + 0x9e3779b9);
-    this.rds = new FakeRds(options.seed ?? 1, options.rdsFaults);
-    for (const t of this.templates) this.iamByStack.set(t.stackName, new IamPolicies(t.roles, ACCOUNT));
+    const own = { account: this.account, installMock: !this.world };
+    this.rds = new FakeRds(options.seed ?? 1, options.rdsFaults, own);
+    for (const t of this.templates) this.iamByStack.set(t.stackName, new IamPolicies(t.roles, this.account));
     if (options.enforceIam ?? true) this.rds.iam = this.authorizer();
     this.lambdaFaults = options.lambdaFaults ?? {};
     this.taskHandler = (input, execution, state) => this.invokeTask(input, execution, state);
     const [first, ...more] = this.templates.flatMap((t) => t.instances);
-    this.sfn = new FakeStepFunctions(first.definition, first.stateMachineArn, this.taskHandler, options.startExecutionLatencyMs ?? 0);
+    this.sfn = new FakeStepFunctions(first.definition, first.stateMachineArn, this.taskHandler, options.startExecutionLatencyMs ?? 0, own);
     for (const instance of more) this.sfn.addStateMachine(instance.definition, instance.stateMachineArn, this.taskHandler);
+    this.world?.router.addRds(this.account, this.rds);
+    this.world?.router.addStepFunctions(this.account, this.sfn);
+  }
+
+  /** Every function of every template, by ARN. */
+  public get functionsByArn(): ReadonlyMap<string, TemplateFunction> {
+    return this.functions;
   }
 
   /** The first template's functions' identity policies; every authorization decision is recorded in it. */
@@ -125,11 +154,11 @@ export class Simulation {
    * functions' environments and roles and the state machine are replaced; RDS keeps its state.
    */
   public redeploy(template: CfnTemplate, index = 0): void {
-    const next = readTemplate(template, this.templates[index].stackName);
+    const next = readTemplate(template, this.templates[index].stackName, this.account);
     this.templates[index] = next;
     if (index === 0) (this as { template: ReadTemplate }).template = next;
     for (const [arn, fn] of next.functions) this.functions.set(arn, fn);
-    this.iamByStack.set(next.stackName, new IamPolicies(next.roles, ACCOUNT));
+    this.iamByStack.set(next.stackName, new IamPolicies(next.roles, this.account));
     for (const instance of next.instances) this.sfn.addStateMachine(instance.definition, instance.stateMachineArn, this.taskHandler);
   }
 
@@ -219,6 +248,11 @@ export class Simulation {
     return this.invoke(this.findFunction(logicalIdOrSource).arn, event, caller);
   }
 
+  /** Invokes a function by ARN, as an EventBridge rule target or Lambda would. */
+  public async invokeArn(functionArn: string, event: unknown, caller: string): Promise<unknown> {
+    return this.invoke(functionArn, event, caller);
+  }
+
   /** Starts one execution by hand, as `aws stepfunctions start-execution` would. */
   public startExecution(input: unknown, name?: string): Execution {
     return this.sfn.start(input, name);
@@ -238,6 +272,7 @@ export class Simulation {
 
   public dispose(): void {
     Math.random = this.originalRandom;
+    if (this.world) return; // the world uninstalls what the accounts share
     this.environments.uninstall();
     this.rds.restore();
     this.sfn.restore();
@@ -268,6 +303,8 @@ export class Simulation {
   private async invokeTask(input: unknown, execution: Execution, state: string): Promise<unknown> {
     const resource = this.sfn.definitionOf(execution.stateMachineArn).States[state].Resource as string;
     execution.invocations[state] = (execution.invocations[state] ?? 0) + 1;
+    const integration = this.world?.integrations[resource];
+    if (integration) return integration(input, this.account, execution, state);
     if (this.lambdaDurationMs > 0) await new Promise((resolve) => setTimeout(resolve, this.lambdaDurationMs));
     this.lambdaFaultState.inject(this.lambdaFaults, execution, state);
     const output = await this.invoke(resource, input, execution.name);
@@ -280,10 +317,11 @@ export class Simulation {
     const fn = this.functions.get(functionArn);
     if (!fn) throw new Error(`No function ${functionArn} in the template`);
     const handler = loadHandler(fn);
-    const environment = { ...fn.environment, [SILENT_LOGS_VARIABLE]: 'true' };
+    // Lambda sets AWS_REGION. Alone, the handlers' logs are silenced; in a world they are captured (their metrics are read from them).
+    const environment = { ...fn.environment, ...(this.world ? { AWS_REGION: REGION } : { [SILENT_LOGS_VARIABLE]: 'true' }) };
     try {
       return await this.environments.run(environment, () =>
-        callContext.run({ caller, functionId: fn.functionId }, () => handler(JSON.parse(JSON.stringify(event ?? {})))));
+        callContext.run({ caller, functionId: fn.functionId, account: this.account }, () => handler(JSON.parse(JSON.stringify(event ?? {})))));
     } catch (error) {
       const e = error as Error;
       // Lambda reports the error's name as the error type; Step Functions matches Retry/Catch on it.

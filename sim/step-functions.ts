@@ -64,7 +64,9 @@ export class FakeStepFunctions {
   public readonly executions: Execution[] = [];
   private readonly byName = new Map<string, Execution>();
   private readonly machines = new Map<string, { definition: Record<string, any>; machine: StateMachine; taskHandler: TaskHandler }>();
-  private readonly mock = mockClient(SFNClient);
+  /** Each API's handling, by SDK command class, for a router (sim/account-router.ts) to call. */
+  public readonly routes = new Map<any, (input: any) => Promise<unknown>>();
+  private readonly mock?: ReturnType<typeof mockClient>;
 
   constructor(
     definition: Record<string, any>,
@@ -73,9 +75,12 @@ export class FakeStepFunctions {
     taskHandler: TaskHandler,
     /** Virtual time one StartExecution call takes. */
     private readonly startLatencyMs = 0,
+    /** The account; `installMock: false` when a router serves several accounts. */
+    private readonly options: { readonly account?: string; readonly installMock?: boolean } = {},
   ) {
+    if (options.installMock ?? true) this.mock = mockClient(SFNClient);
     this.addStateMachine(definition, stateMachineArn, taskHandler);
-    this.mock.on(StartExecutionCommand).callsFake(async (input) => {
+    this.route(StartExecutionCommand, async (input) => {
       if (this.startLatencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.startLatencyMs));
       if (!this.machines.has(input.stateMachineArn ?? '')) throw new StateMachineDoesNotExist({ message: `State Machine Does Not Exist: '${input.stateMachineArn}'`, $metadata: {} });
       const execution = this.start(JSON.parse(input.input ?? '{}'), input.name, input.stateMachineArn);
@@ -83,13 +88,13 @@ export class FakeStepFunctions {
       const output: StartExecutionOutput = { executionArn: execution.arn, startDate: new Date(execution.startedAt) };
       return { ...output, $metadata: {} };
     });
-    this.mock.on(StopExecutionCommand).callsFake(async (input) => {
+    this.route(StopExecutionCommand, async (input) => {
       const execution = this.executions.find((e) => e.arn === input.executionArn);
       if (!execution) throw new ExecutionDoesNotExist({ message: 'No such execution', $metadata: {} });
       execution.abort();
       return { stopDate: new Date(), $metadata: {} };
     });
-    this.mock.on(DescribeExecutionCommand).callsFake(async (input) => {
+    this.route(DescribeExecutionCommand, async (input) => {
       const execution = this.executions.find((e) => e.arn === input.executionArn);
       if (!execution) throw new ExecutionDoesNotExist({ message: 'No such execution', $metadata: {} });
       return {
@@ -101,6 +106,11 @@ export class FakeStepFunctions {
         $metadata: {},
       };
     });
+  }
+
+  private route(command: any, fn: (input: any) => Promise<unknown>): void {
+    this.routes.set(command, fn);
+    this.mock?.on(command).callsFake(fn);
   }
 
   /** Another state machine in the same account and Region (a second SharedClusterSnapshots instance). */
@@ -126,7 +136,8 @@ export class FakeStepFunctions {
       if (existing.status === 'RUNNING' && JSON.stringify(existing.input) === JSON.stringify(input)) return existing;
       throw new ExecutionAlreadyExists({ message: `Execution Already Exists: '${existing.arn}'`, $metadata: {} });
     }
-    const arn = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${stateMachineArn.split(':').pop()}:${name}`;
+    const account = this.options.account ?? ACCOUNT;
+    const arn = `arn:aws:states:${REGION}:${account}:execution:${stateMachineArn.split(':').pop()}:${name}`;
     const execution = new Execution(name, arn, input, Date.now(), stateMachineArn);
     this.executions.push(execution);
     this.byName.set(key, execution);
@@ -137,7 +148,7 @@ export class FakeStepFunctions {
     const run = machine.run(input as any, {
       overrides: { taskResourceLocalHandlers: overrides },
       noThrowOnAbort: true,
-      context: { Execution: { Id: arn, Name: name, RoleArn: `arn:aws:iam::${ACCOUNT}:role/StateMachineRole` } } as any,
+      context: { Execution: { Id: arn, Name: name, RoleArn: `arn:aws:iam::${account}:role/StateMachineRole` } } as any,
     });
     execution.abort = () => run.abort();
     const events = (async () => {
@@ -174,7 +185,7 @@ export class FakeStepFunctions {
   }
 
   public restore(): void {
-    this.mock.restore();
+    this.mock?.restore();
   }
 }
 

@@ -7,7 +7,7 @@
 import { ACCOUNT, REGION } from './aws-env';
 import { handlerSourceOf } from './handler-sources';
 import { FunctionRole, readFunctionRoles } from './iam-policy';
-import { ENV } from '../src/shared/constants';
+import { ENV, TARGET_ENV } from '../src/shared/constants';
 
 /** The stack name of the first (or only) template; its fake ARNs carry no stack part. */
 export const DEFAULT_STACK = 'SimulatedStack';
@@ -50,20 +50,21 @@ export interface ReadTemplate extends TemplateInstance {
 
 type Resources = Record<string, { Type: string; Properties?: any }>;
 
-export function readTemplate(template: { Resources: Resources }, stackName = DEFAULT_STACK): ReadTemplate {
+/** `account`: the account the stack is deployed to (sim/handoff.ts deploys stacks to several). */
+export function readTemplate(template: { Resources: Resources }, stackName = DEFAULT_STACK, account = ACCOUNT): ReadTemplate {
   const resources = template.Resources;
-  const resolve = (value: unknown): unknown => resolveIntrinsics(value, resources, stackName);
+  const resolve = (value: unknown): unknown => resolveIntrinsics(value, resources, stackName, account);
 
   const functions = new Map<string, TemplateFunction>();
   for (const [logicalId, r] of Object.entries(resources)) {
     if (r.Type !== 'AWS::Lambda::Function') continue;
-    const arn = fakeArn(logicalId, r.Type, stackName);
+    const arn = fakeArn(logicalId, r.Type, stackName, account);
     functions.set(arn, {
       logicalId,
       functionId: stackName === DEFAULT_STACK ? logicalId : `${stackName}/${logicalId}`,
       stackName,
       arn,
-      source: handlerSourceOf(logicalId) ?? '',
+      source: handlerSourceOf(logicalId, sideOf(resolve(r.Properties?.Environment?.Variables ?? {}) as Record<string, string>)) ?? '',
       environment: resolve(r.Properties?.Environment?.Variables ?? {}) as Record<string, string>,
     });
   }
@@ -76,7 +77,7 @@ export function readTemplate(template: { Resources: Resources }, stackName = DEF
     retryAttempts: Number(s.Properties.Target.RetryPolicy?.MaximumRetryAttempts ?? 185),
   }));
   const instances = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine').map(([id, machine]) => {
-    const stateMachineArn = fakeArn(id, machine.Type, stackName);
+    const stateMachineArn = fakeArn(id, machine.Type, stackName, account);
     // A schedule belongs to the machine its starter function starts.
     const schedule = schedules.find((s) => functions.get(s.functionArn)?.environment[ENV.STATE_MACHINE_ARN] === stateMachineArn)
       ?? (schedules.length === 1 ? schedules[0] : undefined);
@@ -87,43 +88,53 @@ export function readTemplate(template: { Resources: Resources }, stackName = DEF
   return { ...instances[0], instances, functions, roles: readFunctionRoles(resources, resolve) };
 }
 
+/** Resolves a template's intrinsics as `readTemplate` does, for the resources other modules read (bus policies, rules, keys). */
+export function templateResolver(template: { Resources: Resources }, stackName = DEFAULT_STACK, account = ACCOUNT): (value: unknown) => unknown {
+  return (value) => resolveIntrinsics(value, template.Resources, stackName, account);
+}
+
 /** A stable ARN per resource, so Refs and GetAtts resolve to the same string everywhere. */
-export function fakeArn(logicalId: string, type: string, stackName = DEFAULT_STACK): string {
+export function fakeArn(logicalId: string, type: string, stackName = DEFAULT_STACK, account = ACCOUNT): string {
   const name = stackName === DEFAULT_STACK ? logicalId : `${stackName}-${logicalId}`;
   switch (type) {
-    case 'AWS::Lambda::Function': return `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
-    case 'AWS::StepFunctions::StateMachine': return `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;
-    case 'AWS::KMS::Key': return `arn:aws:kms:${REGION}:${ACCOUNT}:key/${name.toLowerCase()}`;
-    case 'AWS::SNS::Topic': return `arn:aws:sns:${REGION}:${ACCOUNT}:${name}`;
-    default: return `arn:aws:${type.split('::')[1].toLowerCase()}:${REGION}:${ACCOUNT}:${name}`;
+    case 'AWS::Lambda::Function': return `arn:aws:lambda:${REGION}:${account}:function:${name}`;
+    case 'AWS::StepFunctions::StateMachine': return `arn:aws:states:${REGION}:${account}:stateMachine:${name}`;
+    case 'AWS::KMS::Key': return `arn:aws:kms:${REGION}:${account}:key/${name.toLowerCase()}`;
+    case 'AWS::SNS::Topic': return `arn:aws:sns:${REGION}:${account}:${name}`;
+    default: return `arn:aws:${type.split('::')[1].toLowerCase()}:${REGION}:${account}:${name}`;
   }
+}
+
+/** A receiver's functions carry its copy prefix; every other function is the source side's. */
+function sideOf(environment: Record<string, string>): 'source' | 'target' {
+  return TARGET_ENV.COPY_PREFIX in environment ? 'target' : 'source';
 }
 
 const PSEUDO: Record<string, string> = {
   'AWS::Partition': 'aws',
   'AWS::Region': REGION,
-  'AWS::AccountId': ACCOUNT,
   'AWS::URLSuffix': 'amazonaws.com',
 };
 
-function resolveIntrinsics(value: unknown, resources: Resources, stackName: string): unknown {
-  const again = (v: unknown) => resolveIntrinsics(v, resources, stackName);
+function resolveIntrinsics(value: unknown, resources: Resources, stackName: string, account: string): unknown {
+  const again = (v: unknown) => resolveIntrinsics(v, resources, stackName, account);
   if (Array.isArray(value)) return value.map(again);
   if (value === null || typeof value !== 'object') return value;
   const obj = value as Record<string, unknown>;
   if ('Ref' in obj) {
     const ref = String(obj.Ref);
     if (ref === 'AWS::StackName') return stackName;
+    if (ref === 'AWS::AccountId') return account;
     if (PSEUDO[ref]) return PSEUDO[ref];
     const r = resources[ref];
     if (!r) throw new Error(`Unresolvable Ref ${ref}`);
-    return r.Type === 'AWS::StepFunctions::StateMachine' || r.Type === 'AWS::SNS::Topic' ? fakeArn(ref, r.Type, stackName) : ref;
+    return r.Type === 'AWS::StepFunctions::StateMachine' || r.Type === 'AWS::SNS::Topic' ? fakeArn(ref, r.Type, stackName, account) : ref;
   }
   if ('Fn::GetAtt' in obj) {
     const [id, attr] = obj['Fn::GetAtt'] as [string, string];
     const r = resources[id];
     if (!r) throw new Error(`Unresolvable GetAtt ${id}`);
-    if (attr === 'Arn') return fakeArn(id, r.Type, stackName);
+    if (attr === 'Arn') return fakeArn(id, r.Type, stackName, account);
     return `${id}.${attr}`;
   }
   if ('Fn::Join' in obj) {

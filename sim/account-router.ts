@@ -1,0 +1,48 @@
+import { RDSClient } from '@aws-sdk/client-rds';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { ACCOUNT, callContext } from './aws-env';
+
+/** A fake service of one account: how it serves each SDK command. */
+export interface AccountService {
+  readonly routes: ReadonlyMap<any, (input: any) => Promise<unknown>>;
+}
+
+/**
+ * Several accounts in one process: the handlers' SDK clients are mocked once (aws-sdk-client-mock
+ * replaces any earlier stub of `send`), and each call goes to the fake of the account the calling
+ * function runs in (`callContext`), as the function's credentials would take it there.
+ */
+export class AccountRouter {
+  private readonly rdsMock = mockClient(RDSClient);
+  private readonly sfnMock = mockClient(SFNClient);
+  private readonly rds = new Map<string, AccountService>();
+  private readonly sfn = new Map<string, AccountService>();
+
+  public addRds(account: string, service: AccountService): void {
+    this.add(this.rds, this.rdsMock, account, service);
+  }
+
+  public addStepFunctions(account: string, service: AccountService): void {
+    this.add(this.sfn, this.sfnMock, account, service);
+  }
+
+  public restore(): void {
+    this.rdsMock.restore();
+    this.sfnMock.restore();
+  }
+
+  private add(services: Map<string, AccountService>, mock: ReturnType<typeof mockClient>, account: string, service: AccountService): void {
+    const first = services.size === 0;
+    services.set(account, service);
+    if (!first) return;
+    for (const command of service.routes.keys()) {
+      mock.on(command).callsFake((input: unknown) => {
+        const caller = callContext.getStore()?.account ?? ACCOUNT;
+        const target = services.get(caller);
+        if (!target) throw new Error(`No simulated service for account ${caller}`);
+        return target.routes.get(command)!(input);
+      });
+    }
+  }
+}
