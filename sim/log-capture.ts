@@ -25,7 +25,7 @@ export interface MetricValue {
 }
 
 /**
- * Captures what handlers write to the console (inside an invocation: `callContext` is set), so the
+ * Captures what handlers write to the console or to stdout (inside an invocation: `callContext` is set), so the
  * simulated Lambda logs stay out of a demo's output and the metrics in them can be read. Outside an
  * invocation the console is untouched.
  */
@@ -33,6 +33,7 @@ export class LogCapture {
   public readonly lines: LogLine[] = [];
   public readonly metrics: MetricValue[] = [];
   private readonly original = { log: console.log, warn: console.warn, error: console.error, info: console.info };
+  private readonly stdoutWrite = process.stdout.write;
 
   constructor() {
     for (const level of ['log', 'warn', 'error', 'info'] as const) {
@@ -43,10 +44,19 @@ export class LogCapture {
         this.record(store.account ?? '', store.functionId, args.map(String).join(' '));
       };
     }
+    // The metrics writer writes its embedded-metric-format lines straight to stdout.
+    const write = this.stdoutWrite;
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: any[]) => {
+      const store = callContext.getStore();
+      if (!store) return (write as any).call(process.stdout, chunk, ...rest);
+      for (const line of String(chunk).split('\n').filter((l) => l.length > 0)) this.record(store.account ?? '', store.functionId, line);
+      return true;
+    }) as typeof process.stdout.write;
   }
 
   public uninstall(): void {
     Object.assign(console, this.original);
+    process.stdout.write = this.stdoutWrite;
   }
 
   private record(account: string, functionId: string | undefined, line: string): void {
