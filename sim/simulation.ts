@@ -1,10 +1,10 @@
-import type { AccountRouter } from './account-router';
 import { ACCOUNT, callContext, REGION } from './aws-env';
-import { FakeRds, FaultOptions } from './fake-rds';
+import { FakeRds } from './fake-rds';
 import { IamPolicies } from './iam-policy';
 import { LambdaEnvironments } from './lambda-environment';
 import { lambdaError, LambdaFaults, LambdaFaultState, loadHandler } from './lambda-faults';
 import { seededRandom } from './prng';
+import type { CfnTemplate, SimulatedInstance, SimulationOptions, SimulationWorld, StarterRun } from './simulation-types';
 import { Execution, FakeStepFunctions } from './step-functions';
 import { DEFAULT_STACK, readTemplate, ReadTemplate, TemplateFunction, TemplateInstance } from './template';
 import { flushPromises, VirtualClock } from './virtual-clock';
@@ -15,72 +15,7 @@ const SCHEDULER_RETRY_PAUSE_MS = 60_000;
 
 export type { LambdaFaults };
 
-type CfnTemplate = { Resources: Record<string, any> };
-
-export interface SimulationOptions {
-  /** The synthesized template (`Template.fromStack(stack).toJSON()`). May hold several instances. */
-  readonly template?: CfnTemplate;
-  /**
-   * Several stacks deployed to the same account and Region (instead of `template`), e.g. two apps
-   * with a SharedClusterSnapshots each: one in-memory RDS and Step Functions serve them all.
-   */
-  readonly templates?: CfnTemplate[];
-  /** Virtual time at the start. @default 2026-11-27T02:55:00Z */
-  readonly start?: Date;
-  /** Seed for fault injection. @default 1 */
-  readonly seed?: number;
-  readonly rdsFaults?: FaultOptions;
-  readonly lambdaFaults?: LambdaFaults;
-  /** Virtual time each Lambda invocation takes before its handler runs. @default 0 */
-  readonly lambdaDurationMs?: number;
-  /** Virtual time one StartExecution call takes. @default 0 */
-  readonly startExecutionLatencyMs?: number;
-  /**
-   * Virtual time between a Task's handler returning and Step Functions receiving its result, so an
-   * execution can be aborted after a handler's side effects but before its state exits. @default 0
-   */
-  readonly lambdaReturnMs?: number;
-  /**
-   * Authorize every RDS call a handler makes against its function's role in the template, as IAM
-   * would (KMS is not modelled). A denied call fails with `AccessDenied`. @default true
-   */
-  readonly enforceIam?: boolean;
-  /**
-   * The account the templates are deployed to, and what it shares with other simulated accounts
-   * (sim/handoff.ts builds one Simulation per account on one `world`). @default ACCOUNT, alone
-   */
-  readonly account?: string;
-  readonly world?: SimulationWorld;
-}
-
-/** What several accounts' simulations share in one process: one clock, one SDK router, one Lambda environment switch. */
-export interface SimulationWorld {
-  readonly clock: VirtualClock;
-  readonly router: AccountRouter;
-  readonly environments: LambdaEnvironments;
-  /** Step Functions service integrations (a Task's Resource that is not a Lambda ARN), by Resource. */
-  readonly integrations: Record<string, (parameters: unknown, account: string, execution: Execution, state: string) => Promise<unknown>>;
-}
-
-export interface StarterRun {
-  /** The state machine the starter starts, naming the instance. */
-  readonly stateMachineArn?: string;
-  readonly result?: any;
-  readonly error?: string;
-  readonly durationMs: number;
-}
-
-
-/** One SharedClusterSnapshots instance as a test sees it. */
-export interface SimulatedInstance extends TemplateInstance {
-  /** The sharing key's ARN as its handlers see it. */
-  readonly sharingKeyArn: string;
-  /** The owner id its snapshots are tagged with. */
-  readonly ownerId: string;
-  /** Its functions' ids, as RDS calls record them (`RdsCall.functionId`). */
-  readonly functionIds: string[];
-  readonly executions: Execution[];
-}
+export type { CfnTemplate, SimulatedInstance, SimulationOptions, SimulationWorld, StarterRun } from './simulation-types';
 
 /**
  * The construct's synthesized state machine, run locally by aws-local-stepfunctions, with each Task
