@@ -166,7 +166,7 @@ export interface SharedClusterSnapshotsProps {
   readonly vpc?: ec2.IVpc;
 
   /**
-   * The subnets of `vpc` to place the functions in; requires `vpc`. Choose the subnets whose routes
+   * The subnets of `vpc` to place the functions in, which require `vpc`. Choose the subnets whose routes
    * reach the VPC endpoints or a NAT gateway. Lambda refuses public subnets (its functions get no
    * public IP address).
    *
@@ -175,7 +175,7 @@ export interface SharedClusterSnapshotsProps {
   readonly vpcSubnets?: ec2.SubnetSelection;
 
   /**
-   * The security groups of the functions; requires `vpc`. Give your own when traffic must leave on
+   * The security groups of the functions, which require `vpc`. Give your own when traffic must leave on
    * other ports than HTTPS (e.g. through a proxy), or to name the group in your endpoints' rules.
    *
    * @default - one security group for all the functions, allowing outbound HTTPS (TCP 443) only and no inbound traffic
