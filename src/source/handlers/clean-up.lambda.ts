@@ -1,6 +1,7 @@
 import { DBClusterSnapshot } from '@aws-sdk/client-rds';
+import { decideRetention, retainsUntilCopied } from './confirmed-retention.lambda-shared';
 import { parsePlan } from './run-plan.lambda-shared';
-import { deleteOwnedSnapshot, isOlderThanAnyLiveRun, isShared, listOwnedSnapshots } from './snapshots.lambda-shared';
+import { deleteOwnedSnapshot, findSnapshot, isOlderThanAnyLiveRun, isShared, listOwnedSnapshots } from './snapshots.lambda-shared';
 import { ownershipOf } from './tags.lambda-shared';
 import type { RunPlan, RunResult } from './workflow-state.lambda-shared';
 import { integerEnv, requireEnv, snapshotNaming } from '../../shared/config.lambda-shared';
@@ -25,11 +26,9 @@ export async function handler(event: RunPlan): Promise<RunResult> {
     await deleteOwnedSnapshot(plan.temporarySnapshotIdentifier, { ownerId, clusterIdentifier, role: 'temporary', runId });
   }
 
-  const { restorePoints, orphans } = await classifyOlderSnapshots(
-    await listOwnedSnapshots(ownerId, clusterIdentifier),
-    plan.sharedSnapshotIdentifier,
-  );
-  for (const snapshot of [...selectExpiredSharedSnapshots(restorePoints, plan.sharedSnapshotIdentifier, retain), ...orphans]) {
+  const owned = await listOwnedSnapshots(ownerId, clusterIdentifier);
+  const { restorePoints, orphans } = await classifyOlderSnapshots(owned, plan.sharedSnapshotIdentifier);
+  for (const snapshot of [...prunable(selectExpiredSharedSnapshots(restorePoints, plan.sharedSnapshotIdentifier, retain), owned), ...orphans]) {
     await deleteOwnedSnapshot(snapshot.DBClusterSnapshotIdentifier!, {
       ownerId,
       clusterIdentifier,
@@ -38,13 +37,38 @@ export async function handler(event: RunPlan): Promise<RunResult> {
     });
   }
 
+  // The run result is the `Cluster Snapshot Shared` event's detail: the workflow puts it as it is.
+  const current = owned.find((s) => s.DBClusterSnapshotIdentifier === plan.sharedSnapshotIdentifier)
+    ?? await findSnapshot(plan.sharedSnapshotIdentifier);
   log('info', 'Run complete', { clusterIdentifier, snapshotIdentifier: plan.sharedSnapshotIdentifier });
   return {
     clusterIdentifier,
     snapshotIdentifier: plan.sharedSnapshotIdentifier,
     snapshotArn: plan.snapshotArn,
+    ...(current?.KmsKeyId ? { kmsKeyArn: current.KmsKeyId } : {}),
     sharedWith: plan.sharedWith,
+    runId,
+    // Found available by the status check, so RDS reports its time; the fallback is never older.
+    snapshotCreateTime: (current?.SnapshotCreateTime ?? new Date()).toISOString(),
   };
+}
+
+/**
+ * With `retainUntilCopied`, only the expired snapshots that every receiver confirmed, or that are
+ * older than `maxRetention`; the others are kept, and the log says why.
+ */
+function prunable(expired: DBClusterSnapshot[], owned: DBClusterSnapshot[]): DBClusterSnapshot[] {
+  if (!retainsUntilCopied()) return expired;
+  return decideRetention(expired, owned).filter((decision) => {
+    if (!decision.prune) {
+      log('info', 'Keeping an expired snapshot until every receiver confirms its copy, or it is older than maxRetention', {
+        snapshotIdentifier: decision.snapshot.DBClusterSnapshotIdentifier,
+        awaiting: decision.awaiting,
+        ageSeconds: decision.ageSeconds,
+      });
+    }
+    return decision.prune;
+  }).map((decision) => decision.snapshot);
 }
 
 /**
