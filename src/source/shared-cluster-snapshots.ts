@@ -10,6 +10,9 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { CopyConfirmations } from './confirmations';
+import { maxRetentionSeconds, maxSnapshotAgeSeconds } from './event-props';
+import { newestSnapshotAgeMetric, SnapshotFreshness } from './freshness';
 import { assertEnvironmentFits, clusterEnvironment } from './function-environment';
 import { CheckSnapshotFunction } from './handlers/check-snapshot-function';
 import { CleanUpFailedRunFunction } from './handlers/clean-up-failed-run-function';
@@ -26,7 +29,7 @@ import { createSharingKey, warnImportedKey } from './sharing-key';
 import { SnapshotHandlers } from './snapshot-handlers';
 import { PROP_DEFAULTS, snapshotTimeoutOf, validateProps } from './validation';
 import { SnapshotWorkflow } from './workflow';
-import { ENV } from '../shared/constants';
+import { ENV, SOURCE_EVENTS_ENV } from '../shared/constants';
 import { ownerIdFor } from '../shared/naming.lambda-shared';
 
 /** Step Functions log groups go under this prefix (see createStateMachineLogGroup). */
@@ -80,6 +83,14 @@ export class SharedClusterSnapshots extends Construct {
    * Region. A hash of it is the owner part of every snapshot name.
    */
   public readonly ownerId: string;
+  /**
+   * Alarms when the newest shared snapshot of any selected cluster is older than `maxSnapshotAge`, or
+   * no freshness data arrives (missing data breaches): "nothing failed, but nothing was shared". It
+   * is in ALARM after the first deployment until the clusters' first snapshots are shared.
+   */
+  public readonly freshnessAlarm: cloudwatch.Alarm;
+  /** With `retainUntilCopied`: the handler that records the targets' copy confirmations. */
+  public readonly recordCopyFunction?: lambda.IFunction;
 
   private readonly logRetention: logs.RetentionDays;
 
@@ -116,13 +127,18 @@ export class SharedClusterSnapshots extends Construct {
     const selection = clusterEnvironment(clusterIdentifiers, props.clusterTag);
     const permissions = new SnapshotPermissions(stack, prefix, this.ownerId, clusterIdentifiers, props.clusterTag);
     const maxConcurrentCopies = props.maxConcurrentCopies ?? PROP_DEFAULTS.maxConcurrentCopies;
-    this.handlers = this.createHandlers(permissions, environment, selection, maxConcurrentCopies);
+    const retentionEnvironment = {
+      [SOURCE_EVENTS_ENV.RETAIN_UNTIL_COPIED]: String(props.retainUntilCopied ?? false),
+      [SOURCE_EVENTS_ENV.MAX_RETENTION_SECONDS]: String(maxRetentionSeconds(props)),
+    };
+    this.handlers = this.createHandlers(permissions, environment, selection, maxConcurrentCopies, retentionEnvironment);
 
     this.stateMachine = new SnapshotWorkflow(this, 'Workflow', {
       handlers: this.handlers,
       waitInterval,
       snapshotTimeout,
       logGroup: this.createStateMachineLogGroup(),
+      notifyTargetAccountIds: props.notifyTargetAccounts ? props.targetAccountIds : undefined,
     }).stateMachine;
 
     this.starterFunction = this.createStarter(permissions, {
@@ -134,7 +150,33 @@ export class SharedClusterSnapshots extends Construct {
     }, props.clusterTag !== undefined);
     this.schedule = this.createSchedule(this.starterFunction, props.schedule);
     this.failureAlarm = this.createFailureAlarm(this.starterFunction, props.alarmTopic);
+    const createFunction = this.createFunction.bind(this);
+    if (props.retainUntilCopied) {
+      this.recordCopyFunction = new CopyConfirmations(this, 'CopyConfirmations', {
+        targetAccountIds: props.targetAccountIds,
+        ownerId: this.ownerId,
+        permissions,
+        environment: { ...environment, [SOURCE_EVENTS_ENV.ACCOUNT_ID]: stack.account },
+        createFunction,
+      }).handler;
+    }
+    this.freshnessAlarm = new SnapshotFreshness(this, 'Freshness', {
+      ownerId: this.ownerId,
+      maxSnapshotAgeSeconds: maxSnapshotAgeSeconds(props),
+      permissions,
+      environment: { [ENV.OWNER_ID]: this.ownerId, ...selection },
+      createFunction,
+    }).alarm;
+    if (props.alarmTopic) this.freshnessAlarm.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
     addNagSuppressions(this, permissions, prefix, props.clusterTag);
+  }
+
+  /**
+   * The age, in seconds, of the newest shared snapshot of the stalest selected cluster (Maximum over
+   * the period; 1 hour by default). Published every hour, one value per cluster.
+   */
+  public metricNewestSnapshotAge(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return newestSnapshotAgeMetric(this.ownerId, props);
   }
 
   /** Executions that failed, per 5 minutes by default. */
@@ -168,6 +210,7 @@ export class SharedClusterSnapshots extends Construct {
     environment: Record<string, string>,
     selection: Record<string, string>,
     maxConcurrentCopies: number,
+    retentionEnvironment: Record<string, string>,
   ): SnapshotHandlers {
     const workflowFunction = (handlerId: string, fn: HandlerClass, statements: iam.PolicyStatement[], extraEnvironment = {}) =>
       this.createFunction(handlerId, fn, { ...environment, ...extraEnvironment }, statements);
@@ -200,7 +243,7 @@ export class SharedClusterSnapshots extends Construct {
       ...permissions.listSnapshotsOfCluster(),
       ...permissions.describeOwnSnapshotAttributes(),
       ...permissions.deleteOwnSnapshots(),
-    ]);
+    ], retentionEnvironment);
     const cleanUpFailedRun = workflowFunction('CleanUpFailedRun', CleanUpFailedRunFunction, [
       ...permissions.describeOwnSnapshots(),
       ...permissions.describeOwnSnapshotAttributes(),

@@ -1,6 +1,7 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { SharedClusterSnapshotsProps } from './props';
+import { validateEventProps } from './event-props';
 import { ACCOUNT_ID_PATTERN, DEFAULTS, MAX_CHECKS_PER_PHASE, MAX_CONCURRENT_COPIES, MAX_REQUESTS_PER_SECOND, MAX_TARGET_ACCOUNTS, MAX_WAIT_INTERVAL_SECONDS, MIN_REQUESTS_PER_SECOND, MIN_WAIT_INTERVAL_SECONDS } from '../shared/constants';
 import { IDENTIFIER_RULE, isValidIdentifier, isValidPrefix, PREFIX_RULE } from '../shared/naming.lambda-shared';
 
@@ -33,6 +34,7 @@ export function validateProps(stack: Stack, props: SharedClusterSnapshotsProps):
   if (copies !== undefined && !Token.isUnresolved(copies) && (!Number.isInteger(copies) || copies < 1 || copies > MAX_CONCURRENT_COPIES)) {
     throw new Error(`maxConcurrentCopies must be a whole number from 1 to ${MAX_CONCURRENT_COPIES} (RDS allows ${MAX_CONCURRENT_COPIES} copies in progress per account and Region), got ${copies}`);
   }
+  validateEventProps(props);
   const prefix = props.snapshotPrefix;
   if (prefix !== undefined && (Token.isUnresolved(prefix) || !isValidPrefix(prefix))) {
     throw new Error(
