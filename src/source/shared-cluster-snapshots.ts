@@ -160,15 +160,19 @@ export class SharedClusterSnapshots extends Construct {
         createFunction,
       }).handler;
     }
-    this.freshnessAlarm = new SnapshotFreshness(this, 'Freshness', {
+    const freshness = new SnapshotFreshness(this, 'Freshness', {
       ownerId: this.ownerId,
       maxSnapshotAgeSeconds: maxSnapshotAgeSeconds(props),
       permissions,
       environment: { [ENV.OWNER_ID]: this.ownerId, ...selection },
       createFunction,
-    }).alarm;
+    });
+    this.freshnessAlarm = freshness.alarm;
     if (props.alarmTopic) this.freshnessAlarm.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
-    addNagSuppressions(this, permissions, prefix, props.clusterTag);
+    addNagSuppressions(this, permissions, prefix, props.clusterTag, {
+      functions: [freshness.handler, ...(this.recordCopyFunction ? [this.recordCopyFunction] : [])],
+      scheduled: [{ schedule: freshness.schedule, fn: freshness.handler }],
+    });
   }
 
   /**
