@@ -5,6 +5,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import type { FunctionFactory } from './confirmations';
+import { freshnessOwnerDimension } from './handlers/freshness.lambda-shared';
 import { PublishFreshnessFunction } from './handlers/publish-freshness-function';
 import type { SnapshotPermissions } from './permissions';
 import { SOURCE_FRESHNESS_METRIC } from '../shared/constants';
@@ -29,7 +30,7 @@ export function newestSnapshotAgeMetric(ownerId: string, props?: cloudwatch.Metr
   return new cloudwatch.Metric({
     namespace: SOURCE_FRESHNESS_METRIC.namespace,
     metricName: SOURCE_FRESHNESS_METRIC.newestSnapshotAge,
-    dimensionsMap: { [SOURCE_FRESHNESS_METRIC.ownerDimension]: ownerId },
+    dimensionsMap: { [SOURCE_FRESHNESS_METRIC.ownerDimension]: freshnessOwnerDimension(ownerId) },
     statistic: 'Maximum',
     period: FRESHNESS_PERIOD,
     unit: cloudwatch.Unit.SECONDS,

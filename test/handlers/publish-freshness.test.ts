@@ -2,7 +2,8 @@ import { DescribeDBClusterSnapshotsCommand, RDSClient } from '@aws-sdk/client-rd
 import { mockClient } from 'aws-sdk-client-mock';
 import { awsError, NOW, ownedSnapshot, OWNER_ID, snapshot, useHandlerEnvironment } from './helpers';
 import { ENV, NO_SNAPSHOT_AGE_SECONDS, SILENT_LOGS_VARIABLE } from '../../src/shared/constants';
-import { freshnessRecord, handler } from '../../src/source/handlers/publish-freshness.lambda';
+import { freshnessOwnerDimension, freshnessRecord } from '../../src/source/handlers/freshness.lambda-shared';
+import { handler } from '../../src/source/handlers/publish-freshness.lambda';
 
 const rdsMock = mockClient(RDSClient);
 const HOUR = 3600 * 1000;
@@ -88,4 +89,11 @@ test('the record: both series, the owner alone and the owner with the cluster, i
 test('a listing error fails the invocation by name (no data: the alarm treats it as breaching)', async () => {
   rdsMock.on(DescribeDBClusterSnapshotsCommand).rejects(awsError('Throttling'));
   await expect(handler()).rejects.toMatchObject({ name: 'Throttling' });
+});
+
+test('an owner id too long for a dimension value is shortened to 255 characters, ending in a hash', () => {
+  const long = `stack/${'x'.repeat(250)}`;
+  expect(freshnessOwnerDimension(OWNER_ID)).toBe(OWNER_ID);
+  expect(freshnessOwnerDimension(long)).toHaveLength(255);
+  expect(freshnessOwnerDimension(long)).not.toBe(freshnessOwnerDimension(`${long}y`));
 });

@@ -1,17 +1,10 @@
 import { DBClusterSnapshot, DescribeDBClusterSnapshotsCommand } from '@aws-sdk/client-rds';
+import { freshnessRecord, SnapshotFreshness } from './freshness.lambda-shared';
 import { clusterSelection } from './selection.lambda-shared';
 import { ownershipOf } from './tags.lambda-shared';
 import { rds } from '../../shared/clients.lambda-shared';
 import { requireEnv } from '../../shared/config.lambda-shared';
-import { ENV, NO_SNAPSHOT_AGE_SECONDS, SILENT_LOGS_VARIABLE, SOURCE_FRESHNESS_METRIC } from '../../shared/constants';
-
-/** The age of the newest available shared snapshot of one cluster. */
-export interface SnapshotFreshness {
-  readonly clusterIdentifier: string;
-  /** Seconds since the newest shared snapshot was taken; `NO_SNAPSHOT_AGE_SECONDS` without one. */
-  readonly newestSnapshotAgeSeconds: number;
-  readonly newestSnapshotIdentifier?: string;
-}
+import { ENV, NO_SNAPSHOT_AGE_SECONDS, SILENT_LOGS_VARIABLE } from '../../shared/constants';
 
 export interface FreshnessResult {
   readonly clusters: SnapshotFreshness[];
@@ -67,25 +60,4 @@ async function listOwnedSharedSnapshots(ownerId: string): Promise<DBClusterSnaps
     marker = page.Marker;
   } while (marker);
   return owned;
-}
-
-/**
- * One embedded-metric-format record: the per-cluster series, and (same value, owner dimension only)
- * the series whose Maximum is the stalest cluster, which the freshness alarm watches.
- */
-export function freshnessRecord(ownerId: string, freshness: SnapshotFreshness, now: number): Record<string, unknown> {
-  const { namespace, newestSnapshotAge, ownerDimension, clusterDimension } = SOURCE_FRESHNESS_METRIC;
-  return {
-    _aws: {
-      Timestamp: now,
-      CloudWatchMetrics: [{
-        Namespace: namespace,
-        Dimensions: [[ownerDimension], [ownerDimension, clusterDimension]],
-        Metrics: [{ Name: newestSnapshotAge, Unit: 'Seconds' }],
-      }],
-    },
-    [ownerDimension]: ownerId,
-    [clusterDimension]: freshness.clusterIdentifier,
-    [newestSnapshotAge]: freshness.newestSnapshotAgeSeconds,
-  };
 }
