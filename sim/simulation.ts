@@ -91,6 +91,11 @@ export class Simulation {
   private readonly lambdaReturnMs: number;
   private readonly originalRandom = Math.random;
   private readonly taskHandler: (input: unknown, execution: Execution, state: string) => Promise<unknown>;
+  /**
+   * Every PutEvents entry a state machine put (Step Functions' `events:putEvents` tasks), in order.
+   * Accepted as PutEvents answers (SDK model PutEventsResponse); not delivered to any bus yet.
+   */
+  public readonly putEvents: Array<{ execution: string; state: string; entry: Record<string, unknown> }> = [];
 
   constructor(options: SimulationOptions) {
     this.lambdaDurationMs = options.lambdaDurationMs ?? 0;
@@ -267,6 +272,11 @@ export class Simulation {
 
   private async invokeTask(input: unknown, execution: Execution, state: string): Promise<unknown> {
     const resource = this.sfn.definitionOf(execution.stateMachineArn).States[state].Resource as string;
+    if (resource === 'arn:aws:states:::events:putEvents') {
+      const entries = ((input as { Entries?: Array<Record<string, unknown>> }).Entries ?? []);
+      for (const entry of entries) this.putEvents.push({ execution: execution.name, state, entry });
+      return { FailedEntryCount: 0, Entries: entries.map((_, i) => ({ EventId: `${execution.name}-${state}-${i}` })) };
+    }
     execution.invocations[state] = (execution.invocations[state] ?? 0) + 1;
     if (this.lambdaDurationMs > 0) await new Promise((resolve) => setTimeout(resolve, this.lambdaDurationMs));
     this.lambdaFaultState.inject(this.lambdaFaults, execution, state);
