@@ -4,7 +4,7 @@ import {
   deletedIds, mockRestoreAttributes, mockSnapshots, NOW, ownedSnapshot, preparedPlan, RUN_ID, SHARED_ID, snapshotArn, TARGET_ACCOUNT_IDS,
   useHandlerEnvironment,
 } from './helpers';
-import { ENV, SOURCE_EVENTS_ENV, TAG_COPIED_PREFIX } from '../../src/shared/constants';
+import { ENV, SILENT_LOGS_VARIABLE, SOURCE_EVENTS_ENV, TAG_COPIED_PREFIX } from '../../src/shared/constants';
 import { handler } from '../../src/source/handlers/clean-up.lambda';
 import { confirmedBy, decideRetention } from '../../src/source/handlers/confirmed-retention.lambda-shared';
 import type { RunPlan } from '../../src/source/handlers/workflow-state.lambda-shared';
@@ -120,6 +120,22 @@ describe('CleanUp with retainUntilCopied', () => {
     mockSnapshots(rdsMock, [CURRENT, unconfirmed, confirmed]);
     await handler(SHARED);
     expect(deletedIds(rdsMock)).toEqual([idOf(unconfirmed), idOf(confirmed)]);
+  });
+
+  test('logs why it keeps a snapshot: the receivers it awaits and its age', async () => {
+    const unconfirmed = older(1, [T1]);
+    mockSnapshots(rdsMock, [CURRENT, unconfirmed, older(2, [T1, T2])]);
+    delete process.env[SILENT_LOGS_VARIABLE];
+    const lines: string[] = [];
+    const spy = jest.spyOn(console, 'log').mockImplementation((line: string) => { lines.push(line); });
+    try {
+      await handler(SHARED);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines.map((line) => JSON.parse(line)).filter((entry) => /^Keeping an expired snapshot/.test(entry.message))).toEqual([
+      expect.objectContaining({ snapshotIdentifier: idOf(unconfirmed), awaiting: [T2], ageSeconds: 86_400 + 30 * 60 }),
+    ]);
   });
 
   test('requires MAX_RETENTION_SECONDS to be an integer', async () => {
