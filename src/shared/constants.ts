@@ -276,6 +276,12 @@ export const MAX_PUT_EVENTS_ENTRIES = 10;
  * shared snapshot, value the time it was recorded (ISO-8601). Only the confirmation handler sets it.
  */
 export const TAG_COPIED_PREFIX = 'shared-cluster-snapshots:copied-';
+/**
+ * The value CleanUp gives that tag on the new snapshot for every target known to run a receiver:
+ * awaited, not confirmed yet. It carries the knowledge of who runs a receiver past the deletion of
+ * the snapshots they confirmed, so a receiver that is down keeps the next snapshots too.
+ */
+export const COPY_PENDING = 'pending';
 
 /** The source side's freshness metric (embedded metric format, one record per selected cluster). */
 export const SOURCE_FRESHNESS_METRIC = {

@@ -65,7 +65,8 @@ export class CopyConfirmations extends Construct {
 
 /**
  * Add only confirmation tags (`shared-cluster-snapshots:copied-*`), and only to `<prefix>-*`
- * snapshots that carry this owner's tag: the role can neither forge ownership nor retag a user's snapshot.
+ * snapshots that carry this owner's tag: the role can neither forge ownership nor retag a user's
+ * snapshot. RecordCopy writes confirmations with it, CleanUp (with `retainUntilCopied`) `pending` marks.
  */
 export function recordConfirmationStatements(permissions: SnapshotPermissions, ownerId: string): iam.PolicyStatement[] {
   return [new iam.PolicyStatement({

@@ -10,7 +10,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { CopyConfirmations } from './confirmations';
+import { CopyConfirmations, recordConfirmationStatements } from './confirmations';
 import { maxRetentionSeconds, maxSnapshotAgeSeconds } from './event-props';
 import { newestSnapshotAgeMetric, SnapshotFreshness } from './freshness';
 import { assertEnvironmentFits, clusterEnvironment } from './function-environment';
@@ -247,6 +247,8 @@ export class SharedClusterSnapshots extends Construct {
       ...permissions.listSnapshotsOfCluster(),
       ...permissions.describeOwnSnapshotAttributes(),
       ...permissions.deleteOwnSnapshots(),
+      // retainUntilCopied: CleanUp marks the new snapshot as awaited by the known receivers.
+      ...(retentionEnvironment[SOURCE_EVENTS_ENV.RETAIN_UNTIL_COPIED] === 'true' ? recordConfirmationStatements(permissions, this.ownerId) : []),
     ], retentionEnvironment);
     const cleanUpFailedRun = workflowFunction('CleanUpFailedRun', CleanUpFailedRunFunction, [
       ...permissions.describeOwnSnapshots(),

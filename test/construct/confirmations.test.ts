@@ -71,6 +71,20 @@ describe('retainUntilCopied', () => {
     ]);
   });
 
+  test('CleanUp may add copied- tags (pending marks) only with retainUntilCopied, under the same conditions as RecordCopy', () => {
+    const addTags = (props: object) => {
+      const { stack, construct, template } = build(props);
+      return statementsOfRole(template, roleIdOf(stack, construct.handlers.cleanUp)).filter((st) => [st.Action].flat().includes('rds:AddTagsToResource'));
+    };
+    expect(addTags({})).toEqual([]);
+    expect(addTags({ retainUntilCopied: true })).toEqual([expect.objectContaining({
+      Condition: {
+        'StringEquals': { 'aws:ResourceTag/shared-cluster-snapshots:owner': 'TestStack/Snapshots' },
+        'ForAllValues:StringLike': { 'aws:TagKeys': ['shared-cluster-snapshots:copied-*'] },
+      },
+    })]);
+  });
+
   test('two instances in one stack get distinct bus policy statements', () => {
     const stack = newStack();
     addSnapshots(stack, { retainUntilCopied: true }, 'A');

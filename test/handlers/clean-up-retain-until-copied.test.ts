@@ -1,4 +1,4 @@
-import { DBClusterSnapshot, DeleteDBClusterSnapshotCommand, RDSClient } from '@aws-sdk/client-rds';
+import { AddTagsToResourceCommand, DBClusterSnapshot, DeleteDBClusterSnapshotCommand, RDSClient } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   deletedIds, mockRestoreAttributes, mockSnapshots, NOW, ownedSnapshot, preparedPlan, RUN_ID, SHARED_ID, snapshotArn, TARGET_ACCOUNT_IDS,
@@ -37,8 +37,13 @@ useHandlerEnvironment(new Date(NOW.getTime() + 30 * 60_000), {
 beforeEach(() => {
   rdsMock.reset();
   rdsMock.on(DeleteDBClusterSnapshotCommand).resolves({});
+  rdsMock.on(AddTagsToResourceCommand).resolves({});
   mockRestoreAttributes(rdsMock);
 });
+
+/** `copied-<account>` tags of the given values on a snapshot. */
+const copyTags = (values: Record<string, string>) => Object.entries(values).map(([account, value]) => ({ Key: `${TAG_COPIED_PREFIX}${account}`, Value: value }));
+const tagCalls = () => rdsMock.commandCalls(AddTagsToResourceCommand).map((c) => c.args[0].input);
 
 describe('CleanUp with retainUntilCopied', () => {
   test('an expired snapshot that every receiver confirmed is deleted', async () => {
@@ -145,12 +150,56 @@ describe('CleanUp with retainUntilCopied', () => {
   });
 });
 
+describe('who runs a receiver outlives the snapshots they confirmed (pending marks)', () => {
+  test('CleanUp marks the new snapshot as awaited by every known receiver, before the confirmed one goes', async () => {
+    const a = older(1, [T1]);
+    mockSnapshots(rdsMock, [CURRENT, a]);
+    await handler(SHARED);
+    expect(deletedIds(rdsMock)).toEqual([idOf(a)]);
+    expect(tagCalls()).toEqual([{ ResourceName: snapshotArn(SHARED_ID), Tags: [{ Key: `${TAG_COPIED_PREFIX}${T1}`, Value: 'pending' }] }]);
+  });
+
+  test('a receiver that was down: the snapshot awaiting it (pending) is kept, though no confirmed snapshot remains', async () => {
+    const awaiting = { ...older(1), TagList: [...older(1).TagList!, ...copyTags({ [T1]: 'pending' })] };
+    mockSnapshots(rdsMock, [CURRENT, awaiting]);
+    await handler(SHARED);
+    expect(deletedIds(rdsMock)).toEqual([]);
+    expect(tagCalls()).toEqual([{ ResourceName: snapshotArn(SHARED_ID), Tags: [{ Key: `${TAG_COPIED_PREFIX}${T1}`, Value: 'pending' }] }]);
+  });
+
+  test('a pending snapshot older than maxRetention goes; the mark on the new one stays', async () => {
+    const awaiting = { ...older(8), TagList: [...older(8).TagList!, ...copyTags({ [T1]: 'pending' })] };
+    mockSnapshots(rdsMock, [CURRENT, awaiting]);
+    await handler(SHARED);
+    expect(deletedIds(rdsMock)).toEqual([idOf(awaiting)]);
+  });
+
+  test('no mark for a receiver already named on the new snapshot, nor for a former target; no call without receivers', async () => {
+    const current = { ...CURRENT, TagList: [...CURRENT.TagList!, ...copyTags({ [T1]: '2026-11-27T04:00:00.000Z' })] };
+    mockSnapshots(rdsMock, [current, older(1, [T1, T2, '444444444444'])]);
+    await handler(SHARED);
+    expect(tagCalls()).toEqual([{ ResourceName: snapshotArn(SHARED_ID), Tags: [{ Key: `${TAG_COPIED_PREFIX}${T2}`, Value: 'pending' }] }]);
+    rdsMock.resetHistory();
+    mockSnapshots(rdsMock, [CURRENT, older(1)]);
+    await handler(SHARED);
+    expect(tagCalls()).toEqual([]);
+  });
+
+  test('without retainUntilCopied nothing is marked', async () => {
+    process.env[SOURCE_EVENTS_ENV.RETAIN_UNTIL_COPIED] = 'false';
+    mockSnapshots(rdsMock, [CURRENT, older(1, [T1])]);
+    await handler(SHARED);
+    expect(tagCalls()).toEqual([]);
+  });
+});
+
 describe('decideRetention and confirmedBy', () => {
-  test('confirmedBy reads only the copied- tags with a value', () => {
+  test('confirmedBy reads only the copied- tags with a time, not pending or empty ones', () => {
     expect(confirmedBy({
       TagList: [
         { Key: `${TAG_COPIED_PREFIX}${T1}`, Value: '2026-11-20T04:00:00.000Z' },
         { Key: `${TAG_COPIED_PREFIX}${T2}`, Value: '' },
+        { Key: `${TAG_COPIED_PREFIX}444444444444`, Value: 'pending' },
         { Key: 'shared-cluster-snapshots:owner', Value: T1 },
       ],
     })).toEqual([T1]);

@@ -51,6 +51,12 @@ describe('a valid confirmation', () => {
     expect(rdsMock.commandCalls(AddTagsToResourceCommand)).toHaveLength(0);
   });
 
+  test('a snapshot CleanUp marked as awaited (pending) gets the confirmation time', async () => {
+    mockSnapshots(rdsMock, [ownedSnapshot(RUN_ID, 'shared', { extraTags: [{ Key: `${TAG_COPIED_PREFIX}${T1}`, Value: 'pending' }] })]);
+    await expect(handler(copiedEvent())).resolves.toMatchObject({ outcome: 'recorded' });
+    expect(rdsMock.commandCalls(AddTagsToResourceCommand)[0].args[0].input.Tags).toEqual([{ Key: `${TAG_COPIED_PREFIX}${T1}`, Value: NOW.toISOString() }]);
+  });
+
   test('a snapshot pruned meanwhile: nothing to record, no error', async () => {
     mockSnapshots(rdsMock, []);
     await expect(handler(copiedEvent())).resolves.toMatchObject({ outcome: 'absent' });

@@ -122,6 +122,8 @@ function expectedCalls(s: SynthesizedStack, sharingKeyArn: string): Call[] {
     // RDS authorizes a list call without an identifier on the types' wildcard ARNs (aws-facts.md, IAM).
     call('publishFreshness', 'rds:DescribeDBClusterSnapshots', rds('cluster:*'), 'list the account\'s manual snapshots (no cluster filter)'),
     call('publishFreshness', 'rds:DescribeDBClusterSnapshots', rds('cluster-snapshot:*'), 'list the account\'s manual snapshots (no cluster filter)'),
+    call('cleanUp', 'rds:AddTagsToResource', rds(`cluster-snapshot:${shared}`), 'retainUntilCopied: mark the new snapshot as awaited by the receivers',
+      { ...ownShared, ...asRequestTags({ [`${TAG_COPIED_PREFIX}${TARGETS[0]}`]: 'pending' }) }),
     describeOwn('recordCopy', 'shared-orders-db-202611300300', asResourceTags(ownTags(owner, 'orders-db', 'shared'))),
     call('recordCopy', 'rds:AddTagsToResource', rds('cluster-snapshot:shared-orders-db-202611300300'), 'record a target\'s copy confirmation',
       { ...asResourceTags(ownTags(owner, 'orders-db', 'shared')), ...asRequestTags(confirmation) }),

@@ -1,11 +1,12 @@
-import { DBClusterSnapshot } from '@aws-sdk/client-rds';
-import { decideRetention, retainsUntilCopied } from './confirmed-retention.lambda-shared';
+import { AddTagsToResourceCommand, DBClusterSnapshot } from '@aws-sdk/client-rds';
+import { decideRetention, receiversNamedBy, receiversOf, retainsUntilCopied } from './confirmed-retention.lambda-shared';
 import { parsePlan } from './run-plan.lambda-shared';
 import { deleteOwnedSnapshot, findSnapshot, isOlderThanAnyLiveRun, isShared, listOwnedSnapshots } from './snapshots.lambda-shared';
 import { ownershipOf } from './tags.lambda-shared';
 import type { RunPlan, RunResult } from './workflow-state.lambda-shared';
+import { rds } from '../../shared/clients.lambda-shared';
 import { integerEnv, requireEnv, snapshotNaming } from '../../shared/config.lambda-shared';
-import { ENV } from '../../shared/constants';
+import { COPY_PENDING, ENV, TAG_COPIED_PREFIX } from '../../shared/constants';
 import { InvalidInput } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
 
@@ -40,6 +41,7 @@ export async function handler(event: RunPlan): Promise<RunResult> {
   // The run result is the `Cluster Snapshot Shared` event's detail: the workflow puts it as it is.
   const current = owned.find((s) => s.DBClusterSnapshotIdentifier === plan.sharedSnapshotIdentifier)
     ?? await findSnapshot(plan.sharedSnapshotIdentifier);
+  if (retainsUntilCopied()) await awaitReceivers(plan.snapshotArn, current, owned);
   log('info', 'Run complete', { clusterIdentifier, snapshotIdentifier: plan.sharedSnapshotIdentifier });
   return {
     clusterIdentifier,
@@ -51,6 +53,20 @@ export async function handler(event: RunPlan): Promise<RunResult> {
     // Found available by the status check, so RDS reports its time; the fallback is never older.
     snapshotCreateTime: (current?.SnapshotCreateTime ?? new Date()).toISOString(),
   };
+}
+
+/**
+ * Marks the new snapshot as awaited (`copied-<account>` = `pending`) by every receiver not named on
+ * it yet, read before any deletion: who runs a receiver then outlives the snapshots they confirmed.
+ */
+async function awaitReceivers(snapshotArn: string, current: DBClusterSnapshot | undefined, owned: DBClusterSnapshot[]): Promise<void> {
+  const named = new Set(current ? receiversNamedBy(current) : []);
+  const awaited = receiversOf(owned).filter((account) => !named.has(account));
+  if (awaited.length === 0) return;
+  await rds.send(new AddTagsToResourceCommand({
+    ResourceName: snapshotArn,
+    Tags: awaited.map((account) => ({ Key: `${TAG_COPIED_PREFIX}${account}`, Value: COPY_PENDING })),
+  }));
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { DBClusterSnapshot } from '@aws-sdk/client-rds';
 import { integerEnv, listEnv } from '../../shared/config.lambda-shared';
-import { ENV, SOURCE_EVENTS_ENV, TAG_COPIED_PREFIX } from '../../shared/constants';
+import { COPY_PENDING, ENV, SOURCE_EVENTS_ENV, TAG_COPIED_PREFIX } from '../../shared/constants';
 
 /** With `retainUntilCopied`, why an expired snapshot is kept or pruned. */
 export interface RetentionDecision {
@@ -11,11 +11,29 @@ export interface RetentionDecision {
   readonly ageSeconds?: number;
 }
 
-/** The accounts whose confirmation tag (`shared-cluster-snapshots:copied-<account>`) the snapshot carries. */
+/** The accounts whose confirmation (`shared-cluster-snapshots:copied-<account>` = a time) the snapshot carries. */
 export function confirmedBy(snapshot: Pick<DBClusterSnapshot, 'TagList'>): string[] {
+  return copyTags(snapshot).filter(([, value]) => value !== '' && value !== COPY_PENDING).map(([account]) => account);
+}
+
+/** The accounts the snapshot's copy tags name, confirmed or awaited (`pending`). */
+export function receiversNamedBy(snapshot: Pick<DBClusterSnapshot, 'TagList'>): string[] {
+  return copyTags(snapshot).map(([account]) => account);
+}
+
+function copyTags(snapshot: Pick<DBClusterSnapshot, 'TagList'>): Array<[string, string]> {
   return (snapshot.TagList ?? [])
-    .filter((tag) => tag.Key?.startsWith(TAG_COPIED_PREFIX) && (tag.Value ?? '') !== '')
-    .map((tag) => tag.Key!.slice(TAG_COPIED_PREFIX.length));
+    .filter((tag) => tag.Key?.startsWith(TAG_COPIED_PREFIX))
+    .map((tag) => [tag.Key!.slice(TAG_COPIED_PREFIX.length), tag.Value ?? '']);
+}
+
+/**
+ * The receivers: the current target accounts that confirmed, or are awaited on, any snapshot of the
+ * cluster (a copy tag on any of `owned`).
+ */
+export function receiversOf(owned: DBClusterSnapshot[]): string[] {
+  const targets = new Set(listEnv(ENV.TARGET_ACCOUNT_IDS));
+  return [...new Set(owned.flatMap(receiversNamedBy))].filter((account) => targets.has(account)).sort();
 }
 
 /** True when the construct runs with `retainUntilCopied`. */
@@ -24,16 +42,14 @@ export function retainsUntilCopied(): boolean {
 }
 
 /**
- * Decides, for each snapshot expired by `retainSnapshots`, whether it may go. The receivers are the
- * current target accounts that confirmed any snapshot of the cluster (a tag on any of `owned`): a
- * target without a receiver never confirms, and must not keep snapshots forever. An expired
+ * Decides, for each snapshot expired by `retainSnapshots`, whether it may go. The receivers are
+ * `receiversOf(owned)`: a target without a receiver never confirms, and must not keep snapshots. An expired
  * snapshot is pruned once every receiver confirmed it, or once it is older than `maxRetention`;
  * a snapshot whose creation time RDS does not report counts as young.
  */
 export function decideRetention(expired: DBClusterSnapshot[], owned: DBClusterSnapshot[], now: number = Date.now()): RetentionDecision[] {
-  const targets = new Set(listEnv(ENV.TARGET_ACCOUNT_IDS));
   const maxRetentionSeconds = integerEnv(SOURCE_EVENTS_ENV.MAX_RETENTION_SECONDS);
-  const receivers = [...new Set(owned.flatMap(confirmedBy))].filter((account) => targets.has(account)).sort();
+  const receivers = receiversOf(owned);
   return expired.map((snapshot) => {
     const confirmed = new Set(confirmedBy(snapshot));
     const awaiting = receivers.filter((account) => !confirmed.has(account));
