@@ -154,6 +154,13 @@ export class HandoffSimulation {
     await this.clock.advance(ms);
   }
 
+  /** Runs `account`'s rate schedules that start no instance (the source's freshness publisher) until `until`. */
+  public async runRateSchedules(account: string, until: Date): Promise<string[]> {
+    const errors = await this.account(account).runRateSchedules(until);
+    await this.runUntilIdle();
+    return errors;
+  }
+
   /** PutEvents from `account`, as its own code would call it (tests; the source side's task does this itself). */
   public putEvents(account: string, entries: PutEventsEntry[]) {
     return this.buses.putEvents(account, entries);

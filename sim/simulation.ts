@@ -6,10 +6,12 @@ import { lambdaError, LambdaFaults, LambdaFaultState, loadHandler } from './lamb
 import { seededRandom } from './prng';
 import type { CfnTemplate, SimulatedInstance, SimulationOptions, SimulationWorld, StarterRun } from './simulation-types';
 import { Execution, FakeStepFunctions } from './step-functions';
-import { DEFAULT_STACK, readTemplate, ReadTemplate, TemplateFunction, TemplateInstance } from './template';
+import { DEFAULT_STACK, readTemplate, ReadTemplate, ScheduleTarget, TemplateFunction, TemplateInstance } from './template';
 import { flushPromises, VirtualClock } from './virtual-clock';
 import { ENV, SILENT_LOGS_VARIABLE } from '../src/shared/constants';
 
+/** The optimized Step Functions integration of EventBridge PutEvents (a Task's Resource). */
+const PUT_EVENTS_TASK = 'arn:aws:states:::events:putEvents';
 /** How long the simulated scheduler waits before retrying a failed starter invocation. */
 const SCHEDULER_RETRY_PAUSE_MS = 60_000;
 
@@ -45,6 +47,15 @@ export class Simulation {
   private readonly lambdaReturnMs: number;
   private readonly originalRandom = Math.random;
   private readonly taskHandler: (input: unknown, execution: Execution, state: string) => Promise<unknown>;
+  /** When each rate schedule last fired (`runRateSchedules`), and when the periods start counting. */
+  private readonly rateFiredAt = new Map<ScheduleTarget, number>();
+  private readonly rateOrigin: number;
+  /**
+   * Every PutEvents entry a state machine put (Step Functions' `events:putEvents` tasks), in order.
+   * Without a world (`HandoffSimulation`), they are accepted as PutEvents answers (SDK model
+   * PutEventsResponse) and delivered to no bus.
+   */
+  public readonly putEvents: Array<{ execution: string; state: string; entry: Record<string, unknown> }> = [];
 
   constructor(options: SimulationOptions) {
     this.lambdaDurationMs = options.lambdaDurationMs ?? 0;
@@ -58,6 +69,7 @@ export class Simulation {
     for (const t of this.templates) for (const [arn, fn] of t.functions) this.functions.set(arn, fn);
     this.environments = this.world?.environments ?? new LambdaEnvironments([...this.functions.values()].flatMap((f) => Object.keys(f.environment)));
     this.clock = this.world?.clock ?? new VirtualClock(options.start ?? new Date('2026-11-27T02:55:00Z'));
+    this.rateOrigin = this.clock.now();
     // Retry jitter in the local Step Functions draws from Math.random: seed it, or which call a
     // seeded RDS fault hits would change from run to run.
     Math.random = seededRandom((options.seed ?? 1) + 0x9e3779b9);
@@ -141,6 +153,38 @@ export class Simulation {
       runs.push(run);
     }
     return runs[0];
+  }
+
+  /**
+   * Advances virtual time to `until`, invoking the function of every `rate(...)` schedule that starts
+   * no instance (the source's hourly freshness publisher) at each period it passes, as EventBridge
+   * Scheduler would. Periods count from the simulation's first call; returns the invocations' errors.
+   */
+  public async runRateSchedules(until: Date): Promise<string[]> {
+    const own = new Set(this.instances.map((i) => i.schedule));
+    const rated = this.templates.flatMap((t) => t.schedules).filter((s) => !own.has(s) && rateMs(s.expression) !== undefined);
+    const errors: string[] = [];
+    for (;;) {
+      const due = rated.map((s) => ({ s, at: (this.rateFiredAt.get(s) ?? this.rateOrigin) + rateMs(s.expression)! }))
+        .filter((d) => d.at <= until.getTime()).sort((a, b) => a.at - b.at)[0];
+      if (!due) break;
+      if (due.at > this.clock.now()) await this.clock.advance(due.at - this.clock.now());
+      this.rateFiredAt.set(due.s, due.at);
+      // A schedule without an input invokes its function with an empty event.
+      const input = due.s.input === 'undefined' ? '{}' : due.s.input;
+      const event = JSON.parse(input.replace('<aws.scheduler.scheduled-time>', new Date(due.at).toISOString()));
+      // The function may wait on virtual time (API latency): drive the clock until it returns.
+      let settled = false;
+      const invocation = this.invoke(due.s.functionArn, event, 'schedule')
+        .catch((e: Error) => errors.push(e.name))
+        .finally(() => {
+          settled = true;
+        });
+      await this.clock.runUntil(() => settled);
+      await invocation;
+    }
+    if (until.getTime() > this.clock.now()) await this.clock.advance(until.getTime() - this.clock.now());
+    return errors;
   }
 
   /** Invokes the starter by hand with any event. */
@@ -237,6 +281,12 @@ export class Simulation {
 
   private async invokeTask(input: unknown, execution: Execution, state: string): Promise<unknown> {
     const resource = this.sfn.definitionOf(execution.stateMachineArn).States[state].Resource as string;
+    // Alone (no two-account world delivering events), a putEvents task is recorded and accepted.
+    if (resource === PUT_EVENTS_TASK && !this.world?.integrations[resource]) {
+      const entries = ((input as { Entries?: Array<Record<string, unknown>> }).Entries ?? []);
+      for (const entry of entries) this.putEvents.push({ execution: execution.name, state, entry });
+      return { FailedEntryCount: 0, Entries: entries.map((_, i) => ({ EventId: `${execution.name}-${state}-${i}` })) };
+    }
     execution.invocations[state] = (execution.invocations[state] ?? 0) + 1;
     const integration = this.world?.integrations[resource];
     if (integration) return integration(input, this.account, execution, state);
@@ -263,4 +313,12 @@ export class Simulation {
       throw lambdaError(e.name || 'Error', JSON.stringify({ errorType: e.name, errorMessage: e.message }));
     }
   }
+}
+
+/** A `rate(N unit)` schedule expression's period in ms; undefined for cron and at expressions. */
+function rateMs(expression: string): number | undefined {
+  const match = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (!match) return undefined;
+  const unit = { minute: 60_000, hour: 3_600_000, day: 86_400_000 }[match[2].replace(/s$/, '') as 'minute' | 'hour' | 'day'];
+  return Number(match[1]) * unit;
 }

@@ -43,6 +43,8 @@ export interface TemplateInstance {
 
 export interface ReadTemplate extends TemplateInstance {
   readonly instances: TemplateInstance[];
+  /** Every schedule of the template: the instances' own and the others (the source's freshness publisher). */
+  readonly schedules: ScheduleTarget[];
   readonly functions: Map<string, TemplateFunction>;
   /** Each function's execution role and its identity-policy statements, by function logical id. */
   readonly roles: Map<string, FunctionRole>;
@@ -85,7 +87,7 @@ export function readTemplate(template: { Resources: Resources }, stackName = DEF
   });
   if (instances.length === 0) throw new Error('Expected a state machine in the template, found none');
 
-  return { ...instances[0], instances, functions, roles: readFunctionRoles(resources, resolve) };
+  return { ...instances[0], instances, schedules, functions, roles: readFunctionRoles(resources, resolve) };
 }
 
 /** Resolves a template's intrinsics as `readTemplate` does, for the resources other modules read (bus policies, rules, keys). */

@@ -123,6 +123,11 @@ export const ERROR = {
   StartExecutionsFailed: 'StartExecutionsFailed',
   /** A target account is the account the construct runs in (found at run time when the stack's account was unknown at synth). */
   TargetIsOwnAccount: 'TargetIsOwnAccount',
+  /**
+   * The snapshot is shared, but a `Cluster Snapshot Shared` event was not put on this account's bus or
+   * (with `notifyTargetAccounts`) a target account's bus: a target without a receiver refuses it.
+   */
+  SharedEventNotPut: 'SharedEventNotPut',
 } as const;
 
 /**
@@ -308,4 +313,64 @@ export const HANDLER_NAMES = {
   shareSnapshot: 'ShareSnapshot',
   cleanUp: 'CleanUp',
   cleanUpFailedRun: 'CleanUpFailedRun',
+  publishFreshness: 'PublishFreshness',
+  recordCopy: 'RecordCopy',
+} as const;
+
+// ---- The source side's events, confirmations and freshness (SharedClusterSnapshots, issue 9) ----
+
+/** Environment variables of the source side's event, confirmation and freshness handlers. */
+export const SOURCE_EVENTS_ENV = {
+  /** 'true' with `retainUntilCopied`: CleanUp keeps an expired snapshot until its copies are confirmed. */
+  RETAIN_UNTIL_COPIED: 'RETAIN_UNTIL_COPIED',
+  /** `maxRetention`, in seconds: past it, an unconfirmed snapshot is pruned anyway. */
+  MAX_RETENTION_SECONDS: 'MAX_RETENTION_SECONDS',
+  /** This stack's account: a confirmation must name one of its snapshots. */
+  ACCOUNT_ID: 'ACCOUNT_ID',
+} as const;
+
+/** Defaults of the source side's event and freshness props, in the units the handlers read them. */
+export const SOURCE_EVENTS_DEFAULTS = {
+  /** `maxRetention`: a week, long enough for a receiver that was down over a weekend. */
+  maxRetentionDays: 7,
+  /** `maxSnapshotAge`: a daily schedule plus two hours of slack. */
+  maxSnapshotAgeHours: 26,
+} as const;
+
+/** `maxRetention` bounds, in days: at least a day (a daily run), at most a year. */
+export const MIN_MAX_RETENTION_DAYS = 1;
+export const MAX_MAX_RETENTION_DAYS = 366;
+/** `maxSnapshotAge` bounds, in hours. */
+export const MIN_MAX_SNAPSHOT_AGE_HOURS = 1;
+export const MAX_MAX_SNAPSHOT_AGE_HOURS = 366 * 24;
+
+/**
+ * A target's confirmation that it copied a shared snapshot: tag `<prefix><target account>` on the
+ * shared snapshot, value the time it was recorded (ISO-8601). Only the confirmation handler sets it.
+ */
+export const TAG_COPIED_PREFIX = 'shared-cluster-snapshots:copied-';
+/**
+ * The value CleanUp gives that tag on the new snapshot for every target known to run a receiver:
+ * awaited, not confirmed yet. It carries the knowledge of who runs a receiver past the deletion of
+ * the snapshots they confirmed, so a receiver that is down keeps the next snapshots too.
+ */
+export const COPY_PENDING = 'pending';
+
+/** The source side's freshness metric (embedded metric format, one record per selected cluster). */
+export const SOURCE_FRESHNESS_METRIC = {
+  namespace: FRESHNESS_METRIC.namespace,
+  /** Seconds since the newest shared snapshot of the cluster was taken. */
+  newestSnapshotAge: 'NewestSharedSnapshotAge',
+  /** Every record carries this dimension (the instance's owner id): its Maximum is the stalest cluster. */
+  ownerDimension: FRESHNESS_METRIC.ownerDimension,
+  clusterDimension: 'Cluster',
+} as const;
+
+/** The age published for a selected cluster with no shared snapshot at all: far past any `maxSnapshotAge`. */
+export const NO_SNAPSHOT_AGE_SECONDS = NO_COPY_AGE_SECONDS;
+
+/** The source side's error names for untrusted `Cluster Snapshot Copied` events. */
+export const CONFIRMATION_ERROR = {
+  /** The event names an account, Region, prefix, owner or snapshot this instance does not accept. */
+  ConfirmationRefused: 'ConfirmationRefused',
 } as const;

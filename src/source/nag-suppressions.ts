@@ -67,11 +67,24 @@ export interface SuppressionSubjects extends IConstruct {
   readonly schedule: scheduler.Schedule;
 }
 
+/** The functions beside the workflow's and the starter (freshness, confirmations), and the schedules that invoke them. */
+export interface ExtraFunctions {
+  readonly functions: lambda.IFunction[];
+  readonly scheduled: Array<{ schedule: scheduler.Schedule; fn: lambda.IFunction }>;
+}
+
 /**
  * Adds the suppressions for the findings this construct's own resources are known to raise.
  * Call it at the end of the constructor, once every policy statement is in place.
  */
-export function addNagSuppressions(construct: SuppressionSubjects, permissions: SnapshotPermissions, prefix: string, clusterTag?: ClusterTag): void {
+export function addNagSuppressions(
+  construct: SuppressionSubjects,
+  permissions: SnapshotPermissions,
+  prefix: string,
+  clusterTag?: ClusterTag,
+  /** Functions outside the workflow (confirmations, freshness), and those a schedule of their own invokes. */
+  extra: ExtraFunctions = { functions: [], scheduled: [] },
+): void {
   const stack = Stack.of(construct);
   const known = (resource: string, reason: string, onlyActions?: string[], conditionNotes?: Record<string, string>): ExpectedWildcard =>
     ({ resource, finding: `Resource::${flattenCfnReference(stack.resolve(resource))}`, reason, onlyActions, conditionNotes });
@@ -107,7 +120,7 @@ export function addNagSuppressions(construct: SuppressionSubjects, permissions: 
       ['rds:DescribeAccountAttributes']);
   const rdsWildcards = [ownSnapshots, allSnapshots, allClusters, ...sourceKeys, noResourceTypes];
 
-  for (const fn of [...handlerFunctions, construct.starterFunction]) {
+  for (const fn of [...handlerFunctions, construct.starterFunction, ...extra.functions]) {
     suppressWildcards(fn.role, rdsWildcards);
   }
   suppressWildcards(construct.stateMachine.role, [
@@ -124,8 +137,14 @@ export function addNagSuppressions(construct: SuppressionSubjects, permissions: 
     invokeQualified(construct.starterFunction, 'Added by CDK\'s EventBridge Scheduler LambdaInvoke target: it allows versions and '
       + 'aliases (<function ARN>:*) of this construct\'s starter function as well as its unqualified ARN. The role exists for this target only.'),
   ]);
+  for (const { schedule, fn } of extra.scheduled) {
+    suppressWildcards(schedulerRoleOf(construct, schedule), [
+      invokeQualified(fn, 'Added by CDK\'s EventBridge Scheduler LambdaInvoke target: it allows versions and aliases (<function ARN>:*) '
+        + 'of this construct\'s own scheduled function as well as its unqualified ARN.'),
+    ]);
+  }
 
-  for (const fn of [...handlerFunctions, construct.starterFunction]) {
+  for (const fn of [...handlerFunctions, construct.starterFunction, ...extra.functions]) {
     const cfnFunction = fn.node.defaultChild;
     if (!(cfnFunction instanceof lambda.CfnFunction) || typeof cfnFunction.runtime !== 'string') continue;
     const latest = latestRuntimeOfFamily(cfnFunction.runtime);
@@ -242,8 +261,8 @@ function toCfnFormat(suppression: NagSuppression): Record<string, unknown> {
 }
 
 /** The role aws-scheduler-targets created for the schedule's target, a child of the stack. */
-function schedulerRoleOf(construct: SuppressionSubjects): iam.IRole | undefined {
-  const cfnSchedule = construct.schedule.node.defaultChild as scheduler.CfnSchedule;
+function schedulerRoleOf(construct: SuppressionSubjects, schedule: scheduler.Schedule = construct.schedule): iam.IRole | undefined {
+  const cfnSchedule = schedule.node.defaultChild as scheduler.CfnSchedule;
   const target = cfnSchedule.target as scheduler.CfnSchedule.TargetProperty;
   return Stack.of(construct).node.children.find((child: IConstruct): child is iam.Role =>
     child instanceof iam.Role && child.roleArn === target.roleArn);

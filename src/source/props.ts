@@ -240,4 +240,50 @@ export interface SharedClusterSnapshotsProps {
    * @default false
    */
   readonly dashboard?: boolean;
+
+  // ---- Events, confirmations and freshness (the handoff to ReceivedClusterSnapshots) ----
+
+  /**
+   * Also put each `Cluster Snapshot Shared` event on every target account's default event bus
+   * (it always goes to this account's default bus). Turn it on when the targets run
+   * `ReceivedClusterSnapshots`, which then copies each snapshot as soon as it is shared instead of at
+   * its next catch-up scan; the receiver's bus policy must allow this account. A target that does
+   * not accept the event fails the run (after the share and clean-up), so the failure alarm tells.
+   *
+   * @default false - the event goes to this account's default bus only
+   */
+  readonly notifyTargetAccounts?: boolean;
+
+  /**
+   * Keep a shared snapshot past `retainSnapshots` until every target that runs a receiver has
+   * confirmed its copy (`Cluster Snapshot Copied`, sent by `ReceivedClusterSnapshots` with
+   * `confirmCopies`), or until it is older than `maxRetention`. A target counts as running a receiver
+   * once it has confirmed any snapshot of the cluster. Turn it on when the targets must own a copy of
+   * every snapshot before the source prunes it. The construct lets the target accounts put
+   * `Cluster Snapshot Copied` events on this account's default bus and records each confirmation as
+   * a tag on the snapshot. The newest shared snapshot is never deleted.
+   *
+   * @default false - older snapshots are pruned by `retainSnapshots` alone
+   */
+  readonly retainUntilCopied?: boolean;
+
+  /**
+   * With `retainUntilCopied`, the longest an unconfirmed snapshot is kept past `retainSnapshots`:
+   * older ones are pruned even without every confirmation, so a receiver that is down does not keep
+   * snapshots (billed in full) forever. Lengthen it to ride out a longer receiver outage. Between 1
+   * and 366 days, in whole seconds.
+   *
+   * @default Duration.days(7)
+   */
+  readonly maxRetention?: Duration;
+
+  /**
+   * The freshness alarm fires when the newest shared snapshot of any selected cluster was taken
+   * longer ago than this, or when no freshness data arrives: "nothing failed, but nothing was shared"
+   * (a disabled schedule, a renamed cluster). Set it to the schedule's interval plus the time a run
+   * takes. Between 1 hour and 366 days, in whole hours.
+   *
+   * @default Duration.hours(26)
+   */
+  readonly maxSnapshotAge?: Duration;
 }

@@ -1,4 +1,4 @@
-import { Duration, Fn, Names, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,22 +7,18 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { CopyConfirmations } from './confirmations';
 import { SnapshotsDashboard } from './dashboard';
-import { assertEnvironmentFits, clusterEnvironment } from './function-environment';
+import { maxRetentionSeconds, maxSnapshotAgeSeconds } from './event-props';
+import { newestSnapshotAgeMetric, SnapshotFreshness } from './freshness';
+import { clusterEnvironment } from './function-environment';
 import { HandlerFunctionSettings } from './function-options';
-import { CheckSnapshotFunction } from './handlers/check-snapshot-function';
-import { CleanUpFailedRunFunction } from './handlers/clean-up-failed-run-function';
-import { CleanUpFunction } from './handlers/clean-up-function';
-import { CopySnapshotFunction } from './handlers/copy-snapshot-function';
-import { CreateSnapshotFunction } from './handlers/create-snapshot-function';
-import { PrepareFunction } from './handlers/prepare-function';
-import { ShareSnapshotFunction } from './handlers/share-snapshot-function';
+import { HandlerFunctionFactory } from './handler-functions';
 import { StartExecutionsFunction } from './handlers/start-executions-function';
 import { addNagSuppressions } from './nag-suppressions';
-import { failureAlarmDescription, FUNCTION_DESCRIPTIONS, grantReadExecutions, HandlerName } from './operations';
+import { createFailureAlarm, createStateMachineLogGroup, grantReadExecutions } from './operations';
 import { SnapshotPermissions } from './permissions';
 import type { SharedClusterSnapshotsProps } from './props';
 import { createSharingKey, warnIgnoredKeyRemovalPolicy, warnImportedKey } from './sharing-key';
@@ -30,24 +26,17 @@ import { SnapshotHandlerLogGroups, SnapshotHandlers } from './snapshot-handlers'
 import { snapshotTagsEnvironment } from './snapshot-tags';
 import { PROP_DEFAULTS, snapshotTimeoutOf, validateProps } from './validation';
 import { SnapshotWorkflow } from './workflow';
-import { ENV } from '../shared/constants';
+import { createWorkflowFunctions, workflowLogGroups } from './workflow-functions';
+import { ENV, SOURCE_EVENTS_ENV } from '../shared/constants';
 import { ownerIdFor } from '../shared/naming.lambda-shared';
 import { withConstructPath } from '../shared/validation-error';
 
-/** Step Functions log groups go under this prefix (see createStateMachineLogGroup). */
-const VENDED_LOGS_PREFIX = '/aws/vendedlogs/states/';
-/** CloudWatch Logs' limit for a log group name. */
-const MAX_LOG_GROUP_NAME_LENGTH = 512;
-/** The UUID at the end of a CloudFormation stack id (`arn:...:stack/<name>/<uuid>`). */
-const STACK_UUID_LENGTH = 36;
 /** How long a scheduled run may still start after its time: Scheduler's delivery and Lambda's async retries. */
 const RUN_START_MAX_AGE = Duration.hours(1);
 /** Scheduler's attempts to deliver the invocation. */
 const SCHEDULE_RETRY_ATTEMPTS = 3;
 /** Lambda's attempts after a failed starter run (2 is Lambda's maximum). */
 const STARTER_ASYNC_RETRY_ATTEMPTS = 2;
-
-type HandlerClass = new (scope: Construct, id: string, props: lambda.FunctionOptions) => lambda.Function;
 
 /**
  * Snapshots Aurora/RDS DB clusters on a schedule, re-encrypts each snapshot with a KMS key the
@@ -75,10 +64,18 @@ export class SharedClusterSnapshots extends Construct {
   public readonly starterFunction: lambda.IFunction;
   /** Alarms when an execution fails, times out or is aborted, or when the starter fails. */
   public readonly failureAlarm: cloudwatch.Alarm;
+  /**
+   * Alarms when the newest shared snapshot of any selected cluster is older than `maxSnapshotAge`, or
+   * no freshness data arrives (missing data breaches): "nothing failed, but nothing was shared". It
+   * is in ALARM after the first deployment until the clusters' first snapshots are shared.
+   */
+  public readonly freshnessAlarm: cloudwatch.Alarm;
   /** The schedule that starts every run. */
   public readonly schedule: scheduler.Schedule;
   /** The handler functions the state machine calls, by step. */
   public readonly handlers: SnapshotHandlers;
+  /** With `retainUntilCopied`: the handler that records the targets' copy confirmations. */
+  public readonly recordCopyFunction?: lambda.IFunction;
   /**
    * The tag value that marks every snapshot this instance creates (tag `shared-cluster-snapshots:owner`):
    * `<stack name>/<construct path below the stack>`, unique per deployed instance in an account and
@@ -92,9 +89,6 @@ export class SharedClusterSnapshots extends Construct {
   /** The log group of each handler function in `handlers`, by step. */
   public readonly handlerLogGroups: SnapshotHandlerLogGroups;
 
-  private readonly logRetention: logs.RetentionDays;
-  private readonly functionSettings: HandlerFunctionSettings;
-  private readonly functionLogGroups = new Map<HandlerName, logs.ILogGroup>();
   private dashboard?: SnapshotsDashboard;
 
   constructor(scope: Construct, id: string, props: SharedClusterSnapshotsProps) {
@@ -107,7 +101,7 @@ export class SharedClusterSnapshots extends Construct {
     const prefix = props.snapshotPrefix ?? PROP_DEFAULTS.snapshotPrefix;
     const clusterIdentifiers = props.clusterIdentifiers ?? [];
     this.ownerId = ownerIdFor(stack.stackName, this.node.scopes.slice(this.node.scopes.indexOf(stack) + 1).map((c) => c.node.id));
-    this.logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
+    const logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
 
     if (props.encryptionKey) {
       this.encryptionKey = props.encryptionKey;
@@ -133,21 +127,31 @@ export class SharedClusterSnapshots extends Construct {
       clusterEnvironment(clusterIdentifiers, props.clusterTag),
       new SnapshotPermissions(stack, prefix, this.ownerId, clusterIdentifiers, props.clusterTag),
     ] as const);
-    const maxConcurrentCopies = props.maxConcurrentCopies ?? PROP_DEFAULTS.maxConcurrentCopies;
-    this.functionSettings = new HandlerFunctionSettings(this, props);
-    const tagging = snapshotTagsEnvironment(stack, props.snapshotTags);
-    this.handlers = this.createHandlers(permissions, environment, selection, maxConcurrentCopies, tagging);
-    this.handlerLogGroups = this.logGroupsOf(this.handlers);
-    this.stateMachineLogGroup = this.createStateMachineLogGroup();
+    const functions = new HandlerFunctionFactory(this, new HandlerFunctionSettings(this, props), logRetention);
+    this.handlers = createWorkflowFunctions(this, {
+      factory: functions,
+      permissions,
+      ownerId: this.ownerId,
+      sharingKeyArn: this.encryptionKey.keyArn,
+      environment,
+      selection,
+      tagging: snapshotTagsEnvironment(stack, props.snapshotTags),
+      maxConcurrentCopies: props.maxConcurrentCopies ?? PROP_DEFAULTS.maxConcurrentCopies,
+      retainUntilCopied: props.retainUntilCopied ?? false,
+      maxRetentionSeconds: maxRetentionSeconds(props),
+    });
+    this.handlerLogGroups = workflowLogGroups(functions, this.handlers);
+    this.stateMachineLogGroup = createStateMachineLogGroup(this, logRetention);
 
     this.stateMachine = new SnapshotWorkflow(this, 'Workflow', {
       handlers: this.handlers,
       waitInterval,
       snapshotTimeout,
       logGroup: this.stateMachineLogGroup,
+      notifyTargetAccountIds: props.notifyTargetAccounts ? props.targetAccountIds : undefined,
     }).stateMachine;
 
-    this.starterFunction = this.createStarter(permissions, {
+    this.starterFunction = this.createStarter(functions, permissions, {
       [ENV.OWNER_ID]: this.ownerId,
       [ENV.STATE_MACHINE_ARN]: this.stateMachine.stateMachineArn,
       // The starter refuses its own account as a target when the stack's account was unknown at synth.
@@ -156,10 +160,33 @@ export class SharedClusterSnapshots extends Construct {
       [ENV.RDS_REQUESTS_PER_SECOND]: String(props.rdsRequestsPerSecond ?? PROP_DEFAULTS.rdsRequestsPerSecond),
       ...selection,
     }, props.clusterTag !== undefined);
-    this.starterLogGroup = this.functionLogGroups.get('Starter')!;
+    this.starterLogGroup = functions.logGroupOf(this.starterFunction);
     this.schedule = this.createSchedule(this.starterFunction, props.schedule, props.scheduleEnabled ?? true);
-    this.failureAlarm = this.createFailureAlarm(this.starterFunction, props.alarmTopic);
-    addNagSuppressions(this, permissions, prefix, props.clusterTag);
+    this.failureAlarm = createFailureAlarm(this, this.stateMachine, this.starterFunction, props.alarmTopic);
+
+    if (props.retainUntilCopied) {
+      this.recordCopyFunction = new CopyConfirmations(this, 'CopyConfirmations', {
+        targetAccountIds: props.targetAccountIds,
+        ownerId: this.ownerId,
+        permissions,
+        environment: { ...environment, [SOURCE_EVENTS_ENV.ACCOUNT_ID]: stack.account },
+        functions,
+      }).handler;
+    }
+    const freshness = new SnapshotFreshness(this, 'Freshness', {
+      ownerId: this.ownerId,
+      maxSnapshotAgeSeconds: maxSnapshotAgeSeconds(props),
+      permissions,
+      environment: { [ENV.OWNER_ID]: this.ownerId, ...selection },
+      functions,
+    });
+    this.freshnessAlarm = freshness.alarm;
+    if (props.alarmTopic) this.freshnessAlarm.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
+
+    addNagSuppressions(this, permissions, prefix, props.clusterTag, {
+      functions: [freshness.handler, ...(this.recordCopyFunction ? [this.recordCopyFunction] : [])],
+      scheduled: [{ schedule: freshness.schedule, fn: freshness.handler }],
+    });
     if (props.dashboard) this.addDashboard();
   }
 
@@ -174,12 +201,20 @@ export class SharedClusterSnapshots extends Construct {
 
   /**
    * Adds this instance's CloudWatch dashboard, or returns it if already added (as `dashboard: true`
-   * does): executions by outcome, their durations, RDS calls per handler and per run, and snapshot
-   * freshness where this instance publishes it.
+   * does): executions by outcome, their durations, RDS calls per handler and per run, and the
+   * freshness of the shared snapshots.
    */
   public addDashboard(): cloudwatch.Dashboard {
     this.dashboard ??= new SnapshotsDashboard(this, 'Dashboard', this);
     return this.dashboard.dashboard;
+  }
+
+  /**
+   * The age, in seconds, of the newest shared snapshot of the stalest selected cluster (Maximum over
+   * the period; 1 hour by default). Published every hour, one value per cluster.
+   */
+  public metricNewestSnapshotAge(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return newestSnapshotAgeMetric(this.ownerId, props);
   }
 
   /** Executions that failed, per 5 minutes by default. */
@@ -207,57 +242,14 @@ export class SharedClusterSnapshots extends Construct {
     return this.stateMachine.grantStartExecution(grantee);
   }
 
-  /** The workflow's handler functions, each with its own role holding only what it calls. */
-  private createHandlers(
+  /** The function the schedule invokes: it reads the cluster selection and starts one execution per cluster. */
+  private createStarter(
+    functions: HandlerFunctionFactory,
     permissions: SnapshotPermissions,
     environment: Record<string, string>,
-    selection: Record<string, string>,
-    maxConcurrentCopies: number,
-    tagging: Record<string, string>,
-  ): SnapshotHandlers {
-    const workflowFunction = (handlerId: HandlerName, fn: HandlerClass, statements: iam.PolicyStatement[], extraEnvironment = {}) =>
-      this.createFunction(handlerId, fn, { ...environment, ...extraEnvironment }, statements);
-
-    const prepare = workflowFunction('Prepare', PrepareFunction, [
-      ...permissions.describeClusters(),
-      ...permissions.listSnapshotsOfCluster(),
-      ...permissions.deleteOwnSnapshots(),
-    ], selection);
-    const createSnapshot = workflowFunction('CreateSnapshot', CreateSnapshotFunction, [
-      ...permissions.createSnapshots(),
-      ...permissions.describeOwnSnapshots(),
-    ], tagging);
-    permissions.attachClusterPolicies(this, 'CreateSnapshotClusters', createSnapshot.role!, createSnapshot);
-    const checkSnapshot = workflowFunction('CheckSnapshot', CheckSnapshotFunction, permissions.describeOwnSnapshots());
-    const copySnapshot = workflowFunction('CopySnapshot', CopySnapshotFunction, [
-      ...permissions.copySnapshots(),
-      ...permissions.describeOwnSnapshots(),
-      ...permissions.useSourceKeysThroughRds(),
-      ...permissions.countCopiesInProgress(),
-      ...permissions.useSharingKeyThroughRds(this.encryptionKey.keyArn),
-    ], { [ENV.MAX_CONCURRENT_COPIES]: String(maxConcurrentCopies), ...tagging });
-    // Revocation reads who each retained shared snapshot of the cluster is shared with.
-    const shareSnapshot = workflowFunction('ShareSnapshot', ShareSnapshotFunction, [
-      ...permissions.shareSnapshots(),
-      ...permissions.listSnapshotsOfCluster(),
-      ...permissions.describeOwnSnapshotAttributes(),
-    ]);
-    const cleanUp = workflowFunction('CleanUp', CleanUpFunction, [
-      ...permissions.listSnapshotsOfCluster(),
-      ...permissions.describeOwnSnapshotAttributes(),
-      ...permissions.deleteOwnSnapshots(),
-    ]);
-    const cleanUpFailedRun = workflowFunction('CleanUpFailedRun', CleanUpFailedRunFunction, [
-      ...permissions.describeOwnSnapshots(),
-      ...permissions.describeOwnSnapshotAttributes(),
-      ...permissions.deleteOwnSnapshots(),
-    ]);
-    return { prepare, createSnapshot, checkSnapshot, copySnapshot, shareSnapshot, cleanUp, cleanUpFailedRun };
-  }
-
-  /** The function the schedule invokes: it reads the cluster selection and starts one execution per cluster. */
-  private createStarter(permissions: SnapshotPermissions, environment: Record<string, string>, discoversByTag: boolean): lambda.Function {
-    const starter = this.createFunction('Starter', StartExecutionsFunction, environment, [
+    discoversByTag: boolean,
+  ): lambda.Function {
+    const starter = functions.create('Starter', StartExecutionsFunction, environment, [
       ...permissions.readAccountQuotas(),
       // A retried start credits this run's own snapshots in the quota check (quota.lambda-shared.ts).
       ...permissions.listSnapshotsOfCluster(),
@@ -283,86 +275,5 @@ export class SharedClusterSnapshots extends Construct {
         maxEventAge: RUN_START_MAX_AGE,
       }),
     });
-  }
-
-  /**
-   * Log groups under `/aws/vendedlogs/states/` need no entry in the account's CloudWatch Logs
-   * resource policy, which is capped at 5,120 characters; any other name adds one per state machine
-   * (Step Functions Developer Guide, "Logging using CloudWatch Logs"). The name is unique per stack
-   * and construct path, and ends with the stack id's UUID: the group is retained when the stack is
-   * deleted, and a retained group of the same name would block the stack's next creation.
-   */
-  private createStateMachineLogGroup(): logs.LogGroup {
-    const stackUuid = Fn.select(2, Fn.split('/', Stack.of(this).stackId));
-    const unique = Names.uniqueResourceName(this, {
-      maxLength: MAX_LOG_GROUP_NAME_LENGTH - VENDED_LOGS_PREFIX.length - STACK_UUID_LENGTH - 1,
-      separator: '-',
-      allowedSpecialCharacters: '-_.',
-    });
-    return new logs.LogGroup(this, 'StateMachineLogs', {
-      logGroupName: `${VENDED_LOGS_PREFIX}${unique}-${stackUuid}`,
-      retention: this.logRetention,
-    });
-  }
-
-  /** The log group of each of `handlers`, as `createFunction` made them. */
-  private logGroupsOf(handlers: SnapshotHandlers): SnapshotHandlerLogGroups {
-    const of = (fn: lambda.IFunction) => this.functionLogGroups.get(fn.node.id as HandlerName)!;
-    return {
-      prepare: of(handlers.prepare),
-      createSnapshot: of(handlers.createSnapshot),
-      checkSnapshot: of(handlers.checkSnapshot),
-      copySnapshot: of(handlers.copySnapshot),
-      shareSnapshot: of(handlers.shareSnapshot),
-      cleanUp: of(handlers.cleanUp),
-      cleanUpFailedRun: of(handlers.cleanUpFailedRun),
-    };
-  }
-
-  private createFunction(
-    id: HandlerName,
-    fn: HandlerClass,
-    environment: Record<string, string>,
-    statements: iam.PolicyStatement[],
-    timeout = Duration.minutes(2),
-  ): lambda.Function {
-    assertEnvironmentFits(id, { ...environment, AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1' });
-    const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: this.logRetention });
-    this.functionLogGroups.set(id, logGroup);
-    const role = new iam.Role(this, `${id}Role`, {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `SharedClusterSnapshots ${id} handler`,
-    });
-    logGroup.grantWrite(role);
-    for (const statement of [...statements, ...this.functionSettings.roleStatements()]) role.addToPrincipalPolicy(statement);
-    return new fn(this, id, { role, logGroup, environment, timeout, ...this.functionSettings.options, description: FUNCTION_DESCRIPTIONS[id] });
-  }
-
-  private createFailureAlarm(starter: lambda.IFunction, alarmTopic?: sns.ITopic): cloudwatch.Alarm {
-    const period = Duration.minutes(5);
-    const alarm = new cloudwatch.Alarm(this, 'FailureAlarm', {
-      alarmDescription: failureAlarmDescription({
-        region: Stack.of(this).region,
-        stateMachineName: this.stateMachine.stateMachineName,
-        stateMachineArn: this.stateMachine.stateMachineArn,
-      }),
-      metric: new cloudwatch.MathExpression({
-        expression: 'failed + timedOut + aborted + starterErrors',
-        usingMetrics: {
-          failed: this.stateMachine.metricFailed({ period, statistic: 'Sum' }),
-          timedOut: this.stateMachine.metricTimedOut({ period, statistic: 'Sum' }),
-          aborted: this.stateMachine.metricAborted({ period, statistic: 'Sum' }),
-          starterErrors: starter.metricErrors({ period, statistic: 'Sum' }),
-        },
-        period,
-        label: 'Failed runs',
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    if (alarmTopic) alarm.addAlarmAction(new cwActions.SnsAction(alarmTopic));
-    return alarm;
   }
 }

@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { EVENT_STATE, failedEventStep, sharedEventSteps } from './events';
 import { SnapshotHandlers } from './snapshot-handlers';
 import { ERROR, LAMBDA_SERVICE_ERRORS, MAX_START_DELAY_SECONDS, TRANSIENT_AWS_ERRORS } from '../shared/constants';
 import { backoffRetryWithin } from '../shared/retry-backoff';
@@ -13,6 +14,8 @@ export interface SnapshotWorkflowProps {
   readonly waitInterval: Duration;
   readonly snapshotTimeout: Duration;
   readonly logGroup: logs.ILogGroup;
+  /** `notifyTargetAccounts`: the target accounts whose default buses also get `Cluster Snapshot Shared`. @default - none */
+  readonly notifyTargetAccountIds?: string[];
 }
 
 /** Every state name, as the execution history and the simulator see them. */
@@ -51,11 +54,12 @@ interface TaskOptions {
 
 /**
  * One execution per cluster:
- * Prepare → CreateSnapshot → Wait → CheckSnapshot ⟲ → [CopySnapshot ⟲ → Wait → CheckCopy ⟲] → ShareSnapshot → CleanUp.
+ * Prepare → CreateSnapshot → Wait → CheckSnapshot ⟲ → [CopySnapshot ⟲ → Wait → CheckCopy ⟲] → ShareSnapshot → CleanUp
+ * → RunResult → PublishSnapshotShared → [NotifyTarget<account> ...] → SharedEventsPut (events.ts).
  * A status check that is not ready throws SnapshotNotReady, retried every `waitInterval`: one billed
  * transition per check, with no Wait/Choice lap. A copy refused for want of a copy slot throws
- * CopyLimitReached, retried the same way. Any failure goes to CleanUpFailedRun, then Failed with
- * the original error.
+ * CopyLimitReached, retried the same way. Any failure goes to CleanUpFailedRun, then
+ * PublishSnapshotFailed, then Failed with the original error.
  */
 export class SnapshotWorkflow extends Construct {
   public readonly stateMachine: sfn.StateMachine;
@@ -72,7 +76,10 @@ export class SnapshotWorkflow extends Construct {
       transientRetry: CLEAN_UP_TRANSIENT_RETRY_POLICY,
     });
     cleanUpFailedRun.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.cleanUpError' });
-    cleanUpFailedRun.next(failed);
+    // The Failed event goes out before the Fail state; if it cannot, the run still fails with its own error.
+    const publishFailed = failedEventStep(this);
+    publishFailed.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.publishError' });
+    cleanUpFailedRun.next(publishFailed).next(failed);
     const onFailure = (task: tasks.LambdaInvoke) =>
       task.addCatch(cleanUpFailedRun, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
 
@@ -92,14 +99,20 @@ export class SnapshotWorkflow extends Construct {
     const checkCopy = this.task(STATE.checkCopy, handlers.checkSnapshot, { transientRetry: longWait, retries: [waitUntilReady] });
     const shareSnapshot = this.task(STATE.shareSnapshot, handlers.shareSnapshot);
     const cleanUp = this.task(STATE.cleanUp, handlers.cleanUp);
-    // Prepare creates nothing, so its failures skip the clean-up; this also keeps a hostile
-    // execution input from ever reaching CleanUpFailedRun as if it were a plan.
-    prepare.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
+    // Prepare creates nothing, so its failures clean up nothing. A hostile execution input must never
+    // reach CleanUpFailedRun as if it were a plan: PrepareFailed nests
+    // it under `executionInput`, where CleanUpFailedRun reads only the Failed event's names.
+    const prepareFailed = new sfn.Pass(this, EVENT_STATE.prepareFailed, {
+      parameters: { 'error.$': '$.error', 'executionInput.$': '$' },
+    });
+    prepareFailed.next(cleanUpFailedRun);
+    prepare.addCatch(prepareFailed, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
     for (const task of [createSnapshot, checkSnapshot, copySnapshot, checkCopy, shareSnapshot, cleanUp]) {
       onFailure(task);
     }
 
-    const share = shareSnapshot.next(cleanUp);
+    // The event steps end the run themselves; their failures never reach the clean-up (the snapshot is shared).
+    const share = shareSnapshot.next(cleanUp).next(sharedEventSteps(this, props.notifyTargetAccountIds ?? []));
     const copy = copySnapshot
       .next(new sfn.Wait(this, STATE.waitForCopy, { time: sfn.WaitTime.duration(waitInterval) }))
       .next(checkCopy)

@@ -64,6 +64,10 @@ function fullStack(): { stack: Stack; construct: SharedClusterSnapshots } {
     snapshotPrefix: 'nightly',
     allowUnencrypted: true,
     logRetention: logs.RetentionDays.ONE_YEAR,
+    notifyTargetAccounts: true,
+    retainUntilCopied: true,
+    maxRetention: Duration.days(14),
+    maxSnapshotAge: Duration.hours(50),
   });
   return { stack, construct };
 }
@@ -266,12 +270,15 @@ describe('cdk_nag metadata (what a consumer running cdk-nag relies on)', () => {
     }
   });
 
-  test('covers the scheduler\'s role for the starter, a child of the stack', () => {
+  test('covers the scheduler\'s roles for the starter and the freshness publisher, children of the stack', () => {
     const { stack, construct } = consumerStack();
     const schedulerRoles = stack.node.children.filter((child): child is iam.Role => child instanceof iam.Role && child.node.id.startsWith('SchedulerRoleForTarget-'));
-    expect(schedulerRoles).toHaveLength(1);
-    const starterId = stack.getLogicalId(construct.starterFunction.node.defaultChild as CfnResource);
-    expect(appliesTo(nagRules(stack).get(policyPathOf(schedulerRoles[0])))).toEqual([`Resource::<${starterId}.Arn>:*`]);
+    expect(schedulerRoles.length).toBeGreaterThanOrEqual(1);
+    const idOf = (fn: { node: { defaultChild?: unknown } }) => stack.getLogicalId(fn.node.defaultChild as CfnResource);
+    const freshness = construct.node.findChild('PublishFreshness');
+    expect(schedulerRoles.flatMap((role) => appliesTo(nagRules(stack).get(policyPathOf(role)))).sort()).toEqual([
+      `Resource::<${idOf(construct.starterFunction)}.Arn>:*`, `Resource::<${idOf(freshness)}.Arn>:*`,
+    ].sort());
   });
 
   test('follows the stack environment and the default prefix; no tag-discovery rule without clusterTag', () => {

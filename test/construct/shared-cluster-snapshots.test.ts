@@ -182,7 +182,8 @@ describe('IAM', () => {
     const functions = template.findResources('AWS::Lambda::Function');
     const lambdaRoles = Object.values(template.findResources('AWS::IAM::Role')).filter((role: Json) =>
       asList<Json>(role.Properties.AssumeRolePolicyDocument.Statement).some((s) => s.Principal?.Service === 'lambda.amazonaws.com'));
-    expect(Object.keys(functions)).toHaveLength(HANDLER_NAMES.length + 1);
+    // The workflow's handlers, the starter and the freshness publisher.
+    expect(Object.keys(functions)).toHaveLength(HANDLER_NAMES.length + 2);
     expect(lambdaRoles).toHaveLength(Object.keys(functions).length);
 
     const roleOfEachFunction = Object.values(functions).map((fn: Json) => fn.Properties.Role['Fn::GetAtt'][0]);
@@ -295,7 +296,8 @@ describe('KMS', () => {
 describe('schedule', () => {
   test('daily at 03:00 UTC by default, with the scheduled time as input', () => {
     const { stack, construct, template } = build();
-    template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    // The run's schedule, and the freshness publisher's hourly one (test/construct/freshness.test.ts).
+    template.resourceCountIs('AWS::Scheduler::Schedule', 2);
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(0 3 * * ? *)',
       ScheduleExpressionTimezone: Match.stringLikeRegexp('^(Etc/)?UTC$'),
@@ -350,7 +352,7 @@ describe('logs and alarm', () => {
   function expectRetention(template: Template, days: number): void {
     const logGroups = template.findResources('AWS::Logs::LogGroup');
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(functions).toHaveLength(HANDLER_NAMES.length + 1);
+    expect(functions).toHaveLength(HANDLER_NAMES.length + 2);
     for (const fn of functions as Json[]) {
       const logGroupId = fn.Properties.LoggingConfig?.LogGroup?.Ref;
       expect(logGroupId).toBeDefined();
@@ -409,7 +411,8 @@ describe('logs and alarm', () => {
 
   test('the alarm sums failed, timed-out and aborted executions and starter errors, without actions', () => {
     const { template } = build();
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+    // The failure alarm, and the freshness alarm (test/construct/freshness.test.ts).
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmActions: Match.absent(),
       Metrics: Match.arrayWith([
@@ -420,7 +423,7 @@ describe('logs and alarm', () => {
         Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'AWS/Lambda', MetricName: 'Errors' }) }) }),
       ]),
     });
-    const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm'))[0] as Json;
+    const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find((a: Json) => a.Properties.Metrics !== undefined) as Json;
     const metrics: Json[] = alarm.Properties.Metrics;
     const expressions = metrics.filter((metric) => metric.Expression !== undefined);
     expect(expressions).toHaveLength(1);
@@ -471,19 +474,24 @@ describe('state machine definition', () => {
     }
   });
 
-  test('every task after Prepare catches everything into CleanUpFailedRun; Prepare, which creates nothing, fails directly', () => {
+  test('every task after Prepare up to CleanUp catches everything into CleanUpFailedRun; Prepare, which creates nothing, goes there only through PrepareFailed', () => {
     const definition = definitionOf(build().template);
     const tasks = tasksOf(definition);
     expect(tasks.map(([name]) => name).sort()).toEqual(
-      ['CheckCopy', 'CheckSnapshot', 'CleanUp', 'CleanUpFailedRun', 'CopySnapshot', 'CreateSnapshot', 'Prepare', 'ShareSnapshot']);
+      ['CheckCopy', 'CheckSnapshot', 'CleanUp', 'CleanUpFailedRun', 'CopySnapshot', 'CreateSnapshot', 'Prepare', 'PublishSnapshotFailed', 'PublishSnapshotShared', 'ShareSnapshot']);
     for (const [name, task] of tasks) {
-      if (name === 'CleanUpFailedRun' || name === 'Prepare') continue;
+      // The Shared event step comes after the share: its failures clean nothing up (events.test.ts).
+      if (['CleanUpFailedRun', 'Prepare', 'PublishSnapshotFailed', 'PublishSnapshotShared'].includes(name)) continue;
       expect(task.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'CleanUpFailedRun' }]);
     }
-    expect(definition.States.Prepare.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Failed' }]);
+    expect(definition.States.Prepare.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'PrepareFailed' }]);
     expect(definition.States.CleanUpFailedRun).toMatchObject({
-      Next: 'Failed',
+      Next: 'PublishSnapshotFailed',
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.cleanUpError', Next: 'Failed' }],
+    });
+    expect(definition.States.PublishSnapshotFailed).toMatchObject({
+      Next: 'Failed',
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.publishError', Next: 'Failed' }],
     });
   });
 
@@ -491,9 +499,10 @@ describe('state machine definition', () => {
     expect(stateJson(build().construct, 'Failed')).toEqual({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
   });
 
-  test('every task retries transient Lambda and AWS errors with full jitter', () => {
+  test('every Lambda task retries transient Lambda and AWS errors with full jitter', () => {
     const definition = definitionOf(build().template);
-    for (const [, task] of tasksOf(definition)) {
+    // The PutEvents tasks retry any error (test/construct/events.test.ts).
+    for (const [, task] of tasksOf(definition).filter(([, t]) => String(t.Resource).includes(':lambda:'))) {
       const transient = (task.Retry as Json[]).filter((retry) => retry.ErrorEquals.includes('Throttling'));
       expect(transient).toHaveLength(1);
       expect(transient[0].ErrorEquals).toEqual(expect.arrayContaining(['Throttling', 'Lambda.TooManyRequestsException']));
@@ -516,6 +525,8 @@ describe('state machine definition', () => {
       ShareSnapshot: fnId(h.shareSnapshot),
       CleanUp: fnId(h.cleanUp),
       CleanUpFailedRun: fnId(h.cleanUpFailedRun),
+      PublishSnapshotShared: 'arn:aws:states:::events:putEvents',
+      PublishSnapshotFailed: 'arn:aws:states:::events:putEvents',
     });
   });
 

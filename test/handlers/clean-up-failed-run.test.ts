@@ -24,9 +24,15 @@ import {
   useHandlerEnvironment,
 } from './helpers';
 import { ENV } from '../../src/shared/constants';
-import { FailedRunEvent, handler } from '../../src/source/handlers/clean-up-failed-run.lambda';
+import { FailedRunEvent, FailedRunResult, handler } from '../../src/source/handlers/clean-up-failed-run.lambda';
 
 const rdsMock = mockClient(RDSClient);
+
+/** What the clean-up did; its `failedEvent` is tested in clean-up-failed-run-event.test.ts. */
+async function withoutEvent(result: Promise<FailedRunResult>): Promise<Omit<FailedRunResult, 'failedEvent'>> {
+  const { failedEvent: _, ...rest } = await result;
+  return rest;
+}
 
 const ERROR = { Error: 'SnapshotTimeout', Cause: '{"errorType":"SnapshotTimeout","errorMessage":"still copying"}' };
 const DEADLINE = '2026-11-27T05:00:00.000Z';
@@ -85,13 +91,13 @@ beforeEach(() => {
 describe('a run that failed before it planned anything', () => {
   test('makes no AWS call and returns the error', async () => {
     const event = { clusterIdentifier: 'orders-db', error: { Error: 'ClusterNotFound', Cause: 'no such cluster' } } as unknown as FailedRunEvent;
-    await expect(handler(event)).resolves.toStrictEqual({ error: { Error: 'ClusterNotFound', Cause: 'no such cluster' }, cleanedUp: {} });
+    await expect(withoutEvent(handler(event))).resolves.toStrictEqual({ error: { Error: 'ClusterNotFound', Cause: 'no such cluster' }, cleanedUp: {} });
     expect(rdsMock.calls()).toHaveLength(0);
   });
 
   test('an error without Cause', async () => {
     const event = { error: { Error: 'InvalidInput' } } as FailedRunEvent;
-    await expect(handler(event)).resolves.toEqual({ error: { Error: 'InvalidInput', Cause: undefined }, cleanedUp: {} });
+    await expect(withoutEvent(handler(event))).resolves.toEqual({ error: { Error: 'InvalidInput', Cause: undefined }, cleanedUp: {} });
     expect(rdsMock.calls()).toHaveLength(0);
   });
 
@@ -100,14 +106,14 @@ describe('a run that failed before it planned anything', () => {
     ['a malformed error', { error: { Error: 42, Cause: { nested: true } } }],
     ['a null event', null],
   ])('%s: UnknownError', async (_, event) => {
-    await expect(handler(event as FailedRunEvent)).resolves.toEqual({ error: { Error: 'UnknownError', Cause: undefined }, cleanedUp: {} });
+    await expect(withoutEvent(handler(event as FailedRunEvent))).resolves.toEqual({ error: { Error: 'UnknownError', Cause: undefined }, cleanedUp: {} });
     expect(rdsMock.calls()).toHaveLength(0);
   });
 });
 
 describe('a run with a plan', () => {
   test('deletes the unshared shared snapshot before the temporary one and returns what it did', async () => {
-    await expect(handler(COPY_FAILED)).resolves.toStrictEqual({
+    await expect(withoutEvent(handler(COPY_FAILED))).resolves.toStrictEqual({
       error: ERROR,
       cleanedUp: { [SHARED_ID]: 'deleted', [TEMP_ID]: 'deleted' },
     });
@@ -133,7 +139,7 @@ describe('a run with a plan', () => {
   test('never deletes the shared snapshot once the plan says it is shared (CleanUp failed)', async () => {
     givenFinishedCopy();
     const event: FailedRunEvent = { ...COPY_FAILED, snapshotArn: snapshotArn(SHARED_ID), sharedWith: TARGET_ACCOUNT_IDS };
-    await expect(handler(event)).resolves.toStrictEqual({ error: ERROR, cleanedUp: { [TEMP_ID]: 'deleted' } });
+    await expect(withoutEvent(handler(event))).resolves.toStrictEqual({ error: ERROR, cleanedUp: { [TEMP_ID]: 'deleted' } });
     expect(rdsMock.commandCalls(DescribeDBClusterSnapshotAttributesCommand)).toHaveLength(0);
     expect(deletedIds(rdsMock)).toEqual([TEMP_ID]);
   });
@@ -141,14 +147,14 @@ describe('a run with a plan', () => {
   test.each([[['222222222222']], [['all']]])('never deletes the shared snapshot when its restore attribute lists %p', async (accounts) => {
     givenFinishedCopy();
     givenRestoreAttribute(accounts);
-    await expect(handler(COPY_FAILED)).resolves.toStrictEqual({ error: ERROR, cleanedUp: { [TEMP_ID]: 'deleted' } });
+    await expect(withoutEvent(handler(COPY_FAILED))).resolves.toStrictEqual({ error: ERROR, cleanedUp: { [TEMP_ID]: 'deleted' } });
     expect(deletedIds(rdsMock)).toEqual([TEMP_ID]);
   });
 
   test('a snapshot RDS will not delete now is reported busy, without throwing, and the next is still tried', async () => {
     givenSnapshots([ownedSnapshot(RUN_ID, 'shared', { status: 'creating' }), ownedSnapshot(RUN_ID, 'temporary', { status: 'creating' })]);
     const event: FailedRunEvent = { ...preparedPlan(true), awaitingSnapshotIdentifier: TEMP_ID, deadline: DEADLINE, error: ERROR };
-    await expect(handler(event)).resolves.toStrictEqual({
+    await expect(withoutEvent(handler(event))).resolves.toStrictEqual({
       error: ERROR,
       cleanedUp: { [SHARED_ID]: 'busy', [TEMP_ID]: 'waits-for-copy' },
     });
@@ -161,7 +167,7 @@ describe('a run with a plan', () => {
         ownedSnapshot(RUN_ID, 'shared', { status: 'copying' }),
         ownedSnapshot(RUN_ID, 'temporary', { status: 'available' }),
       ], { lingers: true });
-      await expect(handler(COPY_FAILED)).resolves.toStrictEqual({
+      await expect(withoutEvent(handler(COPY_FAILED))).resolves.toStrictEqual({
         error: ERROR,
         cleanedUp: { [SHARED_ID]: 'deleted', [TEMP_ID]: 'waits-for-copy' },
       });
@@ -174,7 +180,7 @@ describe('a run with a plan', () => {
       givenSnapshots([ownedSnapshot(RUN_ID, 'shared', { status: 'copying' }), ownedSnapshot(RUN_ID, 'temporary', { status: 'available' })]);
       rdsMock.on(DeleteDBClusterSnapshotCommand, { DBClusterSnapshotIdentifier: SHARED_ID })
         .rejects(new InvalidDBClusterSnapshotStateFault({ message: 'copying', $metadata: {} }));
-      await expect(handler(COPY_FAILED)).resolves.toStrictEqual({
+      await expect(withoutEvent(handler(COPY_FAILED))).resolves.toStrictEqual({
         error: ERROR,
         cleanedUp: { [SHARED_ID]: 'busy', [TEMP_ID]: 'waits-for-copy' },
       });
@@ -183,7 +189,7 @@ describe('a run with a plan', () => {
 
     test('a copy that is not ours but still copying under our name: the temporary is kept too', async () => {
       givenSnapshots([snapshot({ id: SHARED_ID, status: 'copying' }), ownedSnapshot(RUN_ID, 'temporary', { status: 'available' })]);
-      await expect(handler(COPY_FAILED)).resolves.toStrictEqual({
+      await expect(withoutEvent(handler(COPY_FAILED))).resolves.toStrictEqual({
         error: ERROR,
         cleanedUp: { [SHARED_ID]: 'not-owned', [TEMP_ID]: 'waits-for-copy' },
       });
@@ -193,7 +199,7 @@ describe('a run with a plan', () => {
     test.each(['available', 'failed'])('a %s copy (shared, or finished) does not read its source: the temporary goes', async (status) => {
       givenSnapshots([ownedSnapshot(RUN_ID, 'shared', { status }), ownedSnapshot(RUN_ID, 'temporary', { status: 'available' })]);
       givenRestoreAttribute(TARGET_ACCOUNT_IDS); // shared already, so it is kept
-      await expect(handler(COPY_FAILED)).resolves.toStrictEqual({ error: ERROR, cleanedUp: { [TEMP_ID]: 'deleted' } });
+      await expect(withoutEvent(handler(COPY_FAILED))).resolves.toStrictEqual({ error: ERROR, cleanedUp: { [TEMP_ID]: 'deleted' } });
       expect(deletedIds(rdsMock)).toEqual([TEMP_ID]);
     });
   });
@@ -201,7 +207,7 @@ describe('a run with a plan', () => {
   test('snapshots never created are reported absent', async () => {
     mockSnapshots(rdsMock, []);
     rdsMock.on(DescribeDBClusterSnapshotAttributesCommand).rejects(new DBClusterSnapshotNotFoundFault({ message: 'none', $metadata: {} }));
-    await expect(handler(COPY_FAILED)).resolves.toStrictEqual({
+    await expect(withoutEvent(handler(COPY_FAILED))).resolves.toStrictEqual({
       error: ERROR,
       cleanedUp: { [SHARED_ID]: 'absent', [TEMP_ID]: 'absent' },
     });
@@ -214,7 +220,7 @@ describe('a run with a plan', () => {
       store.delete(input.DBClusterSnapshotIdentifier ?? '');
       throw awsError('DBClusterSnapshotNotFoundFault');
     });
-    await expect(handler(COPY_FAILED)).resolves.toStrictEqual({
+    await expect(withoutEvent(handler(COPY_FAILED))).resolves.toStrictEqual({
       error: ERROR,
       cleanedUp: { [SHARED_ID]: 'absent', [TEMP_ID]: 'absent' },
     });
@@ -225,7 +231,7 @@ describe('a run with a plan', () => {
       snapshot({ id: SHARED_ID }),
       ownedSnapshot(RUN_ID, 'temporary', { owner: { ownerId: 'other-stack', role: 'temporary', runId: RUN_ID } }),
     ]);
-    await expect(handler({ ...COPY_FAILED, error: { Error: 'SnapshotIdentifierConflict' } })).resolves.toStrictEqual({
+    await expect(withoutEvent(handler({ ...COPY_FAILED, error: { Error: 'SnapshotIdentifierConflict' } }))).resolves.toStrictEqual({
       error: { Error: 'SnapshotIdentifierConflict', Cause: undefined },
       cleanedUp: { [SHARED_ID]: 'not-owned', [TEMP_ID]: 'not-owned' },
     });
@@ -235,14 +241,14 @@ describe('a run with a plan', () => {
   test('without a copy, only the shared snapshot is cleaned up', async () => {
     const event: FailedRunEvent = { ...preparedPlan(false), awaitingSnapshotIdentifier: SHARED_ID, deadline: DEADLINE, error: ERROR };
     mockSnapshots(rdsMock, [ownedSnapshot(RUN_ID, 'shared', { status: 'failed' })]);
-    await expect(handler(event)).resolves.toStrictEqual({ error: ERROR, cleanedUp: { [SHARED_ID]: 'deleted' } });
+    await expect(withoutEvent(handler(event))).resolves.toStrictEqual({ error: ERROR, cleanedUp: { [SHARED_ID]: 'deleted' } });
     expect(deletedIds(rdsMock)).toEqual([SHARED_ID]);
   });
 
   test('a failure right after Prepare: the names are planned but nothing exists yet', async () => {
     mockSnapshots(rdsMock, []);
     const event: FailedRunEvent = { ...preparedPlan(true), error: { Error: 'SnapshotQuotaExceeded', Cause: 'quota' } };
-    await expect(handler(event)).resolves.toStrictEqual({
+    await expect(withoutEvent(handler(event))).resolves.toStrictEqual({
       error: { Error: 'SnapshotQuotaExceeded', Cause: 'quota' },
       cleanedUp: { [SHARED_ID]: 'absent', [TEMP_ID]: 'absent' },
     });

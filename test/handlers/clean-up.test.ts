@@ -21,6 +21,7 @@ import {
   sharedId,
   snapshot,
   snapshotArn,
+  SHARING_KEY_ARN,
   SNAPSHOT_TIMEOUT_SECONDS,
   TARGET_ACCOUNT_IDS,
   TEMP_ID,
@@ -41,11 +42,15 @@ const SHARED: RunPlan = {
   snapshotArn: snapshotArn(SHARED_ID),
   sharedWith: TARGET_ACCOUNT_IDS,
 };
+/** The run result, which is also the `Cluster Snapshot Shared` event's detail (SnapshotSharedDetail). */
 const RESULT = {
   clusterIdentifier: 'orders-db',
   snapshotIdentifier: 'shared-orders-db-202611270300-u66vbj',
   snapshotArn: snapshotArn(SHARED_ID),
+  kmsKeyArn: SHARING_KEY_ARN,
   sharedWith: TARGET_ACCOUNT_IDS,
+  runId: RUN_ID,
+  snapshotCreateTime: '2026-11-27T03:10:00.000Z',
 };
 
 /** A shared snapshot of the run `days` days before RUN_ID, taken at that run's time. */
@@ -55,7 +60,10 @@ function olderShared(days: number, status = 'available'): DBClusterSnapshot {
   return ownedSnapshot(runId, 'shared', { status, created });
 }
 
-const CURRENT = ownedSnapshot(RUN_ID, 'shared', { created: new Date(NOW.getTime() + 10 * 60_000) });
+const CURRENT: DBClusterSnapshot = {
+  ...ownedSnapshot(RUN_ID, 'shared', { created: new Date(NOW.getTime() + 10 * 60_000) }),
+  KmsKeyId: SHARING_KEY_ARN,
+};
 const CURRENT_TEMP = ownedSnapshot(RUN_ID, 'temporary', { created: NOW });
 
 useHandlerEnvironment(new Date(NOW.getTime() + 40 * 60_000), { [ENV.RETAIN_SNAPSHOTS]: '1' });
@@ -121,9 +129,25 @@ describe('the run\'s own snapshots', () => {
     expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
   });
 
-  test('the result carries no other plan fields', async () => {
+  test('the result carries no other plan fields: it is the Shared event\'s detail as it is', async () => {
     const result = await handler({ ...SHARED, deadline: '2026-11-27T05:20:00.000Z' });
-    expect(Object.keys(result).sort()).toEqual(['clusterIdentifier', 'sharedWith', 'snapshotArn', 'snapshotIdentifier']);
+    expect(Object.keys(result).sort()).toEqual([
+      'clusterIdentifier', 'kmsKeyArn', 'runId', 'sharedWith', 'snapshotArn', 'snapshotCreateTime', 'snapshotIdentifier',
+    ]);
+  });
+
+  test('an unencrypted snapshot (allowUnencrypted) has no kmsKeyArn in the result', async () => {
+    const { KmsKeyId: _, ...unencrypted } = CURRENT;
+    mockSnapshots(rdsMock, [unencrypted, CURRENT_TEMP]);
+    const { kmsKeyArn: __, ...expected } = RESULT;
+    await expect(handler(SHARED)).resolves.toStrictEqual(expected);
+  });
+
+  test('the current snapshot missing from the listing is read by identifier for the event detail', async () => {
+    mockSnapshots(rdsMock, [CURRENT_TEMP], [CURRENT]);
+    await expect(handler(SHARED)).resolves.toStrictEqual(RESULT);
+    expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand).map((c) => c.args[0].input))
+      .toContainEqual({ DBClusterSnapshotIdentifier: SHARED_ID });
   });
 });
 

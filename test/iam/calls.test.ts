@@ -18,7 +18,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { actionOf, contextProblems, resourceTypesMatching } from './reference';
 import { ACCOUNT, CLUSTER_TAG, clusterIds, fullFeatureStack, REGION, synthesize, SynthesizedStack, TARGETS } from './stacks';
 import { AuthorizationRequest, evaluate, RequestContext } from '../../sim/iam-policy';
-import { TAG_CLUSTER, TAG_OWNER, TAG_ROLE, TAG_RUN } from '../../src/shared/constants';
+import { TAG_CLUSTER, TAG_COPIED_PREFIX, TAG_OWNER, TAG_ROLE, TAG_RUN } from '../../src/shared/constants';
 
 const rds = (resource: string) => `arn:aws:rds:${REGION}:${ACCOUNT}:${resource}`;
 const VIA_RDS = `rds.${REGION}.amazonaws.com`;
@@ -65,7 +65,9 @@ function expectedCalls(s: SynthesizedStack, sharingKeyArn: string): Call[] {
   const shared = `shared-orders-db-${RUN}`;
   const ownTemporary = asResourceTags(ownTags(owner, 'orders-db', 'temporary'));
   const ownShared = asResourceTags(ownTags(owner, 'orders-db', 'shared'));
-  const handlers = ['prepare', 'createSnapshot', 'checkSnapshot', 'copySnapshot', 'shareSnapshot', 'cleanUp', 'cleanUpFailedRun', 'starter'];
+  const handlers = ['prepare', 'createSnapshot', 'checkSnapshot', 'copySnapshot', 'shareSnapshot', 'cleanUp', 'cleanUpFailedRun', 'starter',
+    'publishFreshness', ...(s.construct.recordCopyFunction ? ['recordCopy'] : [])];
+  const confirmation = { [`${TAG_COPIED_PREFIX}${TARGETS[0]}`]: '2026-12-01T05:00:00.000Z' };
   const listing = (fn: string) => [
     call(fn, 'rds:DescribeDBClusterSnapshots', rds('cluster:orders-db'), 'list the cluster\'s manual snapshots (db-cluster-id filter)'),
     call(fn, 'rds:DescribeDBClusterSnapshots', rds('cluster-snapshot:*'), 'list the cluster\'s manual snapshots (db-cluster-id filter)'),
@@ -118,6 +120,17 @@ function expectedCalls(s: SynthesizedStack, sharingKeyArn: string): Call[] {
     ...listing('starter').map((c) => ({ ...c, why: 'a retried start credits this run\'s own snapshots in the quota check' })),
     call('starter', 'rds:DescribeDBClusters', rds('cluster:*'), 'find the tagged clusters'),
     call('starter', 'states:StartExecution', s.stateMachineArn, 'start one execution per cluster'),
+    // RDS authorizes a list call without an identifier on the types' wildcard ARNs (aws-facts.md, IAM).
+    call('publishFreshness', 'rds:DescribeDBClusterSnapshots', rds('cluster:*'), 'list the account\'s manual snapshots (no cluster filter)'),
+    call('publishFreshness', 'rds:DescribeDBClusterSnapshots', rds('cluster-snapshot:*'), 'list the account\'s manual snapshots (no cluster filter)'),
+    call('cleanUp', 'rds:AddTagsToResource', rds(`cluster-snapshot:${shared}`), 'retainUntilCopied: mark the new snapshot as awaited by the receivers',
+      { ...ownShared, ...asRequestTags({ [`${TAG_COPIED_PREFIX}${TARGETS[0]}`]: 'pending' }) }),
+    describeOwn('recordCopy', 'shared-orders-db-202611300300', asResourceTags(ownTags(owner, 'orders-db', 'shared'))),
+    call('recordCopy', 'rds:AddTagsToResource', rds('cluster-snapshot:shared-orders-db-202611300300'), 'record a target\'s copy confirmation',
+      { ...asResourceTags(ownTags(owner, 'orders-db', 'shared')), ...asRequestTags(confirmation) }),
+    call('stateMachine', 'events:PutEvents', `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/default`, 'Cluster Snapshot Shared and Failed on this account\'s bus'),
+    ...TARGETS.map((target) => call('stateMachine', 'events:PutEvents', `arn:aws:events:${REGION}:${target}:event-bus/default`,
+      'notifyTargetAccounts: Cluster Snapshot Shared on each target\'s bus')),
   ];
 }
 
@@ -161,7 +174,8 @@ describe('the full-feature stack', () => {
 
   test('every statement of every function role is needed by some call (least privilege)', () => {
     const unused: string[] = [];
-    for (const fn of ['prepare', 'createSnapshot', 'checkSnapshot', 'copySnapshot', 'shareSnapshot', 'cleanUp', 'cleanUpFailedRun', 'starter']) {
+    for (const fn of ['prepare', 'createSnapshot', 'checkSnapshot', 'copySnapshot', 'shareSnapshot', 'cleanUp', 'cleanUpFailedRun', 'starter',
+      'publishFreshness', 'recordCopy']) {
       const role = s.roleOfFunction(fn);
       const used = new Set(calls.filter((c) => c.fn === fn).flatMap((c) => evaluate(role.statements, c).allowedBy.map((a) => a.statement)));
       role.statements.forEach((statement, i) => {
@@ -199,6 +213,26 @@ describe('the full-feature stack', () => {
         call(fn, 'rds:DeleteDBClusterSnapshot', rds(`cluster-snapshot:${id}`), 'foreign', tags),
         call(fn, 'rds:ModifyDBClusterSnapshotAttribute', rds(`cluster-snapshot:${id}`), 'foreign', tags),
       ])))).toEqual([]);
+    });
+
+    test('RecordCopy: any tag but a confirmation, a snapshot without our owner tag or outside the prefix, deleting or sharing', () => {
+      const own = asResourceTags(ownTags(owner, 'orders-db', 'shared'));
+      const confirmation = asRequestTags({ [`${TAG_COPIED_PREFIX}${TARGETS[0]}`]: '2026-12-01T05:00:00.000Z' });
+      const snapshot = rds('cluster-snapshot:shared-orders-db-202611300300');
+      expect(allowed(s, [
+        call('recordCopy', 'rds:AddTagsToResource', snapshot, 'forge ownership', { ...own, ...asRequestTags({ [TAG_OWNER]: 'someone-else' }) }),
+        call('recordCopy', 'rds:AddTagsToResource', snapshot, 'a confirmation plus another tag',
+          { ...own, ...asRequestTags({ [`${TAG_COPIED_PREFIX}${TARGETS[0]}`]: 'x', [TAG_ROLE]: 'temporary' }) }),
+        call('recordCopy', 'rds:AddTagsToResource', snapshot, 'a snapshot without our owner tag', confirmation),
+        call('recordCopy', 'rds:AddTagsToResource', snapshot, 'another owner\'s snapshot', { ...asResourceTags({ [TAG_OWNER]: 'someone-else' }), ...confirmation }),
+        call('recordCopy', 'rds:AddTagsToResource', rds('cluster-snapshot:manual-orders-db'), 'outside the prefix', { ...own, ...confirmation }),
+        call('recordCopy', 'rds:AddTagsToResource', rds('cluster:orders-db'), 'tagging a cluster', confirmation),
+        call('recordCopy', 'rds:DeleteDBClusterSnapshot', snapshot, 'not its job', own),
+        call('recordCopy', 'rds:ModifyDBClusterSnapshotAttribute', snapshot, 'not its job', own),
+        call('publishFreshness', 'rds:DeleteDBClusterSnapshot', snapshot, 'not its job', own),
+        call('stateMachine', 'events:PutEvents', `arn:aws:events:${REGION}:999999999999:event-bus/default`, 'a bus of an account that is no target'),
+        call('stateMachine', 'events:PutEvents', `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/other`, 'another bus of this account'),
+      ])).toEqual([]);
     });
 
     test('deleting even our own snapshot from a role whose job is not to delete', () => {

@@ -36,8 +36,9 @@ describe.each([
   const synthesized = build();
 
   test('has the roles and statements to check', () => {
-    // Seven handlers and the starter, the state machine and the scheduler's target.
-    expect(synthesized.roles.size).toBe(10);
+    // Seven handlers, the starter, the freshness publisher (and with retainUntilCopied RecordCopy),
+    // the state machine, and the scheduler's role for each of the two schedules.
+    expect(synthesized.roles.size).toBe(synthesized.construct.recordCopyFunction ? 13 : 12);
     for (const role of synthesized.roles.values()) expect(role.statements.length).toBeGreaterThan(0);
   });
 

@@ -66,13 +66,15 @@ export function clusterIds(count: number, length: number): string[] {
   return Array.from({ length: count }, (_, i) => `db-${String(i).padStart(5, '0')}`.padEnd(length, 'x'));
 }
 
-/** Explicit ids, clusterTag and an alarm topic: every statement the construct can write. */
+/** Explicit ids, clusterTag, an alarm topic, target notifications and copy confirmations: every statement the construct can write. */
 export function fullFeatureStack(): SynthesizedStack {
   return synthesize((stack) => ({
     clusterIdentifiers: ['orders-db', 'billing-db'],
     clusterTag: CLUSTER_TAG,
     targetAccountIds: TARGETS,
     alarmTopic: new sns.Topic(stack, 'Alarms'),
+    notifyTargetAccounts: true,
+    retainUntilCopied: true,
   }));
 }
 
@@ -100,7 +102,12 @@ export function synthesize(
   for (const [roleId, policies] of readRolePolicies(resources, resolve)) {
     roles.set(roleId, { roleId, policies, statements: statementsOf(policies) });
   }
-  const functions: Record<string, lambda.IFunction> = { ...construct.handlers, starter: construct.starterFunction };
+  const functions: Record<string, lambda.IFunction> = {
+    ...construct.handlers,
+    starter: construct.starterFunction,
+    publishFreshness: construct.node.findChild('PublishFreshness') as lambda.IFunction,
+    ...(construct.recordCopyFunction ? { recordCopy: construct.recordCopyFunction } : {}),
+  };
   const functionOf = (name: string) => {
     if (!functions[name]) throw new Error(`No function ${name}`);
     return functions[name];

@@ -4,7 +4,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import { copiesIn, handoff, sourceRunWithEventByHand, SOURCE_ACCOUNT, TARGET_ACCOUNT } from './handoff-harness';
+import { copiesIn, handoff, sourceRun, SOURCE_ACCOUNT, TARGET_ACCOUNT } from './handoff-harness';
 import { REGION } from '../../sim/aws-env';
 import { matchesPattern } from '../../sim/event-pattern';
 import { HandoffSimulation } from '../../sim/handoff';
@@ -106,7 +106,7 @@ describe('putEvents tasks, bus policies and rules', () => {
 
   test('the receiver\'s confirmation to a source bus whose policy does not allow it fails ConfirmationFailed; the copy is kept', async () => {
     sim = handoff({ receiver: { confirmCopies: true } });
-    await sourceRunWithEventByHand(sim, 0);
+    await sourceRun(sim, 0);
     expect(sim.buses.to(SOURCE_ACCOUNT, EVENT_DETAIL_TYPE.copied).map((r) => [r.from, r.outcome])).toEqual([[TARGET_ACCOUNT, 'refused']]);
     expect(sim.account(TARGET_ACCOUNT).executions.map((e) => [e.status, e.error])).toEqual([['FAILED', 'ConfirmationFailed']]);
     expect(copiesIn(sim).map((c) => c.Status)).toEqual(['available']);

@@ -231,7 +231,11 @@ describe('faults', () => {
     expect(hostile.error).toBe('InvalidInput');
     expect(callsOf(sim, hostile)).toEqual([]); // refused before any RDS call
     expect(sim.rds.calls.slice(callsBefore)).toEqual([]);
-    expect(hostile.invocations.CleanUpFailedRun).toBeUndefined();
+    // The clean-up sees the input only nested under executionInput (PrepareFailed): it reports the
+    // failure and touches nothing.
+    expect(hostile.invocations.CleanUpFailedRun).toBe(1);
+    expect(sim.putEvents.filter((e) => e.execution === hostile.name).map((e) => [e.state, (e.entry.Detail as { error: string }).error]))
+      .toEqual([['PublishSnapshotFailed', 'InvalidInput']]);
     expect(expectShared(sim, ORDERS).map((s) => s.DBClusterSnapshotIdentifier)).toEqual([day0Shared(sim)]);
   });
 });

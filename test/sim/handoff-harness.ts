@@ -33,12 +33,14 @@ export interface HandoffSetup {
 }
 
 /**
- * The source account with one SharedClusterSnapshots on `orders-db` (sharing with both target
- * accounts), a receiver in TARGET_ACCOUNT (and optionally one in SECOND_TARGET_ACCOUNT), each
+ * The source account with one SharedClusterSnapshots on `orders-db` (sharing with each account that
+ * runs a receiver, `notifyTargetAccounts` on, unless `source` says otherwise), a receiver in TARGET_ACCOUNT (and optionally one in SECOND_TARGET_ACCOUNT), each
  * receiving from SOURCE_ACCOUNT. Call `dispose()` when done.
  */
 export function handoff(setup: HandoffSetup = {}): HandoffSimulation {
-  const sourceProps = { clusterIdentifiers: [CLUSTER], ...setup.source };
+  // The source shares with (and notifies) the accounts that run a receiver, unless `source` says otherwise.
+  const targetAccountIds = setup.secondReceiver ? [TARGET_ACCOUNT, SECOND_TARGET_ACCOUNT] : [TARGET_ACCOUNT];
+  const sourceProps = { clusterIdentifiers: [CLUSTER], targetAccountIds, notifyTargetAccounts: true, ...setup.source };
   const receiverProps = (extra?: Partial<ReceivedClusterSnapshotsProps>) => ({ sourceAccountIds: [SOURCE_ACCOUNT], ...extra });
   const accounts = [
     { account: SOURCE_ACCOUNT, templates: [cached(['source', sourceProps], () => synthesizeTemplate(sourceProps))], rdsFaults: setup.sourceFaults },
@@ -87,10 +89,11 @@ export function sourceArnOf(copy: DBClusterSnapshot): string | undefined {
 }
 
 /**
- * STAND-IN for the source side's own putEvents task (helper J adds it): puts `Cluster Snapshot
- * Shared` for a shared snapshot from `from` onto `to`'s default bus, as the source would.
+ * Puts a `Cluster Snapshot Shared` event for `snapshot` from account `from` onto `to`'s default bus,
+ * as the source's PublishSnapshotShared task would: for duplicates, forgeries and events from
+ * accounts that run no source.
  */
-export function putSharedEventByHand(sim: HandoffSimulation, snapshot: DBClusterSnapshot, from = SOURCE_ACCOUNT, to = TARGET_ACCOUNT) {
+export function putSharedEvent(sim: HandoffSimulation, snapshot: DBClusterSnapshot, from = SOURCE_ACCOUNT, to = TARGET_ACCOUNT) {
   const detail: SnapshotSharedDetail = {
     clusterIdentifier: snapshot.DBClusterIdentifier!,
     snapshotIdentifier: snapshot.DBClusterSnapshotIdentifier!,
@@ -100,21 +103,10 @@ export function putSharedEventByHand(sim: HandoffSimulation, snapshot: DBCluster
     runId: snapshot.TagList?.find((t) => t.Key === TAG_RUN)?.Value ?? '',
     snapshotCreateTime: snapshot.SnapshotCreateTime!.toISOString(),
   };
-  const out = sim.putEvents(from, [{
+  return sim.putEvents(from, [{
     EventBusName: `arn:aws:events:eu-west-1:${to}:event-bus/default`,
     Source: EVENT_SOURCE,
     DetailType: EVENT_DETAIL_TYPE.shared,
     Detail: JSON.stringify(detail),
   }]);
-  return out;
-}
-
-/** The source's run on `day`, then the Shared event put by hand for its newest shared snapshot (until J's task does it). */
-export async function sourceRunWithEventByHand(sim: HandoffSimulation, day: number, to: string[] = [TARGET_ACCOUNT]): Promise<void> {
-  await sourceRun(sim, day);
-  const newest = sourceShared(sim).sort((a, b) => b.SnapshotCreateTime!.getTime() - a.SnapshotCreateTime!.getTime())[0];
-  if (!newest) throw new Error('The source shared nothing');
-  const sharedByTask = sim.buses.records.some((r) => r.event['detail-type'] === EVENT_DETAIL_TYPE.shared && r.event.detail.snapshotArn === newest.DBClusterSnapshotArn);
-  if (!sharedByTask) for (const account of to) putSharedEventByHand(sim, newest, SOURCE_ACCOUNT, account);
-  await sim.runUntilIdle();
 }

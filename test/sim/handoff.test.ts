@@ -1,7 +1,6 @@
 import { CopyDBClusterSnapshotCommand, DeleteDBClusterSnapshotCommand, DescribeDBClusterSnapshotsCommand, ModifyDBClusterSnapshotAttributeCommand, RDSClient } from '@aws-sdk/client-rds';
 import {
-  catchUpScan, CLUSTER, copiesIn, handoff, HOUR, putSharedEventByHand, runDay, sourceArnOf, sourceRun, sourceRunWithEventByHand,
-  sourceShared, SOURCE_ACCOUNT, TARGET_ACCOUNT,
+  catchUpScan, CLUSTER, copiesIn, handoff, HOUR, putSharedEvent, runDay, sourceArnOf, sourceRun, sourceShared, SOURCE_ACCOUNT, TARGET_ACCOUNT,
 } from './handoff-harness';
 import { callContext } from '../../sim/aws-env';
 import type { HandoffSimulation } from '../../sim/handoff';
@@ -9,9 +8,13 @@ import { EVENT_DETAIL_TYPE, EVENT_SOURCE, TARGET_ENV } from '../../src/shared/co
 
 // Both sides of the handoff in one simulation: the source account's SharedClusterSnapshots and the
 // target account's ReceivedClusterSnapshots, each with its own RDS, and EventBridge between them.
-// Until the source side puts `Cluster Snapshot Shared` itself (helper J), these scenarios put it by
-// hand (`sourceRunWithEventByHand`, `putSharedEventByHand`); handoff-source.test.ts holds the ones
-// that need the source side's events.
+// The source puts `Cluster Snapshot Shared` on the target's bus itself (`notifyTargetAccounts`).
+// Scenarios about duplicate, forged or foreign events turn that off and put the event by hand
+// (`putSharedEvent`), so that event is the only one. handoff-source.test.ts holds the source side's
+// own scenarios (its events, `retainUntilCopied`, its freshness alarm).
+
+/** A source that puts its Shared events on its own bus only, so a test's hand-put event is the only one a target sees. */
+const QUIET_SOURCE = { source: { notifyTargetAccounts: false } };
 
 let sim: HandoffSimulation;
 afterEach(() => sim?.dispose());
@@ -40,7 +43,7 @@ describe('the receiver in the simulator', () => {
 
 describe('the target account\'s view of the source\'s shares', () => {
   test('follows the restore attribute and deletions; listed as shared, described by ARN', async () => {
-    sim = handoff();
+    sim = handoff(QUIET_SOURCE);
     await sourceRun(sim, 0);
     const [shared] = sourceShared(sim);
     const byArn = () => asUser<any>(TARGET_ACCOUNT, new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: shared.DBClusterSnapshotArn, SnapshotType: 'shared', IncludeShared: true }));
@@ -91,10 +94,10 @@ describe('copying a shared snapshot into the target account', () => {
   });
 });
 
-describe('handoff scenarios (the Shared event put by hand)', () => {
+describe('handoff scenarios', () => {
   test('happy path: the source shares, the event arrives, the target copies under its own key', async () => {
     sim = handoff();
-    await sourceRunWithEventByHand(sim, 0);
+    await sourceRun(sim, 0);
 
     const shared = sourceShared(sim);
     expect(shared).toHaveLength(1);
@@ -110,13 +113,13 @@ describe('handoff scenarios (the Shared event put by hand)', () => {
   });
 
   test('a duplicate event, while the copy runs and after it ended, copies nothing twice', async () => {
-    sim = handoff();
+    sim = handoff(QUIET_SOURCE);
     await sourceRun(sim, 0);
     const [shared] = sourceShared(sim);
-    putSharedEventByHand(sim, shared);
-    putSharedEventByHand(sim, shared);
+    putSharedEvent(sim, shared);
+    putSharedEvent(sim, shared);
     await sim.runUntilIdle();
-    putSharedEventByHand(sim, shared);
+    putSharedEvent(sim, shared);
     await sim.runUntilIdle();
 
     expect(sim.targetRuns.map((r) => (r.result as any)?.outcome)).toEqual(['started', 'started', 'alreadyStarted']);
@@ -128,7 +131,7 @@ describe('handoff scenarios (the Shared event put by hand)', () => {
   test('a lost event: nothing is copied until the catch-up scan, which copies the shared snapshot', async () => {
     sim = handoff();
     sim.buses.faults = { drop: () => true };
-    await sourceRunWithEventByHand(sim, 0);
+    await sourceRun(sim, 0);
     expect(sim.buses.to(TARGET_ACCOUNT).map((r) => r.outcome)).toEqual(['dropped']);
     expect(copiesIn(sim)).toEqual([]);
 
@@ -140,10 +143,10 @@ describe('handoff scenarios (the Shared event put by hand)', () => {
   });
 
   test('an event from an unknown account is refused by the bus policy; nothing reaches the receiver', async () => {
-    sim = handoff();
+    sim = handoff(QUIET_SOURCE);
     await sourceRun(sim, 0);
     const [shared] = sourceShared(sim);
-    const out = putSharedEventByHand(sim, shared, '444444444444');
+    const out = putSharedEvent(sim, shared, '444444444444');
     await sim.runUntilIdle();
 
     expect(out).toMatchObject({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'AccessDeniedException' }] });
@@ -154,11 +157,11 @@ describe('handoff scenarios (the Shared event put by hand)', () => {
   });
 
   test('an event from the source naming another account\'s snapshot is refused by the receiver; nothing copied', async () => {
-    sim = handoff();
+    sim = handoff(QUIET_SOURCE);
     await sourceRun(sim, 0);
     const [shared] = sourceShared(sim);
     const forged = { ...shared, DBClusterSnapshotArn: shared.DBClusterSnapshotArn!.replace(SOURCE_ACCOUNT, '444444444444') };
-    putSharedEventByHand(sim, forged);
+    putSharedEvent(sim, forged);
     await sim.runUntilIdle();
 
     // Delivered (the source may put events), refused by the handler, retried by Lambda, never started.
@@ -169,11 +172,11 @@ describe('handoff scenarios (the Shared event put by hand)', () => {
   });
 
   test('the shared snapshot deleted before the copy: SharedSnapshotNotFound, nothing copied, the scan starts nothing', async () => {
-    sim = handoff();
+    sim = handoff(QUIET_SOURCE);
     await sourceRun(sim, 0);
     const [shared] = sourceShared(sim);
     await asUser(SOURCE_ACCOUNT, new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: shared.DBClusterSnapshotIdentifier }));
-    putSharedEventByHand(sim, shared);
+    putSharedEvent(sim, shared);
     await sim.runUntilIdle();
 
     expect(sim.targetRuns.map((r) => r.error)).toContain('SharedSnapshotNotFound');
@@ -190,7 +193,7 @@ describe('handoff scenarios (the Shared event put by hand)', () => {
     const statements = sim.keys.statementsOf(keyArn)!;
     expect(sim.keys.allows(keyArn, TARGET_ACCOUNT)).toBe(true);
     sim.keys.setPolicy(keyArn, statements.filter((s) => !JSON.stringify(s.Principal).includes(TARGET_ACCOUNT)));
-    await sourceRunWithEventByHand(sim, 0);
+    await sourceRun(sim, 0);
 
     expect(sim.account(TARGET_ACCOUNT).executions.map((e) => [e.status, e.error])).toEqual([['FAILED', 'KmsKeyNotAccessible']]);
     expect(sim.account(TARGET_ACCOUNT).rds.calls.filter((c) => c.api === 'CopyDBClusterSnapshot').map((c) => c.error)).toEqual(['KMSKeyNotAccessibleFault']);
@@ -200,7 +203,7 @@ describe('handoff scenarios (the Shared event put by hand)', () => {
 
   test('a copy failing: CopyFailed, the failed copy deleted; the next scan copies again once RDS recovers', async () => {
     sim = handoff({ targetFaults: { sharedCopyOutcome: 'failed' } });
-    await sourceRunWithEventByHand(sim, 0);
+    await sourceRun(sim, 0);
     expect(sim.account(TARGET_ACCOUNT).executions.map((e) => [e.status, e.error])).toEqual([['FAILED', 'CopyFailed']]);
     expect(copiesIn(sim)).toEqual([]);
 
@@ -214,7 +217,7 @@ describe('handoff scenarios (the Shared event put by hand)', () => {
     sim = handoff({ receiver: { retainCopies: 3 } });
     const sharedByDay: string[] = [];
     for (let day = 0; day < 5; day++) {
-      await sourceRunWithEventByHand(sim, day);
+      await sourceRun(sim, day);
       expect(sourceShared(sim)).toHaveLength(1);
       sharedByDay.push(sourceShared(sim)[0].DBClusterSnapshotArn!);
       expect(copiesIn(sim)).toHaveLength(Math.min(day + 1, 3));
@@ -232,7 +235,7 @@ describe('handoff scenarios (the Shared event put by hand)', () => {
     const states: Record<string, string> = {};
     // The source runs on days 0 and 1, then stops; the receiver scans every 6 hours.
     for (const day of [0, 1, 2, 3]) {
-      if (day < 2) await sourceRunWithEventByHand(sim, day);
+      if (day < 2) await sourceRun(sim, day);
       for (const hour of [1, 7, 13, 19]) {
         await catchUpScan(sim, scanAt(day, hour));
         states[`day ${day} +${hour}h`] = sim.alarmState(TARGET_ACCOUNT, alarm, Date.now() + HOUR);

@@ -16,7 +16,7 @@ import { SFNClient, StartExecutionCommand, StartExecutionOutput } from '@aws-sdk
 import { AWS_OWNED_KEY } from '../../sim/aws-env';
 import { FakeRds } from '../../sim/fake-rds';
 import { FakeStepFunctions } from '../../sim/step-functions';
-import { ERROR, TARGET_ERROR } from '../../src/shared/constants';
+import { CONFIRMATION_ERROR, ERROR, TARGET_ERROR } from '../../src/shared/constants';
 
 type Kind = 'string' | 'number' | 'boolean' | 'date' | 'array' | 'object';
 type Fields<T> = Partial<Record<keyof T & string, Kind>>;
@@ -49,7 +49,7 @@ const READ = {
 const NO_INPUT: DescribeAccountAttributesMessage = {};
 
 /** PascalCase names after `.`/`?.` in handler code that are not SDK response fields. */
-const NOT_RESPONSE_FIELDS = new Set(['Error', 'Cause', ...Object.keys(ERROR), ...Object.keys(TARGET_ERROR)]);
+const NOT_RESPONSE_FIELDS = new Set(['Error', 'Cause', ...Object.keys(ERROR), ...Object.keys(TARGET_ERROR), ...Object.keys(CONFIRMATION_ERROR)]);
 
 function handlerSources(dir = path.join(__dirname, '../../src')): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -17,19 +17,29 @@ describe('state machine', () => {
 
     const [execution] = sim.executions;
     expect(execution.status).toBe('SUCCEEDED');
-    expect(execution.output).toEqual({
+    const [shared] = expectShared(sim, 'orders-db');
+    expect(shared.KmsKeyId).toBe(sim.sharingKeyArn);
+    // The run result, which is also the Cluster Snapshot Shared event's detail.
+    const result = {
       clusterIdentifier: 'orders-db',
       snapshotIdentifier: snapshotIdOf(sim, 'orders-db', runId(0), 'shared'),
       snapshotArn: `arn:aws:rds:eu-west-1:111111111111:cluster-snapshot:${snapshotIdOf(sim, 'orders-db', runId(0), 'shared')}`,
+      kmsKeyArn: sim.sharingKeyArn,
       sharedWith: TARGET_ACCOUNTS,
-    });
-    const [shared] = expectShared(sim, 'orders-db');
-    expect(shared.KmsKeyId).toBe(sim.sharingKeyArn);
+      runId: runId(0),
+      snapshotCreateTime: shared.SnapshotCreateTime!.toISOString(),
+    };
+    expect(execution.output).toEqual(result);
+    expect(sim.putEvents).toEqual([{
+      execution: execution.name,
+      state: 'PublishSnapshotShared',
+      entry: { Source: 'cdk-shared-cluster-snapshots', DetailType: 'Cluster Snapshot Shared', Detail: result },
+    }]);
     const report = reportExecution(sim, execution);
     expect(report.rdsCalls.CopyDBClusterSnapshot).toBe(1);
     expect(report.timeline.map((t) => t.state)).toEqual([
       'StartDelayed', 'Prepare', 'CreateSnapshot', 'WaitForSnapshot', 'CheckSnapshot', 'CopyRequired',
-      'CopySnapshot', 'WaitForCopy', 'CheckCopy', 'ShareSnapshot', 'CleanUp',
+      'CopySnapshot', 'WaitForCopy', 'CheckCopy', 'ShareSnapshot', 'CleanUp', 'RunResult', 'PublishSnapshotShared', 'SharedEventsPut', 'Succeeded',
     ]);
   });
 

@@ -3,17 +3,27 @@ import { DeleteOutcome, deleteOwnedSnapshot, findSnapshot, isShared, READS_ITS_S
 import type { CaughtError, RunPlan } from './workflow-state.lambda-shared';
 import { requireEnv, snapshotNaming } from '../../shared/config.lambda-shared';
 import { ENV } from '../../shared/constants';
+import type { SnapshotFailedDetail } from '../../shared/events';
 import { log } from '../../shared/log.lambda-shared';
 import { withRdsCallMetrics } from '../../shared/metrics.lambda-shared';
 
 export interface FailedRunEvent extends Partial<RunPlan> {
   readonly error: CaughtError;
+  /** A failed Prepare: the execution's input as it came, never read as a plan (see the workflow's PrepareFailed). */
+  readonly executionInput?: unknown;
 }
 
 export interface FailedRunResult {
   readonly error: CaughtError;
   readonly cleanedUp: Record<string, DeleteOutcome>;
+  /** The detail of the `Cluster Snapshot Failed` event the workflow puts before it fails. */
+  readonly failedEvent: SnapshotFailedDetail;
 }
+
+/** A cause is at most this long in the event (Lambda's error causes can be far longer). */
+const MAX_EVENT_CAUSE_LENGTH = 4000;
+/** Strings copied from an input not validated as a plan are cut to this. */
+const MAX_UNCHECKED_LENGTH = 100;
 
 /**
  * Deletes what this failed run created, and nothing else: never an older snapshot, and never this
@@ -30,7 +40,8 @@ async function run(event: FailedRunEvent): Promise<FailedRunResult> {
   };
   const cleanedUp: Record<string, DeleteOutcome> = {};
   if (event?.sharedSnapshotIdentifier === undefined) {
-    return { error, cleanedUp }; // failed before the run created anything
+    // Failed before the run created anything, or after it succeeded (a run result names no plan).
+    return { error, cleanedUp, failedEvent: failedEventOf(event, error) };
   }
 
   const ownerId = requireEnv(ENV.OWNER_ID);
@@ -50,7 +61,25 @@ async function run(event: FailedRunEvent): Promise<FailedRunResult> {
       : await deleteOwnedSnapshot(plan.temporarySnapshotIdentifier, { ownerId, clusterIdentifier, role: 'temporary', runId });
   }
   log('warn', 'Run failed; cleaned up its own snapshots', { clusterIdentifier, runId, error: error.Error, cleanedUp });
-  return { error, cleanedUp };
+  return { error, cleanedUp, failedEvent: failedEventOf({ clusterIdentifier, runId }, error) };
+}
+
+/**
+ * The `Cluster Snapshot Failed` detail. The cluster and run come from the plan, the run result, or
+ * (after a failed Prepare) the execution's input, which is unchecked: only strings, cut short.
+ */
+function failedEventOf(event: Partial<FailedRunEvent> | undefined, error: CaughtError): SnapshotFailedDetail {
+  const input = typeof event?.executionInput === 'object' && event.executionInput !== null
+    ? event.executionInput as Record<string, unknown>
+    : {};
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value.slice(0, MAX_UNCHECKED_LENGTH) : undefined);
+  const runId = text(event?.runId) ?? text(input.runId);
+  return {
+    clusterIdentifier: text(event?.clusterIdentifier) ?? text(input.clusterIdentifier) ?? 'unknown',
+    ...(runId ? { runId } : {}),
+    error: error.Error,
+    ...(error.Cause !== undefined ? { cause: error.Cause.slice(0, MAX_EVENT_CAUSE_LENGTH) } : {}),
+  };
 }
 
 /** The Lambda entry point: `run`, with one metric line of its RDS calls per invocation. */

@@ -1,10 +1,12 @@
-import { DBClusterSnapshot } from '@aws-sdk/client-rds';
+import { AddTagsToResourceCommand, DBClusterSnapshot } from '@aws-sdk/client-rds';
+import { decideRetention, receiversNamedBy, receiversOf, retainsUntilCopied } from './confirmed-retention.lambda-shared';
 import { parsePlan } from './run-plan.lambda-shared';
-import { deleteOwnedSnapshot, isOlderThanAnyLiveRun, isShared, listOwnedSnapshots } from './snapshots.lambda-shared';
+import { deleteOwnedSnapshot, findSnapshot, isOlderThanAnyLiveRun, isShared, listOwnedSnapshots } from './snapshots.lambda-shared';
 import { ownershipOf } from './tags.lambda-shared';
 import type { RunPlan, RunResult } from './workflow-state.lambda-shared';
+import { rds } from '../../shared/clients.lambda-shared';
 import { integerEnv, requireEnv, snapshotNaming } from '../../shared/config.lambda-shared';
-import { ENV } from '../../shared/constants';
+import { COPY_PENDING, ENV, TAG_COPIED_PREFIX } from '../../shared/constants';
 import { InvalidInput } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
 import { withRdsCallMetrics } from '../../shared/metrics.lambda-shared';
@@ -26,11 +28,9 @@ async function run(event: RunPlan): Promise<RunResult> {
     await deleteOwnedSnapshot(plan.temporarySnapshotIdentifier, { ownerId, clusterIdentifier, role: 'temporary', runId });
   }
 
-  const { restorePoints, orphans } = await classifyOlderSnapshots(
-    await listOwnedSnapshots(ownerId, clusterIdentifier),
-    plan.sharedSnapshotIdentifier,
-  );
-  for (const snapshot of [...selectExpiredSharedSnapshots(restorePoints, plan.sharedSnapshotIdentifier, retain), ...orphans]) {
+  const owned = await listOwnedSnapshots(ownerId, clusterIdentifier);
+  const { restorePoints, orphans } = await classifyOlderSnapshots(owned, plan.sharedSnapshotIdentifier);
+  for (const snapshot of [...prunable(selectExpiredSharedSnapshots(restorePoints, plan.sharedSnapshotIdentifier, retain), owned), ...orphans]) {
     await deleteOwnedSnapshot(snapshot.DBClusterSnapshotIdentifier!, {
       ownerId,
       clusterIdentifier,
@@ -39,17 +39,57 @@ async function run(event: RunPlan): Promise<RunResult> {
     });
   }
 
+  // The run result is the `Cluster Snapshot Shared` event's detail: the workflow puts it as it is.
+  const current = owned.find((s) => s.DBClusterSnapshotIdentifier === plan.sharedSnapshotIdentifier)
+    ?? await findSnapshot(plan.sharedSnapshotIdentifier);
+  if (retainsUntilCopied()) await awaitReceivers(plan.snapshotArn, current, owned);
   log('info', 'Run complete', { clusterIdentifier, snapshotIdentifier: plan.sharedSnapshotIdentifier });
   return {
     clusterIdentifier,
     snapshotIdentifier: plan.sharedSnapshotIdentifier,
     snapshotArn: plan.snapshotArn,
+    ...(current?.KmsKeyId ? { kmsKeyArn: current.KmsKeyId } : {}),
     sharedWith: plan.sharedWith,
+    runId,
+    // Found available by the status check, so RDS reports its time; the fallback is never older.
+    snapshotCreateTime: (current?.SnapshotCreateTime ?? new Date()).toISOString(),
   };
 }
 
 /** The Lambda entry point: `run`, with one metric line of its RDS calls per invocation. */
 export const handler = withRdsCallMetrics('cleanUp', run);
+
+/**
+ * Marks the new snapshot as awaited (`copied-<account>` = `pending`) by every receiver not named on
+ * it yet, read before any deletion: who runs a receiver then outlives the snapshots they confirmed.
+ */
+async function awaitReceivers(snapshotArn: string, current: DBClusterSnapshot | undefined, owned: DBClusterSnapshot[]): Promise<void> {
+  const named = new Set(current ? receiversNamedBy(current) : []);
+  const awaited = receiversOf(owned).filter((account) => !named.has(account));
+  if (awaited.length === 0) return;
+  await rds.send(new AddTagsToResourceCommand({
+    ResourceName: snapshotArn,
+    Tags: awaited.map((account) => ({ Key: `${TAG_COPIED_PREFIX}${account}`, Value: COPY_PENDING })),
+  }));
+}
+
+/**
+ * With `retainUntilCopied`, only the expired snapshots that every receiver confirmed, or that are
+ * older than `maxRetention`; the others are kept, and the log says why.
+ */
+function prunable(expired: DBClusterSnapshot[], owned: DBClusterSnapshot[]): DBClusterSnapshot[] {
+  if (!retainsUntilCopied()) return expired;
+  return decideRetention(expired, owned).filter((decision) => {
+    if (!decision.prune) {
+      log('info', 'Keeping an expired snapshot until every receiver confirms its copy, or it is older than maxRetention', {
+        snapshotIdentifier: decision.snapshot.DBClusterSnapshotIdentifier,
+        awaiting: decision.awaiting,
+        ageSeconds: decision.ageSeconds,
+      });
+    }
+    return decision.prune;
+  }).map((decision) => decision.snapshot);
+}
 
 /**
  * Splits this owner's older shared-role snapshots of the cluster into restore points (shared with

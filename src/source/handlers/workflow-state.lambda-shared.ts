@@ -1,3 +1,5 @@
+import type { SnapshotSharedDetail } from '../../shared/events';
+
 /** What one execution carries from state to state. Every handler returns it, extended. */
 export interface RunPlan {
   readonly clusterIdentifier: string;
@@ -32,10 +34,8 @@ export interface CaughtError {
   readonly Cause?: string;
 }
 
-/** The execution's result on success. */
-export interface RunResult {
-  readonly clusterIdentifier: string;
-  readonly snapshotIdentifier: string;
-  readonly snapshotArn: string;
-  readonly sharedWith: string[];
-}
+/**
+ * The execution's result on success, which is also the detail of the `Cluster Snapshot Shared`
+ * event the workflow puts: nothing else may be added to it.
+ */
+export type RunResult = SnapshotSharedDetail;

@@ -1,0 +1,71 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import { Construct } from 'constructs';
+import type { HandlerFunctionFactory } from './handler-functions';
+import { freshnessOwnerDimension } from './handlers/freshness.lambda-shared';
+import { PublishFreshnessFunction } from './handlers/publish-freshness-function';
+import type { SnapshotPermissions } from './permissions';
+import { SOURCE_FRESHNESS_METRIC } from '../shared/constants';
+
+/** The freshness metric's period: the handler publishes once per period. */
+export const FRESHNESS_PERIOD = Duration.hours(1);
+/** Consecutive breaching (or empty) periods before the alarm fires: one late publication does not alarm. */
+const FRESHNESS_ALARM_PERIODS = 2;
+
+export interface SnapshotFreshnessProps {
+  readonly ownerId: string;
+  /** The alarm threshold, `maxSnapshotAge`, in seconds. */
+  readonly maxSnapshotAgeSeconds: number;
+  readonly permissions: SnapshotPermissions;
+  /** The owner id and the cluster selection. */
+  readonly environment: Record<string, string>;
+  readonly functions: HandlerFunctionFactory;
+}
+
+/** The metric of the newest shared snapshot's age (Maximum: the stalest selected cluster). */
+export function newestSnapshotAgeMetric(ownerId: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: SOURCE_FRESHNESS_METRIC.namespace,
+    metricName: SOURCE_FRESHNESS_METRIC.newestSnapshotAge,
+    dimensionsMap: { [SOURCE_FRESHNESS_METRIC.ownerDimension]: freshnessOwnerDimension(ownerId) },
+    statistic: 'Maximum',
+    period: FRESHNESS_PERIOD,
+    unit: cloudwatch.Unit.SECONDS,
+    ...props,
+  });
+}
+
+/**
+ * The source side's freshness: an hourly schedule of its own (so a disabled or broken snapshot
+ * schedule still shows), a handler that publishes each selected cluster's newest shared snapshot
+ * age, and an alarm on the stalest one. Missing data breaches: a publisher that stopped alarms too.
+ */
+export class SnapshotFreshness extends Construct {
+  public readonly handler: lambda.Function;
+  public readonly schedule: scheduler.Schedule;
+  public readonly alarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: SnapshotFreshnessProps) {
+    super(scope, id);
+    this.handler = props.functions.create('PublishFreshness', PublishFreshnessFunction, props.environment,
+      props.permissions.listSnapshotsOfCluster());
+    this.schedule = new scheduler.Schedule(this, 'Schedule', {
+      description: 'Publishes the SharedClusterSnapshots freshness metric',
+      schedule: scheduler.ScheduleExpression.rate(FRESHNESS_PERIOD),
+      target: new schedulerTargets.LambdaInvoke(this.handler, { retryAttempts: 3, maxEventAge: Duration.minutes(30) }),
+    });
+    this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
+      alarmDescription: 'The newest shared snapshot of a DB cluster is older than maxSnapshotAge, or no freshness data arrived. '
+        + 'Check that the schedule is enabled, the clusters exist under their identifiers, and the last executions.',
+      metric: newestSnapshotAgeMetric(props.ownerId),
+      threshold: props.maxSnapshotAgeSeconds,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: FRESHNESS_ALARM_PERIODS,
+      datapointsToAlarm: FRESHNESS_ALARM_PERIODS,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+  }
+}
