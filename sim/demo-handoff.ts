@@ -7,8 +7,7 @@
 import { synthesizeReceiverTemplate } from './example-receiver';
 import { synthesizeTemplate, TARGET_ACCOUNTS } from './example-stack';
 import { HandoffSimulation, SOURCE_ACCOUNT } from './handoff';
-import { EVENT_DETAIL_TYPE, EVENT_SOURCE, TAG_ROLE, TARGET_TAG_OWNER } from '../src/shared/constants';
-import type { SnapshotSharedDetail } from '../src/shared/events';
+import { EVENT_DETAIL_TYPE, TAG_ROLE, TARGET_TAG_OWNER } from '../src/shared/constants';
 
 const CLUSTER = 'orders-db';
 const MINUTE = 60_000;
@@ -24,10 +23,8 @@ interface Line {
 }
 
 export async function handoffDemo(print: (line?: string) => void, clock: (ms: number) => string): Promise<void> {
-  const source = synthesizeTemplate({ clusterIdentifiers: [CLUSTER], notifyTargetAccounts: true, retainUntilCopied: true } as any);
-  const sourcePutsEvents = JSON.stringify(source).includes(':states:::events:putEvents');
   // Confirmations need the source's retainUntilCopied (its bus policy and rule): without it they would be refused.
-  const sourceTakesConfirmations = JSON.stringify(source).includes(EVENT_DETAIL_TYPE.copied);
+  const source = synthesizeTemplate({ clusterIdentifiers: [CLUSTER], notifyTargetAccounts: true, retainUntilCopied: true });
   const sim = new HandoffSimulation({
     start: new Date(FIRST_RUN - MINUTE),
     lambdaDurationMs: 200,
@@ -37,7 +34,7 @@ export async function handoffDemo(print: (line?: string) => void, clock: (ms: nu
         account,
         templates: [synthesizeReceiverTemplate(account, {
           sourceAccountIds: [SOURCE_ACCOUNT],
-          confirmCopies: sourceTakesConfirmations,
+          confirmCopies: true,
           retainCopies: 7,
         })],
       })),
@@ -48,18 +45,16 @@ export async function handoffDemo(print: (line?: string) => void, clock: (ms: nu
     for (const account of TARGET_ACCOUNTS) sim.account(account).rds.setFaults({ sharedCopyMs: 11 * MINUTE });
 
     print('The handoff: SharedClusterSnapshots in the source account, ReceivedClusterSnapshots in each target, simulated together');
-    print(`Source ${SOURCE_ACCOUNT} (${CLUSTER}${sourceTakesConfirmations ? ', retainUntilCopied' : ''}) → targets ${TARGET_ACCOUNTS.join(', ')}`
-      + ` (${sourceTakesConfirmations ? 'confirmCopies, ' : ''}catch-up scan every 6 hours)`);
-    if (!sourcePutsEvents) print('(This build\'s source side puts no events yet: the demo puts each Cluster Snapshot Shared event for it.)');
-    if (!sourceTakesConfirmations) print('(This build\'s source side takes no confirmations yet: the targets do not confirm, the source prunes by retainSnapshots.)');
+    print(`Source ${SOURCE_ACCOUNT} (${CLUSTER}, notifyTargetAccounts, retainUntilCopied) → targets ${TARGET_ACCOUNTS.join(', ')}`
+      + ' (confirmCopies, catch-up scan every 6 hours)');
 
     const notes: Line[] = [];
     const days: [string, () => Promise<void>][] = [
-      [`Day 1: share → event → copy${sourceTakesConfirmations ? ' → confirmation' : ''}`, async () => sourceRun(sim, day(0), sourcePutsEvents)],
-      [`Day 2: the next share; the source prunes the ${sourceTakesConfirmations ? 'confirmed ' : ''}older snapshot`, async () => sourceRun(sim, day(1), sourcePutsEvents)],
+      ['Day 1: share → event → copy → confirmation', async () => sourceRun(sim, day(0))],
+      ['Day 2: the next share; the source prunes the older snapshot, which every target confirmed', async () => sourceRun(sim, day(1))],
       ['Day 3: the event is lost on the way; the targets\' catch-up scan copies the snapshot anyway', async () => {
         sim.buses.faults = { drop: (event) => event['detail-type'] === EVENT_DETAIL_TYPE.shared };
-        await sourceRun(sim, day(2), sourcePutsEvents);
+        await sourceRun(sim, day(2));
         sim.buses.faults = {};
         for (const account of TARGET_ACCOUNTS) {
           const scan = await sim.fireSchedule(account, new Date(day(2).getTime() + 3 * HOUR));
@@ -90,26 +85,9 @@ export async function handoffDemo(print: (line?: string) => void, clock: (ms: nu
   }
 }
 
-/** The source's scheduled run at `time`; without the source side's own events, the demo puts the Shared event for it. */
-async function sourceRun(sim: HandoffSimulation, time: Date, sourcePutsEvents: boolean): Promise<void> {
+/** The source's scheduled run at `time`, and everything it sets off: events, copies, confirmations. */
+async function sourceRun(sim: HandoffSimulation, time: Date): Promise<void> {
   await sim.fireSchedule(SOURCE_ACCOUNT, time);
-  await sim.runUntilIdle();
-  if (sourcePutsEvents) return;
-  for (const execution of sim.account(SOURCE_ACCOUNT).executions.filter((e) => e.startedAt >= time.getTime() && e.status === 'SUCCEEDED')) {
-    const s = sim.account(SOURCE_ACCOUNT).rds.snapshot(execution.output.snapshotIdentifier)!;
-    const detail: SnapshotSharedDetail = {
-      clusterIdentifier: CLUSTER,
-      snapshotIdentifier: s.DBClusterSnapshotIdentifier!,
-      snapshotArn: s.DBClusterSnapshotArn!,
-      kmsKeyArn: s.KmsKeyId,
-      sharedWith: execution.output.sharedWith,
-      runId: '',
-      snapshotCreateTime: s.SnapshotCreateTime!.toISOString(),
-    };
-    sim.putEvents(SOURCE_ACCOUNT, TARGET_ACCOUNTS.map((account) => ({
-      EventBusName: `arn:aws:events:eu-west-1:${account}:event-bus/default`, Source: EVENT_SOURCE, DetailType: EVENT_DETAIL_TYPE.shared, Detail: JSON.stringify(detail),
-    })));
-  }
   await sim.runUntilIdle();
 }
 
