@@ -247,8 +247,9 @@ export interface SharedClusterSnapshotsProps {
    * Also put each `Cluster Snapshot Shared` event on every target account's default event bus
    * (it always goes to this account's default bus). Turn it on when the targets run
    * `ReceivedClusterSnapshots`, which then copies each snapshot as soon as it is shared instead of at
-   * its next catch-up scan; the receiver's bus policy must allow this account. A target that does
-   * not accept the event fails the run (after the share and clean-up), so the failure alarm tells.
+   * its next catch-up scan; the receiver's bus policy must allow this account. Each target gets its
+   * own PutEvents: one that refuses the event (no receiver) is retried alone, the others still get
+   * it, and the run then ends in `SharedEventNotPut`, deleting nothing, so the failure alarm tells.
    *
    * @default false - the event goes to this account's default bus only
    */
