@@ -1,5 +1,6 @@
-import { DescribeAccountAttributesCommand, DescribeDBClusterSnapshotsCommand } from '@aws-sdk/client-rds';
+import { DescribeAccountAttributesCommand } from '@aws-sdk/client-rds';
 import { shouldPoll } from './pacing.lambda-shared';
+import { manualClusterSnapshots } from './snapshots.lambda-shared';
 import type { RunPlan } from './workflow-state.lambda-shared';
 import { rds } from '../../shared/clients.lambda-shared';
 import { integerEnv } from '../../shared/config.lambda-shared';
@@ -43,22 +44,12 @@ export function outOfTime(error: unknown, plan: RunPlan): unknown {
   return new SnapshotTimeout(`No copy slot within snapshotTimeout (copy deadline ${plan.copyDeadline}): ${error.message}`);
 }
 
-/** The identifiers of the manual cluster snapshots being copied in this account and Region. Paged. */
+/** The identifiers of the manual cluster snapshots being copied in this account and Region. */
 export async function copiesInProgress(): Promise<string[]> {
   const copying: string[] = [];
-  let marker: string | undefined;
-  do {
-    // DescribeDBClusterSnapshots has no status filter (filters: db-cluster-id, db-cluster-snapshot-id, snapshot-type, engine).
-    const page = await rds.send(new DescribeDBClusterSnapshotsCommand({
-      Filters: [{ Name: 'snapshot-type', Values: ['manual'] }],
-      MaxRecords: 100,
-      Marker: marker,
-    }));
-    for (const snapshot of page?.DBClusterSnapshots ?? []) {
-      if (snapshot.Status === 'copying' && snapshot.DBClusterSnapshotIdentifier) copying.push(snapshot.DBClusterSnapshotIdentifier);
-    }
-    marker = page?.Marker;
-  } while (marker);
+  for await (const snapshot of manualClusterSnapshots()) {
+    if (snapshot.Status === 'copying' && snapshot.DBClusterSnapshotIdentifier) copying.push(snapshot.DBClusterSnapshotIdentifier);
+  }
   return copying;
 }
 

@@ -1,8 +1,8 @@
-import { DBClusterSnapshot, DescribeDBClusterSnapshotsCommand } from '@aws-sdk/client-rds';
+import type { DBClusterSnapshot } from '@aws-sdk/client-rds';
 import { freshnessRecord, SnapshotFreshness } from './freshness.lambda-shared';
 import { clusterSelection } from './selection.lambda-shared';
+import { manualClusterSnapshots } from './snapshots.lambda-shared';
 import { ownershipOf } from './tags.lambda-shared';
-import { rds } from '../../shared/clients.lambda-shared';
 import { requireEnv } from '../../shared/config.lambda-shared';
 import { ENV, NO_SNAPSHOT_AGE_SECONDS, SILENT_LOGS_VARIABLE } from '../../shared/constants';
 import { withRdsCallMetrics } from '../../shared/metrics.lambda-shared';
@@ -42,24 +42,15 @@ async function run(): Promise<FreshnessResult> {
   return { clusters };
 }
 
-/** Every available manual snapshot in the account and Region with this owner's tags as a shared snapshot. Paged. */
+/** Every available manual snapshot in the account and Region with this owner's tags as a shared snapshot. */
 async function listOwnedSharedSnapshots(ownerId: string): Promise<DBClusterSnapshot[]> {
   const owned: DBClusterSnapshot[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await rds.send(new DescribeDBClusterSnapshotsCommand({
-      Filters: [{ Name: 'snapshot-type', Values: ['manual'] }],
-      MaxRecords: 100,
-      Marker: marker,
-    }));
-    for (const snapshot of page.DBClusterSnapshots ?? []) {
-      const ownership = ownershipOf(snapshot);
-      if (ownership?.ownerId === ownerId && ownership.role === 'shared' && snapshot.Status === 'available' && snapshot.SnapshotCreateTime) {
-        owned.push(snapshot);
-      }
+  for await (const snapshot of manualClusterSnapshots()) {
+    const ownership = ownershipOf(snapshot);
+    if (ownership?.ownerId === ownerId && ownership.role === 'shared' && snapshot.Status === 'available' && snapshot.SnapshotCreateTime) {
+      owned.push(snapshot);
     }
-    marker = page.Marker;
-  } while (marker);
+  }
   return owned;
 }
 

@@ -36,24 +36,33 @@ export function isOlderThanAnyLiveRun(snapshot: Pick<DBClusterSnapshot, 'Snapsho
   return created !== undefined && now - created > 2 * integerEnv(ENV.SNAPSHOT_TIMEOUT_SECONDS) * 1000;
 }
 
-/** Every manual snapshot of the cluster that carries this owner's tags for the cluster. Paged. */
-export async function listOwnedSnapshots(ownerId: string, clusterIdentifier: string): Promise<DBClusterSnapshot[]> {
-  const owned: DBClusterSnapshot[] = [];
+/**
+ * Every manual cluster snapshot in the account and Region, or of one cluster, page by page (100 per
+ * page, the API's maximum). DescribeDBClusterSnapshots has no status filter (its filters:
+ * db-cluster-id, db-cluster-snapshot-id, snapshot-type, engine).
+ */
+export async function* manualClusterSnapshots(clusterIdentifier?: string): AsyncGenerator<DBClusterSnapshot> {
   let marker: string | undefined;
   do {
     const page = await rds.send(new DescribeDBClusterSnapshotsCommand({
       Filters: [
-        { Name: 'db-cluster-id', Values: [clusterIdentifier] },
+        ...(clusterIdentifier === undefined ? [] : [{ Name: 'db-cluster-id', Values: [clusterIdentifier] }]),
         { Name: 'snapshot-type', Values: ['manual'] },
       ],
       MaxRecords: 100,
       Marker: marker,
     }));
-    for (const snapshot of page.DBClusterSnapshots ?? []) {
-      if (isOwnedBy(snapshot, { ownerId, clusterIdentifier })) owned.push(snapshot);
-    }
-    marker = page.Marker;
+    yield* page?.DBClusterSnapshots ?? [];
+    marker = page?.Marker;
   } while (marker);
+}
+
+/** Every manual snapshot of the cluster that carries this owner's tags for the cluster. */
+export async function listOwnedSnapshots(ownerId: string, clusterIdentifier: string): Promise<DBClusterSnapshot[]> {
+  const owned: DBClusterSnapshot[] = [];
+  for await (const snapshot of manualClusterSnapshots(clusterIdentifier)) {
+    if (isOwnedBy(snapshot, { ownerId, clusterIdentifier })) owned.push(snapshot);
+  }
   return owned;
 }
 
