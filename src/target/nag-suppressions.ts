@@ -1,19 +1,10 @@
 import { Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import type { IConstruct } from 'constructs';
 import type { ReceiverPermissions } from './permissions';
 import type { ReceivedClusterSnapshots } from './received-cluster-snapshots';
 import { TARGET_TAG_OWNER } from '../shared/constants';
 import {
-  addCdkNagSuppressions,
-  ExpectedWildcard,
-  flattenCfnReference,
-  invokeQualified,
-  latestRuntimeOfFamily,
-  suppressWildcards,
-} from '../source/nag-suppressions';
+  expectedWildcard, suppressPinnedRuntimes, suppressScheduleRole, suppressStateMachineRole, suppressWildcards, WildcardArgs,
+} from '../shared/nag';
 
 /**
  * cdk-nag suppressions for the receiver, as `cdk_nag` metadata (consumers need no cdk-nag). Each
@@ -22,8 +13,7 @@ import {
  */
 export function addReceiverNagSuppressions(construct: ReceivedClusterSnapshots, permissions: ReceiverPermissions): void {
   const stack = Stack.of(construct);
-  const known = (resource: string, reason: string, onlyActions?: string[], conditionNotes?: Record<string, string>): ExpectedWildcard =>
-    ({ resource, finding: `Resource::${flattenCfnReference(stack.resolve(resource))}`, reason, onlyActions, conditionNotes });
+  const known = (...args: WildcardArgs) => expectedWildcard(stack, ...args);
 
   const wildcards = [
     known(permissions.ownCopies, 'Copy identifiers are derived from each source snapshot at run time, so only this instance\'s copy prefix is known at deploy time.', undefined, {
@@ -45,39 +35,8 @@ export function addReceiverNagSuppressions(construct: ReceivedClusterSnapshots, 
   ];
   const functions = Object.values(construct.handlers);
   for (const fn of functions) suppressWildcards(fn.role, wildcards);
-  suppressWildcards(construct.stateMachine.role, [
-    ...functions.map((fn) => invokeQualified(fn, 'Added by CDK\'s Step Functions LambdaInvoke task: it allows versions and aliases '
-      + '(<function ARN>:*) of this construct\'s own handler functions as well as their unqualified ARNs; no other function is covered.')),
-    known('*', 'Added by CDK for the state machine\'s X-Ray tracing and CloudWatch Logs logging: these actions have no '
-      + 'resource-level permissions, and AWS documents Resource "*" for both.', [
-      'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries',
-      'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
-      'xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets',
-    ]),
-  ]);
-  suppressWildcards(schedulerRoleOf(construct), [
-    invokeQualified(construct.handlers.scan, 'Added by CDK\'s EventBridge Scheduler LambdaInvoke target: it allows versions and '
-      + 'aliases (<function ARN>:*) of this construct\'s scan function as well as its unqualified ARN. The role exists for this target only.'),
-  ]);
-
-  for (const fn of functions) {
-    const cfnFunction = fn.node.defaultChild;
-    if (!(cfnFunction instanceof lambda.CfnFunction) || typeof cfnFunction.runtime !== 'string') continue;
-    const latest = latestRuntimeOfFamily(cfnFunction.runtime);
-    if (latest === undefined || latest === cfnFunction.runtime) continue;
-    addCdkNagSuppressions(cfnFunction, [{
-      id: 'AwsSolutions-L1',
-      reason: `The handlers are pinned to ${cfnFunction.runtime} deliberately, so synthesized templates do not change with the aws-cdk-lib version; `
-        + `${latest} is adopted in a release of cdk-shared-cluster-snapshots once the handlers are tested on it.`,
-    }]);
-  }
-}
-
-/** The role aws-scheduler-targets created for the scan schedule's target, a child of the stack. */
-function schedulerRoleOf(construct: ReceivedClusterSnapshots): iam.IRole | undefined {
-  const cfnSchedule = construct.schedule.node.defaultChild as scheduler.CfnSchedule;
-  const target = cfnSchedule.target as scheduler.CfnSchedule.TargetProperty;
-  return Stack.of(construct).node.children.find((child: IConstruct): child is iam.Role =>
-    child instanceof iam.Role && child.roleArn === target.roleArn);
+  suppressStateMachineRole(construct.stateMachine, functions);
+  suppressScheduleRole(construct.schedule, construct.handlers.scan, 'scan function');
+  suppressPinnedRuntimes(functions);
 }
 

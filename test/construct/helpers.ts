@@ -9,7 +9,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { fakeArn, readTemplate } from '../../sim/template';
 import { SharedClusterSnapshots, SharedClusterSnapshotsProps, SnapshotHandlers } from '../../src';
-import { flattenCfnReference } from '../../src/source/nag-suppressions';
+import { flattenCfnReference } from '../../src/shared/nag';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type Json = any;

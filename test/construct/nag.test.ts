@@ -20,7 +20,7 @@ import {
 } from 'cdk-nag';
 import { ACCOUNT, addSnapshots, handlerFunctions, newStack, REGION } from './helpers';
 import { SharedClusterSnapshots, SharedClusterSnapshotsProps } from '../../src';
-import { addCdkNagSuppressions, CDK_NAG_METADATA_KEY, suppressWildcards } from '../../src/source/nag-suppressions';
+import { addCdkNagSuppressions, CDK_NAG_METADATA_KEY, suppressWildcards } from '../../src/shared/nag';
 
 const NAG_FINDING = Match.stringLikeRegexp('AwsSolutions-.*');
 

@@ -10,7 +10,7 @@ import {
   NagLoggerNotApplicableData, NagLoggerSuppressedData, NagLoggerSuppressedErrorData,
 } from 'cdk-nag';
 import { ReceivedClusterSnapshots, ReceivedClusterSnapshotsProps } from '../../src';
-import { CDK_NAG_METADATA_KEY } from '../../src/source/nag-suppressions';
+import { CDK_NAG_METADATA_KEY } from '../../src/shared/nag';
 
 const NAG_FINDING = Match.stringLikeRegexp('AwsSolutions-.*');
 const SOURCES = ['111111111111', '333333333333'];
