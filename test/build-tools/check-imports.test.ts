@@ -48,6 +48,9 @@ const BROKEN = {
     'export class SharedClusterSnapshots { s = [Stack, fn, ACCOUNT]; }',
   ].join('\n'),
   'sim/fake-rds.ts': "import { SharedClusterSnapshots } from '../src/source/shared-cluster-snapshots';\nexport const ACCOUNT = SharedClusterSnapshots;\n",
+  'src/target/nag-suppressions.ts': "import { helper } from '../source/nag-suppressions';\nimport { NAG } from '../shared/nag';\nexport const x = [helper, NAG];\n",
+  'src/source/nag-suppressions.ts': 'export const helper = 1;\n',
+  'src/shared/nag.ts': 'export const NAG = 1;\n',
 };
 
 describe('the import rules check', () => {
@@ -65,6 +68,7 @@ describe('the import rules check', () => {
       ['src/source/handlers/copy.lambda.ts', 4, 'aws-cdk-lib/aws-lambda', RULES.handlerFramework],
       ['src/source/shared-cluster-snapshots.ts', 3, '../../sim/fake-rds', RULES.outsideSrc],
       ['src/source/shared-cluster-snapshots.ts', 4, '../../test/construct/helpers', RULES.outsideSrc],
+      ['src/target/nag-suppressions.ts', 1, '../source/nag-suppressions', RULES.otherSide],
     ]);
   });
 
