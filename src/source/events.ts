@@ -15,13 +15,11 @@ import { ERROR, EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../shared/constants';
 
 /** The state names of the event steps. */
 export const EVENT_STATE = {
-  /** Holds CleanUp's run result under `run`, so an event step's error never becomes part of a detail. */
-  runResult: 'RunResult',
   /** `Cluster Snapshot Shared` on this account's default bus; detail: the run result (`$.run`). */
   publishShared: 'PublishSnapshotShared',
   /** The same event on one target account's default bus (`notifyTargetAccounts`): `NotifyTarget<account id>`. */
   notifyTargetPrefix: 'NotifyTarget',
-  /** Whether every Shared event was put: the run succeeds, or fails with `SharedEventNotPut`. */
+  /** With `notifyTargetAccounts`: whether every Shared event was put; the run succeeds, or fails with `SharedEventNotPut`. */
   sharedEventsPut: 'SharedEventsPut',
   /** The end of a run whose snapshot is shared but whose Shared event was not put everywhere. */
   sharedEventNotPut: 'SharedEventNotPut',
@@ -33,8 +31,11 @@ export const EVENT_STATE = {
   publishFailed: 'PublishSnapshotFailed',
 } as const;
 
-/** Where the event steps keep the run result: their events' detail, and the run's output. */
-const RUN_RESULT_FIELD = 'run';
+/**
+ * Where CleanUp puts the run result, beside the plan: the Shared events' detail and the run's
+ * output. An event step's error goes beside it, so it never becomes part of a later step's detail.
+ */
+export const RUN_RESULT_PATH = '$.run';
 /** Where a Shared event step that failed leaves its error, beside the run result. */
 const SHARED_EVENT_ERROR_PATH = '$.sharedEventError';
 
@@ -58,36 +59,40 @@ export function defaultBusArn(stack: Stack, account: string): string {
  * refuses (no receiver, so no bus policy) is retried alone and the other targets still get the
  * event. The snapshot is shared by then, so a step that fails cleans nothing up: once every step was
  * tried, the run fails with `SharedEventNotPut` (the failure alarm tells) and the cause of the last
- * step that failed. The state machine role may put events on exactly these buses.
+ * step that failed. The run's output is the run result. Without targets to notify this adds one
+ * state transition to a run. The state machine role may put events on exactly these buses.
  */
 export function sharedEventSteps(scope: Construct, targetAccountIds: string[]): sfn.IChainable {
   const stack = Stack.of(scope);
   const entry = (eventBus?: events.IEventBus): tasks.EventBridgePutEventsEntry => ({
     source: EVENT_SOURCE,
     detailType: EVENT_DETAIL_TYPE.shared,
-    detail: sfn.TaskInput.fromJsonPathAt(`$.${RUN_RESULT_FIELD}`),
+    detail: sfn.TaskInput.fromJsonPathAt(RUN_RESULT_PATH),
     eventBus,
   });
+  const notPut = new sfn.Fail(scope, EVENT_STATE.sharedEventNotPut, {
+    error: ERROR.SharedEventNotPut,
+    causePath: `${SHARED_EVENT_ERROR_PATH}.Cause`,
+  });
+  if (targetAccountIds.length === 0) {
+    const publish = putEvents(scope, EVENT_STATE.publishShared, [entry()], RUN_RESULT_PATH);
+    publish.addCatch(notPut, { errors: [sfn.Errors.ALL], resultPath: SHARED_EVENT_ERROR_PATH });
+    return publish;
+  }
   const steps = [putEvents(scope, EVENT_STATE.publishShared, [entry()])];
   for (const account of targetAccountIds) {
     const bus = events.EventBus.fromEventBusArn(scope, `TargetBus${account}`, defaultBusArn(stack, account));
     steps.push(putEvents(scope, `${EVENT_STATE.notifyTargetPrefix}${account}`, [entry(bus)]));
   }
-  const notPut = new sfn.Fail(scope, EVENT_STATE.sharedEventNotPut, {
-    error: ERROR.SharedEventNotPut,
-    causePath: `${SHARED_EVENT_ERROR_PATH}.Cause`,
-  });
   const verdict = new sfn.Choice(scope, EVENT_STATE.sharedEventsPut)
     .when(sfn.Condition.isPresent(SHARED_EVENT_ERROR_PATH), notPut)
-    .otherwise(new sfn.Pass(scope, EVENT_STATE.succeeded, { outputPath: `$.${RUN_RESULT_FIELD}` }));
+    .otherwise(new sfn.Succeed(scope, EVENT_STATE.succeeded, { outputPath: RUN_RESULT_PATH }));
   steps.forEach((step, i) => {
     const next = steps[i + 1] ?? verdict;
     step.addCatch(next, { errors: [sfn.Errors.ALL], resultPath: SHARED_EVENT_ERROR_PATH });
     step.next(next);
   });
-  const runResult = new sfn.Pass(scope, EVENT_STATE.runResult, { parameters: { [`${RUN_RESULT_FIELD}.$`]: '$' } });
-  runResult.next(steps[0]);
-  return runResult;
+  return steps[0];
 }
 
 /** `Cluster Snapshot Failed` on this account's default bus, from CleanUpFailedRun's `failedEvent`. */
@@ -99,10 +104,11 @@ export function failedEventStep(scope: Construct): tasks.EventBridgePutEvents {
   }]);
 }
 
-function putEvents(scope: Construct, id: string, entries: tasks.EventBridgePutEventsEntry[]): tasks.EventBridgePutEvents {
+function putEvents(scope: Construct, id: string, entries: tasks.EventBridgePutEventsEntry[], outputPath?: string): tasks.EventBridgePutEvents {
   const step = new tasks.EventBridgePutEvents(scope, id, {
     entries,
     resultPath: sfn.JsonPath.DISCARD,
+    outputPath,
     taskTimeout: sfn.Timeout.duration(Duration.minutes(1)),
   });
   step.addRetry(PUT_EVENTS_RETRY);

@@ -4,7 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { EVENT_STATE, failedEventStep, sharedEventSteps } from './events';
+import { EVENT_STATE, failedEventStep, RUN_RESULT_PATH, sharedEventSteps } from './events';
 import { SnapshotHandlers } from './snapshot-handlers';
 import { ERROR, LAMBDA_SERVICE_ERRORS, MAX_START_DELAY_SECONDS, TRANSIENT_AWS_ERRORS } from '../shared/constants';
 import { backoffRetryWithin } from '../shared/retry-backoff';
@@ -50,12 +50,14 @@ interface TaskOptions {
   readonly transientRetry?: sfn.RetryProps;
   /** The step's own "not yet" retries, after the transient one. @default - none */
   readonly retries?: sfn.RetryProps[];
+  /** Where the handler's result goes. @default - it replaces the state */
+  readonly resultPath?: string;
 }
 
 /**
  * One execution per cluster:
  * Prepare → CreateSnapshot → Wait → CheckSnapshot ⟲ → [CopySnapshot ⟲ → Wait → CheckCopy ⟲] → ShareSnapshot → CleanUp
- * → RunResult → PublishSnapshotShared → [NotifyTarget<account> ...] → SharedEventsPut (events.ts).
+ * → PublishSnapshotShared → [NotifyTarget<account> ... → SharedEventsPut] (events.ts).
  * A status check that is not ready throws SnapshotNotReady, retried every `waitInterval`: one billed
  * transition per check, with no Wait/Choice lap. A copy refused for want of a copy slot throws
  * CopyLimitReached, retried the same way. Any failure goes to CleanUpFailedRun, then
@@ -98,7 +100,8 @@ export class SnapshotWorkflow extends Construct {
     });
     const checkCopy = this.task(STATE.checkCopy, handlers.checkSnapshot, { transientRetry: longWait, retries: [waitUntilReady] });
     const shareSnapshot = this.task(STATE.shareSnapshot, handlers.shareSnapshot);
-    const cleanUp = this.task(STATE.cleanUp, handlers.cleanUp);
+    // The run result goes beside the plan, for the event steps (events.ts).
+    const cleanUp = this.task(STATE.cleanUp, handlers.cleanUp, { resultPath: RUN_RESULT_PATH });
     // Prepare creates nothing, so its failures clean up nothing. A hostile execution input must never
     // reach CleanUpFailedRun as if it were a plan: PrepareFailed nests
     // it under `executionInput`, where CleanUpFailedRun reads only the Failed event's names.
@@ -150,6 +153,7 @@ export class SnapshotWorkflow extends Construct {
       lambdaFunction: fn,
       payload: options.payload,
       payloadResponseOnly: true,
+      resultPath: options.resultPath,
       retryOnServiceExceptions: false,
       taskTimeout: sfn.Timeout.duration(Duration.minutes(5)),
     });

@@ -24,33 +24,35 @@ function putEventsResources(props: Parameters<typeof build>[0]): string[] {
 }
 
 describe('the event steps in the synthesized definition', () => {
-  test('RunResult holds CleanUp\'s run result; PublishSnapshotShared puts it as the Shared detail on this account\'s default bus', () => {
+  test('CleanUp puts the run result beside the plan; PublishSnapshotShared puts it as the Shared detail on this account\'s default bus and ends the run with it', () => {
     const definition = definitionOf(build().template);
-    expect(definition.States.CleanUp.Next).toBe(EVENT_STATE.runResult);
-    expect(definition.States[EVENT_STATE.runResult]).toEqual({ Type: 'Pass', Parameters: { 'run.$': '$' }, Next: EVENT_STATE.publishShared });
+    expect(definition.States.CleanUp).toMatchObject({ ResultPath: '$.run', Next: EVENT_STATE.publishShared });
     const state = definition.States[EVENT_STATE.publishShared];
     expect(state).toMatchObject({
       Type: 'Task',
       Resource: PUT_EVENTS,
       Parameters: { Entries: [{ 'Detail.$': '$.run', 'DetailType': EVENT_DETAIL_TYPE.shared, 'Source': EVENT_SOURCE }] },
       ResultPath: null,
-      Next: EVENT_STATE.sharedEventsPut,
+      OutputPath: '$.run',
+      End: true,
       // The snapshot is shared: a failure here never reaches the clean-up.
-      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.sharedEventError', Next: EVENT_STATE.sharedEventsPut }],
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.sharedEventError', Next: EVENT_STATE.sharedEventNotPut }],
     });
     expect(state.Parameters.Entries[0].EventBusName).toBeUndefined();
     expect(state.Retry).toEqual([{ ErrorEquals: ['States.ALL'], IntervalSeconds: 5, BackoffRate: 2, MaxAttempts: PUT_EVENTS_RETRY.maxAttempts, JitterStrategy: 'FULL' }]);
+    expect(definition.States[EVENT_STATE.sharedEventNotPut]).toEqual({ Type: 'Fail', Error: 'SharedEventNotPut', CausePath: '$.sharedEventError.Cause' });
+    expect(definition.States[EVENT_STATE.sharedEventsPut]).toBeUndefined();
   });
 
-  test('SharedEventsPut ends the run: Succeeded with the run result as output, or SharedEventNotPut with the step\'s cause', () => {
-    const definition = definitionOf(build().template);
+  test('with notifyTargetAccounts, SharedEventsPut ends the run: Succeeded with the run result as output, or SharedEventNotPut with the step\'s cause', () => {
+    const definition = definitionOf(build({ notifyTargetAccounts: true }).template);
     expect(definition.States[EVENT_STATE.sharedEventsPut]).toEqual({
       Type: 'Choice',
       Choices: [{ Variable: '$.sharedEventError', IsPresent: true, Next: EVENT_STATE.sharedEventNotPut }],
       Default: EVENT_STATE.succeeded,
     });
     expect(definition.States[EVENT_STATE.sharedEventNotPut]).toEqual({ Type: 'Fail', Error: 'SharedEventNotPut', CausePath: '$.sharedEventError.Cause' });
-    expect(definition.States[EVENT_STATE.succeeded]).toEqual({ Type: 'Pass', OutputPath: '$.run', End: true });
+    expect(definition.States[EVENT_STATE.succeeded]).toEqual({ Type: 'Succeed', OutputPath: '$.run' });
   });
 
   test('PublishSnapshotFailed puts CleanUpFailedRun\'s failedEvent before the Fail state, and its own failure still ends in Failed', () => {
@@ -175,14 +177,15 @@ describe('the event steps, run locally', () => {
     const { status, result, puts, states } = await run();
     expect(status).toBe('SUCCEEDED');
     expect(result).toEqual(RUN_RESULT);
-    expect(states.slice(-5)).toEqual(['CleanUp', 'RunResult', 'PublishSnapshotShared', 'SharedEventsPut', 'Succeeded']);
+    expect(states.slice(-2)).toEqual(['CleanUp', 'PublishSnapshotShared']);
     expect(puts).toEqual([{ state: 'PublishSnapshotShared', input: { Entries: [{ Detail: RUN_RESULT, DetailType: 'Cluster Snapshot Shared', Source: EVENT_SOURCE }] } }]);
   });
 
   test('notifyTargetAccounts: the same detail to each target account\'s bus', async () => {
-    const { status, result, puts } = await run({ notify: true });
+    const { status, result, puts, states } = await run({ notify: true });
     expect(status).toBe('SUCCEEDED');
     expect(result).toEqual(RUN_RESULT);
+    expect(states.slice(-2)).toEqual(['SharedEventsPut', 'Succeeded']);
     expect(puts.map((p) => p.state)).toEqual(['PublishSnapshotShared', 'NotifyTarget222222222222', 'NotifyTarget333333333333']);
     expect(puts.slice(1).map((p) => p.input.Entries)).toEqual(['222222222222', '333333333333'].map((account) => [{
       Detail: RUN_RESULT, DetailType: 'Cluster Snapshot Shared', Source: EVENT_SOURCE, EventBusName: `arn:aws:events:eu-west-1:${account}:event-bus/default`,
@@ -226,12 +229,17 @@ describe('the event steps, run locally', () => {
   });
 
   test('a Shared event that cannot be put on this account\'s bus fails the run after the share (the failure alarm tells), without the Failed event', async () => {
-    const { status, error, puts, states } = await run({ notify: true, putEventsFails: ['PublishSnapshotShared'] });
-    expect(status).toBe('FAILED');
-    expect(error).toBe('SharedEventNotPut');
-    // The targets are still notified, and nothing is cleaned up: the snapshot is shared.
-    expect(puts.map((p) => p.state).slice(-2)).toEqual(['NotifyTarget222222222222', 'NotifyTarget333333333333']);
-    expect(states).not.toContain('CleanUpFailedRun');
-    expect(puts.map((p) => p.state)).not.toContain('PublishSnapshotFailed');
+    for (const notify of [false, true]) {
+      const { status, error, puts, states } = await run({ notify, putEventsFails: ['PublishSnapshotShared'] });
+      expect(status).toBe('FAILED');
+      expect(error).toBe('SharedEventNotPut');
+      expect(states).not.toContain('CleanUpFailedRun');
+      expect(puts.map((p) => p.state)).not.toContain('PublishSnapshotFailed');
+      // With targets to notify, they still are: the snapshot is shared.
+      expect(puts.map((p) => p.state).slice(-2)).toEqual(notify
+        ? ['NotifyTarget222222222222', 'NotifyTarget333333333333']
+        : ['PublishSnapshotShared', 'PublishSnapshotShared']);
+      expect(states[states.length - 1]).toBe('SharedEventNotPut');
+    }
   });
 });

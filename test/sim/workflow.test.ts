@@ -39,7 +39,7 @@ describe('state machine', () => {
     expect(report.rdsCalls.CopyDBClusterSnapshot).toBe(1);
     expect(report.timeline.map((t) => t.state)).toEqual([
       'StartDelayed', 'Prepare', 'CreateSnapshot', 'WaitForSnapshot', 'CheckSnapshot', 'CopyRequired',
-      'CopySnapshot', 'WaitForCopy', 'CheckCopy', 'ShareSnapshot', 'CleanUp', 'RunResult', 'PublishSnapshotShared', 'SharedEventsPut', 'Succeeded',
+      'CopySnapshot', 'WaitForCopy', 'CheckCopy', 'ShareSnapshot', 'CleanUp', 'PublishSnapshotShared',
     ]);
   });
 
