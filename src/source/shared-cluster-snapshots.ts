@@ -210,8 +210,8 @@ export class SharedClusterSnapshots extends Construct {
   }
 
   /**
-   * The age, in seconds, of the newest shared snapshot of the stalest selected cluster (Maximum over
-   * the period; 1 hour by default). Published every hour, one value per cluster.
+   * The age, in seconds, of the newest shared snapshot of the stalest selected cluster, as the
+   * Maximum over the period (1 hour by default). Published every hour, one value per cluster.
    */
   public metricNewestSnapshotAge(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return newestSnapshotAgeMetric(this.ownerId, props);
