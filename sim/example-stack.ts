@@ -12,6 +12,17 @@ export function synthesizeTemplate(props: Partial<SharedClusterSnapshotsProps> =
   return synthesizeInstances({ Snapshots: props }, stackName);
 }
 
+/**
+ * Synthesizes the app as `cdk synth` does (`app.synth()`, no assertions library), and returns the
+ * stack's template from the cloud assembly: what the bench times.
+ */
+export function synthesizeApp(props: Partial<SharedClusterSnapshotsProps>, stackName = 'SharedSnapshotsExample'): CfnTemplate {
+  const app = new App();
+  const stack = new Stack(app, stackName, { env: { account: ACCOUNT, region: REGION } });
+  new SharedClusterSnapshots(stack, 'Snapshots', { targetAccountIds: TARGET_ACCOUNTS, ...props } as SharedClusterSnapshotsProps);
+  return app.synth().getStackByName(stack.stackName).template as CfnTemplate;
+}
+
 /** Synthesizes one stack holding a SharedClusterSnapshots per entry (construct id → props). */
 export function synthesizeInstances(instances: Record<string, Partial<SharedClusterSnapshotsProps>>, stackName = 'SharedSnapshotsExample'): CfnTemplate {
   const app = new App();

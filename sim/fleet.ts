@@ -3,7 +3,7 @@
  * and tag discovery mixed) measured against the RDS request budget, and synthesis of 1 versus 500 explicit clusters.
  */
 import { performance } from 'perf_hooks';
-import { synthesizeTemplate } from './example-stack';
+import { synthesizeApp, synthesizeTemplate } from './example-stack';
 import { Simulation } from './simulation';
 
 const MINUTE = 60_000;
@@ -88,25 +88,35 @@ export interface SynthFigures {
   readonly synthMs: number;
 }
 
-/** Synthesizes a stack with `clusters` explicit ids; the median of `runs` timings. */
-export function measureSynth(clusters: number, runs = 5): SynthFigures {
-  const ids = Array.from({ length: clusters }, (_, i) => `orders-${String(i).padStart(3, '0')}-db`);
-  synthesizeTemplate({ clusterIdentifiers: ids }); // warm-up: module loading is not synthesis
-  const timings: number[] = [];
-  let template: { Resources: Record<string, { Type?: string }> } = { Resources: {} };
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    template = synthesizeTemplate({ clusterIdentifiers: ids });
-    timings.push(performance.now() - started);
+/**
+ * Synthesizes an app (as `cdk synth` does) with each of `clusterCounts` explicit ids, `runs` times each, interleaved
+ * (1, 500, 1, 500, ...) after one warm-up each, so garbage collection and JIT work fall on both
+ * alike; the median of each count's timings.
+ */
+export function measureSynth(clusterCounts: number[], runs = 9): SynthFigures[] {
+  const idsOf = (clusters: number) => Array.from({ length: clusters }, (_, i) => `orders-${String(i).padStart(3, '0')}-db`);
+  // Warm-up: module loading and first-call compilation are not synthesis.
+  const templates = clusterCounts.map((clusters) => synthesizeApp({ clusterIdentifiers: idsOf(clusters) }) as { Resources: Record<string, { Type?: string }> });
+  const timings: number[][] = clusterCounts.map(() => []);
+  for (let run = 0; run < runs; run++) {
+    clusterCounts.forEach((clusters, i) => {
+      const ids = idsOf(clusters);
+      const started = performance.now();
+      synthesizeApp({ clusterIdentifiers: ids });
+      timings[i].push(performance.now() - started);
+    });
   }
-  timings.sort((a, b) => a - b);
-  return {
-    clusters,
-    resources: Object.keys(template.Resources).length,
-    clusterPolicies: Object.values(template.Resources).filter((r) => r.Type === 'AWS::IAM::ManagedPolicy').length,
-    templateBytes: JSON.stringify(template).length,
-    synthMs: timings[Math.floor(runs / 2)],
-  };
+  return clusterCounts.map((clusters, i) => {
+    const template = templates[i];
+    const sorted = [...timings[i]].sort((x, y) => x - y);
+    return {
+      clusters,
+      resources: Object.keys(template.Resources).length,
+      clusterPolicies: Object.values(template.Resources).filter((r) => r.Type === 'AWS::IAM::ManagedPolicy').length,
+      templateBytes: JSON.stringify(template).length,
+      synthMs: sorted[Math.floor(runs / 2)],
+    };
+  });
 }
 
 if (require.main === module) {
