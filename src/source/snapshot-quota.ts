@@ -1,5 +1,6 @@
-import { Annotations, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { maxRetentionSeconds } from './event-props';
 import type { SharedClusterSnapshotsProps } from './props';
 import {
   DEFAULT_MANUAL_CLUSTER_SNAPSHOTS_QUOTA,
@@ -18,6 +19,24 @@ export function peakSnapshots(clusters: number, retainSnapshots: number): number
   return clusters * (retainSnapshots + SNAPSHOTS_IN_PROGRESS_PER_CLUSTER);
 }
 
+/** Schedule periods of `rate(...)` expressions; any other schedule counts as one run a day. */
+const RATE_UNITS: Record<string, number> = { minute: 60, hour: 3600, day: 86_400 };
+const DAY_SECONDS = Duration.days(1).toSeconds();
+
+/**
+ * With `retainUntilCopied`, how many shared snapshots of a cluster may be kept at most: every
+ * unconfirmed one younger than `maxRetention`, so one per run within it. Runs are counted from a
+ * `rate(...)` schedule; the default daily schedule and any cron one count as one run a day.
+ */
+export function retainedAtMost(props: SharedClusterSnapshotsProps, retain: number): { retained: number; why: string } {
+  if (!props.retainUntilCopied) return { retained: retain, why: `${retain} retained` };
+  const match = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(props.schedule?.expressionString ?? '');
+  const periodSeconds = match ? Number(match[1]) * RATE_UNITS[match[2]] : DAY_SECONDS;
+  const runs = Math.ceil(maxRetentionSeconds(props) / periodSeconds);
+  if (runs <= retain) return { retained: retain, why: `${retain} retained` };
+  return { retained: runs, why: `up to ${runs} retained until copied: one per run within maxRetention` };
+}
+
 /**
  * Warns when the explicitly listed clusters cannot fit the Region's default quota: then the starter
  * refuses runs (SnapshotQuotaExceeded) once the quota fills. Only when the cluster count is known
@@ -29,15 +48,16 @@ export function warnIfQuotaTooSmall(scope: Construct, props: SharedClusterSnapsh
   const retain = props.retainSnapshots ?? DEFAULTS.retainSnapshots;
   if (props.clusterTag !== undefined || clusters === 0 || Token.isUnresolved(retain)) return;
   const quota = DEFAULT_MANUAL_CLUSTER_SNAPSHOTS_QUOTA;
-  const peak = peakSnapshots(clusters, retain);
+  const { retained, why } = retainedAtMost(props, retain);
+  const peak = peakSnapshots(clusters, retained);
   if (peak <= quota) return;
   const fitting = Math.floor(quota / clusters) - SNAPSHOTS_IN_PROGRESS_PER_CLUSTER;
-  const lower = fitting >= 1
-    ? `or lower retainSnapshots to ${fitting} or less`
-    : `or snapshot fewer clusters per account and Region (at most ${Math.floor(quota / (1 + SNAPSHOTS_IN_PROGRESS_PER_CLUSTER))} fit with retainSnapshots 1)`;
+  const fewerClusters = `or snapshot fewer clusters per account and Region (at most ${Math.floor(quota / (1 + SNAPSHOTS_IN_PROGRESS_PER_CLUSTER))} fit with retainSnapshots 1)`;
+  let lower = fitting >= 1 ? `or lower retainSnapshots to ${fitting} or less` : fewerClusters;
+  if (retained > retain) lower = fitting >= 1 ? `or shorten maxRetention so that at most ${fitting} runs fall within it` : 'or turn retainUntilCopied off';
   Annotations.of(scope).addWarningV2(SNAPSHOT_QUOTA_WARNING,
-    `retainSnapshots ${retain} with ${clusters} clusters holds up to ${peak} manual DB cluster snapshots during a run `
-    + `(${clusters} × (${retain} retained + ${SNAPSHOTS_IN_PROGRESS_PER_CLUSTER} in progress: the temporary snapshot and its copy)), `
+    `${retained > retain ? 'retainUntilCopied' : `retainSnapshots ${retain}`} with ${clusters} clusters holds up to ${peak} manual DB cluster snapshots during a run `
+    + `(${clusters} × (${why} + ${SNAPSHOTS_IN_PROGRESS_PER_CLUSTER} in progress: the temporary snapshot and its copy)), `
     + `more than the default quota of ${quota} per account and Region, which other manual cluster snapshots share. `
     + 'Once the quota is full the starter refuses the run (SnapshotQuotaExceeded) and nothing is snapshotted. '
     + `Raise the quota "Manual DB cluster snapshots" in Service Quotas to at least ${peak}, ${lower}.`);

@@ -2,6 +2,7 @@ import { inspect } from 'util';
 import { App, Aws, Annotations as CoreAnnotations, Duration, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { ACCOUNT, addSnapshots, newStack, TARGET } from './helpers';
 import { SharedClusterSnapshots, SharedClusterSnapshotsProps } from '../../src';
@@ -428,6 +429,26 @@ describe('retainSnapshots against the default manual snapshot quota (100 per Reg
       + '(SnapshotQuotaExceeded) and nothing is snapshotted. Raise the quota "Manual DB cluster snapshots" in Service Quotas to at '
       + 'least 126, or lower retainSnapshots to 31 or less. [ack: cdk-shared-cluster-snapshots:snapshotQuota]',
     ]);
+  });
+
+  test('with retainUntilCopied, every run within maxRetention may be kept: the warning counts them (one run a day unless the schedule is a rate)', () => {
+    const fits = newStack();
+    build({ clusterIdentifiers: clusterIds(11, 10), retainUntilCopied: true }, fits);
+    expect(quotaWarnings(fits)).toEqual([]); // 11 × (7 + 2) = 99
+    const daily = newStack();
+    build({ clusterIdentifiers: clusterIds(12, 10), retainUntilCopied: true }, daily);
+    expect(quotaWarnings(daily)).toEqual([expect.stringContaining(
+      'retainUntilCopied with 12 clusters holds up to 108 manual DB cluster snapshots during a run (12 × (up to 7 retained until copied: one per run within maxRetention + 2 in progress',
+    )]);
+    const hourly = newStack();
+    build({ clusterIdentifiers: clusterIds(10, 10), retainUntilCopied: true, schedule: scheduler.ScheduleExpression.rate(Duration.hours(12)) }, hourly);
+    expect(quotaWarnings(hourly)).toEqual([expect.stringContaining(
+      'retainUntilCopied with 10 clusters holds up to 160 manual DB cluster snapshots during a run (10 × (up to 14 retained until copied: one per run within maxRetention + 2 in progress',
+    )]);
+    expect(quotaWarnings(hourly)[0]).toContain('or shorten maxRetention so that at most 8 runs fall within it');
+    const short = newStack();
+    build({ clusterIdentifiers: clusterIds(10, 10), retainUntilCopied: true, maxRetention: Duration.days(2), schedule: scheduler.ScheduleExpression.rate(Duration.hours(12)) }, short);
+    expect(quotaWarnings(short)).toEqual([]);
   });
 
   test('the warning can be acknowledged', () => {
