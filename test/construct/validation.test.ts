@@ -440,14 +440,15 @@ describe('retainSnapshots against the default manual snapshot quota (100 per Reg
     expect(quotaWarnings(daily)).toEqual([expect.stringContaining(
       'retainUntilCopied with 12 clusters holds up to 108 manual DB cluster snapshots during a run (12 × (up to 7 retained until copied: one per run within maxRetention + 2 in progress',
     )]);
-    const hourly = newStack();
-    build({ clusterIdentifiers: clusterIds(10, 10), retainUntilCopied: true, schedule: scheduler.ScheduleExpression.rate(Duration.hours(12)) }, hourly);
-    expect(quotaWarnings(hourly)).toEqual([expect.stringContaining(
+    const twice = newStack();
+    const twiceADay = scheduler.ScheduleExpression.rate(Duration.hours(12));
+    build({ clusterIdentifiers: clusterIds(10, 10), retainUntilCopied: true, schedule: twiceADay }, twice);
+    expect(quotaWarnings(twice)).toEqual([expect.stringContaining(
       'retainUntilCopied with 10 clusters holds up to 160 manual DB cluster snapshots during a run (10 × (up to 14 retained until copied: one per run within maxRetention + 2 in progress',
     )]);
-    expect(quotaWarnings(hourly)[0]).toContain('or shorten maxRetention so that at most 8 runs fall within it');
+    expect(quotaWarnings(twice)[0]).toContain('or shorten maxRetention so that at most 8 runs fall within it');
     const short = newStack();
-    build({ clusterIdentifiers: clusterIds(10, 10), retainUntilCopied: true, maxRetention: Duration.days(2), schedule: scheduler.ScheduleExpression.rate(Duration.hours(12)) }, short);
+    build({ clusterIdentifiers: clusterIds(10, 10), retainUntilCopied: true, maxRetention: Duration.days(2), schedule: twiceADay }, short);
     expect(quotaWarnings(short)).toEqual([]);
   });
 
