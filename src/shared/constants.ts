@@ -220,9 +220,12 @@ export const MAX_RETAIN_COPIES = 100;
  */
 export const TARGET_TAG_SOURCE_SNAPSHOT_TIME = 'received-cluster-snapshots:source-snapshot-time';
 
+/** The CloudWatch namespace of every metric this library publishes, on both sides. */
+export const METRICS_NAMESPACE = 'SharedClusterSnapshots';
+
 /** The receiver's freshness metric (embedded metric format, one record per source cluster). */
 export const FRESHNESS_METRIC = {
-  namespace: 'CdkSharedClusterSnapshots',
+  namespace: METRICS_NAMESPACE,
   /** Seconds since the newest available copy's source snapshot was taken. */
   newestCopyAge: 'NewestCopyAge',
   /** Every record carries this dimension (the instance's owner id): its Maximum is the stalest cluster. */
@@ -294,7 +297,7 @@ export const MAX_FUNCTION_SECURITY_GROUPS = 5;
 /** Where the handlers publish their own metrics, and the names the dashboard reads them by. */
 export const HANDLER_METRICS = {
   /** The CloudWatch namespace of every handler metric. */
-  namespace: 'SharedClusterSnapshots',
+  namespace: METRICS_NAMESPACE,
   /** RDS API calls one handler invocation made (each `send`; the SDK's own retries are not counted). */
   rdsCalls: 'RdsCalls',
   /** Dimension: the instance's owner id (`SharedClusterSnapshots.ownerId`). */

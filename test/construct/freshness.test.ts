@@ -23,7 +23,7 @@ describe('source-side freshness', () => {
   test('the alarm: the stalest cluster over maxSnapshotAge (26 hours by default) for two hours, missing data breaching, no actions', () => {
     const alarm = freshnessAlarmOf(build().template);
     expect(alarm.Properties).toMatchObject({
-      Namespace: 'CdkSharedClusterSnapshots',
+      Namespace: 'SharedClusterSnapshots',
       MetricName: 'NewestSharedSnapshotAge',
       Dimensions: [{ Name: 'OwnerId', Value: 'TestStack/Snapshots' }],
       Statistic: 'Maximum',
@@ -50,7 +50,7 @@ describe('source-side freshness', () => {
   test('metricNewestSnapshotAge() is the alarm\'s metric, and takes overrides', () => {
     const { stack, construct } = build();
     const metric = construct.metricNewestSnapshotAge();
-    expect(metric.namespace).toBe('CdkSharedClusterSnapshots');
+    expect(metric.namespace).toBe('SharedClusterSnapshots');
     expect(metric.metricName).toBe('NewestSharedSnapshotAge');
     expect(metric.dimensions).toEqual({ OwnerId: construct.ownerId });
     expect(metric.statistic).toBe('Maximum');

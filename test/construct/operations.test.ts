@@ -178,7 +178,7 @@ describe('the dashboard', () => {
     });
 
     test('RDS calls of every handler, read by the namespace, metric and dimensions the handlers write', () => {
-      const rdsCalls = metricsOf(body).filter((m) => m[0] === 'SharedClusterSnapshots');
+      const rdsCalls = metricsOf(body).filter((m) => m[0] === 'SharedClusterSnapshots' && m[1] === 'RdsCalls');
       // [namespace, name, dimension, value, dimension, value, options]
       const read = rdsCalls.map((m) => ({ metric: m[1], [m[2]]: m[3], [m[4]]: m[5] }));
       expect(read).toEqual(

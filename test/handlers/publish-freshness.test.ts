@@ -58,12 +58,17 @@ test('writes one embedded-metric-format line per cluster', async () => {
   rdsMock.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [shared('orders-db', 5)] });
   delete process.env[SILENT_LOGS_VARIABLE];
   const lines: string[] = [];
+  const written: string[] = [];
   const spy = jest.spyOn(console, 'log').mockImplementation((line: string) => { lines.push(line); });
+  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => written.push(String(chunk)) > 0);
   try {
     await handler();
   } finally {
     spy.mockRestore();
+    stdout.mockRestore();
   }
+  // And, as every handler, one line of the RDS calls it made (one listing page).
+  expect(written.map((line) => JSON.parse(line))).toEqual([expect.objectContaining({ Handler: 'PublishFreshness', RdsCalls: 1, OwnerId: OWNER_ID })]);
   expect(lines.map((line) => JSON.parse(line))).toEqual([
     freshnessRecord(OWNER_ID, { clusterIdentifier: 'billing-db', newestSnapshotAgeSeconds: NO_SNAPSHOT_AGE_SECONDS }, LATER.getTime()),
     freshnessRecord(OWNER_ID, { clusterIdentifier: 'orders-db', newestSnapshotAgeSeconds: 5 * 3600 }, LATER.getTime()),
@@ -75,7 +80,7 @@ test('the record: both series, the owner alone and the owner with the cluster, i
     _aws: {
       Timestamp: 1,
       CloudWatchMetrics: [{
-        Namespace: 'CdkSharedClusterSnapshots',
+        Namespace: 'SharedClusterSnapshots',
         Dimensions: [['OwnerId'], ['OwnerId', 'Cluster']],
         Metrics: [{ Name: 'NewestSharedSnapshotAge', Unit: 'Seconds' }],
       }],

@@ -198,7 +198,7 @@ describe('ReceivedClusterSnapshots: key, schedule, freshness', () => {
   test('the freshness alarm: Maximum of the stalest cluster over every hour of (scan interval + 1 h), missing data breaching', () => {
     const { construct, template } = build({ alarmTopic: undefined });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'CdkSharedClusterSnapshots',
+      Namespace: 'SharedClusterSnapshots',
       MetricName: 'NewestCopyAge',
       Dimensions: [{ Name: 'OwnerId', Value: construct.ownerId }],
       Statistic: 'Maximum',
@@ -209,7 +209,7 @@ describe('ReceivedClusterSnapshots: key, schedule, freshness', () => {
       DatapointsToAlarm: 7,
       TreatMissingData: 'breaching',
     });
-    expect(construct.metricNewestCopyAge().toMetricConfig().metricStat).toMatchObject({ namespace: 'CdkSharedClusterSnapshots', metricName: 'NewestCopyAge', statistic: 'Maximum' });
+    expect(construct.metricNewestCopyAge().toMetricConfig().metricStat).toMatchObject({ namespace: 'SharedClusterSnapshots', metricName: 'NewestCopyAge', statistic: 'Maximum' });
   });
 
   test.each([

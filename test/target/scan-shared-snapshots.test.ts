@@ -135,7 +135,7 @@ describe('freshnessRecord', () => {
       _aws: {
         Timestamp: 1000,
         CloudWatchMetrics: [{
-          Namespace: 'CdkSharedClusterSnapshots',
+          Namespace: 'SharedClusterSnapshots',
           Dimensions: [['OwnerId'], ['OwnerId', 'SourceAccount', 'SourceCluster']],
           Metrics: [{ Name: 'NewestCopyAge', Unit: 'Seconds' }],
         }],
