@@ -215,7 +215,8 @@ export interface SharedClusterSnapshotsProps {
    * Extra tags on every snapshot this construct creates (the temporary and the shared ones), e.g. for
    * cost allocation. Keys starting with `shared-cluster-snapshots:` (this construct's own), `aws:` or
    * `rds:` are refused, as are keys and values RDS would refuse. Keys must be literal strings; values
-   * may be tokens. RDS allows 50 tags per snapshot, of which this construct uses 4. Tags are applied
+   * may be tokens. RDS allows 50 tags per snapshot, of which this construct uses 4, and with
+   * `retainUntilCopied` one more per target account (its copy confirmations). Tags are applied
    * when a snapshot is created: changing them does not retag existing snapshots.
    *
    * @default - only this construct's own tags

@@ -32,14 +32,20 @@ export function snapshotTagsEnvironment(stack: Stack, tags: Record<string, strin
   return { [ENV.SNAPSHOT_TAGS]: hasTokens ? stack.toJsonString(tags) : JSON.stringify(tags) };
 }
 
-/** What is wrong with `snapshotTags`, one message per problem, each naming the key, the value and the rule. */
-export function snapshotTagProblems(tags: Record<string, string> | undefined): string[] {
+/**
+ * What is wrong with `snapshotTags`, one message per problem, each naming the key, the value and the
+ * rule. `confirmationTags`: the tags `retainUntilCopied` may add to a shared snapshot, one per target
+ * account (`shared-cluster-snapshots:copied-<account>`), which the extra tags must leave room for.
+ */
+export function snapshotTagProblems(tags: Record<string, string> | undefined, confirmationTags = 0): string[] {
   if (tags === undefined) return [];
   const problems: string[] = [];
   const keys = Object.keys(tags);
-  if (keys.length > MAX_EXTRA_TAGS) {
+  const room = MAX_EXTRA_TAGS - confirmationTags;
+  if (keys.length > room) {
+    const confirmations = confirmationTags > 0 ? ` and, with retainUntilCopied, up to ${confirmationTags} copy confirmations (one per target account)` : '';
     problems.push(
-      `snapshotTags has ${keys.length} tags; at most ${MAX_EXTRA_TAGS} fit (RDS allows ${MAX_TAGS_PER_RESOURCE} tags per snapshot, and this construct sets ${OWN_SNAPSHOT_TAG_COUNT})`,
+      `snapshotTags has ${keys.length} tags; at most ${room} fit (RDS allows ${MAX_TAGS_PER_RESOURCE} tags per snapshot, and this construct sets ${OWN_SNAPSHOT_TAG_COUNT}${confirmations})`,
     );
   }
   for (const key of keys) {

@@ -35,7 +35,7 @@ export function validateProps(scope: Construct, props: SharedClusterSnapshotsPro
     ...numberProblems(props),
     ...prefixProblems(props.snapshotPrefix),
     ...functionOptionProblems(props),
-    ...snapshotTagProblems(props.snapshotTags),
+    ...snapshotTagProblems(props.snapshotTags, props.retainUntilCopied ? props.targetAccountIds.length : 0),
     ...eventPropProblems(props),
   ]);
   warnIfQuotaTooSmall(scope, props);

@@ -452,6 +452,16 @@ describe('retainSnapshots against the default manual snapshot quota (100 per Reg
     expect(quotaWarnings(short)).toEqual([]);
   });
 
+  test('with retainUntilCopied, snapshotTags leave room for one copy confirmation tag per target account', () => {
+    const tags = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`team-${i}`, 'x']));
+    const targetAccountIds = ['222222222222', '333333333333', '444444444444'];
+    expect(() => build({ targetAccountIds, retainUntilCopied: true, snapshotTags: tags(43) })).not.toThrow();
+    expect(() => build({ targetAccountIds, retainUntilCopied: true, snapshotTags: tags(44) })).toThrow(
+      /snapshotTags has 44 tags; at most 43 fit \(RDS allows 50 tags per snapshot, and this construct sets 4 and, with retainUntilCopied, up to 3 copy confirmations \(one per target account\)\)/,
+    );
+    expect(() => build({ targetAccountIds, snapshotTags: tags(46) })).not.toThrow();
+  });
+
   test('the warning can be acknowledged', () => {
     const stack = newStack();
     const construct = build({ retainSnapshots: 1000 }, stack);
