@@ -96,7 +96,8 @@ export interface SynthFigures {
 export function measureSynth(clusterCounts: number[], runs = 9): SynthFigures[] {
   const idsOf = (clusters: number) => Array.from({ length: clusters }, (_, i) => `orders-${String(i).padStart(3, '0')}-db`);
   // Warm-up: module loading and first-call compilation are not synthesis.
-  const templates = clusterCounts.map((clusters) => synthesizeApp({ clusterIdentifiers: idsOf(clusters) }) as { Resources: Record<string, { Type?: string }> });
+  type Resources = { Resources: Record<string, { Type?: string }> };
+  const templates = clusterCounts.map((clusters) => synthesizeApp({ clusterIdentifiers: idsOf(clusters) }) as Resources);
   const timings: number[][] = clusterCounts.map(() => []);
   for (let run = 0; run < runs; run++) {
     clusterCounts.forEach((clusters, i) => {

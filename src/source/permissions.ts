@@ -184,7 +184,9 @@ export class SnapshotPermissions {
     const prefix = this.rdsArn('cluster', '');
     const prefixLength = deployedLength(this.stack, prefix);
     const arns = names.map((name) => (Token.isUnresolved(name) ? this.rdsArn('cluster', name) : `${prefix}${name}`));
-    const sizes = names.map((name, i) => (Token.isUnresolved(name) ? deployedLength(this.stack, arns[i]) : prefixLength + JSON.stringify(name).length - 2));
+    const sizes = names.map((name, i) => (Token.isUnresolved(name)
+      ? deployedLength(this.stack, arns[i])
+      : prefixLength + JSON.stringify(name).length - 2));
     const packed = packResources(this.stack, arns, (resources) => new iam.PolicyDocument({
       statements: [new iam.PolicyStatement({ actions: ['rds:CreateDBClusterSnapshot'], resources })],
     }), { maxDocuments: IAM_LIMITS.managedPoliciesPerRole, maxCharacters: IAM_LIMITS.managedPolicyCharacters }, sizes);
