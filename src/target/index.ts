@@ -1,2 +1,3 @@
 export * from './props';
 export * from './received-cluster-snapshots';
+export * from './receiver-handlers';

@@ -19,6 +19,7 @@ import { ScanSharedSnapshotsFunction } from './handlers/scan-shared-snapshots-fu
 import { addReceiverNagSuppressions } from './nag-suppressions';
 import { ReceiverPermissions } from './permissions';
 import type { ReceivedClusterSnapshotsProps } from './props';
+import { ReceiverHandlers } from './receiver-handlers';
 import { maxCopyAgeSeconds, RECEIVER_DEFAULTS, scanIntervalHours, validateReceiverProps } from './validation';
 import { CopyWorkflow } from './workflow';
 import { DEFAULTS, ENV, EVENT_DETAIL_TYPE, EVENT_SOURCE, FRESHNESS_METRIC, TARGET_ENV } from '../shared/constants';
@@ -65,7 +66,7 @@ export class ReceivedClusterSnapshots extends Construct {
   /** The catch-up scan's schedule. */
   public readonly schedule: scheduler.Schedule;
   /** The handler functions, by step. */
-  public readonly handlers: Record<string, lambda.IFunction>;
+  public readonly handlers: ReceiverHandlers;
   /** The tag value that marks every copy this instance makes (tag `received-cluster-snapshots:owner`). */
   public readonly ownerId: string;
 
