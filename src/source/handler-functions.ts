@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import { assertEnvironmentFits } from './function-environment';
 import type { HandlerFunctionSettings } from './function-options';
 import { FUNCTION_DESCRIPTIONS, HandlerName } from './operations';
+import { withConstructPath } from '../shared/validation-error';
 
 /** A generated handler class (`handlers/*-function.ts`). */
 export type HandlerClass = new (scope: Construct, id: string, props: lambda.FunctionOptions) => lambda.Function;
@@ -34,7 +35,9 @@ export class HandlerFunctionFactory {
     statements: iam.PolicyStatement[],
     timeout = DEFAULT_TIMEOUT,
   ): lambda.Function {
-    assertEnvironmentFits(id, { ...environment, AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1' });
+    // Measured on what the props produce: the error names the construct's path, as a ValidationError.
+    withConstructPath(this.scope, 'SharedClusterSnapshots', () =>
+      assertEnvironmentFits(id, { ...environment, AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1' }));
     const logGroup = new logs.LogGroup(this.scope, `${id}Logs`, { retention: this.logRetention });
     this.logGroups.set(id, logGroup);
     const role = new iam.Role(this.scope, `${id}Role`, {

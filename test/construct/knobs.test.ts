@@ -294,6 +294,8 @@ describe('snapshotTags', () => {
   test('tags that overflow Lambda\'s 4 KB environment fail at synth, naming snapshotTags', () => {
     const snapshotTags = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`tag-${i}`.padEnd(100, 'k'), 'v'.repeat(200)]));
     expect(() => build({ snapshotTags })).toThrow(/snapshotTags make the CreateSnapshot handler's environment about \d+ bytes, over Lambda's 4096-byte limit/);
+    // A ValidationError of the construct, with its path, like every synth-time error.
+    expect(() => build({ snapshotTags })).toThrow(expect.objectContaining({ name: 'ValidationError', message: expect.stringContaining('TestStack/Snapshots') }));
   });
 });
 
