@@ -1,4 +1,4 @@
-import { Aspects, CfnResource, Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import { CfnResource, Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,41 +7,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import {
-  AwsSolutionsChecks,
-  INagLogger,
-  NagLoggerComplianceData,
-  NagLoggerErrorData,
-  NagLoggerNonComplianceData,
-  NagLoggerNotApplicableData,
-  NagLoggerSuppressedData,
-  NagLoggerSuppressedErrorData,
-  NagSuppressions,
-} from 'cdk-nag';
+import { NagSuppressions } from 'cdk-nag';
 import { ACCOUNT, addSnapshots, handlerFunctions, newStack, REGION } from './helpers';
 import { SharedClusterSnapshots, SharedClusterSnapshotsProps } from '../../src';
 import { addCdkNagSuppressions, CDK_NAG_METADATA_KEY, suppressWildcards } from '../../src/shared/nag';
-
-const NAG_FINDING = Match.stringLikeRegexp('AwsSolutions-.*');
-
-interface CfnRule {
-  readonly id: string;
-  readonly reason: string;
-  readonly applies_to?: Array<string | { regex: string }>;
-}
-
-/** Collects what cdk-nag suppressed, to prove every suppression is used. */
-class SuppressedFindings implements INagLogger {
-  public readonly suppressed: Array<{ path: string; ruleId: string; findingId: string }> = [];
-  public onSuppressed(data: NagLoggerSuppressedData): void {
-    this.suppressed.push({ path: data.resource.node.path, ruleId: data.ruleId, findingId: data.findingId });
-  }
-  public onCompliance(_data: NagLoggerComplianceData): void {}
-  public onNonCompliance(_data: NagLoggerNonComplianceData): void {}
-  public onError(_data: NagLoggerErrorData): void {}
-  public onSuppressedError(_data: NagLoggerSuppressedErrorData): void {}
-  public onNotApplicable(_data: NagLoggerNotApplicableData): void {}
-}
+import { CfnRule, NAG_FINDING, nagRules, runNag } from '../nag-helpers';
 
 /** Every optional feature on; the key and topic are built to pass AwsSolutions themselves. */
 function fullStack(): { stack: Stack; construct: SharedClusterSnapshots } {
@@ -108,12 +78,6 @@ function vpcStack(): { stack: Stack; construct: SharedClusterSnapshots } {
   return { stack, construct };
 }
 
-function runNag(stack: Stack): SuppressedFindings {
-  const logger = new SuppressedFindings();
-  Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true, additionalLoggers: [logger] }));
-  return logger;
-}
-
 function nagFindings(stack: Stack): string[] {
   const annotations = Annotations.fromStack(stack);
   return [...annotations.findError('*', NAG_FINDING), ...annotations.findWarning('*', NAG_FINDING)]
@@ -123,17 +87,6 @@ function nagFindings(stack: Stack): string[] {
       const match = /^(AwsSolutions-\w+(?:\[.*?\])?): ([^.\n]*)/.exec(data);
       return `${message.id}: ${match ? `${match[1]}: ${match[2]}` : data.split('\n')[0]}`;
     });
-}
-
-/** The cdk_nag rules on every CfnResource in the stack, by construct path. */
-function nagRules(stack: Stack): Map<string, CfnRule[]> {
-  const rules = new Map<string, CfnRule[]>();
-  for (const child of stack.node.findAll()) {
-    if (!(child instanceof CfnResource)) continue;
-    const metadata = child.getMetadata(CDK_NAG_METADATA_KEY) as { rules_to_suppress?: CfnRule[] } | undefined;
-    if (metadata?.rules_to_suppress) rules.set(child.node.path, metadata.rules_to_suppress);
-  }
-  return rules;
 }
 
 function policyPathOf(role: iam.IRole | undefined): string {
