@@ -173,15 +173,7 @@ export class Simulation {
       // A schedule without an input invokes its function with an empty event.
       const input = due.s.input === 'undefined' ? '{}' : due.s.input;
       const event = JSON.parse(input.replace('<aws.scheduler.scheduled-time>', new Date(due.at).toISOString()));
-      // The function may wait on virtual time (API latency): drive the clock until it returns.
-      let settled = false;
-      const invocation = this.invoke(due.s.functionArn, event, 'schedule')
-        .catch((e: Error) => errors.push(e.name))
-        .finally(() => {
-          settled = true;
-        });
-      await this.clock.runUntil(() => settled);
-      await invocation;
+      await this.invokeDriven(due.s.functionArn, event, 'schedule').catch((e: Error) => errors.push(e.name));
     }
     if (until.getTime() > this.clock.now()) await this.clock.advance(until.getTime() - this.clock.now());
     return errors;
@@ -191,13 +183,7 @@ export class Simulation {
   public async invokeStarter(functionArn: string = this.template.schedule!.functionArn, event: unknown = {}): Promise<StarterRun> {
     const started = Date.now();
     try {
-      // The starter may wait on virtual time (API latency): drive the clock until it returns.
-      let settled = false;
-      const invocation = this.invoke(functionArn, event, 'starter').finally(() => {
-        settled = true;
-      });
-      await this.clock.runUntil(() => settled);
-      const result = await invocation;
+      const result = await this.invokeDriven(functionArn, event, 'starter');
       const run = { stateMachineArn: this.startsWhich(functionArn), result, durationMs: Date.now() - started };
       this.starterRuns.push(run);
       return run;
@@ -298,6 +284,16 @@ export class Simulation {
   }
 
   /** Calls a function's handler module as Lambda would: its environment set, errors reported by name. */
+  /** `invoke`, for a function invoked outside an execution: it may wait on virtual time (API latency), so the clock is driven until it returns. */
+  private async invokeDriven(functionArn: string, event: unknown, caller: string): Promise<unknown> {
+    let settled = false;
+    const invocation = this.invoke(functionArn, event, caller).finally(() => {
+      settled = true;
+    });
+    await this.clock.runUntil(() => settled);
+    return invocation;
+  }
+
   private async invoke(functionArn: string, event: unknown, caller: string): Promise<unknown> {
     const fn = this.functions.get(functionArn);
     if (!fn) throw new Error(`No function ${functionArn} in the template`);
