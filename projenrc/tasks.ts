@@ -36,7 +36,7 @@ export function addSimulatorTasks(project: awscdk.AwsCdkConstructLibrary): void 
 /**
  * `test:quick`: the handler bundles and the jest suite, without coverage, the type-check of the
  * tests, lint, jsii, rosetta or the integ snapshot, for a fast loop while developing. Arguments go to
- * jest (`npx projen test:quick test/target`). The build runs the full `test` task.
+ * jest (`npx projen test:quick test/receiving`). The build runs the full `test` task.
  */
 export function addQuickTestTask(project: awscdk.AwsCdkConstructLibrary): void {
   const quick = project.addTask('test:quick', {

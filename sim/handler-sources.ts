@@ -10,14 +10,14 @@ const ROOT = path.resolve(__dirname, '..');
  * path plus CDK's 8-character hash (`SnapshotsPrepareD4798EBB`), whatever its Description says.
  */
 export const HANDLER_SOURCES: Readonly<Record<string, string>> = {
-  Starter: 'src/source/handlers/start-executions.lambda.ts',
-  Prepare: 'src/source/handlers/prepare.lambda.ts',
-  CreateSnapshot: 'src/source/handlers/create-snapshot.lambda.ts',
-  CheckSnapshot: 'src/source/handlers/check-snapshot.lambda.ts',
-  CopySnapshot: 'src/source/handlers/copy-snapshot.lambda.ts',
-  ShareSnapshot: 'src/source/handlers/share-snapshot.lambda.ts',
-  CleanUp: 'src/source/handlers/clean-up.lambda.ts',
-  CleanUpFailedRun: 'src/source/handlers/clean-up-failed-run.lambda.ts',
+  Starter: 'src/sharing/handlers/start-executions.lambda.ts',
+  Prepare: 'src/sharing/handlers/prepare.lambda.ts',
+  CreateSnapshot: 'src/sharing/handlers/create-snapshot.lambda.ts',
+  CheckSnapshot: 'src/sharing/handlers/check-snapshot.lambda.ts',
+  CopySnapshot: 'src/sharing/handlers/copy-snapshot.lambda.ts',
+  ShareSnapshot: 'src/sharing/handlers/share-snapshot.lambda.ts',
+  CleanUp: 'src/sharing/handlers/clean-up.lambda.ts',
+  CleanUpFailedRun: 'src/sharing/handlers/clean-up-failed-run.lambda.ts',
 };
 
 /** CDK appends an 8-hex-digit hash of the full construct path to every logical id. */
@@ -37,15 +37,15 @@ export function handlerIdOf(logicalId: string): string | undefined {
  * ends the function's path, longest first: projen names each `*-function.ts` after its handler file
  * and the constructs give each function that name as its id.
  */
-export function handlerSourceOf(logicalId: string, side: 'source' | 'target' = 'source'): string | undefined {
-  const id = side === 'source' ? handlerIdOf(logicalId) : undefined;
+export function handlerSourceOf(logicalId: string, side: 'sharing' | 'receiving' = 'sharing'): string | undefined {
+  const id = side === 'sharing' ? handlerIdOf(logicalId) : undefined;
   if (id) return HANDLER_SOURCES[id];
   const constructPath = logicalId.replace(CDK_HASH, '');
   return discoveredHandlers(side).filter((h) => constructPath.endsWith(h.id)).sort((a, b) => b.id.length - a.id.length)[0]?.source;
 }
 
 const discovered = new Map<string, { id: string; source: string }[]>();
-function discoveredHandlers(side: 'source' | 'target'): { id: string; source: string }[] {
+function discoveredHandlers(side: 'sharing' | 'receiving'): { id: string; source: string }[] {
   if (!discovered.has(side)) {
     const dir = `src/${side}/handlers`;
     const files = fs.existsSync(path.join(ROOT, dir)) ? fs.readdirSync(path.join(ROOT, dir)) : [];

@@ -196,7 +196,7 @@ export class Simulation {
 
   /**
    * The function whose logical id is `logicalIdOrSource`, or whose handler source ends with it
-   * (`'clean-up.lambda.ts'`, `'src/source/handlers/share-snapshot.lambda.ts'`).
+   * (`'clean-up.lambda.ts'`, `'src/sharing/handlers/share-snapshot.lambda.ts'`).
    */
   public findFunction(logicalIdOrSource: string, stackName = DEFAULT_STACK): TemplateFunction {
     const all = [...this.functions.values()].filter((f) => f.stackName === stackName);

@@ -108,8 +108,8 @@ export function fakeArn(logicalId: string, type: string, stackName = DEFAULT_STA
 }
 
 /** A receiver's functions carry its copy prefix; every other function is the source side's. */
-function sideOf(environment: Record<string, string>): 'source' | 'target' {
-  return TARGET_ENV.COPY_PREFIX in environment ? 'target' : 'source';
+function sideOf(environment: Record<string, string>): 'sharing' | 'receiving' {
+  return TARGET_ENV.COPY_PREFIX in environment ? 'receiving' : 'sharing';
 }
 
 const PSEUDO: Record<string, string> = {

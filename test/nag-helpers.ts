@@ -7,7 +7,7 @@ import {
 import { CDK_NAG_METADATA_KEY } from '../src/shared/nag';
 
 /*
- * What the cdk-nag tests of both constructs (test/construct/nag.test.ts, test/target/nag.test.ts)
+ * What the cdk-nag tests of both constructs (test/sharing/construct/nag.test.ts, test/receiving/nag.test.ts)
  * read: the findings cdk-nag reports, the suppressions it used, and the `cdk_nag` metadata written.
  */
 

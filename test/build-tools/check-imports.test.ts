@@ -32,24 +32,24 @@ const BROKEN = {
     "import type { IConstruct } from 'constructs';",
     'export const x = [ENV, Duration] as unknown as IConstruct;',
   ].join('\n'),
-  'src/source/handlers/copy.lambda.ts': [
+  'src/sharing/handlers/copy.lambda.ts': [
     "import { RDSClient } from '@aws-sdk/client-rds';",
     "import { log } from '../../shared/log.lambda-shared';",
     "import { SharedClusterSnapshots } from '../shared-cluster-snapshots';",
     "const lambda = require('aws-cdk-lib/aws-lambda');",
     'export const handler = async () => [RDSClient, log, SharedClusterSnapshots, lambda];',
   ].join('\n'),
-  'src/source/handlers/copy-function.ts': "import * as lambda from 'aws-cdk-lib/aws-lambda';\nexport const fn = lambda;\n",
-  'src/source/shared-cluster-snapshots.ts': [
+  'src/sharing/handlers/copy-function.ts': "import * as lambda from 'aws-cdk-lib/aws-lambda';\nexport const fn = lambda;\n",
+  'src/sharing/shared-cluster-snapshots.ts': [
     "import { Stack } from 'aws-cdk-lib';",
     "import { fn } from './handlers/copy-function';",
     "import { ACCOUNT } from '../../sim/fake-rds';",
-    "export * from '../../test/construct/helpers';",
+    "export * from '../../test/sharing/construct/helpers';",
     'export class SharedClusterSnapshots { s = [Stack, fn, ACCOUNT]; }',
   ].join('\n'),
-  'sim/fake-rds.ts': "import { SharedClusterSnapshots } from '../src/source/shared-cluster-snapshots';\nexport const ACCOUNT = SharedClusterSnapshots;\n",
-  'src/target/nag-suppressions.ts': "import { helper } from '../source/nag-suppressions';\nimport { NAG } from '../shared/nag';\nexport const x = [helper, NAG];\n",
-  'src/source/nag-suppressions.ts': 'export const helper = 1;\n',
+  'sim/fake-rds.ts': "import { SharedClusterSnapshots } from '../src/sharing/shared-cluster-snapshots';\nexport const ACCOUNT = SharedClusterSnapshots;\n",
+  'src/receiving/nag-suppressions.ts': "import { helper } from '../sharing/nag-suppressions';\nimport { NAG } from '../shared/nag';\nexport const x = [helper, NAG];\n",
+  'src/sharing/nag-suppressions.ts': 'export const helper = 1;\n',
   'src/shared/nag.ts': 'export const NAG = 1;\n',
 };
 
@@ -61,20 +61,20 @@ describe('the import rules check', () => {
   test('names each file, line and import that breaks a rule, and nothing that keeps them', () => {
     const found = checkImports(fixture(BROKEN)).map(({ file, line, specifier, rule }) => [file, line, specifier, rule]);
     expect(found).toEqual([
+      ['src/receiving/nag-suppressions.ts', 1, '../sharing/nag-suppressions', RULES.otherSide],
       ['src/shared/constants.ts', 1, 'os', RULES.constants],
       ['src/shared/log.lambda-shared.ts', 2, 'aws-cdk-lib', RULES.handlerFramework],
       ['src/shared/log.lambda-shared.ts', 3, 'constructs', RULES.handlerFramework],
-      ['src/source/handlers/copy.lambda.ts', 3, '../shared-cluster-snapshots', RULES.handlerConstruct],
-      ['src/source/handlers/copy.lambda.ts', 4, 'aws-cdk-lib/aws-lambda', RULES.handlerFramework],
-      ['src/source/shared-cluster-snapshots.ts', 3, '../../sim/fake-rds', RULES.outsideSrc],
-      ['src/source/shared-cluster-snapshots.ts', 4, '../../test/construct/helpers', RULES.outsideSrc],
-      ['src/target/nag-suppressions.ts', 1, '../source/nag-suppressions', RULES.otherSide],
+      ['src/sharing/handlers/copy.lambda.ts', 3, '../shared-cluster-snapshots', RULES.handlerConstruct],
+      ['src/sharing/handlers/copy.lambda.ts', 4, 'aws-cdk-lib/aws-lambda', RULES.handlerFramework],
+      ['src/sharing/shared-cluster-snapshots.ts', 3, '../../sim/fake-rds', RULES.outsideSrc],
+      ['src/sharing/shared-cluster-snapshots.ts', 4, '../../test/sharing/construct/helpers', RULES.outsideSrc],
     ]);
   });
 
   test('a handler importing a generated *-function.ts construct class breaks the rule', () => {
-    const root = fixture({ 'src/a.lambda-shared.ts': "export { fn } from './source/handlers/copy-function';\n", 'src/source/handlers/copy-function.ts': '' });
-    expect(checkImports(root)).toEqual([{ file: 'src/a.lambda-shared.ts', line: 1, specifier: './source/handlers/copy-function', rule: RULES.handlerConstruct }]);
+    const root = fixture({ 'src/a.lambda-shared.ts': "export { fn } from './sharing/handlers/copy-function';\n", 'src/sharing/handlers/copy-function.ts': '' });
+    expect(checkImports(root)).toEqual([{ file: 'src/a.lambda-shared.ts', line: 1, specifier: './sharing/handlers/copy-function', rule: RULES.handlerConstruct }]);
   });
 
   test('as the build runs it, fails with a message naming the file and the import, and passes a clean tree', () => {
@@ -85,8 +85,8 @@ describe('the import rules check', () => {
     });
     const broken = run(fixture(BROKEN));
     expect(broken.status).toBe(1);
-    expect(broken.stderr).toContain(`src/source/handlers/copy.lambda.ts:3 imports '../shared-cluster-snapshots': ${RULES.handlerConstruct}`);
-    expect(broken.stderr).toContain(`src/source/shared-cluster-snapshots.ts:3 imports '../../sim/fake-rds': ${RULES.outsideSrc}`);
+    expect(broken.stderr).toContain(`src/sharing/handlers/copy.lambda.ts:3 imports '../shared-cluster-snapshots': ${RULES.handlerConstruct}`);
+    expect(broken.stderr).toContain(`src/sharing/shared-cluster-snapshots.ts:3 imports '../../sim/fake-rds': ${RULES.outsideSrc}`);
 
     const clean = run(fixture({ 'src/shared/constants.ts': 'export const A = 1;\n', 'src/x.lambda.ts': "import { A } from './shared/constants';\nexport const b = A;\n" }));
     expect(clean.stderr).toBe('');

@@ -12,8 +12,8 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const ASSETS = path.join(ROOT, 'assets', 'source', 'handlers');
-const ALL_ASSETS = ['source', 'target'].map((side) => path.join(ROOT, 'assets', side, 'handlers'));
+const ASSETS = path.join(ROOT, 'assets', 'sharing', 'handlers');
+const ALL_ASSETS = ['sharing', 'receiving'].map((side) => path.join(ROOT, 'assets', side, 'handlers'));
 const BUNDLED = fs.existsSync(ASSETS);
 const run = promisify(execFile);
 

@@ -41,7 +41,7 @@ function pack(): Pack {
 }
 
 /** One handler bundle per `src/<side>/handlers/<name>.lambda.ts`. */
-const HANDLERS = ['source', 'target'].flatMap((side) => fs.readdirSync(path.join(ROOT, 'src', side, 'handlers'))
+const HANDLERS = ['sharing', 'receiving'].flatMap((side) => fs.readdirSync(path.join(ROOT, 'src', side, 'handlers'))
   .filter((file) => file.endsWith('.lambda.ts'))
   .map((file) => `${side}/handlers/${file.replace(/\.ts$/, '')}`));
 

@@ -11,9 +11,9 @@ import fc from 'fast-check';
 import { twelveDigits } from './arbitraries';
 import { TAG_CLUSTER, TAG_OWNER, TAG_ROLE, TAG_RUN } from '../../src/shared/constants';
 import { snapshotIdentifier } from '../../src/shared/naming.lambda-shared';
-import { handler, selectExpiredSharedSnapshots } from '../../src/source/handlers/clean-up.lambda';
-import { isOwnedBy } from '../../src/source/handlers/tags.lambda-shared';
-import type { RunPlan } from '../../src/source/handlers/workflow-state.lambda-shared';
+import { handler, selectExpiredSharedSnapshots } from '../../src/sharing/handlers/clean-up.lambda';
+import { isOwnedBy } from '../../src/sharing/handlers/tags.lambda-shared';
+import type { RunPlan } from '../../src/sharing/handlers/workflow-state.lambda-shared';
 
 // Clean-up must only ever delete this construct's own snapshots of the cluster, and never the one
 // just shared or the newest restore points. Snapshots here carry random mixes of right and wrong

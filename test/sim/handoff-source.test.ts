@@ -4,7 +4,7 @@ import {
 } from './handoff-harness';
 import type { HandoffSimulation } from '../../sim/handoff';
 import { COPY_PENDING, EVENT_DETAIL_TYPE, EVENT_SOURCE, SOURCE_EVENTS_DEFAULTS, SOURCE_FRESHNESS_METRIC, TAG_COPIED_PREFIX } from '../../src/shared/constants';
-import { PUT_EVENTS_RETRY } from '../../src/source/events';
+import { PUT_EVENTS_RETRY } from '../../src/sharing/events';
 
 // The handoff end to end with the source side's own events: the `Cluster Snapshot Shared` and
 // `Failed` putEvents tasks, `notifyTargetAccounts`, `retainUntilCopied` and the source's freshness

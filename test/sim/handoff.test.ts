@@ -28,15 +28,15 @@ const copyKeyOf = (s: HandoffSimulation) => s.account(TARGET_ACCOUNT).findFuncti
 const targetCopyCalls = (s: HandoffSimulation) => s.account(TARGET_ACCOUNT).rds.calls.filter((c) => c.api === 'CopyDBClusterSnapshot' && !c.error);
 
 describe('the receiver in the simulator', () => {
-  test('every receiver function runs its handler from src/target/handlers (found by its construct id)', () => {
+  test('every receiver function runs its handler from src/receiving/handlers (found by its construct id)', () => {
     sim = handoff();
     const fns = [...sim.account(TARGET_ACCOUNT).functionsByArn.values()];
     expect(fns.map((f) => f.source).sort()).toEqual([
-      'src/target/handlers/check-copy.lambda.ts',
-      'src/target/handlers/copy-shared-snapshot.lambda.ts',
-      'src/target/handlers/receive-event.lambda.ts',
-      'src/target/handlers/retain-copies.lambda.ts',
-      'src/target/handlers/scan-shared-snapshots.lambda.ts',
+      'src/receiving/handlers/check-copy.lambda.ts',
+      'src/receiving/handlers/copy-shared-snapshot.lambda.ts',
+      'src/receiving/handlers/receive-event.lambda.ts',
+      'src/receiving/handlers/retain-copies.lambda.ts',
+      'src/receiving/handlers/scan-shared-snapshots.lambda.ts',
     ]);
   });
 });

@@ -1,0 +1,77 @@
+import { COPY_ID, COPY_PREFIX, OTHER_SOURCE, SHARED_ARN, SHARED_ID, SOURCE, STRANGER, sharedArn, useReceiverEnvironment } from './helpers';
+import { isValidIdentifier } from '../../src/shared/naming.lambda-shared';
+import { SnapshotNotFromSource } from '../../src/receiving/handlers/errors.lambda-shared';
+import { receiverSettings } from '../../src/receiving/handlers/settings.lambda-shared';
+import { assertClusterSelected, copyExecutionName, copyIdentifier, parseSourceSnapshotArn } from '../../src/receiving/handlers/sources.lambda-shared';
+
+describe('parseSourceSnapshotArn: the event is untrusted', () => {
+  useReceiverEnvironment();
+
+  test('accepts a source account\'s snapshot in this Region with the prefix', () => {
+    expect(parseSourceSnapshotArn(SHARED_ARN, receiverSettings(), SOURCE)).toEqual({
+      arn: SHARED_ARN, account: SOURCE, region: 'eu-west-1', snapshotIdentifier: SHARED_ID,
+    });
+  });
+
+  test.each([
+    ['not an ARN', 'shared-orders-db', /is not a DB cluster snapshot ARN/],
+    ['not a string', 42, /is not a DB cluster snapshot ARN/],
+    ['an instance snapshot', `arn:aws:rds:eu-west-1:${SOURCE}:snapshot:${SHARED_ID}`, /is not a DB cluster snapshot ARN/],
+    ['an account outside the sources', sharedArn(SHARED_ID, STRANGER), /belongs to account 444444444444, which is not one of the source accounts \(111111111111, 333333333333\)/],
+    ['another Region', sharedArn(SHARED_ID, SOURCE, 'us-east-1'), /is in Region us-east-1; this receiver copies from eu-west-1 only/],
+    ['an id without the prefix', sharedArn('nightly-orders-db-1'), /does not start with sourceSnapshotPrefix 'shared'/],
+  ])('refuses %s with SnapshotNotFromSource', (_name, arn, message) => {
+    const call = () => parseSourceSnapshotArn(arn, receiverSettings());
+    expect(call).toThrow(SnapshotNotFromSource);
+    expect(call).toThrow(message);
+  });
+
+  test('refuses a snapshot of another source account than the one that sent the event', () => {
+    expect(() => parseSourceSnapshotArn(sharedArn(SHARED_ID, OTHER_SOURCE), receiverSettings(), SOURCE))
+      .toThrow(/belongs to account 333333333333, but the event came from account 111111111111/);
+  });
+});
+
+describe('assertClusterSelected', () => {
+  useReceiverEnvironment({ SOURCE_CLUSTER_IDENTIFIERS: 'orders-db,Billing-DB' });
+
+  test('accepts listed clusters case-insensitively and refuses others by name', () => {
+    expect(assertClusterSelected('BILLING-db', receiverSettings(), SHARED_ARN)).toBe('billing-db');
+    expect(() => assertClusterSelected('hr-db', receiverSettings(), SHARED_ARN)).toThrow(SnapshotNotFromSource);
+    expect(() => assertClusterSelected('hr-db', receiverSettings(), SHARED_ARN)).toThrow(/cluster 'hr-db', which is not one of clusterIdentifiers \(orders-db, billing-db\)/);
+    expect(() => assertClusterSelected(undefined, receiverSettings(), SHARED_ARN)).toThrow(/names no valid source cluster/);
+  });
+});
+
+describe('copyIdentifier', () => {
+  const ref = (arn: string) => {
+    const [, , , region, account, , id] = arn.split(':');
+    return { arn, account, region, snapshotIdentifier: id };
+  };
+
+  test('is the prefix, the source id and 12 hex digits of the source ARN\'s hash', () => {
+    expect(copyIdentifier(COPY_PREFIX, ref(SHARED_ARN))).toBe(COPY_ID);
+  });
+
+  test('two sources with the same snapshot id never collide', () => {
+    const a = copyIdentifier(COPY_PREFIX, ref(SHARED_ARN));
+    const b = copyIdentifier(COPY_PREFIX, ref(sharedArn(SHARED_ID, OTHER_SOURCE)));
+    const c = copyIdentifier(COPY_PREFIX, ref(sharedArn(SHARED_ID, SOURCE, 'us-east-1')));
+    expect(new Set([a, b, c]).size).toBe(3);
+  });
+
+  test('a 255-character source id still gives a valid identifier of at most 63 characters, with no "--"', () => {
+    const long = `a${'-b'.repeat(127)}`;
+    const id = copyIdentifier('abcdefghijklmnopqrstuvwx', ref(sharedArn(long)));
+    expect(id.length).toBeLessThanOrEqual(63);
+    expect(isValidIdentifier(id)).toBe(true);
+    expect(id).not.toContain('--');
+    expect(id).toMatch(/^abcdefghijklmnopqrstuvwx-a(-b)+-[0-9a-f]{12}$/);
+  });
+
+  test('execution names: the copy id for an event, with the scan minute for a scan, within 80 characters', () => {
+    expect(copyExecutionName(COPY_ID)).toBe(COPY_ID);
+    expect(copyExecutionName(COPY_ID, '202611280600')).toBe(`${COPY_ID}-at202611280600`);
+    expect(copyExecutionName('x'.repeat(63), '202611280600').length).toBeLessThanOrEqual(80);
+  });
+});
