@@ -3,8 +3,8 @@
  * in `src/`, and fails naming each file, line and import that breaks one:
  * - handler code (`*.lambda.ts`, `*.lambda-shared.ts` and the shared fact modules) imports only
  *   handler code, the AWS SDK and Node built-ins: never `aws-cdk-lib`, `constructs` or a construct file;
- * - the shared fact modules (`src/shared/constants.ts`, `src/shared/events.ts`) import nothing: the
- *   constructs and the handlers of both sides import them;
+ * - the shared fact modules (`src/shared/constants.ts`, `src/shared/events.ts`, `src/shared/facts/*.ts`)
+ *   import only each other: the constructs and the handlers of both sides import them;
  * - `src/` never imports `sim/` or `test/` (nor anything else outside `src/`, which is not shipped);
  * - `src/sharing/` and `src/receiving/` never import each other: what both use lives in `src/shared/`.
  *
@@ -29,12 +29,14 @@ export interface ImportViolation {
 
 /** Facts both sides and the constructs share: defaults, names, limits, event shapes. */
 const SHARED_FACTS = ['src/shared/constants.ts', 'src/shared/events.ts'];
+/** The fact modules `src/shared/constants.ts` gathers, one per concern. */
+const FACTS_FOLDER = 'src/shared/facts/';
 const FRAMEWORK_PACKAGES = ['aws-cdk-lib', 'constructs'];
 
 export const RULES = {
   handlerFramework: 'handler code never imports aws-cdk-lib or constructs',
   handlerConstruct: 'handler code imports only handler code (*.lambda.ts, *.lambda-shared.ts, src/shared/constants.ts, src/shared/events.ts), never a construct file',
-  constants: `${SHARED_FACTS.join(' and ')} import nothing: the constructs and the handlers both import them`,
+  constants: `${SHARED_FACTS.join(', ')} and ${FACTS_FOLDER}*.ts import only each other: the constructs and the handlers both import them`,
   outsideSrc: 'src/ never imports sim/ or test/ (nor anything outside src/, which is not shipped)',
   otherSide: 'src/sharing/ and src/receiving/ never import each other: what both use lives in src/shared/',
 } as const;
@@ -44,7 +46,12 @@ const SIDES = ['src/sharing/', 'src/receiving/'];
 
 /** Handler code: bundled into the Lambda assets, so it must not pull in the CDK. */
 export function isHandlerCode(file: string): boolean {
-  return /\.lambda(-shared)?\.ts$/.test(file) || SHARED_FACTS.includes(file);
+  return /\.lambda(-shared)?\.ts$/.test(file) || isFactModule(file);
+}
+
+/** The shared fact modules, which import only each other. */
+function isFactModule(file: string): boolean {
+  return SHARED_FACTS.includes(file) || file.startsWith(FACTS_FOLDER);
 }
 
 /** Every violation of the import rules under `<root>/src`, in file order. */
@@ -61,13 +68,15 @@ export function checkImports(root: string): ImportViolation[] {
 
 function rulesBroken(root: string, file: string, specifier: string): string[] {
   const broken: string[] = [];
-  if (SHARED_FACTS.includes(file)) broken.push(RULES.constants);
+  const factModule = isFactModule(file);
+  if (factModule && !specifier.startsWith('.')) broken.push(RULES.constants);
   if (!specifier.startsWith('.')) {
     const packageName = specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
     if (isHandlerCode(file) && FRAMEWORK_PACKAGES.includes(packageName)) broken.push(RULES.handlerFramework);
     return broken;
   }
   const target = resolveRelative(root, file, specifier);
+  if (factModule && !isFactModule(target)) broken.push(RULES.constants);
   if (!target.startsWith('src/')) {
     broken.push(RULES.outsideSrc);
   } else if (isHandlerCode(file) && !isHandlerCode(target)) {

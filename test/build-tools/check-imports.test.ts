@@ -77,6 +77,16 @@ describe('the import rules check', () => {
     expect(checkImports(root)).toEqual([{ file: 'src/a.lambda-shared.ts', line: 1, specifier: './sharing/handlers/copy-function', rule: RULES.handlerConstruct }]);
   });
 
+  test('a fact module imports only other fact modules: constants.ts gathers them, and they import each other', () => {
+    const root = fixture({
+      'src/shared/constants.ts': "export * from './facts/limits';\n",
+      'src/shared/facts/limits.ts': "import { HOUR } from './time';\nimport { log } from '../log.lambda-shared';\nexport const MAX = HOUR;\n",
+      'src/shared/facts/time.ts': 'export const HOUR = 3600;\n',
+      'src/shared/log.lambda-shared.ts': 'export const log = 1;\n',
+    });
+    expect(checkImports(root)).toEqual([{ file: 'src/shared/facts/limits.ts', line: 2, specifier: '../log.lambda-shared', rule: RULES.constants }]);
+  });
+
   test('as the build runs it, fails with a message naming the file and the import, and passes a clean tree', () => {
     const run = (root: string) => spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', SCRIPT, root], {
       cwd: PROJECT_ROOT,
