@@ -1,9 +1,11 @@
 import { Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { ReceiverPermissions } from './permissions';
 import type { ReceivedClusterSnapshots } from './received-cluster-snapshots';
 import { TARGET_TAG_OWNER } from '../shared/constants';
+import { VPC_NETWORK_INTERFACE_ACTIONS } from '../shared/function-options';
 import {
-  expectedWildcard, suppressPinnedRuntimes, suppressScheduleRole, suppressStateMachineRole, suppressWildcards, WildcardArgs,
+  ExpectedWildcard, expectedWildcard, suppressPinnedRuntimes, suppressScheduleRole, suppressStateMachineRole, suppressWildcards, WildcardArgs,
 } from '../shared/nag';
 
 /**
@@ -30,8 +32,7 @@ export function addReceiverNagSuppressions(construct: ReceivedClusterSnapshots, 
       'kms:ViaService': 'Use is limited to requests RDS makes in this Region on the handler\'s behalf (kms:ViaService).',
       'kms:GrantIsForAWSResource': 'Grants are limited to grants for AWS resources (kms:GrantIsForAWSResource).',
     })),
-    known('*', 'rds:DescribeAccountAttributes has no resource-level permissions (no resource type in the Service Authorization Reference), so IAM requires Resource "*".',
-      ['rds:DescribeAccountAttributes']),
+    noResourceTypes(stack, Object.values(construct.handlers)),
   ];
   const functions = Object.values(construct.handlers);
   for (const fn of functions) suppressWildcards(fn.role, wildcards);
@@ -40,3 +41,13 @@ export function addReceiverNagSuppressions(construct: ReceivedClusterSnapshots, 
   suppressPinnedRuntimes(functions);
 }
 
+/** Resource "*" for the actions without resource types: the quota read, and in a VPC the network-interface actions. */
+function noResourceTypes(stack: Stack, functions: lambda.IFunction[]): ExpectedWildcard {
+  const quotas = 'rds:DescribeAccountAttributes has no resource-level permissions (no resource type in the Service Authorization Reference), so IAM requires Resource "*".';
+  if (!functions.some((fn) => fn instanceof lambda.Function && fn.isBoundToVpc)) {
+    return expectedWildcard(stack, '*', quotas, ['rds:DescribeAccountAttributes']);
+  }
+  return expectedWildcard(stack, '*', `${quotas} The EC2 network-interface actions are the ones Lambda uses with the function's role to attach it to `
+    + 'the VPC (vpc), granted on "*" as the AWS managed policy AWSLambdaVPCAccessExecutionRole grants them.',
+  ['rds:DescribeAccountAttributes', ...VPC_NETWORK_INTERFACE_ACTIONS]);
+}

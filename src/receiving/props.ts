@@ -1,5 +1,8 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 
@@ -86,9 +89,86 @@ export interface ReceivedClusterSnapshotsProps {
   readonly confirmCopies?: boolean;
 
   /**
-   * An SNS topic the freshness alarm notifies. Give one so stale copies reach someone.
+   * An SNS topic the failure alarm and the freshness alarm notify. Give one so a failed copy and
+   * stale copies reach someone.
    *
-   * @default - the alarm is created without actions
+   * @default - the alarms are created without actions
    */
   readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * How long the state machine's and handlers' logs are kept. Lengthen it to meet an audit
+   * retention rule; shorten it to pay less for logs.
+   *
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Adds a CloudWatch dashboard of this instance (see `addDashboard()`): copies succeeded and
+   * failed, their durations, the errors of the receive-event and scan functions, and the age of the
+   * newest copy. Turn it on for a team that watches the copies in the console; leave it off to keep
+   * the stack minimal (a dashboard costs a monthly fee beyond the free tier's three).
+   *
+   * @default false
+   */
+  readonly dashboard?: boolean;
+
+  // ---- For platform teams: the functions' network, architecture and memory; the key's removal
+  // ---- policy (as SharedClusterSnapshots has them: shared/function-options.ts).
+
+  /**
+   * The VPC to run every function of this construct in. Give one where the account's rules require
+   * functions to run in a VPC. The functions only call AWS APIs: their subnets need a NAT gateway or
+   * interface VPC endpoints for the services they call (the README lists them, under "Running the
+   * functions in a VPC"). Their roles are given the network-interface permissions Lambda needs in a VPC.
+   *
+   * @default - the functions do not run in a VPC
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * The subnets of `vpc` to place the functions in, which require `vpc`. Choose the subnets whose routes
+   * reach the VPC endpoints or a NAT gateway. Lambda refuses public subnets (its functions get no
+   * public IP address).
+   *
+   * @default - the VPC's private subnets (CDK's default subnet selection)
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * The security groups of the functions, which require `vpc`. Give your own when traffic must leave on
+   * other ports than HTTPS (e.g. through a proxy), or to name the group in your endpoints' rules.
+   *
+   * @default - one security group for all the functions, allowing outbound HTTPS (TCP 443) only and no inbound traffic
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * The instruction set every function runs on. The handlers are plain JavaScript and run on both;
+   * arm64 costs less per GB-second. Change it to `lambda.Architecture.X86_64` where an organization
+   * policy allows only x86_64, or in a Region without arm64 Lambda functions.
+   *
+   * @default lambda.Architecture.ARM_64
+   */
+  readonly architecture?: lambda.Architecture;
+
+  /**
+   * The memory of every function, in MB (128 to 10,240). The handlers mostly wait on AWS API calls,
+   * so more memory rarely helps; raise it if the catch-up scan, which lists every shared snapshot,
+   * runs close to its timeout. Lambda gives CPU in proportion to memory.
+   *
+   * @default 256
+   */
+  readonly memorySize?: number;
+
+  /**
+   * What happens to the KMS key this construct creates when it is removed from the stack or the
+   * stack is deleted. Use `RemovalPolicy.DESTROY` only for test stacks, so they do not leave keys
+   * behind: KMS then schedules the key's deletion, and once it is deleted, no copy encrypted with it
+   * can be restored. Ignored, with a warning, when `encryptionKey` is given.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly keyRemovalPolicy?: RemovalPolicy;
 }

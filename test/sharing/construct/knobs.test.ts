@@ -13,7 +13,7 @@ import { addSnapshots, asList, build, handlerFunctions, HANDLER_NAMES, Json, lam
 import { SharedClusterSnapshots, SharedClusterSnapshotsProps } from '../../../src';
 import { ENV } from '../../../src/shared/constants';
 import { VPC_NETWORK_INTERFACE_ACTIONS } from '../../../src/shared/function-options';
-import { IGNORED_KEY_REMOVAL_POLICY_WARNING } from '../../../src/sharing/sharing-key';
+import { IGNORED_KEY_REMOVAL_POLICY_WARNING } from '../../../src/shared/key-removal';
 
 /** Every function of the construct: the workflow's handlers and the starter. */
 function everyFunction(construct: SharedClusterSnapshots): lambda.IFunction[] {

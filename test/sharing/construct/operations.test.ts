@@ -10,7 +10,8 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { build, handlerFunctions, HANDLER_NAMES, Json, logicalIdOf, newStack, REGION, render, addSnapshots } from './helpers';
 import { SharedClusterSnapshots } from '../../../src';
 import { SnapshotsDashboard } from '../../../src/sharing/dashboard';
-import { failureAlarmDescription, MAX_ALARM_DESCRIPTION_LENGTH } from '../../../src/sharing/operations';
+import { MAX_ALARM_DESCRIPTION_LENGTH } from '../../../src/shared/operations';
+import { failureAlarmDescription } from '../../../src/sharing/operations';
 
 /** The template's resources of one type, by logical id. */
 function resourcesOf(template: Template, type: string): Record<string, Json> {
