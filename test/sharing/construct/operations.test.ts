@@ -9,8 +9,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { build, handlerFunctions, HANDLER_NAMES, Json, logicalIdOf, newStack, REGION, render, addSnapshots } from './helpers';
 import { SharedClusterSnapshots } from '../../../src';
-import { SnapshotsDashboard } from '../../../src/sharing/dashboard';
 import { MAX_ALARM_DESCRIPTION_LENGTH } from '../../../src/shared/operations';
+import { SnapshotsDashboard } from '../../../src/sharing/dashboard';
 import { failureAlarmDescription } from '../../../src/sharing/operations';
 
 /** The template's resources of one type, by logical id. */
