@@ -28,7 +28,8 @@ function build(props: Partial<ReceivedClusterSnapshotsProps> = {}, stack = newSt
 
 const everyFunction = (construct: ReceivedClusterSnapshots): lambda.IFunction[] => Object.values(construct.handlers);
 const logicalIdOf = (stack: Stack, fn: lambda.IFunction) => stack.getLogicalId(fn.node.defaultChild as lambda.CfnFunction);
-const functionProperties = (stack: Stack, template: Template, fn: lambda.IFunction): Json => template.toJSON().Resources[logicalIdOf(stack, fn)].Properties;
+const functionProperties = (stack: Stack, template: Template, fn: lambda.IFunction): Json =>
+  template.toJSON().Resources[logicalIdOf(stack, fn)].Properties;
 const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
 function roleStatements(stack: Stack, template: Template, fn: lambda.IFunction): Json[] {

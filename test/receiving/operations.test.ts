@@ -72,7 +72,8 @@ describe('the failure alarm', () => {
     const metric = construct.metricFailed() as cloudwatch.Metric;
     expect([metric.namespace, metric.metricName, metric.statistic]).toEqual(['AWS/States', 'ExecutionsFailed', 'Sum']);
     expect(stack.resolve(metric.dimensions)).toEqual({ StateMachineArn: { Ref: idOf(stack, construct.stateMachine) } });
-    const names = [construct.metricSucceeded(), construct.metricTimedOut(), construct.metricAborted()].map((m) => (m as cloudwatch.Metric).metricName);
+    const names = [construct.metricSucceeded(), construct.metricTimedOut(), construct.metricAborted()]
+      .map((m) => (m as cloudwatch.Metric).metricName);
     expect(names).toEqual(['ExecutionsSucceeded', 'ExecutionsTimedOut', 'ExecutionsAborted']);
   });
 
