@@ -25,6 +25,7 @@ import type { FaultOptions } from './rds-types';
 import { Simulation, SimulationWorld, StarterRun } from './simulation';
 import type { Execution } from './step-functions';
 import { DEFAULT_STACK, readTemplate, templateResolver } from './template';
+import { vendedMetrics } from './vended-metrics';
 import { flushPromises, VirtualClock } from './virtual-clock';
 
 export const SOURCE_ACCOUNT = ACCOUNT;
@@ -176,9 +177,14 @@ export class HandoffSimulation {
     return this.alarmsByAccount.get(account) ?? [];
   }
 
-  /** An alarm's state now (or at `at`), evaluated over the metrics the account's handlers published. */
+  /**
+   * An alarm's state now (or at `at`), evaluated over the metrics the account's handlers published
+   * and those AWS publishes for its executions and function errors (sim/vended-metrics.ts).
+   */
   public alarmState(account: string, alarm: TemplateAlarm, at = Date.now()): AlarmState {
-    return evaluateAlarm(alarm, this.logs.metrics.filter((m) => m.account === account), at);
+    const sim = this.account(account);
+    const published = this.logs.metrics.filter((m) => m.account === account);
+    return evaluateAlarm(alarm, [...published, ...vendedMetrics(account, sim.executions, sim.functionErrors)], at);
   }
 
   public dispose(): void {

@@ -7,6 +7,7 @@ import { seededRandom } from './prng';
 import type { CfnTemplate, SimulatedInstance, SimulationOptions, SimulationWorld, StarterRun } from './simulation-types';
 import { Execution, FakeStepFunctions } from './step-functions';
 import { DEFAULT_STACK, readTemplate, ReadTemplate, ScheduleTarget, TemplateFunction, TemplateInstance } from './template';
+import type { FunctionError } from './vended-metrics';
 import { flushPromises, VirtualClock } from './virtual-clock';
 import { ENV, SILENT_LOGS_VARIABLE } from '../src/shared/constants';
 
@@ -56,6 +57,8 @@ export class Simulation {
    * PutEventsResponse) and delivered to no bus.
    */
   public readonly putEvents: Array<{ execution: string; state: string; entry: Record<string, unknown> }> = [];
+  /** Every invocation whose handler threw, as Lambda's `Errors` metric counts them (sim/vended-metrics.ts). */
+  public readonly functionErrors: FunctionError[] = [];
 
   constructor(options: SimulationOptions) {
     this.lambdaDurationMs = options.lambdaDurationMs ?? 0;
@@ -287,9 +290,9 @@ export class Simulation {
   /** `invoke`, for a function invoked outside an execution: it may wait on virtual time (API latency), so the clock is driven until it returns. */
   private async invokeDriven(functionArn: string, event: unknown, caller: string): Promise<unknown> {
     let settled = false;
-    const invocation = this.invoke(functionArn, event, caller).finally(() => {
-      settled = true;
-    });
+    const invocation = this.invoke(functionArn, event, caller);
+    // Handled at once (not with `finally`, whose own promise would reject unhandled while the clock runs).
+    invocation.then(() => { settled = true; }, () => { settled = true; });
     await this.clock.runUntil(() => settled);
     return invocation;
   }
@@ -305,6 +308,7 @@ export class Simulation {
         callContext.run({ caller, functionId: fn.functionId, account: this.account }, () => handler(JSON.parse(JSON.stringify(event ?? {})))));
     } catch (error) {
       const e = error as Error;
+      this.functionErrors.push({ at: Date.now(), functionName: fn.logicalId });
       // Lambda reports the error's name as the error type; Step Functions matches Retry/Catch on it.
       throw lambdaError(e.name || 'Error', JSON.stringify({ errorType: e.name, errorMessage: e.message }));
     }
