@@ -18,11 +18,12 @@ import {
   preparedPlan,
   RUN_ID,
   SHARED_ID,
+  sharedAvailablePlan,
   sharedId,
-  snapshot,
-  snapshotArn,
   SHARING_KEY_ARN,
+  snapshot,
   SNAPSHOT_TIMEOUT_SECONDS,
+  snapshotArn,
   TARGET_ACCOUNT_IDS,
   TEMP_ID,
   useHandlerEnvironment,
@@ -35,13 +36,7 @@ const rdsMock = mockClient(RDSClient);
 
 const DAY = 24 * 3600 * 1000;
 /** ShareSnapshot's result on the copy path. */
-const SHARED: RunPlan = {
-  ...preparedPlan(true),
-  awaitingSnapshotIdentifier: SHARED_ID,
-  deadline: '2026-11-27T05:00:00.000Z',
-  snapshotArn: snapshotArn(SHARED_ID),
-  sharedWith: TARGET_ACCOUNT_IDS,
-};
+const SHARED: RunPlan = { ...sharedAvailablePlan(), sharedWith: TARGET_ACCOUNT_IDS };
 /** The run result, which is also the `Cluster Snapshot Shared` event's detail (SnapshotSharedDetail). */
 const RESULT = {
   clusterIdentifier: 'orders-db',

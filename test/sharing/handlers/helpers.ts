@@ -31,6 +31,8 @@ export const SNAPSHOT_TIMEOUT_SECONDS = 7200;
 export const STATE_MACHINE_ARN = `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:SharedClusterSnapshots`;
 /** The scheduled minute of RUN_ID. */
 export const NOW = new Date('2026-11-27T03:00:00Z');
+/** NOW + SNAPSHOT_TIMEOUT_SECONDS: the deadline of a snapshot (or copy) requested at NOW. */
+export const DEADLINE = '2026-11-27T05:00:00.000Z';
 
 /** Fake timers that move only the clock: awaited SDK mocks still resolve. */
 export function freezeTime(now: Date = NOW): void {
@@ -152,6 +154,11 @@ export function preparedPlan(copyRequired: boolean): RunPlan {
     temporarySnapshotIdentifier: copyRequired ? TEMP_ID : undefined,
     copyRequired,
   };
+}
+
+/** The plan once the run's shared snapshot is found available (by CheckCopy, or CheckSnapshot without a copy). */
+export function sharedAvailablePlan(copyRequired = true): RunPlan {
+  return { ...preparedPlan(copyRequired), awaitingSnapshotIdentifier: SHARED_ID, deadline: DEADLINE, snapshotArn: snapshotArn(SHARED_ID) };
 }
 
 /** The identifiers passed to every DeleteDBClusterSnapshot call, in call order. */
