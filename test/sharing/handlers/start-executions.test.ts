@@ -33,6 +33,17 @@ function startInputs() {
     .sort((a, b) => String(a.name).localeCompare(String(b.name)));
 }
 
+/** Records the delay of every setTimeout, running each callback at once. */
+function recordDelays(): number[] {
+  const delays: number[] = [];
+  const realSetTimeout = global.setTimeout;
+  jest.spyOn(global, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
+    delays.push(ms ?? 0);
+    return realSetTimeout(fn, 0);
+  }) as typeof setTimeout);
+  return delays;
+}
+
 beforeEach(() => {
   rdsMock.reset();
   sfnMock.reset();
@@ -144,12 +155,7 @@ describe('starting executions', () => {
   test('StartExecution backoff is bounded: full jitter under ceilings of 1, 2, 4 and 8 s', async () => {
     process.env[ENV.CLUSTER_IDENTIFIERS] = 'orders-db';
     jest.spyOn(Math, 'random').mockReturnValue(1);
-    const delays: number[] = [];
-    const realSetTimeout = global.setTimeout;
-    jest.spyOn(global, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
-      delays.push(ms ?? 0);
-      return realSetTimeout(fn, 0);
-    }) as typeof setTimeout);
+    const delays = recordDelays();
     sfnMock.on(StartExecutionCommand).rejects(awsError('ThrottlingException'));
     await expect(handler(EVENT)).rejects.toMatchObject({ name: 'StartExecutionsFailed' });
     expect(delays).toEqual([1000, 2000, 4000, 8000]);
@@ -413,12 +419,7 @@ describe('the manual cluster snapshot quota is checked before anything starts', 
 
   test('the jitter ceilings double from 1 s to 16 s: 31 s at most before the sixth attempt', async () => {
     jest.spyOn(Math, 'random').mockReturnValue(1);
-    const delays: number[] = [];
-    const realSetTimeout = global.setTimeout;
-    jest.spyOn(global, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
-      delays.push(ms ?? 0);
-      return realSetTimeout(fn, 0);
-    }) as typeof setTimeout);
+    const delays = recordDelays();
     rdsMock.on(DescribeAccountAttributesCommand).rejects(awsError('ServiceUnavailable'));
     await expect(handler(EVENT)).rejects.toMatchObject({ name: 'ServiceUnavailable' });
     expect(delays).toEqual([1000, 2000, 4000, 8000, 16_000]);
