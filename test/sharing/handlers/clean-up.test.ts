@@ -61,6 +61,20 @@ const CURRENT: DBClusterSnapshot = {
 };
 const CURRENT_TEMP = ownedSnapshot(RUN_ID, 'temporary', { created: NOW });
 
+/**
+ * The listing shows CURRENT and `listed` (the run's temporary snapshot is gone); re-read by
+ * identifier, `listed` no longer has its ownership tags.
+ */
+function listedThenRetagged(listed: DBClusterSnapshot): void {
+  rdsMock
+    .on(DescribeDBClusterSnapshotsCommand, { Marker: undefined })
+    .resolves({ DBClusterSnapshots: [CURRENT, listed] })
+    .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: TEMP_ID })
+    .resolves({ DBClusterSnapshots: [] })
+    .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: listed.DBClusterSnapshotIdentifier })
+    .resolves({ DBClusterSnapshots: [{ ...listed, TagList: [] }] });
+}
+
 useHandlerEnvironment(new Date(NOW.getTime() + 40 * 60_000), { [ENV.RETAIN_SNAPSHOTS]: '1' });
 
 beforeEach(() => {
@@ -255,15 +269,7 @@ describe('retention of shared snapshots', () => {
   });
 
   test('re-checks ownership before each delete: a snapshot retagged since the listing is kept', async () => {
-    const listed = olderShared(1);
-    const reread = { ...listed, TagList: [] };
-    rdsMock
-      .on(DescribeDBClusterSnapshotsCommand, { Marker: undefined })
-      .resolves({ DBClusterSnapshots: [CURRENT, listed] })
-      .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: TEMP_ID })
-      .resolves({ DBClusterSnapshots: [] })
-      .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: listed.DBClusterSnapshotIdentifier })
-      .resolves({ DBClusterSnapshots: [reread] });
+    listedThenRetagged(olderShared(1));
     await handler(SHARED);
     expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
   });
@@ -397,15 +403,7 @@ describe('restore points and orphans', () => {
   });
 
   test('an orphan is deleted only after re-reading its tags', async () => {
-    const orphan = olderShared(2);
-    const retagged = { ...orphan, TagList: [] };
-    rdsMock
-      .on(DescribeDBClusterSnapshotsCommand, { Marker: undefined })
-      .resolves({ DBClusterSnapshots: [CURRENT, orphan] })
-      .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: TEMP_ID })
-      .resolves({ DBClusterSnapshots: [] })
-      .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: id(orphan) })
-      .resolves({ DBClusterSnapshots: [retagged] });
+    listedThenRetagged(olderShared(2));
     mockRestoreAttributes(rdsMock, {}, []);
     await handler(SHARED);
     expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);

@@ -44,6 +44,15 @@ function recordDelays(): number[] {
   return delays;
 }
 
+/** `command` refused with Throttling every time: the invocation fails with it after 6 attempts, before anything starts. */
+async function expectThrottledOut(command: typeof DescribeDBClustersCommand | typeof DescribeAccountAttributesCommand): Promise<void> {
+  jest.spyOn(Math, 'random').mockReturnValue(0);
+  rdsMock.on(command).rejects(awsError('Throttling'));
+  await expect(handler(EVENT)).rejects.toMatchObject({ name: 'Throttling' });
+  expect(rdsMock.commandCalls(command)).toHaveLength(6);
+  expect(sfnMock.calls()).toHaveLength(0);
+}
+
 beforeEach(() => {
   rdsMock.reset();
   sfnMock.reset();
@@ -297,11 +306,7 @@ describe('cluster discovery', () => {
   });
 
   test('a listing throttled 6 times fails the invocation with the throttling error, before anything starts', async () => {
-    jest.spyOn(Math, 'random').mockReturnValue(0);
-    rdsMock.on(DescribeDBClustersCommand).rejects(awsError('Throttling'));
-    await expect(handler(EVENT)).rejects.toMatchObject({ name: 'Throttling' });
-    expect(rdsMock.commandCalls(DescribeDBClustersCommand)).toHaveLength(6);
-    expect(sfnMock.calls()).toHaveLength(0);
+    await expectThrottledOut(DescribeDBClustersCommand);
   });
 });
 
@@ -377,11 +382,7 @@ describe('the manual cluster snapshot quota is checked before anything starts', 
   });
 
   test('a quota look-up throttled 6 times fails with the throttling error, before anything starts', async () => {
-    jest.spyOn(Math, 'random').mockReturnValue(0);
-    rdsMock.on(DescribeAccountAttributesCommand).rejects(awsError('Throttling'));
-    await expect(handler(EVENT)).rejects.toMatchObject({ name: 'Throttling' });
-    expect(rdsMock.commandCalls(DescribeAccountAttributesCommand)).toHaveLength(6);
-    expect(sfnMock.calls()).toHaveLength(0);
+    await expectThrottledOut(DescribeAccountAttributesCommand);
   });
 
   test.each(['ThrottlingException', 'RequestLimitExceeded', 'InternalFailure', 'ServiceUnavailable'])('%s is retried too', async (name) => {
