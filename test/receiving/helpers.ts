@@ -1,4 +1,5 @@
 import { DBClusterSnapshot } from '@aws-sdk/client-rds';
+import type { CopyState } from '../../src/receiving/handlers/copy-state.lambda-shared';
 import { DEFAULTS, ENV, SILENT_LOGS_VARIABLE, TARGET_ENV } from '../../src/shared/constants';
 
 // Fixtures for the receiver's handler tests. Values are spelled out (not derived with the code under
@@ -79,6 +80,18 @@ export function sharedSnapshot(spec: Partial<DBClusterSnapshot> & { id?: string;
     StorageEncryptionType: 'sse-kms',
     KmsKeyId: SOURCE_KEY_ARN,
     ...rest,
+  };
+}
+
+/** The state the copy steps pass on for SHARED_ARN: what CopySharedSnapshot derived from it, plus `times` and what later steps set. */
+export function copyState(times: Pick<CopyState, 'deadline' | 'copyRequestedAt'> & Partial<CopyState>): CopyState {
+  return {
+    sourceAccount: SOURCE,
+    snapshotArn: SHARED_ARN,
+    clusterIdentifier: 'orders-db',
+    copyIdentifier: COPY_ID,
+    sourceSnapshotTime: SHARED_TIME.toISOString(),
+    ...times,
   };
 }
 
