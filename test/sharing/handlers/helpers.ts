@@ -10,6 +10,9 @@ import { DEFAULTS, ENV, SILENT_LOGS_VARIABLE } from '../../../src/shared/constan
 import type { SnapshotRole } from '../../../src/shared/naming.lambda-shared';
 import { ownershipTags } from '../../../src/sharing/handlers/tags.lambda-shared';
 import type { RunPlan } from '../../../src/sharing/handlers/workflow-state.lambda-shared';
+import { awsError, freezeTime as freezeClock, useEnvironment } from '../../handler-helpers';
+
+export { awsError };
 
 // Shared fixtures for the handler tests. Values are spelled out (not derived with the code under
 // test) so a change in naming shows up as a failing assertion.
@@ -36,7 +39,7 @@ export const DEADLINE = '2026-11-27T05:00:00.000Z';
 
 /** Fake timers that move only the clock: awaited SDK mocks still resolve. */
 export function freezeTime(now: Date = NOW): void {
-  jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'], now });
+  freezeClock(now);
 }
 
 /** Every handler setting, as the construct sets them, plus silent logs. */
@@ -63,20 +66,7 @@ export function handlerEnv(overrides: Record<string, string> = {}): NodeJS.Proce
  * `overrides`) and a frozen clock at `now`, both restored after each test.
  */
 export function useHandlerEnvironment(now: Date = NOW, overrides: Record<string, string> = {}): void {
-  const original = process.env;
-  beforeEach(() => {
-    process.env = { ...original, ...handlerEnv(overrides) };
-    freezeTime(now);
-  });
-  afterEach(() => {
-    jest.useRealTimers();
-    process.env = original;
-  });
-}
-
-/** An SDK v3 exception as the handlers see it: only `name` matters. */
-export function awsError(name: string, message = `${name} (simulated)`): Error {
-  return Object.assign(new Error(message), { name });
+  useEnvironment(handlerEnv(overrides), now);
 }
 
 export function snapshotArn(snapshotIdentifier: string): string {
