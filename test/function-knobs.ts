@@ -9,18 +9,14 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { HandlerFunctionProps } from '../src';
 import { VPC_NETWORK_INTERFACE_ACTIONS } from '../src/shared/function-options';
 import { IGNORED_KEY_REMOVAL_POLICY_WARNING } from '../src/shared/key-removal';
 
 type Json = any;
 
 /** The props of either construct that this suite sets. */
-export interface KnobProps {
-  readonly vpc?: ec2.IVpc;
-  readonly vpcSubnets?: ec2.SubnetSelection;
-  readonly securityGroups?: ec2.ISecurityGroup[];
-  readonly architecture?: lambda.Architecture;
-  readonly memorySize?: number;
+export interface KnobProps extends HandlerFunctionProps {
   readonly keyRemovalPolicy?: RemovalPolicy;
   readonly encryptionKey?: kms.IKey;
 }
