@@ -267,7 +267,7 @@ export class SharedClusterSnapshots extends Construct {
     return new scheduler.Schedule(this, 'Schedule', {
       description: 'Starts a SharedClusterSnapshots run',
       enabled,
-      schedule: schedule ?? scheduler.ScheduleExpression.cron({ minute: '0', hour: '3' }),
+      schedule: schedule ?? PROP_DEFAULTS.schedule,
       target: new targets.LambdaInvoke(starter, {
         input: scheduler.ScheduleTargetInput.fromObject({ scheduledTime: scheduler.ContextAttribute.scheduledTime }),
         // Delivery retries, when Scheduler cannot invoke the function at all.
