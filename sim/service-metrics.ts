@@ -48,9 +48,15 @@ export interface MathAlarmInput {
   readonly periodSeconds: number;
 }
 
+/** A metric-math alarm: its expression over the inputs' ids. */
+export interface MathAlarm {
+  readonly expression: string;
+  readonly inputs: MathAlarmInput[];
+}
+
 /** The expression and inputs of each metric-math alarm of a template, by logical id. */
-export function readMathAlarms(template: { Resources: Record<string, any> }, resolve: (v: unknown) => unknown): Map<string, { expression: string; inputs: MathAlarmInput[] }> {
-  const alarms = new Map<string, { expression: string; inputs: MathAlarmInput[] }>();
+export function readMathAlarms(template: { Resources: Record<string, any> }, resolve: (v: unknown) => unknown): Map<string, MathAlarm> {
+  const alarms = new Map<string, MathAlarm>();
   for (const [logicalId, r] of Object.entries(template.Resources)) {
     if (r.Type !== 'AWS::CloudWatch::Alarm' || !Array.isArray(r.Properties?.Metrics)) continue;
     const metrics = resolve(r.Properties.Metrics) as Array<Record<string, any>>;
@@ -60,7 +66,8 @@ export function readMathAlarms(template: { Resources: Record<string, any> }, res
         id: m.Id,
         namespace: m.MetricStat.Metric.Namespace,
         metricName: m.MetricStat.Metric.MetricName,
-        dimensions: Object.fromEntries((m.MetricStat.Metric.Dimensions ?? []).map((d: { Name: string; Value: unknown }) => [d.Name, String(d.Value)])),
+        dimensions: Object.fromEntries((m.MetricStat.Metric.Dimensions ?? [])
+          .map((d: { Name: string; Value: unknown }) => [d.Name, String(d.Value)])),
         stat: m.MetricStat.Stat,
         periodSeconds: Number(m.MetricStat.Period),
       })),

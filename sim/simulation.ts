@@ -188,7 +188,8 @@ export class Simulation {
       this.starterRuns.push(run);
       return run;
     } catch (error) {
-      const run = { functionArn, at: Date.now(), stateMachineArn: this.startsWhich(functionArn), error: (error as Error).name, durationMs: Date.now() - started };
+      const stateMachineArn = this.startsWhich(functionArn);
+      const run = { functionArn, at: Date.now(), stateMachineArn, error: (error as Error).name, durationMs: Date.now() - started };
       this.starterRuns.push(run);
       return run;
     }

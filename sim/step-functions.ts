@@ -1,6 +1,6 @@
 import {
-  DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, ExecutionListItem, InvalidToken, ListExecutionsCommand, ListExecutionsOutput,
-  SFNClient, StartExecutionCommand, StartExecutionOutput, StateMachineDoesNotExist, StopExecutionCommand,
+  DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, ExecutionListItem, InvalidToken, ListExecutionsCommand,
+  ListExecutionsOutput, SFNClient, StartExecutionCommand, StartExecutionOutput, StateMachineDoesNotExist, StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { mockClient } from 'aws-sdk-client-mock';

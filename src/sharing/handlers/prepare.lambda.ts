@@ -159,7 +159,9 @@ async function clearEarlierRuns(ownerId: string, clusterIdentifier: string, runI
   for (const { snapshot, ownership, inProgress } of earlier) {
     if (inProgress && !isOlderThanAnyLiveRun(snapshot)) {
       reportRunSkipped({
-        clusterIdentifier, runId, detectedBy: 'Prepare',
+        clusterIdentifier,
+        runId,
+        detectedBy: 'Prepare',
         inProgress: `snapshot ${snapshot.DBClusterSnapshotIdentifier} of run ${ownership.runId} is '${snapshot.Status}'`,
       });
       throw new RunInProgress(

@@ -1,7 +1,7 @@
 import { DescribeAccountAttributesCommand, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { ExecutionListItem, ExecutionStatus, ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { awsError, CLUSTER, mockSnapshots, NOW, ownedSnapshot, OWNER_ID, RUN_ID, STATE_MACHINE_ARN, useHandlerEnvironment } from './helpers';
+import { awsError, CLUSTER, mockSnapshots, NOW, OTHER_KEY_ARN, ownedSnapshot, OWNER_ID, RUN_ID, STATE_MACHINE_ARN, useHandlerEnvironment } from './helpers';
 import { ENV, SILENT_LOGS_VARIABLE } from '../../../src/shared/constants';
 import { executionName } from '../../../src/shared/naming.lambda-shared';
 import { handler as prepare } from '../../../src/sharing/handlers/prepare.lambda';
@@ -136,25 +136,35 @@ describe('the starter', () => {
   });
 });
 
+/** The cluster as DescribeDBClusters returns it: available, on another key than the sharing key. */
+function givenAvailableCluster(): void {
+  rdsMock.on(DescribeDBClustersCommand).resolves({
+    DBClusters: [{ DBClusterIdentifier: CLUSTER, Status: 'available', StorageEncrypted: true, KmsKeyId: OTHER_KEY_ARN }],
+  });
+}
+
+const PREPARE_EVENT = { input: { clusterIdentifier: CLUSTER, runId: RUN_ID }, executionStartTime: NOW.toISOString() };
+
 describe('Prepare', () => {
   test('counts the skip once, then throws RunInProgress (which the state machine ends as skipped)', async () => {
     process.env[ENV.CLUSTER_IDENTIFIERS] = CLUSTER;
-    rdsMock.on(DescribeDBClustersCommand).resolves({ DBClusters: [{ DBClusterIdentifier: CLUSTER, Status: 'available', StorageEncrypted: true, KmsKeyId: 'arn:aws:kms:eu-west-1:111111111111:key/other' }] });
+    givenAvailableCluster();
     mockSnapshots(rdsMock, [ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'creating', created: new Date(NOW.getTime() - 3600_000) })]);
 
-    await expect(prepare({ input: { clusterIdentifier: CLUSTER, runId: RUN_ID }, executionStartTime: NOW.toISOString() }))
-      .rejects.toMatchObject({ name: 'RunInProgress' });
+    await expect(prepare(PREPARE_EVENT)).rejects.toMatchObject({ name: 'RunInProgress' });
     expect(runSkippedLines()).toEqual([runSkippedLine({
-      clusterIdentifier: CLUSTER, runId: RUN_ID, detectedBy: 'Prepare',
+      clusterIdentifier: CLUSTER,
+      runId: RUN_ID,
+      detectedBy: 'Prepare',
       inProgress: `snapshot ${ownedSnapshot(EARLIER_RUN, 'temporary').DBClusterSnapshotIdentifier} of run ${EARLIER_RUN} is 'creating'`,
     })]);
   });
 
   test('a run without an earlier one in progress counts no skip', async () => {
     process.env[ENV.CLUSTER_IDENTIFIERS] = CLUSTER;
-    rdsMock.on(DescribeDBClustersCommand).resolves({ DBClusters: [{ DBClusterIdentifier: CLUSTER, Status: 'available', StorageEncrypted: true, KmsKeyId: 'arn:aws:kms:eu-west-1:111111111111:key/other' }] });
+    givenAvailableCluster();
     mockSnapshots(rdsMock, [ownedSnapshot(EARLIER_RUN, 'shared')]);
-    await expect(prepare({ input: { clusterIdentifier: CLUSTER, runId: RUN_ID }, executionStartTime: NOW.toISOString() })).resolves.toMatchObject({ runId: RUN_ID });
+    await expect(prepare(PREPARE_EVENT)).resolves.toMatchObject({ runId: RUN_ID });
     expect(runSkippedLines()).toEqual([]);
   });
 });
