@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Annotations as CoreAnnotations, Duration, Lazy, Stack, TimeZone } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
@@ -117,4 +119,9 @@ describe('the warning where maxSnapshotAge leaves a run less than snapshotTimeou
     CoreAnnotations.of(construct).acknowledgeWarning(SNAPSHOT_AGE_MARGIN_WARNING, 'runs take minutes');
     expect(marginWarnings(stack)).toEqual([]);
   });
+});
+
+test('the README acknowledges the warning by its real id', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '../../../README.md'), 'utf8');
+  expect(readme).toContain(`acknowledgeWarning('${SNAPSHOT_AGE_MARGIN_WARNING}', '<why>')`);
 });
