@@ -1,7 +1,7 @@
 import { DescribeAccountAttributesCommand, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { ExecutionListItem, ExecutionStatus, ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { awsError, CLUSTER, mockSnapshots, NOW, OTHER_KEY_ARN, ownedSnapshot, OWNER_ID, RUN_ID, STATE_MACHINE_ARN, useHandlerEnvironment } from './helpers';
+import { awsError, CLUSTER, mockSnapshots, NOW, OTHER_KEY_ARN, ownedSnapshot, OWNER_ID, RUN_ID, STATE_MACHINE_ARN, useHandlerEnvironment, useMetricLineCapture } from './helpers';
 import { ENV, SILENT_LOGS_VARIABLE } from '../../../src/shared/constants';
 import { executionName } from '../../../src/shared/naming.lambda-shared';
 import { handler as prepare } from '../../../src/sharing/handlers/prepare.lambda';
@@ -17,24 +17,15 @@ const rdsMock = mockClient(RDSClient);
 const sfnMock = mockClient(SFNClient);
 const EARLIER_RUN = '202611270200';
 const EVENT = { scheduledTime: NOW.toISOString() };
-let written: string[];
-
 useHandlerEnvironment(NOW, { [SILENT_LOGS_VARIABLE]: 'false', [ENV.CLUSTER_IDENTIFIERS]: `${CLUSTER},billing-db` });
+const metricLines = useMetricLineCapture();
 
 beforeEach(() => {
   rdsMock.reset();
   sfnMock.reset();
   rdsMock.on(DescribeAccountAttributesCommand).resolves({ AccountQuotas: [{ AccountQuotaName: 'ManualClusterSnapshots', Used: 0, Max: 100 }] });
   sfnMock.on(StartExecutionCommand).callsFake((input) => ({ executionArn: `${STATE_MACHINE_ARN}:${input.name}`, startDate: new Date() }));
-  written = [];
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    written.push(String(chunk));
-    return true;
-  });
-  for (const level of ['log', 'warn', 'error'] as const) jest.spyOn(console, level).mockImplementation(() => undefined);
 });
-
-afterEach(() => jest.restoreAllMocks());
 
 /** A RUNNING execution as ListExecutions lists it (SDK model ExecutionListItem). */
 function running(name: string): ExecutionListItem {
@@ -43,10 +34,7 @@ function running(name: string): ExecutionListItem {
 
 /** The RunSkipped lines written, parsed. */
 function runSkippedLines(): Array<Record<string, any>> {
-  return written.filter((chunk) => chunk.includes('"RunSkipped"')).map((line) => {
-    expect(line).toMatch(/^\{[^\n]*\}\n$/);
-    return JSON.parse(line);
-  });
+  return metricLines().filter((line) => 'RunSkipped' in line);
 }
 
 function runSkippedLine(fields: Record<string, string>) {
