@@ -95,8 +95,22 @@ if (!BUNDLED) {
   });
 } else {
   describe('one asset per side in the templates', () => {
-    /** Every function of the stack with its Handler and code, and the zip assets of its asset manifest. */
-    function synthesize(add: (stack: Stack) => void): { functions: { handler: string; s3Key: string }[]; zipAssets: string[] } {
+    interface Synthesized {
+      readonly functions: { handler: string; s3Key: string }[];
+      /** The ids (source hashes) of the zip assets in the stack's asset manifest. */
+      readonly zipAssets: string[];
+      /** What Lambda's Node.js runtime would load for a function's Handler from the staged asset. */
+      loadHandler(fn: { handler: string; s3Key: string }): unknown;
+    }
+
+    /**
+     * Lambda's Node.js runtime splits a Handler at its first dot into the module (a file of the
+     * asset's root, `.js`) and the path of the function in its exports (aws-lambda-nodejs-runtime-interface-client,
+     * src/UserFunction.js: FUNCTION_EXPR = /^([^.]*)\.(.*)$/).
+     */
+    const LAMBDA_HANDLER = /^([^.]*)\.(.*)$/;
+
+    function synthesize(add: (stack: Stack) => void): Synthesized {
       const app = new App();
       const stack = new Stack(app, 'BundleStack', { env: { account: '111111111111', region: 'eu-west-1' } });
       add(stack);
@@ -107,27 +121,35 @@ if (!BUNDLED) {
         .map((r) => ({ handler: r.Properties.Handler, s3Key: r.Properties.Code.S3Key }));
       const manifest = assembly.artifacts.find((a): a is cxapi.AssetManifestArtifact => a instanceof cxapi.AssetManifestArtifact)!;
       const files = JSON.parse(fs.readFileSync(manifest.file, 'utf8')).files as Record<string, { source: { packaging?: string } }>;
-      return { functions, zipAssets: Object.keys(files).filter((id) => files[id].source.packaging === 'zip') };
+      const loadHandler = ({ handler, s3Key }: { handler: string; s3Key: string }) => {
+        const [, module, exportPath] = LAMBDA_HANDLER.exec(handler)!;
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const exported = require(path.join(assembly.directory, `asset.${s3Key.replace(/\.zip$/, '')}`, `${module}.js`));
+        return exportPath.split('.').reduce((value, key) => value?.[key], exported);
+      };
+      return { functions, zipAssets: Object.keys(files).filter((id) => files[id].source.packaging === 'zip'), loadHandler };
     }
 
     const exportsOf = (side: string) => SIDES.find((s) => s.side === side)!.handlers.map(({ exportName }) => lambdaHandler(side, exportName));
 
-    it('SharedClusterSnapshots, with every optional function, deploys the sharing bundle once', () => {
-      const { functions, zipAssets } = synthesize((stack) => new SharedClusterSnapshots(stack, 'Snapshots', {
+    it('SharedClusterSnapshots, with every optional function, deploys the sharing bundle once, where Lambda finds each handler', () => {
+      const { functions, zipAssets, loadHandler } = synthesize((stack) => new SharedClusterSnapshots(stack, 'Snapshots', {
         clusterIdentifiers: ['orders-db'], targetAccountIds: ['222222222222'], notifyTargetAccounts: true, retainUntilCopied: true,
       }));
       expect(functions.length).toBeGreaterThanOrEqual(10);
       expect(exportsOf('sharing')).toEqual(expect.arrayContaining(functions.map(({ handler }) => handler)));
       expect(new Set(functions.map(({ s3Key }) => s3Key)).size).toBe(1);
       expect(zipAssets).toEqual([functions[0].s3Key.replace(/\.zip$/, '')]);
+      expect(functions.filter((fn) => typeof loadHandler(fn) !== 'function')).toEqual([]);
     });
 
-    it('ReceivedClusterSnapshots deploys the receiving bundle once', () => {
-      const { functions, zipAssets } = synthesize((stack) => new ReceivedClusterSnapshots(stack, 'Received', { sourceAccountIds: ['333333333333'] }));
+    it('ReceivedClusterSnapshots deploys the receiving bundle once, where Lambda finds each handler', () => {
+      const { functions, zipAssets, loadHandler } = synthesize((stack) => new ReceivedClusterSnapshots(stack, 'Received', { sourceAccountIds: ['333333333333'] }));
       expect(functions.length).toBeGreaterThanOrEqual(5);
       expect(exportsOf('receiving')).toEqual(expect.arrayContaining(functions.map(({ handler }) => handler)));
       expect(new Set(functions.map(({ s3Key }) => s3Key)).size).toBe(1);
       expect(zipAssets).toEqual([functions[0].s3Key.replace(/\.zip$/, '')]);
+      expect(functions.filter((fn) => typeof loadHandler(fn) !== 'function')).toEqual([]);
     });
   });
 }
