@@ -24,10 +24,7 @@ const run = promisify(execFile);
 /** The only @aws-sdk package a bundle may still require: the optional CRT signer (SigV4a only), loaded inside a try. */
 const OPTIONAL_REQUIRES = ['@aws-sdk/signature-v4-crt'];
 
-/**
- * One copy of the RDS client in a bundle: its class, whose name `--keep-names` keeps once per copy
- * (`static{__name(this,"RDSClient")}`), and its package version, which it embeds once (user agent).
- */
+/** The RDS client class, whose name esbuild's `keepNames` keeps once per copy: `static{__name(this,"RDSClient")}`. */
 const RDS_CLIENT_CLASS = /\(this,"RDSClient"\)/g;
 
 function pinned(client: string): string {
@@ -64,6 +61,7 @@ if (!BUNDLED) {
 
     it.each([...BUNDLES])('the %s bundle carries the pinned RDS client exactly once and loads no SDK from the runtime', (_, bundle) => {
       const code = fs.readFileSync(path.join(ROOT, bundle), 'utf8');
+      // One copy of the client: its class once, and its package version (in its user agent) once.
       expect(code.split(`"${pinned('client-rds')}"`).length - 1).toBe(1);
       expect(code.match(RDS_CLIENT_CLASS)).toHaveLength(1);
       const required = [...code.matchAll(/require\("(@aws-sdk\/[^"]+)"\)/g)].map((m) => m[1]);

@@ -25,10 +25,10 @@ interface Pack {
 }
 
 /**
- * The size budget of the npm package, with today's handlers about half of it: most of the package
- * is one pre-bundled module per side, each carrying the minified AWS SDK clients once (about 130 KB
- * gzipped), then the jsii assembly and the compiled library. One more handler adds its own code only
- * (test/package/handler-bundles.test.ts).
+ * The size budget of the npm package: 476,821 bytes packed when it was set, with 15 handlers. Most
+ * of it is one pre-bundled module per side, each carrying the minified AWS SDK clients once (about
+ * 130 KB gzipped), then the jsii assembly and the compiled library. One more handler adds its own
+ * code only (test/package/handler-bundles.test.ts); one bundle per handler was 2,093,529 bytes.
  */
 const PACKED_BUDGET_BYTES = 1_000_000;
 const UNPACKED_BUDGET_BYTES = 4 * 1024 * 1024;
