@@ -1,23 +1,11 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { projectFixtures } from './fixtures';
 import { bundleHandlers, handlerSides } from '../../build-tools/bundle-handlers';
 
-const fixtures: string[] = [];
-afterAll(() => {
-  for (const root of fixtures) fs.rmSync(root, { recursive: true, force: true });
-});
-
+const project = projectFixtures('bundle-handlers-');
 /** A project root in a temporary folder holding `files` (project path → content) and an empty tsconfig.dev.json. */
-function fixture(files: Record<string, string>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-handlers-'));
-  fixtures.push(root);
-  for (const [file, content] of Object.entries({ 'tsconfig.dev.json': '{}', ...files })) {
-    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    fs.writeFileSync(path.join(root, file), content);
-  }
-  return root;
-}
+const fixture = (files: Record<string, string>) => project({ 'tsconfig.dev.json': '{}', ...files });
 
 const handler = (result: string) => `import { greet } from './greet.lambda-shared';\nexport async function handler(): Promise<string> { return greet('${result}'); }\n`;
 const SHARED = 'export function greet(name: string): string { return `hello ${name}`; }\n';
