@@ -58,7 +58,7 @@ describe('the import rules check', () => {
     ]);
   });
 
-  test('a handler importing a generated *-function.ts construct class breaks the rule', () => {
+  test('a handler importing a construct file, even one in a handlers folder, breaks the rule', () => {
     const root = fixture({ 'src/a.lambda-shared.ts': "export { fn } from './sharing/handlers/copy-function';\n", 'src/sharing/handlers/copy-function.ts': '' });
     expect(checkImports(root)).toEqual([{ file: 'src/a.lambda-shared.ts', line: 1, specifier: './sharing/handlers/copy-function', rule: RULES.handlerConstruct }]);
   });
