@@ -134,7 +134,8 @@ function sumOperands(expression: string): string[] {
   return ids;
 }
 
-function sameDimensions(a: Record<string, string>, b: Record<string, string>): boolean {
+/** Exactly the same dimensions: a metric with other or more dimensions is another metric. */
+export function sameDimensions(a: Record<string, string>, b: Record<string, string>): boolean {
   const keys = Object.keys(b);
   return Object.keys(a).length === keys.length && keys.every((k) => a[k] === b[k]);
 }

@@ -22,10 +22,10 @@ import { lambdaError } from './lambda-faults';
 import { LogCapture } from './log-capture';
 import { mockOptionalClients } from './optional-clients';
 import type { FaultOptions } from './rds-types';
+import { serviceMetrics } from './service-metrics';
 import { Simulation, SimulationWorld, StarterRun } from './simulation';
 import type { Execution } from './step-functions';
 import { DEFAULT_STACK, readTemplate, templateResolver } from './template';
-import { vendedMetrics } from './vended-metrics';
 import { flushPromises, VirtualClock } from './virtual-clock';
 
 export const SOURCE_ACCOUNT = ACCOUNT;
@@ -179,12 +179,11 @@ export class HandoffSimulation {
 
   /**
    * An alarm's state now (or at `at`), evaluated over the metrics the account's handlers published
-   * and those AWS publishes for its executions and function errors (sim/vended-metrics.ts).
+   * and those AWS publishes for its executions and function invocations (sim/service-metrics.ts).
    */
   public alarmState(account: string, alarm: TemplateAlarm, at = Date.now()): AlarmState {
-    const sim = this.account(account);
     const published = this.logs.metrics.filter((m) => m.account === account);
-    return evaluateAlarm(alarm, [...published, ...vendedMetrics(account, sim.executions, sim.functionErrors)], at);
+    return evaluateAlarm(alarm, [...published, ...serviceMetrics(this.account(account))], at);
   }
 
   public dispose(): void {

@@ -4,10 +4,10 @@ import { IamPolicies } from './iam-policy';
 import { LambdaEnvironments } from './lambda-environment';
 import { lambdaError, LambdaFaults, LambdaFaultState, loadHandler } from './lambda-faults';
 import { seededRandom } from './prng';
+import type { FunctionInvocation } from './service-metrics';
 import type { CfnTemplate, SimulatedInstance, SimulationOptions, SimulationWorld, StarterRun } from './simulation-types';
 import { Execution, FakeStepFunctions } from './step-functions';
 import { DEFAULT_STACK, readTemplate, ReadTemplate, ScheduleTarget, TemplateFunction, TemplateInstance } from './template';
-import type { FunctionError } from './vended-metrics';
 import { flushPromises, VirtualClock } from './virtual-clock';
 import { ENV, SILENT_LOGS_VARIABLE } from '../src/shared/constants';
 
@@ -57,8 +57,8 @@ export class Simulation {
    * PutEventsResponse) and delivered to no bus.
    */
   public readonly putEvents: Array<{ execution: string; state: string; entry: Record<string, unknown> }> = [];
-  /** Every invocation whose handler threw, as Lambda's `Errors` metric counts them (sim/vended-metrics.ts). */
-  public readonly functionErrors: FunctionError[] = [];
+  /** Every handler invocation, as Lambda's `Invocations` and `Errors` metrics count them (sim/service-metrics.ts). */
+  public readonly invocations: FunctionInvocation[] = [];
 
   constructor(options: SimulationOptions) {
     this.lambdaDurationMs = options.lambdaDurationMs ?? 0;
@@ -187,11 +187,12 @@ export class Simulation {
     const started = Date.now();
     try {
       const result = await this.invokeDriven(functionArn, event, 'starter');
-      const run = { stateMachineArn: this.startsWhich(functionArn), result, durationMs: Date.now() - started };
+      const run = { functionArn, at: Date.now(), stateMachineArn: this.startsWhich(functionArn), result, durationMs: Date.now() - started };
       this.starterRuns.push(run);
       return run;
     } catch (error) {
-      const run = { stateMachineArn: this.startsWhich(functionArn), error: (error as Error).name, durationMs: Date.now() - started };
+      const stateMachineArn = this.startsWhich(functionArn);
+      const run = { functionArn, at: Date.now(), stateMachineArn, error: (error as Error).name, durationMs: Date.now() - started };
       this.starterRuns.push(run);
       return run;
     }
@@ -304,11 +305,13 @@ export class Simulation {
     // Lambda sets AWS_REGION. Alone, the handlers' logs are silenced; in a world they are captured (their metrics are read from them).
     const environment = { ...fn.environment, ...(this.world ? { AWS_REGION: REGION } : { [SILENT_LOGS_VARIABLE]: 'true' }) };
     try {
-      return await this.environments.run(environment, () =>
+      const result = await this.environments.run(environment, () =>
         callContext.run({ caller, functionId: fn.functionId, account: this.account }, () => handler(JSON.parse(JSON.stringify(event ?? {})))));
+      this.invocations.push({ at: Date.now(), functionName: fn.logicalId });
+      return result;
     } catch (error) {
       const e = error as Error;
-      this.functionErrors.push({ at: Date.now(), functionName: fn.logicalId });
+      this.invocations.push({ at: Date.now(), functionName: fn.logicalId, error: e.name || 'Error' });
       // Lambda reports the error's name as the error type; Step Functions matches Retry/Catch on it.
       throw lambdaError(e.name || 'Error', JSON.stringify({ errorType: e.name, errorMessage: e.message }));
     }

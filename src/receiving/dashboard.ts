@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { ReceiverHandlers } from './receiver-handlers';
-import { ageWidget, alarmStatusWidget, durationWidget, ExecutionMetrics, executionsWidget } from '../shared/dashboard-widgets';
+import { ageWidget, alarmStatusWidget, durationWidget, ExecutionMetrics, executionsWidget, functionErrors } from '../shared/dashboard-widgets';
 
 /** What the dashboard reads of a `ReceivedClusterSnapshots` (structural, to avoid a circular import). */
 export interface ReceiverDashboardSource extends ExecutionMetrics {
@@ -22,10 +22,10 @@ export class ReceiverDashboard extends Construct {
     super(scope, id);
     this.dashboard = new cloudwatch.Dashboard(this, 'Resource', { defaultInterval: Duration.days(14) });
     this.dashboard.addWidgets(
-      executionsWidget('Copy executions (one per shared snapshot)', source, {
+      executionsWidget('Copy executions (one per shared snapshot)', source, functionErrors({
         'Receive-event errors': source.handlers.receiveEvent,
         'Scan errors': source.handlers.scan,
-      }),
+      })),
       alarmStatusWidget('Alarms', [source.failureAlarm, source.freshnessAlarm]),
     );
     this.dashboard.addWidgets(

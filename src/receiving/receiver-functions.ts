@@ -1,31 +1,21 @@
 import { Duration } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { CheckCopyFunction } from './handlers/check-copy-function';
-import { CopySharedSnapshotFunction } from './handlers/copy-shared-snapshot-function';
-import { ReceiveEventFunction } from './handlers/receive-event-function';
-import { RetainCopiesFunction } from './handlers/retain-copies-function';
-import { ScanSharedSnapshotsFunction } from './handlers/scan-shared-snapshots-function';
+import { RECEIVER_FUNCTION_DESCRIPTIONS, ReceiverFunctionName } from './function-descriptions';
 import type { ReceiverPermissions } from './permissions';
 import type { ReceivedClusterSnapshotsProps } from './props';
 import type { ReceiverHandlerLogGroups, ReceiverHandlers } from './receiver-handlers';
+import type { BundledHandler } from '../shared/bundled-handler';
 import { DEFAULTS, ENV, TARGET_ENV } from '../shared/constants';
 import { HandlerFunctionSettings } from '../shared/function-options';
 import { HandlerFunctionFactory } from '../shared/handler-functions';
 
-/** A receiver function's construct id (its logical id ends with it). */
-export type ReceiverFunctionName = 'CopySharedSnapshot' | 'CheckCopy' | 'RetainCopies' | 'ReceiveEvent' | 'ScanSharedSnapshots';
+/** A handler of this side's bundle, by its export name: the camel case of its `handlers/*.lambda.ts` file. */
+function receivingHandler(exportName: string): BundledHandler {
+  return { side: 'receiving', exportName };
+}
 
 const CONSTRUCT_NAME = 'ReceivedClusterSnapshots';
-
-/** What each function does, as its Lambda description shows it in the console (at most 256 characters). */
-export const RECEIVER_FUNCTION_DESCRIPTIONS: Readonly<Record<ReceiverFunctionName, string>> = {
-  ReceiveEvent: 'ReceivedClusterSnapshots: checks a Cluster Snapshot Shared event from a source account and starts its copy',
-  ScanSharedSnapshots: 'ReceivedClusterSnapshots: catch-up scan: starts the copies missing for the snapshots shared with this account, publishes freshness',
-  CopySharedSnapshot: 'ReceivedClusterSnapshots: copies a shared snapshot under this account\'s key (CopySharedSnapshot step)',
-  CheckCopy: 'ReceivedClusterSnapshots: checks whether the copy is available (CheckCopy step)',
-  RetainCopies: 'ReceivedClusterSnapshots: deletes this instance\'s copies of the source cluster beyond retainCopies (RetainCopies step)',
-};
 
 /** The factory the receiver's functions are created with, from its props. */
 export function receiverFunctionFactory(
@@ -59,7 +49,7 @@ export interface ReceiverFunctionsProps {
 /** The copy workflow's functions, each with its own role holding only what it calls. */
 export function createCopyFunctions(props: ReceiverFunctionsProps): Pick<ReceiverHandlers, 'copySnapshot' | 'checkCopy' | 'retainCopies'> {
   const { factory, permissions, environment } = props;
-  const copySnapshot = factory.create('CopySharedSnapshot', CopySharedSnapshotFunction, {
+  const copySnapshot = factory.create('CopySharedSnapshot', receivingHandler('copySharedSnapshot'), {
     ...environment,
     [TARGET_ENV.COPY_KEY_ARN]: props.copyKeyArn,
     [ENV.SNAPSHOT_TIMEOUT_SECONDS]: String(DEFAULTS.snapshotTimeoutSeconds),
@@ -71,11 +61,11 @@ export function createCopyFunctions(props: ReceiverFunctionsProps): Pick<Receive
     ...permissions.useCopyKeyThroughRds(props.copyKeyArn),
     ...permissions.readAccountQuotas(),
   ]);
-  const checkCopy = factory.create('CheckCopy', CheckCopyFunction, environment, [
+  const checkCopy = factory.create('CheckCopy', receivingHandler('checkCopy'), environment, [
     ...permissions.describeOwnCopies(),
     ...permissions.deleteOwnCopies(),
   ]);
-  const retainCopies = factory.create('RetainCopies', RetainCopiesFunction, {
+  const retainCopies = factory.create('RetainCopies', receivingHandler('retainCopies'), {
     ...environment,
     [TARGET_ENV.RETAIN_COPIES]: String(props.retainCopies),
     [TARGET_ENV.CONFIRM_COPIES]: String(props.confirmCopies),
@@ -90,8 +80,8 @@ export function createStarterFunctions(
   environment: Record<string, string>,
 ): Pick<ReceiverHandlers, 'receiveEvent' | 'scan'> {
   return {
-    receiveEvent: factory.create('ReceiveEvent', ReceiveEventFunction, environment, permissions.describeSourceSnapshots()),
-    scan: factory.create('ScanSharedSnapshots', ScanSharedSnapshotsFunction, environment, permissions.listSnapshots(), Duration.minutes(5)),
+    receiveEvent: factory.create('ReceiveEvent', receivingHandler('receiveEvent'), environment, permissions.describeSourceSnapshots()),
+    scan: factory.create('ScanSharedSnapshots', receivingHandler('scanSharedSnapshots'), environment, permissions.listSnapshots(), Duration.minutes(5)),
   };
 }
 

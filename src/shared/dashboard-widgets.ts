@@ -21,18 +21,27 @@ export interface ExecutionMetrics {
   metricAborted(props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
 }
 
-/** Executions by outcome per hour; the errors of `functions` (by label) on the right axis. */
-export function executionsWidget(title: string, source: ExecutionMetrics, functions: Record<string, lambda.IFunction>): cloudwatch.GraphWidget {
-  const options = { period: COUNT_PERIOD, statistic: cloudwatch.Stats.SUM };
+/** A count's options on these widgets: the Sum per hour, labelled. */
+export function perHour(label: string): cloudwatch.MetricOptions {
+  return { period: COUNT_PERIOD, statistic: cloudwatch.Stats.SUM, label };
+}
+
+/** The errors of each function (by label), per hour, for the right axis of `executionsWidget`. */
+export function functionErrors(functions: Record<string, lambda.IFunction>): cloudwatch.IMetric[] {
+  return Object.entries(functions).map(([label, fn]) => fn.metricErrors(perHour(label)));
+}
+
+/** Executions by outcome per hour; `right`, counts per hour beside them (errors of functions that start none). */
+export function executionsWidget(title: string, source: ExecutionMetrics, right: cloudwatch.IMetric[]): cloudwatch.GraphWidget {
   return new cloudwatch.GraphWidget({
     title,
     left: [
-      source.metricSucceeded({ ...options, label: 'Succeeded' }),
-      source.metricFailed({ ...options, label: 'Failed' }),
-      source.metricTimedOut({ ...options, label: 'Timed out' }),
-      source.metricAborted({ ...options, label: 'Aborted' }),
+      source.metricSucceeded(perHour('Succeeded')),
+      source.metricFailed(perHour('Failed')),
+      source.metricTimedOut(perHour('Timed out')),
+      source.metricAborted(perHour('Aborted')),
     ],
-    right: Object.entries(functions).map(([label, fn]) => fn.metricErrors({ ...options, label })),
+    right,
     width: WIDGET_WIDTH,
     height: WIDGET_HEIGHT,
   });

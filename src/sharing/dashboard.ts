@@ -6,7 +6,9 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { SnapshotHandlerLogGroups } from './snapshot-handlers';
 import { HANDLER_METRICS, HANDLER_NAMES } from '../shared/constants';
-import { ageWidget, alarmStatusWidget, COUNT_PERIOD, durationWidget, ExecutionMetrics, executionsWidget, WIDGET_WIDTH } from '../shared/dashboard-widgets';
+import {
+  ageWidget, alarmStatusWidget, COUNT_PERIOD, durationWidget, ExecutionMetrics, executionsWidget, functionErrors, perHour, WIDGET_WIDTH,
+} from '../shared/dashboard-widgets';
 
 /** How many runs the per-run table lists. */
 const RUNS_LISTED = 20;
@@ -19,12 +21,13 @@ export interface DashboardSource extends ExecutionMetrics {
   readonly failureAlarm: cloudwatch.IAlarm;
   readonly starterLogGroup: logs.ILogGroup;
   readonly handlerLogGroups: SnapshotHandlerLogGroups;
+  metricRunSkipped(props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
   /** Snapshot freshness, where the instance publishes it (issue 9); its widget is added when present. */
   metricNewestSnapshotAge?(props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
 }
 
 /**
- * One instance's dashboard: its runs' outcomes, durations and RDS calls, and snapshot freshness
+ * One instance's dashboard: its runs' outcomes (skipped runs too), durations and RDS calls, and snapshot freshness
  * where published. RDS calls come from the handlers' embedded-metric-format lines
  * (metrics.lambda-shared.ts); the per-run table sums those lines by `runId`.
  */
@@ -35,7 +38,10 @@ export class SnapshotsDashboard extends Construct {
     super(scope, id);
     this.dashboard = new cloudwatch.Dashboard(this, 'Resource', { defaultInterval: Duration.days(14) });
     this.dashboard.addWidgets(
-      executionsWidget('Executions (one per cluster and run)', source, { 'Starter errors': source.starterFunction }),
+      executionsWidget('Executions (one per cluster and run)', source, [
+        ...functionErrors({ 'Starter errors': source.starterFunction }),
+        source.metricRunSkipped(perHour('Skipped (earlier run in progress)')),
+      ]),
       alarmStatusWidget('Failure alarm', [source.failureAlarm]),
     );
     this.dashboard.addWidgets(durationWidget(source.stateMachine), ...freshnessWidgets(source));

@@ -1,9 +1,11 @@
-import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { HANDLER_NAMES } from '../shared/constants';
+import { freshnessOwnerDimension } from './handlers/freshness.lambda-shared';
+import { HANDLER_NAMES, RUN_SKIPPED_METRIC } from '../shared/constants';
 import { AlarmSubject, alarmSubjectOf, createFailureAlarm as createConstructFailureAlarm, RUNBOOK_URL, stateMachineConsoleUrl } from '../shared/operations';
 
 /** A function's construct id, which is also its `Handler` metric dimension. */
@@ -54,5 +56,18 @@ export function createFailureAlarm(
     description: failureAlarmDescription(alarmSubjectOf(stateMachine)),
     label: 'Failed runs',
     alarmTopic,
+  });
+}
+
+/** The skipped runs the starter and Prepare count (run-skipped.lambda-shared.ts), summed per hour by default. */
+export function runSkippedMetric(ownerId: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: RUN_SKIPPED_METRIC.namespace,
+    metricName: RUN_SKIPPED_METRIC.runSkipped,
+    dimensionsMap: { [RUN_SKIPPED_METRIC.ownerDimension]: freshnessOwnerDimension(ownerId) },
+    statistic: 'Sum',
+    period: Duration.hours(1),
+    unit: cloudwatch.Unit.COUNT,
+    ...props,
   });
 }

@@ -68,7 +68,7 @@ describe('function descriptions', () => {
     expect(new Set(descriptions).size).toBe(5);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: 'ReceivedClusterSnapshots: copies a shared snapshot under this account\'s key (CopySharedSnapshot step)',
-      Handler: 'index.handler',
+      Handler: 'receiving.copySharedSnapshot',
     });
   });
 

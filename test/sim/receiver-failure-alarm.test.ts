@@ -10,7 +10,7 @@ import { HandoffSimulation } from '../../sim/handoff';
 import { ReceivedClusterSnapshots } from '../../src';
 
 // The receiver's failure alarm, evaluated as CloudWatch would over the metrics AWS publishes for
-// the simulated executions and function errors (sim/vended-metrics.ts, sim/alarms.ts): it must
+// the simulated executions and function errors (sim/service-metrics.ts, sim/alarms.ts): it must
 // fire on a failed copy and on an error of the receive-event or scan function, and only then.
 
 const PERIOD = 5 * MINUTE;
@@ -117,7 +117,7 @@ describe('the receiver\'s failure alarm in the simulator', () => {
     const alarm = failureAlarmOf(sim);
     const scan = await sim.fireSchedule(TARGET_ACCOUNT, new Date(runDay(0).getTime() + HOUR));
     expect(scan.error).toBe('SourceIsOwnAccount');
-    const errors = sim.account(TARGET_ACCOUNT).functionErrors;
+    const errors = sim.account(TARGET_ACCOUNT).invocations.filter((i) => i.error === 'SourceIsOwnAccount');
     expect(errors.length).toBeGreaterThanOrEqual(1);
     expect(sim.account(TARGET_ACCOUNT).rds.calls).toEqual([]);
     expect(sim.alarmState(TARGET_ACCOUNT, alarm, afterPeriodOf(errors[0].at))).toBe('ALARM');
