@@ -9,8 +9,8 @@ import type { IConstruct } from 'constructs';
  * (`AwsSolutions-IAM5[Resource::*]`), matched exactly: no prefix or pattern matching.
  *
  * `Validations` exists from aws-cdk-lib 2.257; this library supports 2.186, so it is looked up at
- * run time and these acknowledgments are simply not made where it is missing (cdk-nag 3 needs
- * 2.257 or later anyway).
+ * run time and these acknowledgments are simply not made where it is missing (cdk-nag 3 checks
+ * nothing before 2.258 anyway: its plugin gets no construct tree there).
  */
 
 /** One acknowledgment, as `Validations.acknowledge` takes it. */
