@@ -1,7 +1,10 @@
 import { Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { IConstruct } from 'constructs';
 import type { ReceiverPermissions } from './permissions';
-import type { ReceivedClusterSnapshots } from './received-cluster-snapshots';
+import type { ReceiverHandlers } from './receiver-handlers';
 import { TARGET_TAG_OWNER } from '../shared/constants';
 import { VPC_NETWORK_INTERFACE_ACTIONS } from '../shared/function-options';
 import {
@@ -9,11 +12,21 @@ import {
 } from '../shared/nag';
 
 /**
- * cdk-nag suppressions for the receiver, as `cdk_nag` metadata (consumers need no cdk-nag). Each
- * IAM5 suppression names its exact findings, computed from the ARNs the policies use, and is added
- * only on a role whose policy grants that wildcard (see `suppressWildcards`).
+ * The resources whose findings are suppressed: the members of `ReceivedClusterSnapshots` named the
+ * same, without importing the construct (which imports this module).
  */
-export function addReceiverNagSuppressions(construct: ReceivedClusterSnapshots, permissions: ReceiverPermissions): void {
+export interface ReceiverSuppressionSubjects extends IConstruct {
+  readonly handlers: ReceiverHandlers;
+  readonly stateMachine: sfn.StateMachine;
+  readonly schedule: scheduler.Schedule;
+}
+
+/**
+ * cdk-nag suppressions for the receiver, for cdk-nag 2 and 3 (consumers need no cdk-nag; the format:
+ * src/shared/nag.ts). Each IAM5 suppression names its exact findings, computed from the ARNs the
+ * policies use, and is added only on a role whose policy grants that wildcard (see `suppressWildcards`).
+ */
+export function addReceiverNagSuppressions(construct: ReceiverSuppressionSubjects, permissions: ReceiverPermissions): void {
   const stack = Stack.of(construct);
   const known = (...args: WildcardArgs) => expectedWildcard(stack, ...args);
 
