@@ -6,6 +6,11 @@ export interface LogLine {
   readonly account: string;
   readonly functionId?: string;
   readonly line: string;
+  /**
+   * How the handler wrote it: through the console (Lambda's Node.js runtime prefixes such a line with
+   * its time, request id and level) or straight to stdout (the metric lines, written as they are).
+   */
+  readonly via: 'console' | 'stdout';
 }
 
 /**
@@ -41,7 +46,7 @@ export class LogCapture {
       console[level] = (...args: unknown[]) => {
         const store = callContext.getStore();
         if (!store) return real(...args);
-        this.record(store.account ?? '', store.functionId, args.map(String).join(' '));
+        this.record(store.account ?? '', store.functionId, args.map(String).join(' '), 'console');
       };
     }
     // The metrics writer writes its embedded-metric-format lines straight to stdout.
@@ -49,7 +54,7 @@ export class LogCapture {
     process.stdout.write = ((chunk: string | Uint8Array, ...rest: any[]) => {
       const store = callContext.getStore();
       if (!store) return (write as any).call(process.stdout, chunk, ...rest);
-      for (const line of String(chunk).split('\n').filter((l) => l.length > 0)) this.record(store.account ?? '', store.functionId, line);
+      for (const line of String(chunk).split('\n').filter((l) => l.length > 0)) this.record(store.account ?? '', store.functionId, line, 'stdout');
       return true;
     }) as typeof process.stdout.write;
   }
@@ -59,9 +64,9 @@ export class LogCapture {
     process.stdout.write = this.stdoutWrite;
   }
 
-  private record(account: string, functionId: string | undefined, line: string): void {
+  private record(account: string, functionId: string | undefined, line: string, via: LogLine['via']): void {
     const at = Date.now();
-    this.lines.push({ at, account, functionId, line });
+    this.lines.push({ at, account, functionId, line, via });
     let record: any;
     try {
       record = JSON.parse(line);
