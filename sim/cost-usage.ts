@@ -57,9 +57,12 @@ export function platformLines(billedMs: number, memoryMb: number): string[] {
   ];
 }
 
-/** A handler's line as the log group holds it: Node.js's runtime prefixes a console line with its time, request id and level. */
-export function storedLine(line: LogLine): string {
-  return line.via === 'console' ? `${new Date(line.at).toISOString()}\t${REQUEST_ID}\tINFO\t${line.line}` : line.line;
+/** The prefix Node.js's runtime writes before a console line (text format): its time, request id and level. */
+const CONSOLE_PREFIX = `${new Date(0).toISOString()}\t${REQUEST_ID}\tINFO\t`;
+
+/** A handler's line's size as the log group holds it, in bytes. */
+export function storedBytes(line: LogLine): number {
+  return line.via === 'console' ? CONSOLE_PREFIX.length + line.bytes : line.bytes;
 }
 
 const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
@@ -93,7 +96,7 @@ export function measureUsage(
   }
   for (const line of lines) {
     logEvents++;
-    logBytes += bytes(storedLine(line));
+    logBytes += storedBytes(line);
   }
   for (const record of executions.flatMap((e) => e.logRecords)) {
     logEvents++;

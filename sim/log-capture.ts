@@ -5,7 +5,10 @@ export interface LogLine {
   readonly at: number;
   readonly account: string;
   readonly functionId?: string;
+  /** The line, unless the capture keeps sizes only (`keepText: false`). */
   readonly line: string;
+  /** Its size in UTF-8 bytes. */
+  readonly bytes: number;
   /**
    * How the handler wrote it: through the console (Lambda's Node.js runtime prefixes such a line with
    * its time, request id and level) or straight to stdout (the metric lines, written as they are).
@@ -40,7 +43,8 @@ export class LogCapture {
   private readonly original = { log: console.log, warn: console.warn, error: console.error, info: console.info };
   private readonly stdoutWrite = process.stdout.write;
 
-  constructor() {
+  /** `keepText: false` keeps each line's size, not its text: a large fleet's lines would fill the memory. */
+  constructor(private readonly options: { readonly keepText?: boolean } = {}) {
     for (const level of ['log', 'warn', 'error', 'info'] as const) {
       const real = this.original[level];
       console[level] = (...args: unknown[]) => {
@@ -66,7 +70,9 @@ export class LogCapture {
 
   private record(account: string, functionId: string | undefined, line: string, via: LogLine['via']): void {
     const at = Date.now();
-    this.lines.push({ at, account, functionId, line, via });
+    const keep = this.options.keepText ?? true;
+    this.lines.push({ at, account, functionId, line: keep ? line : '', bytes: Buffer.byteLength(line, 'utf8'), via });
+    if (!line.includes('"_aws"')) return;
     let record: any;
     try {
       record = JSON.parse(line);
