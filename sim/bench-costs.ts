@@ -7,11 +7,12 @@
 import { measureDay } from './cost-day';
 import { CostLine, deployedResources, dollars, monthlyCost } from './cost-model';
 import { ASSUMED_KMS_REQUESTS_PER_COPY, AURORA_BACKUP_PER_GB_MONTH, HOURS_PER_MONTH, PRICES_TAKEN } from './cost-prices';
-import { COST_TABLE_CLUSTERS, COST_TABLE_DATABASE_GB, parseInputs, RecordedAccount, renderCostTable, renderInputs } from './cost-table';
+import { COST_TABLE_CLUSTERS, COST_TABLE_DATABASE_GB, parseInputs, RecordedAccount, renderCostTable, renderInputs, renderTrialCost } from './cost-table';
 
 export interface CostSection {
   readonly lines: string[];
   readonly readmeTable: string[];
+  readonly readmeTrial: string[];
   readonly checks: ReadonlyArray<readonly [string, boolean]>;
 }
 
@@ -71,6 +72,7 @@ export async function costSection(clusterCounts: readonly number[] = COST_TABLE_
   return {
     lines,
     readmeTable: renderCostTable(recorded),
+    readmeTrial: renderTrialCost(recorded),
     checks: [[`every measured day's source executions succeed (${executions - failed} of ${executions})`, failed === 0]],
   };
 }

@@ -10,7 +10,7 @@ import { costSection } from './bench-costs';
 import { COPY_FLEET_TARGET_RATIO, runCopyLimitedFleet } from './copy-fleet';
 import { dollars } from './cost-model';
 import { LAMBDA_PER_GB_SECOND, LAMBDA_PER_REQUEST, STEP_FUNCTIONS_PER_TRANSITION } from './cost-prices';
-import { COST_TABLE_BLOCK, replaceBlock } from './cost-table';
+import { COST_BLOCKS, parsePerRun, renderPerRunLines, renderPerRunTable, replaceBlock } from './cost-table';
 import { synthesizeTemplate, TARGET_ACCOUNTS } from './example-stack';
 import { FakeRds, Outcome } from './fake-rds';
 import { measureSynth, runFleet } from './fleet';
@@ -170,6 +170,9 @@ export async function main(): Promise<void> {
   // Where the designs differ: Step Functions and Lambda per run (storage, logs and the rest are the cost model's, below).
   const runCost = (f: RunFigures) => f.stateTransitions * STEP_FUNCTIONS_PER_TRANSITION
     + f.invocations * (LAMBDA_PER_REQUEST + (LAMBDA_MS / 1000) * LAMBDA_GB * LAMBDA_PER_GB_SECOND.arm64);
+  const perRunTable = renderPerRunTable([base10, ours10].map((f) => ({
+    design: f.design, stateTransitions: f.stateTransitions, invocations: f.invocations, cost: dollars(runCost(f)),
+  })));
   const lines = [
     '# Benchmarks',
     '',
@@ -234,9 +237,7 @@ export async function main(): Promise<void> {
     `Lambda requests and $${LAMBDA_PER_GB_SECOND.arm64} per GB-second (256 MB on arm64, ${LAMBDA_MS} ms per invocation, for both). What a month costs`,
     'in all (keys, alarms, metrics, logs, storage) is the next section.',
     '',
-    '| design | state transitions | handler invocations | per run |',
-    '|---|---|---|---|',
-    ...[base10, ours10].map((f) => `| ${f.design} | ${f.stateTransitions} | ${f.invocations} | ${dollars(runCost(f))} |`),
+    ...perRunTable,
     '',
     ...costs.lines,
   ];
@@ -248,8 +249,12 @@ export async function main(): Promise<void> {
   // The README's cost table comes from the same inputs; CI (BENCH_OUTPUT) leaves the README alone.
   if (!process.env.BENCH_OUTPUT) {
     const readme = path.join(__dirname, '..', 'README.md');
-    writeFileSync(readme, replaceBlock(readFileSync(readme, 'utf8'), COST_TABLE_BLOCK, costs.readmeTable));
-    console.log(`Wrote the cost table of ${readme}.`);
+    let text = readFileSync(readme, 'utf8');
+    text = replaceBlock(text, COST_BLOCKS.table, costs.readmeTable);
+    text = replaceBlock(text, COST_BLOCKS.trial, costs.readmeTrial);
+    text = replaceBlock(text, COST_BLOCKS.perRun, renderPerRunLines(parsePerRun(perRunTable.join('\n'))));
+    writeFileSync(readme, text);
+    console.log(`Wrote the cost figures of ${readme}.`);
   }
   if ([...checks, ...fleetChecks, ...costs.checks].some(([, ok]) => !ok)) process.exitCode = 1;
 }

@@ -90,6 +90,7 @@ export async function measureDay(setup: DaySetup): Promise<MeasuredDay> {
       if (hour % 24 === 0) await sim.fireSchedule(SOURCE_ACCOUNT, new Date(at));
       if (hour % scanEvery === scanEvery / 2) await sim.fireSchedule(TARGET_ACCOUNT, new Date(at));
       await sim.account(SOURCE_ACCOUNT).runRateSchedules(new Date(at + HOUR - 1));
+      sim.forgetSdkCalls();
     }
     await sim.runUntilIdle();
 

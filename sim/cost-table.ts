@@ -12,8 +12,8 @@ import type { MeasuredUsage } from './cost-usage';
 export const COST_TABLE_CLUSTERS = [1, 20, 200];
 /** The snapshot size the README's table assumes for every cluster, in GB. */
 export const COST_TABLE_DATABASE_GB = 100;
-/** Marks the generated block in the README. */
-export const COST_TABLE_BLOCK = 'cost-table';
+/** The README's blocks the bench writes (`<!-- name -->` ... `<!-- /name -->`). */
+export const COST_BLOCKS = { table: 'cost-table', trial: 'cost-trial', perRun: 'cost-per-run' } as const;
 
 export type AccountRole = 'source' | 'target';
 
@@ -132,4 +132,63 @@ export function replaceBlock(text: string, name: string, lines: readonly string[
   const end = text.indexOf(`<!-- /${name} -->`);
   if (start < 0 || end < start) throw new Error(`No <!-- ${name} --> ... <!-- /${name} --> block`);
   return `${text.slice(0, start)}<!-- ${name} -->\n${lines.join('\n')}\n${text.slice(end)}`;
+}
+
+/** The README's line on trying it for a day: the one-cluster rows, a day of each. */
+export function renderTrialCost(recorded: readonly RecordedAccount[]): string[] {
+  const daysPerMonth = HOURS_PER_MONTH / 24;
+  const one = recorded.filter((r) => r.clusters === 1);
+  const total = (account: AccountRole) => {
+    const r = one.find((x) => x.account === account);
+    if (!r) throw new Error(`No one-cluster ${account} in the cost inputs`);
+    return monthlyCost(r.deployed, r.usage, { clusters: 1, databaseGb: COST_TABLE_DATABASE_GB }).total;
+  };
+  const [source, target] = [total('source'), total('target')];
+  return [
+    `A month of one ${COST_TABLE_DATABASE_GB} GB cluster costs ${dollars(source)} in the source account and ${dollars(target)} in a target`
+      + ` running the receiver; a day of trying it, about ${dollars(source / daysPerMonth)} and ${dollars(target / daysPerMonth)}`
+      + ` (a ${daysPerMonth.toFixed(1)}th of that), plus the cluster itself. A KMS key is billed until it is scheduled for deletion.`,
+  ];
+}
+
+/** One design's figures per run, as BENCHMARKS.md's per-run table holds them. */
+export interface PerRun {
+  readonly design: string;
+  readonly stateTransitions: number;
+  readonly invocations: number;
+  readonly cost: string;
+}
+
+/** The per-run table's header in BENCHMARKS.md. */
+export const PER_RUN_HEADER = '| design | state transitions | handler invocations | per run |';
+
+export function renderPerRunTable(rows: readonly PerRun[]): string[] {
+  return [PER_RUN_HEADER, '|---|---|---|---|', ...rows.map((r) => `| ${r.design} | ${r.stateTransitions} | ${r.invocations} | ${r.cost} |`)];
+}
+
+/** Reads the per-run table back from BENCHMARKS.md. */
+export function parsePerRun(text: string): PerRun[] {
+  const lines = text.split('\n');
+  const start = lines.indexOf(PER_RUN_HEADER);
+  if (start < 0) throw new Error(`No per-run table (${PER_RUN_HEADER}) found`);
+  const rows: PerRun[] = [];
+  for (const line of lines.slice(start + 2)) {
+    if (!line.startsWith('| ')) break;
+    const [design, transitions, invocations, cost] = cells(line);
+    rows.push({ design, stateTransitions: Number(transitions), invocations: Number(invocations), cost });
+  }
+  return rows;
+}
+
+/** The README's lines on the cost per run, against the hand-written loop. */
+export function renderPerRunLines(rows: readonly PerRun[]): string[] {
+  const of = (design: string) => {
+    const row = rows.find((r) => r.design === design);
+    if (!row) throw new Error(`No ${design} row in the per-run table`);
+    return `${row.stateTransitions} state transitions and ${row.invocations} Lambda invocations, ${row.cost} in Step Functions and Lambda`;
+  };
+  return [
+    `- This construct, one cluster whose snapshot and copy take 10 minutes each: ${of('construct')}.`,
+    `- The hand-written loop: ${of('baseline')}; on a failed snapshot it never ends.`,
+  ];
 }

@@ -153,6 +153,11 @@ export class HandoffSimulation {
     await flushPromises();
   }
 
+  /** Forgets the SDK calls the mocks recorded so far (nothing the simulation reads): for long simulations. */
+  public forgetSdkCalls(): void {
+    this.router.resetHistory();
+  }
+
   public async advance(ms: number): Promise<void> {
     await this.clock.advance(ms);
   }
