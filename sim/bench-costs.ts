@@ -11,8 +11,9 @@ import { COST_TABLE_CLUSTERS, COST_TABLE_DATABASE_GB, parseInputs, RecordedAccou
 
 export interface CostSection {
   readonly lines: string[];
-  readonly readmeTable: string[];
-  readonly readmeTrial: string[];
+  /** The README's table and trial cost: only when every fleet size of the table was measured. */
+  readonly readmeTable?: string[];
+  readonly readmeTrial?: string[];
   readonly checks: ReadonlyArray<readonly [string, boolean]>;
 }
 
@@ -67,12 +68,12 @@ export async function costSection(clusterCounts: readonly number[] = COST_TABLE_
     ...inputs,
     '',
   ];
+  const complete = COST_TABLE_CLUSTERS.every((n) => clusterCounts.includes(n));
   const executions = days.reduce((n, d) => n + d.succeeded + d.failed, 0);
   const failed = days.reduce((n, d) => n + d.failed, 0);
   return {
     lines,
-    readmeTable: renderCostTable(recorded),
-    readmeTrial: renderTrialCost(recorded),
+    ...(complete ? { readmeTable: renderCostTable(recorded), readmeTrial: renderTrialCost(recorded) } : {}),
     checks: [[`every measured day's source executions succeed (${executions - failed} of ${executions})`, failed === 0]],
   };
 }
