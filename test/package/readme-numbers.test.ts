@@ -12,7 +12,7 @@ import { readTemplate } from '../../sim/template';
 import {
   DEFAULT_MANUAL_CLUSTER_SNAPSHOTS_QUOTA, DEFAULT_MEMORY_SIZE_MB, DEFAULTS, IAM_LIMITS, MAX_CHECKS_PER_PHASE, MAX_CONCURRENT_COPIES,
   MAX_MAX_RETENTION_DAYS, MAX_MEMORY_SIZE_MB, MAX_TAGS_PER_RESOURCE, MAX_TARGET_ACCOUNTS, MIN_MAX_RETENTION_DAYS, MIN_MEMORY_SIZE_MB,
-  OWN_SNAPSHOT_TAG_COUNT, SNAPSHOT_VISIBILITY_GRACE_SECONDS, SOURCE_EVENTS_DEFAULTS,
+  OWN_SNAPSHOT_TAG_COUNT, SNAPSHOT_VISIBILITY_GRACE_SECONDS, SOURCE_EVENTS_DEFAULTS, TAG_OWNER, TARGET_TAG_OWNER,
 } from '../../src/shared/constants';
 import { OWNER_DISCRIMINATOR_LENGTH } from '../../src/shared/naming.lambda-shared';
 import { PROVEN_63_CHARACTER_IDS } from '../iam/limit-bounds';
@@ -85,4 +85,9 @@ test('every shared snapshot id the README shows carries the owner mark real ids 
   expect(ids.length).toBeGreaterThan(2);
   const wellFormed = new RegExp(`-\\d{12}-[a-z0-9]{${OWNER_DISCRIMINATOR_LENGTH}}(-tmp)?$`);
   expect(ids.filter((id) => !wellFormed.test(id))).toEqual([]);
+});
+
+test('"Removing it" finds the snapshots by the tags the constructs put on them', () => {
+  const removing = readme.slice(readme.indexOf('\n## Removing it\n'), readme.indexOf('\n## Upgrading\n'));
+  expectQuoted(removing, [`TagList[?Key=='${TAG_OWNER}' && Value=='$OWNER']`, `carry the tag \`${TARGET_TAG_OWNER}\``]);
 });
