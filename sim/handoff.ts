@@ -55,6 +55,8 @@ export interface HandoffOptions {
   readonly start?: Date;
   readonly seed?: number;
   readonly lambdaDurationMs?: number;
+  /** Keep the text of the handlers' log lines (or only their sizes, for a large fleet). @default true */
+  readonly keepLogText?: boolean;
 }
 
 /** One invocation of a rule's target: a function (its result or error) or a started execution. */
@@ -73,7 +75,7 @@ export class HandoffSimulation {
   public readonly clock: VirtualClock;
   public readonly buses: EventBuses;
   public readonly keys = new KeyPolicies();
-  public readonly logs = new LogCapture();
+  public readonly logs: LogCapture;
   public readonly targetRuns: TargetRun[] = [];
   private readonly router = new AccountRouter();
   private readonly environments: LambdaEnvironments;
@@ -83,6 +85,7 @@ export class HandoffSimulation {
   private readonly restoreOptionalClients: () => void;
 
   constructor(options: HandoffOptions) {
+    this.logs = new LogCapture({ keepText: options.keepLogText });
     const read = options.accounts.flatMap((a) => a.templates.map((t, i) => readTemplate(t, stackName(i), a.account)));
     this.environments = new LambdaEnvironments(read.flatMap((t) => [...t.functions.values()].flatMap((f) => Object.keys(f.environment))));
     this.clock = new VirtualClock(options.start ?? new Date('2026-11-27T02:55:00Z'));
@@ -149,6 +152,11 @@ export class HandoffSimulation {
     }
     await Promise.all([...this.simulations.values()].flatMap((s) => s.executions.map((e) => e.done)));
     await flushPromises();
+  }
+
+  /** Forgets the SDK calls the mocks recorded so far (nothing the simulation reads): for long simulations. */
+  public forgetSdkCalls(): void {
+    this.router.resetHistory();
   }
 
   public async advance(ms: number): Promise<void> {

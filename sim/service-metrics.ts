@@ -20,17 +20,6 @@ const EXECUTION_METRIC: Record<string, string> = {
   TIMED_OUT: 'ExecutionsTimedOut',
 };
 
-/**
- * One handler invocation, as Lambda counts it. A function's FunctionName is its Ref, which the
- * simulator resolves to its logical id (template.ts).
- */
-export interface FunctionInvocation {
-  readonly at: number;
-  readonly functionName: string;
-  /** The error's name when the handler threw (a function error). */
-  readonly error?: string;
-}
-
 /** One value per event: an execution started or ended, a function invocation (and its error). */
 export function serviceMetrics(sim: Simulation): MetricValue[] {
   const values: MetricValue[] = [];
@@ -43,9 +32,11 @@ export function serviceMetrics(sim: Simulation): MetricValue[] {
     if (ended && execution.stoppedAt !== undefined) add(execution.stoppedAt, 'AWS/States', ended, dimensions);
   }
   for (const invocation of sim.invocations) {
+    // Lambda counts an invocation, and its error, when it ends; its FunctionName is the logical id here.
     const dimensions = { FunctionName: invocation.functionName };
-    add(invocation.at, 'AWS/Lambda', 'Invocations', dimensions);
-    add(invocation.at, 'AWS/Lambda', 'Errors', dimensions, invocation.error ? 1 : 0);
+    const endedAt = invocation.at + invocation.handlerMs;
+    add(endedAt, 'AWS/Lambda', 'Invocations', dimensions);
+    add(endedAt, 'AWS/Lambda', 'Errors', dimensions, invocation.error ? 1 : 0);
   }
   return values;
 }

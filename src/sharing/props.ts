@@ -21,8 +21,9 @@ export interface SharedClusterSnapshotsProps extends HandlerFunctionProps {
    * stable; for a large or changing fleet, tag the clusters and use `clusterTag`.
    *
    * Each cluster is allowed by its ARN in the CreateSnapshot role's IAM policies, split across
-   * managed policies (IAM holds 10 of 6,144 characters per role): at least 470 identifiers of 63
-   * characters fit, more if they are shorter. Past that, synth fails and names the limit.
+   * managed policies (IAM holds 10 of 6,144 characters per role): at least 450 identifiers of 63
+   * characters fit in any partition and Region, at least 500 in `eu-west-1`, more if they are
+   * shorter. Past that, synth fails and names the limit.
    *
    * At least one of `clusterIdentifiers` and `clusterTag` is required.
    *
