@@ -1,5 +1,6 @@
 import { DescribeDBClustersCommand } from '@aws-sdk/client-rds';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { resolveInstances } from './instance-discovery.lambda-shared';
 import { assertNoOwnAccountTarget } from './own-account.lambda-shared';
 import { fleetPacing } from './pacing.lambda-shared';
 import { assertQuotaHeadroom } from './quota.lambda-shared';
@@ -56,23 +57,31 @@ async function run(event: StartEvent = {}): Promise<StartResult> {
   const ownerId = requireEnv(ENV.OWNER_ID);
   assertNoOwnAccountTarget(stateMachineArn);
   const clusters = await resolveClusters();
+  const instances = await resolveInstances();
   await assertQuotaHeadroom(clusters.length, ownerId, runId);
+  await assertQuotaHeadroom(instances.length, ownerId, runId, 'instance');
+  const databases = [
+    ...clusters.map((id) => ({ kind: 'cluster' as const, id })),
+    ...instances.map((id) => ({ kind: 'instance' as const, id })),
+  ];
   const pacing = fleetPacing(
-    clusters.length,
+    databases.length,
     integerEnv(ENV.RDS_REQUESTS_PER_SECOND),
     integerEnv(ENV.WAIT_INTERVAL_SECONDS),
   );
 
   const result: StartResult = { runId, pacing, started: [], alreadyStarted: [], failed: [] };
-  await forEachLimited(clusters.map((c, i) => [c, i] as const), START_CONCURRENCY, async ([clusterIdentifier, index]) => {
-    const name = executionName(clusterIdentifier, runId);
+  await forEachLimited(databases.map((d, i) => [d, i] as const), START_CONCURRENCY, async ([database, index]) => {
+    const name = executionName(database.id, runId, database.kind);
+    // Results name a DB instance `instance:<id>`: a cluster and an instance may share an identifier.
+    const clusterIdentifier = database.kind === 'instance' ? `instance:${database.id}` : database.id;
     const startDelaySeconds = Math.floor(index / pacing.clustersPerMinute) * 60;
     try {
       const out = await retryTransient(() => sfn.send(new StartExecutionCommand({
         stateMachineArn,
         name,
         input: JSON.stringify({
-          clusterIdentifier,
+          ...(database.kind === 'instance' ? { instanceIdentifier: database.id } : { clusterIdentifier: database.id }),
           runId,
           ...(startDelaySeconds > 0 ? { startDelaySeconds } : {}),
           ...(pacing.pollStride > 1 ? { pollStride: pacing.pollStride } : {}),
@@ -98,7 +107,7 @@ async function run(event: StartEvent = {}): Promise<StartResult> {
     failed: result.failed,
   });
   if (result.failed.length > 0) {
-    throw new StartExecutionsFailed(`Could not start executions for ${result.failed.length} of ${clusters.length} clusters: ${result.failed.join(', ')}`);
+    throw new StartExecutionsFailed(`Could not start executions for ${result.failed.length} of ${databases.length} databases: ${result.failed.join(', ')}`);
   }
   return result;
 }
