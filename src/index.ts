@@ -1,4 +1,5 @@
 export * from './sharing/props';
+export * from './sharing/instance-props';
 export * from './sharing/shared-cluster-snapshots';
 export * from './sharing/snapshot-handlers';
 export * from './receiving';

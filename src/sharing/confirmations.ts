@@ -15,6 +15,8 @@ export interface CopyConfirmationsProps {
   readonly permissions: SnapshotPermissions;
   readonly environment: Record<string, string>;
   readonly functions: HandlerFunctionFactory;
+  /** With DB instances selected: reading and tagging their shared snapshots too. */
+  readonly instanceStatements?: iam.PolicyStatement[];
 }
 
 /**
@@ -33,6 +35,7 @@ export class CopyConfirmations extends Construct {
     this.handler = props.functions.create('RecordCopy', RecordCopyFunction, props.environment, [
       ...props.permissions.describeOwnSnapshots(),
       ...recordConfirmationStatements(props.permissions, props.ownerId),
+      ...props.instanceStatements ?? [],
     ]);
     const bus = events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
     const statementId = `copied-${this.node.addr}`;

@@ -5,8 +5,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import type { InstanceSelectionProps } from './instance-props';
 
-/** A tag that marks DB clusters to snapshot, looked up at run time. */
+/** A tag that marks DB clusters (`clusterTag`) or DB instances (`instanceTag`) to snapshot, looked up at run time. */
 export interface ClusterTag {
   /** The tag key, e.g. `share-snapshots`. */
   readonly key: string;
@@ -14,8 +15,11 @@ export interface ClusterTag {
   readonly value: string;
 }
 
-/** Properties of {@link SharedClusterSnapshots}. */
-export interface SharedClusterSnapshotsProps {
+/**
+ * Properties of {@link SharedClusterSnapshots}. At least one of `clusterIdentifiers`, `clusterTag`,
+ * `instanceIdentifiers` and `instanceTag` is required.
+ */
+export interface SharedClusterSnapshotsProps extends InstanceSelectionProps {
   /**
    * The DB clusters to snapshot, by identifier. CDK tokens (e.g. `cluster.clusterIdentifier`) are allowed.
    * Each must be in this stack's account and Region. List clusters here when the set is small and
@@ -25,7 +29,7 @@ export interface SharedClusterSnapshotsProps {
    * managed policies (IAM holds 10 of 6,144 characters per role): at least 470 identifiers of 63
    * characters fit, more if they are shorter. Past that, synth fails and names the limit.
    *
-   * At least one of `clusterIdentifiers` and `clusterTag` is required.
+   * At least one of `clusterIdentifiers`, `clusterTag`, `instanceIdentifiers` and `instanceTag` is required.
    *
    * @default - no explicit clusters; only those found by `clusterTag`
    */

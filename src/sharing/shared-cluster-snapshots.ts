@@ -16,6 +16,7 @@ import { maxRetentionSeconds, maxSnapshotAgeSeconds } from './event-props';
 import { newestSnapshotAgeMetric, SnapshotFreshness } from './freshness';
 import { HandlerFunctionFactory, sourceFunctionFactory } from './handler-functions';
 import { StartExecutionsFunction } from './handlers/start-executions-function';
+import { instanceWiring, starterInstanceStatements } from './instance-wiring';
 import { addNagSuppressions } from './nag-suppressions';
 import { createFailureAlarm, createStateMachineLogGroup, grantReadExecutions } from './operations';
 import { SnapshotPermissions } from './permissions';
@@ -122,9 +123,10 @@ export class SharedClusterSnapshots extends Construct {
     };
     // Only Prepare and the starter read the cluster selection; a long id list is carried once each.
     // Both measure what the cluster list needs (environment, IAM policies) and may refuse it.
-    const [selection, permissions] = withConstructPath(this, 'SharedClusterSnapshots', () => [
+    const [selection, permissions, instances] = withConstructPath(this, 'SharedClusterSnapshots', () => [
       clusterEnvironment(clusterIdentifiers, props.clusterTag),
       new SnapshotPermissions(stack, prefix, this.ownerId, clusterIdentifiers, props.clusterTag),
+      instanceWiring(stack, props, prefix, this.ownerId),
     ] as const);
     const functions = sourceFunctionFactory(this, props, logRetention);
     this.handlers = createWorkflowFunctions(this, {
@@ -138,6 +140,7 @@ export class SharedClusterSnapshots extends Construct {
       maxConcurrentCopies: props.maxConcurrentCopies ?? PROP_DEFAULTS.maxConcurrentCopies,
       retainUntilCopied: props.retainUntilCopied ?? false,
       maxRetentionSeconds: maxRetentionSeconds(props),
+      instances,
     });
     this.handlerLogGroups = workflowLogGroups(functions, this.handlers);
     this.stateMachineLogGroup = createStateMachineLogGroup(this, logRetention);
@@ -148,6 +151,7 @@ export class SharedClusterSnapshots extends Construct {
       snapshotTimeout,
       logGroup: this.stateMachineLogGroup,
       notifyTargetAccountIds: props.notifyTargetAccounts ? props.targetAccountIds : undefined,
+      withInstances: instances !== undefined,
     }).stateMachine;
 
     this.starterFunction = this.createStarter(functions, permissions, {
@@ -158,7 +162,8 @@ export class SharedClusterSnapshots extends Construct {
       [ENV.WAIT_INTERVAL_SECONDS]: String(waitInterval.toSeconds()),
       [ENV.RDS_REQUESTS_PER_SECOND]: String(props.rdsRequestsPerSecond ?? PROP_DEFAULTS.rdsRequestsPerSecond),
       ...selection,
-    }, props.clusterTag !== undefined);
+      ...instances?.selection,
+    }, [...(props.clusterTag ? permissions.listClusters() : []), ...starterInstanceStatements(instances, props.instanceTag !== undefined)]);
     this.starterLogGroup = functions.logGroupOf(this.starterFunction);
     this.schedule = this.createSchedule(this.starterFunction, props.schedule, props.scheduleEnabled ?? true);
     this.failureAlarm = createFailureAlarm(this, this.stateMachine, this.starterFunction, props.alarmTopic);
@@ -170,14 +175,16 @@ export class SharedClusterSnapshots extends Construct {
         permissions,
         environment: { ...environment, [SOURCE_EVENTS_ENV.ACCOUNT_ID]: stack.account },
         functions,
+        instanceStatements: instances ? [...instances.permissions.describeOwnSnapshots(), ...instances.permissions.recordConfirmations()] : [],
       }).handler;
     }
     const freshness = new SnapshotFreshness(this, 'Freshness', {
       ownerId: this.ownerId,
       maxSnapshotAgeSeconds: maxSnapshotAgeSeconds(props),
       permissions,
-      environment: { [ENV.OWNER_ID]: this.ownerId, ...selection },
+      environment: { [ENV.OWNER_ID]: this.ownerId, ...selection, ...instances?.selection },
       functions,
+      instanceStatements: instances?.permissions.listSnapshots() ?? [],
     });
     this.freshnessAlarm = freshness.alarm;
     if (props.alarmTopic) this.freshnessAlarm.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
@@ -185,6 +192,7 @@ export class SharedClusterSnapshots extends Construct {
     addNagSuppressions(this, permissions, prefix, props.clusterTag, {
       functions: [freshness.handler, ...(this.recordCopyFunction ? [this.recordCopyFunction] : [])],
       scheduled: [{ schedule: freshness.schedule, fn: freshness.handler }],
+      wildcards: instances?.permissions.expectedWildcards(prefix),
     });
     if (props.dashboard) this.addDashboard();
   }
@@ -246,13 +254,14 @@ export class SharedClusterSnapshots extends Construct {
     functions: HandlerFunctionFactory,
     permissions: SnapshotPermissions,
     environment: Record<string, string>,
-    discoversByTag: boolean,
+    /** Tag discovery's listings, and the DB instances' statements. */
+    discovery: iam.PolicyStatement[],
   ): lambda.Function {
     const starter = functions.create('Starter', StartExecutionsFunction, environment, [
       ...permissions.readAccountQuotas(),
       // A retried start credits this run's own snapshots in the quota check (quota.lambda-shared.ts).
       ...permissions.listSnapshotsOfCluster(),
-      ...(discoversByTag ? permissions.listClusters() : []),
+      ...discovery,
     ], Duration.minutes(5));
     this.stateMachine.grantStartExecution(starter);
     // Scheduler invokes the starter asynchronously, so a failed attempt is retried by Lambda itself
