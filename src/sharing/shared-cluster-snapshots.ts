@@ -14,11 +14,10 @@ import { CopyConfirmations } from './confirmations';
 import { SnapshotsDashboard } from './dashboard';
 import { maxRetentionSeconds, maxSnapshotAgeSeconds } from './event-props';
 import { newestSnapshotAgeMetric, SnapshotFreshness } from './freshness';
-import { HandlerFunctionFactory, sourceFunctionFactory } from './handler-functions';
-import { StartExecutionsFunction } from './handlers/start-executions-function';
+import { HandlerFunctionFactory, sharingHandler, sourceFunctionFactory } from './handler-functions';
 import { instanceWiring, starterInstanceStatements } from './instance-wiring';
 import { addNagSuppressions } from './nag-suppressions';
-import { createFailureAlarm, createStateMachineLogGroup, grantReadExecutions } from './operations';
+import { createFailureAlarm, createStateMachineLogGroup, grantReadExecutions, runSkippedMetric } from './operations';
 import { SnapshotPermissions } from './permissions';
 import type { SharedClusterSnapshotsProps } from './props';
 import { createSharingKey, warnIgnoredKeyRemovalPolicy, warnImportedKey } from './sharing-key';
@@ -244,6 +243,15 @@ export class SharedClusterSnapshots extends Construct {
     return this.stateMachine.metricAborted(props);
   }
 
+  /**
+   * Runs skipped because an earlier run of the cluster was still in progress (one per cluster and
+   * skipped run), as the Sum over the period (1 hour by default). A skip is not a failure: it does
+   * not count in `failureAlarm` and puts no `Cluster Snapshot Failed` event.
+   */
+  public metricRunSkipped(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return runSkippedMetric(this.ownerId, props);
+  }
+
   /** Lets `grantee` start an execution by hand, e.g. `{"clusterIdentifier": "orders-db"}`. */
   public grantStartExecution(grantee: iam.IGrantable): iam.Grant {
     return this.stateMachine.grantStartExecution(grantee);
@@ -257,13 +265,15 @@ export class SharedClusterSnapshots extends Construct {
     /** Tag discovery's listings, and the DB instances' statements. */
     discovery: iam.PolicyStatement[],
   ): lambda.Function {
-    const starter = functions.create('Starter', StartExecutionsFunction, environment, [
+    const starter = functions.create('Starter', sharingHandler('startExecutions'), environment, [
       ...permissions.readAccountQuotas(),
       // A retried start credits this run's own snapshots in the quota check (quota.lambda-shared.ts).
       ...permissions.listSnapshotsOfCluster(),
       ...discovery,
     ], Duration.minutes(5));
     this.stateMachine.grantStartExecution(starter);
+    // Once per run it lists the running executions, to skip a cluster whose earlier run is still in progress.
+    starter.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:ListExecutions'], resources: [this.stateMachine.stateMachineArn] }));
     // Scheduler invokes the starter asynchronously, so a failed attempt is retried by Lambda itself
     // (by default twice, for up to 6 hours). Set explicitly: a retry starts only what is missing, and
     // within the hour the schedule allows, so a run starts close to its scheduled time or not at all.
@@ -275,7 +285,7 @@ export class SharedClusterSnapshots extends Construct {
     return new scheduler.Schedule(this, 'Schedule', {
       description: 'Starts a SharedClusterSnapshots run',
       enabled,
-      schedule: schedule ?? scheduler.ScheduleExpression.cron({ minute: '0', hour: '3' }),
+      schedule: schedule ?? PROP_DEFAULTS.schedule,
       target: new targets.LambdaInvoke(starter, {
         input: scheduler.ScheduleTargetInput.fromObject({ scheduledTime: scheduler.ContextAttribute.scheduledTime }),
         // Delivery retries, when Scheduler cannot invoke the function at all.

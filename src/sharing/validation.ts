@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { eventPropProblems } from './event-props';
 import { instanceProblems } from './instance-validation';
 import type { SharedClusterSnapshotsProps } from './props';
+import { DEFAULT_SCHEDULE, scheduleProblems, warnIfSnapshotAgeMarginShort } from './schedule-rules';
 import { selectionProblems } from './selection-validation';
 import { warnIfQuotaTooSmall } from './snapshot-quota';
 import { snapshotTagProblems } from './snapshot-tags';
@@ -20,6 +21,7 @@ export const PROP_DEFAULTS = {
   retainSnapshots: DEFAULTS.retainSnapshots,
   snapshotPrefix: DEFAULTS.snapshotPrefix,
   maxConcurrentCopies: DEFAULTS.maxConcurrentCopies,
+  schedule: DEFAULT_SCHEDULE,
 };
 
 /**
@@ -40,8 +42,10 @@ export function validateProps(scope: Construct, props: SharedClusterSnapshotsPro
     ...functionOptionProblems(props),
     ...snapshotTagProblems(props.snapshotTags, props.retainUntilCopied ? props.targetAccountIds.length : 0),
     ...eventPropProblems(props),
+    ...scheduleProblems(props),
   ]);
   warnIfQuotaTooSmall(scope, props);
+  warnIfSnapshotAgeMarginShort(scope, props, snapshotTimeoutOf(props));
 }
 
 function numberProblems(props: SharedClusterSnapshotsProps): string[] {

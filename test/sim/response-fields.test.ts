@@ -14,7 +14,7 @@ import {
   DescribeDBSnapshotAttributesCommand, DescribeDBSnapshotsCommand, DescribeOptionGroupsCommand, ModifyDBClusterSnapshotAttributeCommand,
   ModifyDBSnapshotAttributeCommand, Option, OptionGroup, OptionGroupMembership, RDSClient, Tag,
 } from '@aws-sdk/client-rds';
-import { SFNClient, StartExecutionCommand, StartExecutionOutput } from '@aws-sdk/client-sfn';
+import { ExecutionListItem, ListExecutionsCommand, ListExecutionsOutput, SFNClient, StartExecutionCommand, StartExecutionOutput } from '@aws-sdk/client-sfn';
 import { AWS_OWNED_KEY } from '../../sim/aws-env';
 import { FakeRds } from '../../sim/fake-rds';
 import { FakeStepFunctions } from '../../sim/step-functions';
@@ -91,6 +91,8 @@ const READ = {
     OptionGroupsList: 'array',
   },
   StartExecutionOutput: { executionArn: 'string', startDate: 'date' } satisfies Fields<StartExecutionOutput>,
+  ListExecutionsOutput: { executions: 'array', nextToken: 'string' } satisfies Fields<ListExecutionsOutput>,
+  ExecutionListItem: { name: 'string', status: 'string' } satisfies Fields<ExecutionListItem>,
 } as const;
 // DescribeAccountAttributes takes no input: typed only to keep the import honest.
 const NO_INPUT: DescribeAccountAttributesMessage = {};
@@ -160,6 +162,10 @@ function collect(outputs: unknown[]): Map<string, Map<string, Set<Kind>>> {
       g.Options?.forEach((o) => note('Option', o));
     });
     if (out.executionArn) note('StartExecutionOutput', out);
+    if (out.executions) {
+      note('ListExecutionsOutput', out);
+      out.executions.forEach((e: ExecutionListItem) => note('ExecutionListItem', e));
+    }
   }
   return seen;
 }
@@ -213,7 +219,11 @@ describe('fake responses carry the fields handlers read', () => {
       await send(new DescribeDBSnapshotsCommand({ MaxRecords: 20 }));
       await send(new ModifyDBSnapshotAttributeCommand({ DBSnapshotIdentifier: 'pg-2', AttributeName: 'restore', ValuesToAdd: ['222222222222'] }));
       await send(new DescribeDBSnapshotAttributesCommand({ DBSnapshotIdentifier: 'pg-2' }));
-      outputs.push(await new SFNClient({ region: 'eu-west-1' }).send(new StartExecutionCommand({ stateMachineArn: sfn.stateMachineArn, name: 'x', input: '{}' })));
+      const sfnClient = new SFNClient({ region: 'eu-west-1' });
+      outputs.push(await sfnClient.send(new StartExecutionCommand({ stateMachineArn: sfn.stateMachineArn, name: 'x', input: '{}' })));
+      await sfnClient.send(new StartExecutionCommand({ stateMachineArn: sfn.stateMachineArn, name: 'y', input: '{}' }));
+      // One a page, so the first page carries a nextToken.
+      outputs.push(await sfnClient.send(new ListExecutionsCommand({ stateMachineArn: sfn.stateMachineArn, maxResults: 1 })));
 
       const seen = collect(outputs);
       const missing: string[] = [];
