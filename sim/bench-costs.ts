@@ -5,9 +5,12 @@
  * to the cent, and test/sim/cost-readme.test.ts can check it.
  */
 import { measureDay } from './cost-day';
+import { COST_FLEETS } from './cost-fleets';
 import { CostLine, deployedResources, dollars, monthlyCost } from './cost-model';
 import { ASSUMED_KMS_REQUESTS_PER_COPY, AURORA_BACKUP_PER_GB_MONTH, HOURS_PER_MONTH, PRICES_TAKEN } from './cost-prices';
-import { COST_TABLE_CLUSTERS, COST_TABLE_DATABASE_GB, parseInputs, RecordedAccount, renderCostTable, renderInputs, renderTrialCost } from './cost-table';
+import {
+  COST_TABLE_CLUSTERS, COST_TABLE_DATABASE_GB, fleetNotes, parseInputs, RecordedAccount, renderCostTable, renderInputs, renderTrialCost,
+} from './cost-table';
 
 export interface CostSection {
   readonly lines: string[];
@@ -22,7 +25,7 @@ const ITEMIZED = 20;
 
 export async function costSection(clusterCounts: readonly number[] = COST_TABLE_CLUSTERS): Promise<CostSection> {
   const days = [];
-  for (const clusters of clusterCounts) days.push(await measureDay({ clusters }));
+  for (const fleet of COST_FLEETS.filter((f) => clusterCounts.includes(f.clusters))) days.push(await measureDay(fleet));
   const measured: RecordedAccount[] = days.flatMap((day) => (['source', 'target'] as const).map((account) => ({
     clusters: day.clusters,
     account,
@@ -42,8 +45,8 @@ export async function costSection(clusterCounts: readonly number[] = COST_TABLE_
     `\`sim/cost-model.ts\` at list prices of ${PRICES_TAKEN} (us-east-1, on demand, no free tier; each price's source is in`,
     '`sim/cost-prices.ts`), over a day each fleet size ran in the simulator (`sim/cost-day.ts`): the source account with',
     '`SharedClusterSnapshots` on its defaults (a daily run, the hourly freshness function) and one target account with',
-    '`ReceivedClusterSnapshots` on its defaults (a catch-up scan every 6 hours), simulated together for two days, the',
-    'second measured. Every cluster is on an AWS-owned or `aws/rds` key, so every run copies it with the sharing key (the',
+    '`ReceivedClusterSnapshots` on its defaults (a catch-up scan every 6 hours), simulated together, their first day',
+    'measured. Every cluster is on an AWS-owned or `aws/rds` key, so every run copies it with the sharing key (the',
     'case of every Aurora cluster created since February 2026); snapshots and copies take 10 minutes, and RDS runs 5 copies',
     `at a time per account. A month is ${(HOURS_PER_MONTH / 24).toFixed(1)} such days. Snapshot storage assumes ${COST_TABLE_DATABASE_GB} GB per cluster at $${AURORA_BACKUP_PER_GB_MONTH} per GB-month,`,
     'every copy billed in full (an upper bound in the source, where Aurora does not bill a snapshot younger than the',
@@ -57,6 +60,7 @@ export async function costSection(clusterCounts: readonly number[] = COST_TABLE_
       return `| ${r.clusters} | ${r.account} | ${dollars(cost.fixed)} | ${dollars(cost.runs)} | ${dollars(cost.storage)} | ${dollars(cost.total)} | ${cost.copiesPerCluster.toFixed(2)} |`;
     }),
     '',
+    ...fleetNotes().flatMap((note) => [note, '']),
     `### The line items for ${ITEMIZED} clusters`,
     '',
     '| account | kind | item | a month | cost |',

@@ -4,12 +4,14 @@
  * computed from them by the model. The bench writes both; test/sim/cost-readme.test.ts checks that
  * the README's table is what the model makes of BENCHMARKS.md's inputs.
  */
+import { COST_FLEETS } from './cost-fleets';
 import { DeployedResources, dollars, monthlyCost } from './cost-model';
 import { HOURS_PER_MONTH } from './cost-prices';
 import type { MeasuredUsage } from './cost-usage';
+import { DEFAULTS, MAX_CONCURRENT_COPIES } from '../src/shared/constants';
 
 /** The fleet sizes the README's table shows. */
-export const COST_TABLE_CLUSTERS = [1, 20, 200];
+export const COST_TABLE_CLUSTERS = COST_FLEETS.map((f) => f.clusters);
 /** The snapshot size the README's table assumes for every cluster, in GB. */
 export const COST_TABLE_DATABASE_GB = 100;
 /** The README's blocks the bench writes (`<!-- name -->` ... `<!-- /name -->`). */
@@ -115,7 +117,18 @@ export function renderCostTable(recorded: readonly RecordedAccount[]): string[] 
       const who = r.account === 'source' ? 'source' : 'each target';
       return `| ${r.clusters} | ${who} | ${dollars(cost.fixed)} | ${dollars(cost.runs)} | ${dollars(cost.storage)} | ${dollars(cost.total)} |`;
     }),
+    ...fleetNotes().flatMap((note) => ['', note]),
   ];
+}
+
+/** What a fleet of the table sets beyond the defaults, and why. */
+export function fleetNotes(): string[] {
+  return COST_FLEETS.filter((f) => f.source || f.receiver).map((f) => {
+    const { snapshotTimeout, ...rest } = f.source ?? {};
+    if (!snapshotTimeout || Object.keys(rest).length > 0 || f.receiver) throw new Error(`Describe the props of the ${f.clusters}-cluster fleet in the README's table`);
+    return `${f.clusters} clusters: \`snapshotTimeout\` ${snapshotTimeout.toHours()} hours, not the default ${DEFAULTS.snapshotTimeoutSeconds / 3600}:`
+      + ` ${f.clusters} copies, ${MAX_CONCURRENT_COPIES} at a time, take longer than that.`;
+  });
 }
 
 /** The lines of `text` between `<!-- name -->` and `<!-- /name -->`. */
@@ -123,7 +136,7 @@ export function readBlock(text: string, name: string): string[] {
   const start = text.indexOf(`<!-- ${name} -->`);
   const end = text.indexOf(`<!-- /${name} -->`);
   if (start < 0 || end < start) throw new Error(`No <!-- ${name} --> ... <!-- /${name} --> block`);
-  return text.slice(start, end).split('\n').slice(1).filter((line) => line.length > 0);
+  return text.slice(start, end).split('\n').slice(1, -1);
 }
 
 /** `text` with the block `name` holding `lines`. */
