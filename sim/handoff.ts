@@ -22,6 +22,7 @@ import { lambdaError } from './lambda-faults';
 import { LogCapture } from './log-capture';
 import { mockOptionalClients } from './optional-clients';
 import type { FaultOptions } from './rds-types';
+import { serviceMetrics } from './service-metrics';
 import { Simulation, SimulationWorld, StarterRun } from './simulation';
 import type { Execution } from './step-functions';
 import { DEFAULT_STACK, readTemplate, templateResolver } from './template';
@@ -184,9 +185,13 @@ export class HandoffSimulation {
     return this.alarmsByAccount.get(account) ?? [];
   }
 
-  /** An alarm's state now (or at `at`), evaluated over the metrics the account's handlers published. */
+  /**
+   * An alarm's state now (or at `at`), evaluated over the metrics the account's handlers published
+   * and those AWS publishes for its executions and function invocations (sim/service-metrics.ts).
+   */
   public alarmState(account: string, alarm: TemplateAlarm, at = Date.now()): AlarmState {
-    return evaluateAlarm(alarm, this.logs.metrics.filter((m) => m.account === account), at);
+    const published = this.logs.metrics.filter((m) => m.account === account);
+    return evaluateAlarm(alarm, [...published, ...serviceMetrics(this.account(account))], at);
   }
 
   public dispose(): void {

@@ -55,6 +55,8 @@ export interface SimulationOptions {
 export interface LambdaInvocation {
   readonly account: string;
   readonly functionId: string;
+  /** Its FunctionName as the templates' Refs resolve it in the simulator: the logical id (template.ts). */
+  readonly functionName: string;
   /** When the handler was called (virtual time). */
   readonly at: number;
   /**
@@ -66,6 +68,8 @@ export interface LambdaInvocation {
   readonly memoryMb: number;
   /** `arm64` or `x86_64`, as the template sets it (Lambda's default is x86_64). */
   readonly architecture: string;
+  /** The error's name when the handler threw (a function error). */
+  readonly error?: string;
 }
 
 /** What several accounts' simulations share in one process: one clock, one SDK router, one Lambda environment switch. */

@@ -298,9 +298,9 @@ export class Simulation {
   /** `invoke`, for a function invoked outside an execution: it may wait on virtual time (API latency), so the clock is driven until it returns. */
   private async invokeDriven(functionArn: string, event: unknown, caller: string): Promise<unknown> {
     let settled = false;
-    const invocation = this.invoke(functionArn, event, caller).finally(() => {
-      settled = true;
-    });
+    const invocation = this.invoke(functionArn, event, caller);
+    // Handled at once (not with `finally`, whose own promise would reject unhandled while the clock runs).
+    invocation.then(() => { settled = true; }, () => { settled = true; });
     await this.clock.runUntil(() => settled);
     return invocation;
   }
@@ -313,8 +313,9 @@ export class Simulation {
     const captured = this.world !== undefined || this.logs !== undefined;
     const environment = { ...fn.environment, ...(captured ? { AWS_REGION: REGION } : { [SILENT_LOGS_VARIABLE]: 'true' }) };
     const at = Date.now();
-    const record = () => this.invocations.push({
-      account: this.account, functionId: fn.functionId, at, handlerMs: Date.now() - at, memoryMb: fn.memoryMb, architecture: fn.architecture,
+    const record = (error?: string) => this.invocations.push({
+      account: this.account, functionId: fn.functionId, functionName: fn.logicalId, at, handlerMs: Date.now() - at,
+      memoryMb: fn.memoryMb, architecture: fn.architecture, error,
     });
     try {
       const result = await this.environments.run(environment, () =>
@@ -322,8 +323,8 @@ export class Simulation {
       record();
       return result;
     } catch (error) {
-      record();
       const e = error as Error;
+      record(e.name || 'Error');
       // Lambda reports the error's name as the error type; Step Functions matches Retry/Catch on it.
       throw lambdaError(e.name || 'Error', JSON.stringify({ errorType: e.name, errorMessage: e.message }));
     }

@@ -2,3 +2,4 @@ export * from './sharing/props';
 export * from './sharing/shared-cluster-snapshots';
 export * from './sharing/snapshot-handlers';
 export * from './receiving';
+export * from './shared/function-props';
