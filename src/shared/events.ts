@@ -18,6 +18,13 @@ export interface SnapshotSharedDetail {
   readonly databaseKind?: 'cluster' | 'instance';
   /** The database's identifier, the same as `clusterIdentifier`. */
   readonly databaseIdentifier?: string;
+  /**
+   * A DB instance whose option group holds Oracle `Timezone` or `OLS`: a copy in the target account
+   * needs a target option group (CopyDBSnapshot `OptionGroupName`) holding `requiredOptions`.
+   * `optionGroupName` is the source instance's group. Absent otherwise.
+   */
+  readonly optionGroupName?: string;
+  readonly requiredOptions?: string[];
   readonly snapshotIdentifier: string;
   readonly snapshotArn: string;
   /** The key the shared snapshot is encrypted with (the sharing key), or absent when unencrypted. */

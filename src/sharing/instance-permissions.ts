@@ -43,6 +43,11 @@ export class InstancePermissions {
     return [new iam.PolicyStatement({ actions: ['rds:DescribeDBInstances'], resources: [this.allInstances] })];
   }
 
+  /** Read an instance's option groups: what decides whether RDS shares its snapshots (TDE, permanent options). */
+  public describeOptionGroups(): iam.PolicyStatement[] {
+    return [new iam.PolicyStatement({ actions: ['rds:DescribeOptionGroups'], resources: [rdsArn(this.stack, 'og', '*')] })];
+  }
+
   /** List one instance's, or every, manual DB snapshot (a filtered listing is authorized on the instance and the snapshots). */
   public listSnapshots(): iam.PolicyStatement[] {
     return [new iam.PolicyStatement({ actions: ['rds:DescribeDBSnapshots'], resources: [this.allInstances, this.allSnapshots] })];
@@ -134,6 +139,8 @@ export class InstancePermissions {
         }),
       known(this.allSnapshots, 'Lists one DB instance\'s manual snapshots (filter db-instance-id), or all of them to count copies in '
         + 'progress, to find those this instance owns by tag; a filtered list call has no snapshot ARN to scope to.', ['rds:DescribeDBSnapshots']),
+      known(rdsArn(this.stack, 'og', '*'), 'Option groups are those of the DB instances chosen at run time; reading them '
+        + 'tells whether RDS may share the instance\'s snapshots (TDE, permanent or persistent options).', ['rds:DescribeOptionGroups']),
       known(this.allInstances, 'DB instances are chosen at run time (found by instanceTag, or named in an execution input and checked by '
         + 'the handler against instanceIdentifiers and instanceTag), so their ARNs cannot all be listed in advance.', undefined, this.instanceTag && {
         [`aws:ResourceTag/${this.instanceTag.key}`]: 'Snapshots may be created only of DB instances that carry instanceTag (aws:ResourceTag, '

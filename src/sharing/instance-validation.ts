@@ -1,10 +1,12 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { encryptionKeyProblems } from './key-validation';
 import type { SharedClusterSnapshotsProps } from './props';
 import { selectionProblems } from './selection-validation';
 import { MAX_CONCURRENT_INSTANCE_COPIES } from '../shared/constants';
 
 /** The DB instance props' rules, checked at synth as the cluster selection's are (unresolved tokens skipped). */
-export function instanceProblems(props: SharedClusterSnapshotsProps): string[] {
+export function instanceProblems(scope: Construct, props: SharedClusterSnapshotsProps): string[] {
   const problems = selectionProblems(props.instanceIdentifiers ?? [], props.instanceTag, {
     ids: 'instanceIdentifiers', tag: 'instanceTag', what: 'a DB instance identifier',
   });
@@ -13,5 +15,6 @@ export function instanceProblems(props: SharedClusterSnapshotsProps): string[] {
     problems.push(`maxConcurrentInstanceCopies must be a whole number from 1 to ${MAX_CONCURRENT_INSTANCE_COPIES} `
       + `(RDS allows ${MAX_CONCURRENT_INSTANCE_COPIES} DB snapshot copies in progress per account and Region), got ${copies}`);
   }
+  (props.additionalSharingKeys ?? []).forEach((key, i) => problems.push(...encryptionKeyProblems(Stack.of(scope), key, `additionalSharingKeys[${i}]`)));
   return problems;
 }

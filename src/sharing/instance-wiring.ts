@@ -4,7 +4,7 @@ import { instanceEnvironment } from './cluster-environment';
 import { InstancePermissions } from './instance-permissions';
 import type { SharedClusterSnapshotsProps } from './props';
 import type { InstanceWiring } from './workflow-functions';
-import { DEFAULTS } from '../shared/constants';
+import { DEFAULTS, ENV } from '../shared/constants';
 
 /**
  * The DB instance part of a SharedClusterSnapshots, when its props select any instance
@@ -25,4 +25,10 @@ export function instanceWiring(stack: Stack, props: SharedClusterSnapshotsProps,
 export function starterInstanceStatements(wiring: InstanceWiring | undefined, discoversByTag: boolean): iam.PolicyStatement[] {
   if (!wiring) return [];
   return [...wiring.permissions.listSnapshots(), ...(discoversByTag ? wiring.permissions.describeInstances() : [])];
+}
+
+/** `additionalSharingKeys` as Prepare reads them; nothing without them. */
+export function sharingKeysEnvironment(props: SharedClusterSnapshotsProps): Record<string, string> {
+  const keys = props.additionalSharingKeys ?? [];
+  return keys.length > 0 ? { [ENV.ADDITIONAL_SHARING_KEY_ARNS]: keys.map((key) => key.keyArn).join(',') } : {};
 }

@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import type { InstanceSelectionProps } from './instance-props';
+import type { DatabaseKindProps } from './instance-props';
 
 /** A tag that marks DB clusters (`clusterTag`) or DB instances (`instanceTag`) to snapshot, looked up at run time. */
 export interface ClusterTag {
@@ -19,7 +19,7 @@ export interface ClusterTag {
  * Properties of {@link SharedClusterSnapshots}. At least one of `clusterIdentifiers`, `clusterTag`,
  * `instanceIdentifiers` and `instanceTag` is required.
  */
-export interface SharedClusterSnapshotsProps extends InstanceSelectionProps {
+export interface SharedClusterSnapshotsProps extends DatabaseKindProps {
   /**
    * The DB clusters to snapshot, by identifier. CDK tokens (e.g. `cluster.clusterIdentifier`) are allowed.
    * Each must be in this stack's account and Region. List clusters here when the set is small and

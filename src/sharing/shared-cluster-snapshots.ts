@@ -15,7 +15,7 @@ import { SnapshotsDashboard } from './dashboard';
 import { maxRetentionSeconds, maxSnapshotAgeSeconds } from './event-props';
 import { newestSnapshotAgeMetric, SnapshotFreshness } from './freshness';
 import { HandlerFunctionFactory, sharingHandler, sourceFunctionFactory } from './handler-functions';
-import { instanceWiring, starterInstanceStatements } from './instance-wiring';
+import { instanceWiring, sharingKeysEnvironment, starterInstanceStatements } from './instance-wiring';
 import { addNagSuppressions } from './nag-suppressions';
 import { createFailureAlarm, createStateMachineLogGroup, grantReadExecutions, runSkippedMetric } from './operations';
 import { SnapshotPermissions } from './permissions';
@@ -123,7 +123,7 @@ export class SharedClusterSnapshots extends Construct {
     // Only Prepare and the starter read the cluster selection; a long id list is carried once each.
     // Both measure what the cluster list needs (environment, IAM policies) and may refuse it.
     const [selection, permissions, instances] = withConstructPath(this, 'SharedClusterSnapshots', () => [
-      clusterEnvironment(clusterIdentifiers, props.clusterTag),
+      { ...clusterEnvironment(clusterIdentifiers, props.clusterTag), ...sharingKeysEnvironment(props) },
       new SnapshotPermissions(stack, prefix, this.ownerId, clusterIdentifiers, props.clusterTag),
       instanceWiring(stack, props, prefix, this.ownerId),
     ] as const);

@@ -49,7 +49,7 @@ export function createWorkflowFunctions(scope: Construct, props: WorkflowFunctio
     ...permissions.describeClusters(),
     ...permissions.listSnapshotsOfCluster(),
     ...permissions.deleteOwnSnapshots(),
-    ...forInstances((p) => [...p.describeInstances(), ...p.listSnapshots(), ...p.deleteOwnSnapshots()]),
+    ...forInstances((p) => [...p.describeInstances(), ...p.describeOptionGroups(), ...p.listSnapshots(), ...p.deleteOwnSnapshots()]),
   ], { ...props.selection, ...props.instances?.selection });
   const createSnapshot = workflowFunction('CreateSnapshot', 'createSnapshot', [
     ...permissions.createSnapshots(),

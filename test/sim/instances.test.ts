@@ -74,4 +74,37 @@ describe('a mixed fleet: an Aurora cluster and DB instances', () => {
     for (const id of ['aurora-1', 'replica-pg', 'untagged-pg']) expect(sim.rds.instances.snapshotsOf(id)).toEqual([]);
     expect(sim.rds.calls.filter((c) => c.error === 'AccessDenied')).toEqual([]);
   });
+
+  test('a TDE instance and a Multi-AZ cluster on the default key are refused by name, leaving nothing behind; Oracle Timezone and a Multi-AZ cluster on the sharing key are shared', async () => {
+    sim = simulation({ clusterIdentifiers: ['maz-default', 'maz-shared'], instanceIdentifiers: ['ledger-tde', 'ledger-tz', 'orders-pg'] });
+    sim.rds.addCluster({ identifier: 'maz-default', engine: 'postgres', snapshotMs: MINUTE });
+    sim.rds.addCluster({ identifier: 'maz-shared', engine: 'mysql', kmsKeyId: sim.sharingKeyArn, snapshotMs: MINUTE });
+    sim.rds.instances.addOptionGroup({ name: 'ora-tde', engine: 'oracle-ee', options: [{ name: 'TDE', permanent: true, persistent: true }] });
+    sim.rds.instances.addOptionGroup({ name: 'ora-tz', engine: 'oracle-ee', options: [{ name: 'Timezone', permanent: true, persistent: true }] });
+    sim.rds.instances.addInstance({ identifier: 'ledger-tde', engine: 'oracle-ee', optionGroupName: 'ora-tde', kmsKeyId: sim.sharingKeyArn });
+    sim.rds.instances.addInstance({ identifier: 'ledger-tz', engine: 'oracle-ee', optionGroupName: 'ora-tz', snapshotMs: MINUTE, copyMs: MINUTE });
+    sim.rds.instances.addInstance({ identifier: 'orders-pg', snapshotMs: MINUTE, copyMs: MINUTE });
+
+    await scheduledRun(sim, FIRST_RUN);
+
+    const tde = lastExecution(sim, { instanceIdentifier: 'ledger-tde' });
+    expect([tde.status, tde.error]).toEqual(['FAILED', 'TdeNotShareable']);
+    expect(tde.cause).toContain("DB instance 'ledger-tde' uses Transparent Data Encryption");
+    const maz = lastExecution(sim, { clusterIdentifier: 'maz-default' });
+    expect([maz.status, maz.error]).toEqual(['FAILED', 'MultiAzClusterNotShareable']);
+    // Nothing was created for either: no call that creates, copies or shares a snapshot of them.
+    const touched = sim.rds.calls.filter((c) => /Create|Copy|Modify/.test(c.api) && (c.snapshot?.includes('ledger-tde') || c.snapshot?.includes('maz-default')));
+    expect(touched).toEqual([]);
+    expect(sim.rds.instances.snapshotsOf('ledger-tde')).toEqual([]);
+    expect(sim.rds.snapshotsOf('maz-default')).toEqual([]);
+
+    expect(lastExecution(sim, { clusterIdentifier: 'maz-shared' }).status).toBe('SUCCEEDED');
+    expect(sim.rds.calls.filter((c) => c.api === 'CopyDBClusterSnapshot')).toEqual([]);
+    const tz = lastExecution(sim, { instanceIdentifier: 'ledger-tz' });
+    expect(tz.status).toBe('SUCCEEDED');
+    const event = sim.putEvents.find((e) => e.execution === tz.name && e.state === 'PublishSnapshotShared')!;
+    expect(event.entry.Detail).toMatchObject({ databaseKind: 'instance', databaseIdentifier: 'ledger-tz', optionGroupName: 'ora-tz', requiredOptions: ['Timezone'] });
+    expect(instanceSnapshots(sim, 'ledger-tz', 'shared')[0]).toMatchObject({ OptionGroupName: 'ora-tz', KmsKeyId: sim.sharingKeyArn });
+    expect(lastExecution(sim, { instanceIdentifier: 'orders-pg' }).status).toBe('SUCCEEDED');
+  });
 });

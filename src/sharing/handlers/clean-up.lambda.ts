@@ -49,6 +49,7 @@ async function run(event: RunPlan): Promise<RunResult> {
     clusterIdentifier,
     databaseKind: kind ?? 'cluster',
     databaseIdentifier: clusterIdentifier,
+    ...(plan.requiredOptions ? { optionGroupName: plan.optionGroupName, requiredOptions: plan.requiredOptions } : {}),
     snapshotIdentifier: plan.sharedSnapshotIdentifier,
     snapshotArn: plan.snapshotArn,
     ...(current?.KmsKeyId ? { kmsKeyArn: current.KmsKeyId } : {}),

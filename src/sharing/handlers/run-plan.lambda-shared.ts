@@ -49,6 +49,12 @@ export function parsePlan(event: unknown, naming: SnapshotNaming): RunPlan {
   if (plan.sharedWith !== undefined && (!Array.isArray(plan.sharedWith) || !plan.sharedWith.every((a) => typeof a === 'string' && ACCOUNT_ID_PATTERN.test(a)))) {
     throw new InvalidInput('The run plan\'s sharedWith must be a list of 12-digit account ids');
   }
+  if (plan.optionGroupName !== undefined && typeof plan.optionGroupName !== 'string') {
+    throw new InvalidInput('The run plan\'s optionGroupName must be a string');
+  }
+  if (plan.requiredOptions !== undefined && (!Array.isArray(plan.requiredOptions) || !plan.requiredOptions.every((o) => typeof o === 'string'))) {
+    throw new InvalidInput('The run plan\'s requiredOptions must be a list of option names');
+  }
   if (plan.pollStride !== undefined && !isPollStride(plan.pollStride)) {
     throw new InvalidInput(`The run plan's pollStride must be a whole number from 1 to ${MAX_POLL_STRIDE}`);
   }

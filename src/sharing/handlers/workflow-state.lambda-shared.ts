@@ -27,6 +27,9 @@ export interface RunPlan {
   readonly copyDeadline?: string;
   /** ARN of the last snapshot found available. */
   readonly snapshotArn?: string;
+  /** A DB instance whose copies need a target option group: its option group, and the options the target's must hold. */
+  readonly optionGroupName?: string;
+  readonly requiredOptions?: string[];
   /** Set once the shared snapshot is shared: from then on nothing may delete it. */
   readonly sharedWith?: string[];
   /**

@@ -5,6 +5,7 @@
  */
 import { Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { addSnapshots, build, handlerFunctions, lambdaEnvironment, newStack, roleIdOf } from './helpers';
 import { ENV, ERROR } from '../../../src/shared/constants';
@@ -40,6 +41,23 @@ describe('validation of the DB instance props', () => {
     expect(() => addSnapshots(newStack(), { clusterIdentifiers: undefined })).toThrow(/instanceIdentifiers or instanceTag\): neither was given/);
     expect(() => addSnapshots(newStack(), { clusterIdentifiers: undefined, instanceIdentifiers: ['orders-pg'] })).not.toThrow();
     expect(() => addSnapshots(newStack(), { clusterIdentifiers: undefined, instanceTag: { key: 'share', value: 'yes' } })).not.toThrow();
+  });
+
+  test('additionalSharingKeys: an alias, or a key of another Region, is refused naming its position', () => {
+    const stack = newStack();
+    const alias = kms.Alias.fromAliasName(stack, 'Alias', 'alias/shared');
+    const elsewhere = kms.Key.fromKeyArn(stack, 'Elsewhere', 'arn:aws:kms:us-east-1:111111111111:key/12345678-aaaa-bbbb-cccc-1234567890ab');
+    expect(() => addSnapshots(stack, { additionalSharingKeys: [alias] })).toThrow(/additionalSharingKeys\[0\] is the KMS alias 'alias\/shared', not a key/);
+    expect(() => addSnapshots(newStack(), { additionalSharingKeys: [kms.Key.fromKeyArn(newStack(), 'K', elsewhere.keyArn)] }))
+      .toThrow(/additionalSharingKeys\[0\] is in us-east-1, but this stack deploys to eu-west-1/);
+  });
+
+  test('additionalSharingKeys reach Prepare, which alone decides the copy', () => {
+    const stack = newStack();
+    const key = kms.Key.fromKeyArn(stack, 'Trusted', 'arn:aws:kms:eu-west-1:111111111111:key/12345678-aaaa-bbbb-cccc-1234567890ab');
+    const construct = addSnapshots(stack, { additionalSharingKeys: [key] });
+    const template = Template.fromStack(stack);
+    expect(lambdaEnvironment(stack, template, construct.handlers.prepare)).toMatchObject({ [ENV.ADDITIONAL_SHARING_KEY_ARNS]: key.keyArn });
   });
 
   test('tokens are not checked at synth', () => {
