@@ -1,4 +1,4 @@
-import type { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { rdsArn, splitDatabaseArns } from './permissions';
@@ -20,6 +20,8 @@ export class InstancePermissions {
   private readonly ownerCondition: Record<string, Record<string, string>>;
   private readonly requestOwnerCondition: Record<string, Record<string, string>>;
   private readonly instanceDocuments: iam.PolicyDocument[];
+  /** The automated snapshots of the selected instances: `rds:<id>-*` by id, every one with instanceTag. */
+  private readonly automatedSnapshots: string[];
 
   constructor(
     private readonly stack: Stack,
@@ -33,6 +35,9 @@ export class InstancePermissions {
     this.allInstances = rdsArn(stack, 'db', '*');
     this.ownerCondition = { StringEquals: { [`aws:ResourceTag/${TAG_OWNER}`]: ownerId } };
     this.requestOwnerCondition = { StringEquals: { [`aws:RequestTag/${TAG_OWNER}`]: ownerId } };
+    this.automatedSnapshots = instanceTag
+      ? [rdsArn(stack, 'snapshot', 'rds:*')]
+      : instanceIdentifiers.map((id) => rdsArn(stack, 'snapshot', `rds:${Token.isUnresolved(id) ? id : id.toLowerCase()}-*`));
     this.instanceDocuments = splitDatabaseArns(stack, instanceIdentifiers, {
       resource: 'db', action: 'rds:CreateDBSnapshot', prop: 'instanceIdentifiers', one: 'DB instance', what: 'DB instances', tagProp: 'instanceTag',
     });
@@ -105,6 +110,16 @@ export class InstancePermissions {
     })];
   }
 
+  /**
+   * `snapshotSource` automated: copy the selected instances' automated snapshots (the copy's source,
+   * which RDS authorizes on the source ARN too) into owner-tagged snapshots. Their names are RDS's
+   * (`rds:<instance>-<time>`): scoped by instance where the ids are known, to every automated
+   * snapshot with instanceTag (automated snapshots carry no tag to scope by).
+   */
+  public copyAutomatedSnapshots(): iam.PolicyStatement[] {
+    return [new iam.PolicyStatement({ actions: ['rds:CopyDBSnapshot'], resources: this.automatedSnapshots, conditions: this.requestOwnerCondition })];
+  }
+
   /** Share only DB snapshots with this construct's prefix and owner tag. */
   public shareSnapshots(): iam.PolicyStatement[] {
     return [new iam.PolicyStatement({ actions: ['rds:ModifyDBSnapshotAttribute'], resources: [this.ownSnapshots], conditions: this.ownerCondition })];
@@ -139,6 +154,10 @@ export class InstancePermissions {
         }),
       known(this.allSnapshots, 'Lists one DB instance\'s manual snapshots (filter db-instance-id), or all of them to count copies in '
         + 'progress, to find those this instance owns by tag; a filtered list call has no snapshot ARN to scope to.', ['rds:DescribeDBSnapshots']),
+      ...this.automatedSnapshots.map((arn) => known(arn, 'Automated snapshots are named by RDS when it takes them (rds:<instance>-<time>): '
+        + 'only the selected instances\' prefix is known at deploy time (with instanceTag, no prefix at all).', ['rds:CopyDBSnapshot'], {
+        [`aws:RequestTag/${TAG_OWNER}`]: `The copy must be tagged ${TAG_OWNER} with this instance's owner id.`,
+      })),
       known(rdsArn(this.stack, 'og', '*'), 'Option groups are those of the DB instances chosen at run time; reading them '
         + 'tells whether RDS may share the instance\'s snapshots (TDE, permanent or persistent options).', ['rds:DescribeOptionGroups']),
       known(this.allInstances, 'DB instances are chosen at run time (found by instanceTag, or named in an execution input and checked by '

@@ -1,5 +1,6 @@
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { ClusterTag } from './props';
+import type { SnapshotSource } from './snapshot-source';
 
 /**
  * The database kinds beside Aurora DB clusters (part of {@link SharedClusterSnapshotsProps}): the DB
@@ -36,6 +37,19 @@ export interface DatabaseKindProps {
    * @default 20
    */
   readonly maxConcurrentInstanceCopies?: number;
+
+  /**
+   * What each DB instance's shared snapshot starts from. `SnapshotSource.newestAutomatedSnapshot(maxAge)`
+   * reuses the instance's newest automated snapshot when it is younger than `maxAge`: one copy with
+   * the sharing key instead of a snapshot and a copy, no temporary snapshot, and no snapshot I/O on
+   * the instance (a Single-AZ instance may pause I/O briefly during a snapshot; not confirmed in
+   * current AWS docs). The data is then as old as that automated snapshot: the event and the run
+   * result say which source was used and its time, and freshness counts from it. Set `maxAge` below
+   * `maxSnapshotAge` less the schedule's interval.
+   *
+   * @default SnapshotSource.newSnapshot() - a new snapshot every run
+   */
+  readonly snapshotSource?: SnapshotSource;
 
   /**
    * Customer-managed KMS keys, besides the sharing key, whose key policy already lets the target

@@ -14,10 +14,15 @@ import { DEFAULTS, ENV } from '../shared/constants';
 export function instanceWiring(stack: Stack, props: SharedClusterSnapshotsProps, prefix: string, ownerId: string): InstanceWiring | undefined {
   const ids = props.instanceIdentifiers ?? [];
   if (ids.length === 0 && !props.instanceTag) return undefined;
+  const maxAge = props.snapshotSource?.kind === 'automated' ? props.snapshotSource.maxAge : undefined;
   return {
     permissions: new InstancePermissions(stack, prefix, ownerId, ids, props.instanceTag),
-    selection: instanceEnvironment(ids, props.instanceTag),
+    selection: {
+      ...instanceEnvironment(ids, props.instanceTag),
+      ...(maxAge ? { [ENV.AUTOMATED_SNAPSHOT_MAX_AGE_SECONDS]: String(maxAge.toSeconds()) } : {}),
+    },
     maxConcurrentInstanceCopies: props.maxConcurrentInstanceCopies ?? DEFAULTS.maxConcurrentInstanceCopies,
+    automatedSource: maxAge !== undefined,
   };
 }
 

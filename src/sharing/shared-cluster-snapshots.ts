@@ -151,6 +151,7 @@ export class SharedClusterSnapshots extends Construct {
       logGroup: this.stateMachineLogGroup,
       notifyTargetAccountIds: props.notifyTargetAccounts ? props.targetAccountIds : undefined,
       withInstances: instances !== undefined,
+      automatedSource: instances?.automatedSource,
     }).stateMachine;
 
     this.starterFunction = this.createStarter(functions, permissions, {

@@ -18,6 +18,8 @@ export interface SnapshotWorkflowProps {
   readonly notifyTargetAccountIds?: string[];
   /** DB instances are selected: an instance that is not `available` (InstanceNotAvailable) is waited for as a cluster is. @default false */
   readonly withInstances?: boolean;
+  /** `snapshotSource` automated: a plan with an automated source goes from Prepare straight to CopySnapshot. @default false */
+  readonly automatedSource?: boolean;
 }
 
 /** Every state name, as the execution history and the simulator see them. */
@@ -25,6 +27,7 @@ export const STATE = {
   startDelayed: 'StartDelayed',
   waitToStart: 'WaitToStart',
   prepare: 'Prepare',
+  snapshotSource: 'SnapshotSource',
   createSnapshot: 'CreateSnapshot',
   waitForSnapshot: 'WaitForSnapshot',
   checkSnapshot: 'CheckSnapshot',
@@ -136,8 +139,11 @@ export class SnapshotWorkflow extends Construct {
         sfn.Condition.numberGreaterThan('$.startDelaySeconds', 0),
       ), new sfn.Wait(this, STATE.waitToStart, { time: sfn.WaitTime.secondsPath('$.startDelaySeconds') }).next(prepare))
       .otherwise(prepare);
-    prepare
-      .next(createSnapshot)
+    // snapshotSource: Prepare found an automated snapshot to copy, so nothing is created or waited for.
+    prepare.next(props.automatedSource
+      ? new sfn.Choice(this, STATE.snapshotSource).when(sfn.Condition.isPresent('$.sourceSnapshotIdentifier'), copy).otherwise(createSnapshot)
+      : createSnapshot);
+    createSnapshot
       .next(new sfn.Wait(this, STATE.waitForSnapshot, { time: sfn.WaitTime.duration(waitInterval) }))
       .next(checkSnapshot)
       .next(new sfn.Choice(this, STATE.copyRequired)

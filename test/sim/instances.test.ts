@@ -3,9 +3,11 @@
  * evaluated on every RDS call, the handlers' real code, the in-memory RDS (sim/rds-instances.ts).
  */
 import type { DBSnapshot } from '@aws-sdk/client-rds';
+import { Duration } from 'aws-cdk-lib';
 import { FIRST_RUN, MINUTE, runDay, scheduledRun, simulation, TARGET_ACCOUNTS } from './harness';
 import { AWS_MANAGED_RDS_KEY } from '../../sim/aws-env';
 import type { Simulation } from '../../sim/simulation';
+import { SnapshotSource } from '../../src';
 import { TAG_ROLE } from '../../src/shared/constants';
 
 const roleOf = (s: DBSnapshot) => s.TagList?.find((t) => t.Key === TAG_ROLE)?.Value;
@@ -106,5 +108,41 @@ describe('a mixed fleet: an Aurora cluster and DB instances', () => {
     expect(event.entry.Detail).toMatchObject({ databaseKind: 'instance', databaseIdentifier: 'ledger-tz', optionGroupName: 'ora-tz', requiredOptions: ['Timezone'] });
     expect(instanceSnapshots(sim, 'ledger-tz', 'shared')[0]).toMatchObject({ OptionGroupName: 'ora-tz', KmsKeyId: sim.sharingKeyArn });
     expect(lastExecution(sim, { instanceIdentifier: 'orders-pg' }).status).toBe('SUCCEEDED');
+  });
+
+  test('snapshotSource: a default-key instance is shared from its newest automated snapshot with one copy and no temporary snapshot; too old, a new snapshot', async () => {
+    sim = simulation({ instanceIdentifiers: ['orders-pg', 'stale-pg'], snapshotSource: SnapshotSource.newestAutomatedSnapshot(Duration.hours(6)) });
+    sim.rds.instances.addInstance({ identifier: 'orders-pg', snapshotMs: 9 * MINUTE, copyMs: 7 * MINUTE });
+    sim.rds.instances.addInstance({ identifier: 'stale-pg', snapshotMs: 9 * MINUTE, copyMs: 7 * MINUTE });
+    const automatedAt = FIRST_RUN.getTime() - 2 * 60 * MINUTE;
+    sim.rds.instances.addAutomatedSnapshot('orders-pg', FIRST_RUN.getTime() - 26 * 60 * MINUTE);
+    const automated = sim.rds.instances.addAutomatedSnapshot('orders-pg', automatedAt);
+    sim.rds.instances.addAutomatedSnapshot('stale-pg', FIRST_RUN.getTime() - 7 * 60 * MINUTE);
+
+    await scheduledRun(sim, FIRST_RUN);
+
+    const orders = lastExecution(sim, { instanceIdentifier: 'orders-pg' });
+    expect(orders.status).toBe('SUCCEEDED');
+    const forOrders = (api: string) => sim.rds.calls.filter((c) => c.api === api && !c.error && c.snapshot?.includes('orders-pg'));
+    expect(forOrders('CreateDBSnapshot')).toEqual([]);
+    expect(forOrders('CopyDBSnapshot')).toHaveLength(1);
+    expect([...sim.rds.instances.lifecycles.values()].filter((l) => l.clusterId === 'orders-pg').map((l) => l.tags.find((t) => t.Key === TAG_ROLE)?.Value)).toEqual(['shared']);
+    const [shared] = instanceSnapshots(sim, 'orders-pg', 'shared');
+    expect(shared).toMatchObject({ KmsKeyId: sim.sharingKeyArn, OriginalSnapshotCreateTime: new Date(automatedAt) });
+    expect(sim.rds.instances.restoreAccounts(shared.DBSnapshotIdentifier!)).toEqual(TARGET_ACCOUNTS);
+    expect(orders.output).toMatchObject({
+      snapshotSource: 'automated',
+      sourceSnapshotIdentifier: automated,
+      sourceSnapshotTime: new Date(automatedAt).toISOString(),
+      snapshotCreateTime: new Date(automatedAt).toISOString(),
+    });
+    // The automated snapshot is left as RDS made it.
+    expect(sim.rds.instances.snapshot(automated)).toMatchObject({ SnapshotType: 'automated', Status: 'available' });
+    expect(orders.events.map((e) => e.state).filter((state) => state === 'CreateSnapshot' || state === 'CheckSnapshot')).toEqual([]);
+
+    const stale = lastExecution(sim, { instanceIdentifier: 'stale-pg' });
+    expect(stale.status).toBe('SUCCEEDED');
+    expect(stale.output).toMatchObject({ snapshotSource: 'new' });
+    expect(sim.rds.calls.filter((c) => c.api === 'CreateDBSnapshot' && c.snapshot?.includes('stale-pg'))).toHaveLength(1);
   });
 });

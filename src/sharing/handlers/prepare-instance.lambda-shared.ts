@@ -1,4 +1,5 @@
 import { DBInstance, StorageEncryptionType } from '@aws-sdk/client-rds';
+import { AutomatedSource, newestAutomatedSource } from './automated-source.lambda-shared';
 import { describeInstance } from './databases.lambda-shared';
 import { encryptionOf, isShareableKey } from './encryption.lambda-shared';
 import { assertOptionsShareable, RequiredOptions } from './option-groups.lambda-shared';
@@ -14,6 +15,8 @@ export interface PreparedInstance {
   readonly instance: DBInstance;
   readonly copyRequired: boolean;
   readonly options?: RequiredOptions;
+  /** With `snapshotSource` automated: the automated snapshot to copy instead of taking a new one. */
+  readonly automated?: AutomatedSource;
 }
 
 /**
@@ -43,7 +46,8 @@ export async function prepareInstance(instanceIdentifier: string): Promise<Prepa
   if (instance.DBInstanceStatus !== 'available') {
     throw new InstanceNotAvailable(`DB instance '${instanceIdentifier}' is '${instance.DBInstanceStatus}', not 'available'`);
   }
-  return { instance, copyRequired: instanceCopyRequired(instance), ...(options ? { options } : {}) };
+  const automated = await newestAutomatedSource(instanceIdentifier);
+  return { instance, copyRequired: instanceCopyRequired(instance), ...(options ? { options } : {}), ...(automated ? { automated } : {}) };
 }
 
 /** A manual start may name only a selected instance; IAM enforces the same for mutating calls. */

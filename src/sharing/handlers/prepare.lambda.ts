@@ -2,7 +2,7 @@ import { DBCluster, DescribeDBClustersCommand, StorageEncryptionType } from '@aw
 import { encryptionOf, isShareableKey } from './encryption.lambda-shared';
 import { isMultiAzCluster, multiAzNotShareable } from './multi-az.lambda-shared';
 import { prepareInstance } from './prepare-instance.lambda-shared';
-import { isPollStride } from './run-plan.lambda-shared';
+import { deadlineFromNow, isPollStride } from './run-plan.lambda-shared';
 import { reportRunSkipped } from './run-skipped.lambda-shared';
 import { clusterSelection } from './selection.lambda-shared';
 import { deleteOwnedSnapshot, IN_PROGRESS_STATUSES, isOlderThanAnyLiveRun, listOwnedSnapshots, READS_ITS_SOURCE_STATUSES } from './snapshots.lambda-shared';
@@ -48,7 +48,9 @@ async function run(event: PrepareEvent): Promise<RunPlan> {
   const naming = snapshotNaming();
 
   const instance = databaseKind === 'instance' ? await prepareInstance(clusterIdentifier) : undefined;
-  const copyRequired = instance ? instance.copyRequired : await prepareCluster(clusterIdentifier);
+  // An automated snapshot is never shared as it is: it is always copied, straight to the shared snapshot.
+  const automated = instance?.automated;
+  const copyRequired = automated !== undefined || (instance ? instance.copyRequired : await prepareCluster(clusterIdentifier));
 
   await clearEarlierRuns(ownerId, clusterIdentifier, runId, databaseKind);
 
@@ -57,8 +59,10 @@ async function run(event: PrepareEvent): Promise<RunPlan> {
     clusterIdentifier,
     runId,
     sharedSnapshotIdentifier: snapshotIdentifier(naming, clusterIdentifier, runId, 'shared'),
-    temporarySnapshotIdentifier: copyRequired ? snapshotIdentifier(naming, clusterIdentifier, runId, 'temporary') : undefined,
+    temporarySnapshotIdentifier: copyRequired && !automated ? snapshotIdentifier(naming, clusterIdentifier, runId, 'temporary') : undefined,
     copyRequired,
+    // The copy phase, waiting for a copy slot included, starts now.
+    ...(automated ? { ...automated, copyDeadline: deadlineFromNow() } : {}),
     ...instance?.options,
     ...(pollStride > 1 ? { pollStride } : {}),
   };

@@ -3,11 +3,12 @@
  * maxConcurrentInstanceCopies, IAM scoped per kind, the environment each function reads, and
  * cdk-nag clean.
  */
-import { Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { addSnapshots, build, handlerFunctions, lambdaEnvironment, newStack, roleIdOf } from './helpers';
+import { SnapshotSource } from '../../../src';
 import { ENV, ERROR } from '../../../src/shared/constants';
 import { statementProblems } from '../../iam/reference';
 import { synthesize } from '../../iam/stacks';
@@ -132,6 +133,34 @@ describe('IAM per kind', () => {
   });
 });
 
+describe('snapshotSource', () => {
+  const automated = SnapshotSource.newestAutomatedSnapshot(Duration.hours(6));
+
+  test.each<[string, Duration, RegExp]>([
+    ['under an hour', Duration.minutes(30), /snapshotSource maxAge must be a whole number of seconds from 1 hour to 35 days .*got 1800 seconds/],
+    ['over 35 days', Duration.days(36), /got 3110400 seconds/],
+  ])('a maxAge %s is refused', (_, maxAge, message) => {
+    expect(() => addSnapshots(newStack(), { instanceIdentifiers: ['orders-pg'], snapshotSource: SnapshotSource.newestAutomatedSnapshot(maxAge) })).toThrow(message);
+  });
+
+  test('CopySnapshot may copy only the selected instances\' automated snapshots, into owner-tagged ones; Prepare reads maxAge', () => {
+    const { stack, template, construct } = build({ instanceIdentifiers: ['orders-pg', 'Billing-PG'], snapshotSource: automated });
+    expect(statementsOfRole(template, roleIdOf(stack, construct.handlers.copySnapshot))).toContainEqual(expect.objectContaining({
+      Action: ['rds:CopyDBSnapshot'],
+      Resource: [SNAPSHOT_ARN('rds:orders-pg-*'), SNAPSHOT_ARN('rds:billing-pg-*')],
+      Condition: { StringEquals: { 'aws:RequestTag/shared-cluster-snapshots:owner': construct.ownerId } },
+    }));
+    expect(lambdaEnvironment(stack, template, construct.handlers.prepare)).toMatchObject({ [ENV.AUTOMATED_SNAPSHOT_MAX_AGE_SECONDS]: '21600' });
+  });
+
+  test('the state machine goes from Prepare straight to CopySnapshot when Prepare found an automated snapshot; without the option, no such state', () => {
+    const definition = (props: object) => JSON.parse(JSON.stringify(build(props).template.toJSON()).match(/"DefinitionString":(\{.*?\}),"LoggingConfiguration"/)![1]);
+    const withOption = JSON.stringify(definition({ instanceIdentifiers: ['orders-pg'], snapshotSource: automated }));
+    expect(withOption).toContain('\\"SnapshotSource\\":{\\"Type\\":\\"Choice\\",\\"Choices\\":[{\\"Variable\\":\\"$.sourceSnapshotIdentifier\\",\\"IsPresent\\":true,\\"Next\\":\\"CopySnapshot\\"}],\\"Default\\":\\"CreateSnapshot\\"}');
+    expect(JSON.stringify(definition({ instanceIdentifiers: ['orders-pg'] }))).not.toContain('SnapshotSource');
+  });
+});
+
 describe('checks on a mixed fleet', () => {
   const mixed = (stack: Stack) => addSnapshots(stack, {
     clusterIdentifiers: ['orders-db'],
@@ -139,11 +168,17 @@ describe('checks on a mixed fleet', () => {
     instanceIdentifiers: ['billing-pg', 'ledger-ora'],
     instanceTag: { key: 'share-snapshots', value: 'true' },
     retainUntilCopied: true,
+    snapshotSource: SnapshotSource.newestAutomatedSnapshot(Duration.hours(6)),
   });
 
-  test('cdk-nag AwsSolutions: no errors or warnings', () => {
+  test.each<[string, (stack: Stack) => unknown]>([
+    ['ids and tags of both kinds', mixed],
+    ['explicit instances reusing automated snapshots', (stack) => addSnapshots(stack, {
+      instanceIdentifiers: ['billing-pg'], snapshotSource: SnapshotSource.newestAutomatedSnapshot(Duration.hours(6)),
+    })],
+  ])('cdk-nag AwsSolutions, %s: no errors or warnings', (_, add) => {
     const stack = newStack();
-    mixed(stack);
+    add(stack);
     runNag(stack);
     const annotations = Annotations.fromStack(stack);
     expect([...annotations.findError('*', NAG_FINDING), ...annotations.findWarning('*', NAG_FINDING)].map((m) => String(m.entry.data))).toEqual([]);
@@ -156,6 +191,7 @@ describe('checks on a mixed fleet', () => {
       instanceTag: { key: 'share-snapshots', value: 'true' },
       targetAccountIds: ['222222222222'],
       retainUntilCopied: true,
+      snapshotSource: SnapshotSource.newestAutomatedSnapshot(Duration.hours(6)),
     }));
     const problems: Record<string, string[]> = {};
     for (const role of synthesized.roles.values()) {
