@@ -1,6 +1,6 @@
 import { gzipSync } from 'zlib';
 import { Token } from 'aws-cdk-lib';
-import type { ClusterTag } from './props';
+import type { ClusterTag } from './cluster-tag';
 import { ENV } from '../shared/constants';
 
 /*

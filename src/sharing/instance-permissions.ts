@@ -1,8 +1,8 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import type { ClusterTag } from './cluster-tag';
 import { rdsArn, splitDatabaseArns } from './permissions';
-import type { ClusterTag } from './props';
 import { TAG_COPIED_PREFIX, TAG_OWNER } from '../shared/constants';
 import { ExpectedWildcard, expectedWildcard } from '../shared/nag';
 

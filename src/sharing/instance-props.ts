@@ -1,5 +1,5 @@
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import type { ClusterTag } from './props';
+import type { ClusterTag } from './cluster-tag';
 import type { SnapshotSource } from './snapshot-source';
 
 /**

@@ -1,8 +1,8 @@
 import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import type { ClusterTag } from './cluster-tag';
 import { deployedLength, packResources } from './policy-size';
-import type { ClusterTag } from './props';
 import { IAM_LIMITS, TAG_OWNER } from '../shared/constants';
 
 /** The ARNs and conditions every handler's least-privilege policy is built from. */

@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import type { ClusterTag } from './props';
+import type { ClusterTag } from './cluster-tag';
 import { IDENTIFIER_RULE, isValidIdentifier } from '../shared/naming.lambda-shared';
 
 /** The identifier and tag rules of one selection (clusters, or DB instances). */
