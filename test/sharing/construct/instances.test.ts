@@ -61,6 +61,15 @@ describe('validation of the DB instance props', () => {
     expect(lambdaEnvironment(stack, template, construct.handlers.prepare)).toMatchObject({ [ENV.ADDITIONAL_SHARING_KEY_ARNS]: key.keyArn });
   });
 
+  test('explicit instances past the default instance snapshot quota warn, apart from the clusters', () => {
+    const stack = newStack();
+    addSnapshots(stack, { clusterIdentifiers: ['orders-db'], instanceIdentifiers: Array.from({ length: 34 }, (_, i) => `pg-${i}`) });
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('snapshotQuota')).map((m) => String(m.entry.data));
+    expect(warnings).toEqual([expect.stringMatching(
+      /^retainSnapshots 1 with 34 DB instances holds up to 102 manual DB instance snapshots during a run .*Raise the quota "Manual DB instance snapshots" in Service Quotas to at least 102/,
+    )]);
+  });
+
   test('tokens are not checked at synth', () => {
     const stack = newStack();
     expect(() => addSnapshots(stack, {
