@@ -1,11 +1,9 @@
 import type { Duration } from 'aws-cdk-lib';
 
 /**
- * Where each run's shared snapshot of a DB instance starts from (`snapshotSource`).
- *
- * @example
- * // Reuse last night's automated snapshot when it is at most 6 hours old: one copy, no new snapshot.
- * SnapshotSource.newestAutomatedSnapshot(Duration.hours(6));
+ * Where each run's shared snapshot of a DB instance starts from (`snapshotSource`): a new snapshot
+ * (`SnapshotSource.newSnapshot()`, the default), or the newest automated snapshot when it is young
+ * enough (`SnapshotSource.newestAutomatedSnapshot(Duration.hours(6))`: one copy, no new snapshot).
  */
 export class SnapshotSource {
   /** A new snapshot of each database every run (the default). */
