@@ -2,7 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { ClusterTag } from './cluster-tag';
-import { rdsArn, splitDatabaseArns } from './permissions';
+import { attachArnPolicies, createSnapshotStatements, ownerTaggedWrite, rdsArn, splitDatabaseArns } from './permissions';
 import { TAG_COPIED_PREFIX, TAG_OWNER } from '../shared/constants';
 import { ExpectedWildcard, expectedWildcard } from '../shared/nag';
 
@@ -73,41 +73,17 @@ export class InstancePermissions {
    * (`aws:ResourceTag`), explicit ones by ARN in managed policies of their own (`attachInstancePolicies`).
    */
   public createSnapshots(): iam.PolicyStatement[] {
-    const statements = [new iam.PolicyStatement({
-      actions: ['rds:CreateDBSnapshot', 'rds:AddTagsToResource'],
-      resources: [this.ownSnapshots],
-      conditions: this.requestOwnerCondition,
-    })];
-    if (this.instanceTag) {
-      statements.push(new iam.PolicyStatement({
-        actions: ['rds:CreateDBSnapshot'],
-        resources: [this.allInstances],
-        conditions: { StringEquals: { [`aws:ResourceTag/${this.instanceTag.key}`]: this.instanceTag.value } },
-      }));
-    }
-    return statements;
+    return createSnapshotStatements('rds:CreateDBSnapshot', this.ownSnapshots, this.requestOwnerCondition, this.allInstances, this.instanceTag);
   }
 
   /** Attaches the explicit instances' ARNs to `role` as managed policies, as SnapshotPermissions does the clusters'. */
   public attachInstancePolicies(scope: Construct, id: string, role: iam.IRole, dependent: Construct): iam.ManagedPolicy[] {
-    return this.instanceDocuments.map((document, i) => {
-      const policy = new iam.ManagedPolicy(scope, `${id}${i + 1}`, {
-        description: `SharedClusterSnapshots: the instanceIdentifiers it may snapshot (part ${i + 1} of ${this.instanceDocuments.length})`,
-        document,
-        roles: [role],
-      });
-      dependent.node.addDependency(policy);
-      return policy;
-    });
+    return attachArnPolicies(scope, id, role, dependent, this.instanceDocuments, 'instanceIdentifiers');
   }
 
   /** Copy one of this construct's DB snapshots to another, tagged as its own. */
   public copySnapshots(): iam.PolicyStatement[] {
-    return [new iam.PolicyStatement({
-      actions: ['rds:CopyDBSnapshot', 'rds:AddTagsToResource'],
-      resources: [this.ownSnapshots],
-      conditions: this.requestOwnerCondition,
-    })];
+    return [ownerTaggedWrite(['rds:CopyDBSnapshot', 'rds:AddTagsToResource'], this.ownSnapshots, this.requestOwnerCondition)];
   }
 
   /**
