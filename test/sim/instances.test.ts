@@ -145,4 +145,18 @@ describe('a mixed fleet: an Aurora cluster and DB instances', () => {
     expect(stale.output).toMatchObject({ snapshotSource: 'new' });
     expect(sim.rds.calls.filter((c) => c.api === 'CreateDBSnapshot' && c.snapshot?.includes('stale-pg'))).toHaveLength(1);
   });
+
+  test('an instance run started by hand beside a run in progress is skipped by Prepare: a success naming the instance, nothing created', async () => {
+    sim = simulation({ instanceIdentifiers: ['orders-pg'] });
+    sim.rds.instances.addInstance({ identifier: 'orders-pg', snapshotMs: 20 * MINUTE, copyMs: 5 * MINUTE });
+    const run = await sim.fireSchedule(FIRST_RUN);
+    expect(run.error).toBeUndefined();
+    await sim.clock.advance(5 * MINUTE);
+    const manual = sim.startExecution({ instanceIdentifier: 'orders-pg' }, 'by-hand');
+    await sim.runUntilIdle();
+    expect([manual.status, manual.output]).toEqual(['SUCCEEDED', expect.objectContaining({ skipped: true, instanceIdentifier: 'orders-pg', error: 'RunInProgress' })]);
+    expect(lastExecution(sim, { instanceIdentifier: 'orders-pg' })).toBe(manual);
+    expect(sim.executions.find((e) => e !== manual)!.status).toBe('SUCCEEDED');
+    expect(sim.rds.calls.filter((c) => c.caller === 'by-hand' && /Create|Copy|Delete/.test(c.api))).toEqual([]);
+  });
 });
