@@ -255,7 +255,7 @@ export class SharedClusterSnapshots extends Construct {
     return runSkippedMetric(this.ownerId, props);
   }
 
-  /** Lets `grantee` start an execution by hand, e.g. `{"clusterIdentifier": "orders-db"}`. */
+  /** Lets `grantee` start an execution by hand: `{"clusterIdentifier": "orders-db"}` or `{"instanceIdentifier": "payments-pg"}`. */
   public grantStartExecution(grantee: iam.IGrantable): iam.Grant {
     return this.stateMachine.grantStartExecution(grantee);
   }
