@@ -2,7 +2,7 @@ import { DescribeAccountAttributesCommand } from '@aws-sdk/client-rds';
 import { shouldPoll } from './pacing.lambda-shared';
 import { IN_PROGRESS_STATUSES, manualSnapshots } from './snapshots.lambda-shared';
 import type { RunPlan } from './workflow-state.lambda-shared';
-import { rds } from '../../shared/clients.lambda-shared';
+import { rdsHere } from '../../shared/clients.lambda-shared';
 import { integerEnv } from '../../shared/config.lambda-shared';
 import { ENV } from '../../shared/constants';
 import type { DatabaseKind } from '../../shared/database-kind.lambda-shared';
@@ -72,7 +72,7 @@ export async function copiesInProgress(kind?: DatabaseKind): Promise<string[]> {
 
 /** Whether the kind's manual snapshot quota has room (Used < Max); undefined when RDS does not say. */
 export async function manualQuotaHasRoom(kind?: DatabaseKind): Promise<boolean | undefined> {
-  const out = await rds.send(new DescribeAccountAttributesCommand({}));
+  const out = await rdsHere().send(new DescribeAccountAttributesCommand({}));
   const quota = out?.AccountQuotas?.find((q) => q.AccountQuotaName === snapshotApi(kind).quotaName);
   if (quota?.Used === undefined || quota.Max === undefined) return undefined;
   return quota.Used < quota.Max;
