@@ -309,9 +309,10 @@ export class Simulation {
     const fn = this.functions.get(functionArn);
     if (!fn) throw new Error(`No function ${functionArn} in the template`);
     const handler = loadHandler(fn);
-    // Lambda sets AWS_REGION. Alone, the handlers' logs are silenced unless captured; in a world they are captured (their metrics are read from them).
+    // Lambda sets AWS_REGION (the handlers' default SDK clients read it: sim/rds-regions.ts). Alone, the
+    // handlers' logs are silenced unless captured; in a world they are captured (their metrics are read from them).
     const captured = this.world !== undefined || this.logs !== undefined;
-    const environment = { ...fn.environment, ...(captured ? { AWS_REGION: REGION } : { [SILENT_LOGS_VARIABLE]: 'true' }) };
+    const environment = { ...fn.environment, AWS_REGION: REGION, ...(captured ? {} : { [SILENT_LOGS_VARIABLE]: 'true' }) };
     const at = Date.now();
     const record = (error?: string) => this.invocations.push({
       account: this.account,
