@@ -64,7 +64,7 @@ export function regionSteps(scope: Construct, props: RegionStepsProps): RegionSt
     const name = (state: string) => `${state}-${region}`;
     const inRegion = { inputPath: REGION_PLAN_PATH, resultPath: REGION_PLAN_PATH };
     const copy = lambdaTask(scope, name(REGION_STATE.copy), copyToRegion, {
-      payload: sfn.TaskInput.fromObject({ 'region': region, 'plan.$': '$', 'phaseStart.$': '$$.State.EnteredTime' }),
+      payload: sfn.TaskInput.fromObject({ 'region': region, 'plan.$': '$' }),
       resultPath: REGION_PLAN_PATH,
       transientRetry: longWait,
       retries: [copyLimitRetry(waitInterval, snapshotTimeout)],

@@ -38,7 +38,8 @@ export async function awaitCopySlot(plan: RunPlan, target: string): Promise<void
   const intervalSeconds = integerEnv(ENV.WAIT_INTERVAL_SECONDS);
   const now = Date.now();
   const deadline = Date.parse(plan.copyDeadline ?? '');
-  // A plan without copyDeadline (an execution started before it existed) asks on every attempt.
+  // A plan without copyDeadline (an execution started before it existed, or a copy into another
+  // Region, bounded by its Retry alone) asks on every attempt.
   const firstAttempt = Number.isNaN(deadline) || now < deadline - timeoutSeconds * 1000 + (intervalSeconds * 1000) / 2;
   if (!firstAttempt && !shouldPoll({ ...plan, deadline: plan.copyDeadline }, now, intervalSeconds, timeoutSeconds)) {
     throw outOfTime(new CopyLimitReached(`Copy to '${target}' waits for a slot; not asking RDS on this attempt (fleet pacing: every ${plan.pollStride} attempts)`), plan);

@@ -1,11 +1,11 @@
-import { awaitCopySlot, manualQuotaHasRoom, outOfTime } from './copy-slots.lambda-shared';
+import { awaitCopySlot, manualQuotaHasRoom } from './copy-slots.lambda-shared';
 import { sharingKeyIn } from './regions.lambda-shared';
 import { deadlineFromNow, parsePlan } from './run-plan.lambda-shared';
 import { createdSnapshotTags } from './snapshot-tags.lambda-shared';
 import { assertOwnSnapshot } from './snapshots.lambda-shared';
 import type { RunPlan, RunResult } from './workflow-state.lambda-shared';
 import { inRegion } from '../../shared/clients.lambda-shared';
-import { integerEnv, requireEnv, snapshotNaming } from '../../shared/config.lambda-shared';
+import { requireEnv, snapshotNaming } from '../../shared/config.lambda-shared';
 import { ENV } from '../../shared/constants';
 import { InvalidInput } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
@@ -19,8 +19,6 @@ export interface CopyToRegionInput {
   readonly region: string;
   /** The home plan, with the run result (`run`) CleanUp put beside it. */
   readonly plan: RunPlan & { readonly run: RunResult };
-  /** When the step was entered (`$$.State.EnteredTime`): the copy phase, waiting for a slot included, ends `snapshotTimeout` later. */
-  readonly phaseStart: string;
 }
 
 /** `arn:<partition>:rds:<region>:<account>:<cluster-snapshot|snapshot>:<id>`. */
@@ -33,15 +31,15 @@ const SNAPSHOT_ARN = /^arn:[a-z-]+:rds:([a-z0-9-]+):(\d{12}):(cluster-snapshot|s
  * source Region's part itself). The copy keeps the shared snapshot's identifier and is tagged as
  * this run's shared snapshot, so the Region's CheckSnapshot, ShareSnapshot and CleanUp steps treat
  * it as they treat the home one. A copy slot is counted in the destination Region
- * (CopyLimitReached until one is free). Returns the plan the Region's next steps work on.
+ * (CopyLimitReached until one is free: the state machine retries it every `waitInterval`, for
+ * `snapshotTimeout` in all, and each attempt asks RDS, in that Region, whose request budget is its
+ * own). Returns the plan the Region's next steps work on.
  */
 async function run(event: CopyToRegionInput): Promise<RunPlan> {
   const input = requireObject(event, 'The CopyToRegion input') as unknown as CopyToRegionInput;
   const keyArn = sharingKeyIn(input.region);
   const home: RunPlan & { readonly run?: RunResult } = parsePlan(input.plan, snapshotNaming());
   const source = sharedSourceArn(home);
-  const phaseStart = Date.parse(input.phaseStart);
-  if (Number.isNaN(phaseStart)) throw new InvalidInput('The CopyToRegion input\'s phaseStart must be an ISO-8601 time');
 
   const { clusterIdentifier, runId, databaseKind: kind, sharedSnapshotIdentifier: target } = home;
   const plan: RunPlan = {
@@ -57,10 +55,8 @@ async function run(event: CopyToRegionInput): Promise<RunPlan> {
   // An unencrypted shared snapshot (allowUnencrypted) is copied as it is: RDS refuses a KmsKeyId
   // for an unencrypted cluster snapshot (CopyDBClusterSnapshot API reference, KmsKeyId).
   const kmsKeyId = home.run?.kmsKeyArn ? keyArn : undefined;
-  const copyDeadline = new Date(phaseStart + integerEnv(ENV.SNAPSHOT_TIMEOUT_SECONDS) * 1000).toISOString();
   await inRegion(input.region, async () => {
-    const slotPlan = { ...plan, copyDeadline };
-    await awaitCopySlot(slotPlan, target);
+    await awaitCopySlot(plan, target);
     try {
       await snapshotApi(kind).copy({ source, target, kmsKeyId, tags: createdSnapshotTags(ownership) });
       log('info', 'Copying the shared snapshot into another Region', { source, target, region: input.region });
@@ -73,7 +69,7 @@ async function run(event: CopyToRegionInput): Promise<RunPlan> {
         kmsKeyArn: keyArn,
         alreadyExists: () => assertOwnSnapshot(target, ownership, kind),
         manualQuotaHasRoom: () => manualQuotaHasRoom(kind),
-      }).catch((translated: unknown) => { throw outOfTime(translated, slotPlan); });
+      });
     }
   });
   return { ...plan, awaitingSnapshotIdentifier: target, deadline: deadlineFromNow() };
