@@ -16,10 +16,13 @@ import {
   Tag,
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ACCOUNT, callContext, clusterArn, REGION, snapshotIdOf } from './aws-env';
+import { ACCOUNT, callContext, clusterArn, REGION, snapshotArn, snapshotIdOf } from './aws-env';
 import type { IamPolicies } from './iam-policy';
 import { seededRandom } from './prng';
 import { authorizationRequests } from './rds-authorization';
+import { databaseAuthorizationRequests } from './rds-database-authorization';
+import { databaseHost, databaseRoutes } from './rds-database-routes';
+import { RdsDatabases } from './rds-databases';
 import { encryptionOf } from './rds-encryption';
 import { sharedSnapshot } from './rds-sharing';
 import { RdsStore } from './rds-store';
@@ -63,6 +66,8 @@ export class FakeRds extends RdsStore {
    * authorized first against that function's role, as IAM would before RDS serves it.
    */
   public iam?: Pick<IamPolicies, 'authorize' | 'principalArn'>;
+  /** Clusters restored from snapshots, their instances, renames and deletions (sim/rds-databases.ts). */
+  public readonly databases: RdsDatabases;
 
   constructor(seed = 1, faults: FaultOptions = {}, options: FakeRdsOptions = {}) {
     super(faults, options.account ?? ACCOUNT);
@@ -81,6 +86,13 @@ export class FakeRds extends RdsStore {
     this.route(DescribeAccountAttributesCommand, () => ({
       AccountQuotas: accountQuotasView(this.manualSnapshotCount(), this.faults.manualSnapshotQuota ?? 100),
     }));
+    this.databases = new RdsDatabases(databaseHost({
+      store: this,
+      kms: this.kms,
+      specClusterHolds: (id) => this.clusters.has(id),
+      addSnapshot: (id, clusterId, rest) => this.track(this.newSnapshot(id, clusterId, 'creating', 'available', undefined, rest)),
+    }));
+    for (const [command, serve] of databaseRoutes(this.databases, (input) => this.describeClusters(input))) this.route(command, serve);
   }
 
   public setFaults(faults: FaultOptions): void {
@@ -172,6 +184,7 @@ export class FakeRds extends RdsStore {
         try {
           if (this.iam && functionId) this.authorize(functionId, api, input);
           this.injectFaults(api);
+          this.databases.injectFault(api, input);
           const out = fn(input);
           this.calls.push({ at: Date.now(), api, caller, functionId, snapshot });
           this.responses.set(api, [...(this.responses.get(api) ?? []).slice(-20), out]);
@@ -191,10 +204,16 @@ export class FakeRds extends RdsStore {
   /** Throws AccessDenied unless the function's role allows every authorization the API requires. */
   private authorize(functionId: string, api: string, input: any): void {
     const tags = {
-      clusterTags: (id: string | undefined) => toTags((id && this.clusters.get(id.toLowerCase())?.tags) || {}),
-      snapshotTags: (idOrArn: string | undefined): Tag[] => this.snapshotFor(idOrArn)?.tags ?? [],
+      clusterTags: (id: string | undefined) => this.databases.cluster(id)?.tags ?? toTags((id && this.clusters.get(id.toLowerCase())?.tags) || {}),
+      snapshotTags: (idOrArn: string | undefined): Tag[] => this.databases.taggable(idOrArn)?.tags ?? this.snapshotFor(idOrArn)?.tags ?? [],
     };
-    for (const request of authorizationRequests(api, input, tags, this.account)) {
+    const lookup = {
+      tagsOf: (arn: string) => this.databases.taggable(arn)?.tags ?? [],
+      snapshotArn: (id: string) => snapshotArn(id, this.account),
+      snapshotTags: tags.snapshotTags,
+    };
+    const requests = databaseAuthorizationRequests(api, input, this.account, lookup) ?? authorizationRequests(api, input, tags, this.account);
+    for (const request of requests) {
       const decision = this.iam!.authorize(functionId, request);
       if (decision.allowed) continue;
       const why = decision.deniedBy !== undefined
@@ -230,7 +249,9 @@ export class FakeRds extends RdsStore {
     return { TagList: this.taggable(input.ResourceName).tags.map((t) => ({ ...t })) };
   }
 
-  private taggable(resourceName: string | undefined) {
+  private taggable(resourceName: string | undefined): { tags: Tag[] } {
+    const database = this.databases.taggable(resourceName);
+    if (database) return database;
     if (!resourceName?.startsWith(`arn:aws:rds:${REGION}:${this.account}:cluster-snapshot:`)) {
       throw clientError('InvalidParameterValue', `The simulator tags only this account's cluster snapshots, by ARN: ${resourceName}`);
     }
