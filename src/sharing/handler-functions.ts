@@ -1,58 +1,31 @@
-import { Duration } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { assertEnvironmentFits } from './function-environment';
-import type { HandlerFunctionSettings } from './function-options';
 import { FUNCTION_DESCRIPTIONS, HandlerName } from './operations';
-import { withConstructPath } from '../shared/validation-error';
+import type { SharedClusterSnapshotsProps } from './props';
+import { HandlerFunctionSettings } from '../shared/function-options';
+import { HandlerFunctionFactory as Factory } from '../shared/handler-functions';
 
-/** A generated handler class (`handlers/*-function.ts`). */
-export type HandlerClass = new (scope: Construct, id: string, props: lambda.FunctionOptions) => lambda.Function;
+export type { HandlerClass } from '../shared/handler-functions';
 
-/** A function's timeout unless it says otherwise: its handler makes a few RDS calls. */
-const DEFAULT_TIMEOUT = Duration.minutes(2);
+/** The factory of `SharedClusterSnapshots`'s functions, by their construct ids. */
+export type HandlerFunctionFactory = Factory<HandlerName>;
 
-/**
- * Creates every function of a `SharedClusterSnapshots`: each with its own role holding exactly the
- * statements given, its own log group, the function options of the props and its description.
- */
-export class HandlerFunctionFactory {
-  private readonly logGroups = new Map<HandlerName, logs.ILogGroup>();
+const CONSTRUCT_NAME = 'SharedClusterSnapshots';
 
-  constructor(
-    private readonly scope: Construct,
-    private readonly settings: HandlerFunctionSettings,
-    private readonly logRetention: logs.RetentionDays,
-  ) {}
-
-  /** The function `id` (its construct id and `Handler` metric dimension), a child of the scope. */
-  public create(
-    id: HandlerName,
-    fn: HandlerClass,
-    environment: Record<string, string>,
-    statements: iam.PolicyStatement[],
-    timeout = DEFAULT_TIMEOUT,
-  ): lambda.Function {
-    // Measured on what the props produce: the error names the construct's path, as a ValidationError.
-    withConstructPath(this.scope, 'SharedClusterSnapshots', () =>
-      assertEnvironmentFits(id, { ...environment, AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1' }));
-    const logGroup = new logs.LogGroup(this.scope, `${id}Logs`, { retention: this.logRetention });
-    this.logGroups.set(id, logGroup);
-    const role = new iam.Role(this.scope, `${id}Role`, {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `SharedClusterSnapshots ${id} handler`,
-    });
-    logGroup.grantWrite(role);
-    for (const statement of [...statements, ...this.settings.roleStatements()]) role.addToPrincipalPolicy(statement);
-    return new fn(this.scope, id, { role, logGroup, environment, timeout, ...this.settings.options, description: FUNCTION_DESCRIPTIONS[id] });
-  }
-
-  /** The log group of a function this factory created. */
-  public logGroupOf(fn: lambda.IFunction): logs.ILogGroup {
-    const logGroup = this.logGroups.get(fn.node.id as HandlerName);
-    if (!logGroup) throw new Error(`${fn.node.path} was not created by this factory`);
-    return logGroup;
-  }
+/** The factory every function of a `SharedClusterSnapshots` is created with, from its props. */
+export function sourceFunctionFactory(
+  scope: Construct,
+  props: SharedClusterSnapshotsProps,
+  logRetention: logs.RetentionDays,
+): HandlerFunctionFactory {
+  return new Factory<HandlerName>(scope, {
+    constructName: CONSTRUCT_NAME,
+    descriptions: FUNCTION_DESCRIPTIONS,
+    settings: new HandlerFunctionSettings(scope, props, CONSTRUCT_NAME),
+    logRetention,
+    environmentLimit: {
+      props: 'clusterIdentifiers, clusterTag, targetAccountIds and snapshotTags',
+      remedy: 'Select large fleets with clusterTag instead of listing them, and keep snapshotTags short',
+    },
+  });
 }

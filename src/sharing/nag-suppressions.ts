@@ -3,11 +3,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { IConstruct } from 'constructs';
-import { VPC_NETWORK_INTERFACE_ACTIONS } from './function-options';
 import type { SnapshotPermissions } from './permissions';
 import type { ClusterTag } from './props';
 import type { SnapshotHandlers } from './snapshot-handlers';
 import { TAG_OWNER } from '../shared/constants';
+import { VPC_NETWORK_INTERFACE_ACTIONS } from '../shared/function-options';
 import {
   expectedWildcard, suppressPinnedRuntimes, suppressScheduleRole, suppressStateMachineRole, suppressWildcards, WildcardArgs,
 } from '../shared/nag';

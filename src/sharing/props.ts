@@ -152,7 +152,7 @@ export interface SharedClusterSnapshotsProps {
   readonly logRetention?: logs.RetentionDays;
 
   // ---- For platform teams: the functions' network, architecture and memory; the key's removal
-  // ---- policy; extra snapshot tags; the schedule's state (function-options.ts, snapshot-tags.ts).
+  // ---- policy; extra snapshot tags; the schedule's state (shared/function-options.ts, snapshot-tags.ts).
 
   /**
    * The VPC to run every function of this construct in (the starter and each workflow step). Give

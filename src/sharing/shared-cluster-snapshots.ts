@@ -9,13 +9,12 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { clusterEnvironment } from './cluster-environment';
 import { CopyConfirmations } from './confirmations';
 import { SnapshotsDashboard } from './dashboard';
 import { maxRetentionSeconds, maxSnapshotAgeSeconds } from './event-props';
 import { newestSnapshotAgeMetric, SnapshotFreshness } from './freshness';
-import { clusterEnvironment } from './function-environment';
-import { HandlerFunctionSettings } from './function-options';
-import { HandlerFunctionFactory } from './handler-functions';
+import { HandlerFunctionFactory, sourceFunctionFactory } from './handler-functions';
 import { StartExecutionsFunction } from './handlers/start-executions-function';
 import { addNagSuppressions } from './nag-suppressions';
 import { createFailureAlarm, createStateMachineLogGroup, grantReadExecutions } from './operations';
@@ -127,7 +126,7 @@ export class SharedClusterSnapshots extends Construct {
       clusterEnvironment(clusterIdentifiers, props.clusterTag),
       new SnapshotPermissions(stack, prefix, this.ownerId, clusterIdentifiers, props.clusterTag),
     ] as const);
-    const functions = new HandlerFunctionFactory(this, new HandlerFunctionSettings(this, props), logRetention);
+    const functions = sourceFunctionFactory(this, props, logRetention);
     this.handlers = createWorkflowFunctions(this, {
       factory: functions,
       permissions,

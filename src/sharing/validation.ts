@@ -2,11 +2,11 @@ import { Duration, Stack, Token } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { eventPropProblems } from './event-props';
-import { functionOptionProblems } from './function-options';
 import type { SharedClusterSnapshotsProps } from './props';
 import { warnIfQuotaTooSmall } from './snapshot-quota';
 import { snapshotTagProblems } from './snapshot-tags';
 import { ACCOUNT_ID_PATTERN, DEFAULTS, MAX_CHECKS_PER_PHASE, MAX_CONCURRENT_COPIES, MAX_REQUESTS_PER_SECOND, MAX_TARGET_ACCOUNTS, MAX_WAIT_INTERVAL_SECONDS, MIN_REQUESTS_PER_SECOND, MIN_WAIT_INTERVAL_SECONDS } from '../shared/constants';
+import { functionOptionProblems } from '../shared/function-options';
 import { IDENTIFIER_RULE, isValidIdentifier, isValidPrefix, PREFIX_RULE } from '../shared/naming.lambda-shared';
 import { throwIfInvalid } from '../shared/validation-error';
 

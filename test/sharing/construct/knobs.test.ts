@@ -12,7 +12,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { addSnapshots, asList, build, handlerFunctions, HANDLER_NAMES, Json, lambdaEnvironment, logicalIdOf, newStack, REGION, roleIdOf } from './helpers';
 import { SharedClusterSnapshots, SharedClusterSnapshotsProps } from '../../../src';
 import { ENV } from '../../../src/shared/constants';
-import { VPC_NETWORK_INTERFACE_ACTIONS } from '../../../src/sharing/function-options';
+import { VPC_NETWORK_INTERFACE_ACTIONS } from '../../../src/shared/function-options';
 import { IGNORED_KEY_REMOVAL_POLICY_WARNING } from '../../../src/sharing/sharing-key';
 
 /** Every function of the construct: the workflow's handlers and the starter. */

@@ -4,8 +4,8 @@ import type { ClusterTag } from './props';
 import { ENV } from '../shared/constants';
 
 /*
- * The handler functions' environment: how the cluster selection is carried, and the synth-time
- * check that it fits Lambda's limit.
+ * How the cluster selection is carried in the handler functions' environment (the check that a
+ * whole environment fits Lambda's limit is `src/shared/function-environment.ts`).
  */
 
 /** Lambda allows 4 KB of environment in all; past this, the id list is compressed. */
@@ -31,21 +31,4 @@ export function clusterEnvironment(ids: string[], tag?: ClusterTag): Record<stri
   }
   env[ENV.CLUSTER_IDENTIFIERS_GZIP] = compressed;
   return env;
-}
-
-/** Lambda's limit for all environment variables of a function, measured as their JSON. */
-const MAX_ENVIRONMENT_BYTES = 4096;
-/** What an unresolved token (an ARN, an imported id) is assumed to take once deployed. */
-const TOKEN_BYTES_ESTIMATE = 128;
-
-/** Fails at synth, naming the props that fill it, when an environment would not deploy. */
-export function assertEnvironmentFits(handlerId: string, environment: Record<string, string>): void {
-  const measured = Object.fromEntries(Object.entries(environment).map(([k, v]) =>
-    [k, Token.isUnresolved(v) ? 'x'.repeat(TOKEN_BYTES_ESTIMATE) : v]));
-  const bytes = Buffer.byteLength(JSON.stringify(measured), 'utf8');
-  if (bytes > MAX_ENVIRONMENT_BYTES) {
-    throw new Error(
-      `clusterIdentifiers, clusterTag, targetAccountIds and snapshotTags make the ${handlerId} handler's environment about ${bytes} bytes, over Lambda's ${MAX_ENVIRONMENT_BYTES}-byte limit. Select large fleets with clusterTag instead of listing them, and keep snapshotTags short`,
-    );
-  }
 }

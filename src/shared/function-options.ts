@@ -3,14 +3,22 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import type { SharedClusterSnapshotsProps } from './props';
-import { DEFAULT_MEMORY_SIZE_MB, MAX_FUNCTION_SECURITY_GROUPS, MAX_MEMORY_SIZE_MB, MIN_MEMORY_SIZE_MB } from '../shared/constants';
+import { DEFAULT_MEMORY_SIZE_MB, MAX_FUNCTION_SECURITY_GROUPS, MAX_MEMORY_SIZE_MB, MIN_MEMORY_SIZE_MB } from './constants';
 
 /*
- * What every function of SharedClusterSnapshots gets besides its code, role and environment: the
+ * What every function of a construct gets besides its code, role and environment: the
  * architecture, the memory and, optionally, a VPC (props `architecture`, `memorySize`, `vpc`,
- * `vpcSubnets`, `securityGroups`).
+ * `vpcSubnets`, `securityGroups`, with the same names, defaults and rules on both constructs).
  */
+
+/** The props, of either construct, that decide the function options. */
+export interface FunctionPlacementProps {
+  readonly vpc?: ec2.IVpc;
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  readonly securityGroups?: ec2.ISecurityGroup[];
+  readonly architecture?: lambda.Architecture;
+  readonly memorySize?: number;
+}
 
 /**
  * The EC2 actions Lambda uses with a function's own role to attach it to a VPC: those of the AWS
@@ -41,8 +49,11 @@ export class HandlerFunctionSettings {
   /** The security group created for the functions when `vpc` is given without `securityGroups`. */
   public readonly securityGroup?: ec2.SecurityGroup;
 
-  /** Creates the functions' shared security group under `scope` when one is needed. */
-  constructor(scope: Construct, props: SharedClusterSnapshotsProps) {
+  /**
+   * Creates the functions' shared security group under `scope` when one is needed, described with
+   * `constructName`.
+   */
+  constructor(scope: Construct, props: FunctionPlacementProps, constructName: string) {
     const common = {
       architecture: props.architecture ?? lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? DEFAULT_MEMORY_SIZE_MB,
@@ -55,7 +66,7 @@ export class HandlerFunctionSettings {
       // One group for all the functions: they reach the same APIs, and none accepts connections.
       this.securityGroup = new ec2.SecurityGroup(scope, 'FunctionSecurityGroup', {
         vpc: props.vpc,
-        description: 'SharedClusterSnapshots functions: outbound HTTPS to AWS APIs only',
+        description: `${constructName} functions: outbound HTTPS to AWS APIs only`,
         allowAllOutbound: false,
       });
       this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), HTTPS, 'HTTPS to AWS APIs (VPC endpoints or a NAT gateway)');
@@ -76,7 +87,7 @@ export class HandlerFunctionSettings {
 }
 
 /** What is wrong with the function options, one message per problem, each naming the prop, the value and the rule. */
-export function functionOptionProblems(props: SharedClusterSnapshotsProps): string[] {
+export function functionOptionProblems(props: FunctionPlacementProps): string[] {
   const problems: string[] = [];
   const memory = props.memorySize;
   if (memory !== undefined && !Token.isUnresolved(memory)
