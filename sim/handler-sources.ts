@@ -37,7 +37,7 @@ export function handlerIdOf(logicalId: string): string | undefined {
  * ends the function's path, longest first: projen names each `*-function.ts` after its handler file
  * and the constructs give each function that name as its id.
  */
-export function handlerSourceOf(logicalId: string, side: 'sharing' | 'receiving' = 'sharing'): string | undefined {
+export function handlerSourceOf(logicalId: string, side: 'sharing' | 'receiving' | 'refreshing' = 'sharing'): string | undefined {
   const id = side === 'sharing' ? handlerIdOf(logicalId) : undefined;
   if (id) return HANDLER_SOURCES[id];
   const constructPath = logicalId.replace(CDK_HASH, '');
@@ -45,7 +45,7 @@ export function handlerSourceOf(logicalId: string, side: 'sharing' | 'receiving'
 }
 
 const discovered = new Map<string, { id: string; source: string }[]>();
-function discoveredHandlers(side: 'sharing' | 'receiving'): { id: string; source: string }[] {
+function discoveredHandlers(side: 'sharing' | 'receiving' | 'refreshing'): { id: string; source: string }[] {
   if (!discovered.has(side)) {
     const dir = `src/${side}/handlers`;
     const files = fs.existsSync(path.join(ROOT, dir)) ? fs.readdirSync(path.join(ROOT, dir)) : [];

@@ -21,7 +21,8 @@ export function databaseAuthorizationRequests(
   api: string, input: any, account: string, lookup: DatabaseTagLookup,
 ): AuthorizationRequest[] | undefined {
   const action = `rds:${api}`;
-  const arn = (type: string, name: string) => `arn:aws:rds:${REGION}:${account}:${type}:${String(name).toLowerCase()}`;
+  // RDS stores database and instance identifiers lowercase; group names are used as given (a template's Ref).
+  const arn = (type: string, name: string) => `arn:aws:rds:${REGION}:${account}:${type}:${['cluster', 'db'].includes(type) ? String(name).toLowerCase() : name}`;
   const requestTags = context('aws:RequestTag/', input.Tags ?? []);
   const existing = (resource: string): AuthorizationRequest => ({ action, resource, context: context('aws:ResourceTag/', lookup.tagsOf(resource)) });
   const tagging = (resource: string): AuthorizationRequest[] => (input.Tags?.length ? [{ action: 'rds:AddTagsToResource', resource, context: requestTags }] : []);

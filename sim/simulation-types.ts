@@ -43,6 +43,11 @@ export interface SimulationOptions {
    */
   readonly account?: string;
   readonly world?: SimulationWorld;
+  /**
+   * Handlers for functions that are not the constructs' (a user's post-restore step), by the start
+   * of their logical id (their construct path). @default none
+   */
+  readonly userFunctions?: Record<string, (event: any) => Promise<unknown>>;
 }
 
 /** What several accounts' simulations share in one process: one clock, one SDK router, one Lambda environment switch. */

@@ -39,6 +39,7 @@ export class Simulation {
   /** The account the templates are deployed to. */
   public readonly account: string;
   private readonly world?: SimulationWorld;
+  private readonly userFunctions: Record<string, (event: any) => Promise<unknown>>;
   /** Every function of every template, by ARN. */
   private readonly functions = new Map<string, TemplateFunction>();
   private readonly environments: LambdaEnvironments;
@@ -64,6 +65,7 @@ export class Simulation {
     if (templates.length === 0) throw new Error('Simulation needs a template (or templates)');
     this.account = options.account ?? ACCOUNT;
     this.world = options.world;
+    this.userFunctions = options.userFunctions ?? {};
     this.templates = templates.map((t, i) => readTemplate(t, i === 0 ? DEFAULT_STACK : `${DEFAULT_STACK}${i + 1}`, this.account));
     this.template = this.templates[0];
     for (const t of this.templates) for (const [arn, fn] of t.functions) this.functions.set(arn, fn);
@@ -297,7 +299,8 @@ export class Simulation {
   private async invoke(functionArn: string, event: unknown, caller: string): Promise<unknown> {
     const fn = this.functions.get(functionArn);
     if (!fn) throw new Error(`No function ${functionArn} in the template`);
-    const handler = loadHandler(fn);
+    const user = Object.entries(this.userFunctions).find(([prefix]) => fn.logicalId.startsWith(prefix))?.[1];
+    const handler = user ?? loadHandler(fn);
     // Lambda sets AWS_REGION. Alone, the handlers' logs are silenced; in a world they are captured (their metrics are read from them).
     const environment = { ...fn.environment, ...(this.world ? { AWS_REGION: REGION } : { [SILENT_LOGS_VARIABLE]: 'true' }) };
     try {

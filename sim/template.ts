@@ -7,7 +7,7 @@
 import { ACCOUNT, REGION } from './aws-env';
 import { handlerSourceOf } from './handler-sources';
 import { FunctionRole, readFunctionRoles } from './iam-policy';
-import { ENV, TARGET_ENV } from '../src/shared/constants';
+import { ENV, REFRESH_ENV, TARGET_ENV } from '../src/shared/constants';
 
 /** The stack name of the first (or only) template; its fake ARNs carry no stack part. */
 export const DEFAULT_STACK = 'SimulatedStack';
@@ -107,8 +107,9 @@ export function fakeArn(logicalId: string, type: string, stackName = DEFAULT_STA
   }
 }
 
-/** A receiver's functions carry its copy prefix; every other function is the source side's. */
-function sideOf(environment: Record<string, string>): 'sharing' | 'receiving' {
+/** A refresh's functions carry its database identifier, a receiver's its copy prefix; every other function is the source side's. */
+function sideOf(environment: Record<string, string>): 'sharing' | 'receiving' | 'refreshing' {
+  if (REFRESH_ENV.DATABASE_IDENTIFIER in environment) return 'refreshing';
   return TARGET_ENV.COPY_PREFIX in environment ? 'receiving' : 'sharing';
 }
 

@@ -23,6 +23,7 @@ import { ReceiverHandlers } from './receiver-handlers';
 import { maxCopyAgeSeconds, RECEIVER_DEFAULTS, scanIntervalHours, validateReceiverProps } from './validation';
 import { CopyWorkflow } from './workflow';
 import { DEFAULTS, ENV, EVENT_DETAIL_TYPE, EVENT_SOURCE, FRESHNESS_METRIC, TARGET_ENV } from '../shared/constants';
+import type { IOwnedClusterSnapshotCopies } from '../shared/snapshot-copies';
 
 type HandlerClass = new (scope: Construct, id: string, props: lambda.FunctionOptions) => lambda.Function;
 
@@ -50,7 +51,7 @@ const FRESHNESS_PERIOD = Duration.hours(1);
  *   confirmCopies: true,
  * });
  */
-export class ReceivedClusterSnapshots extends Construct {
+export class ReceivedClusterSnapshots extends Construct implements IOwnedClusterSnapshotCopies {
   /** The state machine that runs one execution per shared snapshot. Start it with `{"sourceAccount": "...", "snapshotArn": "..."}`. */
   public readonly stateMachine: sfn.StateMachine;
   /** The key every copy is encrypted with. */
@@ -69,13 +70,15 @@ export class ReceivedClusterSnapshots extends Construct {
   public readonly handlers: ReceiverHandlers;
   /** The tag value that marks every copy this instance makes (tag `received-cluster-snapshots:owner`). */
   public readonly ownerId: string;
+  /** The start of every copy's identifier (`copyPrefix`). */
+  public readonly copyPrefix: string;
 
   constructor(scope: Construct, id: string, props: ReceivedClusterSnapshotsProps) {
     super(scope, id);
     const stack = Stack.of(this);
     validateReceiverProps(this, props);
     this.ownerId = this.node.addr;
-    const copyPrefix = props.copyPrefix ?? RECEIVER_DEFAULTS.copyPrefix;
+    const copyPrefix = this.copyPrefix = props.copyPrefix ?? RECEIVER_DEFAULTS.copyPrefix;
     const sourcePrefix = props.sourceSnapshotPrefix ?? '';
     this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'CopyKey', {
       description: 'Encrypts the copies of DB cluster snapshots received by ReceivedClusterSnapshots',

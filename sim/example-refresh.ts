@@ -1,0 +1,46 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { REGION } from './aws-env';
+import { PostRestoreStep, ReceivedClusterSnapshots, ReceivedClusterSnapshotsProps, RefreshedDatabase, RefreshedDatabaseProps } from '../src';
+
+type CfnTemplate = { Resources: Record<string, any> };
+
+/** The construct id of the user's post-restore function in the example (its logical ids start with it). */
+export const POST_RESTORE_FUNCTION_ID = 'Sanitize';
+
+export interface RefreshExample {
+  /** The receiver's props besides `sourceAccountIds`. */
+  readonly receiver?: Partial<ReceivedClusterSnapshotsProps>;
+  /** The refresh's props besides the source, network and `sourceClusterIdentifier`. */
+  readonly refresh?: Partial<RefreshedDatabaseProps>;
+  /** Give the refresh a post-restore Lambda function (its code is the simulation's `userFunctions`). */
+  readonly postRestore?: boolean;
+}
+
+/**
+ * Synthesizes a target account's stack: a VPC with isolated subnets, a ReceivedClusterSnapshots of
+ * `sourceAccount`, and a RefreshedDatabase `orders-staging` of `orders-db` fed by it.
+ */
+export function synthesizeRefreshTemplate(account: string, sourceAccount: string, example: RefreshExample = {}, stackName = 'RefreshedDatabaseExample'): CfnTemplate {
+  const stack = new Stack(new App(), stackName, { env: { account, region: REGION } });
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'db', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+  const received = new ReceivedClusterSnapshots(stack, 'Received', { sourceAccountIds: [sourceAccount], ...example.receiver });
+  const postRestore = example.postRestore ? PostRestoreStep.lambda(new lambda.Function(stack, POST_RESTORE_FUNCTION_ID, {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => ({});'),
+  })) : undefined;
+  new RefreshedDatabase(stack, 'Staging', {
+    source: received,
+    sourceClusterIdentifier: 'orders-db',
+    databaseIdentifier: 'orders-staging',
+    subnetGroup: new rds.SubnetGroup(stack, 'Subnets', { vpc, description: 'orders-staging', vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }),
+    databaseSecurityGroups: [new ec2.SecurityGroup(stack, 'DatabaseGroup', { vpc, description: 'orders-staging clients' })],
+    postRestore,
+    ...example.refresh,
+  });
+  return Template.fromStack(stack).toJSON() as CfnTemplate;
+}

@@ -1,0 +1,97 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { CheckDatabaseFunction } from './handlers/check-database-function';
+import { CreateInstancesFunction } from './handlers/create-instances-function';
+import { DeleteDatabasesFunction } from './handlers/delete-databases-function';
+import { PrepareRefreshFunction } from './handlers/prepare-refresh-function';
+import { PublishDataAgeFunction } from './handlers/publish-data-age-function';
+import { ResetMasterPasswordFunction } from './handlers/reset-master-password-function';
+import { RestoreDatabaseFunction } from './handlers/restore-database-function';
+import { StartRefreshFunction } from './handlers/start-refresh-function';
+import { SwapNamesFunction } from './handlers/swap-names-function';
+import type { RefreshPermissions } from './permissions';
+import type { RefreshedDatabaseProps } from './props';
+import type { RefreshHandlers } from './refresh-handlers';
+import { HandlerFunctionSettings } from '../shared/function-options';
+import { HandlerFunctionFactory } from '../shared/handler-functions';
+
+const CONSTRUCT_NAME = 'RefreshedDatabase';
+
+/** A function's construct id: its handler file's name in PascalCase, as the simulator finds it. */
+export type RefreshFunctionName = 'StartRefresh' | 'PrepareRefresh' | 'DeleteDatabases' | 'RestoreDatabase' | 'CheckDatabase'
+| 'CreateInstances' | 'ResetMasterPassword' | 'SwapNames' | 'PublishDataAge';
+
+/** What each function does, as its Lambda description shows it in the console. */
+const DESCRIPTIONS: Readonly<Record<RefreshFunctionName, string>> = {
+  StartRefresh: 'RefreshedDatabase: starts one refresh per scheduled time',
+  PrepareRefresh: 'RefreshedDatabase: finds the newest copy and plans the refresh (PrepareRefresh step)',
+  DeleteDatabases: 'RefreshedDatabase: deletes databases this construct created (leftovers, a failed refresh\'s, the previous one)',
+  RestoreDatabase: 'RefreshedDatabase: restores the newest copy under a temporary name (RestoreDatabase step)',
+  CheckDatabase: 'RefreshedDatabase: checks a restore, its instances and secret, or the swap',
+  CreateInstances: 'RefreshedDatabase: creates the restored database\'s instances (CreateInstances step)',
+  ResetMasterPassword: 'RefreshedDatabase: resets the master password into a new Secrets Manager secret',
+  SwapNames: 'RefreshedDatabase: renames the serving database away and the new one into place, or rolls the names back',
+  PublishDataAge: 'RefreshedDatabase: publishes the age of the serving database\'s data (hourly)',
+};
+
+/** Every function of a `RefreshedDatabase`, each with its own role holding exactly what it needs. */
+export function createRefreshFunctions(
+  scope: Construct,
+  props: RefreshedDatabaseProps,
+  permissions: RefreshPermissions,
+  environment: Record<string, string>,
+  logRetention: logs.RetentionDays,
+): { handlers: Omit<RefreshHandlers, 'startRefresh'>; factory: HandlerFunctionFactory<RefreshFunctionName> } {
+  const factory = new HandlerFunctionFactory<RefreshFunctionName>(scope, {
+    constructName: CONSTRUCT_NAME,
+    descriptions: DESCRIPTIONS,
+    settings: new HandlerFunctionSettings(scope, props, CONSTRUCT_NAME),
+    logRetention,
+    environmentLimit: { props: 'tags, subnetGroup, databaseSecurityGroups and the keys', remedy: 'Keep tags short' },
+  });
+  const p = permissions;
+  const handlers = {
+    prepareRefresh: factory.create('PrepareRefresh', PrepareRefreshFunction, environment, [...p.list()]),
+    deleteDatabases: factory.create('DeleteDatabases', DeleteDatabasesFunction, environment, [...p.describe(), ...p.delete(props.finalSnapshot ?? false)]),
+    restoreDatabase: factory.create('RestoreDatabase', RestoreDatabaseFunction, environment, [...p.describe(), ...p.restore()]),
+    checkDatabase: factory.create('CheckDatabase', CheckDatabaseFunction, environment, p.describe()),
+    createInstances: factory.create('CreateInstances', CreateInstancesFunction, environment, [...p.describe(), ...p.createInstances()]),
+    resetMasterPassword: factory.create('ResetMasterPassword', ResetMasterPasswordFunction, environment, [...p.describe(), ...p.resetMasterPassword()]),
+    swapNames: factory.create('SwapNames', SwapNamesFunction, environment, [...p.describe(), ...p.swap()]),
+    publishDataAge: factory.create('PublishDataAge', PublishDataAgeFunction, environment, p.describeServing()),
+  };
+  return { handlers, factory };
+}
+
+/** The starter, which needs the state machine's ARN (and the right to start it). */
+export function createStarter(factory: HandlerFunctionFactory<RefreshFunctionName>, environment: Record<string, string>) {
+  return factory.create('StartRefresh', StartRefreshFunction, environment, [], Duration.minutes(1));
+}
+
+/** The restore settings, as one JSON environment variable (tokens resolved by CloudFormation). */
+export function restoreSettingsJson(
+  scope: Construct,
+  props: RefreshedDatabaseProps,
+  defaults: { instances: number; minCapacity: number; maxCapacity: number; deletionProtection: boolean },
+): string {
+  const capacity = props.serverlessV2;
+  return Stack.of(scope).toJsonString({
+    subnetGroupName: props.subnetGroup.subnetGroupName,
+    securityGroupIds: props.databaseSecurityGroups.map((g) => g.securityGroupId),
+    kmsKeyId: props.encryptionKey?.keyArn,
+    parameterGroupName: props.parameterGroupName,
+    engineVersion: props.engineVersion,
+    instanceClass: props.instanceClass ?? 'db.serverless',
+    serverlessV2: props.instanceClass ? undefined : {
+      MinCapacity: capacity?.minCapacity ?? defaults.minCapacity,
+      MaxCapacity: capacity?.maxCapacity ?? defaults.maxCapacity,
+      SecondsUntilAutoPause: capacity?.secondsUntilAutoPause?.toSeconds(),
+    },
+    instances: props.instances ?? defaults.instances,
+    port: props.port,
+    masterUserSecretKmsKeyId: props.masterUserSecretKey?.keyArn,
+    deletionProtection: props.deletionProtection ?? defaults.deletionProtection,
+    tags: props.tags ?? {},
+  });
+}

@@ -1,0 +1,26 @@
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+
+/**
+ * The Lambda functions of a `RefreshedDatabase`: `RefreshedDatabase.handlers`. Use them to add
+ * alarms on their errors or duration, or to read their logs.
+ */
+export interface RefreshHandlers {
+  /** Starts one refresh per scheduled time. */
+  readonly startRefresh: lambda.IFunction;
+  /** Plans a refresh: the newest copy, the serving database, what to delete first. */
+  readonly prepareRefresh: lambda.IFunction;
+  /** Deletes this construct's databases: leftovers, a failed refresh's, the previous one. */
+  readonly deleteDatabases: lambda.IFunction;
+  /** Restores the newest copy under a temporary name. */
+  readonly restoreDatabase: lambda.IFunction;
+  /** One check of a restore, its instances and secret, or the swap. */
+  readonly checkDatabase: lambda.IFunction;
+  /** Creates the restored database's instances. */
+  readonly createInstances: lambda.IFunction;
+  /** Resets the master password into a new Secrets Manager secret. */
+  readonly resetMasterPassword: lambda.IFunction;
+  /** Renames the serving database away and the new one into place, and rolls the names back after a failure. */
+  readonly swapNames: lambda.IFunction;
+  /** Publishes the age of the serving database's data, hourly. */
+  readonly publishDataAge: lambda.IFunction;
+}

@@ -1,0 +1,206 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { addRefreshNagSuppressions } from './nag-suppressions';
+import { RefreshPermissions } from './permissions';
+import type { RefreshedDatabaseProps } from './props';
+import { createRefreshFunctions, createStarter, restoreSettingsJson } from './refresh-functions';
+import type { RefreshHandlers } from './refresh-handlers';
+import { REFRESH_PROP_DEFAULTS, validateRefreshProps } from './validation';
+import { RefreshWorkflow } from './workflow';
+import { DELETION_TIMEOUT_SECONDS, ENV, REFRESH_DEFAULTS, REFRESH_ENV, REFRESH_METRIC, SWAP_TIMEOUT_SECONDS } from '../shared/constants';
+
+/** The staleness alarm's period: the data age is published hourly. */
+const DATA_AGE_PERIOD = Duration.hours(1);
+
+/**
+ * Keeps a database in this account fresh from the snapshot copies a `ReceivedClusterSnapshots`
+ * makes: on a schedule it restores the newest copy under a temporary name (network, key, parameter
+ * group, capacity, tags; deletion protection off), creates its instances, resets the master
+ * password into a new Secrets Manager secret, runs your post-restore step, and swaps it in under
+ * `databaseIdentifier` (the endpoint stays), keeping the previous database for `keepPrevious`.
+ * A failure before the swap deletes what the refresh made and leaves the serving database alone;
+ * a failed swap rolls the names back. It never renames or deletes a database it did not create.
+ * In `RefreshMode.RESTORE_TEST` it only proves that the newest copy restores, and deletes it.
+ *
+ * @example
+ * import * as ec2 from 'aws-cdk-lib/aws-ec2';
+ * import * as rds from 'aws-cdk-lib/aws-rds';
+ * import { ReceivedClusterSnapshots, RefreshedDatabase } from 'cdk-shared-cluster-snapshots';
+ *
+ * declare const vpc: ec2.IVpc;
+ * declare const databaseSecurityGroup: ec2.ISecurityGroup;
+ * const received = new ReceivedClusterSnapshots(this, 'Received', { sourceAccountIds: ['111111111111'] });
+ * new RefreshedDatabase(this, 'Staging', {
+ *   source: received,
+ *   sourceClusterIdentifier: 'orders-db',
+ *   databaseIdentifier: 'orders-staging',
+ *   subnetGroup: new rds.SubnetGroup(this, 'Subnets', { vpc, description: 'orders-staging' }),
+ *   databaseSecurityGroups: [databaseSecurityGroup],
+ * });
+ */
+export class RefreshedDatabase extends Construct {
+  /** The state machine that runs one refresh per execution. Start it with `{}` to refresh now. */
+  public readonly stateMachine: sfn.StateMachine;
+  /** The handler functions, by step. */
+  public readonly handlers: RefreshHandlers;
+  /** The refresh schedule. */
+  public readonly schedule: scheduler.Schedule;
+  /** Alarms on a failed, timed-out or aborted refresh, or a failed start, within 5 minutes. */
+  public readonly failureAlarm: cloudwatch.Alarm;
+  /**
+   * Alarms when the serving database's data is older than `maxDataAge`, or no database of this
+   * construct serves, or no data age arrives (missing data breaches). In ALARM until the first refresh.
+   */
+  public readonly stalenessAlarm: cloudwatch.Alarm;
+  /** The value of the `refreshed-database:owner` tag on every database and instance this construct creates. */
+  public readonly ownerId: string;
+  /** The identifier the refreshed database keeps. */
+  public readonly databaseIdentifier: string;
+
+  constructor(scope: Construct, id: string, props: RefreshedDatabaseProps) {
+    super(scope, id);
+    validateRefreshProps(this, props);
+    const stack = Stack.of(this);
+    this.ownerId = this.node.addr;
+    this.databaseIdentifier = props.databaseIdentifier;
+    const mode = props.mode ?? REFRESH_PROP_DEFAULTS.mode;
+    const kind = props.kind ?? REFRESH_PROP_DEFAULTS.kind;
+    const waitInterval = props.waitInterval ?? REFRESH_PROP_DEFAULTS.waitInterval;
+    const restoreTimeout = props.restoreTimeout ?? REFRESH_PROP_DEFAULTS.restoreTimeout;
+    const postRestoreTimeout = props.postRestoreTimeout ?? REFRESH_PROP_DEFAULTS.postRestoreTimeout;
+    const logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
+
+    const permissions = new RefreshPermissions(stack, {
+      databaseIdentifier: props.databaseIdentifier,
+      ownerId: this.ownerId,
+      copyPrefix: props.source.copyPrefix,
+      copyKeyArn: props.source.encryptionKey.keyArn,
+      databaseKeyArn: props.encryptionKey?.keyArn,
+      subnetGroupName: props.subnetGroup.subnetGroupName,
+      parameterGroupName: props.parameterGroupName,
+      masterUserSecretKeyArn: props.masterUserSecretKey?.keyArn,
+    });
+    const environment: Record<string, string> = {
+      [ENV.OWNER_ID]: this.ownerId,
+      [REFRESH_ENV.KIND]: kind,
+      [REFRESH_ENV.MODE]: mode,
+      [REFRESH_ENV.DATABASE_IDENTIFIER]: props.databaseIdentifier,
+      [REFRESH_ENV.COPY_PREFIX]: props.source.copyPrefix,
+      [REFRESH_ENV.COPY_OWNER_ID]: props.source.ownerId,
+      [REFRESH_ENV.SOURCE_CLUSTER]: props.sourceClusterIdentifier,
+      ...(props.sourceAccountId ? { [REFRESH_ENV.SOURCE_ACCOUNT]: props.sourceAccountId } : {}),
+      [REFRESH_ENV.RESTORE_SETTINGS]: restoreSettingsJson(this, props, REFRESH_DEFAULTS),
+      [REFRESH_ENV.FINAL_SNAPSHOT]: String(props.finalSnapshot ?? false),
+      ...(props.keepPrevious ? { [REFRESH_ENV.KEEP_PREVIOUS_SECONDS]: String(props.keepPrevious.toSeconds()) } : {}),
+      [REFRESH_ENV.RESTORE_TIMEOUT_SECONDS]: String(restoreTimeout.toSeconds()),
+      [REFRESH_ENV.STALE_AFTER_SECONDS]: String(restoreTimeout.toSeconds() + postRestoreTimeout.toSeconds() + SWAP_TIMEOUT_SECONDS
+        + DELETION_TIMEOUT_SECONDS),
+    };
+    const { handlers, factory } = createRefreshFunctions(this, props, permissions, environment, logRetention);
+    this.stateMachine = new RefreshWorkflow(this, 'Workflow', {
+      handlers,
+      databaseIdentifier: props.databaseIdentifier,
+      kind,
+      waitInterval,
+      restoreTimeout,
+      postRestore: props.postRestore,
+      postRestoreTimeout,
+      keepPrevious: props.keepPrevious,
+      logGroup: new logs.LogGroup(this, 'StateMachineLogs', { retention: logRetention }),
+    }).stateMachine;
+    const startRefresh = createStarter(factory, {
+      [ENV.OWNER_ID]: this.ownerId,
+      [REFRESH_ENV.DATABASE_IDENTIFIER]: props.databaseIdentifier,
+      [ENV.STATE_MACHINE_ARN]: this.stateMachine.stateMachineArn,
+    });
+    this.stateMachine.grantStartExecution(startRefresh);
+    this.handlers = { ...handlers, startRefresh };
+
+    this.schedule = new scheduler.Schedule(this, 'Schedule', {
+      description: `Starts a RefreshedDatabase refresh of ${props.databaseIdentifier}`,
+      schedule: props.schedule ?? REFRESH_PROP_DEFAULTS.schedule,
+      target: new schedulerTargets.LambdaInvoke(startRefresh, {
+        input: scheduler.ScheduleTargetInput.fromObject({ scheduledTime: scheduler.ContextAttribute.scheduledTime }),
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(1),
+      }),
+    });
+    const dataAgeSchedule = new scheduler.Schedule(this, 'DataAgeSchedule', {
+      description: `Publishes the age of ${props.databaseIdentifier}'s data for RefreshedDatabase`,
+      schedule: scheduler.ScheduleExpression.rate(DATA_AGE_PERIOD),
+      target: new schedulerTargets.LambdaInvoke(handlers.publishDataAge, { retryAttempts: 3, maxEventAge: Duration.hours(1) }),
+    });
+
+    this.failureAlarm = this.createFailureAlarm(startRefresh);
+    this.stalenessAlarm = new cloudwatch.Alarm(this, 'StalenessAlarm', {
+      alarmDescription: `The data of ${props.databaseIdentifier} is older than maxDataAge, or no database of this RefreshedDatabase serves it. `
+        + 'Check the refreshes (the failure alarm, the state machine\'s executions) and the copies the receiver makes.',
+      metric: this.metricServingDataAge(),
+      threshold: (props.maxDataAge ?? REFRESH_PROP_DEFAULTS.maxDataAge).toSeconds(),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 2,
+      datapointsToAlarm: 2,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    if (props.alarmTopic) {
+      for (const alarm of [this.failureAlarm, this.stalenessAlarm]) alarm.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
+    }
+    addRefreshNagSuppressions(this, permissions, [
+      { schedule: this.schedule, fn: startRefresh },
+      { schedule: dataAgeSchedule, fn: handlers.publishDataAge },
+    ]);
+  }
+
+  /** Seconds since the source snapshot of the serving database's data was taken, Maximum per hour. */
+  public metricServingDataAge(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: REFRESH_METRIC.namespace,
+      metricName: REFRESH_METRIC.servingDataAge,
+      dimensionsMap: { [REFRESH_METRIC.ownerDimension]: this.ownerId },
+      statistic: 'Maximum',
+      period: DATA_AGE_PERIOD,
+      unit: cloudwatch.Unit.SECONDS,
+      ...props,
+    });
+  }
+
+  /** Refreshes that failed, per 5 minutes by default. */
+  public metricFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stateMachine.metricFailed(props);
+  }
+
+  /** Lets `grantee` start a refresh by hand (input `{}`). */
+  public grantStartExecution(grantee: iam.IGrantable): iam.Grant {
+    return this.stateMachine.grantStartExecution(grantee);
+  }
+
+  private createFailureAlarm(starter: RefreshHandlers['startRefresh']): cloudwatch.Alarm {
+    const period = Duration.minutes(5);
+    return new cloudwatch.Alarm(this, 'FailureAlarm', {
+      alarmDescription: `A RefreshedDatabase run for ${this.databaseIdentifier} failed, timed out or was aborted, or its starter failed. `
+        + 'Open the state machine\'s newest failed execution: its error names the cause; the serving database was left as it was (or its name rolled back).',
+      metric: new cloudwatch.MathExpression({
+        expression: 'failed + timedOut + aborted + starterErrors',
+        usingMetrics: {
+          failed: this.stateMachine.metricFailed({ period, statistic: 'Sum' }),
+          timedOut: this.stateMachine.metricTimedOut({ period, statistic: 'Sum' }),
+          aborted: this.stateMachine.metricAborted({ period, statistic: 'Sum' }),
+          starterErrors: starter.metricErrors({ period, statistic: 'Sum' }),
+        },
+        period,
+        label: 'Failed refreshes',
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+}

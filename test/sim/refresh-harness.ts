@@ -1,0 +1,100 @@
+import type { Tag } from '@aws-sdk/client-rds';
+import { Duration } from 'aws-cdk-lib';
+import { runDay, MINUTE } from './harness';
+import { synthesizeRefreshTemplate, RefreshExample } from '../../sim/example-refresh';
+import { Simulation, SimulationOptions } from '../../sim/simulation';
+import {
+  ENV, REFRESH_ENV, REFRESH_TAG_GENERATION, REFRESH_TAG_OWNER, REFRESH_TAG_SOURCE_SNAPSHOT, TARGET_ENV, TARGET_TAG_OWNER, TARGET_TAG_SOURCE_ACCOUNT,
+  TARGET_TAG_SOURCE_CLUSTER, TARGET_TAG_SOURCE_SNAPSHOT, TARGET_TAG_SOURCE_SNAPSHOT_TIME,
+} from '../../src/shared/constants';
+import { runIdFromTime } from '../../src/shared/naming.lambda-shared';
+
+/*
+ * A target account running a ReceivedClusterSnapshots and a RefreshedDatabase `orders-staging`
+ * of `orders-db`, simulated alone: the receiver's copies are put in place as it would make them
+ * (its prefix and tags), so each test says exactly which copies exist when.
+ */
+
+export { MINUTE, runDay };
+export const TARGET = '222222222222';
+export const SOURCE = '111111111111';
+export const DATABASE = 'orders-staging';
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+
+const templates = new Map<string, { Resources: Record<string, any> }>();
+
+/** Synthesizes (once per example) and starts a simulation of the target account. Call `dispose()` when done. */
+export function refreshSimulation(example: RefreshExample = {}, options: Omit<SimulationOptions, 'template' | 'account'> = {}): Simulation {
+  const key = JSON.stringify(example, (_, v) => (v instanceof Duration ? `${v.toSeconds()}s` : v));
+  if (!templates.has(key)) templates.set(key, synthesizeRefreshTemplate(TARGET, SOURCE, example));
+  return new Simulation({ template: templates.get(key)!, account: TARGET, start: new Date(runDay(0).getTime() - HOUR), ...options });
+}
+
+function envOf(sim: Simulation, key: string): string {
+  return [...sim.functionsByArn.values()].map((f) => f.environment[key]).find((v) => v !== undefined)!;
+}
+
+/** The receiver's owner id, as its functions carry it. */
+export function receiverOwnerId(sim: Simulation): string {
+  return [...sim.functionsByArn.values()].find((f) => TARGET_ENV.COPY_PREFIX in f.environment)!.environment[ENV.OWNER_ID];
+}
+
+/** The refresh's owner id. */
+export function refreshOwnerId(sim: Simulation): string {
+  return [...sim.functionsByArn.values()].find((f) => REFRESH_ENV.DATABASE_IDENTIFIER in f.environment)!.environment[ENV.OWNER_ID];
+}
+
+/** The refresh's state machine. */
+export function refreshStateMachine(sim: Simulation): string {
+  return envOf(sim, ENV.STATE_MACHINE_ARN) && [...sim.functionsByArn.values()]
+    .find((f) => REFRESH_ENV.DATABASE_IDENTIFIER in f.environment && ENV.STATE_MACHINE_ARN in f.environment)!.environment[ENV.STATE_MACHINE_ARN];
+}
+
+/**
+ * Puts the receiver's copy of the source's snapshot taken at `takenAt` in place, available, with the
+ * receiver's name and tags. Returns its identifier.
+ */
+export function seedCopy(sim: Simulation, takenAt: Date, cluster = 'orders-db'): string {
+  const sourceId = `shared-${cluster}-${runIdFromTime(takenAt)}`;
+  const id = `received-${sourceId}-copy`;
+  sim.rds.addForeignSnapshot(id, cluster, {
+    [TARGET_TAG_OWNER]: receiverOwnerId(sim),
+    [TARGET_TAG_SOURCE_ACCOUNT]: SOURCE,
+    [TARGET_TAG_SOURCE_CLUSTER]: cluster,
+    [TARGET_TAG_SOURCE_SNAPSHOT]: `arn:aws:rds:eu-west-1:${SOURCE}:cluster-snapshot:${sourceId}`,
+    [TARGET_TAG_SOURCE_SNAPSHOT_TIME]: takenAt.toISOString(),
+  });
+  return id;
+}
+
+/** Fires the refresh's schedule at `time` and runs until every execution has ended. */
+export async function scheduledRefresh(sim: Simulation, time: Date): Promise<void> {
+  const run = await sim.fireSchedule(time, refreshStateMachine(sim));
+  if (run.error) throw new Error(`The refresh's starter failed: ${run.error}`);
+  await sim.runUntilIdle();
+}
+
+export function tagOf(tags: Tag[] | undefined, key: string): string | undefined {
+  return tags?.find((t) => t.Key === key)?.Value;
+}
+
+/** The clusters this account holds now (restored ones), by identifier. */
+export function clusters(sim: Simulation): string[] {
+  return [...sim.rds.databases.clusters.values()].map((c) => (sim.rds.databases.cluster(c.identifier), c))
+    .filter((c) => sim.rds.databases.clusters.has(c.resourceId)).map((c) => c.identifier).sort();
+}
+
+/** The restored cluster holding `identifier`, with its source snapshot, generation and owner. */
+export function database(sim: Simulation, identifier: string) {
+  const c = sim.rds.databases.cluster(identifier);
+  if (!c) return undefined;
+  return {
+    cluster: c,
+    restoredFrom: c.restoredFrom.split(':').pop(),
+    generation: tagOf(c.tags, REFRESH_TAG_GENERATION),
+    owner: tagOf(c.tags, REFRESH_TAG_OWNER),
+    sourceSnapshot: tagOf(c.tags, REFRESH_TAG_SOURCE_SNAPSHOT),
+    members: sim.rds.databases.membersOf(c).map((i) => `${i.identifier}:${i.status}`),
+  };
+}
