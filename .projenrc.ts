@@ -1,5 +1,5 @@
 import { awscdk, javascript, ReleasableCommits } from 'projen';
-import { minifyHandlerBundles } from './projenrc/bundling';
+import { bundleHandlersPerSide } from './projenrc/bundling';
 import { addIntegTests } from './projenrc/integ';
 import { addBindingsTask, addRosettaCheck, configurePackageContents, documentDeclaredMinimums } from './projenrc/packaging';
 import { runCiScriptInBuildWorkflow } from './projenrc/release';
@@ -34,15 +34,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   minNodeVersion: '22.13.0',
   workflowNodeVersion: '22.x',
 
-  // Pinned so the synthesized runtime does not drift with the newest one known at synth time.
-  lambdaOptions: {
-    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
-    // The SDK clients are bundled, not taken from the runtime: an older runtime-provided SDK silently
-    // drops response fields it does not know (such as `StorageEncryptionType`), so the handlers must
-    // run the exact SDK the tests ran (test/package/tarball.test.ts holds the package size budget).
-    // The bundles are minified in projenrc/bundling.ts.
-    bundlingOptions: { externals: [], sourcemap: false, watchTask: false },
-  },
+  // One bundle per side instead of one per handler (projenrc/bundling.ts).
+  lambdaAutoDiscover: false,
 
   // SDK v3 clients are handler dependencies that esbuild bundles, never runtime deps of the library
   // (jsii forbids them in dependencies). Pinned exactly: the bundled version is the tested version.
@@ -106,7 +99,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 });
 
 configureTypeScript(project);
-minifyHandlerBundles(project);
+bundleHandlersPerSide(project);
 addImportRulesCheck(project);
 configurePackageContents(project);
 addRosettaCheck(project);

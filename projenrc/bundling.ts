@@ -1,23 +1,19 @@
 import { awscdk } from 'projen';
 
 /**
- * esbuild flags added to every handler bundle.
- * `externals` and `sourcemap`, so the bundle tasks it generates are extended here: minified to keep
- * the package small with the SDK bundled in, the SDK's ES module builds preferred (they tree-shake
- * to about 60% of the CommonJS size), names kept so error classes and stack traces stay readable,
- * and esbuild's per-file size report silenced (it is noise before the demo's output).
+ * The `bundle` task (run before jsii, and by `demo`, `bench` and `test:quick`) bundles the handlers
+ * one module per side with `build-tools/bundle-handlers.ts`: the handlers of `src/<side>/handlers/`
+ * share `assets/<side>/handlers/<side>.js`, so each side carries the AWS SDK clients once (the
+ * package ships `assets/`; test/package/ holds its size budget and checks the sharing).
+ *
+ * projen's lambda auto-discovery is off (`.projenrc.ts`): it bundles each handler on its own, with
+ * its own copy of the SDK, and generates a `*-function.ts` class per handler. The script finds the
+ * sides and their handlers when it runs, so a new `*.lambda.ts` needs no change here; the constructs
+ * name its export (`src/shared/bundled-handler.ts`).
  */
-const EXTRA_ESBUILD_FLAGS = ['--minify', '--keep-names', '--main-fields=module,main', '--log-level=warning'];
-
-export function minifyHandlerBundles(project: awscdk.AwsCdkConstructLibrary): void {
-  const bundles = project.tasks.all.filter((task) => /^bundle:.+\.lambda$/.test(task.name));
-  if (bundles.length === 0) throw new Error('expected projen to generate the handler bundle tasks');
-  for (const task of bundles) {
-    const [step, ...rest] = task.steps;
-    if (!step?.execArgs || step.execArgs[0] !== 'esbuild' || rest.length > 0) {
-      throw new Error(`unexpected steps in ${task.name}: ${JSON.stringify(task.steps)}`);
-    }
-    task.reset();
-    task.addSteps({ ...step, execArgs: [...step.execArgs, ...EXTRA_ESBUILD_FLAGS] });
-  }
+export function bundleHandlersPerSide(project: awscdk.AwsCdkConstructLibrary): void {
+  const bundle = project.bundler.bundleTask;
+  if (bundle.steps.length > 0) throw new Error(`expected an empty bundle task (lambda auto-discovery off), found ${JSON.stringify(bundle.steps)}`);
+  bundle.env('TS_NODE_TRANSPILE_ONLY', 'true');
+  bundle.exec('ts-node -P tsconfig.dev.json build-tools/bundle-handlers.ts');
 }

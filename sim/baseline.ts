@@ -20,25 +20,26 @@ export const BASELINE_DEFINITION: { StartAt: string; States: Record<string, Reco
   StartAt: 'CreateSnapshot',
   States: {
     CreateSnapshot: { Type: 'Task', Resource: lambdaArn('create'), Next: 'WaitForSnapshot' },
-    WaitForSnapshot: { Type: 'Wait', Seconds: 60, Next: 'SnapshotStatus' },
-    SnapshotStatus: { Type: 'Task', Resource: lambdaArn('status'), Next: 'SnapshotAvailable' },
-    SnapshotAvailable: {
-      Type: 'Choice',
-      Choices: [{ Variable: '$.status', StringEquals: 'available', Next: 'CopySnapshot' }],
-      Default: 'WaitForSnapshot',
-    },
+    ...pollUntilAvailable('WaitForSnapshot', 'SnapshotStatus', 'SnapshotAvailable', 'CopySnapshot'),
     CopySnapshot: { Type: 'Task', Resource: lambdaArn('copy'), Next: 'WaitForCopy' },
-    WaitForCopy: { Type: 'Wait', Seconds: 60, Next: 'CopyStatus' },
-    CopyStatus: { Type: 'Task', Resource: lambdaArn('status'), Next: 'CopyAvailable' },
-    CopyAvailable: {
-      Type: 'Choice',
-      Choices: [{ Variable: '$.status', StringEquals: 'available', Next: 'ShareSnapshot' }],
-      Default: 'WaitForCopy',
-    },
+    ...pollUntilAvailable('WaitForCopy', 'CopyStatus', 'CopyAvailable', 'ShareSnapshot'),
     ShareSnapshot: { Type: 'Task', Resource: lambdaArn('share'), Next: 'Done' },
     Done: { Type: 'Succeed' },
   },
 };
+
+/** One phase's loop: a fixed 60-second Wait, the status Task, and a Choice back to the Wait until `available`. */
+function pollUntilAvailable(wait: string, status: string, choice: string, next: string): Record<string, Record<string, unknown>> {
+  return {
+    [wait]: { Type: 'Wait', Seconds: 60, Next: status },
+    [status]: { Type: 'Task', Resource: lambdaArn('status'), Next: choice },
+    [choice]: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.status', StringEquals: 'available', Next: next }],
+      Default: wait,
+    },
+  };
+}
 
 interface BaselineState {
   cluster: string;

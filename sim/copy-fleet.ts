@@ -6,11 +6,8 @@
  */
 import { performance } from 'perf_hooks';
 import { synthesizeTemplate } from './example-stack';
+import { fleetIds, fleetSimulation, MINUTE, runScheduledFleet } from './fleet-run';
 import { COPIES_IN_PROGRESS_LIMIT } from './rds-store';
-import { Simulation } from './simulation';
-
-const MINUTE = 60_000;
-const START = new Date('2026-11-27T03:00:00Z');
 
 export interface CopyFleetFigures {
   readonly clusters: number;
@@ -29,31 +26,23 @@ export interface CopyFleetFigures {
 
 export async function runCopyLimitedFleet(clusters = 100, snapshotMinutes = 10, copyMinutes = 10): Promise<CopyFleetFigures> {
   const realStart = performance.now();
-  const ids = Array.from({ length: clusters }, (_, i) => `copy-${String(i).padStart(3, '0')}-db`);
-  const sim = new Simulation({
-    template: synthesizeTemplate({ clusterIdentifiers: ids }),
-    start: new Date(START.getTime() - MINUTE),
-    lambdaDurationMs: 200,
-    startExecutionLatencyMs: 50,
-    // Room for two snapshots per cluster: the quota is not what this measures.
-    rdsFaults: { manualSnapshotQuota: 4 * clusters },
-  });
+  const ids = fleetIds('copy', clusters, 3);
+  // Room for two snapshots per cluster: the quota is not what this measures.
+  const sim = fleetSimulation(synthesizeTemplate({ clusterIdentifiers: ids }), 4 * clusters);
   try {
     // Encrypted with the AWS-managed aws/rds key (the fake's default): every one needs a copy.
     ids.forEach((identifier) => sim.rds.addCluster({ identifier, snapshotMs: snapshotMinutes * MINUTE, copyMs: copyMinutes * MINUTE }));
-    await sim.fireSchedule(START);
-    await sim.runUntilIdle();
+    const run = await runScheduledFleet(sim);
     const failures: Record<string, number> = {};
     for (const e of sim.executions.filter((x) => x.status !== 'SUCCEEDED')) failures[e.error ?? e.status] = (failures[e.error ?? e.status] ?? 0) + 1;
-    const end = Math.max(...sim.executions.map((e) => e.stoppedAt ?? 0));
     return {
       clusters,
       copyLimit: COPIES_IN_PROGRESS_LIMIT,
       snapshotMinutes,
       copyMinutes,
-      succeeded: sim.executions.filter((e) => e.status === 'SUCCEEDED').length,
+      succeeded: run.succeeded,
       failures,
-      completionMinutes: (end - START.getTime()) / MINUTE,
+      completionMinutes: run.runMinutes,
       floorMinutes: snapshotMinutes + Math.ceil(clusters / COPIES_IN_PROGRESS_LIMIT) * copyMinutes,
       refusedCopies: sim.rds.calls.filter((c) => c.api === 'CopyDBClusterSnapshot' && c.error === 'SnapshotQuotaExceededFault').length,
       realSeconds: (performance.now() - realStart) / 1000,

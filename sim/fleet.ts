@@ -4,10 +4,7 @@
  */
 import { performance } from 'perf_hooks';
 import { synthesizeApp, synthesizeTemplate } from './example-stack';
-import { Simulation } from './simulation';
-
-const MINUTE = 60_000;
-const START = new Date('2026-11-27T03:00:00Z');
+import { fleetIds, fleetSimulation, MINUTE, runScheduledFleet } from './fleet-run';
 
 export interface FleetFigures {
   readonly clusters: number;
@@ -27,20 +24,14 @@ export interface FleetFigures {
 /** Runs one scheduled run of `clusters` clusters, half explicit and half found by tag. */
 export async function runFleet(clusters = 1000, budgetPerSecond = 8): Promise<FleetFigures> {
   const realStart = performance.now();
-  const ids = Array.from({ length: clusters }, (_, i) => `fleet-${String(i).padStart(4, '0')}-db`);
+  const ids = fleetIds('fleet', clusters, 4);
   const explicit = ids.filter((_, i) => i % 2 === 0);
   const template = synthesizeTemplate({
     clusterIdentifiers: explicit,
     clusterTag: { key: 'share-snapshots', value: 'true' },
     rdsRequestsPerSecond: budgetPerSecond,
   });
-  const sim = new Simulation({
-    template,
-    start: new Date(START.getTime() - MINUTE),
-    lambdaDurationMs: 200,
-    startExecutionLatencyMs: 50,
-    rdsFaults: { manualSnapshotQuota: 10_000 },
-  });
+  const sim = fleetSimulation(template, 10_000);
   try {
     // On the sharing key, so no copies: RDS runs five copies at a time per account and Region, so
     // 1,000 copies would take days (copy-fleet.ts measures the copy-limited case).
@@ -51,8 +42,7 @@ export async function runFleet(clusters = 1000, budgetPerSecond = 8): Promise<Fl
       snapshotMs: (8 + (i % 5)) * MINUTE,
       copyMs: (10 + (i % 7)) * MINUTE,
     }));
-    const starter = await sim.fireSchedule(START);
-    await sim.runUntilIdle();
+    const { starter, succeeded, runMinutes } = await runScheduledFleet(sim);
 
     const perSecond = new Map<number, number>();
     const perMinute = new Map<number, number>();
@@ -60,15 +50,14 @@ export async function runFleet(clusters = 1000, budgetPerSecond = 8): Promise<Fl
       perSecond.set(Math.floor(call.at / 1000), (perSecond.get(Math.floor(call.at / 1000)) ?? 0) + 1);
       perMinute.set(Math.floor(call.at / MINUTE), (perMinute.get(Math.floor(call.at / MINUTE)) ?? 0) + 1);
     }
-    const end = Math.max(...sim.executions.map((e) => e.stoppedAt ?? 0));
     return {
       clusters,
       budgetPerSecond,
-      succeeded: sim.executions.filter((e) => e.status === 'SUCCEEDED').length,
-      failed: sim.executions.filter((e) => e.status !== 'SUCCEEDED').length,
+      succeeded,
+      failed: sim.executions.length - succeeded,
       peakPerSecond: Math.max(...perSecond.values()),
       sustainedPerSecond: Math.max(...perMinute.values()) / 60,
-      runMinutes: (end - START.getTime()) / MINUTE,
+      runMinutes,
       starterSeconds: starter.durationMs / 1000,
       starterTimeoutSeconds: 300,
       pacing: starter.result?.pacing,

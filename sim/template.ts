@@ -1,13 +1,13 @@
 /**
  * Reads what the simulator needs from a synthesized CloudFormation template: each state machine
  * (one per SharedClusterSnapshots instance) with its Lambda ARNs and schedule, each function's
- * handler source (by logical id, handler-sources.ts) and environment. CloudFormation intrinsics
+ * handler source (by its `Handler`, handler-sources.ts) and environment. CloudFormation intrinsics
  * are resolved to stable fake values, unique per stack.
  */
 import { ACCOUNT, REGION } from './aws-env';
 import { handlerSourceOf } from './handler-sources';
 import { FunctionRole, readFunctionRoles } from './iam-policy';
-import { ENV, REFRESH_ENV, TARGET_ENV } from '../src/shared/constants';
+import { ENV } from '../src/shared/constants';
 
 /** The stack name of the first (or only) template; its fake ARNs carry no stack part. */
 export const DEFAULT_STACK = 'SimulatedStack';
@@ -18,7 +18,7 @@ export interface TemplateFunction {
   readonly functionId: string;
   readonly stackName: string;
   readonly arn: string;
-  /** The handler source file, by the function's logical id; '' for a function that is not a handler. */
+  /** The handler source file, by the function's `Handler`; '' for a function that is not one of the constructs' handlers. */
   readonly source: string;
   readonly environment: Record<string, string>;
 }
@@ -66,7 +66,7 @@ export function readTemplate(template: { Resources: Resources }, stackName = DEF
       functionId: stackName === DEFAULT_STACK ? logicalId : `${stackName}/${logicalId}`,
       stackName,
       arn,
-      source: handlerSourceOf(logicalId, sideOf(resolve(r.Properties?.Environment?.Variables ?? {}) as Record<string, string>)) ?? '',
+      source: handlerSourceOf(String(r.Properties?.Handler ?? '')) ?? '',
       environment: resolve(r.Properties?.Environment?.Variables ?? {}) as Record<string, string>,
     });
   }
@@ -105,12 +105,6 @@ export function fakeArn(logicalId: string, type: string, stackName = DEFAULT_STA
     case 'AWS::SNS::Topic': return `arn:aws:sns:${REGION}:${account}:${name}`;
     default: return `arn:aws:${type.split('::')[1].toLowerCase()}:${REGION}:${account}:${name}`;
   }
-}
-
-/** A refresh's functions carry its database identifier, a receiver's its copy prefix; every other function is the source side's. */
-function sideOf(environment: Record<string, string>): 'sharing' | 'receiving' | 'refreshing' {
-  if (REFRESH_ENV.DATABASE_IDENTIFIER in environment) return 'refreshing';
-  return TARGET_ENV.COPY_PREFIX in environment ? 'receiving' : 'sharing';
 }
 
 const PSEUDO: Record<string, string> = {

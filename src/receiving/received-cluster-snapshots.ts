@@ -11,21 +11,16 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { CheckCopyFunction } from './handlers/check-copy-function';
-import { CopySharedSnapshotFunction } from './handlers/copy-shared-snapshot-function';
-import { ReceiveEventFunction } from './handlers/receive-event-function';
-import { RetainCopiesFunction } from './handlers/retain-copies-function';
-import { ScanSharedSnapshotsFunction } from './handlers/scan-shared-snapshots-function';
+import { RECEIVER_FUNCTION_DESCRIPTIONS, ReceiverFunctionName } from './function-descriptions';
 import { addReceiverNagSuppressions } from './nag-suppressions';
 import { ReceiverPermissions } from './permissions';
 import type { ReceivedClusterSnapshotsProps } from './props';
 import { ReceiverHandlers } from './receiver-handlers';
 import { maxCopyAgeSeconds, RECEIVER_DEFAULTS, scanIntervalHours, validateReceiverProps } from './validation';
 import { CopyWorkflow } from './workflow';
+import { bundledFunction } from '../shared/bundled-handler';
 import { DEFAULTS, ENV, EVENT_DETAIL_TYPE, EVENT_SOURCE, FRESHNESS_METRIC, TARGET_ENV } from '../shared/constants';
 import type { IOwnedClusterSnapshotCopies } from '../shared/snapshot-copies';
-
-type HandlerClass = new (scope: Construct, id: string, props: lambda.FunctionOptions) => lambda.Function;
 
 /** The freshness alarm's period; it alarms when every period of (scan interval + 1 hour) breaches. */
 const FRESHNESS_PERIOD = Duration.hours(1);
@@ -95,7 +90,7 @@ export class ReceivedClusterSnapshots extends Construct implements IOwnedCluster
       [TARGET_ENV.COPY_PREFIX]: copyPrefix,
     };
     const permissions = new ReceiverPermissions(stack, copyPrefix, this.ownerId, props.sourceAccountIds, sourcePrefix);
-    const copySnapshot = this.handler('CopySharedSnapshot', CopySharedSnapshotFunction, {
+    const copySnapshot = this.handler('CopySharedSnapshot', 'copySharedSnapshot', {
       ...environment,
       [TARGET_ENV.COPY_KEY_ARN]: this.encryptionKey.keyArn,
       [ENV.SNAPSHOT_TIMEOUT_SECONDS]: String(DEFAULTS.snapshotTimeoutSeconds),
@@ -107,11 +102,11 @@ export class ReceivedClusterSnapshots extends Construct implements IOwnedCluster
       ...permissions.useCopyKeyThroughRds(this.encryptionKey.keyArn),
       ...permissions.readAccountQuotas(),
     ]);
-    const checkCopy = this.handler('CheckCopy', CheckCopyFunction, environment, [
+    const checkCopy = this.handler('CheckCopy', 'checkCopy', environment, [
       ...permissions.describeOwnCopies(),
       ...permissions.deleteOwnCopies(),
     ]);
-    const retainCopies = this.handler('RetainCopies', RetainCopiesFunction, {
+    const retainCopies = this.handler('RetainCopies', 'retainCopies', {
       ...environment,
       [TARGET_ENV.RETAIN_COPIES]: String(props.retainCopies ?? RECEIVER_DEFAULTS.retainCopies),
       [TARGET_ENV.CONFIRM_COPIES]: String(props.confirmCopies ?? false),
@@ -127,8 +122,8 @@ export class ReceivedClusterSnapshots extends Construct implements IOwnedCluster
     this.stateMachine = workflow.stateMachine;
 
     const starterEnvironment = { ...environment, [ENV.STATE_MACHINE_ARN]: this.stateMachine.stateMachineArn };
-    const receiveEvent = this.handler('ReceiveEvent', ReceiveEventFunction, starterEnvironment, permissions.describeSourceSnapshots());
-    const scan = this.handler('ScanSharedSnapshots', ScanSharedSnapshotsFunction, starterEnvironment, permissions.listSnapshots(), Duration.minutes(5));
+    const receiveEvent = this.handler('ReceiveEvent', 'receiveEvent', starterEnvironment, permissions.describeSourceSnapshots());
+    const scan = this.handler('ScanSharedSnapshots', 'scanSharedSnapshots', starterEnvironment, permissions.listSnapshots(), Duration.minutes(5));
     this.stateMachine.grantStartExecution(receiveEvent);
     this.stateMachine.grantStartExecution(scan);
     this.handlers = { copySnapshot, checkCopy, retainCopies, receiveEvent, scan };
@@ -217,9 +212,10 @@ export class ReceivedClusterSnapshots extends Construct implements IOwnedCluster
     });
   }
 
+  /** The function `id`, running the handler exported as `exportName` by the receiving side's bundle. */
   private handler(
-    id: string,
-    fn: HandlerClass,
+    id: ReceiverFunctionName,
+    exportName: string,
     environment: Record<string, string>,
     statements: iam.PolicyStatement[],
     timeout = Duration.minutes(2),
@@ -231,6 +227,8 @@ export class ReceivedClusterSnapshots extends Construct implements IOwnedCluster
     });
     logGroup.grantWrite(role);
     for (const statement of statements) role.addToPrincipalPolicy(statement);
-    return new fn(this, id, { role, logGroup, environment, timeout, memorySize: 256 });
+    return bundledFunction(this, id, { side: 'receiving', exportName }, {
+      role, logGroup, environment, timeout, memorySize: 256, description: RECEIVER_FUNCTION_DESCRIPTIONS[id],
+    });
   }
 }

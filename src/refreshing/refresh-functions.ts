@@ -1,24 +1,21 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { CheckDatabaseFunction } from './handlers/check-database-function';
-import { CreateInstancesFunction } from './handlers/create-instances-function';
-import { DeleteDatabasesFunction } from './handlers/delete-databases-function';
-import { PrepareRefreshFunction } from './handlers/prepare-refresh-function';
-import { PublishDataAgeFunction } from './handlers/publish-data-age-function';
-import { ResetMasterPasswordFunction } from './handlers/reset-master-password-function';
-import { RestoreDatabaseFunction } from './handlers/restore-database-function';
-import { StartRefreshFunction } from './handlers/start-refresh-function';
-import { SwapNamesFunction } from './handlers/swap-names-function';
 import type { RefreshPermissions } from './permissions';
 import type { RefreshedDatabaseProps } from './props';
 import type { RefreshHandlers } from './refresh-handlers';
+import type { BundledHandler } from '../shared/bundled-handler';
 import { HandlerFunctionSettings } from '../shared/function-options';
 import { HandlerFunctionFactory } from '../shared/handler-functions';
 
 const CONSTRUCT_NAME = 'RefreshedDatabase';
 
-/** A function's construct id: its handler file's name in PascalCase, as the simulator finds it. */
+/** A handler of the refresh's bundle, by its export name (its file name in camel case). */
+function handler(exportName: string): BundledHandler {
+  return { side: 'refreshing', exportName };
+}
+
+/** A function's construct id: its handler file's name in PascalCase. */
 export type RefreshFunctionName = 'StartRefresh' | 'PrepareRefresh' | 'DeleteDatabases' | 'RestoreDatabase' | 'CheckDatabase'
 | 'CreateInstances' | 'ResetMasterPassword' | 'SwapNames' | 'PublishDataAge';
 
@@ -52,21 +49,21 @@ export function createRefreshFunctions(
   });
   const p = permissions;
   const handlers = {
-    prepareRefresh: factory.create('PrepareRefresh', PrepareRefreshFunction, environment, [...p.list()]),
-    deleteDatabases: factory.create('DeleteDatabases', DeleteDatabasesFunction, environment, [...p.describe(), ...p.delete(props.finalSnapshot ?? false)]),
-    restoreDatabase: factory.create('RestoreDatabase', RestoreDatabaseFunction, environment, [...p.describe(), ...p.restore()]),
-    checkDatabase: factory.create('CheckDatabase', CheckDatabaseFunction, environment, p.describe()),
-    createInstances: factory.create('CreateInstances', CreateInstancesFunction, environment, [...p.describe(), ...p.createInstances()]),
-    resetMasterPassword: factory.create('ResetMasterPassword', ResetMasterPasswordFunction, environment, [...p.describe(), ...p.resetMasterPassword()]),
-    swapNames: factory.create('SwapNames', SwapNamesFunction, environment, [...p.describe(), ...p.swap()]),
-    publishDataAge: factory.create('PublishDataAge', PublishDataAgeFunction, environment, p.describeServing()),
+    prepareRefresh: factory.create('PrepareRefresh', handler('prepareRefresh'), environment, [...p.list()]),
+    deleteDatabases: factory.create('DeleteDatabases', handler('deleteDatabases'), environment, [...p.describe(), ...p.delete(props.finalSnapshot ?? false)]),
+    restoreDatabase: factory.create('RestoreDatabase', handler('restoreDatabase'), environment, [...p.describe(), ...p.restore()]),
+    checkDatabase: factory.create('CheckDatabase', handler('checkDatabase'), environment, p.describe()),
+    createInstances: factory.create('CreateInstances', handler('createInstances'), environment, [...p.describe(), ...p.createInstances()]),
+    resetMasterPassword: factory.create('ResetMasterPassword', handler('resetMasterPassword'), environment, [...p.describe(), ...p.resetMasterPassword()]),
+    swapNames: factory.create('SwapNames', handler('swapNames'), environment, [...p.describe(), ...p.swap()]),
+    publishDataAge: factory.create('PublishDataAge', handler('publishDataAge'), environment, p.describeServing()),
   };
   return { handlers, factory };
 }
 
 /** The starter, which needs the state machine's ARN (and the right to start it). */
 export function createStarter(factory: HandlerFunctionFactory<RefreshFunctionName>, environment: Record<string, string>) {
-  return factory.create('StartRefresh', StartRefreshFunction, environment, [], Duration.minutes(1));
+  return factory.create('StartRefresh', handler('startRefresh'), environment, [], Duration.minutes(1));
 }
 
 /** The restore settings, as one JSON environment variable (tokens resolved by CloudFormation). */

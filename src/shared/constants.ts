@@ -8,6 +8,7 @@
  * constructs: they import only each other (no AWS SDK, no aws-cdk-lib, no Node built-ins), so they
  * cost nothing in either bundle.
  */
+export * from './facts/bundles';
 export * from './facts/defaults';
 export * from './facts/environment';
 export * from './facts/errors';

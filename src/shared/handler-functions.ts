@@ -3,12 +3,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { BundledHandler, bundledFunction, CONNECTION_REUSE_ENVIRONMENT } from './bundled-handler';
 import { assertEnvironmentFits, EnvironmentLimitAdvice } from './function-environment';
 import type { HandlerFunctionSettings } from './function-options';
 import { withConstructPath } from './validation-error';
-
-/** A generated handler class (`handlers/*-function.ts`). */
-export type HandlerClass = new (scope: Construct, id: string, props: lambda.FunctionOptions) => lambda.Function;
 
 /** A function's timeout unless it says otherwise: its handler makes a few RDS calls. */
 const DEFAULT_TIMEOUT = Duration.minutes(2);
@@ -36,10 +34,13 @@ export class HandlerFunctionFactory<Name extends string> {
 
   constructor(private readonly scope: Construct, private readonly props: HandlerFunctionFactoryProps<Name>) {}
 
-  /** The function `id` (its construct id and `Handler` metric dimension), a child of the scope. */
+  /**
+   * The function `id` (its construct id and `Handler` metric dimension), a child of the scope,
+   * running `handler` of its side's bundle.
+   */
   public create(
     id: Name,
-    fn: HandlerClass,
+    handler: BundledHandler,
     environment: Record<string, string>,
     statements: iam.PolicyStatement[],
     timeout = DEFAULT_TIMEOUT,
@@ -47,7 +48,7 @@ export class HandlerFunctionFactory<Name extends string> {
     const { constructName, settings } = this.props;
     // Measured on what the props produce: the error names the construct's path, as a ValidationError.
     withConstructPath(this.scope, constructName, () =>
-      assertEnvironmentFits(id, { ...environment, AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1' }, this.props.environmentLimit));
+      assertEnvironmentFits(id, { ...environment, ...CONNECTION_REUSE_ENVIRONMENT }, this.props.environmentLimit));
     const logGroup = new logs.LogGroup(this.scope, `${id}Logs`, { retention: this.props.logRetention });
     this.logGroups.set(id, logGroup);
     const role = new iam.Role(this.scope, `${id}Role`, {
@@ -56,7 +57,9 @@ export class HandlerFunctionFactory<Name extends string> {
     });
     logGroup.grantWrite(role);
     for (const statement of [...statements, ...settings.roleStatements()]) role.addToPrincipalPolicy(statement);
-    return new fn(this.scope, id, { role, logGroup, environment, timeout, ...settings.options, description: this.props.descriptions[id] });
+    return bundledFunction(this.scope, id, handler, {
+      role, logGroup, environment, timeout, ...settings.options, description: this.props.descriptions[id],
+    });
   }
 
   /** The log group of a function this factory created. */

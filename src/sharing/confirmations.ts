@@ -4,8 +4,7 @@ import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import type { HandlerFunctionFactory } from './handler-functions';
-import { RecordCopyFunction } from './handlers/record-copy-function';
+import { sharingHandler, type HandlerFunctionFactory } from './handler-functions';
 import type { SnapshotPermissions } from './permissions';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE, TAG_COPIED_PREFIX, TAG_OWNER } from '../shared/constants';
 
@@ -30,7 +29,7 @@ export class CopyConfirmations extends Construct {
 
   constructor(scope: Construct, id: string, props: CopyConfirmationsProps) {
     super(scope, id);
-    this.handler = props.functions.create('RecordCopy', RecordCopyFunction, props.environment, [
+    this.handler = props.functions.create('RecordCopy', sharingHandler('recordCopy'), props.environment, [
       ...props.permissions.describeOwnSnapshots(),
       ...recordConfirmationStatements(props.permissions, props.ownerId),
     ]);

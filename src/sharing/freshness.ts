@@ -4,9 +4,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
-import type { HandlerFunctionFactory } from './handler-functions';
+import { sharingHandler, type HandlerFunctionFactory } from './handler-functions';
 import { freshnessOwnerDimension } from './handlers/freshness.lambda-shared';
-import { PublishFreshnessFunction } from './handlers/publish-freshness-function';
 import type { SnapshotPermissions } from './permissions';
 import { SOURCE_FRESHNESS_METRIC } from '../shared/constants';
 
@@ -50,7 +49,7 @@ export class SnapshotFreshness extends Construct {
 
   constructor(scope: Construct, id: string, props: SnapshotFreshnessProps) {
     super(scope, id);
-    this.handler = props.functions.create('PublishFreshness', PublishFreshnessFunction, props.environment,
+    this.handler = props.functions.create('PublishFreshness', sharingHandler('publishFreshness'), props.environment,
       props.permissions.listSnapshotsOfCluster());
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       description: 'Publishes the SharedClusterSnapshots freshness metric',

@@ -2,10 +2,14 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { FUNCTION_DESCRIPTIONS, HandlerName } from './operations';
 import type { SharedClusterSnapshotsProps } from './props';
+import type { BundledHandler } from '../shared/bundled-handler';
 import { HandlerFunctionSettings } from '../shared/function-options';
 import { HandlerFunctionFactory as Factory } from '../shared/handler-functions';
 
-export type { HandlerClass } from '../shared/handler-functions';
+/** A handler of this side's bundle, by its export name: the camel case of its `handlers/*.lambda.ts` file. */
+export function sharingHandler(exportName: string): BundledHandler {
+  return { side: 'sharing', exportName };
+}
 
 /** The factory of `SharedClusterSnapshots`'s functions, by their construct ids. */
 export type HandlerFunctionFactory = Factory<HandlerName>;

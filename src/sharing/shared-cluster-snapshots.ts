@@ -14,8 +14,7 @@ import { CopyConfirmations } from './confirmations';
 import { SnapshotsDashboard } from './dashboard';
 import { maxRetentionSeconds, maxSnapshotAgeSeconds } from './event-props';
 import { newestSnapshotAgeMetric, SnapshotFreshness } from './freshness';
-import { HandlerFunctionFactory, sourceFunctionFactory } from './handler-functions';
-import { StartExecutionsFunction } from './handlers/start-executions-function';
+import { HandlerFunctionFactory, sharingHandler, sourceFunctionFactory } from './handler-functions';
 import { addNagSuppressions } from './nag-suppressions';
 import { createFailureAlarm, createStateMachineLogGroup, grantReadExecutions } from './operations';
 import { SnapshotPermissions } from './permissions';
@@ -248,7 +247,7 @@ export class SharedClusterSnapshots extends Construct {
     environment: Record<string, string>,
     discoversByTag: boolean,
   ): lambda.Function {
-    const starter = functions.create('Starter', StartExecutionsFunction, environment, [
+    const starter = functions.create('Starter', sharingHandler('startExecutions'), environment, [
       ...permissions.readAccountQuotas(),
       // A retried start credits this run's own snapshots in the quota check (quota.lambda-shared.ts).
       ...permissions.listSnapshotsOfCluster(),

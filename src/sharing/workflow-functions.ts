@@ -2,14 +2,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { recordConfirmationStatements } from './confirmations';
-import type { HandlerClass, HandlerFunctionFactory } from './handler-functions';
-import { CheckSnapshotFunction } from './handlers/check-snapshot-function';
-import { CleanUpFailedRunFunction } from './handlers/clean-up-failed-run-function';
-import { CleanUpFunction } from './handlers/clean-up-function';
-import { CopySnapshotFunction } from './handlers/copy-snapshot-function';
-import { CreateSnapshotFunction } from './handlers/create-snapshot-function';
-import { PrepareFunction } from './handlers/prepare-function';
-import { ShareSnapshotFunction } from './handlers/share-snapshot-function';
+import { sharingHandler, type HandlerFunctionFactory } from './handler-functions';
 import type { HandlerName } from './operations';
 import type { SnapshotPermissions } from './permissions';
 import type { SnapshotHandlerLogGroups, SnapshotHandlers } from './snapshot-handlers';
@@ -35,21 +28,21 @@ export interface WorkflowFunctionsProps {
 /** The workflow's handler functions, each with its own role holding only what it calls. */
 export function createWorkflowFunctions(scope: Construct, props: WorkflowFunctionsProps): SnapshotHandlers {
   const { factory, permissions } = props;
-  const workflowFunction = (id: HandlerName, fn: HandlerClass, statements: iam.PolicyStatement[], extraEnvironment = {}) =>
-    factory.create(id, fn, { ...props.environment, ...extraEnvironment }, statements);
+  const workflowFunction = (id: HandlerName, exportName: string, statements: iam.PolicyStatement[], extraEnvironment = {}) =>
+    factory.create(id, sharingHandler(exportName), { ...props.environment, ...extraEnvironment }, statements);
 
-  const prepare = workflowFunction('Prepare', PrepareFunction, [
+  const prepare = workflowFunction('Prepare', 'prepare', [
     ...permissions.describeClusters(),
     ...permissions.listSnapshotsOfCluster(),
     ...permissions.deleteOwnSnapshots(),
   ], props.selection);
-  const createSnapshot = workflowFunction('CreateSnapshot', CreateSnapshotFunction, [
+  const createSnapshot = workflowFunction('CreateSnapshot', 'createSnapshot', [
     ...permissions.createSnapshots(),
     ...permissions.describeOwnSnapshots(),
   ], props.tagging);
   permissions.attachClusterPolicies(scope, 'CreateSnapshotClusters', createSnapshot.role!, createSnapshot);
-  const checkSnapshot = workflowFunction('CheckSnapshot', CheckSnapshotFunction, permissions.describeOwnSnapshots());
-  const copySnapshot = workflowFunction('CopySnapshot', CopySnapshotFunction, [
+  const checkSnapshot = workflowFunction('CheckSnapshot', 'checkSnapshot', permissions.describeOwnSnapshots());
+  const copySnapshot = workflowFunction('CopySnapshot', 'copySnapshot', [
     ...permissions.copySnapshots(),
     ...permissions.describeOwnSnapshots(),
     ...permissions.useSourceKeysThroughRds(),
@@ -57,12 +50,12 @@ export function createWorkflowFunctions(scope: Construct, props: WorkflowFunctio
     ...permissions.useSharingKeyThroughRds(props.sharingKeyArn),
   ], { [ENV.MAX_CONCURRENT_COPIES]: String(props.maxConcurrentCopies), ...props.tagging });
   // Revocation reads who each retained shared snapshot of the cluster is shared with.
-  const shareSnapshot = workflowFunction('ShareSnapshot', ShareSnapshotFunction, [
+  const shareSnapshot = workflowFunction('ShareSnapshot', 'shareSnapshot', [
     ...permissions.shareSnapshots(),
     ...permissions.listSnapshotsOfCluster(),
     ...permissions.describeOwnSnapshotAttributes(),
   ]);
-  const cleanUp = workflowFunction('CleanUp', CleanUpFunction, [
+  const cleanUp = workflowFunction('CleanUp', 'cleanUp', [
     ...permissions.listSnapshotsOfCluster(),
     ...permissions.describeOwnSnapshotAttributes(),
     ...permissions.deleteOwnSnapshots(),
@@ -72,7 +65,7 @@ export function createWorkflowFunctions(scope: Construct, props: WorkflowFunctio
     [SOURCE_EVENTS_ENV.RETAIN_UNTIL_COPIED]: String(props.retainUntilCopied),
     [SOURCE_EVENTS_ENV.MAX_RETENTION_SECONDS]: String(props.maxRetentionSeconds),
   });
-  const cleanUpFailedRun = workflowFunction('CleanUpFailedRun', CleanUpFailedRunFunction, [
+  const cleanUpFailedRun = workflowFunction('CleanUpFailedRun', 'cleanUpFailedRun', [
     ...permissions.describeOwnSnapshots(),
     ...permissions.describeOwnSnapshotAttributes(),
     ...permissions.deleteOwnSnapshots(),

@@ -1,27 +1,13 @@
 import { spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { projectFixtures } from './fixtures';
 import { checkImports, RULES } from '../../build-tools/check-imports';
 
 const PROJECT_ROOT = path.resolve(__dirname, '../..');
 const SCRIPT = path.join(PROJECT_ROOT, 'build-tools/check-imports.ts');
 
-const fixtures: string[] = [];
-afterAll(() => {
-  for (const root of fixtures) fs.rmSync(root, { recursive: true, force: true });
-});
-
 /** A project root in a temporary folder holding `files` (project path → content). */
-function fixture(files: Record<string, string>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'check-imports-'));
-  fixtures.push(root);
-  for (const [file, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    fs.writeFileSync(path.join(root, file), content);
-  }
-  return root;
-}
+const fixture = projectFixtures('check-imports-');
 
 /** Every rule broken at once, next to imports that are allowed. */
 const BROKEN = {
@@ -72,7 +58,7 @@ describe('the import rules check', () => {
     ]);
   });
 
-  test('a handler importing a generated *-function.ts construct class breaks the rule', () => {
+  test('a handler importing a construct file, even one in a handlers folder, breaks the rule', () => {
     const root = fixture({ 'src/a.lambda-shared.ts': "export { fn } from './sharing/handlers/copy-function';\n", 'src/sharing/handlers/copy-function.ts': '' });
     expect(checkImports(root)).toEqual([{ file: 'src/a.lambda-shared.ts', line: 1, specifier: './sharing/handlers/copy-function', rule: RULES.handlerConstruct }]);
   });

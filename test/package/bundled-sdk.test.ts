@@ -2,7 +2,8 @@
  * The handlers ship with the AWS SDK bundled in, at the version pinned in package.json, so they run
  * the SDK the tests ran. A runtime-provided SDK older than the model would silently drop response
  * fields it does not know, such as `StorageEncryptionType` (added for Aurora's default encryption
- * with an AWS-owned key). Needs the bundles in `assets/` (`npx projen bundle`, part of the build).
+ * with an AWS-owned key). The handlers of a side share one bundle, which carries the SDK once.
+ * Needs the bundles in `assets/` (`npx projen bundle`, part of the build).
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -10,25 +11,36 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { handlerSides } from '../../build-tools/bundle-handlers';
+import { handlerBundleFile } from '../../src/shared/constants';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const ASSETS = path.join(ROOT, 'assets', 'sharing', 'handlers');
-const ALL_ASSETS = ['sharing', 'receiving'].map((side) => path.join(ROOT, 'assets', side, 'handlers'));
-const BUNDLED = fs.existsSync(ASSETS);
+const SIDES = handlerSides(ROOT);
+/** Each side's bundle, by side. */
+const BUNDLES = new Map(SIDES.map(({ side }) => [side, handlerBundleFile(side)]));
+const BUNDLED = [...BUNDLES.values()].every((bundle) => fs.existsSync(path.join(ROOT, bundle)));
 const run = promisify(execFile);
 
 /** The only @aws-sdk package a bundle may still require: the optional CRT signer (SigV4a only), loaded inside a try. */
 const OPTIONAL_REQUIRES = ['@aws-sdk/signature-v4-crt'];
 
-function bundles(): string[] {
-  return ALL_ASSETS.filter((dir) => fs.existsSync(dir)).flatMap((assets) =>
-    fs.readdirSync(assets).filter((dir) => dir.endsWith('.lambda')).map((dir) => path.join(assets, dir, 'index.js')));
-}
+/** The RDS client class, whose name esbuild's `keepNames` keeps once per copy: `static{__name(this,"RDSClient")}`. */
+const RDS_CLIENT_CLASS = /\(this,"RDSClient"\)/g;
 
 function pinned(client: string): string {
   const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   return manifest.devDependencies[`@aws-sdk/${client}`];
 }
+
+function filesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? filesUnder(full) : [path.relative(ROOT, full).split(path.sep).join('/')];
+  });
+}
+
+/** Node.js with only what a Lambda function of no particular handler has: no function environment. */
+const BARE_ENV: NodeJS.ProcessEnv = { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
 if (!BUNDLED) {
   describe('bundled AWS SDK', () => {
@@ -43,11 +55,24 @@ if (!BUNDLED) {
       }
     });
 
-    it.each(BUNDLED ? bundles().map((b) => path.relative(ROOT, b)) : [])('%s carries the pinned RDS client and loads no SDK from the runtime', (bundle) => {
+    it('assets/ holds one bundle per side and nothing else: no handler has a bundle, and an SDK copy, of its own', () => {
+      expect(filesUnder(path.join(ROOT, 'assets')).sort()).toEqual([...BUNDLES.values()].sort());
+    });
+
+    it.each([...BUNDLES])('the %s bundle carries the pinned RDS client exactly once and loads no SDK from the runtime', (_, bundle) => {
       const code = fs.readFileSync(path.join(ROOT, bundle), 'utf8');
-      expect(code).toContain(`"${pinned('client-rds')}"`);
+      // One copy of the client: its class once, and its package version (in its user agent) once.
+      expect(code.split(`"${pinned('client-rds')}"`).length - 1).toBe(1);
+      expect(code.match(RDS_CLIENT_CLASS)).toHaveLength(1);
       const required = [...code.matchAll(/require\("(@aws-sdk\/[^"]+)"\)/g)].map((m) => m[1]);
       expect(required.filter((r) => !OPTIONAL_REQUIRES.includes(r))).toEqual([]);
+    });
+
+    it.each(SIDES.map((side) => [side.side, side] as const))('the %s bundle loads with no function environment and exports every handler of its side', async (side, { handlers }) => {
+      const script = `const m = require(${JSON.stringify(path.join(ROOT, BUNDLES.get(side)!))});` +
+        'console.log(JSON.stringify(Object.keys(m).filter((k) => typeof m[k] === "function").sort()))';
+      const { stdout } = await run(process.execPath, ['-e', script], { env: BARE_ENV });
+      expect(JSON.parse(stdout)).toEqual(handlers.map(({ exportName }) => exportName).sort());
     });
 
     it('the bundled Prepare reads StorageEncryptionType from a real RDS response: an AWS-owned-key cluster is copied, not refused', async () => {
@@ -63,7 +88,7 @@ if (!BUNDLED) {
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const port = (server.address() as AddressInfo).port;
       try {
-        const script = `require(${JSON.stringify(path.join(ASSETS, 'prepare.lambda', 'index.js'))}).handler(${JSON.stringify(EVENT)})` +
+        const script = `require(${JSON.stringify(path.join(ROOT, BUNDLES.get('sharing')!))}).prepare(${JSON.stringify(EVENT)})` +
           '.then((r) => console.log(JSON.stringify(r)), (e) => { console.log(JSON.stringify({ error: e.name, message: e.message })); })';
         const { stdout } = await run(process.execPath, ['-e', script], { env: { ...BUNDLE_ENV, AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` } });
         const result = JSON.parse(stdout.trim().split('\n').pop()!);

@@ -1,20 +1,11 @@
 import { DeleteDBClusterSnapshotCommand, DescribeDBClusterSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
-import { awsError, COPY_ID, NOW, ownCopy, SHARED_ARN, SHARED_TIME, SOURCE, TARGET, sharedArn, useReceiverEnvironment } from './helpers';
+import { awsError, COPY_ID, copyState, NOW, ownCopy, sharedArn, TARGET, useReceiverEnvironment } from './helpers';
 import { handler } from '../../src/receiving/handlers/check-copy.lambda';
-import type { CopyState } from '../../src/receiving/handlers/copy-state.lambda-shared';
 
 const rdsMock = mockClient(RDSClient);
 const minutes = (n: number) => new Date(NOW.getTime() + n * 60_000).toISOString();
-const STATE: CopyState = {
-  sourceAccount: SOURCE,
-  snapshotArn: SHARED_ARN,
-  clusterIdentifier: 'orders-db',
-  copyIdentifier: COPY_ID,
-  sourceSnapshotTime: SHARED_TIME.toISOString(),
-  deadline: minutes(60),
-  copyRequestedAt: minutes(-1),
-};
+const STATE = copyState({ deadline: minutes(60), copyRequestedAt: minutes(-1) });
 
 function copyIs(status: string | undefined, spec: Parameters<typeof ownCopy>[0] = {}): void {
   rdsMock.on(DescribeDBClusterSnapshotsCommand).callsFake(() => {

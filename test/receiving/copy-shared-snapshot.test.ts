@@ -1,6 +1,6 @@
 import { CopyDBClusterSnapshotCommand, DBClusterSnapshot, DescribeAccountAttributesCommand, DescribeDBClusterSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
-import { awsError, COPY_ID, COPY_KEY_ARN, NOW, ownCopy, SHARED_ARN, SHARED_TIME, SOURCE, STRANGER, sharedArn, sharedSnapshot, useReceiverEnvironment } from './helpers';
+import { awsError, COPY_ID, COPY_KEY_ARN, copyState, NOW, ownCopy, SHARED_ARN, SHARED_TIME, sharedArn, sharedSnapshot, SOURCE, STRANGER, useReceiverEnvironment } from './helpers';
 import { handler } from '../../src/receiving/handlers/copy-shared-snapshot.lambda';
 
 const rdsMock = mockClient(RDSClient);
@@ -12,14 +12,7 @@ const EXPECTED_TAGS = [
   { Key: 'received-cluster-snapshots:source-snapshot-arn', Value: SHARED_ARN },
   { Key: 'received-cluster-snapshots:source-snapshot-time', Value: SHARED_TIME.toISOString() },
 ];
-const EXPECTED_STATE = {
-  ...INPUT,
-  clusterIdentifier: 'orders-db',
-  copyIdentifier: COPY_ID,
-  sourceSnapshotTime: SHARED_TIME.toISOString(),
-  deadline: new Date(NOW.getTime() + 6 * 3600_000).toISOString(),
-  copyRequestedAt: NOW.toISOString(),
-};
+const EXPECTED_STATE = copyState({ deadline: new Date(NOW.getTime() + 6 * 3600_000).toISOString(), copyRequestedAt: NOW.toISOString() });
 
 /** DescribeDBClusterSnapshots: the shared snapshot by its ARN, this account's `copy` (if any) by identifier. */
 function arrange(shared: DBClusterSnapshot | undefined, copy?: DBClusterSnapshot): void {

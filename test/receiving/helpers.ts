@@ -1,5 +1,9 @@
 import { DBClusterSnapshot } from '@aws-sdk/client-rds';
+import type { CopyState } from '../../src/receiving/handlers/copy-state.lambda-shared';
 import { DEFAULTS, ENV, SILENT_LOGS_VARIABLE, TARGET_ENV } from '../../src/shared/constants';
+import { awsError, useEnvironment } from '../handler-helpers';
+
+export { awsError };
 
 // Fixtures for the receiver's handler tests. Values are spelled out (not derived with the code under
 // test), so a change in naming or tagging shows up as a failing assertion.
@@ -42,20 +46,7 @@ export function handlerEnv(overrides: Record<string, string> = {}): NodeJS.Proce
 
 /** The handler environment and a frozen clock for each test, restored after it. */
 export function useReceiverEnvironment(overrides: Record<string, string> = {}, now: Date = NOW): void {
-  const original = process.env;
-  beforeEach(() => {
-    process.env = { ...original, ...handlerEnv(overrides) };
-    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'], now });
-  });
-  afterEach(() => {
-    jest.useRealTimers();
-    process.env = original;
-  });
-}
-
-/** An SDK v3 exception as the handlers see it: only `name` matters. */
-export function awsError(name: string): Error {
-  return Object.assign(new Error(`${name} (simulated)`), { name });
+  useEnvironment(handlerEnv(overrides), now);
 }
 
 export function sharedArn(id: string, account = SOURCE, region = REGION): string {
@@ -79,6 +70,18 @@ export function sharedSnapshot(spec: Partial<DBClusterSnapshot> & { id?: string;
     StorageEncryptionType: 'sse-kms',
     KmsKeyId: SOURCE_KEY_ARN,
     ...rest,
+  };
+}
+
+/** The state the copy steps pass on for SHARED_ARN: what CopySharedSnapshot derived from it, plus `times` and what later steps set. */
+export function copyState(times: Pick<CopyState, 'deadline' | 'copyRequestedAt'> & Partial<CopyState>): CopyState {
+  return {
+    sourceAccount: SOURCE,
+    snapshotArn: SHARED_ARN,
+    clusterIdentifier: 'orders-db',
+    copyIdentifier: COPY_ID,
+    sourceSnapshotTime: SHARED_TIME.toISOString(),
+    ...times,
   };
 }
 

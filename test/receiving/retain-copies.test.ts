@@ -1,21 +1,11 @@
 import { DeleteDBClusterSnapshotCommand, DescribeDBClusterSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
-import { awsError, COPY_ID, OTHER_SOURCE, ownCopy, SHARED_ARN, SHARED_TIME, SOURCE, TARGET, sharedArn, useReceiverEnvironment } from './helpers';
-import type { CopyState } from '../../src/receiving/handlers/copy-state.lambda-shared';
+import { awsError, COPY_ID, copyState, OTHER_SOURCE, ownCopy, SHARED_ARN, SHARED_TIME, sharedArn, SOURCE, TARGET, useReceiverEnvironment } from './helpers';
 import { handler } from '../../src/receiving/handlers/retain-copies.lambda';
 
 const rdsMock = mockClient(RDSClient);
 const COPY_ARN = `arn:aws:rds:eu-west-1:${TARGET}:cluster-snapshot:${COPY_ID}`;
-const STATE: CopyState = {
-  sourceAccount: SOURCE,
-  snapshotArn: SHARED_ARN,
-  clusterIdentifier: 'orders-db',
-  copyIdentifier: COPY_ID,
-  sourceSnapshotTime: SHARED_TIME.toISOString(),
-  deadline: '2026-11-28T12:00:00.000Z',
-  copyRequestedAt: '2026-11-28T05:00:00.000Z',
-  copyArn: COPY_ARN,
-};
+const STATE = copyState({ deadline: '2026-11-28T12:00:00.000Z', copyRequestedAt: '2026-11-28T05:00:00.000Z', copyArn: COPY_ARN });
 const daysAgo = (n: number) => new Date(SHARED_TIME.getTime() - n * 86_400_000);
 /** An older copy of the same source cluster, from `n` days before SHARED_TIME. */
 const older = (n: number, spec: Parameters<typeof ownCopy>[0] = {}) =>

@@ -1,11 +1,11 @@
 /**
  * The simulator matches deployment: each handler sees only its own function's environment, code is
- * found by the function's logical id (not its Description), and several instances or stacks run
+ * found by the function's `Handler` (not its Description), and several instances or stacks run
  * against one account's RDS.
  */
 import { expectShared, FIRST_RUN, scheduledRun, TARGET_ACCOUNTS } from './harness';
 import { synthesizeInstances, synthesizeTemplate } from '../../sim/example-stack';
-import { handlerIdOf, HANDLER_SOURCES } from '../../sim/handler-sources';
+import { handlerSourceOf } from '../../sim/handler-sources';
 import { LambdaEnvironments } from '../../sim/lambda-environment';
 import { Simulation } from '../../sim/simulation';
 
@@ -37,10 +37,25 @@ describe('simulated deployment', () => {
     }
   });
 
-  test('every function of the construct maps to a handler source by its logical id', () => {
+  test('every function of the construct maps to its handler source by its Handler', () => {
     const template = synthesizeTemplate({ clusterIdentifiers: ['orders-db'] });
-    const ids = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function').map(([id]) => handlerIdOf(id));
-    expect(ids.sort()).toEqual(Object.keys(HANDLER_SOURCES).sort());
+    const handlers = Object.values(template.Resources).filter((r: any) => r.Type === 'AWS::Lambda::Function').map((r: any) => String(r.Properties.Handler));
+    expect(handlers.map((handler) => [handler, handlerSourceOf(handler)]).sort()).toEqual([
+      ['sharing.checkSnapshot', 'src/sharing/handlers/check-snapshot.lambda.ts'],
+      ['sharing.cleanUp', 'src/sharing/handlers/clean-up.lambda.ts'],
+      ['sharing.cleanUpFailedRun', 'src/sharing/handlers/clean-up-failed-run.lambda.ts'],
+      ['sharing.copySnapshot', 'src/sharing/handlers/copy-snapshot.lambda.ts'],
+      ['sharing.createSnapshot', 'src/sharing/handlers/create-snapshot.lambda.ts'],
+      ['sharing.prepare', 'src/sharing/handlers/prepare.lambda.ts'],
+      ['sharing.publishFreshness', 'src/sharing/handlers/publish-freshness.lambda.ts'],
+      ['sharing.shareSnapshot', 'src/sharing/handlers/share-snapshot.lambda.ts'],
+      ['sharing.startExecutions', 'src/sharing/handlers/start-executions.lambda.ts'],
+    ]);
+  });
+
+  test('a Handler that names no handler of a side maps to no source', () => {
+    expect([handlerSourceOf('index.handler'), handlerSourceOf('sharing.copySharedSnapshot'), handlerSourceOf('receiving.copySharedSnapshot')])
+      .toEqual([undefined, undefined, 'src/receiving/handlers/copy-shared-snapshot.lambda.ts']);
   });
 
   test('handler code is found whatever the functions\' Description says', async () => {

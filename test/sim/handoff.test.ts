@@ -28,7 +28,7 @@ const copyKeyOf = (s: HandoffSimulation) => s.account(TARGET_ACCOUNT).findFuncti
 const targetCopyCalls = (s: HandoffSimulation) => s.account(TARGET_ACCOUNT).rds.calls.filter((c) => c.api === 'CopyDBClusterSnapshot' && !c.error);
 
 describe('the receiver in the simulator', () => {
-  test('every receiver function runs its handler from src/receiving/handlers (found by its construct id)', () => {
+  test('every receiver function runs its handler from src/receiving/handlers (found by its Handler)', () => {
     sim = handoff();
     const fns = [...sim.account(TARGET_ACCOUNT).functionsByArn.values()];
     expect(fns.map((f) => f.source).sort()).toEqual([

@@ -2,6 +2,7 @@ import { DBClusterSnapshotNotFoundFault, DescribeDBClusterSnapshotsCommand, RDSC
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   awsError,
+  DEADLINE,
   NOW,
   ownedSnapshot,
   preparedPlan,
@@ -17,7 +18,6 @@ import type { RunPlan } from '../../../src/sharing/handlers/workflow-state.lambd
 
 const rdsMock = mockClient(RDSClient);
 
-const DEADLINE = '2026-11-27T05:00:00.000Z';
 /** The plan CreateSnapshot returns when a copy follows. */
 const AWAITING_TEMP: RunPlan = { ...preparedPlan(true), awaitingSnapshotIdentifier: TEMP_ID, deadline: DEADLINE };
 /** The plan CopySnapshot returns. */

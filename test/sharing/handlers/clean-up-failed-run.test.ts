@@ -10,6 +10,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   awsError,
+  DEADLINE,
   deletedIds,
   mockSnapshots,
   NOW,
@@ -35,7 +36,6 @@ async function withoutEvent(result: Promise<FailedRunResult>): Promise<Omit<Fail
 }
 
 const ERROR = { Error: 'SnapshotTimeout', Cause: '{"errorType":"SnapshotTimeout","errorMessage":"still copying"}' };
-const DEADLINE = '2026-11-27T05:00:00.000Z';
 /** CheckCopy failed: both of the run's snapshots exist. */
 const COPY_FAILED: FailedRunEvent = { ...preparedPlan(true), awaitingSnapshotIdentifier: SHARED_ID, deadline: DEADLINE, error: ERROR };
 

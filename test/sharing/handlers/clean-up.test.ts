@@ -18,11 +18,12 @@ import {
   preparedPlan,
   RUN_ID,
   SHARED_ID,
+  sharedAvailablePlan,
   sharedId,
-  snapshot,
-  snapshotArn,
   SHARING_KEY_ARN,
+  snapshot,
   SNAPSHOT_TIMEOUT_SECONDS,
+  snapshotArn,
   TARGET_ACCOUNT_IDS,
   TEMP_ID,
   useHandlerEnvironment,
@@ -35,13 +36,7 @@ const rdsMock = mockClient(RDSClient);
 
 const DAY = 24 * 3600 * 1000;
 /** ShareSnapshot's result on the copy path. */
-const SHARED: RunPlan = {
-  ...preparedPlan(true),
-  awaitingSnapshotIdentifier: SHARED_ID,
-  deadline: '2026-11-27T05:00:00.000Z',
-  snapshotArn: snapshotArn(SHARED_ID),
-  sharedWith: TARGET_ACCOUNT_IDS,
-};
+const SHARED: RunPlan = { ...sharedAvailablePlan(), sharedWith: TARGET_ACCOUNT_IDS };
 /** The run result, which is also the `Cluster Snapshot Shared` event's detail (SnapshotSharedDetail). */
 const RESULT = {
   clusterIdentifier: 'orders-db',
@@ -65,6 +60,20 @@ const CURRENT: DBClusterSnapshot = {
   KmsKeyId: SHARING_KEY_ARN,
 };
 const CURRENT_TEMP = ownedSnapshot(RUN_ID, 'temporary', { created: NOW });
+
+/**
+ * The listing shows CURRENT and `listed` (the run's temporary snapshot is gone); re-read by
+ * identifier, `listed` no longer has its ownership tags.
+ */
+function listedThenRetagged(listed: DBClusterSnapshot): void {
+  rdsMock
+    .on(DescribeDBClusterSnapshotsCommand, { Marker: undefined })
+    .resolves({ DBClusterSnapshots: [CURRENT, listed] })
+    .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: TEMP_ID })
+    .resolves({ DBClusterSnapshots: [] })
+    .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: listed.DBClusterSnapshotIdentifier })
+    .resolves({ DBClusterSnapshots: [{ ...listed, TagList: [] }] });
+}
 
 useHandlerEnvironment(new Date(NOW.getTime() + 40 * 60_000), { [ENV.RETAIN_SNAPSHOTS]: '1' });
 
@@ -260,15 +269,7 @@ describe('retention of shared snapshots', () => {
   });
 
   test('re-checks ownership before each delete: a snapshot retagged since the listing is kept', async () => {
-    const listed = olderShared(1);
-    const reread = { ...listed, TagList: [] };
-    rdsMock
-      .on(DescribeDBClusterSnapshotsCommand, { Marker: undefined })
-      .resolves({ DBClusterSnapshots: [CURRENT, listed] })
-      .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: TEMP_ID })
-      .resolves({ DBClusterSnapshots: [] })
-      .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: listed.DBClusterSnapshotIdentifier })
-      .resolves({ DBClusterSnapshots: [reread] });
+    listedThenRetagged(olderShared(1));
     await handler(SHARED);
     expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
   });
@@ -402,15 +403,7 @@ describe('restore points and orphans', () => {
   });
 
   test('an orphan is deleted only after re-reading its tags', async () => {
-    const orphan = olderShared(2);
-    const retagged = { ...orphan, TagList: [] };
-    rdsMock
-      .on(DescribeDBClusterSnapshotsCommand, { Marker: undefined })
-      .resolves({ DBClusterSnapshots: [CURRENT, orphan] })
-      .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: TEMP_ID })
-      .resolves({ DBClusterSnapshots: [] })
-      .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: id(orphan) })
-      .resolves({ DBClusterSnapshots: [retagged] });
+    listedThenRetagged(olderShared(2));
     mockRestoreAttributes(rdsMock, {}, []);
     await handler(SHARED);
     expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);

@@ -17,6 +17,7 @@ import {
   preparedPlan,
   RUN_ID,
   SHARED_ID,
+  sharedAvailablePlan,
   SHARING_KEY_ARN,
   snapshot,
   snapshotArn,
@@ -47,10 +48,9 @@ beforeEach(() => {
   rdsMock.on(CopyDBClusterSnapshotCommand).resolves({});
 });
 
-test('copies the temporary snapshot to the shared name with the sharing key, tagged shared', async () => {
-  await handler(TEMP_AVAILABLE);
-  expect(rdsMock.commandCalls(CopyDBClusterSnapshotCommand)).toHaveLength(1);
-  expect(rdsMock.commandCalls(CopyDBClusterSnapshotCommand)[0].args[0].input).toEqual({
+/** The CopyDBClusterSnapshot input for TEMP_AVAILABLE: the ownership tags, then `extraTags`. */
+function expectedCopy(extraTags: { Key: string; Value: string }[] = []) {
+  return {
     SourceDBClusterSnapshotIdentifier: 'shared-orders-db-202611270300-u66vbj-tmp',
     TargetDBClusterSnapshotIdentifier: 'shared-orders-db-202611270300-u66vbj',
     KmsKeyId: SHARING_KEY_ARN,
@@ -60,26 +60,21 @@ test('copies the temporary snapshot to the shared name with the sharing key, tag
       { Key: 'shared-cluster-snapshots:cluster', Value: 'orders-db' },
       { Key: 'shared-cluster-snapshots:role', Value: 'shared' },
       { Key: 'shared-cluster-snapshots:run', Value: RUN_ID },
+      ...extraTags,
     ],
-  });
+  };
+}
+
+test('copies the temporary snapshot to the shared name with the sharing key, tagged shared', async () => {
+  await handler(TEMP_AVAILABLE);
+  expect(rdsMock.commandCalls(CopyDBClusterSnapshotCommand)).toHaveLength(1);
+  expect(rdsMock.commandCalls(CopyDBClusterSnapshotCommand)[0].args[0].input).toEqual(expectedCopy());
 });
 
 test('snapshotTags (SNAPSHOT_TAGS): the copy gets the extra tags after the ownership tags, not copied from the source', async () => {
   process.env[ENV.SNAPSHOT_TAGS] = JSON.stringify({ 'cost-center': '1234' });
   await handler(TEMP_AVAILABLE);
-  expect(rdsMock.commandCalls(CopyDBClusterSnapshotCommand)[0].args[0].input).toEqual({
-    SourceDBClusterSnapshotIdentifier: 'shared-orders-db-202611270300-u66vbj-tmp',
-    TargetDBClusterSnapshotIdentifier: 'shared-orders-db-202611270300-u66vbj',
-    KmsKeyId: SHARING_KEY_ARN,
-    CopyTags: false,
-    Tags: [
-      { Key: 'shared-cluster-snapshots:owner', Value: OWNER_ID },
-      { Key: 'shared-cluster-snapshots:cluster', Value: 'orders-db' },
-      { Key: 'shared-cluster-snapshots:role', Value: 'shared' },
-      { Key: 'shared-cluster-snapshots:run', Value: RUN_ID },
-      { Key: 'cost-center', Value: '1234' },
-    ],
-  });
+  expect(rdsMock.commandCalls(CopyDBClusterSnapshotCommand)[0].args[0].input).toEqual(expectedCopy([{ Key: 'cost-center', Value: '1234' }]));
 });
 
 test('starts the wait for the copy: awaiting the shared snapshot, deadline now + timeout', async () => {
@@ -115,14 +110,12 @@ test.each<[string, ReturnType<typeof snapshot>]>([
   await expect(handler(TEMP_AVAILABLE)).rejects.toMatchObject({ name: 'SnapshotIdentifierConflict' });
 });
 
-test('KMSKeyNotAccessibleFault: KmsKeyNotAccessible', async () => {
-  rdsMock.on(CopyDBClusterSnapshotCommand).rejects(new KMSKeyNotAccessibleFault({ message: 'key disabled', $metadata: {} }));
-  await expect(handler(TEMP_AVAILABLE)).rejects.toMatchObject({ name: 'KmsKeyNotAccessible' });
-});
-
-test('SnapshotQuotaExceededFault: SnapshotQuotaExceeded', async () => {
-  rdsMock.on(CopyDBClusterSnapshotCommand).rejects(new SnapshotQuotaExceededFault({ message: 'quota', $metadata: {} }));
-  await expect(handler(TEMP_AVAILABLE)).rejects.toMatchObject({ name: 'SnapshotQuotaExceeded' });
+test.each<[string, string, Error]>([
+  ['KMSKeyNotAccessibleFault', 'KmsKeyNotAccessible', new KMSKeyNotAccessibleFault({ message: 'key disabled', $metadata: {} })],
+  ['SnapshotQuotaExceededFault', 'SnapshotQuotaExceeded', new SnapshotQuotaExceededFault({ message: 'quota', $metadata: {} })],
+])('%s: %s', async (_, name, fault) => {
+  rdsMock.on(CopyDBClusterSnapshotCommand).rejects(fault);
+  await expect(handler(TEMP_AVAILABLE)).rejects.toMatchObject({ name });
 });
 
 test.each(['DBClusterSnapshotNotFoundFault', 'InvalidDBClusterSnapshotStateFault'])('%s on the source: SnapshotFailed', async (name) => {
@@ -160,7 +153,7 @@ test('Throttling passes through by name', async () => {
 });
 
 test('without a copy to make, returns the plan unchanged and calls nothing', async () => {
-  const plan: RunPlan = { ...preparedPlan(false), awaitingSnapshotIdentifier: SHARED_ID, deadline: '2026-11-27T05:00:00.000Z', snapshotArn: snapshotArn(SHARED_ID) };
+  const plan = sharedAvailablePlan(false);
   await expect(handler(plan)).resolves.toEqual(plan);
   expect(rdsMock.calls()).toHaveLength(0);
 });

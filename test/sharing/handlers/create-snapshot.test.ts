@@ -10,6 +10,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   awsError,
+  DEADLINE,
   mockSnapshots,
   NOW,
   ownedSnapshot,
@@ -27,7 +28,6 @@ import type { RunPlan } from '../../../src/sharing/handlers/workflow-state.lambd
 
 const rdsMock = mockClient(RDSClient);
 /** NOW + SNAPSHOT_TIMEOUT_SECONDS (7200 s). */
-const DEADLINE = '2026-11-27T05:00:00.000Z';
 
 function ownerTags(role: 'shared' | 'temporary') {
   return [

@@ -10,6 +10,9 @@ import { DEFAULTS, ENV, SILENT_LOGS_VARIABLE } from '../../../src/shared/constan
 import type { SnapshotRole } from '../../../src/shared/naming.lambda-shared';
 import { ownershipTags } from '../../../src/sharing/handlers/tags.lambda-shared';
 import type { RunPlan } from '../../../src/sharing/handlers/workflow-state.lambda-shared';
+import { awsError, freezeTime as freezeClock, useEnvironment } from '../../handler-helpers';
+
+export { awsError };
 
 // Shared fixtures for the handler tests. Values are spelled out (not derived with the code under
 // test) so a change in naming shows up as a failing assertion.
@@ -31,10 +34,12 @@ export const SNAPSHOT_TIMEOUT_SECONDS = 7200;
 export const STATE_MACHINE_ARN = `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:SharedClusterSnapshots`;
 /** The scheduled minute of RUN_ID. */
 export const NOW = new Date('2026-11-27T03:00:00Z');
+/** NOW + SNAPSHOT_TIMEOUT_SECONDS: the deadline of a snapshot (or copy) requested at NOW. */
+export const DEADLINE = '2026-11-27T05:00:00.000Z';
 
 /** Fake timers that move only the clock: awaited SDK mocks still resolve. */
 export function freezeTime(now: Date = NOW): void {
-  jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'], now });
+  freezeClock(now);
 }
 
 /** Every handler setting, as the construct sets them, plus silent logs. */
@@ -61,20 +66,7 @@ export function handlerEnv(overrides: Record<string, string> = {}): NodeJS.Proce
  * `overrides`) and a frozen clock at `now`, both restored after each test.
  */
 export function useHandlerEnvironment(now: Date = NOW, overrides: Record<string, string> = {}): void {
-  const original = process.env;
-  beforeEach(() => {
-    process.env = { ...original, ...handlerEnv(overrides) };
-    freezeTime(now);
-  });
-  afterEach(() => {
-    jest.useRealTimers();
-    process.env = original;
-  });
-}
-
-/** An SDK v3 exception as the handlers see it: only `name` matters. */
-export function awsError(name: string, message = `${name} (simulated)`): Error {
-  return Object.assign(new Error(message), { name });
+  useEnvironment(handlerEnv(overrides), now);
 }
 
 export function snapshotArn(snapshotIdentifier: string): string {
@@ -152,6 +144,11 @@ export function preparedPlan(copyRequired: boolean): RunPlan {
     temporarySnapshotIdentifier: copyRequired ? TEMP_ID : undefined,
     copyRequired,
   };
+}
+
+/** The plan once the run's shared snapshot is found available (by CheckCopy, or CheckSnapshot without a copy). */
+export function sharedAvailablePlan(copyRequired = true): RunPlan {
+  return { ...preparedPlan(copyRequired), awaitingSnapshotIdentifier: SHARED_ID, deadline: DEADLINE, snapshotArn: snapshotArn(SHARED_ID) };
 }
 
 /** The identifiers passed to every DeleteDBClusterSnapshot call, in call order. */

@@ -1,6 +1,7 @@
 import { gzipSync } from 'zlib';
 import {
   DBCluster,
+  DBClusterSnapshot,
   DBClusterNotFoundFault,
   DeleteDBClusterSnapshotCommand,
   DescribeDBClustersCommand,
@@ -15,6 +16,7 @@ import {
   mockSnapshots,
   OTHER_KEY_ARN,
   ownedSnapshot,
+  preparedPlan,
   SHARED_ID,
   SHARING_KEY_ARN,
   snapshot,
@@ -47,6 +49,13 @@ function cluster(overrides: Partial<DBCluster> = {}): DBCluster {
 
 function givenCluster(overrides: Partial<DBCluster> = {}): void {
   rdsMock.on(DescribeDBClustersCommand).resolves({ DBClusters: [cluster(overrides)] });
+}
+
+/** Configures the clusters to share: those listed in `identifiers`, plus those tagged share-snapshots=true. */
+function selectClusters(identifiers: string): void {
+  process.env[ENV.CLUSTER_IDENTIFIERS] = identifiers;
+  process.env[ENV.CLUSTER_TAG_KEY] = 'share-snapshots';
+  process.env[ENV.CLUSTER_TAG_VALUE] = 'true';
 }
 
 function ago(ms: number): Date {
@@ -162,27 +171,14 @@ describe('fleet pacing fields from the starter', () => {
     ['startDelaySeconds with pollStride 1', { startDelaySeconds: 120, pollStride: 1 }],
   ])('%s is accepted; the plan has no pollStride', async (_, fields) => {
     const plan = await handler(withInput(fields));
-    expect(plan).toEqual({
-      clusterIdentifier: CLUSTER,
-      runId: '202611270300',
-      sharedSnapshotIdentifier: SHARED_ID,
-      temporarySnapshotIdentifier: TEMP_ID,
-      copyRequired: true,
-    });
+    expect(plan).toEqual(preparedPlan(true));
     expect(plan).not.toHaveProperty('pollStride');
     expect(plan).not.toHaveProperty('startDelaySeconds');
   });
 
   test.each([2, 5, 60])('pollStride %i is copied into the plan', async (pollStride) => {
     const plan = await handler(withInput({ startDelaySeconds: 60, pollStride }));
-    expect(plan).toEqual({
-      clusterIdentifier: CLUSTER,
-      runId: '202611270300',
-      sharedSnapshotIdentifier: SHARED_ID,
-      temporarySnapshotIdentifier: TEMP_ID,
-      copyRequired: true,
-      pollStride,
-    });
+    expect(plan).toEqual({ ...preparedPlan(true), pollStride });
   });
 
   test('pollStride is copied with an explicit runId too', async () => {
@@ -247,18 +243,14 @@ describe('the cluster', () => {
   });
 
   test('that is neither configured nor tagged fails with ClusterNotConfigured', async () => {
-    process.env[ENV.CLUSTER_IDENTIFIERS] = 'billing-db';
-    process.env[ENV.CLUSTER_TAG_KEY] = 'share-snapshots';
-    process.env[ENV.CLUSTER_TAG_VALUE] = 'true';
+    selectClusters('billing-db');
     givenCluster({ TagList: [{ Key: 'team', Value: 'orders' }] });
     await expect(handler(EVENT)).rejects.toMatchObject({ name: 'ClusterNotConfigured' });
     expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand)).toHaveLength(0);
   });
 
   test('with the tag key but another value fails with ClusterNotConfigured', async () => {
-    process.env[ENV.CLUSTER_IDENTIFIERS] = '';
-    process.env[ENV.CLUSTER_TAG_KEY] = 'share-snapshots';
-    process.env[ENV.CLUSTER_TAG_VALUE] = 'true';
+    selectClusters('');
     givenCluster({ TagList: [{ Key: 'share-snapshots', Value: 'false' }] });
     await expect(handler(EVENT)).rejects.toMatchObject({ name: 'ClusterNotConfigured' });
   });
@@ -269,9 +261,7 @@ describe('the cluster', () => {
   });
 
   test('discovered by its tag is accepted', async () => {
-    process.env[ENV.CLUSTER_IDENTIFIERS] = '';
-    process.env[ENV.CLUSTER_TAG_KEY] = 'share-snapshots';
-    process.env[ENV.CLUSTER_TAG_VALUE] = 'true';
+    selectClusters('');
     givenCluster({ TagList: [{ Key: 'share-snapshots', Value: 'true' }] });
     await expect(handler(EVENT)).resolves.toMatchObject({ clusterIdentifier: CLUSTER });
   });
@@ -310,13 +300,7 @@ describe('encryption', () => {
     process.env[ENV.ALLOW_UNENCRYPTED] = 'true';
     givenCluster({ StorageEncrypted: false, KmsKeyId: undefined });
     const plan = await handler(EVENT);
-    expect(plan).toEqual({
-      clusterIdentifier: CLUSTER,
-      runId: '202611270300',
-      sharedSnapshotIdentifier: SHARED_ID,
-      temporarySnapshotIdentifier: undefined,
-      copyRequired: false,
-    });
+    expect(plan).toEqual(preparedPlan(false));
     expect(plan.temporarySnapshotIdentifier).toBeUndefined();
   });
 
@@ -393,30 +377,39 @@ describe('encryption types (StorageEncryptionType)', () => {
 describe('earlier runs', () => {
   const timeout = SNAPSHOT_TIMEOUT_SECONDS * 1000;
 
+  /** Prepare with `listing` as the cluster's snapshots: it must plan this run; returns the ids it deleted. */
+  async function preparesDeleting(listing: DBClusterSnapshot[]): Promise<(string | undefined)[]> {
+    mockSnapshots(rdsMock, listing);
+    await expect(handler(EVENT)).resolves.toMatchObject({ runId: '202611270300' });
+    return deletedIds(rdsMock);
+  }
+
+  /** Prepare with `listing` as the cluster's snapshots must fail with RunInProgress, deleting nothing. */
+  async function expectBlocked(listing: DBClusterSnapshot[]): Promise<void> {
+    mockSnapshots(rdsMock, listing);
+    await expect(handler(EVENT)).rejects.toMatchObject({ name: 'RunInProgress' });
+    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+  }
+
   test.each<[string, 'shared' | 'temporary']>([
     ['creating', 'temporary'],
     ['creating', 'shared'],
     ['copying', 'shared'],
   ])('an owned %s %s snapshot of another run younger than 2 x timeout fails with RunInProgress', async (status, role) => {
-    mockSnapshots(rdsMock, [ownedSnapshot(EARLIER_RUN, role, { status, created: ago(2 * timeout - 1000) })]);
-    await expect(handler(EVENT)).rejects.toMatchObject({ name: 'RunInProgress' });
-    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+    await expectBlocked([ownedSnapshot(EARLIER_RUN, role, { status, created: ago(2 * timeout - 1000) })]);
   });
 
   test('an in-progress snapshot whose creation time is not reported yet blocks, to be safe', async () => {
     const inProgress = { ...ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'creating' }), SnapshotCreateTime: undefined };
-    mockSnapshots(rdsMock, [inProgress]);
-    await expect(handler(EVENT)).rejects.toMatchObject({ name: 'RunInProgress' });
+    await expectBlocked([inProgress]);
   });
 
   test('an owned in-progress snapshot older than 2 x timeout belongs to a dead run and does not block', async () => {
-    mockSnapshots(rdsMock, [
+    // RDS cannot delete a snapshot that is still creating: it is left for a later run.
+    expect(await preparesDeleting([
       ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'creating', created: ago(2 * timeout + 1) }),
       ownedSnapshot('202611250300', 'shared', { status: 'copying', created: ago(3 * timeout) }),
-    ]);
-    await expect(handler(EVENT)).resolves.toMatchObject({ runId: '202611270300' });
-    // RDS cannot delete a snapshot that is still creating: it is left for a later run.
-    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+    ])).toEqual([]);
   });
 
   test('a stale available temporary snapshot of another run is deleted, after re-reading its tags', async () => {
@@ -430,109 +423,88 @@ describe('earlier runs', () => {
   });
 
   test('a failed temporary snapshot of another run is deleted too', async () => {
-    mockSnapshots(rdsMock, [ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'failed', created: ago(HOUR) })]);
-    await handler(EVENT);
-    expect(deletedIds(rdsMock)).toEqual(['shared-orders-db-202611260300-u66vbj-tmp']);
+    const failed = ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'failed', created: ago(HOUR) });
+    expect(await preparesDeleting([failed])).toEqual(['shared-orders-db-202611260300-u66vbj-tmp']);
   });
 
   test('an in-progress snapshot of another run blocks even when a stale temporary is listed first, and nothing is deleted', async () => {
     // A concurrent run in its copy phase: its temporary is available, its copy is still running.
-    mockSnapshots(rdsMock, [
+    await expectBlocked([
       ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'available', created: ago(HOUR) }),
       ownedSnapshot(EARLIER_RUN, 'shared', { status: 'copying', created: ago(HOUR / 2) }),
     ]);
-    await expect(handler(EVENT)).rejects.toMatchObject({ name: 'RunInProgress' });
-    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
   });
 
   test('a stale temporary snapshot is kept while its run\'s copy is still in progress, even a copy older than 2 x timeout', async () => {
     // A dead run's copy still reads its source: deleting the temporary would fail the copy (or RDS refuses).
-    mockSnapshots(rdsMock, [
+    expect(await preparesDeleting([
       ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'available', created: ago(3 * timeout + HOUR) }),
       ownedSnapshot(EARLIER_RUN, 'shared', { status: 'copying', created: ago(3 * timeout) }),
-    ]);
-    await expect(handler(EVENT)).resolves.toMatchObject({ runId: '202611270300' });
-    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+    ])).toEqual([]);
   });
 
   test('a run still in progress keeps only its own temporary snapshot: other runs\' stale ones are deleted', async () => {
     const busyRun = '202611250300';
-    mockSnapshots(rdsMock, [
+    expect(await preparesDeleting([
       ownedSnapshot(busyRun, 'temporary', { status: 'available', created: ago(3 * timeout + HOUR) }),
       ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'available', created: ago(HOUR) }),
       ownedSnapshot(busyRun, 'shared', { status: 'copying', created: ago(3 * timeout) }),
       ownedSnapshot('202611240300', 'temporary', { status: 'failed', created: ago(4 * timeout) }),
-    ]);
-    await expect(handler(EVENT)).resolves.toMatchObject({ runId: '202611270300' });
-    expect(deletedIds(rdsMock)).toEqual([tempId(EARLIER_RUN), tempId('202611240300')]);
+    ])).toEqual([tempId(EARLIER_RUN), tempId('202611240300')]);
   });
 
   test('a temporary snapshot is kept while the copy a failed run\'s clean-up cancelled is still deleting', async () => {
     // CleanUpFailedRun left it ('waits-for-copy'): deleting a copy's source before the copy is gone may fail the copy.
-    mockSnapshots(rdsMock, [
+    expect(await preparesDeleting([
       ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'available', created: ago(HOUR) }),
       ownedSnapshot(EARLIER_RUN, 'shared', { status: 'deleting', created: ago(HOUR / 2) }),
-    ]);
-    await expect(handler(EVENT)).resolves.toMatchObject({ runId: '202611270300' });
-    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+    ])).toEqual([]);
   });
 
   test('once that copy is no longer in progress, the temporary snapshot is deleted', async () => {
-    mockSnapshots(rdsMock, [
+    expect(await preparesDeleting([
       ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'available', created: ago(3 * timeout + HOUR) }),
       ownedSnapshot(EARLIER_RUN, 'shared', { status: 'failed', created: ago(3 * timeout) }),
-    ]);
-    await handler(EVENT);
-    expect(deletedIds(rdsMock)).toEqual([tempId(EARLIER_RUN)]);
+    ])).toEqual([tempId(EARLIER_RUN)]);
   });
 
   test('an available shared snapshot of another run is left for retention, not deleted', async () => {
-    mockSnapshots(rdsMock, [ownedSnapshot(EARLIER_RUN, 'shared', { status: 'available', created: ago(HOUR) })]);
-    await handler(EVENT);
-    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+    const shared = ownedSnapshot(EARLIER_RUN, 'shared', { status: 'available', created: ago(HOUR) });
+    expect(await preparesDeleting([shared])).toEqual([]);
   });
 
   test('a user\'s own snapshots (no ownership tags) never block and are never deleted', async () => {
-    mockSnapshots(rdsMock, [
+    expect(await preparesDeleting([
       snapshot({ id: tempId(EARLIER_RUN), status: 'available', created: ago(HOUR) }),
       snapshot({ id: 'manual-before-upgrade', status: 'creating', created: ago(60_000) }),
       snapshot({ id: 'tagged-by-hand', status: 'available', extraTags: [{ Key: 'shared-cluster-snapshots:role', Value: 'temporary' }] }),
-    ]);
-    await expect(handler(EVENT)).resolves.toMatchObject({ runId: '202611270300' });
-    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+    ])).toEqual([]);
   });
 
   test('snapshots of another owner id never block and are never deleted', async () => {
-    mockSnapshots(rdsMock, [
+    expect(await preparesDeleting([
       ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'available', owner: { ownerId: 'other-stack', role: 'temporary', runId: EARLIER_RUN } }),
       ownedSnapshot('202611270200', 'temporary', { status: 'creating', created: ago(60_000), owner: { ownerId: 'other-stack', role: 'temporary', runId: '202611270200' } }),
-    ]);
-    await expect(handler(EVENT)).resolves.toMatchObject({ runId: '202611270300' });
-    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+    ])).toEqual([]);
   });
 
   test('snapshots tagged for another cluster are never deleted', async () => {
-    mockSnapshots(rdsMock, [
+    expect(await preparesDeleting([
       ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'available', owner: { clusterIdentifier: 'billing-db', role: 'temporary', runId: EARLIER_RUN } }),
-    ]);
-    await handler(EVENT);
-    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+    ])).toEqual([]);
   });
 
   test('snapshots of this same run are ignored (a retried Prepare)', async () => {
-    mockSnapshots(rdsMock, [
+    expect(await preparesDeleting([
       ownedSnapshot('202611270300', 'temporary', { status: 'creating', created: ago(10_000) }),
       ownedSnapshot('202611270300', 'shared', { status: 'available', created: ago(10_000) }),
-    ]);
-    await expect(handler(EVENT)).resolves.toMatchObject({ runId: '202611270300' });
-    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
+    ])).toEqual([]);
   });
 
   test('a stale temporary that cannot be deleted now does not fail the run', async () => {
-    mockSnapshots(rdsMock, [ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'available', created: ago(HOUR) })]);
     rdsMock.on(DeleteDBClusterSnapshotCommand).rejects(awsError('InvalidDBClusterSnapshotStateFault'));
-    await expect(handler(EVENT)).resolves.toMatchObject({ runId: '202611270300' });
-    expect(deletedIds(rdsMock)).toEqual(['shared-orders-db-202611260300-u66vbj-tmp']);
+    const stale = ownedSnapshot(EARLIER_RUN, 'temporary', { status: 'available', created: ago(HOUR) });
+    expect(await preparesDeleting([stale])).toEqual(['shared-orders-db-202611260300-u66vbj-tmp']);
   });
 
   test('a listing page without snapshots is fine', async () => {
@@ -542,9 +514,7 @@ describe('earlier runs', () => {
 
   test('an owned temporary snapshot of another run without a reported status does not block and is cleaned up', async () => {
     const unknown = { ...ownedSnapshot(EARLIER_RUN, 'temporary', { created: ago(HOUR) }), Status: undefined };
-    mockSnapshots(rdsMock, [unknown]);
-    await expect(handler(EVENT)).resolves.toMatchObject({ runId: '202611270300' });
-    expect(deletedIds(rdsMock)).toEqual(['shared-orders-db-202611260300-u66vbj-tmp']);
+    expect(await preparesDeleting([unknown])).toEqual(['shared-orders-db-202611260300-u66vbj-tmp']);
   });
 
   test('pages through the snapshot listing with Marker', async () => {

@@ -1,4 +1,4 @@
-import { freezeTime, handlerEnv, NAMING, preparedPlan, SHARED_ID, snapshotArn, TARGET_ACCOUNT_IDS, TEMP_ID } from './helpers';
+import { DEADLINE, freezeTime, handlerEnv, NAMING, preparedPlan, SHARED_ID, sharedAvailablePlan, snapshotArn, TARGET_ACCOUNT_IDS, TEMP_ID } from './helpers';
 import { MAX_POLL_STRIDE, MAX_START_DELAY_SECONDS } from '../../../src/shared/constants';
 import { createdSnapshotIdentifier, deadlineFromNow, isPollStride, parsePlan } from '../../../src/sharing/handlers/run-plan.lambda-shared';
 import type { RunPlan } from '../../../src/sharing/handlers/workflow-state.lambda-shared';
@@ -8,13 +8,7 @@ import '../../../src/sharing/handlers/workflow-state.lambda-shared';
 const ORIGINAL_ENV = process.env;
 
 /** A plan at its last stage: the copy found available and shared. */
-const SHARED: RunPlan = {
-  ...preparedPlan(true),
-  awaitingSnapshotIdentifier: SHARED_ID,
-  deadline: '2026-11-27T05:20:00.000Z',
-  snapshotArn: snapshotArn(SHARED_ID),
-  sharedWith: TARGET_ACCOUNT_IDS,
-};
+const SHARED: RunPlan = { ...sharedAvailablePlan(), deadline: '2026-11-27T05:20:00.000Z', sharedWith: TARGET_ACCOUNT_IDS };
 
 beforeEach(() => {
   process.env = { ...ORIGINAL_ENV, ...handlerEnv() };
@@ -29,15 +23,15 @@ describe('parsePlan accepts the plan at every stage', () => {
   test.each<[string, RunPlan]>([
     ['from Prepare, with a copy', preparedPlan(true)],
     ['from Prepare, without a copy', preparedPlan(false)],
-    ['awaiting the temporary snapshot', { ...preparedPlan(true), awaitingSnapshotIdentifier: TEMP_ID, deadline: '2026-11-27T05:00:00.000Z' }],
-    ['with the temporary snapshot found available', { ...preparedPlan(true), awaitingSnapshotIdentifier: TEMP_ID, deadline: '2026-11-27T05:00:00.000Z', snapshotArn: snapshotArn(TEMP_ID) }],
+    ['awaiting the temporary snapshot', { ...preparedPlan(true), awaitingSnapshotIdentifier: TEMP_ID, deadline: DEADLINE }],
+    ['with the temporary snapshot found available', { ...preparedPlan(true), awaitingSnapshotIdentifier: TEMP_ID, deadline: DEADLINE, snapshotArn: snapshotArn(TEMP_ID) }],
     ['shared', SHARED],
     ['shared with one account', { ...SHARED, sharedWith: ['222222222222'] }],
     ['with an empty sharedWith (handlers that need accounts check for them)', { ...SHARED, sharedWith: [] }],
     ['with pollStride 1', { ...preparedPlan(true), pollStride: 1 }],
     ['with pollStride 2', { ...preparedPlan(true), pollStride: 2 }],
     ['with pollStride 60', { ...SHARED, pollStride: 60 }],
-    ['with the copy phase\'s deadline', { ...preparedPlan(true), awaitingSnapshotIdentifier: TEMP_ID, deadline: '2026-11-27T05:00:00.000Z', snapshotArn: snapshotArn(TEMP_ID), copyDeadline: '2026-11-27T05:20:00.000Z' }],
+    ['with the copy phase\'s deadline', { ...preparedPlan(true), awaitingSnapshotIdentifier: TEMP_ID, deadline: DEADLINE, snapshotArn: snapshotArn(TEMP_ID), copyDeadline: '2026-11-27T05:20:00.000Z' }],
   ])('%s', (_, plan) => {
     expect(parsePlan(plan, NAMING)).toBe(plan);
   });

@@ -11,14 +11,16 @@ import { mockClient } from 'aws-sdk-client-mock';
 import {
   attributeLookups,
   awsError,
+  DEADLINE,
   mockRestoreAttributes,
   mockSnapshots,
   NOW,
   ownedSnapshot,
-  snapshot,
   preparedPlan,
   SHARED_ID,
+  sharedAvailablePlan,
   sharedId,
+  snapshot,
   snapshotArn,
   TARGET_ACCOUNT_IDS,
   TEMP_ID,
@@ -31,14 +33,8 @@ import type { RunPlan } from '../../../src/sharing/handlers/workflow-state.lambd
 
 const rdsMock = mockClient(RDSClient);
 
-const DEADLINE = '2026-11-27T05:00:00.000Z';
 /** CheckCopy found the shared snapshot available. */
-const SHARED_AVAILABLE: RunPlan = {
-  ...preparedPlan(true),
-  awaitingSnapshotIdentifier: SHARED_ID,
-  deadline: DEADLINE,
-  snapshotArn: snapshotArn(SHARED_ID),
-};
+const SHARED_AVAILABLE: RunPlan = sharedAvailablePlan();
 
 useHandlerEnvironment(NOW, { [ENV.MAX_CONCURRENT_COPIES]: '5' });
 
@@ -69,7 +65,7 @@ test('splits TARGET_ACCOUNT_IDS on commas, trimming blanks', async () => {
 });
 
 test('shares the directly created snapshot when no copy was needed', async () => {
-  const plan: RunPlan = { ...preparedPlan(false), awaitingSnapshotIdentifier: SHARED_ID, deadline: DEADLINE, snapshotArn: snapshotArn(SHARED_ID) };
+  const plan = sharedAvailablePlan(false);
   await expect(handler(plan)).resolves.toEqual({ ...plan, sharedWith: TARGET_ACCOUNT_IDS });
 });
 

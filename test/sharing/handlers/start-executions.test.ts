@@ -33,6 +33,26 @@ function startInputs() {
     .sort((a, b) => String(a.name).localeCompare(String(b.name)));
 }
 
+/** Records the delay of every setTimeout, running each callback at once. */
+function recordDelays(): number[] {
+  const delays: number[] = [];
+  const realSetTimeout = global.setTimeout;
+  jest.spyOn(global, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
+    delays.push(ms ?? 0);
+    return realSetTimeout(fn, 0);
+  }) as typeof setTimeout);
+  return delays;
+}
+
+/** `command` refused with Throttling every time: the invocation fails with it after 6 attempts, before anything starts. */
+async function expectThrottledOut(command: typeof DescribeDBClustersCommand | typeof DescribeAccountAttributesCommand): Promise<void> {
+  jest.spyOn(Math, 'random').mockReturnValue(0);
+  rdsMock.on(command).rejects(awsError('Throttling'));
+  await expect(handler(EVENT)).rejects.toMatchObject({ name: 'Throttling' });
+  expect(rdsMock.commandCalls(command)).toHaveLength(6);
+  expect(sfnMock.calls()).toHaveLength(0);
+}
+
 beforeEach(() => {
   rdsMock.reset();
   sfnMock.reset();
@@ -144,12 +164,7 @@ describe('starting executions', () => {
   test('StartExecution backoff is bounded: full jitter under ceilings of 1, 2, 4 and 8 s', async () => {
     process.env[ENV.CLUSTER_IDENTIFIERS] = 'orders-db';
     jest.spyOn(Math, 'random').mockReturnValue(1);
-    const delays: number[] = [];
-    const realSetTimeout = global.setTimeout;
-    jest.spyOn(global, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
-      delays.push(ms ?? 0);
-      return realSetTimeout(fn, 0);
-    }) as typeof setTimeout);
+    const delays = recordDelays();
     sfnMock.on(StartExecutionCommand).rejects(awsError('ThrottlingException'));
     await expect(handler(EVENT)).rejects.toMatchObject({ name: 'StartExecutionsFailed' });
     expect(delays).toEqual([1000, 2000, 4000, 8000]);
@@ -291,11 +306,7 @@ describe('cluster discovery', () => {
   });
 
   test('a listing throttled 6 times fails the invocation with the throttling error, before anything starts', async () => {
-    jest.spyOn(Math, 'random').mockReturnValue(0);
-    rdsMock.on(DescribeDBClustersCommand).rejects(awsError('Throttling'));
-    await expect(handler(EVENT)).rejects.toMatchObject({ name: 'Throttling' });
-    expect(rdsMock.commandCalls(DescribeDBClustersCommand)).toHaveLength(6);
-    expect(sfnMock.calls()).toHaveLength(0);
+    await expectThrottledOut(DescribeDBClustersCommand);
   });
 });
 
@@ -371,11 +382,7 @@ describe('the manual cluster snapshot quota is checked before anything starts', 
   });
 
   test('a quota look-up throttled 6 times fails with the throttling error, before anything starts', async () => {
-    jest.spyOn(Math, 'random').mockReturnValue(0);
-    rdsMock.on(DescribeAccountAttributesCommand).rejects(awsError('Throttling'));
-    await expect(handler(EVENT)).rejects.toMatchObject({ name: 'Throttling' });
-    expect(rdsMock.commandCalls(DescribeAccountAttributesCommand)).toHaveLength(6);
-    expect(sfnMock.calls()).toHaveLength(0);
+    await expectThrottledOut(DescribeAccountAttributesCommand);
   });
 
   test.each(['ThrottlingException', 'RequestLimitExceeded', 'InternalFailure', 'ServiceUnavailable'])('%s is retried too', async (name) => {
@@ -413,12 +420,7 @@ describe('the manual cluster snapshot quota is checked before anything starts', 
 
   test('the jitter ceilings double from 1 s to 16 s: 31 s at most before the sixth attempt', async () => {
     jest.spyOn(Math, 'random').mockReturnValue(1);
-    const delays: number[] = [];
-    const realSetTimeout = global.setTimeout;
-    jest.spyOn(global, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
-      delays.push(ms ?? 0);
-      return realSetTimeout(fn, 0);
-    }) as typeof setTimeout);
+    const delays = recordDelays();
     rdsMock.on(DescribeAccountAttributesCommand).rejects(awsError('ServiceUnavailable'));
     await expect(handler(EVENT)).rejects.toMatchObject({ name: 'ServiceUnavailable' });
     expect(delays).toEqual([1000, 2000, 4000, 8000, 16_000]);
