@@ -1,12 +1,14 @@
 import { Stack } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type { RefreshPermissions } from './permissions';
+import type { PostRestoreStep } from './post-restore-step';
 import type { RefreshedDatabase } from './refreshed-database';
 import { REFRESH_TAG_OWNER } from '../shared/constants';
 import { VPC_NETWORK_INTERFACE_ACTIONS } from '../shared/function-options';
 import {
-  expectedWildcard, suppressPinnedRuntimes, suppressScheduleRole, suppressStateMachineRole, suppressWildcards, WildcardArgs,
+  expectedWildcard, invokeQualified, suppressPinnedRuntimes, suppressScheduleRole, suppressStateMachineRole, suppressWildcards, WildcardArgs,
 } from '../shared/nag';
 
 /**
@@ -18,6 +20,7 @@ export function addRefreshNagSuppressions(
   construct: RefreshedDatabase,
   permissions: RefreshPermissions,
   scheduled: Array<{ schedule: scheduler.Schedule; fn: lambda.IFunction }>,
+  postRestore?: PostRestoreStep,
 ): void {
   const stack = Stack.of(construct);
   const known = (...args: WildcardArgs) => expectedWildcard(stack, ...args);
@@ -38,8 +41,8 @@ export function addRefreshNagSuppressions(
       ['rds:DescribeDBClusterSnapshots']),
     known(permissions.allInstances, 'Lists the instances of a database (DescribeDBInstances filtered by cluster), authorized on the instance wildcard ARN.',
       ['rds:DescribeDBInstances']),
-    known(permissions.parameterGroup, 'The engine\'s default cluster parameter groups (default.<family>): the family is the copy\'s, known at run time.',
-      ['rds:RestoreDBClusterFromSnapshot']),
+    ...(permissions.parameterGroup.endsWith(':default.*') ? [known(permissions.parameterGroup,
+      'The engine\'s default cluster parameter groups (default.<family>): the family is the copy\'s, known at run time.', ['rds:RestoreDBClusterFromSnapshot'])] : []),
     known(permissions.defaultOptionGroups, 'RestoreDBClusterFromSnapshot authorizes the default option group of the copy\'s engine (Aurora uses none of its options).',
       ['rds:RestoreDBClusterFromSnapshot']),
     known(permissions.masterUserSecrets, 'RDS creates the master user\'s secret as rds!cluster-<id> when it resets the password; the id is RDS\'s.',
@@ -50,6 +53,29 @@ export function addRefreshNagSuppressions(
   const functions = Object.values(construct.handlers);
   for (const fn of functions) suppressWildcards(fn.role, wildcards);
   suppressStateMachineRole(construct.stateMachine, functions);
+  suppressPostRestoreStep(construct, postRestore);
   for (const { schedule, fn } of scheduled) suppressScheduleRole(schedule, fn, fn === construct.handlers.startRefresh ? 'starter function' : 'data-age publisher');
   suppressPinnedRuntimes(functions);
+}
+
+/**
+ * What CDK grants the state machine role for the user's post-restore step: the function's versions
+ * and aliases, or (`.sync`) the executions of the user's state machine, which it must describe and
+ * may stop. Each is the user's own resource, named in the props.
+ */
+function suppressPostRestoreStep(construct: RefreshedDatabase, step: PostRestoreStep | undefined): void {
+  if (!step) return;
+  const role = construct.stateMachine.role;
+  if (step.lambdaFunction) {
+    suppressWildcards(role, [invokeQualified(step.lambdaFunction, 'Added by CDK\'s Step Functions LambdaInvoke task for the postRestore function: '
+      + 'it allows its versions and aliases (<function ARN>:*) as well as its unqualified ARN; no other function is covered.')]);
+    return;
+  }
+  const stack = Stack.of(construct);
+  const policy = role.node.tryFindChild('DefaultPolicy') as iam.Policy | undefined;
+  const statements = (policy?.document.toJSON() as { Statement?: Array<{ Resource?: string | string[] }> } | undefined)?.Statement ?? [];
+  const executions = statements.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource ?? ''])).filter((r) => r.includes(':execution:'));
+  suppressWildcards(role, executions.map((resource) => expectedWildcard(stack, resource, 'Added by CDK\'s Step Functions StartExecution task (.sync) '
+    + 'for the postRestore state machine: it describes and may stop that state machine\'s executions, whose names Step Functions gives at run time.',
+  ['states:DescribeExecution', 'states:StopExecution'])));
 }

@@ -155,7 +155,7 @@ export class RefreshedDatabase extends Construct {
     addRefreshNagSuppressions(this, permissions, [
       { schedule: this.schedule, fn: startRefresh },
       { schedule: dataAgeSchedule, fn: handlers.publishDataAge },
-    ]);
+    ], props.postRestore);
   }
 
   /** Seconds since the source snapshot of the serving database's data was taken, Maximum per hour. */

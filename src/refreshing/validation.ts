@@ -91,8 +91,10 @@ function durationProblems(props: RefreshedDatabaseProps): string[] {
   const problems: string[] = [];
   const check = (name: string, value: Duration | undefined, min: number, max: number, unit: string) => {
     if (value === undefined) return;
-    const seconds = value.toSeconds();
-    if (Token.isUnresolved(seconds) || seconds < min || seconds > max) problems.push(`${name} must be from ${unit}, got ${value.toString()}`);
+    const seconds = value.toSeconds({ integral: false });
+    if (Token.isUnresolved(seconds) || seconds < min || seconds > max || seconds % 1 !== 0) {
+      problems.push(`${name} must be a whole number of seconds from ${unit}, got ${value.toString()}`);
+    }
   };
   check('waitInterval', props.waitInterval, MIN_WAIT_INTERVAL_SECONDS, MAX_WAIT_INTERVAL_SECONDS, `${MIN_WAIT_INTERVAL_SECONDS} second to 1 hour`);
   check('restoreTimeout', props.restoreTimeout, 15 * 60, DAY, '15 minutes to 1 day');

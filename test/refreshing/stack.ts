@@ -22,7 +22,11 @@ export interface RefreshStack {
 }
 
 /** A stack with a receiver and a RefreshedDatabase of `orders-db`; `props` override the refresh's. */
-export function refreshStack(props: Partial<RefreshedDatabaseProps> = {}, env: { account?: string; region?: string } | false = {}): RefreshStack {
+export function refreshStack(
+  props: Partial<RefreshedDatabaseProps> = {},
+  env: { account?: string; region?: string } | false = {},
+  more?: (stack: Stack, vpc: ec2.IVpc) => Partial<RefreshedDatabaseProps>,
+): RefreshStack {
   const stack = new Stack(new App(), 'Refresh', env === false ? {} : { env: { account: env.account ?? TARGET, region: env.region ?? REGION } });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'db', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
   const received = new ReceivedClusterSnapshots(stack, 'Received', { sourceAccountIds: [SOURCE] });
@@ -33,6 +37,7 @@ export function refreshStack(props: Partial<RefreshedDatabaseProps> = {}, env: {
     subnetGroup: new rds.SubnetGroup(stack, 'Subnets', { vpc, description: 'orders-staging', vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }),
     databaseSecurityGroups: [new ec2.SecurityGroup(stack, 'DatabaseGroup', { vpc })],
     ...props,
+    ...more?.(stack, vpc),
   });
   return { stack, received, refreshed, vpc };
 }
