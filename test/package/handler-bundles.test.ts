@@ -7,11 +7,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import * as esbuild from 'esbuild';
 import { entrySource, handlerSides, sideBuildOptions, type HandlerSide } from '../../build-tools/bundle-handlers';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as rds from 'aws-cdk-lib/aws-rds';
 import { ReceivedClusterSnapshots, RefreshedDatabase, SharedClusterSnapshots } from '../../src';
 import { handlerBundleFile, lambdaHandler } from '../../src/shared/constants';
 
