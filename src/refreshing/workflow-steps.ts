@@ -77,6 +77,7 @@ export function postRestoreTask(scope: Construct, id: string, step: PostRestoreS
     return new tasks.LambdaInvoke(scope, id, {
       lambdaFunction: step.lambdaFunction,
       payload: input,
+      payloadResponseOnly: true,
       resultPath: sfn.JsonPath.DISCARD,
       taskTimeout: sfn.Timeout.duration(timeout),
       retryOnServiceExceptions: true,

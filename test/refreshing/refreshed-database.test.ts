@@ -61,7 +61,7 @@ describe('RefreshedDatabase', () => {
     expect(states[REFRESH_STATE.postRestore]).toMatchObject({
       Next: REFRESH_STATE.renameServingAway,
       TimeoutSeconds: 1200,
-      Parameters: { Payload: { 'databaseIdentifier.$': '$.restored.identifier', 'masterUserSecretArn.$': '$.restored.masterUserSecretArn', 'stableIdentifier': 'orders-staging' } },
+      Parameters: { 'databaseIdentifier.$': '$.restored.identifier', 'masterUserSecretArn.$': '$.restored.masterUserSecretArn', 'stableIdentifier': 'orders-staging' },
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.caught', Next: REFRESH_STATE.postRestoreFailed }],
     });
     expect(states[REFRESH_STATE.postRestoreFailed]).toMatchObject({ Parameters: { Error: 'PostRestoreFailed' }, Next: REFRESH_STATE.cleanUp });

@@ -1,8 +1,11 @@
 import type { Tag } from '@aws-sdk/client-rds';
 import { Duration } from 'aws-cdk-lib';
 import { runDay, MINUTE } from './harness';
+import { evaluateAlarm, readAlarms } from '../../sim/alarms';
 import { synthesizeRefreshTemplate, RefreshExample } from '../../sim/example-refresh';
 import { Simulation, SimulationOptions } from '../../sim/simulation';
+import { executionMetrics } from '../../sim/state-machine-metrics';
+import { DEFAULT_STACK, templateResolver } from '../../sim/template';
 import {
   ENV, REFRESH_ENV, REFRESH_TAG_GENERATION, REFRESH_TAG_OWNER, REFRESH_TAG_SOURCE_SNAPSHOT, TARGET_ENV, TARGET_TAG_OWNER, TARGET_TAG_SOURCE_ACCOUNT,
   TARGET_TAG_SOURCE_CLUSTER, TARGET_TAG_SOURCE_SNAPSHOT, TARGET_TAG_SOURCE_SNAPSHOT_TIME,
@@ -23,12 +26,15 @@ export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
 const templates = new Map<string, { Resources: Record<string, any> }>();
+const rawTemplates = new WeakMap<Simulation, { Resources: Record<string, any> }>();
 
 /** Synthesizes (once per example) and starts a simulation of the target account. Call `dispose()` when done. */
 export function refreshSimulation(example: RefreshExample = {}, options: Omit<SimulationOptions, 'template' | 'account'> = {}): Simulation {
   const key = JSON.stringify(example, (_, v) => (v instanceof Duration ? `${v.toSeconds()}s` : v));
   if (!templates.has(key)) templates.set(key, synthesizeRefreshTemplate(TARGET, SOURCE, example));
-  return new Simulation({ template: templates.get(key)!, account: TARGET, start: new Date(runDay(0).getTime() - HOUR), ...options });
+  const sim = new Simulation({ template: templates.get(key)!, account: TARGET, start: new Date(runDay(0).getTime() - HOUR), ...options });
+  rawTemplates.set(sim, templates.get(key)!);
+  return sim;
 }
 
 function envOf(sim: Simulation, key: string): string {
@@ -97,4 +103,19 @@ export function database(sim: Simulation, identifier: string) {
     sourceSnapshot: tagOf(c.tags, REFRESH_TAG_SOURCE_SNAPSHOT),
     members: sim.rds.databases.membersOf(c).map((i) => `${i.identifier}:${i.status}`),
   };
+}
+
+/** Every alarm of the template, with its state at `at` over the executions' metrics (AWS/States). */
+export function alarmStates(sim: Simulation, at = Date.now()): Record<string, string> {
+  const template = rawTemplates.get(sim)!;
+  const metrics = executionMetrics(sim.executions, TARGET);
+  return Object.fromEntries(readAlarms(template, templateResolver(template, DEFAULT_STACK, TARGET)).map((a) => [a.logicalId, evaluateAlarm(a, metrics, at)]));
+}
+
+/** The refresh's events (PutEvents from its state machine): detail-type and detail. */
+export function refreshEvents(sim: Simulation): Array<{ detailType: string; detail: any }> {
+  return sim.putEvents.map(({ entry }) => ({
+    detailType: String(entry.DetailType),
+    detail: typeof entry.Detail === 'string' ? JSON.parse(entry.Detail) : entry.Detail,
+  }));
 }
