@@ -109,7 +109,8 @@ export function database(sim: Simulation, identifier: string) {
 export function alarmStates(sim: Simulation, at = Date.now()): Record<string, string> {
   const template = rawTemplates.get(sim)!;
   const metrics = executionMetrics(sim.executions, TARGET);
-  return Object.fromEntries(readAlarms(template, templateResolver(template, DEFAULT_STACK, TARGET)).map((a) => [a.logicalId, evaluateAlarm(a, metrics, at)]));
+  const alarms = readAlarms(template, templateResolver(template, DEFAULT_STACK, TARGET));
+  return Object.fromEntries(alarms.map((a) => [a.logicalId, evaluateAlarm(a, metrics, at)]));
 }
 
 /** The refresh's events (PutEvents from its state machine): detail-type and detail. */

@@ -25,7 +25,8 @@ async function strangers(sim: Simulation): Promise<void> {
 function strangerState(sim: Simulation) {
   return [`${DATABASE}-replica`, `${DATABASE}-202611260500`].map((id) => {
     const c = sim.rds.databases.cluster(id);
-    return c && { id: c.identifier, status: c.status, tags: c.tags, protection: c.deletionProtection, members: sim.rds.databases.membersOf(c).map((m) => m.identifier) };
+    const members = c && sim.rds.databases.membersOf(c).map((m) => m.identifier);
+    return c && { id: c.identifier, status: c.status, tags: c.tags, protection: c.deletionProtection, members };
   });
 }
 
