@@ -111,7 +111,8 @@ export function evaluateAlarm(alarm: TemplateAlarm, metrics: readonly MetricValu
   return verdicts.filter(Boolean).length >= alarm.datapointsToAlarm ? 'ALARM' : 'OK';
 }
 
-function sameDimensions(a: Record<string, string>, b: Record<string, string>): boolean {
+/** Exactly the same dimensions: a metric with other or more dimensions is another metric. */
+export function sameDimensions(a: Record<string, string>, b: Record<string, string>): boolean {
   const keys = Object.keys(b);
   return Object.keys(a).length === keys.length && keys.every((k) => a[k] === b[k]);
 }

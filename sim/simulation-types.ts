@@ -60,6 +60,10 @@ export interface SimulationWorld {
 }
 
 export interface StarterRun {
+  /** The starter function. */
+  readonly functionArn: string;
+  /** Virtual time when the invocation ended. */
+  readonly at: number;
   /** The state machine the starter starts, naming the instance. */
   readonly stateMachineArn?: string;
   readonly result?: any;

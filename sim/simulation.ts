@@ -186,11 +186,12 @@ export class Simulation {
     const started = Date.now();
     try {
       const result = await this.invokeDriven(functionArn, event, 'starter');
-      const run = { stateMachineArn: this.startsWhich(functionArn), result, durationMs: Date.now() - started };
+      const run = { functionArn, at: Date.now(), stateMachineArn: this.startsWhich(functionArn), result, durationMs: Date.now() - started };
       this.starterRuns.push(run);
       return run;
     } catch (error) {
-      const run = { stateMachineArn: this.startsWhich(functionArn), error: (error as Error).name, durationMs: Date.now() - started };
+      const stateMachineArn = this.startsWhich(functionArn);
+      const run = { functionArn, at: Date.now(), stateMachineArn, error: (error as Error).name, durationMs: Date.now() - started };
       this.starterRuns.push(run);
       return run;
     }

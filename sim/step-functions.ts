@@ -1,6 +1,6 @@
 import {
-  DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, SFNClient, StartExecutionCommand, StartExecutionOutput,
-  StateMachineDoesNotExist, StopExecutionCommand,
+  DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, ExecutionListItem, InvalidToken, ListExecutionsCommand,
+  ListExecutionsOutput, SFNClient, StartExecutionCommand, StartExecutionOutput, StateMachineDoesNotExist, StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -56,8 +56,8 @@ export class Execution {
 }
 
 /**
- * Step Functions in process: StartExecution (with its name-uniqueness rules), StopExecution and
- * DescribeExecution on the SDK client, each execution run by aws-local-stepfunctions with every
+ * Step Functions in process: StartExecution (with its name-uniqueness rules), StopExecution,
+ * DescribeExecution and ListExecutions on the SDK client, each execution run by aws-local-stepfunctions with every
  * Task state bound to a local handler.
  */
 export class FakeStepFunctions {
@@ -93,6 +93,27 @@ export class FakeStepFunctions {
       if (!execution) throw new ExecutionDoesNotExist({ message: 'No such execution', $metadata: {} });
       execution.abort();
       return { stopDate: new Date(), $metadata: {} };
+    });
+    // ListExecutions (SDK model ListExecutionsInput/Output): one state machine's executions, newest
+    // first, optionally by status, `maxResults` per page (100 by default, at most 1,000) and a nextToken.
+    this.route(ListExecutionsCommand, async (input) => {
+      if (!this.machines.has(input.stateMachineArn ?? '')) throw new StateMachineDoesNotExist({ message: `State Machine Does Not Exist: '${input.stateMachineArn}'`, $metadata: {} });
+      const matching = this.executions
+        .filter((e) => e.stateMachineArn === input.stateMachineArn && (!input.statusFilter || e.status === input.statusFilter))
+        .sort((a, b) => b.startedAt - a.startedAt);
+      const from = input.nextToken === undefined ? 0 : Number(input.nextToken);
+      if (!Number.isInteger(from) || from < 0 || from > matching.length) throw new InvalidToken({ message: 'Invalid Token', $metadata: {} });
+      const size = input.maxResults || 100;
+      const page: ExecutionListItem[] = matching.slice(from, from + size).map((e) => ({
+        executionArn: e.arn,
+        stateMachineArn: e.stateMachineArn,
+        name: e.name,
+        status: e.status,
+        startDate: new Date(e.startedAt),
+        ...(e.stoppedAt === undefined ? {} : { stopDate: new Date(e.stoppedAt) }),
+      }));
+      const output: ListExecutionsOutput = { executions: page, ...(from + size < matching.length ? { nextToken: String(from + size) } : {}) };
+      return { ...output, $metadata: {} };
     });
     this.route(DescribeExecutionCommand, async (input) => {
       const execution = this.executions.find((e) => e.arn === input.executionArn);

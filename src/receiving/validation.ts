@@ -12,6 +12,7 @@ import {
   TARGET_DEFAULTS,
 } from '../shared/constants';
 import { isValidIdentifier, isValidPrefix } from '../shared/naming.lambda-shared';
+import { describeSeconds, scheduleGaps } from '../shared/schedule-gaps';
 import { throwIfInvalid } from '../shared/validation-error';
 
 /** The props' defaults, as the construct uses them (the plain values live in `constants.ts`). */
@@ -24,7 +25,7 @@ export const RECEIVER_DEFAULTS = {
 
 /** The longest scan interval: the alarm's hourly window (interval + 1 hour) must fit CloudWatch's 7 days. */
 export const MAX_SCAN_INTERVAL_HOURS = 144;
-/** A cron (or token) schedule is assumed to fire at least daily. */
+/** A token schedule, or a cron one whose days are not expanded, is assumed to fire at least daily. */
 const ASSUMED_CRON_INTERVAL_HOURS = 24;
 const SOURCE_PREFIX = /^[a-z](?:[a-z0-9]|-(?!-))*$/;
 
@@ -100,18 +101,20 @@ function clusterProblems(ids: string[]): string[] {
   return problems;
 }
 
-const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
-const HOURS_PER_UNIT: Record<string, number> = { minute: 1 / 60, minutes: 1 / 60, hour: 1, hours: 1, day: 24, days: 24 };
-
-/** The scan's interval in hours: from a rate expression, or `ASSUMED_CRON_INTERVAL_HOURS` for a cron one. */
+/**
+ * The scan's longest interval in hours: from a rate expression, or from the firings of a cron one
+ * (src/shared/schedule-gaps.ts); `ASSUMED_CRON_INTERVAL_HOURS` for a token or a cron expression
+ * whose days are not expanded (`L`, `W`, `#`).
+ */
 export function scanIntervalHours(schedule: scheduler.ScheduleExpression): number {
   const expression = schedule.expressionString;
-  if (Token.isUnresolved(expression) || expression.startsWith('cron(')) return ASSUMED_CRON_INTERVAL_HOURS;
-  const rate = RATE.exec(expression);
-  if (!rate) throw new Error(`schedule must be a rate or cron expression that repeats, got '${expression}'`);
-  const hours = Number(rate[1]) * HOURS_PER_UNIT[rate[2]];
+  if (Token.isUnresolved(expression)) return ASSUMED_CRON_INTERVAL_HOURS;
+  const gaps = scheduleGaps(expression);
+  if (gaps.kind !== 'rate' && gaps.kind !== 'cron') throw new Error(`schedule must be a rate or cron expression that repeats, got '${expression}'`);
+  const hours = gaps.longestSeconds === undefined ? ASSUMED_CRON_INTERVAL_HOURS : gaps.longestSeconds / 3600;
   if (hours > MAX_SCAN_INTERVAL_HOURS) {
-    throw new Error(`schedule must run the scan at least every ${MAX_SCAN_INTERVAL_HOURS} hours (the freshness alarm evaluates at most 7 days), got '${expression}'`);
+    const longest = gaps.kind === 'cron' ? ` (up to ${describeSeconds(gaps.longestSeconds!)} apart)` : '';
+    throw new Error(`schedule must run the scan at least every ${MAX_SCAN_INTERVAL_HOURS} hours (the freshness alarm evaluates at most 7 days), got '${expression}'${longest}`);
   }
   return hours;
 }

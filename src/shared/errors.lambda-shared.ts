@@ -33,7 +33,7 @@ export class UnencryptedCluster extends WorkflowError {
   public readonly name = ERROR.UnencryptedCluster;
 }
 
-/** Another run of this construct is still snapshotting the cluster. Not retried. */
+/** Another run of this construct is still snapshotting the cluster. Not retried: the state machine ends the run as skipped. */
 export class RunInProgress extends WorkflowError {
   public readonly name = ERROR.RunInProgress;
 }

@@ -25,12 +25,13 @@ export interface DashboardSource {
   metricFailed(props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
   metricTimedOut(props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
   metricAborted(props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
+  metricRunSkipped(props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
   /** Snapshot freshness, where the instance publishes it (issue 9); its widget is added when present. */
   metricNewestSnapshotAge?(props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
 }
 
 /**
- * One instance's dashboard: its runs' outcomes, durations and RDS calls, and snapshot freshness
+ * One instance's dashboard: its runs' outcomes (skipped runs too), durations and RDS calls, and snapshot freshness
  * where published. RDS calls come from the handlers' embedded-metric-format lines
  * (metrics.lambda-shared.ts); the per-run table sums those lines by `runId`.
  */
@@ -59,7 +60,10 @@ function runsWidget(source: DashboardSource): cloudwatch.GraphWidget {
       source.metricTimedOut({ ...options, label: 'Timed out' }),
       source.metricAborted({ ...options, label: 'Aborted' }),
     ],
-    right: [source.starterFunction.metricErrors({ ...options, label: 'Starter errors' })],
+    right: [
+      source.starterFunction.metricErrors({ ...options, label: 'Starter errors' }),
+      source.metricRunSkipped({ ...options, label: 'Skipped (earlier run in progress)' }),
+    ],
     width: WIDGET_WIDTH,
     height: 6,
   });

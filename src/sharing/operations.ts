@@ -7,7 +7,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { HANDLER_NAMES } from '../shared/constants';
+import { freshnessOwnerDimension } from './handlers/freshness.lambda-shared';
+import { HANDLER_NAMES, RUN_SKIPPED_METRIC } from '../shared/constants';
 
 /** Where the alarm description's runbook lives: the README's Troubleshooting section. */
 export const RUNBOOK_URL = 'https://github.com/cdk-shared-cluster-snapshots/cdk-shared-cluster-snapshots#troubleshooting';
@@ -142,4 +143,17 @@ export function createFailureAlarm(
   });
   if (alarmTopic) alarm.addAlarmAction(new cwActions.SnsAction(alarmTopic));
   return alarm;
+}
+
+/** The skipped runs the starter and Prepare count (run-skipped.lambda-shared.ts), summed per hour by default. */
+export function runSkippedMetric(ownerId: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: RUN_SKIPPED_METRIC.namespace,
+    metricName: RUN_SKIPPED_METRIC.runSkipped,
+    dimensionsMap: { [RUN_SKIPPED_METRIC.ownerDimension]: freshnessOwnerDimension(ownerId) },
+    statistic: 'Sum',
+    period: Duration.hours(1),
+    unit: cloudwatch.Unit.COUNT,
+    ...props,
+  });
 }

@@ -62,7 +62,9 @@ export interface SharedClusterSnapshotsProps {
 
   /**
    * When the run starts. Use a time zone to follow local business hours, and move it out of the
-   * clusters' backup and maintenance windows (a cluster that is `backing-up` delays its run).
+   * clusters' backup and maintenance windows (a cluster that is `backing-up` delays its run). At most
+   * one run an hour (checked at synth where the firings are known); a firing while a cluster's
+   * previous run is still in progress skips that cluster (`metricRunSkipped()`), it does not fail.
    *
    * @default - daily at 03:00 UTC
    */
@@ -283,7 +285,8 @@ export interface SharedClusterSnapshotsProps {
    * The freshness alarm fires when the newest shared snapshot of any selected cluster was taken
    * longer ago than this, or when no freshness data arrives: "nothing failed, but nothing was shared"
    * (a disabled schedule, a renamed cluster). Set it to the schedule's interval plus the time a run
-   * takes. Between 1 hour and 366 days, in whole hours.
+   * takes. Between 1 hour and 366 days, in whole hours, and at least the schedule's longest interval
+   * between runs; a value you set that leaves a run less than `snapshotTimeout` after it is warned about.
    *
    * @default Duration.hours(26)
    */

@@ -16,7 +16,7 @@ import { maxRetentionSeconds, maxSnapshotAgeSeconds } from './event-props';
 import { newestSnapshotAgeMetric, SnapshotFreshness } from './freshness';
 import { HandlerFunctionFactory, sharingHandler, sourceFunctionFactory } from './handler-functions';
 import { addNagSuppressions } from './nag-suppressions';
-import { createFailureAlarm, createStateMachineLogGroup, grantReadExecutions } from './operations';
+import { createFailureAlarm, createStateMachineLogGroup, grantReadExecutions, runSkippedMetric } from './operations';
 import { SnapshotPermissions } from './permissions';
 import type { SharedClusterSnapshotsProps } from './props';
 import { createSharingKey, warnIgnoredKeyRemovalPolicy, warnImportedKey } from './sharing-key';
@@ -235,6 +235,15 @@ export class SharedClusterSnapshots extends Construct {
     return this.stateMachine.metricAborted(props);
   }
 
+  /**
+   * Runs skipped because an earlier run of the cluster was still in progress (one per cluster and
+   * skipped run), as the Sum over the period (1 hour by default). A skip is not a failure: it does
+   * not count in `failureAlarm` and puts no `Cluster Snapshot Failed` event.
+   */
+  public metricRunSkipped(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return runSkippedMetric(this.ownerId, props);
+  }
+
   /** Lets `grantee` start an execution by hand, e.g. `{"clusterIdentifier": "orders-db"}`. */
   public grantStartExecution(grantee: iam.IGrantable): iam.Grant {
     return this.stateMachine.grantStartExecution(grantee);
@@ -254,6 +263,8 @@ export class SharedClusterSnapshots extends Construct {
       ...(discoversByTag ? permissions.listClusters() : []),
     ], Duration.minutes(5));
     this.stateMachine.grantStartExecution(starter);
+    // Once per run it lists the running executions, to skip a cluster whose earlier run is still in progress.
+    starter.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:ListExecutions'], resources: [this.stateMachine.stateMachineArn] }));
     // Scheduler invokes the starter asynchronously, so a failed attempt is retried by Lambda itself
     // (by default twice, for up to 6 hours). Set explicitly: a retry starts only what is missing, and
     // within the hour the schedule allows, so a run starts close to its scheduled time or not at all.
@@ -265,7 +276,7 @@ export class SharedClusterSnapshots extends Construct {
     return new scheduler.Schedule(this, 'Schedule', {
       description: 'Starts a SharedClusterSnapshots run',
       enabled,
-      schedule: schedule ?? scheduler.ScheduleExpression.cron({ minute: '0', hour: '3' }),
+      schedule: schedule ?? PROP_DEFAULTS.schedule,
       target: new targets.LambdaInvoke(starter, {
         input: scheduler.ScheduleTargetInput.fromObject({ scheduledTime: scheduler.ContextAttribute.scheduledTime }),
         // Delivery retries, when Scheduler cannot invoke the function at all.

@@ -8,6 +8,7 @@ import {
   SNAPSHOT_QUOTA_WARNING,
   SNAPSHOTS_IN_PROGRESS_PER_CLUSTER,
 } from '../shared/constants';
+import { scheduleGaps } from '../shared/schedule-gaps';
 
 /**
  * The most manual cluster snapshots this construct holds at once: per cluster, the `retainSnapshots`
@@ -19,20 +20,19 @@ export function peakSnapshots(clusters: number, retainSnapshots: number): number
   return clusters * (retainSnapshots + SNAPSHOTS_IN_PROGRESS_PER_CLUSTER);
 }
 
-/** Schedule periods of `rate(...)` expressions; any other schedule counts as one run a day. */
-const RATE_UNITS: Record<string, number> = { minute: 60, hour: 3600, day: 86_400 };
 const DAY_SECONDS = Duration.days(1).toSeconds();
 
 /**
  * With `retainUntilCopied`, how many shared snapshots of a cluster may be kept at most: every
- * unconfirmed one younger than `maxRetention`, so one per run within it. Runs are counted from a
- * `rate(...)` schedule; the default daily schedule and any cron one count as one run a day.
+ * unconfirmed one younger than `maxRetention`, so one per run within it. Runs are counted at the
+ * schedule's shortest interval where it is known (schedule-gaps.ts); otherwise (a token, a cron
+ * expression whose days are not expanded) as one run a day.
  */
 export function retainedAtMost(props: SharedClusterSnapshotsProps, retain: number): { retained: number; why: string } {
   if (!props.retainUntilCopied) return { retained: retain, why: `${retain} retained` };
-  const match = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(props.schedule?.expressionString ?? '');
-  const periodSeconds = match ? Number(match[1]) * RATE_UNITS[match[2]] : DAY_SECONDS;
-  const runs = Math.ceil(maxRetentionSeconds(props) / periodSeconds);
+  const expression = props.schedule?.expressionString;
+  const shortest = expression === undefined || Token.isUnresolved(expression) ? undefined : scheduleGaps(expression).shortestSeconds;
+  const runs = Math.ceil(maxRetentionSeconds(props) / (shortest ?? DAY_SECONDS));
   if (runs <= retain) return { retained: retain, why: `${retain} retained` };
   return { retained: runs, why: `up to ${runs} retained until copied: one per run within maxRetention` };
 }

@@ -3,6 +3,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { eventPropProblems } from './event-props';
 import type { SharedClusterSnapshotsProps } from './props';
+import { DEFAULT_SCHEDULE, scheduleProblems, warnIfSnapshotAgeMarginShort } from './schedule-rules';
 import { warnIfQuotaTooSmall } from './snapshot-quota';
 import { snapshotTagProblems } from './snapshot-tags';
 import { ACCOUNT_ID_PATTERN, DEFAULTS, MAX_CHECKS_PER_PHASE, MAX_CONCURRENT_COPIES, MAX_REQUESTS_PER_SECOND, MAX_TARGET_ACCOUNTS, MAX_WAIT_INTERVAL_SECONDS, MIN_REQUESTS_PER_SECOND, MIN_WAIT_INTERVAL_SECONDS } from '../shared/constants';
@@ -18,6 +19,7 @@ export const PROP_DEFAULTS = {
   retainSnapshots: DEFAULTS.retainSnapshots,
   snapshotPrefix: DEFAULTS.snapshotPrefix,
   maxConcurrentCopies: DEFAULTS.maxConcurrentCopies,
+  schedule: DEFAULT_SCHEDULE,
 };
 
 /**
@@ -37,8 +39,10 @@ export function validateProps(scope: Construct, props: SharedClusterSnapshotsPro
     ...functionOptionProblems(props),
     ...snapshotTagProblems(props.snapshotTags, props.retainUntilCopied ? props.targetAccountIds.length : 0),
     ...eventPropProblems(props),
+    ...scheduleProblems(props),
   ]);
   warnIfQuotaTooSmall(scope, props);
+  warnIfSnapshotAgeMarginShort(scope, props, snapshotTimeoutOf(props));
 }
 
 function numberProblems(props: SharedClusterSnapshotsProps): string[] {

@@ -34,6 +34,9 @@ export const STATE = {
   cleanUp: 'CleanUp',
   cleanUpFailedRun: 'CleanUpFailedRun',
   failed: 'Failed',
+  /** Prepare found an earlier run of the cluster in progress: the run is skipped (its output says so). */
+  runSkipped: 'RunSkipped',
+  skipped: 'Skipped',
 } as const;
 
 /**
@@ -61,7 +64,9 @@ interface TaskOptions {
  * A status check that is not ready throws SnapshotNotReady, retried every `waitInterval`: one billed
  * transition per check, with no Wait/Choice lap. A copy refused for want of a copy slot throws
  * CopyLimitReached, retried the same way. Any failure goes to CleanUpFailedRun, then
- * PublishSnapshotFailed, then Failed with the original error.
+ * PublishSnapshotFailed, then Failed with the original error. A run that Prepare finds overlapping
+ * an earlier one (RunInProgress) ends in RunSkipped → Skipped instead: it created nothing, and a
+ * skip is no failure (no clean-up, no Failed event, no failed execution for the alarm).
  */
 export class SnapshotWorkflow extends Construct {
   public readonly stateMachine: sfn.StateMachine;
@@ -109,6 +114,7 @@ export class SnapshotWorkflow extends Construct {
       parameters: { 'error.$': '$.error', 'executionInput.$': '$' },
     });
     prepareFailed.next(cleanUpFailedRun);
+    prepare.addCatch(skippedRun(this), { errors: [ERROR.RunInProgress], resultPath: '$.error' });
     prepare.addCatch(prepareFailed, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
     for (const task of [createSnapshot, checkSnapshot, copySnapshot, checkCopy, shareSnapshot, cleanUp]) {
       onFailure(task);
@@ -161,6 +167,16 @@ export class SnapshotWorkflow extends Construct {
     for (const retry of options.retries ?? []) task.addRetry(retry);
     return task;
   }
+}
+
+/**
+ * The end of a skipped run: its output names the cluster and, in `cause`, Prepare's message (which
+ * snapshot of which run is still in progress). Prepare has counted the skip (`RunSkipped`).
+ */
+function skippedRun(scope: Construct): sfn.IChainable {
+  return new sfn.Pass(scope, STATE.runSkipped, {
+    parameters: { 'skipped': true, 'clusterIdentifier.$': '$.clusterIdentifier', 'error.$': '$.error.Error', 'cause.$': '$.error.Cause' },
+  }).next(new sfn.Succeed(scope, STATE.skipped));
 }
 
 /**

@@ -120,6 +120,7 @@ function expectedCalls(s: SynthesizedStack, sharingKeyArn: string): Call[] {
     ...listing('starter').map((c) => ({ ...c, why: 'a retried start credits this run\'s own snapshots in the quota check' })),
     call('starter', 'rds:DescribeDBClusters', rds('cluster:*'), 'find the tagged clusters'),
     call('starter', 'states:StartExecution', s.stateMachineArn, 'start one execution per cluster'),
+    call('starter', 'states:ListExecutions', s.stateMachineArn, 'skip a cluster whose earlier run is still running'),
     // RDS authorizes a list call without an identifier on the types' wildcard ARNs (aws-facts.md, IAM).
     call('publishFreshness', 'rds:DescribeDBClusterSnapshots', rds('cluster:*'), 'list the account\'s manual snapshots (no cluster filter)'),
     call('publishFreshness', 'rds:DescribeDBClusterSnapshots', rds('cluster-snapshot:*'), 'list the account\'s manual snapshots (no cluster filter)'),
@@ -196,6 +197,7 @@ describe('the full-feature stack', () => {
       call('scheduler', 'lambda:InvokeFunction', s.functionArnOf('prepare'), 'the schedule invokes only the starter'),
       call('stateMachine', 'lambda:InvokeFunction', s.functionArnOf('starter'), 'the state machine does not start runs'),
       call('starter', 'states:StartExecution', s.stateMachineArn.replace(/[^:]+$/, 'SomeoneElsesMachine'), 'another state machine'),
+      call('starter', 'states:ListExecutions', s.stateMachineArn.replace(/[^:]+$/, 'SomeoneElsesMachine'), 'another state machine'),
     ])).toEqual([]);
   });
 

@@ -12,7 +12,7 @@ import {
   DescribeDBClusterSnapshotAttributesCommand, DescribeDBClusterSnapshotsCommand, DescribeDBClustersCommand, ModifyDBClusterSnapshotAttributeCommand,
   RDSClient, Tag,
 } from '@aws-sdk/client-rds';
-import { SFNClient, StartExecutionCommand, StartExecutionOutput } from '@aws-sdk/client-sfn';
+import { ExecutionListItem, ListExecutionsCommand, ListExecutionsOutput, SFNClient, StartExecutionCommand, StartExecutionOutput } from '@aws-sdk/client-sfn';
 import { AWS_OWNED_KEY } from '../../sim/aws-env';
 import { FakeRds } from '../../sim/fake-rds';
 import { FakeStepFunctions } from '../../sim/step-functions';
@@ -44,6 +44,8 @@ const READ = {
   /** Output wrappers: the list fields and the paging Marker. */
   Outputs: { DBClusters: 'array', DBClusterSnapshots: 'array', DBClusterSnapshot: 'object', DBClusterSnapshotAttributesResult: 'object', AccountQuotas: 'array', Marker: 'string' },
   StartExecutionOutput: { executionArn: 'string', startDate: 'date' } satisfies Fields<StartExecutionOutput>,
+  ListExecutionsOutput: { executions: 'array', nextToken: 'string' } satisfies Fields<ListExecutionsOutput>,
+  ExecutionListItem: { name: 'string', status: 'string' } satisfies Fields<ExecutionListItem>,
 } as const;
 // DescribeAccountAttributes takes no input: typed only to keep the import honest.
 const NO_INPUT: DescribeAccountAttributesMessage = {};
@@ -94,6 +96,10 @@ function collect(outputs: unknown[]): Map<string, Map<string, Set<Kind>>> {
     }
     out.AccountQuotas?.forEach((q: AccountQuota) => note('AccountQuota', q));
     if (out.executionArn) note('StartExecutionOutput', out);
+    if (out.executions) {
+      note('ListExecutionsOutput', out);
+      out.executions.forEach((e: ExecutionListItem) => note('ExecutionListItem', e));
+    }
   }
   return seen;
 }
@@ -135,7 +141,11 @@ describe('fake responses carry the fields handlers read', () => {
       await send(new DescribeDBClusterSnapshotAttributesCommand({ DBClusterSnapshotIdentifier: 'managed-2' }));
       await send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: 'plain-0' }));
       await send(new DescribeAccountAttributesCommand(NO_INPUT));
-      outputs.push(await new SFNClient({ region: 'eu-west-1' }).send(new StartExecutionCommand({ stateMachineArn: sfn.stateMachineArn, name: 'x', input: '{}' })));
+      const sfnClient = new SFNClient({ region: 'eu-west-1' });
+      outputs.push(await sfnClient.send(new StartExecutionCommand({ stateMachineArn: sfn.stateMachineArn, name: 'x', input: '{}' })));
+      await sfnClient.send(new StartExecutionCommand({ stateMachineArn: sfn.stateMachineArn, name: 'y', input: '{}' }));
+      // One a page, so the first page carries a nextToken.
+      outputs.push(await sfnClient.send(new ListExecutionsCommand({ stateMachineArn: sfn.stateMachineArn, maxResults: 1 })));
 
       const seen = collect(outputs);
       const missing: string[] = [];

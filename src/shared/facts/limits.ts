@@ -23,6 +23,11 @@ export const MAX_CONCURRENT_COPIES = 5;
  * rather than gone. RDS documents no read-after-write guarantee for new snapshots.
  */
 export const SNAPSHOT_VISIBILITY_GRACE_SECONDS = 300;
+/**
+ * The shortest time between two runs a `schedule` may start: a run of every cluster takes longer
+ * than that, and a firing while the previous run is still in progress is skipped.
+ */
+export const MIN_RUN_INTERVAL_SECONDS = 3600;
 /** `waitInterval` bounds, in seconds. */
 export const MIN_WAIT_INTERVAL_SECONDS = 1;
 export const MAX_WAIT_INTERVAL_SECONDS = 3600;

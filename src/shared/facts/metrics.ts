@@ -64,3 +64,17 @@ export const SOURCE_FRESHNESS_METRIC = {
 
 /** The age published for a selected cluster with no shared snapshot at all: far past any `maxSnapshotAge`. */
 export const NO_SNAPSHOT_AGE_SECONDS = NO_COPY_AGE_SECONDS;
+
+/**
+ * The source side's skipped runs (embedded metric format, one record per cluster and skipped run): a
+ * firing that found an earlier run of the cluster still in progress starts nothing for it. The
+ * starter skips what it sees running; Prepare skips what the starter's look could not see (a
+ * manual start, two firings at once).
+ */
+export const RUN_SKIPPED_METRIC = {
+  namespace: METRICS_NAMESPACE,
+  /** 1 per skipped run of one cluster. */
+  runSkipped: 'RunSkipped',
+  /** The only dimension (the instance's owner id, as the freshness metric writes it): the Sum is every skip. */
+  ownerDimension: 'OwnerId',
+} as const;

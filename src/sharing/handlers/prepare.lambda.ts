@@ -1,5 +1,6 @@
 import { DBCluster, DescribeDBClustersCommand, StorageEncryptionType } from '@aws-sdk/client-rds';
 import { isPollStride } from './run-plan.lambda-shared';
+import { reportRunSkipped } from './run-skipped.lambda-shared';
 import { clusterSelection } from './selection.lambda-shared';
 import { deleteOwnedSnapshot, IN_PROGRESS_STATUSES, isOlderThanAnyLiveRun, listOwnedSnapshots, READS_ITS_SOURCE_STATUSES } from './snapshots.lambda-shared';
 import { ownershipOf, tagValue } from './tags.lambda-shared';
@@ -144,7 +145,8 @@ function sameKey(a: string | undefined, b: string): boolean {
 
 /**
  * Another run still creating or copying one of our snapshots of this cluster means a concurrent
- * run: stop rather than double the work. A temporary snapshot left by an earlier run that died is
+ * run: stop rather than double the work, with `RunInProgress`, which the state machine ends as a
+ * skipped run (counted as `RunSkipped`, no Failed event). A temporary snapshot left by an earlier run that died is
  * deleted, so it cannot block this one or eat the quota. An in-progress snapshot older than twice
  * the snapshot timeout belongs to a dead run and no longer blocks; one whose creation time RDS does
  * not report yet counts as new. Every snapshot is checked before anything is deleted, so the source
@@ -156,6 +158,12 @@ async function clearEarlierRuns(ownerId: string, clusterIdentifier: string, runI
     .filter(({ ownership }) => ownership.runId !== runId);
   for (const { snapshot, ownership, inProgress } of earlier) {
     if (inProgress && !isOlderThanAnyLiveRun(snapshot)) {
+      reportRunSkipped({
+        clusterIdentifier,
+        runId,
+        detectedBy: 'Prepare',
+        inProgress: `snapshot ${snapshot.DBClusterSnapshotIdentifier} of run ${ownership.runId} is '${snapshot.Status}'`,
+      });
       throw new RunInProgress(
         `Snapshot '${snapshot.DBClusterSnapshotIdentifier}' of run ${ownership.runId} is still '${snapshot.Status}'; not starting run ${runId} beside it`,
       );

@@ -4,6 +4,8 @@ import { assertNoOwnAccountTarget } from './own-account.lambda-shared';
 import { fleetPacing } from './pacing.lambda-shared';
 import { assertQuotaHeadroom } from './quota.lambda-shared';
 import { forEachLimited, retryTransient } from './retry.lambda-shared';
+import { reportRunSkipped } from './run-skipped.lambda-shared';
+import { otherRunInProgress, runningRuns } from './running-runs.lambda-shared';
 import { clusterSelection } from './selection.lambda-shared';
 import { tagValue } from './tags.lambda-shared';
 import { rds, sfn } from '../../shared/clients.lambda-shared';
@@ -27,6 +29,8 @@ export interface StartResult {
   readonly started: string[];
   readonly alreadyStarted: string[];
   readonly failed: string[];
+  /** Clusters not started because an earlier run of theirs is still running (counted as `RunSkipped`); absent when none. */
+  readonly skipped?: string[];
 }
 
 /** StartExecution calls in flight at once; Step Functions allows hundreds per second. */
@@ -47,7 +51,8 @@ const EARLIER_START_MARGIN_MS = 1000;
  * Starts one execution per cluster. Execution names are derived from the cluster and the scheduled
  * minute, so a schedule that fires twice, or an invocation Lambda retries after a failure (Scheduler
  * invokes asynchronously), starts only what is missing: Step Functions refuses a second execution of
- * a name (ExecutionAlreadyExists), or answers with the running one when the input is the same.
+ * a name (ExecutionAlreadyExists), or answers with the running one when the input is the same. A
+ * cluster whose earlier run is still running is skipped.
  */
 async function run(event: StartEvent = {}): Promise<StartResult> {
   const invokedAt = Date.now();
@@ -63,8 +68,9 @@ async function run(event: StartEvent = {}): Promise<StartResult> {
     integerEnv(ENV.WAIT_INTERVAL_SECONDS),
   );
 
-  const result: StartResult = { runId, pacing, started: [], alreadyStarted: [], failed: [] };
-  await forEachLimited(clusters.map((c, i) => [c, i] as const), START_CONCURRENCY, async ([clusterIdentifier, index]) => {
+  const { toStart, skipped } = await withoutRunsInProgress(clusters, stateMachineArn, runId);
+  const result: StartResult = { runId, pacing, started: [], alreadyStarted: [], failed: [], ...(skipped.length > 0 ? { skipped } : {}) };
+  await forEachLimited(toStart.map((c, i) => [c, i] as const), START_CONCURRENCY, async ([clusterIdentifier, index]) => {
     const name = executionName(clusterIdentifier, runId);
     const startDelaySeconds = Math.floor(index / pacing.clustersPerMinute) * 60;
     try {
@@ -96,11 +102,31 @@ async function run(event: StartEvent = {}): Promise<StartResult> {
     started: result.started.length,
     alreadyStarted: result.alreadyStarted,
     failed: result.failed,
+    skipped: result.skipped ?? [],
   });
   if (result.failed.length > 0) {
     throw new StartExecutionsFailed(`Could not start executions for ${result.failed.length} of ${clusters.length} clusters: ${result.failed.join(', ')}`);
   }
   return result;
+}
+
+/**
+ * The clusters to start: those without another run still running. A schedule that fires again while
+ * a cluster's run is in progress (or a retried firing of an older run) skips that cluster, logged and
+ * counted as `RunSkipped`, rather than starting an execution that Prepare would stop. The pacing
+ * still counts every cluster: the runs in progress poll RDS too.
+ */
+async function withoutRunsInProgress(clusters: string[], stateMachineArn: string, runId: string): Promise<{ toStart: string[]; skipped: string[] }> {
+  if (clusters.length === 0) return { toStart: [], skipped: [] };
+  const running = await runningRuns(stateMachineArn);
+  const toStart: string[] = [];
+  const skipped: string[] = [];
+  for (const clusterIdentifier of clusters) {
+    const other = otherRunInProgress(running, clusterIdentifier, runId);
+    if (other) reportRunSkipped({ clusterIdentifier, runId, detectedBy: 'Starter', inProgress: `execution ${other.executionName}` });
+    (other ? skipped : toStart).push(clusterIdentifier);
+  }
+  return { toStart, skipped };
 }
 
 /** The Lambda entry point: `run`, with one metric line of its RDS calls per invocation. */

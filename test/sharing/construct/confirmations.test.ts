@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { build, Json, lambdaEnvironment, newStack, addSnapshots, roleIdOf, TARGETS } from './helpers';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../../../src/shared/constants';
 
@@ -110,7 +111,7 @@ describe('validation of the event props', () => {
   test.each<[string, object]>([
     ['a day of retention', { retainUntilCopied: true, maxRetention: Duration.days(1) }],
     ['366 days of retention', { retainUntilCopied: true, maxRetention: Duration.days(366) }],
-    ['an hour of age', { maxSnapshotAge: Duration.hours(1) }],
+    ['an hour of age, with an hourly schedule', { maxSnapshotAge: Duration.hours(1), schedule: ScheduleExpression.rate(Duration.hours(1)) }],
     ['366 days of age', { maxSnapshotAge: Duration.days(366) }],
   ])('%s is accepted', (_, props) => {
     expect(() => build(props)).not.toThrow();

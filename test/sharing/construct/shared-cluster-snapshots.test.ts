@@ -484,7 +484,17 @@ describe('state machine definition', () => {
       if (['CleanUpFailedRun', 'Prepare', 'PublishSnapshotFailed', 'PublishSnapshotShared'].includes(name)) continue;
       expect(task.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'CleanUpFailedRun' }]);
     }
-    expect(definition.States.Prepare.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'PrepareFailed' }]);
+    // Except RunInProgress: an earlier run is still in progress, and the run ends as skipped (no clean-up, no Failed event).
+    expect(definition.States.Prepare.Catch).toEqual([
+      { ErrorEquals: ['RunInProgress'], ResultPath: '$.error', Next: 'RunSkipped' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'PrepareFailed' },
+    ]);
+    expect(definition.States.RunSkipped).toEqual({
+      Type: 'Pass',
+      Parameters: { 'skipped': true, 'clusterIdentifier.$': '$.clusterIdentifier', 'error.$': '$.error.Error', 'cause.$': '$.error.Cause' },
+      Next: 'Skipped',
+    });
+    expect(definition.States.Skipped).toEqual({ Type: 'Succeed' });
     expect(definition.States.CleanUpFailedRun).toMatchObject({
       Next: 'PublishSnapshotFailed',
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.cleanUpError', Next: 'Failed' }],

@@ -69,6 +69,28 @@ export function useHandlerEnvironment(now: Date = NOW, overrides: Record<string,
   useEnvironment(handlerEnv(overrides), now);
 }
 
+/**
+ * Registers, for each test, a capture of what the handlers write straight to stdout (their
+ * embedded-metric-format lines) and silences their console logs. Returns the metric lines written
+ * so far in the test, each checked to be one whole line, parsed.
+ */
+export function useMetricLineCapture(): () => Array<Record<string, any>> {
+  let written: string[] = [];
+  beforeEach(() => {
+    written = [];
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    for (const level of ['log', 'warn', 'error'] as const) jest.spyOn(console, level).mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+  return () => written.filter((chunk) => chunk.includes('"_aws"')).map((line) => {
+    expect(line).toMatch(/^\{[^\n]*\}\n$/);
+    return JSON.parse(line);
+  });
+}
+
 export function snapshotArn(snapshotIdentifier: string): string {
   return `arn:aws:rds:eu-west-1:${ACCOUNT}:cluster-snapshot:${snapshotIdentifier}`;
 }

@@ -5,7 +5,7 @@ import {
   RDSClient,
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
-import { mockSnapshots, NOW, ownedSnapshot, OWNER_ID, preparedPlan, RUN_ID, useHandlerEnvironment } from './helpers';
+import { mockSnapshots, NOW, ownedSnapshot, OWNER_ID, preparedPlan, RUN_ID, useHandlerEnvironment, useMetricLineCapture } from './helpers';
 import { rds } from '../../../src/shared/clients.lambda-shared';
 import { ENV, SILENT_LOGS_VARIABLE } from '../../../src/shared/constants';
 import { withRdsCallMetrics } from '../../../src/shared/metrics.lambda-shared';
@@ -15,30 +15,14 @@ import { handler as createSnapshot } from '../../../src/sharing/handlers/create-
 // Embedded metric format"): one line per invocation on stdout, its RdsCalls the calls it sent.
 
 const rdsMock = mockClient(RDSClient);
-let written: string[];
-
 useHandlerEnvironment(NOW, { [SILENT_LOGS_VARIABLE]: 'false' });
+/** The metric lines written; the handlers' own log lines go through console, which is silenced. */
+const metricLines = useMetricLineCapture();
 
 beforeEach(() => {
   rdsMock.reset();
   rdsMock.on(CreateDBClusterSnapshotCommand).resolves({});
-  written = [];
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    written.push(String(chunk));
-    return true;
-  });
-  // The handlers' own log lines go through console; only the metric lines are under test here.
-  for (const level of ['log', 'warn', 'error'] as const) jest.spyOn(console, level).mockImplementation(() => undefined);
 });
-
-afterEach(() => jest.restoreAllMocks());
-
-/** The metric lines written: each a whole line, parsed. */
-function metricLines(): unknown[] {
-  const lines = written.filter((chunk) => chunk.includes('"_aws"'));
-  for (const line of lines) expect(line).toMatch(/^\{[^\n]*\}\n$/);
-  return lines.map((line) => JSON.parse(line));
-}
 
 /** The exact line for `handler` with `rdsCalls` calls in the run and cluster of `preparedPlan`. */
 function expectedLine(handler: string, rdsCalls: number, context: Record<string, string> = { runId: RUN_ID, clusterIdentifier: 'orders-db' }) {
