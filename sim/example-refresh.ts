@@ -18,6 +18,8 @@ export interface RefreshExample {
   readonly refresh?: Partial<RefreshedDatabaseProps>;
   /** Give the refresh a post-restore Lambda function (its code is the simulation's `userFunctions`). */
   readonly postRestore?: boolean;
+  /** Run the refresh's functions in the VPC (a restore test's built-in check then connects to the database). */
+  readonly functionsInVpc?: boolean;
 }
 
 /**
@@ -40,6 +42,7 @@ export function synthesizeRefreshTemplate(account: string, sourceAccount: string
     subnetGroup: new rds.SubnetGroup(stack, 'Subnets', { vpc, description: 'orders-staging', vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }),
     databaseSecurityGroups: [new ec2.SecurityGroup(stack, 'DatabaseGroup', { vpc, description: 'orders-staging clients' })],
     postRestore,
+    ...(example.functionsInVpc ? { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } } : {}),
     ...example.refresh,
   });
   return Template.fromStack(stack).toJSON() as CfnTemplate;

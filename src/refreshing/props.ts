@@ -22,6 +22,12 @@ export enum DatabaseKind {
 export enum RefreshMode {
   /** Restore it, run the post-restore step, and swap it in under `databaseIdentifier`. */
   REFRESH = 'refresh',
+  /**
+   * Restore it, check it (the post-restore step, or the built-in check: it is available and, from
+   * functions in `vpc`, accepts a TCP connection on its port), publish the result as a metric and a
+   * `Database Restore Tested` event, and delete it: proves every day that the copies restore.
+   */
+  RESTORE_TEST = 'restore-test',
 }
 
 /** Aurora Serverless v2 capacity of the restored database's instances, in Aurora capacity units (ACU). */

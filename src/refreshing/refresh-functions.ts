@@ -2,7 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { RefreshPermissions } from './permissions';
-import type { RefreshedDatabaseProps } from './props';
+import { RefreshedDatabaseProps, RefreshMode } from './props';
 import type { RefreshHandlers } from './refresh-handlers';
 import type { BundledHandler } from '../shared/bundled-handler';
 import { HandlerFunctionSettings } from '../shared/function-options';
@@ -17,7 +17,7 @@ function handler(exportName: string): BundledHandler {
 
 /** A function's construct id: its handler file's name in PascalCase. */
 export type RefreshFunctionName = 'StartRefresh' | 'PrepareRefresh' | 'DeleteDatabases' | 'RestoreDatabase' | 'CheckDatabase'
-| 'CreateInstances' | 'ResetMasterPassword' | 'SwapNames' | 'PublishDataAge';
+| 'CreateInstances' | 'ResetMasterPassword' | 'SwapNames' | 'PublishDataAge' | 'CheckConnection' | 'RecordRestoreTest';
 
 /** What each function does, as its Lambda description shows it in the console. */
 const DESCRIPTIONS: Readonly<Record<RefreshFunctionName, string>> = {
@@ -30,6 +30,8 @@ const DESCRIPTIONS: Readonly<Record<RefreshFunctionName, string>> = {
   ResetMasterPassword: 'RefreshedDatabase: resets the master password into a new Secrets Manager secret',
   SwapNames: 'RefreshedDatabase: renames the serving database away and the new one into place, or rolls the names back',
   PublishDataAge: 'RefreshedDatabase: publishes the age of the serving database\'s data (hourly)',
+  CheckConnection: 'RefreshedDatabase: checks that a restored database accepts a connection on its port (restore test)',
+  RecordRestoreTest: 'RefreshedDatabase: records a restore test\'s result as a metric',
 };
 
 /** Every function of a `RefreshedDatabase`, each with its own role holding exactly what it needs. */
@@ -39,11 +41,12 @@ export function createRefreshFunctions(
   permissions: RefreshPermissions,
   environment: Record<string, string>,
   logRetention: logs.RetentionDays,
-): { handlers: Omit<RefreshHandlers, 'startRefresh'>; factory: HandlerFunctionFactory<RefreshFunctionName> } {
+): { handlers: Omit<RefreshHandlers, 'startRefresh'>; factory: HandlerFunctionFactory<RefreshFunctionName>; settings: HandlerFunctionSettings } {
+  const settings = new HandlerFunctionSettings(scope, props, CONSTRUCT_NAME);
   const factory = new HandlerFunctionFactory<RefreshFunctionName>(scope, {
     constructName: CONSTRUCT_NAME,
     descriptions: DESCRIPTIONS,
-    settings: new HandlerFunctionSettings(scope, props, CONSTRUCT_NAME),
+    settings,
     logRetention,
     environmentLimit: { props: 'tags, subnetGroup, databaseSecurityGroups and the keys', remedy: 'Keep tags short' },
   });
@@ -55,10 +58,15 @@ export function createRefreshFunctions(
     checkDatabase: factory.create('CheckDatabase', handler('checkDatabase'), environment, p.describe()),
     createInstances: factory.create('CreateInstances', handler('createInstances'), environment, [...p.describe(), ...p.createInstances()]),
     resetMasterPassword: factory.create('ResetMasterPassword', handler('resetMasterPassword'), environment, [...p.describe(), ...p.resetMasterPassword()]),
+  };
+  const modal = (props.mode ?? RefreshMode.REFRESH) === RefreshMode.REFRESH ? {
     swapNames: factory.create('SwapNames', handler('swapNames'), environment, [...p.describe(), ...p.swap()]),
     publishDataAge: factory.create('PublishDataAge', handler('publishDataAge'), environment, p.describeServing()),
+  } : {
+    checkConnection: factory.create('CheckConnection', handler('checkConnection'), environment, [], Duration.minutes(1)),
+    recordRestoreTest: factory.create('RecordRestoreTest', handler('recordRestoreTest'), environment, []),
   };
-  return { handlers, factory };
+  return { handlers: { ...handlers, ...modal }, factory, settings };
 }
 
 /** The starter, which needs the state machine's ARN (and the right to start it). */

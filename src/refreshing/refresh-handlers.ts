@@ -19,8 +19,12 @@ export interface RefreshHandlers {
   readonly createInstances: lambda.IFunction;
   /** Resets the master password into a new Secrets Manager secret. */
   readonly resetMasterPassword: lambda.IFunction;
-  /** Renames the serving database away and the new one into place, and rolls the names back after a failure. */
-  readonly swapNames: lambda.IFunction;
-  /** Publishes the age of the serving database's data, hourly. */
-  readonly publishDataAge: lambda.IFunction;
+  /** Renames the serving database away and the new one into place, and rolls the names back after a failure (refresh mode). */
+  readonly swapNames?: lambda.IFunction;
+  /** Publishes the age of the serving database's data, hourly (refresh mode). */
+  readonly publishDataAge?: lambda.IFunction;
+  /** The built-in restore-test check: the database accepts a connection on its port (restore-test mode). */
+  readonly checkConnection?: lambda.IFunction;
+  /** Records a restore test's result as a metric and the detail of its event (restore-test mode). */
+  readonly recordRestoreTest?: lambda.IFunction;
 }

@@ -2,22 +2,22 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { createDataAgeAlarm, servingDataAgeMetric } from './data-age';
 import { addRefreshNagSuppressions } from './nag-suppressions';
 import { RefreshPermissions } from './permissions';
-import type { RefreshedDatabaseProps } from './props';
+import { RefreshedDatabaseProps, RefreshMode } from './props';
 import { createRefreshFunctions, createStarter, restoreSettingsJson } from './refresh-functions';
 import type { RefreshHandlers } from './refresh-handlers';
+import { allowConnections } from './restore-test-network';
 import { REFRESH_PROP_DEFAULTS, validateRefreshProps } from './validation';
 import { RefreshWorkflow } from './workflow';
 import { DELETION_TIMEOUT_SECONDS, ENV, REFRESH_DEFAULTS, REFRESH_ENV, REFRESH_METRIC, SWAP_TIMEOUT_SECONDS } from '../shared/constants';
-
-/** The staleness alarm's period: the data age is published hourly. */
-const DATA_AGE_PERIOD = Duration.hours(1);
 
 /**
  * Keeps a database in this account fresh from the snapshot copies a `ReceivedClusterSnapshots`
@@ -56,9 +56,10 @@ export class RefreshedDatabase extends Construct {
   public readonly failureAlarm: cloudwatch.Alarm;
   /**
    * Alarms when the serving database's data is older than `maxDataAge`, or no database of this
-   * construct serves, or no data age arrives (missing data breaches). In ALARM until the first refresh.
+   * construct serves, or no data age arrives (missing data breaches). In ALARM until the first
+   * refresh. None in restore-test mode.
    */
-  public readonly stalenessAlarm: cloudwatch.Alarm;
+  public readonly stalenessAlarm?: cloudwatch.Alarm;
   /** The value of the `refreshed-database:owner` tag on every database and instance this construct creates. */
   public readonly ownerId: string;
   /** The identifier the refreshed database keeps. */
@@ -100,12 +101,14 @@ export class RefreshedDatabase extends Construct {
       [REFRESH_ENV.FINAL_SNAPSHOT]: String(props.finalSnapshot ?? false),
       ...(props.keepPrevious ? { [REFRESH_ENV.KEEP_PREVIOUS_SECONDS]: String(props.keepPrevious.toSeconds()) } : {}),
       [REFRESH_ENV.RESTORE_TIMEOUT_SECONDS]: String(restoreTimeout.toSeconds()),
+      ...(props.vpc ? { [REFRESH_ENV.CONNECT]: 'true' } : {}),
       [REFRESH_ENV.STALE_AFTER_SECONDS]: String(restoreTimeout.toSeconds() + postRestoreTimeout.toSeconds() + SWAP_TIMEOUT_SECONDS
         + DELETION_TIMEOUT_SECONDS),
     };
-    const { handlers, factory } = createRefreshFunctions(this, props, permissions, environment, logRetention);
+    const { handlers, factory, settings } = createRefreshFunctions(this, props, permissions, environment, logRetention);
     this.stateMachine = new RefreshWorkflow(this, 'Workflow', {
       handlers,
+      mode,
       databaseIdentifier: props.databaseIdentifier,
       kind,
       waitInterval,
@@ -124,7 +127,7 @@ export class RefreshedDatabase extends Construct {
     this.handlers = { ...handlers, startRefresh };
 
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
-      description: `Starts a RefreshedDatabase refresh of ${props.databaseIdentifier}`,
+      description: `Starts a RefreshedDatabase ${mode === RefreshMode.REFRESH ? 'refresh' : 'restore test'} of ${props.databaseIdentifier}`,
       schedule: props.schedule ?? REFRESH_PROP_DEFAULTS.schedule,
       target: new schedulerTargets.LambdaInvoke(startRefresh, {
         input: scheduler.ScheduleTargetInput.fromObject({ scheduledTime: scheduler.ContextAttribute.scheduledTime }),
@@ -132,41 +135,35 @@ export class RefreshedDatabase extends Construct {
         maxEventAge: Duration.hours(1),
       }),
     });
-    const dataAgeSchedule = new scheduler.Schedule(this, 'DataAgeSchedule', {
-      description: `Publishes the age of ${props.databaseIdentifier}'s data for RefreshedDatabase`,
-      schedule: scheduler.ScheduleExpression.rate(DATA_AGE_PERIOD),
-      target: new schedulerTargets.LambdaInvoke(handlers.publishDataAge, { retryAttempts: 3, maxEventAge: Duration.hours(1) }),
-    });
-
     this.failureAlarm = this.createFailureAlarm(startRefresh);
-    this.stalenessAlarm = new cloudwatch.Alarm(this, 'StalenessAlarm', {
-      alarmDescription: `The data of ${props.databaseIdentifier} is older than maxDataAge, or no database of this RefreshedDatabase serves it. `
-        + 'Check the refreshes (the failure alarm, the state machine\'s executions) and the copies the receiver makes.',
-      metric: this.metricServingDataAge(),
-      threshold: (props.maxDataAge ?? REFRESH_PROP_DEFAULTS.maxDataAge).toSeconds(),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 2,
-      datapointsToAlarm: 2,
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-    });
-    if (props.alarmTopic) {
-      for (const alarm of [this.failureAlarm, this.stalenessAlarm]) alarm.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
+    const scheduled: Array<{ schedule: scheduler.Schedule; fn: lambda.IFunction }> = [{ schedule: this.schedule, fn: startRefresh }];
+    if (mode === RefreshMode.REFRESH) {
+      const dataAge = createDataAgeAlarm(this, handlers.publishDataAge!, this.ownerId, props.databaseIdentifier,
+        (props.maxDataAge ?? REFRESH_PROP_DEFAULTS.maxDataAge).toSeconds());
+      this.stalenessAlarm = dataAge.alarm;
+      scheduled.push({ schedule: dataAge.schedule, fn: handlers.publishDataAge! });
+    } else {
+      allowConnections(settings, props);
     }
-    addRefreshNagSuppressions(this, permissions, [
-      { schedule: this.schedule, fn: startRefresh },
-      { schedule: dataAgeSchedule, fn: handlers.publishDataAge },
-    ], props.postRestore);
+    if (props.alarmTopic) {
+      for (const alarm of [this.failureAlarm, this.stalenessAlarm]) alarm?.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
+    }
+    addRefreshNagSuppressions(this, permissions, scheduled, props.postRestore);
   }
 
-  /** Seconds since the source snapshot of the serving database's data was taken, Maximum per hour. */
+  /** Seconds since the source snapshot of the serving database's data was taken, Maximum per hour (refresh mode). */
   public metricServingDataAge(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return servingDataAgeMetric(this.ownerId, props);
+  }
+
+  /** 1 for each restore test that passed, 0 for each that failed; Minimum per day by default (restore-test mode). */
+  public metricRestoreTestPassed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: REFRESH_METRIC.namespace,
-      metricName: REFRESH_METRIC.servingDataAge,
+      metricName: REFRESH_METRIC.restoreTestPassed,
       dimensionsMap: { [REFRESH_METRIC.ownerDimension]: this.ownerId },
-      statistic: 'Maximum',
-      period: DATA_AGE_PERIOD,
-      unit: cloudwatch.Unit.SECONDS,
+      statistic: 'Minimum',
+      period: Duration.days(1),
       ...props,
     });
   }

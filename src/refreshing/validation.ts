@@ -55,6 +55,11 @@ export function validateRefreshProps(scope: Construct, props: RefreshedDatabaseP
   problems.push(...capacityProblems(props));
   problems.push(...durationProblems(props));
   problems.push(...tagProblems(props.tags ?? {}));
+  if (props.mode === RefreshMode.RESTORE_TEST) {
+    for (const prop of ['keepPrevious', 'finalSnapshot', 'deletionProtection', 'maxDataAge'] as const) {
+      if (props[prop] !== undefined) problems.push(`${prop} is given in RefreshMode.RESTORE_TEST, which never serves and deletes every database it restores: leave it out`);
+    }
+  }
   throwIfInvalid(scope, 'RefreshedDatabase', problems);
 }
 

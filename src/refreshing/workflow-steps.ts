@@ -93,9 +93,11 @@ export function postRestoreTask(scope: Construct, id: string, step: PostRestoreS
 }
 
 /** PutEvents on this account's default bus, retried; a failed put never fails the run it reports. */
-export function putEvent(scope: Construct, id: string, detailType: string, detail: Record<string, unknown>): tasks.EventBridgePutEvents {
+export function putEvent(
+  scope: Construct, id: string, detailType: string, detail: Record<string, unknown> | sfn.TaskInput,
+): tasks.EventBridgePutEvents {
   const put = new tasks.EventBridgePutEvents(scope, id, {
-    entries: [{ source: EVENT_SOURCE, detailType, detail: sfn.TaskInput.fromObject(detail) }],
+    entries: [{ source: EVENT_SOURCE, detailType, detail: detail instanceof sfn.TaskInput ? detail : sfn.TaskInput.fromObject(detail) }],
     resultPath: sfn.JsonPath.DISCARD,
   });
   put.addRetry({ errors: [sfn.Errors.ALL], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL });

@@ -92,7 +92,7 @@ test('the restore role restores only a receiver\'s copy into a new <id>-* databa
 });
 
 test('the swap role renames and retags only this construct\'s databases, the stable one included', () => {
-  const role = refreshed.handlers.swapNames.role;
+  const role = refreshed.handlers.swapNames!.role;
   expect(allowed(role, [['rds:ModifyDBCluster', STABLE, OWNED], ['rds:ModifyDBCluster', NEW, OWNED], ['rds:AddTagsToResource', STABLE, OWNED]])).toEqual([]);
   expect(denied(role, [
     ['rds:ModifyDBCluster', STABLE], ['rds:ModifyDBCluster', STABLE, STRANGER], ['rds:ModifyDBCluster', rds('cluster:production-db'), OWNED],
@@ -135,8 +135,8 @@ test('the instance and password roles act only on this construct\'s databases', 
 });
 
 test('the readers change nothing', () => {
-  for (const fn of [refreshed.handlers.prepareRefresh, refreshed.handlers.checkDatabase, refreshed.handlers.publishDataAge]) {
-    expect(denied(fn.role, [
+  for (const fn of [refreshed.handlers.prepareRefresh, refreshed.handlers.checkDatabase, refreshed.handlers.publishDataAge!]) {
+    expect(denied(fn!.role, [
       ['rds:ModifyDBCluster', NEW, OWNED], ['rds:DeleteDBCluster', NEW, OWNED], ['rds:RestoreDBClusterFromSnapshot', NEW, TAGGED],
       ['rds:CreateDBInstance', rds(`db:${DATABASE}-1`), TAGGED],
     ])).toEqual([]);

@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { refreshStack, RefreshStack, userFunction } from './stack';
-import { PostRestoreStep } from '../../src';
+import { PostRestoreStep, RefreshMode } from '../../src';
 import { NAG_FINDING, nagRules, runNag, SuppressedFindings } from '../nag-helpers';
 
 function full(): RefreshStack {
@@ -52,6 +52,7 @@ const STACKS: Array<[string, () => RefreshStack]> = [
   ['every optional prop, in a VPC', full],
   ['a state machine as the post-restore step', withStateMachineStep],
   ['required props only', () => refreshStack()],
+  ['restore tests, in a VPC', () => refreshStack({ mode: RefreshMode.RESTORE_TEST }, {}, (_stack, vpc) => ({ vpc }))],
   ['required props only, environment-agnostic', () => refreshStack({}, false)],
 ];
 

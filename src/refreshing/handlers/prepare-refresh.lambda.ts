@@ -28,7 +28,8 @@ export async function handler(event: PrepareEvent): Promise<RefreshPlan> {
   if (typeof obj.run !== 'string' || obj.run.length === 0) throw new InvalidInput(`The Prepare input needs the execution name as run, got ${preview(obj.run)}`);
   const generation = generationOf(scheduledTime(event.input));
   const kind = databaseKind(settings.kind);
-  const serving = await kind.describe(settings.databaseIdentifier);
+  // A restore test never serves: the stable identifier is only the start of its databases' names.
+  const serving = settings.mode === 'refresh' ? await kind.describe(settings.databaseIdentifier) : undefined;
   const servingOwn = serving && asOwnDatabase(serving, settings);
   if (serving && !servingOwn) {
     throw new DatabaseNotOwned(`'${settings.databaseIdentifier}' is a database this RefreshedDatabase did not create: rename or delete it before the first refresh`);

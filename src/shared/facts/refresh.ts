@@ -28,6 +28,8 @@ export const REFRESH_ENV = {
   RESTORE_TIMEOUT_SECONDS: 'REFRESH_RESTORE_TIMEOUT_SECONDS',
   /** Seconds after its generation that a database being restored by another run is a leftover (the run's longest time before its swap). */
   STALE_AFTER_SECONDS: 'REFRESH_STALE_AFTER_SECONDS',
+  /** 'true' when the functions run in a VPC: a restore test's built-in check then connects to the database's port. */
+  CONNECT: 'REFRESH_CONNECT',
   /** `refresh` or `restore-test`. */
   MODE: 'REFRESH_MODE',
 } as const;
