@@ -3,7 +3,7 @@ import { bundleHandlersPerSide } from './projenrc/bundling';
 import { addIntegTests } from './projenrc/integ';
 import { addBindingsTask, addRosettaCheck, configurePackageContents, documentDeclaredMinimums } from './projenrc/packaging';
 import { runCiScriptInBuildWorkflow } from './projenrc/release';
-import { addQuickTestTask, addSimulatorTasks } from './projenrc/tasks';
+import { addChangelogTask, addQuickTestTask, addSimulatorTasks } from './projenrc/tasks';
 import { addImportRulesCheck, configureTypeScript } from './projenrc/testing';
 
 /** The AWS SDK clients bundled into the handlers, pinned: upgrade them on purpose, with the tests. */
@@ -108,6 +108,7 @@ addBindingsTask(project);
 addIntegTests(project);
 addSimulatorTasks(project);
 addQuickTestTask(project);
+addChangelogTask(project);
 runCiScriptInBuildWorkflow(project);
 
 project.synth();

@@ -7,7 +7,9 @@
  *   import only each other: the constructs and the handlers of both sides import them;
  * - `src/` never imports `sim/` or `test/` (nor anything else outside `src/`, which is not shipped);
  * - the sides, `src/sharing/`, `src/receiving/` and `src/refreshing/`, never import each other: what
- *   they share lives in `src/shared/`.
+ *   they share lives in `src/shared/`;
+ * - no file in `src/` imports itself through a chain of imports (a cycle), type-only imports included:
+ *   a cycle makes the load order decide what is still undefined at run time, and ties the files together.
  *
  * Imports are read with TypeScript's own scanner (`ts.preProcessFile`): static and type-only
  * imports, `export ... from`, `import()` and `require()`.
@@ -26,6 +28,8 @@ export interface ImportViolation {
   readonly specifier: string;
   /** The rule it breaks. */
   readonly rule: string;
+  /** For an import cycle: the files in import order, back to the first. */
+  readonly cycle?: string[];
 }
 
 /** Facts both sides and the constructs share: defaults, names, limits, event shapes. */
@@ -40,6 +44,7 @@ export const RULES = {
   constants: `${SHARED_FACTS.join(', ')} and ${FACTS_FOLDER}*.ts import only each other: the constructs and the handlers both import them`,
   outsideSrc: 'src/ never imports sim/ or test/ (nor anything outside src/, which is not shipped)',
   otherSide: 'src/sharing/, src/receiving/ and src/refreshing/ never import each other: what they share lives in src/shared/',
+  cycle: 'src/ has no import cycle, type-only imports included: move what both sides need into a module of its own, or pass it as an interface',
 } as const;
 
 /** The sides: the handoff's two, and the refresh; each a folder of `src/`. */
@@ -55,16 +60,98 @@ function isFactModule(file: string): boolean {
   return SHARED_FACTS.includes(file) || file.startsWith(FACTS_FOLDER);
 }
 
-/** Every violation of the import rules under `<root>/src`, in file order. */
+/** One import as written: where, and the project file it names (for a relative import). */
+interface ImportEdge {
+  readonly file: string;
+  readonly line: number;
+  readonly specifier: string;
+  readonly target?: string;
+}
+
+/** Every violation of the import rules under `<root>/src`, in file order, then each import cycle. */
 export function checkImports(root: string): ImportViolation[] {
-  return sourceFiles(path.join(root, 'src')).flatMap((absolute) => {
+  const edges = sourceFiles(path.join(root, 'src')).flatMap((absolute): ImportEdge[] => {
     const file = toProjectPath(root, absolute);
     const text = fs.readFileSync(absolute, 'utf8');
-    return ts.preProcessFile(text, true, true).importedFiles.flatMap(({ fileName: specifier, pos }) => {
-      const line = text.slice(0, pos).split('\n').length;
-      return rulesBroken(root, file, specifier).map((rule) => ({ file, line, specifier, rule }));
-    });
+    return ts.preProcessFile(text, true, true).importedFiles.map(({ fileName: specifier, pos }) => ({
+      file,
+      line: text.slice(0, pos).split('\n').length,
+      specifier,
+      target: specifier.startsWith('.') ? resolveRelative(root, file, specifier) : undefined,
+    }));
   });
+  return [
+    ...edges.flatMap(({ file, line, specifier }) => rulesBroken(root, file, specifier).map((rule) => ({ file, line, specifier, rule }))),
+    ...importCycles(edges),
+  ];
+}
+
+/**
+ * One violation per strongly connected group of files (Tarjan's algorithm): the shortest cycle
+ * through its first file, reported at that file's import of the next.
+ */
+function importCycles(edges: ImportEdge[]): ImportViolation[] {
+  const files = [...new Set(edges.map((edge) => edge.file))].sort();
+  const inSrc = new Set(files);
+  const out = new Map<string, ImportEdge[]>(files.map((file) =>
+    [file, edges.filter((edge) => edge.file === file && edge.target !== undefined && inSrc.has(edge.target))]));
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const groups: string[][] = [];
+  const visit = (file: string): void => {
+    index.set(file, index.size);
+    low.set(file, index.get(file)!);
+    stack.push(file);
+    for (const { target } of out.get(file)!) {
+      if (!index.has(target!)) {
+        visit(target!);
+        low.set(file, Math.min(low.get(file)!, low.get(target!)!));
+      } else if (stack.includes(target!)) {
+        low.set(file, Math.min(low.get(file)!, index.get(target!)!));
+      }
+    }
+    if (low.get(file) === index.get(file)) {
+      const group: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop()!;
+        group.push(member);
+      } while (member !== file);
+      groups.push(group.sort());
+    }
+  };
+  for (const file of files) if (!index.has(file)) visit(file);
+
+  return groups
+    .filter((group) => group.length > 1 || out.get(group[0])!.some((edge) => edge.target === group[0]))
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map((group) => {
+      const cycle = shortestCycle(group[0], (file) => out.get(file)!.filter((edge) => group.includes(edge.target!)));
+      const first = out.get(group[0])!.find((edge) => edge.target === cycle[1])!;
+      return { file: first.file, line: first.line, specifier: first.specifier, rule: RULES.cycle, cycle };
+    });
+}
+
+/** The shortest chain of imports from `start` back to it (breadth first), `start` at both ends. */
+function shortestCycle(start: string, next: (file: string) => ImportEdge[]): string[] {
+  const previous = new Map<string, string>();
+  const queue = [start];
+  while (queue.length > 0) {
+    const file = queue.shift()!;
+    for (const { target } of next(file)) {
+      if (target === start) {
+        const chain = [file];
+        while (chain[0] !== start) chain.unshift(previous.get(chain[0])!);
+        return [...chain, start];
+      }
+      if (!previous.has(target!)) {
+        previous.set(target!, file);
+        queue.push(target!);
+      }
+    }
+  }
+  return [start, start];
 }
 
 function rulesBroken(root: string, file: string, specifier: string): string[] {
@@ -110,7 +197,8 @@ function toProjectPath(root: string, absolute: string): string {
 }
 
 export function formatViolation(violation: ImportViolation): string {
-  return `${violation.file}:${violation.line} imports '${violation.specifier}': ${violation.rule}`;
+  const cycle = violation.cycle ? ` (${violation.cycle.join(' -> ')})` : '';
+  return `${violation.file}:${violation.line} imports '${violation.specifier}': ${violation.rule}${cycle}`;
 }
 
 if (require.main === module) {

@@ -9,11 +9,12 @@ export const SCRATCH_DIR = '.tmp';
 /**
  * What ships in the npm package: `lib/` (without source maps), the pre-bundled handlers in
  * `assets/`, the jsii assembly, README, API.md and LICENSE. `test/package/tarball.test.ts` checks it.
+ * CHANGELOG.md and MIGRATING.md stay in the repository (npm's page links the README's relative links there).
  */
 export function configurePackageContents(project: awscdk.AwsCdkConstructLibrary): void {
   for (const pattern of [
     '/sim/', '/examples/', '/.ci/', '/BENCHMARKS.md', `/${SCRATCH_DIR}/`, '/projenrc/', '/sim-out/',
-    '/rosetta/', '/CONTRIBUTING.md', '/cdk.out/', '*.tgz', '/coverage/',
+    '/rosetta/', '/CONTRIBUTING.md', '/CHANGELOG.md', '/MIGRATING.md', '/cdk.out/', '*.tgz', '/coverage/',
   ]) {
     project.addPackageIgnore(pattern);
   }

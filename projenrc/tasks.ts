@@ -34,6 +34,18 @@ export function addSimulatorTasks(project: awscdk.AwsCdkConstructLibrary): void 
 }
 
 /**
+ * `changelog`: writes CHANGELOG.md from the Conventional Commits in `git log` (build-tools/changelog.ts),
+ * with a link from each breaking change to its note in MIGRATING.md. Run it and commit the result;
+ * the build does not, as a shallow clone has no history to read.
+ */
+export function addChangelogTask(project: awscdk.AwsCdkConstructLibrary): void {
+  project.addTask('changelog', {
+    description: 'Writes CHANGELOG.md from the conventional commits (breaking changes, features, fixes) since each release tag',
+    exec: 'ts-node -P tsconfig.dev.json build-tools/changelog.ts',
+  });
+}
+
+/**
  * `test:quick`: the handler bundles and the jest suite, without coverage, the type-check of the
  * tests, lint, jsii, rosetta or the integ snapshot, for a fast loop while developing. Arguments go to
  * jest (`npx projen test:quick test/receiving`). The build runs the full `test` task.

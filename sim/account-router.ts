@@ -27,6 +27,12 @@ export class AccountRouter {
     this.add(this.sfn, this.sfnMock, account, service);
   }
 
+  /** Forgets the SDK calls the mocks recorded (sinon keeps every one): a long simulation would fill the memory. */
+  public resetHistory(): void {
+    this.rdsMock.resetHistory();
+    this.sfnMock.resetHistory();
+  }
+
   public restore(): void {
     this.rdsMock.restore();
     this.sfnMock.restore();

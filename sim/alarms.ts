@@ -6,28 +6,28 @@
  * metric with exactly the alarm's dimensions); a period without data is breaching, not breaching
  * or skipped (`ignore`/`missing`) per TreatMissingData; ALARM when at least DatapointsToAlarm of
  * them breach. Single-metric alarms with a Statistic are read, and metric-math alarms whose
- * expression is a sum of their metrics (`a + b + c`: CloudWatch User Guide, "Using metric math"),
- * each period's value being the sum of each metric's statistic (a metric without data adds 0, as
- * CloudWatch's math treats missing values in a sum); no other math, no percentiles.
+ * expression is a sum of their metrics (no percentiles, no other functions).
+ *
+ * Metric math: each metric's statistic per period, then the expression at every period where any
+ * of its metrics has data, with a missing value as 0 (CloudWatch User Guide, "Using metric math",
+ * "Basic arithmetic functions": "Missing values in a time series are treated as 0"); a period where
+ * none has data has no value, and TreatMissingData decides.
  */
 import type { MetricValue } from './log-capture';
 
-/** One metric of a metric-math alarm. */
-export interface AlarmTerm {
+/** One metric of an alarm: the whole alarm's, or one of a math alarm's. */
+export interface AlarmMetric {
   readonly namespace: string;
   readonly metricName: string;
   readonly dimensions: Record<string, string>;
   readonly statistic: string;
 }
 
-export interface TemplateAlarm {
+export interface TemplateAlarm extends AlarmMetric {
   readonly logicalId: string;
-  /** For a metric-math alarm: the metrics its expression sums (namespace, name, dimensions and statistic then come from them). */
-  readonly terms?: AlarmTerm[];
-  readonly namespace: string;
-  readonly metricName: string;
-  readonly dimensions: Record<string, string>;
-  readonly statistic: string;
+  /** A math alarm's expression; the metrics it names are in `metrics`. The fields of `AlarmMetric` are then empty. */
+  readonly expression?: string;
+  readonly metrics?: Record<string, AlarmMetric>;
   readonly periodSeconds: number;
   readonly evaluationPeriods: number;
   readonly datapointsToAlarm: number;
@@ -39,76 +39,99 @@ export interface TemplateAlarm {
 export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 
 export function readAlarms(template: { Resources: Record<string, any> }, resolve: (v: unknown) => unknown): TemplateAlarm[] {
-  return Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm' && (r.Properties?.MetricName || r.Properties?.Metrics)).map(([logicalId, r]) => {
-    const p = resolve(r.Properties) as Record<string, any>;
-    if (p.Metrics) return mathAlarm(logicalId, p);
-    return {
-      logicalId,
-      namespace: p.Namespace,
-      metricName: p.MetricName,
-      dimensions: Object.fromEntries((p.Dimensions ?? []).map((d: { Name: string; Value: string }) => [d.Name, String(d.Value)])),
-      statistic: p.Statistic ?? 'Average',
-      periodSeconds: Number(p.Period),
-      evaluationPeriods: Number(p.EvaluationPeriods),
-      datapointsToAlarm: Number(p.DatapointsToAlarm ?? p.EvaluationPeriods),
-      threshold: Number(p.Threshold),
-      comparison: p.ComparisonOperator,
-      treatMissingData: p.TreatMissingData ?? 'missing',
-    };
-  });
+  return Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm' && (r.Properties?.MetricName || r.Properties?.Metrics))
+    .map(([logicalId, r]) => {
+      const p = resolve(r.Properties) as Record<string, any>;
+      const evaluation = {
+        logicalId,
+        evaluationPeriods: Number(p.EvaluationPeriods),
+        datapointsToAlarm: Number(p.DatapointsToAlarm ?? p.EvaluationPeriods),
+        threshold: Number(p.Threshold),
+        comparison: p.ComparisonOperator,
+        treatMissingData: p.TreatMissingData ?? 'missing',
+      };
+      if (!p.Metrics) {
+        return { ...evaluation, ...alarmMetric(p.Namespace, p.MetricName, p.Dimensions, p.Statistic ?? 'Average'), periodSeconds: Number(p.Period) };
+      }
+      const queries = p.Metrics as Array<Record<string, any>>;
+      const expression = queries.find((q) => q.Expression && q.ReturnData !== false);
+      const stats = queries.filter((q) => q.MetricStat);
+      if (!expression) throw new Error(`Alarm ${logicalId}: the simulator evaluates math alarms with one returned expression`);
+      const periods = new Set(stats.map((q) => Number(q.MetricStat.Period)));
+      if (periods.size !== 1) throw new Error(`Alarm ${logicalId}: the simulator evaluates math alarms whose metrics share one period`);
+      return {
+        ...evaluation,
+        ...alarmMetric('', '', [], ''),
+        expression: String(expression.Expression),
+        metrics: Object.fromEntries(stats.map((q) => {
+          const { Metric: metric, Stat: stat } = q.MetricStat;
+          return [q.Id, alarmMetric(metric.Namespace, metric.MetricName, metric.Dimensions, stat)];
+        })),
+        periodSeconds: [...periods][0],
+      };
+    });
 }
 
-const dimensionsOf = (list: Array<{ Name: string; Value: string }> | undefined) =>
-  Object.fromEntries((list ?? []).map((d) => [d.Name, String(d.Value)]));
+type Dimensions = Array<{ Name: string; Value: string }> | undefined;
 
-/** A metric-math alarm whose one returned expression adds up its metrics' ids. */
-function mathAlarm(logicalId: string, p: Record<string, any>): TemplateAlarm {
-  const queries = p.Metrics as Array<{ Id: string; Expression?: string; ReturnData?: boolean; MetricStat?: any }>;
-  const expression = queries.find((q) => q.Expression !== undefined && q.ReturnData !== false)!;
-  const ids = expression.Expression!.split('+').map((id) => id.trim());
-  if (ids.some((id) => !/^[a-zA-Z]\w*$/.test(id))) throw new Error(`The simulator evaluates only sums of metrics, got '${expression.Expression}'`);
-  const terms = ids.map((id) => {
-    const stat = queries.find((q) => q.Id === id)!.MetricStat;
-    const metric = stat.Metric;
-    return { namespace: metric.Namespace, metricName: metric.MetricName, dimensions: dimensionsOf(metric.Dimensions), statistic: stat.Stat };
-  });
-  const period = Number(queries.find((q) => q.MetricStat)!.MetricStat.Period);
-  return {
-    logicalId,
-    terms,
-    namespace: '',
-    metricName: expression.Expression!,
-    dimensions: {},
-    statistic: 'Sum',
-    periodSeconds: period,
-    evaluationPeriods: Number(p.EvaluationPeriods),
-    datapointsToAlarm: Number(p.DatapointsToAlarm ?? p.EvaluationPeriods),
-    threshold: Number(p.Threshold),
-    comparison: p.ComparisonOperator,
-    treatMissingData: p.TreatMissingData ?? 'missing',
-  };
+function alarmMetric(namespace: string, metricName: string, dimensions: Dimensions, stat: string): AlarmMetric {
+  return { namespace, metricName, dimensions: Object.fromEntries((dimensions ?? []).map((d) => [d.Name, String(d.Value)])), statistic: stat };
 }
 
 /** The alarm's state at `at`, from `metrics`. */
 export function evaluateAlarm(alarm: TemplateAlarm, metrics: readonly MetricValue[], at: number): AlarmState {
-  if (alarm.terms) return evaluateSum(alarm, alarm.terms, metrics, at);
   const periodMs = alarm.periodSeconds * 1000;
-  const series = metrics.filter((m) => m.namespace === alarm.namespace && m.name === alarm.metricName
-    && sameDimensions(m.dimensions, alarm.dimensions));
   const end = Math.floor(at / periodMs) * periodMs;
+  const valueIn = periodValue(alarm, metrics);
   const verdicts: boolean[] = [];
   for (let k = alarm.evaluationPeriods; k >= 1; k--) {
-    const from = end - k * periodMs;
-    const values = series.filter((m) => m.at >= from && m.at < from + periodMs).map((m) => m.value);
-    if (values.length === 0) {
+    const value = valueIn(end - k * periodMs, periodMs);
+    if (value === undefined) {
       if (alarm.treatMissingData === 'breaching') verdicts.push(true);
       else if (alarm.treatMissingData === 'notBreaching') verdicts.push(false);
       continue;
     }
-    verdicts.push(breaches(alarm, statistic(alarm.statistic, values)));
+    verdicts.push(breaches(alarm, value));
   }
   if (verdicts.length === 0) return 'INSUFFICIENT_DATA';
   return verdicts.filter(Boolean).length >= alarm.datapointsToAlarm ? 'ALARM' : 'OK';
+}
+
+/** The alarm's value in the period starting at `from`; undefined without data. */
+function periodValue(alarm: TemplateAlarm, metrics: readonly MetricValue[]): (from: number, periodMs: number) => number | undefined {
+  const valuesOf = (metric: AlarmMetric) => {
+    const series = metrics.filter((m) =>
+      m.namespace === metric.namespace && m.name === metric.metricName && sameDimensions(m.dimensions, metric.dimensions));
+    return (from: number, periodMs: number) => series.filter((m) => m.at >= from && m.at < from + periodMs).map((m) => m.value);
+  };
+  if (!alarm.expression) {
+    const values = valuesOf(alarm);
+    return (from, periodMs) => {
+      const inPeriod = values(from, periodMs);
+      return inPeriod.length === 0 ? undefined : statistic(alarm.statistic, inPeriod);
+    };
+  }
+  const ids = sumOperands(alarm.expression);
+  const terms = ids.map((id) => {
+    const metric = alarm.metrics?.[id];
+    if (!metric) throw new Error(`Alarm ${alarm.logicalId}: the expression names '${id}', which is not one of its metrics`);
+    return { metric, values: valuesOf(metric) };
+  });
+  return (from, periodMs) => {
+    const perMetric = terms.map(({ metric, values }) => {
+      const inPeriod = values(from, periodMs);
+      return inPeriod.length === 0 ? undefined : statistic(metric.statistic, inPeriod);
+    });
+    if (perMetric.every((v) => v === undefined)) return undefined;
+    return perMetric.reduce<number>((sum, v) => sum + (v ?? 0), 0);
+  };
+}
+
+/** The metric ids of an expression `a + b + ...`; the simulator evaluates no other math. */
+function sumOperands(expression: string): string[] {
+  const ids = expression.split('+').map((term) => term.trim());
+  if (ids.some((id) => !/^[a-z][A-Za-z0-9_]*$/.test(id))) throw new Error(`The simulator evaluates only sums of metrics, got '${expression}'`);
+  return ids;
 }
 
 /** Exactly the same dimensions: a metric with other or more dimensions is another metric. */
@@ -136,25 +159,4 @@ function breaches(alarm: TemplateAlarm, value: number): boolean {
     case 'LessThanOrEqualToThreshold': return value <= alarm.threshold;
     default: throw new Error(`The simulator does not evaluate the comparison ${alarm.comparison}`);
   }
-}
-
-/** A sum alarm: each period's value is the sum of its terms' statistics; a period where no term has data is missing. */
-function evaluateSum(alarm: TemplateAlarm, terms: AlarmTerm[], metrics: readonly MetricValue[], at: number): AlarmState {
-  const periodMs = alarm.periodSeconds * 1000;
-  const end = Math.floor(at / periodMs) * periodMs;
-  const verdicts: boolean[] = [];
-  for (let k = alarm.evaluationPeriods; k >= 1; k--) {
-    const from = end - k * periodMs;
-    const sums = terms.map((term) => metrics.filter((m) => m.namespace === term.namespace && m.name === term.metricName
-      && sameDimensions(m.dimensions, term.dimensions) && m.at >= from && m.at < from + periodMs).map((m) => m.value))
-      .map((values, i) => (values.length === 0 ? undefined : statistic(terms[i].statistic, values)));
-    if (sums.every((v) => v === undefined)) {
-      if (alarm.treatMissingData === 'breaching') verdicts.push(true);
-      else if (alarm.treatMissingData === 'notBreaching') verdicts.push(false);
-      continue;
-    }
-    verdicts.push(breaches(alarm, sums.reduce<number>((a, v) => a + (v ?? 0), 0)));
-  }
-  if (verdicts.length === 0) return 'INSUFFICIENT_DATA';
-  return verdicts.filter(Boolean).length >= alarm.datapointsToAlarm ? 'ALARM' : 'OK';
 }

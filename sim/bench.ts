@@ -2,16 +2,19 @@
  * `npx projen bench`: the construct against the original pattern, side by side, in the same
  * simulator and timing model. Writes BENCHMARKS.md.
  */
-import { writeFileSync } from 'fs';
+import { readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { BaselineSimulation } from './baseline';
+import { costSection } from './bench-costs';
 import { COPY_FLEET_TARGET_RATIO, runCopyLimitedFleet } from './copy-fleet';
+import { dollars } from './cost-model';
+import { LAMBDA_PER_GB_SECOND, LAMBDA_PER_REQUEST, STEP_FUNCTIONS_PER_TRANSITION } from './cost-prices';
+import { COST_BLOCKS, parsePerRun, renderPerRunLines, renderPerRunTable, replaceBlock } from './cost-table';
 import { synthesizeTemplate, TARGET_ACCOUNTS } from './example-stack';
 import { FakeRds, Outcome } from './fake-rds';
 import { measureSynth, runFleet } from './fleet';
 import { reportExecution, WORKFLOW_PHASES } from './metrics';
-import { dollars, estimateCost, PRICES } from './prices';
 import { Simulation } from './simulation';
 import { Execution } from './step-functions';
 import { VirtualClock } from './virtual-clock';
@@ -25,6 +28,8 @@ const LAMBDA_MS = 200;
 /** The baseline loops forever on a failed snapshot; it is stopped here. */
 const BASELINE_CAP_MS = 6 * 60 * MINUTE;
 const CLUSTER = 'orders-db';
+/** Both designs' functions priced alike: 256 MB on arm64 (the construct's defaults), LAMBDA_MS each. */
+const LAMBDA_GB = 256 / 1024;
 
 export interface RunFigures {
   readonly design: 'baseline' | 'construct';
@@ -161,7 +166,15 @@ export async function main(): Promise<void> {
     [`no execution of the copy-limited fleet fails (${copyFailed} failed)`, copyFailed === 0],
   ] as const;
 
-  const cost = (f: RunFigures) => estimateCost(f.stateTransitions, f.invocations).total;
+  // CI (BENCH_COST_CLUSTERS) may measure fewer fleet sizes: the 200-cluster day takes minutes, and only feeds the README's table.
+  const costClusters = process.env.BENCH_COST_CLUSTERS?.split(',').map(Number);
+  const costs = await costSection(costClusters);
+  // Where the designs differ: Step Functions and Lambda per run (storage, logs and the rest are the cost model's, below).
+  const runCost = (f: RunFigures) => f.stateTransitions * STEP_FUNCTIONS_PER_TRANSITION
+    + f.invocations * (LAMBDA_PER_REQUEST + (LAMBDA_MS / 1000) * LAMBDA_GB * LAMBDA_PER_GB_SECOND.arm64);
+  const perRunTable = renderPerRunTable([base10, ours10].map((f) => ({
+    design: f.design, stateTransitions: f.stateTransitions, invocations: f.invocations, cost: dollars(runCost(f)),
+  })));
   const lines = [
     '# Benchmarks',
     '',
@@ -218,24 +231,34 @@ export async function main(): Promise<void> {
     '',
     '## Fleet targets',
     '',
-    ...fleetChecks.map(([text, ok]) => `- ${ok ? '✅' : '❌'} ${text}`),
+    ...[...fleetChecks, ...costs.checks].map(([text, ok]) => `- ${ok ? '✅' : '❌'} ${text}`),
     '',
-    '## Cost per run (one cluster, 10 + 10 min)',
+    '## Step Functions and Lambda per run (one cluster, 10 + 10 min)',
     '',
-    `At list prices: Step Functions $${PRICES.stepFunctionsPerTransition * 1000} per 1,000 transitions, Lambda $${PRICES.lambdaPerRequest * 1e6} per million requests`,
-    `and $${PRICES.lambdaPerGbSecond} per GB-second (256 MB, an assumed 300 ms per invocation).`,
+    `Where the two designs differ, at the cost model's prices: $${STEP_FUNCTIONS_PER_TRANSITION * 1000} per 1,000 state transitions, $${LAMBDA_PER_REQUEST * 1e6} per million`,
+    `Lambda requests and $${LAMBDA_PER_GB_SECOND.arm64} per GB-second (256 MB on arm64, ${LAMBDA_MS} ms per invocation, for both). What a month costs`,
+    'in all (keys, alarms, metrics, logs, storage) is the next section.',
     '',
-    '| design | per run | per month (30 runs) | per month, 20 clusters |',
-    '|---|---|---|---|',
-    ...[base10, ours10].map((f) => `| ${f.design} | ${dollars(cost(f))} | ${dollars(cost(f) * 30)} | ${dollars(cost(f) * 30 * 20)} |`),
+    ...perRunTable,
     '',
+    ...costs.lines,
   ];
   // CI writes elsewhere (BENCH_OUTPUT), so checking the targets never changes the committed file.
   const file = process.env.BENCH_OUTPUT ?? path.join(__dirname, '..', 'BENCHMARKS.md');
   writeFileSync(file, lines.join('\n'));
   console.log(lines.join('\n'));
   console.log(`\nWrote ${file} in ${((Date.now() - started) / 1000).toFixed(1)} s of real time.`);
-  if ([...checks, ...fleetChecks].some(([, ok]) => !ok)) process.exitCode = 1;
+  // The README's cost figures come from the same inputs; CI (BENCH_OUTPUT) leaves the README alone.
+  if (!process.env.BENCH_OUTPUT && costs.readmeTable && costs.readmeTrial) {
+    const readme = path.join(__dirname, '..', 'README.md');
+    let text = readFileSync(readme, 'utf8');
+    text = replaceBlock(text, COST_BLOCKS.table, costs.readmeTable);
+    text = replaceBlock(text, COST_BLOCKS.trial, costs.readmeTrial);
+    text = replaceBlock(text, COST_BLOCKS.perRun, renderPerRunLines(parsePerRun(perRunTable.join('\n'))));
+    writeFileSync(readme, text);
+    console.log(`Wrote the cost figures of ${readme}.`);
+  }
+  if ([...checks, ...fleetChecks, ...costs.checks].some(([, ok]) => !ok)) process.exitCode = 1;
 }
 
 if (require.main === module) {

@@ -4,10 +4,13 @@
  * their own keys and confirm, and the source prunes; then an event is lost and the target's
  * catch-up scan recovers it. Prints one timeline of what each account did.
  */
+import { deployedResources, dollars, monthlyCost } from './cost-model';
+import { HOURS_PER_MONTH, PRICES_TAKEN } from './cost-prices';
+import { measureUsage } from './cost-usage';
 import { synthesizeReceiverTemplate } from './example-receiver';
 import { synthesizeTemplate, TARGET_ACCOUNTS } from './example-stack';
 import { HandoffSimulation, SOURCE_ACCOUNT } from './handoff';
-import { EVENT_DETAIL_TYPE, TAG_ROLE, TARGET_TAG_OWNER } from '../src/shared/constants';
+import { EVENT_DETAIL_TYPE, TAG_ROLE, TARGET_DEFAULTS, TARGET_TAG_OWNER } from '../src/shared/constants';
 
 const CLUSTER = 'orders-db';
 const MINUTE = 60_000;
@@ -15,6 +18,10 @@ const HOUR = 60 * MINUTE;
 /** The source's run on the first demo day: 03:00 in Berlin. */
 const FIRST_RUN = Date.parse('2026-11-27T02:00:00Z');
 const day = (n: number) => new Date(FIRST_RUN + n * 24 * HOUR);
+/** The simulator's time per Lambda invocation. */
+const LAMBDA_MS = 200;
+/** The snapshot size the monthly cost assumes, in GB. */
+const DATABASE_GB = 100;
 
 interface Line {
   readonly at: number;
@@ -25,20 +32,13 @@ interface Line {
 export async function handoffDemo(print: (line?: string) => void, clock: (ms: number) => string): Promise<void> {
   // Confirmations need the source's retainUntilCopied (its bus policy and rule): without it they would be refused.
   const source = synthesizeTemplate({ clusterIdentifiers: [CLUSTER], notifyTargetAccounts: true, retainUntilCopied: true });
+  const receiver = (account: string) =>
+    synthesizeReceiverTemplate(account, { sourceAccountIds: [SOURCE_ACCOUNT], confirmCopies: true, retainCopies: 7 });
+  const templates = new Map([[SOURCE_ACCOUNT, source], ...TARGET_ACCOUNTS.map((account) => [account, receiver(account)] as const)]);
   const sim = new HandoffSimulation({
     start: new Date(FIRST_RUN - MINUTE),
-    lambdaDurationMs: 200,
-    accounts: [
-      { account: SOURCE_ACCOUNT, templates: [source] },
-      ...TARGET_ACCOUNTS.map((account) => ({
-        account,
-        templates: [synthesizeReceiverTemplate(account, {
-          sourceAccountIds: [SOURCE_ACCOUNT],
-          confirmCopies: true,
-          retainCopies: 7,
-        })],
-      })),
-    ],
+    lambdaDurationMs: LAMBDA_MS,
+    accounts: [...templates].map(([account, template]) => ({ account, templates: [template] })),
   });
   try {
     sim.account(SOURCE_ACCOUNT).rds.addCluster({ identifier: CLUSTER, snapshotMs: 9 * MINUTE, copyMs: 14 * MINUTE });
@@ -50,17 +50,12 @@ export async function handoffDemo(print: (line?: string) => void, clock: (ms: nu
 
     const notes: Line[] = [];
     const days: [string, () => Promise<void>][] = [
-      ['Day 1: share → event → copy → confirmation', async () => sourceRun(sim, day(0))],
-      ['Day 2: the next share; the source prunes the older snapshot, which every target confirmed', async () => sourceRun(sim, day(1))],
+      ['Day 1: share → event → copy → confirmation', async () => aDay(sim, day(0), notes)],
+      ['Day 2: the next share; the source prunes the older snapshot, which every target confirmed', async () => aDay(sim, day(1), notes)],
       ['Day 3: the event is lost on the way; the targets\' catch-up scan copies the snapshot anyway', async () => {
         sim.buses.faults = { drop: (event) => event['detail-type'] === EVENT_DETAIL_TYPE.shared };
-        await sourceRun(sim, day(2));
+        await aDay(sim, day(2), notes);
         sim.buses.faults = {};
-        for (const account of TARGET_ACCOUNTS) {
-          const scan = await sim.fireSchedule(account, new Date(day(2).getTime() + 3 * HOUR));
-          notes.push({ at: Date.now(), who: `target ${account}`, text: `catch-up scan: ${scan.result?.started?.length ?? 0} copy started${scan.error ? `, ${scan.error}` : ''}` });
-        }
-        await sim.runUntilIdle();
       }],
     ];
     let since = 0;
@@ -80,15 +75,48 @@ export async function handoffDemo(print: (line?: string) => void, clock: (ms: nu
       const copies = sim.account(account).rds.snapshotsOf(CLUSTER).filter((s) => s.TagList?.some((t) => t.Key === TARGET_TAG_OWNER));
       print(`  target ${account}: ${copies.length} cop${copies.length === 1 ? 'y' : 'ies'} under its own key, ${copies.filter((c) => c.Status === 'available').length} available`);
     }
+
+    // Day 2 is an ordinary day: a month is 30.4 of them.
+    const window = { from: day(1).getTime(), to: day(2).getTime() };
+    print();
+    print(`A month of days like day 2, per account (sim/cost-model.ts: list prices of ${PRICES_TAKEN}, us-east-1, no free tier; ${DATABASE_GB} GB a cluster)`);
+    let sourceFixed = '';
+    print(`  ${'account'.padEnd(20)} ${'fixed'.padStart(7)} ${'runs'.padStart(7)} ${'storage'.padStart(8)} ${'total'.padStart(7)}  full copies of each cluster kept`);
+    for (const [account, template] of templates) {
+      const usage = measureUsage(sim.account(account), sim.logs, window, {
+        lambdaMs: LAMBDA_MS,
+        eventTimes: sim.buses.records.filter((r) => r.from === account && r.outcome !== 'refused').map((r) => r.at),
+      });
+      const cost = monthlyCost(deployedResources(template), usage, { clusters: 1, databaseGb: DATABASE_GB });
+      const who = `${account === SOURCE_ACCOUNT ? 'source' : 'target'} ${account}`;
+      print(`  ${who.padEnd(20)} ${dollars(cost.fixed).padStart(7)} ${dollars(cost.runs).padStart(7)} ${dollars(cost.storage).padStart(8)} ${dollars(cost.total).padStart(7)}  ${cost.copiesPerCluster.toFixed(2)}`);
+      if (account === SOURCE_ACCOUNT) sourceFixed = cost.lines.filter((l) => l.kind === 'fixed').map((l) => `${l.item} ${dollars(l.monthly)}`).join(', ');
+    }
+    print(`  The source's fixed costs: ${sourceFixed}.`);
+    print(`  Runs: ${(HOURS_PER_MONTH / 24).toFixed(1)} a month. Storage: every copy re-encrypted with the sharing key, and every copy a target receives, is a full copy.`);
   } finally {
     sim.dispose();
   }
 }
 
-/** The source's scheduled run at `time`, and everything it sets off: events, copies, confirmations. */
-async function sourceRun(sim: HandoffSimulation, time: Date): Promise<void> {
-  await sim.fireSchedule(SOURCE_ACCOUNT, time);
-  await sim.runUntilIdle();
+/**
+ * One day from `start` (the source's scheduled run), hour by hour as the schedules run it: the source's
+ * run and hourly freshness function, each target's catch-up scan every 6 hours (noted when it starts a copy).
+ */
+async function aDay(sim: HandoffSimulation, start: Date, notes: Line[]): Promise<void> {
+  const scanEvery = TARGET_DEFAULTS.scanIntervalHours;
+  await sim.fireSchedule(SOURCE_ACCOUNT, start);
+  for (let hour = 0; hour < 24; hour++) {
+    const at = start.getTime() + hour * HOUR;
+    if (hour % scanEvery === scanEvery / 2) {
+      for (const account of TARGET_ACCOUNTS) {
+        const scan = await sim.fireSchedule(account, new Date(at));
+        const started = scan.result?.started?.length ?? 0;
+        if (started > 0 || scan.error) notes.push({ at, who: `target ${account}`, text: `catch-up scan: ${started} copy started${scan.error ? `, ${scan.error}` : ''}` });
+      }
+    }
+    await sim.account(SOURCE_ACCOUNT).runRateSchedules(new Date(at + HOUR - 1));
+  }
 }
 
 /** What every account did, in time order: shares, events, copies, prunes. */

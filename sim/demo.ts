@@ -5,17 +5,22 @@
  */
 import { TimeZone } from 'aws-cdk-lib';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { deployedResources, dollars, windowCost } from './cost-model';
+import { PRICES_TAKEN } from './cost-prices';
+import { measureUsage } from './cost-usage';
 import { handoffDemo } from './demo-handoff';
 import { synthesizeTemplate, TARGET_ACCOUNTS } from './example-stack';
 import { AWS_MANAGED_RDS_KEY } from './fake-rds';
+import { LogCapture } from './log-capture';
 import { ExecutionReport, reportExecution } from './metrics';
-import { ASSUMED_LAMBDA_MS, dollars, estimateCost, PRICES } from './prices';
 import { Simulation } from './simulation';
 
 const TIME_ZONE = 'Europe/Berlin';
 /** 03:00 in Berlin on the demo day (CET, UTC+1). */
 const SCHEDULED = new Date('2026-11-27T02:00:00Z');
 const MINUTE = 60_000;
+/** The simulator's time per Lambda invocation (its timing model), also what Lambda bills per invocation here. */
+const LAMBDA_MS = 200;
 
 const CLUSTERS = [
   { identifier: 'orders-db', about: 'encrypted with the AWS-managed aws/rds key: snapshot, copy with the sharing key, share' },
@@ -28,7 +33,9 @@ export async function main(): Promise<void> {
     clusterIdentifiers: CLUSTERS.map((c) => c.identifier),
     schedule: ScheduleExpression.cron({ hour: '3', minute: '0', timeZone: TimeZone.EUROPE_BERLIN }),
   });
-  const sim = new Simulation({ template, start: new Date(SCHEDULED.getTime() - MINUTE), lambdaDurationMs: 200 });
+  // The handlers' log lines are captured, not printed: their volume is part of the run's cost.
+  const logs = new LogCapture();
+  const sim = new Simulation({ template, start: new Date(SCHEDULED.getTime() - MINUTE), lambdaDurationMs: LAMBDA_MS, logs });
   try {
     sim.rds.addCluster({ identifier: 'orders-db', kmsKeyId: AWS_MANAGED_RDS_KEY, snapshotMs: 9 * MINUTE, copyMs: 14 * MINUTE });
     sim.rds.addCluster({ identifier: 'billing-db', kmsKeyId: sim.sharingKeyArn, snapshotMs: 6 * MINUTE });
@@ -60,23 +67,22 @@ export async function main(): Promise<void> {
       }
     }
 
-    const transitions = reports.reduce((n, r) => n + r.stateTransitions, 0);
-    const invocations = reports.reduce((n, r) => n + r.handlerInvocations, 0) + sim.starterRuns.length;
-    const rdsCalls = sim.rds.calls.length;
-    const cost = estimateCost(transitions, invocations);
+    const end = Math.max(...reports.map((r) => r.stoppedAt!));
+    const usage = measureUsage(sim, logs, { from: SCHEDULED.getTime() - MINUTE, to: end + 1 }, {
+      lambdaMs: LAMBDA_MS,
+      eventTimes: sim.putEvents.map((e) => e.at),
+    });
+    const cost = windowCost(deployedResources(template), usage);
     print();
-    print('Run cost');
-    print(`  ${transitions} state transitions, ${invocations} Lambda invocations (starter included), ${rdsCalls} RDS API calls`);
-    print(`  Step Functions  ${transitions} × $${PRICES.stepFunctionsPerTransition * 1000}/1,000 transitions = ${dollars(cost.stepFunctions)}`);
-    print(`  Lambda requests ${invocations} × $${PRICES.lambdaPerRequest * 1e6}/million = ${dollars(cost.lambdaRequests)}`);
-    print(`  Lambda compute  ${invocations} × 256 MB × ${ASSUMED_LAMBDA_MS} ms (assumed) × $${PRICES.lambdaPerGbSecond}/GB-s = ${dollars(cost.lambdaCompute)}`);
-    print(`  Per run ${dollars(cost.total)} · per month (30 runs) ${dollars(cost.total * 30)} · list prices, us-east-1, no free tier`);
-    print('  Not included: snapshot storage (each shared copy is a full copy, billed by RDS) and CloudWatch Logs.');
+    print(`Run cost (sim/cost-model.ts: list prices of ${PRICES_TAKEN}, us-east-1, no free tier; ${sim.rds.calls.length} RDS API calls, which AWS does not bill)`);
+    for (const line of cost.lines) print(`  ${line.item.padEnd(19)} ${line.quantity.padEnd(44)} ${dollars(line.monthly)}`);
+    print(`  This run ${dollars(cost.total)}. A month with the fixed costs and the snapshot storage: after the handoff, below.`);
     print();
-    const simulatedMinutes = Math.round((Math.max(...reports.map((r) => r.stoppedAt!)) - SCHEDULED.getTime()) / MINUTE);
+    const simulatedMinutes = Math.round((end - SCHEDULED.getTime()) / MINUTE);
     print(`Simulated ${simulatedMinutes} minutes of virtual time; synthesis and simulation took ${(performance.now() / 1000).toFixed(1)} s of real time.`);
   } finally {
     sim.dispose();
+    logs.uninstall();
   }
   console.log();
   await handoffDemo((line = '') => console.log(line), clock);

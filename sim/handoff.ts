@@ -22,6 +22,7 @@ import { lambdaError } from './lambda-faults';
 import { LogCapture } from './log-capture';
 import { mockOptionalClients } from './optional-clients';
 import type { FaultOptions } from './rds-types';
+import { serviceMetrics } from './service-metrics';
 import { Simulation, SimulationWorld, StarterRun } from './simulation';
 import type { Execution } from './step-functions';
 import { DEFAULT_STACK, readTemplate, templateResolver } from './template';
@@ -54,6 +55,8 @@ export interface HandoffOptions {
   readonly start?: Date;
   readonly seed?: number;
   readonly lambdaDurationMs?: number;
+  /** Keep the text of the handlers' log lines (or only their sizes, for a large fleet). @default true */
+  readonly keepLogText?: boolean;
 }
 
 /** One invocation of a rule's target: a function (its result or error) or a started execution. */
@@ -72,7 +75,7 @@ export class HandoffSimulation {
   public readonly clock: VirtualClock;
   public readonly buses: EventBuses;
   public readonly keys = new KeyPolicies();
-  public readonly logs = new LogCapture();
+  public readonly logs: LogCapture;
   public readonly targetRuns: TargetRun[] = [];
   private readonly router = new AccountRouter();
   private readonly environments: LambdaEnvironments;
@@ -82,6 +85,7 @@ export class HandoffSimulation {
   private readonly restoreOptionalClients: () => void;
 
   constructor(options: HandoffOptions) {
+    this.logs = new LogCapture({ keepText: options.keepLogText });
     const read = options.accounts.flatMap((a) => a.templates.map((t, i) => readTemplate(t, stackName(i), a.account)));
     this.environments = new LambdaEnvironments(read.flatMap((t) => [...t.functions.values()].flatMap((f) => Object.keys(f.environment))));
     this.clock = new VirtualClock(options.start ?? new Date('2026-11-27T02:55:00Z'));
@@ -150,6 +154,11 @@ export class HandoffSimulation {
     await flushPromises();
   }
 
+  /** Forgets the SDK calls the mocks recorded so far (nothing the simulation reads): for long simulations. */
+  public forgetSdkCalls(): void {
+    this.router.resetHistory();
+  }
+
   public async advance(ms: number): Promise<void> {
     await this.clock.advance(ms);
   }
@@ -176,9 +185,13 @@ export class HandoffSimulation {
     return this.alarmsByAccount.get(account) ?? [];
   }
 
-  /** An alarm's state now (or at `at`), evaluated over the metrics the account's handlers published. */
+  /**
+   * An alarm's state now (or at `at`), evaluated over the metrics the account's handlers published
+   * and those AWS publishes for its executions and function invocations (sim/service-metrics.ts).
+   */
   public alarmState(account: string, alarm: TemplateAlarm, at = Date.now()): AlarmState {
-    return evaluateAlarm(alarm, this.logs.metrics.filter((m) => m.account === account), at);
+    const published = this.logs.metrics.filter((m) => m.account === account);
+    return evaluateAlarm(alarm, [...published, ...serviceMetrics(this.account(account))], at);
   }
 
   public dispose(): void {

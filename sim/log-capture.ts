@@ -5,7 +5,15 @@ export interface LogLine {
   readonly at: number;
   readonly account: string;
   readonly functionId?: string;
+  /** The line, unless the capture keeps sizes only (`keepText: false`). */
   readonly line: string;
+  /** Its size in UTF-8 bytes. */
+  readonly bytes: number;
+  /**
+   * How the handler wrote it: through the console (Lambda's Node.js runtime prefixes such a line with
+   * its time, request id and level) or straight to stdout (the metric lines, written as they are).
+   */
+  readonly via: 'console' | 'stdout';
 }
 
 /**
@@ -35,13 +43,14 @@ export class LogCapture {
   private readonly original = { log: console.log, warn: console.warn, error: console.error, info: console.info };
   private readonly stdoutWrite = process.stdout.write;
 
-  constructor() {
+  /** `keepText: false` keeps each line's size, not its text: a large fleet's lines would fill the memory. */
+  constructor(private readonly options: { readonly keepText?: boolean } = {}) {
     for (const level of ['log', 'warn', 'error', 'info'] as const) {
       const real = this.original[level];
       console[level] = (...args: unknown[]) => {
         const store = callContext.getStore();
         if (!store) return real(...args);
-        this.record(store.account ?? '', store.functionId, args.map(String).join(' '));
+        this.record(store.account ?? '', store.functionId, args.map(String).join(' '), 'console');
       };
     }
     // The metrics writer writes its embedded-metric-format lines straight to stdout.
@@ -49,7 +58,7 @@ export class LogCapture {
     process.stdout.write = ((chunk: string | Uint8Array, ...rest: any[]) => {
       const store = callContext.getStore();
       if (!store) return (write as any).call(process.stdout, chunk, ...rest);
-      for (const line of String(chunk).split('\n').filter((l) => l.length > 0)) this.record(store.account ?? '', store.functionId, line);
+      for (const line of String(chunk).split('\n').filter((l) => l.length > 0)) this.record(store.account ?? '', store.functionId, line, 'stdout');
       return true;
     }) as typeof process.stdout.write;
   }
@@ -59,9 +68,11 @@ export class LogCapture {
     process.stdout.write = this.stdoutWrite;
   }
 
-  private record(account: string, functionId: string | undefined, line: string): void {
+  private record(account: string, functionId: string | undefined, line: string, via: LogLine['via']): void {
     const at = Date.now();
-    this.lines.push({ at, account, functionId, line });
+    const keep = this.options.keepText ?? true;
+    this.lines.push({ at, account, functionId, line: keep ? line : '', bytes: Buffer.byteLength(line, 'utf8'), via });
+    if (!line.includes('"_aws"')) return;
     let record: any;
     try {
       record = JSON.parse(line);

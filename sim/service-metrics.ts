@@ -1,13 +1,15 @@
 /**
- * The metrics AWS publishes itself about what the simulator runs, which the failure alarm watches:
+ * The metrics AWS publishes itself about what the simulator runs, which the failure alarms watch:
  * Step Functions' `AWS/States` execution counts (`ExecutionsStarted`, `ExecutionsSucceeded`,
  * `ExecutionsFailed`, `ExecutionsAborted`, `ExecutionsTimedOut`, dimension `StateMachineArn`; Step
  * Functions Developer Guide, "Monitoring Step Functions metrics using Amazon CloudWatch") and
- * Lambda's `AWS/Lambda` `Invocations` and `Errors` of the starter (dimension `FunctionName`; Lambda
- * Developer Guide, "Types of metrics for Lambda functions"). Also the inputs of a metric-math alarm
- * (the failure alarm sums several), so a test can ask whether any of them has a datapoint.
+ * Lambda's `AWS/Lambda` `Invocations` and `Errors` of every function (dimension `FunctionName`;
+ * `Errors` is "the number of invocations that result in a function error", Lambda Developer Guide,
+ * "Types of metrics for Lambda functions"): one value per invocation, 1 or 0. Also the inputs of a
+ * metric-math alarm (the failure alarms sum several), so a test can ask whether any of them has a
+ * datapoint; sim/alarms.ts evaluates such an alarm over these metrics.
  */
-import { sameDimensions } from './alarms';
+import { readAlarms, sameDimensions } from './alarms';
 import type { MetricValue } from './log-capture';
 import type { Simulation } from './simulation';
 
@@ -18,7 +20,7 @@ const EXECUTION_METRIC: Record<string, string> = {
   TIMED_OUT: 'ExecutionsTimedOut',
 };
 
-/** One value per event: an execution started or ended, a starter invocation (and its error). */
+/** One value per event: an execution started or ended, a function invocation (and its error). */
 export function serviceMetrics(sim: Simulation): MetricValue[] {
   const values: MetricValue[] = [];
   const add = (at: number, namespace: string, name: string, dimensions: Record<string, string>, value = 1) =>
@@ -29,11 +31,12 @@ export function serviceMetrics(sim: Simulation): MetricValue[] {
     const ended = EXECUTION_METRIC[execution.status];
     if (ended && execution.stoppedAt !== undefined) add(execution.stoppedAt, 'AWS/States', ended, dimensions);
   }
-  for (const run of sim.starterRuns) {
-    // A function's FunctionName is its Ref, which the simulator resolves to its logical id (template.ts).
-    const dimensions = { FunctionName: sim.functionsByArn.get(run.functionArn)?.logicalId ?? run.functionArn };
-    add(run.at, 'AWS/Lambda', 'Invocations', dimensions);
-    add(run.at, 'AWS/Lambda', 'Errors', dimensions, run.error ? 1 : 0);
+  for (const invocation of sim.invocations) {
+    // Lambda counts an invocation, and its error, when it ends; its FunctionName is the logical id here.
+    const dimensions = { FunctionName: invocation.functionName };
+    const endedAt = invocation.at + invocation.handlerMs;
+    add(endedAt, 'AWS/Lambda', 'Invocations', dimensions);
+    add(endedAt, 'AWS/Lambda', 'Errors', dimensions, invocation.error ? 1 : 0);
   }
   return values;
 }
@@ -56,24 +59,17 @@ export interface MathAlarm {
 
 /** The expression and inputs of each metric-math alarm of a template, by logical id. */
 export function readMathAlarms(template: { Resources: Record<string, any> }, resolve: (v: unknown) => unknown): Map<string, MathAlarm> {
-  const alarms = new Map<string, MathAlarm>();
-  for (const [logicalId, r] of Object.entries(template.Resources)) {
-    if (r.Type !== 'AWS::CloudWatch::Alarm' || !Array.isArray(r.Properties?.Metrics)) continue;
-    const metrics = resolve(r.Properties.Metrics) as Array<Record<string, any>>;
-    alarms.set(logicalId, {
-      expression: metrics.find((m) => m.Expression)?.Expression ?? '',
-      inputs: metrics.filter((m) => m.MetricStat).map((m) => ({
-        id: m.Id,
-        namespace: m.MetricStat.Metric.Namespace,
-        metricName: m.MetricStat.Metric.MetricName,
-        dimensions: Object.fromEntries((m.MetricStat.Metric.Dimensions ?? [])
-          .map((d: { Name: string; Value: unknown }) => [d.Name, String(d.Value)])),
-        stat: m.MetricStat.Stat,
-        periodSeconds: Number(m.MetricStat.Period),
-      })),
-    });
-  }
-  return alarms;
+  return new Map(readAlarms(template, resolve).filter((alarm) => alarm.expression !== undefined).map((alarm) => [alarm.logicalId, {
+    expression: alarm.expression!,
+    inputs: Object.entries(alarm.metrics ?? {}).map(([id, metric]) => ({
+      id,
+      namespace: metric.namespace,
+      metricName: metric.metricName,
+      dimensions: metric.dimensions,
+      stat: metric.statistic,
+      periodSeconds: alarm.periodSeconds,
+    })),
+  }]));
 }
 
 /** The values of `metrics` that an alarm input reads (same namespace, name and exact dimensions), non-zero ones only. */

@@ -3,6 +3,7 @@ import type { AccountRouter } from './account-router';
 import type { FaultOptions } from './fake-rds';
 import type { LambdaEnvironments } from './lambda-environment';
 import type { LambdaFaults } from './lambda-faults';
+import type { LogCapture } from './log-capture';
 import type { Execution } from './step-functions';
 import type { TemplateInstance } from './template';
 import type { VirtualClock } from './virtual-clock';
@@ -48,6 +49,32 @@ export interface SimulationOptions {
    * of their logical id (their construct path). @default none
    */
   readonly userFunctions?: Record<string, (event: any) => Promise<unknown>>;
+  /**
+   * Alone (no `world`), capture the handlers' log and metric lines here instead of silencing them,
+   * so their volume can be measured (sim/cost-usage.ts). A world captures them itself. @default silenced
+   */
+  readonly logs?: LogCapture;
+}
+
+/** One Lambda invocation, as Lambda would bill it. */
+export interface LambdaInvocation {
+  readonly account: string;
+  readonly functionId: string;
+  /** Its FunctionName as the templates' Refs resolve it in the simulator: the logical id (template.ts). */
+  readonly functionName: string;
+  /** When the handler was called (virtual time). */
+  readonly at: number;
+  /**
+   * Virtual time from the call to the handler's return: what the simulated AWS APIs made it wait.
+   * The simulator's per-invocation time (`lambdaDurationMs`) is not in it.
+   */
+  readonly handlerMs: number;
+  /** Memory the template gives the function, in MB. */
+  readonly memoryMb: number;
+  /** `arm64` or `x86_64`, as the template sets it (Lambda's default is x86_64). */
+  readonly architecture: string;
+  /** The error's name when the handler threw (a function error). */
+  readonly error?: string;
 }
 
 /** What several accounts' simulations share in one process: one clock, one SDK router, one Lambda environment switch. */

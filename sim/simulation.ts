@@ -4,7 +4,7 @@ import { IamPolicies } from './iam-policy';
 import { LambdaEnvironments } from './lambda-environment';
 import { lambdaError, LambdaFaults, LambdaFaultState, loadHandler } from './lambda-faults';
 import { seededRandom } from './prng';
-import type { CfnTemplate, SimulatedInstance, SimulationOptions, SimulationWorld, StarterRun } from './simulation-types';
+import type { CfnTemplate, LambdaInvocation, SimulatedInstance, SimulationOptions, SimulationWorld, StarterRun } from './simulation-types';
 import { Execution, FakeStepFunctions } from './step-functions';
 import { DEFAULT_STACK, readTemplate, ReadTemplate, ScheduleTarget, TemplateFunction, TemplateInstance } from './template';
 import { flushPromises, VirtualClock } from './virtual-clock';
@@ -17,7 +17,7 @@ const SCHEDULER_RETRY_PAUSE_MS = 60_000;
 
 export type { LambdaFaults };
 
-export type { CfnTemplate, SimulatedInstance, SimulationOptions, SimulationWorld, StarterRun } from './simulation-types';
+export type { CfnTemplate, LambdaInvocation, SimulatedInstance, SimulationOptions, SimulationWorld, StarterRun } from './simulation-types';
 
 /**
  * The construct's synthesized state machine, run locally by aws-local-stepfunctions, with each Task
@@ -33,6 +33,8 @@ export class Simulation {
   /** Every simulated template, one per stack. */
   public readonly templates: ReadTemplate[];
   public readonly starterRuns: StarterRun[] = [];
+  /** Every Lambda invocation of every function, in order: Tasks, schedules, rules and direct calls. */
+  public readonly invocations: LambdaInvocation[] = [];
   /** Each template's policies, by stack name. */
   public readonly iamByStack = new Map<string, IamPolicies>();
   public lambdaFaults: LambdaFaults;
@@ -40,6 +42,8 @@ export class Simulation {
   public readonly account: string;
   private readonly world?: SimulationWorld;
   private readonly userFunctions: Record<string, (event: any) => Promise<unknown>>;
+  /** Alone, where the handlers' lines go (`options.logs`); undefined: silenced. */
+  private readonly logs?: SimulationOptions['logs'];
   /** Every function of every template, by ARN. */
   private readonly functions = new Map<string, TemplateFunction>();
   private readonly environments: LambdaEnvironments;
@@ -56,7 +60,9 @@ export class Simulation {
    * Without a world (`HandoffSimulation`), they are accepted as PutEvents answers (SDK model
    * PutEventsResponse) and delivered to no bus.
    */
-  public readonly putEvents: Array<{ execution: string; state: string; entry: Record<string, unknown> }> = [];
+  public readonly putEvents: Array<{ at: number; execution: string; state: string; entry: Record<string, unknown> }> = [];
+  /** When EventBridge Scheduler invoked a function of this account: every attempt of every schedule's firing. */
+  public readonly scheduledInvocations: number[] = [];
 
   constructor(options: SimulationOptions) {
     this.lambdaDurationMs = options.lambdaDurationMs ?? 0;
@@ -66,6 +72,7 @@ export class Simulation {
     this.account = options.account ?? ACCOUNT;
     this.world = options.world;
     this.userFunctions = options.userFunctions ?? {};
+    this.logs = options.logs;
     this.templates = templates.map((t, i) => readTemplate(t, i === 0 ? DEFAULT_STACK : `${DEFAULT_STACK}${i + 1}`, this.account));
     this.template = this.templates[0];
     for (const t of this.templates) for (const [arn, fn] of t.functions) this.functions.set(arn, fn);
@@ -147,9 +154,11 @@ export class Simulation {
     for (const { schedule } of instances) {
       const event = JSON.parse(schedule!.input.replace('<aws.scheduler.scheduled-time>', time.toISOString()));
       // EventBridge Scheduler retries a failed invocation with the same event, after a pause.
+      this.scheduledInvocations.push(Date.now());
       let run = await this.invokeStarter(schedule!.functionArn, event);
       for (let retry = 0; run.error && retry < schedule!.retryAttempts; retry++) {
         await this.clock.advance(SCHEDULER_RETRY_PAUSE_MS);
+        this.scheduledInvocations.push(Date.now());
         run = await this.invokeStarter(schedule!.functionArn, event);
       }
       runs.push(run);
@@ -175,6 +184,7 @@ export class Simulation {
       // A schedule without an input invokes its function with an empty event.
       const input = due.s.input === 'undefined' ? '{}' : due.s.input;
       const event = JSON.parse(input.replace('<aws.scheduler.scheduled-time>', new Date(due.at).toISOString()));
+      this.scheduledInvocations.push(Date.now());
       await this.invokeDriven(due.s.functionArn, event, 'schedule').catch((e: Error) => errors.push(e.name));
     }
     if (until.getTime() > this.clock.now()) await this.clock.advance(until.getTime() - this.clock.now());
@@ -273,7 +283,7 @@ export class Simulation {
     // Alone (no two-account world delivering events), a putEvents task is recorded and accepted.
     if (resource === PUT_EVENTS_TASK && !this.world?.integrations[resource]) {
       const entries = ((input as { Entries?: Array<Record<string, unknown>> }).Entries ?? []);
-      for (const entry of entries) this.putEvents.push({ execution: execution.name, state, entry });
+      for (const entry of entries) this.putEvents.push({ at: Date.now(), execution: execution.name, state, entry });
       return { FailedEntryCount: 0, Entries: entries.map((_, i) => ({ EventId: `${execution.name}-${state}-${i}` })) };
     }
     execution.invocations[state] = (execution.invocations[state] ?? 0) + 1;
@@ -290,9 +300,9 @@ export class Simulation {
   /** `invoke`, for a function invoked outside an execution: it may wait on virtual time (API latency), so the clock is driven until it returns. */
   private async invokeDriven(functionArn: string, event: unknown, caller: string): Promise<unknown> {
     let settled = false;
-    const invocation = this.invoke(functionArn, event, caller).finally(() => {
-      settled = true;
-    });
+    const invocation = this.invoke(functionArn, event, caller);
+    // Handled at once (not with `finally`, whose own promise would reject unhandled while the clock runs).
+    invocation.then(() => { settled = true; }, () => { settled = true; });
     await this.clock.runUntil(() => settled);
     return invocation;
   }
@@ -302,13 +312,22 @@ export class Simulation {
     if (!fn) throw new Error(`No function ${functionArn} in the template`);
     const user = Object.entries(this.userFunctions).find(([prefix]) => fn.logicalId.startsWith(prefix))?.[1];
     const handler = user ?? loadHandler(fn);
-    // Lambda sets AWS_REGION. Alone, the handlers' logs are silenced; in a world they are captured (their metrics are read from them).
-    const environment = { ...fn.environment, ...(this.world ? { AWS_REGION: REGION } : { [SILENT_LOGS_VARIABLE]: 'true' }) };
+    // Lambda sets AWS_REGION. Alone, the handlers' logs are silenced unless captured; in a world they are captured (their metrics are read from them).
+    const captured = this.world !== undefined || this.logs !== undefined;
+    const environment = { ...fn.environment, ...(captured ? { AWS_REGION: REGION } : { [SILENT_LOGS_VARIABLE]: 'true' }) };
+    const at = Date.now();
+    const record = (error?: string) => this.invocations.push({
+      account: this.account, functionId: fn.functionId, functionName: fn.logicalId, at, handlerMs: Date.now() - at,
+      memoryMb: fn.memoryMb, architecture: fn.architecture, error,
+    });
     try {
-      return await this.environments.run(environment, () =>
+      const result = await this.environments.run(environment, () =>
         callContext.run({ caller, functionId: fn.functionId, account: this.account }, () => handler(JSON.parse(JSON.stringify(event ?? {})))));
+      record();
+      return result;
     } catch (error) {
       const e = error as Error;
+      record(e.name || 'Error');
       // Lambda reports the error's name as the error type; Step Functions matches Retry/Catch on it.
       throw lambdaError(e.name || 'Error', JSON.stringify({ errorType: e.name, errorMessage: e.message }));
     }

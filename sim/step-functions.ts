@@ -5,6 +5,7 @@ import {
 import { StateMachine } from 'aws-local-stepfunctions';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ACCOUNT, REGION } from './aws-env';
+import { ExecutionLogWriter } from './state-machine-logs';
 
 export type TaskHandler = (input: unknown, execution: Execution, stateName: string) => Promise<unknown>;
 
@@ -15,6 +16,11 @@ export interface ExecutionEvent {
   readonly timestamp: number;
   readonly state?: string;
   readonly error?: string;
+  /**
+   * The sizes (UTF-8 bytes) of the log records the state machine's log group gets for this event,
+   * at level ALL with execution data (sim/state-machine-logs.ts): one log event each.
+   */
+  readonly logRecordBytes: number[];
 }
 
 /** One execution, with what Step Functions would show and bill. */
@@ -48,6 +54,11 @@ export class Execution {
 
   public get handlerInvocations(): number {
     return Object.values(this.invocations).reduce((a, b) => a + b, 0);
+  }
+
+  /** The log events its state machine logged for it (level ALL, with execution data), and their bytes. */
+  public get logRecords(): number[] {
+    return this.events.flatMap((e) => e.logRecordBytes);
   }
 
   public get durationMs(): number | undefined {
@@ -172,6 +183,7 @@ export class FakeStepFunctions {
       context: { Execution: { Id: arn, Name: name, RoleArn: `arn:aws:iam::${account}:role/StateMachineRole` } } as any,
     });
     execution.abort = () => run.abort();
+    const logs = new ExecutionLogWriter(arn, `arn:aws:iam::${account}:role/StateMachineRole`);
     const events = (async () => {
       for await (const event of run.eventLogs) {
         execution.events.push({
@@ -179,6 +191,7 @@ export class FakeStepFunctions {
           timestamp: event.timestamp,
           state: 'state' in event ? event.state.name : undefined,
           error: 'Error' in event ? String(event.Error) : undefined,
+          logRecordBytes: logs.write(event),
         });
       }
     })();

@@ -21,6 +21,10 @@ export interface TemplateFunction {
   /** The handler source file, by the function's `Handler`; '' for a function that is not one of the constructs' handlers. */
   readonly source: string;
   readonly environment: Record<string, string>;
+  /** `MemorySize` in MB (Lambda's default: 128). */
+  readonly memoryMb: number;
+  /** The first of `Architectures` (Lambda's default: x86_64). */
+  readonly architecture: string;
 }
 
 export interface ScheduleTarget {
@@ -68,6 +72,8 @@ export function readTemplate(template: { Resources: Resources }, stackName = DEF
       arn,
       source: handlerSourceOf(String(r.Properties?.Handler ?? '')) ?? '',
       environment: resolve(r.Properties?.Environment?.Variables ?? {}) as Record<string, string>,
+      memoryMb: Number(r.Properties?.MemorySize ?? 128),
+      architecture: String(r.Properties?.Architectures?.[0] ?? 'x86_64'),
     });
   }
 

@@ -4,3 +4,4 @@ export * from './sharing/snapshot-handlers';
 export * from './receiving';
 export * from './refreshing';
 export * from './shared/snapshot-copies';
+export * from './shared/function-props';

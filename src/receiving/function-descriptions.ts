@@ -5,7 +5,7 @@ export type ReceiverFunctionName = 'ReceiveEvent' | 'ScanSharedSnapshots' | 'Cop
 export const RECEIVER_FUNCTION_DESCRIPTIONS: Readonly<Record<ReceiverFunctionName, string>> = {
   ReceiveEvent: 'ReceivedClusterSnapshots: checks a Cluster Snapshot Shared event from a source account and starts its copy',
   ScanSharedSnapshots: 'ReceivedClusterSnapshots: lists the snapshots shared with this account, starts the missing copies and publishes freshness (catch-up scan)',
-  CopySharedSnapshot: 'ReceivedClusterSnapshots: copies a shared snapshot under this account\'s key (CopySnapshot step)',
+  CopySharedSnapshot: 'ReceivedClusterSnapshots: copies a shared snapshot under this account\'s key (CopySharedSnapshot step)',
   CheckCopy: 'ReceivedClusterSnapshots: checks whether the copy is available (CheckCopy step)',
   RetainCopies: 'ReceivedClusterSnapshots: deletes this instance\'s copies of the source cluster beyond retainCopies (RetainCopies step)',
 };

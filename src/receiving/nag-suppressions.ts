@@ -1,17 +1,32 @@
 import { Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { IConstruct } from 'constructs';
 import type { ReceiverPermissions } from './permissions';
-import type { ReceivedClusterSnapshots } from './received-cluster-snapshots';
+import type { ReceiverHandlers } from './receiver-handlers';
 import { TARGET_TAG_OWNER } from '../shared/constants';
+import { VPC_NETWORK_INTERFACE_ACTIONS } from '../shared/function-options';
 import {
-  expectedWildcard, suppressPinnedRuntimes, suppressScheduleRole, suppressStateMachineRole, suppressWildcards, WildcardArgs,
+  ExpectedWildcard, expectedWildcard, suppressPinnedRuntimes, suppressScheduleRole, suppressStateMachineRole, suppressWildcards, WildcardArgs,
 } from '../shared/nag';
 
 /**
- * cdk-nag suppressions for the receiver, as `cdk_nag` metadata (consumers need no cdk-nag). Each
- * IAM5 suppression names its exact findings, computed from the ARNs the policies use, and is added
- * only on a role whose policy grants that wildcard (see `suppressWildcards`).
+ * The resources whose findings are suppressed: the members of `ReceivedClusterSnapshots` named the
+ * same, without importing the construct (which imports this module).
  */
-export function addReceiverNagSuppressions(construct: ReceivedClusterSnapshots, permissions: ReceiverPermissions): void {
+export interface ReceiverSuppressionSubjects extends IConstruct {
+  readonly handlers: ReceiverHandlers;
+  readonly stateMachine: sfn.StateMachine;
+  readonly schedule: scheduler.Schedule;
+}
+
+/**
+ * cdk-nag suppressions for the receiver, for cdk-nag 2 and 3 (consumers need no cdk-nag; the format:
+ * src/shared/nag.ts). Each IAM5 suppression names its exact findings, computed from the ARNs the
+ * policies use, and is added only on a role whose policy grants that wildcard (see `suppressWildcards`).
+ */
+export function addReceiverNagSuppressions(construct: ReceiverSuppressionSubjects, permissions: ReceiverPermissions): void {
   const stack = Stack.of(construct);
   const known = (...args: WildcardArgs) => expectedWildcard(stack, ...args);
 
@@ -30,8 +45,7 @@ export function addReceiverNagSuppressions(construct: ReceivedClusterSnapshots, 
       'kms:ViaService': 'Use is limited to requests RDS makes in this Region on the handler\'s behalf (kms:ViaService).',
       'kms:GrantIsForAWSResource': 'Grants are limited to grants for AWS resources (kms:GrantIsForAWSResource).',
     })),
-    known('*', 'rds:DescribeAccountAttributes has no resource-level permissions (no resource type in the Service Authorization Reference), so IAM requires Resource "*".',
-      ['rds:DescribeAccountAttributes']),
+    noResourceTypes(stack, Object.values(construct.handlers)),
   ];
   const functions = Object.values(construct.handlers);
   for (const fn of functions) suppressWildcards(fn.role, wildcards);
@@ -40,3 +54,13 @@ export function addReceiverNagSuppressions(construct: ReceivedClusterSnapshots, 
   suppressPinnedRuntimes(functions);
 }
 
+/** Resource "*" for the actions without resource types: the quota read, and in a VPC the network-interface actions. */
+function noResourceTypes(stack: Stack, functions: lambda.IFunction[]): ExpectedWildcard {
+  const quotas = 'rds:DescribeAccountAttributes has no resource-level permissions (no resource type in the Service Authorization Reference), so IAM requires Resource "*".';
+  if (!functions.some((fn) => fn instanceof lambda.Function && fn.isBoundToVpc)) {
+    return expectedWildcard(stack, '*', quotas, ['rds:DescribeAccountAttributes']);
+  }
+  return expectedWildcard(stack, '*', `${quotas} The EC2 network-interface actions are the ones Lambda uses with the function's role to attach it to `
+    + 'the VPC (vpc), granted on "*" as the AWS managed policy AWSLambdaVPCAccessExecutionRole grants them.',
+  ['rds:DescribeAccountAttributes', ...VPC_NETWORK_INTERFACE_ACTIONS]);
+}

@@ -1,10 +1,12 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { HandlerFunctionProps } from '../shared/function-props';
 
 /** Properties of {@link ReceivedClusterSnapshots}. */
-export interface ReceivedClusterSnapshotsProps {
+export interface ReceivedClusterSnapshotsProps extends HandlerFunctionProps {
   /**
    * The accounts whose shared snapshots are copied: 1 to 20 twelve-digit account ids, not including
    * this stack's own account. Only events from these accounts are accepted (the default event bus
@@ -86,9 +88,41 @@ export interface ReceivedClusterSnapshotsProps {
   readonly confirmCopies?: boolean;
 
   /**
-   * An SNS topic the freshness alarm notifies. Give one so stale copies reach someone.
+   * An SNS topic the failure alarm and the freshness alarm notify. Give one so a failed copy and
+   * stale copies reach someone.
    *
-   * @default - the alarm is created without actions
+   * @default - the alarms are created without actions
    */
   readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * How long the state machine's and handlers' logs are kept. Lengthen it to meet an audit
+   * retention rule; shorten it to pay less for logs.
+   *
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Adds a CloudWatch dashboard of this instance (see `addDashboard()`): copies succeeded and
+   * failed, their durations, the errors of the receive-event and scan functions, and the age of the
+   * newest copy. Turn it on for a team that watches the copies in the console; leave it off to keep
+   * the stack minimal (a dashboard costs a monthly fee beyond the free tier's three).
+   *
+   * @default false
+   */
+  readonly dashboard?: boolean;
+
+  // ---- For platform teams: the key's removal policy, as SharedClusterSnapshots has it. The
+  // ---- functions' network, architecture and memory: HandlerFunctionProps.
+
+  /**
+   * What happens to the KMS key this construct creates when it is removed from the stack or the
+   * stack is deleted. Use `RemovalPolicy.DESTROY` only for test stacks, so they do not leave keys
+   * behind: KMS then schedules the key's deletion, and once it is deleted, no copy encrypted with it
+   * can be restored. Ignored, with a warning, when `encryptionKey` is given.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly keyRemovalPolicy?: RemovalPolicy;
 }

@@ -1,29 +1,28 @@
 import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { RECEIVER_FUNCTION_DESCRIPTIONS, ReceiverFunctionName } from './function-descriptions';
+import { createFreshnessAlarm, createReceiverFailureAlarm, newestCopyAgeMetric } from './alarms';
+import { ReceiverDashboard } from './dashboard';
 import { addReceiverNagSuppressions } from './nag-suppressions';
 import { ReceiverPermissions } from './permissions';
 import type { ReceivedClusterSnapshotsProps } from './props';
-import { ReceiverHandlers } from './receiver-handlers';
-import { maxCopyAgeSeconds, RECEIVER_DEFAULTS, scanIntervalHours, validateReceiverProps } from './validation';
+import { createCopyFunctions, createStarterFunctions, receiverFunctionFactory, receiverLogGroups } from './receiver-functions';
+import { ReceiverHandlerLogGroups, ReceiverHandlers } from './receiver-handlers';
+import { RECEIVER_DEFAULTS, validateReceiverProps } from './validation';
 import { CopyWorkflow } from './workflow';
-import { bundledFunction } from '../shared/bundled-handler';
-import { DEFAULTS, ENV, EVENT_DETAIL_TYPE, EVENT_SOURCE, FRESHNESS_METRIC, TARGET_ENV } from '../shared/constants';
+import { DEFAULTS, ENV, EVENT_DETAIL_TYPE, EVENT_SOURCE, TARGET_ENV } from '../shared/constants';
+import { warnIgnoredKeyRemovalPolicy } from '../shared/key-removal';
+import { createStateMachineLogGroup, DEFAULT_LOG_RETENTION, grantReadExecutions } from '../shared/operations';
 import type { IOwnedClusterSnapshotCopies } from '../shared/snapshot-copies';
-
-/** The freshness alarm's period; it alarms when every period of (scan interval + 1 hour) breaches. */
-const FRESHNESS_PERIOD = Duration.hours(1);
 
 /**
  * Receives the DB cluster snapshots that `SharedClusterSnapshots` shares from other accounts: copies
@@ -52,6 +51,11 @@ export class ReceivedClusterSnapshots extends Construct implements IOwnedCluster
   /** The key every copy is encrypted with. */
   public readonly encryptionKey: kms.IKey;
   /**
+   * Alarms when a copy execution fails, times out or is aborted, or when the receive-event or the
+   * scan function fails (a refused event, a scan that could not start a copy), within 5 minutes.
+   */
+  public readonly failureAlarm: cloudwatch.Alarm;
+  /**
    * Alarms when the newest copy of any configured, shared or copied source cluster is older than
    * `maxCopyAge`, or no freshness data arrives (missing data breaches). It is in ALARM after the first
    * deployment until the first catch-up scan has published its data.
@@ -63,10 +67,16 @@ export class ReceivedClusterSnapshots extends Construct implements IOwnedCluster
   public readonly schedule: scheduler.Schedule;
   /** The handler functions, by step. */
   public readonly handlers: ReceiverHandlers;
+  /** The log group of each handler function in `handlers`, by step. */
+  public readonly handlerLogGroups: ReceiverHandlerLogGroups;
+  /** The state machine's log group: every state's input and output (`/aws/vendedlogs/states/...`). */
+  public readonly stateMachineLogGroup: logs.ILogGroup;
   /** The tag value that marks every copy this instance makes (tag `received-cluster-snapshots:owner`). */
   public readonly ownerId: string;
   /** The start of every copy's identifier (`copyPrefix`). */
   public readonly copyPrefix: string;
+
+  private dashboard?: ReceiverDashboard;
 
   constructor(scope: Construct, id: string, props: ReceivedClusterSnapshotsProps) {
     super(scope, id);
@@ -75,12 +85,14 @@ export class ReceivedClusterSnapshots extends Construct implements IOwnedCluster
     this.ownerId = this.node.addr;
     const copyPrefix = this.copyPrefix = props.copyPrefix ?? RECEIVER_DEFAULTS.copyPrefix;
     const sourcePrefix = props.sourceSnapshotPrefix ?? '';
+    const logRetention = props.logRetention ?? DEFAULT_LOG_RETENTION;
     this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'CopyKey', {
       description: 'Encrypts the copies of DB cluster snapshots received by ReceivedClusterSnapshots',
       enableKeyRotation: true,
       // The copies, and every restore from them, depend on the key.
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: props.keyRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
+    if (props.encryptionKey && props.keyRemovalPolicy !== undefined) warnIgnoredKeyRemovalPolicy(this);
 
     const environment: Record<string, string> = {
       [ENV.OWNER_ID]: this.ownerId,
@@ -90,58 +102,65 @@ export class ReceivedClusterSnapshots extends Construct implements IOwnedCluster
       [TARGET_ENV.COPY_PREFIX]: copyPrefix,
     };
     const permissions = new ReceiverPermissions(stack, copyPrefix, this.ownerId, props.sourceAccountIds, sourcePrefix);
-    const copySnapshot = this.handler('CopySharedSnapshot', 'copySharedSnapshot', {
-      ...environment,
-      [TARGET_ENV.COPY_KEY_ARN]: this.encryptionKey.keyArn,
-      [ENV.SNAPSHOT_TIMEOUT_SECONDS]: String(DEFAULTS.snapshotTimeoutSeconds),
-    }, [
-      ...permissions.describeOwnCopies(),
-      ...permissions.describeSourceSnapshots(),
-      ...permissions.copyFromSources(),
-      ...permissions.useSourceKeysThroughRds(),
-      ...permissions.useCopyKeyThroughRds(this.encryptionKey.keyArn),
-      ...permissions.readAccountQuotas(),
-    ]);
-    const checkCopy = this.handler('CheckCopy', 'checkCopy', environment, [
-      ...permissions.describeOwnCopies(),
-      ...permissions.deleteOwnCopies(),
-    ]);
-    const retainCopies = this.handler('RetainCopies', 'retainCopies', {
-      ...environment,
-      [TARGET_ENV.RETAIN_COPIES]: String(props.retainCopies ?? RECEIVER_DEFAULTS.retainCopies),
-      [TARGET_ENV.CONFIRM_COPIES]: String(props.confirmCopies ?? false),
-    }, [...permissions.listSnapshots(), ...permissions.deleteOwnCopies()]);
-
-    const workflow = new CopyWorkflow(this, 'Workflow', {
-      handlers: { copySnapshot, checkCopy, retainCopies },
+    const factory = receiverFunctionFactory(this, props, logRetention);
+    const copyFunctions = createCopyFunctions({
+      factory,
+      permissions,
+      environment,
+      copyKeyArn: this.encryptionKey.keyArn,
+      retainCopies: props.retainCopies ?? RECEIVER_DEFAULTS.retainCopies,
+      confirmCopies: props.confirmCopies ?? false,
+    });
+    this.stateMachineLogGroup = createStateMachineLogGroup(this, logRetention);
+    this.stateMachine = new CopyWorkflow(this, 'Workflow', {
+      handlers: copyFunctions,
       waitInterval: Duration.seconds(DEFAULTS.waitIntervalSeconds),
       copyTimeout: Duration.seconds(DEFAULTS.snapshotTimeoutSeconds),
       confirmationBuses: props.confirmCopies ? permissions.sourceBuses : undefined,
-      logGroup: new logs.LogGroup(this, 'StateMachineLogs', { retention: logs.RetentionDays.THREE_MONTHS }),
-    });
-    this.stateMachine = workflow.stateMachine;
+      logGroup: this.stateMachineLogGroup,
+    }).stateMachine;
 
-    const starterEnvironment = { ...environment, [ENV.STATE_MACHINE_ARN]: this.stateMachine.stateMachineArn };
-    const receiveEvent = this.handler('ReceiveEvent', 'receiveEvent', starterEnvironment, permissions.describeSourceSnapshots());
-    const scan = this.handler('ScanSharedSnapshots', 'scanSharedSnapshots', starterEnvironment, permissions.listSnapshots(), Duration.minutes(5));
-    this.stateMachine.grantStartExecution(receiveEvent);
-    this.stateMachine.grantStartExecution(scan);
-    this.handlers = { copySnapshot, checkCopy, retainCopies, receiveEvent, scan };
+    // The receive-event function and the scan start copies; each checks first that no source is this account.
+    const starters = createStarterFunctions(factory, permissions, { ...environment, [ENV.STATE_MACHINE_ARN]: this.stateMachine.stateMachineArn });
+    this.stateMachine.grantStartExecution(starters.receiveEvent);
+    this.stateMachine.grantStartExecution(starters.scan);
+    this.handlers = { ...copyFunctions, ...starters };
+    this.handlerLogGroups = receiverLogGroups(factory, this.handlers);
 
-    this.rule = this.receiveEvents(receiveEvent, props.sourceAccountIds);
+    this.rule = this.receiveEvents(starters.receiveEvent, props.sourceAccountIds);
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       description: 'Starts a ReceivedClusterSnapshots catch-up scan',
       schedule: props.schedule ?? RECEIVER_DEFAULTS.schedule,
-      target: new schedulerTargets.LambdaInvoke(scan, {
+      target: new schedulerTargets.LambdaInvoke(starters.scan, {
         input: scheduler.ScheduleTargetInput.fromObject({ scheduledTime: scheduler.ContextAttribute.scheduledTime }),
         retryAttempts: 3,
         maxEventAge: Duration.hours(1),
       }),
     });
 
-    this.freshnessAlarm = this.createFreshnessAlarm(props);
-    if (props.alarmTopic) this.freshnessAlarm.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
+    this.failureAlarm = createReceiverFailureAlarm(this, this.stateMachine, starters, props.alarmTopic);
+    this.freshnessAlarm = createFreshnessAlarm(this, this.ownerId, props);
     addReceiverNagSuppressions(this, permissions);
+    if (props.dashboard) this.addDashboard();
+  }
+
+  /**
+   * Adds this instance's CloudWatch dashboard, or returns it if already added (as `dashboard: true`
+   * does): copies by outcome, their durations, the errors of the receive-event and scan functions,
+   * the alarms, and the age of the newest copy.
+   */
+  public addDashboard(): cloudwatch.Dashboard {
+    this.dashboard ??= new ReceiverDashboard(this, 'Dashboard', this);
+    return this.dashboard.dashboard;
+  }
+
+  /**
+   * Lets `grantee` read this state machine's executions (list, describe, history) and the
+   * state machine's and functions' logs: what reading a failed copy takes.
+   */
+  public grantReadExecutions(grantee: iam.IGrantable): iam.Grant {
+    const logGroups = [this.stateMachineLogGroup, ...Object.values(this.handlerLogGroups)];
+    return grantReadExecutions(this.stateMachine, this.stateMachine.stateMachineName, logGroups, grantee);
   }
 
   /**
@@ -150,20 +169,27 @@ export class ReceivedClusterSnapshots extends Construct implements IOwnedCluster
    * source cluster.
    */
   public metricNewestCopyAge(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: FRESHNESS_METRIC.namespace,
-      metricName: FRESHNESS_METRIC.newestCopyAge,
-      dimensionsMap: { [FRESHNESS_METRIC.ownerDimension]: this.ownerId },
-      statistic: 'Maximum',
-      period: FRESHNESS_PERIOD,
-      unit: cloudwatch.Unit.SECONDS,
-      ...props,
-    });
+    return newestCopyAgeMetric(this.ownerId, props);
   }
 
   /** Copy executions that failed, per 5 minutes by default. */
   public metricFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.stateMachine.metricFailed(props);
+  }
+
+  /** Copy executions that succeeded, per 5 minutes by default. */
+  public metricSucceeded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stateMachine.metricSucceeded(props);
+  }
+
+  /** Copy executions that timed out, per 5 minutes by default. */
+  public metricTimedOut(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stateMachine.metricTimedOut(props);
+  }
+
+  /** Copy executions that were aborted, per 5 minutes by default. */
+  public metricAborted(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stateMachine.metricAborted(props);
   }
 
   /** Lets `grantee` start a copy by hand, e.g. `{"sourceAccount": "111111111111", "snapshotArn": "arn:aws:rds:..."}`. */
@@ -195,40 +221,5 @@ export class ReceivedClusterSnapshots extends Construct implements IOwnedCluster
     });
     rule.addTarget(new eventTargets.LambdaFunction(receiver, { retryAttempts: 4, maxEventAge: Duration.hours(2) }));
     return rule;
-  }
-
-  private createFreshnessAlarm(props: ReceivedClusterSnapshotsProps): cloudwatch.Alarm {
-    // One value per scan: an alarm over (interval + 1 hour) of hourly periods sees at least one.
-    const periods = Math.ceil(scanIntervalHours(props.schedule ?? RECEIVER_DEFAULTS.schedule)) + 1;
-    return new cloudwatch.Alarm(this, 'FreshnessAlarm', {
-      alarmDescription: 'The newest copy of a source DB cluster is older than maxCopyAge, or no freshness data arrived from the catch-up scan. '
-        + 'Check the source side\'s runs, its key policy and shares, and the receiver\'s executions.',
-      metric: this.metricNewestCopyAge(),
-      threshold: maxCopyAgeSeconds(props.maxCopyAge ?? RECEIVER_DEFAULTS.maxCopyAge),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: periods,
-      datapointsToAlarm: periods,
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-    });
-  }
-
-  /** The function `id`, running the handler exported as `exportName` by the receiving side's bundle. */
-  private handler(
-    id: ReceiverFunctionName,
-    exportName: string,
-    environment: Record<string, string>,
-    statements: iam.PolicyStatement[],
-    timeout = Duration.minutes(2),
-  ): lambda.Function {
-    const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: logs.RetentionDays.THREE_MONTHS });
-    const role = new iam.Role(this, `${id}Role`, {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `ReceivedClusterSnapshots ${id} handler`,
-    });
-    logGroup.grantWrite(role);
-    for (const statement of statements) role.addToPrincipalPolicy(statement);
-    return bundledFunction(this, id, { side: 'receiving', exportName }, {
-      role, logGroup, environment, timeout, memorySize: 256, description: RECEIVER_FUNCTION_DESCRIPTIONS[id],
-    });
   }
 }

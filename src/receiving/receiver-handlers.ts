@@ -1,4 +1,5 @@
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 
 /**
  * The Lambda functions of a `ReceivedClusterSnapshots`: `ReceivedClusterSnapshots.handlers`. Use them
@@ -15,4 +16,21 @@ export interface ReceiverHandlers {
   readonly checkCopy: lambda.IFunction;
   /** RetainCopies: deletes this instance's older copies of the source cluster beyond `retainCopies`. */
   readonly retainCopies: lambda.IFunction;
+}
+
+/**
+ * The log groups of the functions in `ReceiverHandlers`: `ReceivedClusterSnapshots.handlerLogGroups`.
+ * Each function writes one JSON line per event to its own group.
+ */
+export interface ReceiverHandlerLogGroups {
+  /** The receive-event function's log group: each event, and why one was refused or skipped. */
+  readonly receiveEvent: logs.ILogGroup;
+  /** The catch-up scan's log group: what each scan found, started and published. */
+  readonly scan: logs.ILogGroup;
+  /** CopySharedSnapshot's log group. */
+  readonly copySnapshot: logs.ILogGroup;
+  /** CheckCopy's log group. */
+  readonly checkCopy: logs.ILogGroup;
+  /** RetainCopies' log group. */
+  readonly retainCopies: logs.ILogGroup;
 }

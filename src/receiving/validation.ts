@@ -11,6 +11,7 @@ import {
   MAX_SOURCE_ACCOUNTS,
   TARGET_DEFAULTS,
 } from '../shared/constants';
+import { functionOptionProblems } from '../shared/function-options';
 import { isValidIdentifier, isValidPrefix } from '../shared/naming.lambda-shared';
 import { describeSeconds, scheduleGaps } from '../shared/schedule-gaps';
 import { throwIfInvalid } from '../shared/validation-error';
@@ -51,6 +52,7 @@ export function validateReceiverProps(scope: Construct, props: ReceivedClusterSn
   }
   problems.push(...problemOf(() => scanIntervalHours(props.schedule ?? RECEIVER_DEFAULTS.schedule)));
   problems.push(...problemOf(() => maxCopyAgeSeconds(props.maxCopyAge ?? RECEIVER_DEFAULTS.maxCopyAge)));
+  problems.push(...functionOptionProblems(props));
   throwIfInvalid(scope, 'ReceivedClusterSnapshots', problems);
 }
 

@@ -2,9 +2,11 @@ import { Stack } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
 import type { RefreshPermissions } from './permissions';
 import type { PostRestoreStep } from './post-restore-step';
-import type { RefreshedDatabase } from './refreshed-database';
+import type { RefreshHandlers } from './refresh-handlers';
 import { REFRESH_TAG_OWNER } from '../shared/constants';
 import { VPC_NETWORK_INTERFACE_ACTIONS } from '../shared/function-options';
 import {
@@ -16,13 +18,20 @@ import {
  * suppression names its exact findings, computed from the ARNs the policies use, and is added only on
  * a role whose policy grants that wildcard (see `suppressWildcards`).
  */
+/** What the suppressions are added to: a RefreshedDatabase's scope, functions and state machine. */
+export interface RefreshNagSubject {
+  readonly scope: Construct;
+  readonly handlers: RefreshHandlers;
+  readonly stateMachine: sfn.StateMachine;
+}
+
 export function addRefreshNagSuppressions(
-  construct: RefreshedDatabase,
+  construct: RefreshNagSubject,
   permissions: RefreshPermissions,
   scheduled: Array<{ schedule: scheduler.Schedule; fn: lambda.IFunction }>,
   postRestore?: PostRestoreStep,
 ): void {
-  const stack = Stack.of(construct);
+  const stack = Stack.of(construct.scope);
   const known = (...args: WildcardArgs) => expectedWildcard(stack, ...args);
   const owned = {
     [`aws:RequestTag/${REFRESH_TAG_OWNER}`]: `A new database or instance must be tagged ${REFRESH_TAG_OWNER} with this construct's owner id.`,
@@ -50,7 +59,7 @@ export function addRefreshNagSuppressions(
     known('*', 'The network-interface actions Lambda needs to run the functions in the VPC (vpc), granted on "*" as the AWS managed policy '
       + 'AWSLambdaVPCAccessExecutionRole grants them.', VPC_NETWORK_INTERFACE_ACTIONS),
   ];
-  const functions = Object.values(construct.handlers);
+  const functions = Object.values(construct.handlers).filter((fn): fn is lambda.IFunction => fn !== undefined);
   for (const fn of functions) suppressWildcards(fn.role, wildcards);
   suppressStateMachineRole(construct.stateMachine, functions);
   suppressPostRestoreStep(construct, postRestore);
@@ -63,7 +72,7 @@ export function addRefreshNagSuppressions(
  * and aliases, or (`.sync`) the executions of the user's state machine, which it must describe and
  * may stop. Each is the user's own resource, named in the props.
  */
-function suppressPostRestoreStep(construct: RefreshedDatabase, step: PostRestoreStep | undefined): void {
+function suppressPostRestoreStep(construct: RefreshNagSubject, step: PostRestoreStep | undefined): void {
   if (!step) return;
   const role = construct.stateMachine.role;
   if (step.lambdaFunction) {
@@ -71,7 +80,7 @@ function suppressPostRestoreStep(construct: RefreshedDatabase, step: PostRestore
       + 'it allows its versions and aliases (<function ARN>:*) as well as its unqualified ARN; no other function is covered.')]);
     return;
   }
-  const stack = Stack.of(construct);
+  const stack = Stack.of(construct.scope);
   const policy = role.node.tryFindChild('DefaultPolicy') as iam.Policy | undefined;
   const statements = (policy?.document.toJSON() as { Statement?: Array<{ Resource?: string | string[] }> } | undefined)?.Statement ?? [];
   const executions = statements.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource ?? ''])).filter((r) => r.includes(':execution:'));

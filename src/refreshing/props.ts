@@ -1,12 +1,12 @@
 import type { Duration } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { PostRestoreStep } from './post-restore-step';
+import type { HandlerFunctionProps } from '../shared/function-props';
 import type { IOwnedClusterSnapshotCopies } from '../shared/snapshot-copies';
 
 /**
@@ -48,8 +48,12 @@ export interface ServerlessV2Capacity {
   readonly secondsUntilAutoPause?: Duration;
 }
 
-/** Properties of {@link RefreshedDatabase}. */
-export interface RefreshedDatabaseProps {
+/**
+ * Properties of {@link RefreshedDatabase}. The functions' network, architecture and memory
+ * (`HandlerFunctionProps`) are the other constructs'; in restore-test mode the built-in check also
+ * connects from `vpc` to the restored database's port.
+ */
+export interface RefreshedDatabaseProps extends HandlerFunctionProps {
   /**
    * Where the copies come from: a `ReceivedClusterSnapshots` of this stack, or
    * `OwnedClusterSnapshotCopies.fromAttributes(...)` for one elsewhere. Each run restores the newest
@@ -249,45 +253,4 @@ export interface RefreshedDatabaseProps {
    * @default logs.RetentionDays.THREE_MONTHS
    */
   readonly logRetention?: logs.RetentionDays;
-
-  // ---- For platform teams: the functions' network, architecture and memory (shared/function-options.ts),
-  // ---- with the same names, defaults and rules as on the other constructs.
-
-  /**
-   * The VPC to run every function of this construct in. The functions call AWS APIs (their subnets
-   * need a NAT gateway or interface VPC endpoints for RDS, Step Functions and CloudWatch Logs); in
-   * restore-test mode the built-in check also connects to the restored database's port, so choose
-   * subnets that reach it and let `databaseSecurityGroups` accept the functions' security group.
-   *
-   * @default - the functions do not run in a VPC (a restore test then checks only that the database is available)
-   */
-  readonly vpc?: ec2.IVpc;
-
-  /**
-   * The subnets of `vpc` to place the functions in, which require `vpc`.
-   *
-   * @default - the VPC's private subnets (CDK's default subnet selection)
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
-
-  /**
-   * The security groups of the functions, which require `vpc`.
-   *
-   * @default - one security group for all the functions, allowing outbound HTTPS (TCP 443) only, and in restore-test mode the database's port
-   */
-  readonly securityGroups?: ec2.ISecurityGroup[];
-
-  /**
-   * The instruction set every function runs on.
-   *
-   * @default lambda.Architecture.ARM_64
-   */
-  readonly architecture?: lambda.Architecture;
-
-  /**
-   * The memory of every function, in MB (128 to 10,240).
-   *
-   * @default 256
-   */
-  readonly memorySize?: number;
 }

@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -18,6 +18,7 @@ import { allowConnections } from './restore-test-network';
 import { REFRESH_PROP_DEFAULTS, validateRefreshProps } from './validation';
 import { RefreshWorkflow } from './workflow';
 import { DELETION_TIMEOUT_SECONDS, ENV, REFRESH_DEFAULTS, REFRESH_ENV, REFRESH_METRIC, SWAP_TIMEOUT_SECONDS } from '../shared/constants';
+import { createFailureAlarm, createStateMachineLogGroup, DEFAULT_LOG_RETENTION, grantReadExecutions } from '../shared/operations';
 
 /**
  * Keeps a database in this account fresh from the snapshot copies a `ReceivedClusterSnapshots`
@@ -64,6 +65,9 @@ export class RefreshedDatabase extends Construct {
   public readonly ownerId: string;
   /** The identifier the refreshed database keeps. */
   public readonly databaseIdentifier: string;
+  /** The state machine's log group: every state's input and output (`/aws/vendedlogs/states/...`). */
+  public readonly stateMachineLogGroup: logs.ILogGroup;
+  private readonly functionLogGroups: { logGroupOf(fn: lambda.IFunction): logs.ILogGroup };
 
   constructor(scope: Construct, id: string, props: RefreshedDatabaseProps) {
     super(scope, id);
@@ -76,7 +80,7 @@ export class RefreshedDatabase extends Construct {
     const waitInterval = props.waitInterval ?? REFRESH_PROP_DEFAULTS.waitInterval;
     const restoreTimeout = props.restoreTimeout ?? REFRESH_PROP_DEFAULTS.restoreTimeout;
     const postRestoreTimeout = props.postRestoreTimeout ?? REFRESH_PROP_DEFAULTS.postRestoreTimeout;
-    const logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
+    const logRetention = props.logRetention ?? DEFAULT_LOG_RETENTION;
 
     const permissions = new RefreshPermissions(stack, {
       databaseIdentifier: props.databaseIdentifier,
@@ -106,6 +110,7 @@ export class RefreshedDatabase extends Construct {
         + DELETION_TIMEOUT_SECONDS),
     };
     const { handlers, factory, settings } = createRefreshFunctions(this, props, permissions, environment, logRetention);
+    this.functionLogGroups = factory;
     this.stateMachine = new RefreshWorkflow(this, 'Workflow', {
       handlers,
       mode,
@@ -116,7 +121,7 @@ export class RefreshedDatabase extends Construct {
       postRestore: props.postRestore,
       postRestoreTimeout,
       keepPrevious: props.keepPrevious,
-      logGroup: new logs.LogGroup(this, 'StateMachineLogs', { retention: logRetention }),
+      logGroup: this.stateMachineLogGroup = createStateMachineLogGroup(this, logRetention),
     }).stateMachine;
     const startRefresh = createStarter(factory, {
       [ENV.OWNER_ID]: this.ownerId,
@@ -135,7 +140,14 @@ export class RefreshedDatabase extends Construct {
         maxEventAge: Duration.hours(1),
       }),
     });
-    this.failureAlarm = this.createFailureAlarm(startRefresh);
+    this.failureAlarm = createFailureAlarm(this, {
+      stateMachine: this.stateMachine,
+      functionErrors: { starterErrors: startRefresh },
+      description: `A RefreshedDatabase run for ${props.databaseIdentifier} failed, timed out or was aborted, or its starter failed. `
+        + `Open ${this.stateMachine.stateMachineName}'s newest failed execution in the Step Functions console: its error names the cause. `
+        + 'A refresh that failed left the serving database as it was (or rolled its name back); see the README, "RefreshedDatabase".',
+      label: mode === RefreshMode.REFRESH ? 'Failed refreshes' : 'Failed restore tests',
+    });
     const scheduled: Array<{ schedule: scheduler.Schedule; fn: lambda.IFunction }> = [{ schedule: this.schedule, fn: startRefresh }];
     if (mode === RefreshMode.REFRESH) {
       const dataAge = createDataAgeAlarm(this, handlers.publishDataAge!, this.ownerId, props.databaseIdentifier,
@@ -146,9 +158,10 @@ export class RefreshedDatabase extends Construct {
       allowConnections(settings, props);
     }
     if (props.alarmTopic) {
-      for (const alarm of [this.failureAlarm, this.stalenessAlarm]) alarm?.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
+      this.failureAlarm.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
+      this.stalenessAlarm?.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
     }
-    addRefreshNagSuppressions(this, permissions, scheduled, props.postRestore);
+    addRefreshNagSuppressions({ scope: this, handlers: this.handlers, stateMachine: this.stateMachine }, permissions, scheduled, props.postRestore);
   }
 
   /** Seconds since the source snapshot of the serving database's data was taken, Maximum per hour (refresh mode). */
@@ -173,31 +186,17 @@ export class RefreshedDatabase extends Construct {
     return this.stateMachine.metricFailed(props);
   }
 
+  /**
+   * Lets `grantee` read this state machine's executions (list, describe, history) and the state
+   * machine's and functions' logs: what reading a failed refresh takes.
+   */
+  public grantReadExecutions(grantee: iam.IGrantable): iam.Grant {
+    const logGroups = [this.stateMachineLogGroup, ...Object.values(this.handlers).map((fn) => this.functionLogGroups.logGroupOf(fn!))];
+    return grantReadExecutions(this.stateMachine, this.stateMachine.stateMachineName, logGroups, grantee);
+  }
+
   /** Lets `grantee` start a refresh by hand (input `{}`). */
   public grantStartExecution(grantee: iam.IGrantable): iam.Grant {
     return this.stateMachine.grantStartExecution(grantee);
-  }
-
-  private createFailureAlarm(starter: RefreshHandlers['startRefresh']): cloudwatch.Alarm {
-    const period = Duration.minutes(5);
-    return new cloudwatch.Alarm(this, 'FailureAlarm', {
-      alarmDescription: `A RefreshedDatabase run for ${this.databaseIdentifier} failed, timed out or was aborted, or its starter failed. `
-        + 'Open the state machine\'s newest failed execution: its error names the cause; the serving database was left as it was (or its name rolled back).',
-      metric: new cloudwatch.MathExpression({
-        expression: 'failed + timedOut + aborted + starterErrors',
-        usingMetrics: {
-          failed: this.stateMachine.metricFailed({ period, statistic: 'Sum' }),
-          timedOut: this.stateMachine.metricTimedOut({ period, statistic: 'Sum' }),
-          aborted: this.stateMachine.metricAborted({ period, statistic: 'Sum' }),
-          starterErrors: starter.metricErrors({ period, statistic: 'Sum' }),
-        },
-        period,
-        label: 'Failed refreshes',
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
   }
 }

@@ -4,21 +4,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { DEFAULT_MEMORY_SIZE_MB, MAX_FUNCTION_SECURITY_GROUPS, MAX_MEMORY_SIZE_MB, MIN_MEMORY_SIZE_MB } from './constants';
+import type { HandlerFunctionProps } from './function-props';
 
 /*
  * What every function of a construct gets besides its code, role and environment: the
  * architecture, the memory and, optionally, a VPC (props `architecture`, `memorySize`, `vpc`,
  * `vpcSubnets`, `securityGroups`, with the same names, defaults and rules on both constructs).
  */
-
-/** The props, of either construct, that decide the function options. */
-export interface FunctionPlacementProps {
-  readonly vpc?: ec2.IVpc;
-  readonly vpcSubnets?: ec2.SubnetSelection;
-  readonly securityGroups?: ec2.ISecurityGroup[];
-  readonly architecture?: lambda.Architecture;
-  readonly memorySize?: number;
-}
 
 /**
  * The EC2 actions Lambda uses with a function's own role to attach it to a VPC: those of the AWS
@@ -53,7 +45,7 @@ export class HandlerFunctionSettings {
    * Creates the functions' shared security group under `scope` when one is needed, described with
    * `constructName`.
    */
-  constructor(scope: Construct, props: FunctionPlacementProps, constructName: string) {
+  constructor(scope: Construct, props: HandlerFunctionProps, constructName: string) {
     const common = {
       architecture: props.architecture ?? lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? DEFAULT_MEMORY_SIZE_MB,
@@ -87,7 +79,7 @@ export class HandlerFunctionSettings {
 }
 
 /** What is wrong with the function options, one message per problem, each naming the prop, the value and the rule. */
-export function functionOptionProblems(props: FunctionPlacementProps): string[] {
+export function functionOptionProblems(props: HandlerFunctionProps): string[] {
   const problems: string[] = [];
   const memory = props.memorySize;
   if (memory !== undefined && !Token.isUnresolved(memory)

@@ -4,10 +4,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { IConstruct } from 'constructs';
+import { Acknowledgment, acknowledgeFindings, NativeValidations, nativeValidations } from './nag-acknowledgments';
 
 /**
- * cdk-nag suppressions, written as the raw `cdk_nag` resource metadata cdk-nag reads
- * (`rules_to_suppress: [{ id, reason, applies_to }]`), so consumers do not need cdk-nag installed.
+ * cdk-nag suppressions, written as the raw `cdk_nag` resource metadata cdk-nag 2 reads
+ * (`rules_to_suppress: [{ id, reason, applies_to }]`), so consumers do not need cdk-nag installed,
+ * and acknowledged through aws-cdk-lib's `Validations` for cdk-nag 3 where aws-cdk-lib has it
+ * (`nag-acknowledgments.ts`).
  *
  * Every IAM5 suppression names its exact findings with `applies_to` (cdk-nag's
  * `Resource::<flattened ARN>` strings), computed from the same ARNs the policies use, so it stays
@@ -135,21 +138,35 @@ export function invokeQualified(fn: lambda.IFunction, reason: string): ExpectedW
 }
 
 /**
- * Merges `suppressions` into the resource's `cdk_nag` metadata the way cdk-nag's
+ * Merges `suppressions` into the resource's `cdk_nag` metadata the way cdk-nag 2's
  * `NagSuppressions.addResourceSuppressions` does: existing rules are kept, and identical rules are
  * not repeated. A suppression whose `appliesTo` is empty is dropped rather than written without one.
+ * Each new rule is also acknowledged for cdk-nag 3, one finding id per `appliesTo` entry.
  */
-export function addCdkNagSuppressions(resource: CfnResource, suppressions: NagSuppression[]): void {
-  const rules = suppressions
+export function addCdkNagSuppressions(
+  resource: CfnResource, suppressions: NagSuppression[], validations: NativeValidations | undefined = nativeValidations(),
+): void {
+  const rules = new Map(suppressions
     .filter((suppression) => suppression.appliesTo === undefined || suppression.appliesTo.length > 0)
-    .map(toCfnFormat);
-  if (rules.length === 0) return;
+    .map((suppression) => [JSON.stringify(toCfnFormat(suppression)), suppression]));
+  if (rules.size === 0) return;
   const existing = resource.getMetadata(CDK_NAG_METADATA_KEY) as { rules_to_suppress?: unknown[] } | undefined;
-  const serialised = [...(existing?.rules_to_suppress ?? []), ...rules].map((rule) => JSON.stringify(rule));
+  const existingRules = (existing?.rules_to_suppress ?? []).map((rule) => JSON.stringify(rule));
   resource.addMetadata(CDK_NAG_METADATA_KEY, {
     ...existing,
-    rules_to_suppress: [...new Set(serialised)].map((rule) => JSON.parse(rule)),
+    rules_to_suppress: [...new Set([...existingRules, ...rules.keys()])].map((rule) => JSON.parse(rule)),
   });
+  const added = [...rules].filter(([rule]) => !existingRules.includes(rule)).map(([, suppression]) => suppression);
+  acknowledgeFindings(resource, added.flatMap(toAcknowledgments), validations);
+}
+
+/**
+ * cdk-nag 3's ids for a suppression: `<rule>[<finding>]` for each `appliesTo` finding, else the
+ * rule id. cdk-nag 3 matches ids exactly, so a granular rule is acknowledged finding by finding.
+ */
+export function toAcknowledgments(suppression: NagSuppression): Acknowledgment[] {
+  const ids = suppression.appliesTo?.map((finding) => `${suppression.id}[${finding}]`) ?? [suppression.id];
+  return ids.map((id) => ({ id, reason: suppression.reason }));
 }
 
 /**

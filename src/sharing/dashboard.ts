@@ -6,25 +6,21 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { SnapshotHandlerLogGroups } from './snapshot-handlers';
 import { HANDLER_METRICS, HANDLER_NAMES } from '../shared/constants';
+import {
+  ageWidget, alarmStatusWidget, COUNT_PERIOD, durationWidget, ExecutionMetrics, executionsWidget, functionErrors, perHour, WIDGET_WIDTH,
+} from '../shared/dashboard-widgets';
 
-/** Runs happen once per schedule period: counts per hour show each run as one point. */
-const COUNT_PERIOD = Duration.hours(1);
-const WIDGET_WIDTH = 12;
 /** How many runs the per-run table lists. */
 const RUNS_LISTED = 20;
 
 /** What the dashboard reads of a `SharedClusterSnapshots` (structural, to avoid a circular import). */
-export interface DashboardSource {
+export interface DashboardSource extends ExecutionMetrics {
   readonly ownerId: string;
   readonly stateMachine: sfn.StateMachine;
   readonly starterFunction: lambda.IFunction;
   readonly failureAlarm: cloudwatch.IAlarm;
   readonly starterLogGroup: logs.ILogGroup;
   readonly handlerLogGroups: SnapshotHandlerLogGroups;
-  metricSucceeded(props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
-  metricFailed(props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
-  metricTimedOut(props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
-  metricAborted(props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
   metricRunSkipped(props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
   /** Snapshot freshness, where the instance publishes it (issue 9); its widget is added when present. */
   metricNewestSnapshotAge?(props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
@@ -42,53 +38,20 @@ export class SnapshotsDashboard extends Construct {
     super(scope, id);
     this.dashboard = new cloudwatch.Dashboard(this, 'Resource', { defaultInterval: Duration.days(14) });
     this.dashboard.addWidgets(
-      runsWidget(source),
-      new cloudwatch.AlarmStatusWidget({ title: 'Failure alarm', alarms: [source.failureAlarm], width: WIDGET_WIDTH, height: 6 }),
+      executionsWidget('Executions (one per cluster and run)', source, [
+        ...functionErrors({ 'Starter errors': source.starterFunction }),
+        source.metricRunSkipped(perHour('Skipped (earlier run in progress)')),
+      ]),
+      alarmStatusWidget('Failure alarm', [source.failureAlarm]),
     );
     this.dashboard.addWidgets(durationWidget(source.stateMachine), ...freshnessWidgets(source));
     this.dashboard.addWidgets(rdsCallsWidget(source.ownerId), rdsCallsPerRunWidget(source));
   }
 }
 
-function runsWidget(source: DashboardSource): cloudwatch.GraphWidget {
-  const options = { period: COUNT_PERIOD, statistic: cloudwatch.Stats.SUM };
-  return new cloudwatch.GraphWidget({
-    title: 'Executions (one per cluster and run)',
-    left: [
-      source.metricSucceeded({ ...options, label: 'Succeeded' }),
-      source.metricFailed({ ...options, label: 'Failed' }),
-      source.metricTimedOut({ ...options, label: 'Timed out' }),
-      source.metricAborted({ ...options, label: 'Aborted' }),
-    ],
-    right: [
-      source.starterFunction.metricErrors({ ...options, label: 'Starter errors' }),
-      source.metricRunSkipped({ ...options, label: 'Skipped (earlier run in progress)' }),
-    ],
-    width: WIDGET_WIDTH,
-    height: 6,
-  });
-}
-
-function durationWidget(stateMachine: sfn.StateMachine): cloudwatch.GraphWidget {
-  return new cloudwatch.GraphWidget({
-    title: 'Execution duration (ms)',
-    left: [
-      stateMachine.metricTime({ period: COUNT_PERIOD, statistic: cloudwatch.Stats.AVERAGE, label: 'Average' }),
-      stateMachine.metricTime({ period: COUNT_PERIOD, statistic: cloudwatch.Stats.MAXIMUM, label: 'Longest' }),
-    ],
-    width: WIDGET_WIDTH,
-    height: 6,
-  });
-}
-
 function freshnessWidgets(source: DashboardSource): cloudwatch.IWidget[] {
   if (typeof source.metricNewestSnapshotAge !== 'function') return [];
-  return [new cloudwatch.GraphWidget({
-    title: 'Age of the newest shared snapshot',
-    left: [source.metricNewestSnapshotAge({ statistic: cloudwatch.Stats.MAXIMUM, label: 'Oldest cluster' })],
-    width: WIDGET_WIDTH,
-    height: 6,
-  })];
+  return [ageWidget('Age of the newest shared snapshot', (props) => source.metricNewestSnapshotAge!(props), 'Oldest cluster')];
 }
 
 /** RDS calls per hour, stacked by handler: with one run a day, each bar is one run. */

@@ -1,10 +1,9 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { HandlerFunctionProps } from '../shared/function-props';
 
 /** A tag that marks DB clusters to snapshot, looked up at run time. */
 export interface ClusterTag {
@@ -15,15 +14,16 @@ export interface ClusterTag {
 }
 
 /** Properties of {@link SharedClusterSnapshots}. */
-export interface SharedClusterSnapshotsProps {
+export interface SharedClusterSnapshotsProps extends HandlerFunctionProps {
   /**
    * The DB clusters to snapshot, by identifier. CDK tokens (e.g. `cluster.clusterIdentifier`) are allowed.
    * Each must be in this stack's account and Region. List clusters here when the set is small and
    * stable; for a large or changing fleet, tag the clusters and use `clusterTag`.
    *
    * Each cluster is allowed by its ARN in the CreateSnapshot role's IAM policies, split across
-   * managed policies (IAM holds 10 of 6,144 characters per role): at least 470 identifiers of 63
-   * characters fit, more if they are shorter. Past that, synth fails and names the limit.
+   * managed policies (IAM holds 10 of 6,144 characters per role): at least 450 identifiers of 63
+   * characters fit in any partition and Region, at least 500 in `eu-west-1`, more if they are
+   * shorter. Past that, synth fails and names the limit.
    *
    * At least one of `clusterIdentifiers` and `clusterTag` is required.
    *
@@ -153,54 +153,8 @@ export interface SharedClusterSnapshotsProps {
    */
   readonly logRetention?: logs.RetentionDays;
 
-  // ---- For platform teams: the functions' network, architecture and memory; the key's removal
-  // ---- policy; extra snapshot tags; the schedule's state (shared/function-options.ts, snapshot-tags.ts).
-
-  /**
-   * The VPC to run every function of this construct in (the starter and each workflow step). Give
-   * one where the account's rules require functions to run in a VPC. The functions only call AWS
-   * APIs: their subnets need a NAT gateway or interface VPC endpoints for the services they call
-   * (the README lists them, under "Running the functions in a VPC"). Their roles are given the
-   * network-interface permissions Lambda needs in a VPC.
-   *
-   * @default - the functions do not run in a VPC
-   */
-  readonly vpc?: ec2.IVpc;
-
-  /**
-   * The subnets of `vpc` to place the functions in, which require `vpc`. Choose the subnets whose routes
-   * reach the VPC endpoints or a NAT gateway. Lambda refuses public subnets (its functions get no
-   * public IP address).
-   *
-   * @default - the VPC's private subnets (CDK's default subnet selection)
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
-
-  /**
-   * The security groups of the functions, which require `vpc`. Give your own when traffic must leave on
-   * other ports than HTTPS (e.g. through a proxy), or to name the group in your endpoints' rules.
-   *
-   * @default - one security group for all the functions, allowing outbound HTTPS (TCP 443) only and no inbound traffic
-   */
-  readonly securityGroups?: ec2.ISecurityGroup[];
-
-  /**
-   * The instruction set every function runs on. The handlers are plain JavaScript and run on both;
-   * arm64 costs less per GB-second. Change it to `lambda.Architecture.X86_64` where an organization
-   * policy allows only x86_64, or in a Region without arm64 Lambda functions.
-   *
-   * @default lambda.Architecture.ARM_64
-   */
-  readonly architecture?: lambda.Architecture;
-
-  /**
-   * The memory of every function, in MB (128 to 10,240). The handlers mostly wait on AWS API calls,
-   * so more memory rarely helps; raise it if the starter, which lists the whole fleet, runs close to
-   * its timeout for a very large fleet. Lambda gives CPU in proportion to memory.
-   *
-   * @default 256
-   */
-  readonly memorySize?: number;
+  // ---- For platform teams: the key's removal policy; extra snapshot tags; the schedule's state
+  // ---- (snapshot-tags.ts). The functions' network, architecture and memory: HandlerFunctionProps.
 
   /**
    * What happens to the KMS key this construct creates when it is removed from the stack or the

@@ -16,17 +16,19 @@ import { maxRetentionSeconds, maxSnapshotAgeSeconds } from './event-props';
 import { newestSnapshotAgeMetric, SnapshotFreshness } from './freshness';
 import { HandlerFunctionFactory, sharingHandler, sourceFunctionFactory } from './handler-functions';
 import { addNagSuppressions } from './nag-suppressions';
-import { createFailureAlarm, createStateMachineLogGroup, grantReadExecutions, runSkippedMetric } from './operations';
+import { createFailureAlarm, runSkippedMetric } from './operations';
 import { SnapshotPermissions } from './permissions';
 import type { SharedClusterSnapshotsProps } from './props';
-import { createSharingKey, warnIgnoredKeyRemovalPolicy, warnImportedKey } from './sharing-key';
+import { createSharingKey, warnImportedKey } from './sharing-key';
 import { SnapshotHandlerLogGroups, SnapshotHandlers } from './snapshot-handlers';
 import { snapshotTagsEnvironment } from './snapshot-tags';
 import { PROP_DEFAULTS, snapshotTimeoutOf, validateProps } from './validation';
 import { SnapshotWorkflow } from './workflow';
 import { createWorkflowFunctions, workflowLogGroups } from './workflow-functions';
 import { ENV, SOURCE_EVENTS_ENV } from '../shared/constants';
+import { warnIgnoredKeyRemovalPolicy } from '../shared/key-removal';
 import { ownerIdFor } from '../shared/naming.lambda-shared';
+import { createStateMachineLogGroup, DEFAULT_LOG_RETENTION, grantReadExecutions } from '../shared/operations';
 import { withConstructPath } from '../shared/validation-error';
 
 /** How long a scheduled run may still start after its time: Scheduler's delivery and Lambda's async retries. */
@@ -99,7 +101,7 @@ export class SharedClusterSnapshots extends Construct {
     const prefix = props.snapshotPrefix ?? PROP_DEFAULTS.snapshotPrefix;
     const clusterIdentifiers = props.clusterIdentifiers ?? [];
     this.ownerId = ownerIdFor(stack.stackName, this.node.scopes.slice(this.node.scopes.indexOf(stack) + 1).map((c) => c.node.id));
-    const logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
+    const logRetention = props.logRetention ?? DEFAULT_LOG_RETENTION;
 
     if (props.encryptionKey) {
       this.encryptionKey = props.encryptionKey;

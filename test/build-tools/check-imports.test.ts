@@ -67,7 +67,8 @@ describe('the import rules check', () => {
     const root = fixture({
       'src/refreshing/refreshed-database.ts': "import { R } from '../receiving/received';\nimport { S } from '../shared/snapshot-copies';\nexport const x = [R, S];\n",
       'src/refreshing/handlers/a.lambda.ts': "export { copy } from '../../sharing/handlers/copy.lambda-shared';\n",
-      'src/receiving/received.ts': "export { RefreshedDatabase as R } from '../refreshing/refreshed-database';\n",
+      'src/receiving/received.ts': "export { Mode as R } from '../refreshing/props';\n",
+      'src/refreshing/props.ts': 'export const Mode = 1;\n',
       'src/sharing/handlers/copy.lambda-shared.ts': 'export const copy = 1;\n',
       'src/shared/snapshot-copies.ts': 'export const S = 1;\n',
     });
@@ -88,6 +89,36 @@ describe('the import rules check', () => {
     expect(checkImports(root)).toEqual([{ file: 'src/shared/facts/limits.ts', line: 2, specifier: '../log.lambda-shared', rule: RULES.constants }]);
   });
 
+  test('an import cycle fails, type-only imports included, named at the first file\'s import of the next', () => {
+    // The cycle issue 15 found: the construct imports its suppressions, which imported the construct's type.
+    const root = fixture({
+      'src/receiving/received-cluster-snapshots.ts': "import { addReceiverNagSuppressions } from './nag-suppressions';\nexport class ReceivedClusterSnapshots { a = addReceiverNagSuppressions; }\n",
+      'src/receiving/nag-suppressions.ts': "import type { ReceivedClusterSnapshots } from './received-cluster-snapshots';\nexport function addReceiverNagSuppressions(c: ReceivedClusterSnapshots) { return c; }\n",
+    });
+    expect(checkImports(root)).toEqual([{
+      file: 'src/receiving/nag-suppressions.ts',
+      line: 1,
+      specifier: './received-cluster-snapshots',
+      rule: RULES.cycle,
+      cycle: ['src/receiving/nag-suppressions.ts', 'src/receiving/received-cluster-snapshots.ts', 'src/receiving/nag-suppressions.ts'],
+    }]);
+  });
+
+  test('a longer cycle is reported once, by its shortest loop; imports that only lead into it are not cycles', () => {
+    const root = fixture({
+      'src/a.ts': "export * from './b';\n",
+      'src/b.ts': "import { c } from './c';\nexport const b = c;\n",
+      'src/c.ts': "import type { A } from './a';\nimport { d } from './d';\nexport const c = d as unknown as A;\n",
+      'src/d.ts': "import { b } from './b';\nexport const d = b;\n",
+      'src/index.ts': "export * from './a';\n",
+      'src/self.ts': "import { s } from './self';\nexport const s = 1; export const t = s;\n",
+    });
+    expect(checkImports(root).map(({ file, cycle }) => [file, cycle])).toEqual([
+      ['src/a.ts', ['src/a.ts', 'src/b.ts', 'src/c.ts', 'src/a.ts']],
+      ['src/self.ts', ['src/self.ts', 'src/self.ts']],
+    ]);
+  });
+
   test('as the build runs it, fails with a message naming the file and the import, and passes a clean tree', () => {
     const run = (root: string) => spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', SCRIPT, root], {
       cwd: PROJECT_ROOT,
@@ -98,6 +129,10 @@ describe('the import rules check', () => {
     expect(broken.status).toBe(1);
     expect(broken.stderr).toContain(`src/sharing/handlers/copy.lambda.ts:3 imports '../shared-cluster-snapshots': ${RULES.handlerConstruct}`);
     expect(broken.stderr).toContain(`src/sharing/shared-cluster-snapshots.ts:3 imports '../../sim/fake-rds': ${RULES.outsideSrc}`);
+
+    const cyclic = run(fixture({ 'src/a.ts': "import type { B } from './b';\nexport type A = B;\n", 'src/b.ts': "import type { A } from './a';\nexport type B = A | 1;\n" }));
+    expect(cyclic.status).toBe(1);
+    expect(cyclic.stderr).toContain(`src/a.ts:1 imports './b': ${RULES.cycle} (src/a.ts -> src/b.ts -> src/a.ts)`);
 
     const clean = run(fixture({ 'src/shared/constants.ts': 'export const A = 1;\n', 'src/x.lambda.ts': "import { A } from './shared/constants';\nexport const b = A;\n" }));
     expect(clean.stderr).toBe('');

@@ -1,5 +1,6 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -45,9 +46,22 @@ function findings(stack: Stack): string[] {
     .map((message) => `${message.id}: ${String(message.entry.data).split('\n')[0]}`);
 }
 
+/** The functions in a VPC, with a dashboard: the knobs that add resources and permissions. */
+function inVpc(): { stack: Stack; construct: ReceivedClusterSnapshots } {
+  const stack = new Stack(new App(), 'InVpc', { env: { account: '222222222222', region: 'eu-west-1' } });
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+    flowLogs: { all: {} },
+  });
+  const construct = new ReceivedClusterSnapshots(stack, 'Received', { sourceAccountIds: SOURCES, vpc, dashboard: true, architecture: lambda.Architecture.X86_64 });
+  return { stack, construct };
+}
+
 const STACKS: Array<[string, () => { stack: Stack; construct: ReceivedClusterSnapshots }]> = [
   ['every optional prop', full],
   ['required props only (environment-agnostic)', () => consumer()],
+  ['in a VPC, with a dashboard', inVpc],
 ];
 
 describe('cdk-nag AwsSolutions on ReceivedClusterSnapshots', () => {

@@ -1,7 +1,7 @@
 import { DescribeDBClusterSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { awsError, COPY_ID, OTHER_SOURCE, SHARED_ARN, SHARED_ID, SOURCE, STATE_MACHINE_ARN, STRANGER, sharedArn, sharedSnapshot, useReceiverEnvironment } from './helpers';
+import { awsError, COPY_ID, OTHER_SOURCE, SHARED_ARN, SHARED_ID, SOURCE, STATE_MACHINE_ARN, STRANGER, sharedArn, sharedSnapshot, TARGET, useReceiverEnvironment } from './helpers';
 import { handler, SharedSnapshotEvent } from '../../src/receiving/handlers/receive-event.lambda';
 
 const rdsMock = mockClient(RDSClient);
@@ -72,11 +72,40 @@ describe('receive-event', () => {
     expect(sfnMock.calls()).toHaveLength(0);
   });
 
-  test('trusts RDS, not the event, for the cluster: a snapshot of an unselected cluster is refused', async () => {
+  // The source may share more than this receiver copies: such an event is skipped, not an error
+  // (an error would count in the failure alarm and be retried by Lambda).
+  test('trusts RDS, not the event, for the cluster: a snapshot of an unselected cluster is skipped, nothing started', async () => {
     process.env.SOURCE_CLUSTER_IDENTIFIERS = 'orders-db';
     rdsMock.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [sharedSnapshot({ DBClusterIdentifier: 'hr-db' })] });
-    await expect(handler(event())).rejects.toMatchObject({ name: 'SnapshotNotFromSource', message: expect.stringContaining("cluster 'hr-db'") });
+    await expect(handler(event({}, { clusterIdentifier: 'orders-db' }))).resolves.toEqual({
+      outcome: 'notSelected',
+      reason: expect.stringContaining("is of cluster 'hr-db', which is not one of clusterIdentifiers (orders-db)"),
+    });
     expect(sfnMock.calls()).toHaveLength(0);
+  });
+
+  test('a snapshot outside sourceSnapshotPrefix is skipped before any AWS call', async () => {
+    await expect(handler(event({}, { snapshotArn: sharedArn('other-orders-db-1') }))).resolves.toEqual({
+      outcome: 'notSelected',
+      reason: expect.stringContaining("does not start with sourceSnapshotPrefix 'shared'"),
+    });
+    expect(rdsMock.calls()).toHaveLength(0);
+    expect(sfnMock.calls()).toHaveLength(0);
+  });
+
+  test('this account among the source accounts (found at run time): SourceIsOwnAccount, naming the account and the prop, before any AWS call', async () => {
+    process.env.SOURCE_ACCOUNT_IDS = `${SOURCE},${TARGET}`;
+    const result = handler(event());
+    await expect(result).rejects.toMatchObject({ name: 'SourceIsOwnAccount' });
+    await expect(handler(event())).rejects.toThrow(`sourceAccountIds contains '${TARGET}', which is the account this receiver runs in`);
+    expect(rdsMock.calls()).toHaveLength(0);
+    expect(sfnMock.calls()).toHaveLength(0);
+  });
+
+  test('a state machine ARN without an account is refused as InvalidInput, before any AWS call', async () => {
+    process.env.STATE_MACHINE_ARN = 'not-an-arn';
+    await expect(handler(event())).rejects.toMatchObject({ name: 'InvalidInput' });
+    expect(rdsMock.calls()).toHaveLength(0);
   });
 
   test.each([

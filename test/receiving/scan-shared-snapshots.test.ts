@@ -3,7 +3,7 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   awsError, COPY_ID, NOW, OTHER_SOURCE, ownCopy, SHARED_ARN, SHARED_ID, SHARED_TIME, SOURCE, STATE_MACHINE_ARN, STRANGER,
-  sharedArn, sharedSnapshot, useReceiverEnvironment,
+  sharedArn, sharedSnapshot, TARGET, useReceiverEnvironment,
 } from './helpers';
 import { freshnessRecord } from '../../src/receiving/handlers/freshness.lambda-shared';
 import { handler } from '../../src/receiving/handlers/scan-shared-snapshots.lambda';
@@ -47,6 +47,17 @@ describe('scan-shared-snapshots', () => {
       input: JSON.stringify({ sourceAccount: SOURCE, snapshotArn: SHARED_ARN }),
     }]);
     expect(result).toMatchObject({ runId: RUN_ID, started: [SHARED_ARN], alreadyStarted: [], failed: [] });
+  });
+
+  test('this account among the source accounts (found at run time): SourceIsOwnAccount before any AWS call, nothing started', async () => {
+    process.env.SOURCE_ACCOUNT_IDS = `${SOURCE},${TARGET}`;
+    arrange([sharedSnapshot()], []);
+    await expect(handler(SCHEDULED)).rejects.toMatchObject({
+      name: 'SourceIsOwnAccount',
+      message: expect.stringContaining(`sourceAccountIds contains '${TARGET}', which is the account this receiver runs in`),
+    });
+    expect(rdsMock.calls()).toHaveLength(0);
+    expect(starts()).toEqual([]);
   });
 
   test('skips shares from other accounts, other prefixes, unselected clusters and snapshots not available', async () => {

@@ -1,6 +1,6 @@
 import { COPY_ID, COPY_PREFIX, OTHER_SOURCE, SHARED_ARN, SHARED_ID, SOURCE, STRANGER, sharedArn, useReceiverEnvironment } from './helpers';
 import { isValidIdentifier } from '../../src/shared/naming.lambda-shared';
-import { SnapshotNotFromSource } from '../../src/receiving/handlers/errors.lambda-shared';
+import { SnapshotNotFromSource, SnapshotNotSelected } from '../../src/receiving/handlers/errors.lambda-shared';
 import { receiverSettings } from '../../src/receiving/handlers/settings.lambda-shared';
 import { assertClusterSelected, copyExecutionName, copyIdentifier, parseSourceSnapshotArn } from '../../src/receiving/handlers/sources.lambda-shared';
 
@@ -26,6 +26,22 @@ describe('parseSourceSnapshotArn: the event is untrusted', () => {
     expect(call).toThrow(message);
   });
 
+  // The receive-event function skips what is only outside the selection (the prefix), and refuses the rest.
+  test.each([
+    ['an id without the prefix', sharedArn('nightly-orders-db-1'), true],
+    ['an account outside the sources', sharedArn(SHARED_ID, STRANGER), false],
+    ['another Region', sharedArn(SHARED_ID, SOURCE, 'us-east-1'), false],
+  ])('%s is outside the selection (SnapshotNotSelected): %p; named SnapshotNotFromSource either way', (_name, arn, notSelected) => {
+    let error: Error | undefined;
+    try {
+      parseSourceSnapshotArn(arn, receiverSettings());
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error?.name).toBe('SnapshotNotFromSource');
+    expect(error instanceof SnapshotNotSelected).toBe(notSelected);
+  });
+
   test('refuses a snapshot of another source account than the one that sent the event', () => {
     expect(() => parseSourceSnapshotArn(sharedArn(SHARED_ID, OTHER_SOURCE), receiverSettings(), SOURCE))
       .toThrow(/belongs to account 333333333333, but the event came from account 111111111111/);
@@ -37,7 +53,7 @@ describe('assertClusterSelected', () => {
 
   test('accepts listed clusters case-insensitively and refuses others by name', () => {
     expect(assertClusterSelected('BILLING-db', receiverSettings(), SHARED_ARN)).toBe('billing-db');
-    expect(() => assertClusterSelected('hr-db', receiverSettings(), SHARED_ARN)).toThrow(SnapshotNotFromSource);
+    expect(() => assertClusterSelected('hr-db', receiverSettings(), SHARED_ARN)).toThrow(SnapshotNotSelected);
     expect(() => assertClusterSelected('hr-db', receiverSettings(), SHARED_ARN)).toThrow(/cluster 'hr-db', which is not one of clusterIdentifiers \(orders-db, billing-db\)/);
     expect(() => assertClusterSelected(undefined, receiverSettings(), SHARED_ARN)).toThrow(/names no valid source cluster/);
   });

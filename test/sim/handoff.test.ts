@@ -229,7 +229,7 @@ describe('handoff scenarios', () => {
 
   test('the receiver\'s freshness alarm fires once the source stops: the published age crosses maxCopyAge', async () => {
     sim = handoff();
-    const [alarm] = sim.alarms(TARGET_ACCOUNT);
+    const [alarm] = sim.alarms(TARGET_ACCOUNT).filter((a) => a.metricName === 'NewestCopyAge');
     expect(alarm.threshold).toBe(26 * 3600);
     const scanAt = (day: number, hour: number) => new Date(runDay(day).getTime() + hour * HOUR);
     const states: Record<string, string> = {};

@@ -4,7 +4,7 @@ import { runDay, MINUTE } from './harness';
 import { evaluateAlarm, readAlarms } from '../../sim/alarms';
 import { synthesizeRefreshTemplate, RefreshExample } from '../../sim/example-refresh';
 import { Simulation, SimulationOptions } from '../../sim/simulation';
-import { executionMetrics } from '../../sim/state-machine-metrics';
+import { serviceMetrics } from '../../sim/service-metrics';
 import { DEFAULT_STACK, templateResolver } from '../../sim/template';
 import {
   ENV, REFRESH_ENV, REFRESH_TAG_GENERATION, REFRESH_TAG_OWNER, REFRESH_TAG_SOURCE_SNAPSHOT, TARGET_ENV, TARGET_TAG_OWNER, TARGET_TAG_SOURCE_ACCOUNT,
@@ -105,10 +105,10 @@ export function database(sim: Simulation, identifier: string) {
   };
 }
 
-/** Every alarm of the template, with its state at `at` over the executions' metrics (AWS/States). */
+/** Every alarm of the template, with its state at `at` over what AWS publishes for the executions and functions. */
 export function alarmStates(sim: Simulation, at = Date.now()): Record<string, string> {
   const template = rawTemplates.get(sim)!;
-  const metrics = executionMetrics(sim.executions, TARGET);
+  const metrics = serviceMetrics(sim);
   const alarms = readAlarms(template, templateResolver(template, DEFAULT_STACK, TARGET));
   return Object.fromEntries(alarms.map((a) => [a.logicalId, evaluateAlarm(a, metrics, at)]));
 }

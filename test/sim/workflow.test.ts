@@ -31,6 +31,7 @@ describe('state machine', () => {
     };
     expect(execution.output).toEqual(result);
     expect(sim.putEvents).toEqual([{
+      at: expect.any(Number),
       execution: execution.name,
       state: 'PublishSnapshotShared',
       entry: { Source: 'cdk-shared-cluster-snapshots', DetailType: 'Cluster Snapshot Shared', Detail: result },

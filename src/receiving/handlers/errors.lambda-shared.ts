@@ -6,6 +6,19 @@ export class SnapshotNotFromSource extends WorkflowError {
   public readonly name = TARGET_ERROR.SnapshotNotFromSource;
 }
 
+/**
+ * A snapshot of a source account that is outside this receiver's selection (`sourceSnapshotPrefix`,
+ * `clusterIdentifiers`): named `SnapshotNotFromSource` like any refusal, but an event for it is
+ * expected (the source shares more than this receiver copies), so the receive-event function skips
+ * it rather than failing.
+ */
+export class SnapshotNotSelected extends SnapshotNotFromSource {}
+
+/** `sourceAccountIds` lists the account the receiver runs in: nothing is copied. */
+export class SourceIsOwnAccount extends WorkflowError {
+  public readonly name = TARGET_ERROR.SourceIsOwnAccount;
+}
+
 /** The shared snapshot is gone or no longer shared with this account. Not retried. */
 export class SharedSnapshotNotFound extends WorkflowError {
   public readonly name = TARGET_ERROR.SharedSnapshotNotFound;

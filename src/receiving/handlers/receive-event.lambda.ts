@@ -1,5 +1,6 @@
-import { SnapshotNotFromSource } from './errors.lambda-shared';
-import { receiverSettings } from './settings.lambda-shared';
+import { SnapshotNotFromSource, SnapshotNotSelected } from './errors.lambda-shared';
+import { assertNoOwnAccountSource } from './own-account.lambda-shared';
+import { ReceiverSettings, receiverSettings } from './settings.lambda-shared';
 import { assertClusterSelected, copyExecutionName, copyIdentifier, describeSharedSnapshot, parseSourceSnapshotArn } from './sources.lambda-shared';
 import { startCopy, StartOutcome } from './start-copy.lambda-shared';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../../shared/constants';
@@ -18,17 +19,34 @@ export interface SharedSnapshotEvent {
 }
 
 export interface ReceiveResult {
-  readonly executionName: string;
-  readonly outcome: StartOutcome;
+  /** `notSelected`: a source's snapshot outside `sourceSnapshotPrefix` or `clusterIdentifiers`, skipped. */
+  readonly outcome: StartOutcome | 'notSelected';
+  /** The copy execution's name, when one was started or found started. */
+  readonly executionName?: string;
+  /** Why a snapshot was not selected. */
+  readonly reason?: string;
 }
 
 /**
  * Starts one copy execution for a shared snapshot. The event is a hint: its account must be a
  * source, the snapshot ARN must be that account's, in this Region, with the prefix, and the
- * snapshot is re-read from RDS (its cluster from RDS must be selected). Anything else is refused.
+ * snapshot is re-read from RDS (its cluster from RDS must be selected). Anything else is refused,
+ * except a source's snapshot outside the selection: the source may share more than this receiver
+ * copies, so that is skipped (an error would count in the failure alarm).
  */
 export async function handler(event: SharedSnapshotEvent): Promise<ReceiveResult> {
   const settings = receiverSettings();
+  assertNoOwnAccountSource(settings);
+  try {
+    return await receive(event, settings);
+  } catch (error) {
+    if (!(error instanceof SnapshotNotSelected)) throw error;
+    log('info', 'Shared snapshot not selected', { reason: error.message });
+    return { outcome: 'notSelected', reason: error.message };
+  }
+}
+
+async function receive(event: SharedSnapshotEvent, settings: ReceiverSettings): Promise<ReceiveResult> {
   const obj = requireObject(event, 'The event');
   if (obj.source !== EVENT_SOURCE || obj['detail-type'] !== EVENT_DETAIL_TYPE.shared) {
     throw new InvalidInput(`Expected a '${EVENT_DETAIL_TYPE.shared}' event from '${EVENT_SOURCE}', got ${JSON.stringify(obj['detail-type'])?.slice(0, 60)} from ${JSON.stringify(obj.source)?.slice(0, 60)}`);

@@ -1,6 +1,7 @@
 import { DBClusterSnapshot, DescribeDBClusterSnapshotsCommand } from '@aws-sdk/client-rds';
 import { listOwnCopies, OwnCopy } from './copies.lambda-shared';
 import { ClusterFreshness, computeFreshness, publishFreshness, SourceCluster } from './freshness.lambda-shared';
+import { assertNoOwnAccountSource } from './own-account.lambda-shared';
 import { ReceiverSettings, receiverSettings } from './settings.lambda-shared';
 import { copyExecutionName, copyIdentifier, parseSourceSnapshotArn, SourceSnapshotRef } from './sources.lambda-shared';
 import { startCopy } from './start-copy.lambda-shared';
@@ -39,6 +40,7 @@ const LIVE_COPY_STATUSES = ['available', 'copying', 'creating'];
 export async function handler(event: ScanEvent = {}): Promise<ScanResult> {
   const runId = scheduledRunId(event, 'The scan event');
   const settings = receiverSettings();
+  assertNoOwnAccountSource(settings);
   const now = Date.now();
   const [shared, copies] = [await newestSharedPerCluster(settings), await listOwnCopies(settings.ownerId, settings.copyPrefix)];
 

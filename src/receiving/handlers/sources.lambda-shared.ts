@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { DBClusterSnapshot, DescribeDBClusterSnapshotsCommand } from '@aws-sdk/client-rds';
-import { SharedSnapshotNotFound, SnapshotNotFromSource } from './errors.lambda-shared';
+import { SharedSnapshotNotFound, SnapshotNotFromSource, SnapshotNotSelected } from './errors.lambda-shared';
 import type { ReceiverSettings } from './settings.lambda-shared';
 import { rds } from '../../shared/clients.lambda-shared';
 import { MAX_EXECUTION_NAME_LENGTH, MAX_IDENTIFIER_LENGTH } from '../../shared/constants';
@@ -22,7 +22,7 @@ const ARN_HASH_LENGTH = 12;
 /**
  * Checks that `arn` is a cluster snapshot of one of the source accounts, in this Region, with the
  * configured prefix (and, when `account` is given, of that account). Anything else is refused with
- * `SnapshotNotFromSource`, naming what did not match.
+ * `SnapshotNotFromSource`, naming what did not match (`SnapshotNotSelected` for another prefix).
  */
 export function parseSourceSnapshotArn(arn: unknown, settings: ReceiverSettings, account?: string): SourceSnapshotRef {
   const match = typeof arn === 'string' ? SNAPSHOT_ARN.exec(arn) : null;
@@ -39,17 +39,17 @@ export function parseSourceSnapshotArn(arn: unknown, settings: ReceiverSettings,
     throw new SnapshotNotFromSource(`Snapshot ${shown} is in Region ${region}; this receiver copies from ${settings.region} only`);
   }
   if (!snapshotIdentifier.toLowerCase().startsWith(settings.sourceSnapshotPrefix)) {
-    throw new SnapshotNotFromSource(`Snapshot ${shown} does not start with sourceSnapshotPrefix '${settings.sourceSnapshotPrefix}'`);
+    throw new SnapshotNotSelected(`Snapshot ${shown} does not start with sourceSnapshotPrefix '${settings.sourceSnapshotPrefix}'`);
   }
   return { arn: arn as string, account: owner, region, snapshotIdentifier: snapshotIdentifier.toLowerCase() };
 }
 
-/** Refuses a source cluster outside `clusterIdentifiers` (when they are set). */
+/** Refuses a source cluster outside `clusterIdentifiers` (when they are set) with `SnapshotNotSelected`. */
 export function assertClusterSelected(clusterIdentifier: string | undefined, settings: ReceiverSettings, arn: string): string {
   const cluster = (clusterIdentifier ?? '').toLowerCase();
   if (!isValidIdentifier(cluster)) throw new SnapshotNotFromSource(`Snapshot '${arn}' names no valid source cluster`);
   if (settings.clusterIdentifiers.length > 0 && !settings.clusterIdentifiers.includes(cluster)) {
-    throw new SnapshotNotFromSource(`Snapshot '${arn}' is of cluster '${cluster}', which is not one of clusterIdentifiers (${settings.clusterIdentifiers.join(', ')})`);
+    throw new SnapshotNotSelected(`Snapshot '${arn}' is of cluster '${cluster}', which is not one of clusterIdentifiers (${settings.clusterIdentifiers.join(', ')})`);
   }
   return cluster;
 }

@@ -3,7 +3,7 @@ import {
   DescribeDBInstancesCommand, ModifyDBClusterCommand, RestoreDBClusterFromSnapshotCommand, Tag,
 } from '@aws-sdk/client-rds';
 import { RestoreFailed } from './errors.lambda-shared';
-import type { CopyToRestore, DatabaseKind, DatabaseView, MemberView } from './kind.lambda-shared';
+import type { CopyToRestore, DatabaseKind, DatabaseView, MemberView } from './kind-types.lambda-shared';
 import { instanceName } from './names.lambda-shared';
 import type { RestoreSettings } from './settings.lambda-shared';
 import { tagList, tagRecord } from './tags.lambda-shared';

@@ -72,6 +72,8 @@ export const TARGET_ERROR = {
   CopyFailed: 'CopyFailed',
   /** PutEvents did not accept the `Cluster Snapshot Copied` confirmation. */
   ConfirmationFailed: 'ConfirmationFailed',
+  /** A source account is the account the receiver runs in (found at run time when the stack's account was unknown at synth). */
+  SourceIsOwnAccount: 'SourceIsOwnAccount',
 } as const;
 
 /** The source side's error names for untrusted `Cluster Snapshot Copied` events. */

@@ -1,19 +1,14 @@
 import { listEnv } from '../../shared/config.lambda-shared';
-import { ACCOUNT_ID_PATTERN, ENV } from '../../shared/constants';
-import { InvalidInput, TargetIsOwnAccount } from '../../shared/errors.lambda-shared';
+import { ENV } from '../../shared/constants';
+import { TargetIsOwnAccount } from '../../shared/errors.lambda-shared';
+import { accountOfStateMachine } from '../../shared/own-account.lambda-shared';
 
 /**
  * The construct refuses the stack's own account as a target at synth, but an environment-agnostic
- * stack (the `cdk init` default) learns its account only at deploy time: the starter checks again,
- * before it starts anything. The account is the state machine's (same stack, so the starter's own),
- * read from its ARN `arn:<partition>:states:<region>:<account>:stateMachine:<name>`: no extra call
- * and no extra permission.
+ * stack learns its account only at deploy time: the starter checks again, before it starts anything.
  */
 export function assertNoOwnAccountTarget(stateMachineArn: string): void {
-  const account = stateMachineArn.split(':')[4];
-  if (!account || !ACCOUNT_ID_PATTERN.test(account)) {
-    throw new InvalidInput(`Environment variable ${ENV.STATE_MACHINE_ARN} is not a state machine ARN with an account: '${stateMachineArn}'`);
-  }
+  const account = accountOfStateMachine(stateMachineArn);
   if (listEnv(ENV.TARGET_ACCOUNT_IDS).includes(account)) {
     throw new TargetIsOwnAccount(
       `targetAccountIds contains '${account}', which is the account this construct runs in: snapshots are already restorable here. `

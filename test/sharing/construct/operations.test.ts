@@ -9,8 +9,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { build, handlerFunctions, HANDLER_NAMES, Json, logicalIdOf, newStack, REGION, render, addSnapshots } from './helpers';
 import { SharedClusterSnapshots } from '../../../src';
+import { MAX_ALARM_DESCRIPTION_LENGTH } from '../../../src/shared/operations';
 import { SnapshotsDashboard } from '../../../src/sharing/dashboard';
-import { failureAlarmDescription, MAX_ALARM_DESCRIPTION_LENGTH } from '../../../src/sharing/operations';
+import { failureAlarmDescription } from '../../../src/sharing/operations';
 
 /** The template's resources of one type, by logical id. */
 function resourcesOf(template: Template, type: string): Record<string, Json> {

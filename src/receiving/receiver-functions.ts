@@ -1,0 +1,99 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { RECEIVER_FUNCTION_DESCRIPTIONS, ReceiverFunctionName } from './function-descriptions';
+import type { ReceiverPermissions } from './permissions';
+import type { ReceivedClusterSnapshotsProps } from './props';
+import type { ReceiverHandlerLogGroups, ReceiverHandlers } from './receiver-handlers';
+import type { BundledHandler } from '../shared/bundled-handler';
+import { DEFAULTS, ENV, TARGET_ENV } from '../shared/constants';
+import { HandlerFunctionSettings } from '../shared/function-options';
+import { HandlerFunctionFactory } from '../shared/handler-functions';
+
+/** A handler of this side's bundle, by its export name: the camel case of its `handlers/*.lambda.ts` file. */
+function receivingHandler(exportName: string): BundledHandler {
+  return { side: 'receiving', exportName };
+}
+
+const CONSTRUCT_NAME = 'ReceivedClusterSnapshots';
+
+/** The factory the receiver's functions are created with, from its props. */
+export function receiverFunctionFactory(
+  scope: Construct,
+  props: ReceivedClusterSnapshotsProps,
+  logRetention: logs.RetentionDays,
+): HandlerFunctionFactory<ReceiverFunctionName> {
+  return new HandlerFunctionFactory<ReceiverFunctionName>(scope, {
+    constructName: CONSTRUCT_NAME,
+    descriptions: RECEIVER_FUNCTION_DESCRIPTIONS,
+    settings: new HandlerFunctionSettings(scope, props, CONSTRUCT_NAME),
+    logRetention,
+    environmentLimit: {
+      props: 'sourceAccountIds and clusterIdentifiers',
+      remedy: 'List fewer source clusters, or leave clusterIdentifiers out to receive every cluster',
+    },
+  });
+}
+
+/** What the receiver's functions are built from. */
+export interface ReceiverFunctionsProps {
+  readonly factory: HandlerFunctionFactory<ReceiverFunctionName>;
+  readonly permissions: ReceiverPermissions;
+  /** What every function reads. */
+  readonly environment: Record<string, string>;
+  readonly copyKeyArn: string;
+  readonly retainCopies: number;
+  readonly confirmCopies: boolean;
+}
+
+/** The copy workflow's functions, each with its own role holding only what it calls. */
+export function createCopyFunctions(props: ReceiverFunctionsProps): Pick<ReceiverHandlers, 'copySnapshot' | 'checkCopy' | 'retainCopies'> {
+  const { factory, permissions, environment } = props;
+  const copySnapshot = factory.create('CopySharedSnapshot', receivingHandler('copySharedSnapshot'), {
+    ...environment,
+    [TARGET_ENV.COPY_KEY_ARN]: props.copyKeyArn,
+    [ENV.SNAPSHOT_TIMEOUT_SECONDS]: String(DEFAULTS.snapshotTimeoutSeconds),
+  }, [
+    ...permissions.describeOwnCopies(),
+    ...permissions.describeSourceSnapshots(),
+    ...permissions.copyFromSources(),
+    ...permissions.useSourceKeysThroughRds(),
+    ...permissions.useCopyKeyThroughRds(props.copyKeyArn),
+    ...permissions.readAccountQuotas(),
+  ]);
+  const checkCopy = factory.create('CheckCopy', receivingHandler('checkCopy'), environment, [
+    ...permissions.describeOwnCopies(),
+    ...permissions.deleteOwnCopies(),
+  ]);
+  const retainCopies = factory.create('RetainCopies', receivingHandler('retainCopies'), {
+    ...environment,
+    [TARGET_ENV.RETAIN_COPIES]: String(props.retainCopies),
+    [TARGET_ENV.CONFIRM_COPIES]: String(props.confirmCopies),
+  }, [...permissions.listSnapshots(), ...permissions.deleteOwnCopies()]);
+  return { copySnapshot, checkCopy, retainCopies };
+}
+
+/** The functions that start copies: the receive-event function (each event) and the catch-up scan. */
+export function createStarterFunctions(
+  factory: HandlerFunctionFactory<ReceiverFunctionName>,
+  permissions: ReceiverPermissions,
+  environment: Record<string, string>,
+): Pick<ReceiverHandlers, 'receiveEvent' | 'scan'> {
+  return {
+    receiveEvent: factory.create('ReceiveEvent', receivingHandler('receiveEvent'), environment, permissions.describeSourceSnapshots()),
+    scan: factory.create('ScanSharedSnapshots', receivingHandler('scanSharedSnapshots'), environment, permissions.listSnapshots(), Duration.minutes(5)),
+  };
+}
+
+/** The log group of each of `handlers`, as `factory` made them. */
+export function receiverLogGroups(factory: HandlerFunctionFactory<ReceiverFunctionName>, handlers: ReceiverHandlers): ReceiverHandlerLogGroups {
+  const of = factory.logGroupOf.bind(factory);
+  return {
+    receiveEvent: of(handlers.receiveEvent),
+    scan: of(handlers.scan),
+    copySnapshot: of(handlers.copySnapshot),
+    checkCopy: of(handlers.checkCopy),
+    retainCopies: of(handlers.retainCopies),
+  };
+}
+
