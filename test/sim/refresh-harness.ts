@@ -3,8 +3,8 @@ import { Duration } from 'aws-cdk-lib';
 import { runDay, MINUTE } from './harness';
 import { evaluateAlarm, readAlarms } from '../../sim/alarms';
 import { synthesizeRefreshTemplate, RefreshExample } from '../../sim/example-refresh';
-import { Simulation, SimulationOptions } from '../../sim/simulation';
 import { serviceMetrics } from '../../sim/service-metrics';
+import { Simulation, SimulationOptions } from '../../sim/simulation';
 import { DEFAULT_STACK, templateResolver } from '../../sim/template';
 import {
   ENV, REFRESH_ENV, REFRESH_TAG_GENERATION, REFRESH_TAG_OWNER, REFRESH_TAG_SOURCE_SNAPSHOT, TARGET_ENV, TARGET_TAG_OWNER, TARGET_TAG_SOURCE_ACCOUNT,
