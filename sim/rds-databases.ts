@@ -58,6 +58,8 @@ export class RdsDatabases {
   public readonly instances = new Map<string, DatabaseInstance>();
   public readonly secrets = new Map<string, ManagedSecret>();
   public readonly names = new DatabaseNames();
+  /** When each cluster was restored and when its deletion ended, by resource id, kept after it is gone: its billed lifetime. */
+  public readonly lifetimes = new Map<string, { readonly createdAt: number; goneAt?: number }>();
   public timings: DatabaseTimings = DEFAULT_TIMINGS;
   /** Snapshots RDS refuses to restore (InvalidRestoreFault), or whose restore ends in a terminal status. */
   public readonly restoreFaults = new Map<string, 'refused' | 'inaccessible-encryption-credentials'>();
@@ -137,6 +139,7 @@ export class RdsDatabases {
       password: { kind: 'from-snapshot', snapshot: snapshot.arn },
     };
     this.clusters.set(c.resourceId, c);
+    this.lifetimes.set(c.resourceId, { createdAt: now });
     // A restore that fails never resolves.
     this.names.take(id, c.resourceId, fault ? Infinity : now + this.timings.restoreMs);
     return { DBCluster: this.view(c) };
@@ -301,6 +304,7 @@ export class RdsDatabases {
       return;
     }
     this.clusters.delete(c.resourceId);
+    this.lifetimes.get(c.resourceId)!.goneAt = Date.now();
     if (c.password.kind === 'managed') this.secrets.get(c.password.secretArn)!.deletedAt = Date.now();
   }
 
