@@ -94,7 +94,8 @@ export async function runRefreshScenario(scenario: RefreshScenario): Promise<Ref
   });
   try {
     sim.rds.databases.timings = scenario.timings;
-    const starter = [...sim.functionsByArn.values()].find((f) => REFRESH_ENV.DATABASE_IDENTIFIER in f.environment && ENV.STATE_MACHINE_ARN in f.environment)!;
+    const isStarter = (env: Record<string, string>) => REFRESH_ENV.DATABASE_IDENTIFIER in env && ENV.STATE_MACHINE_ARN in env;
+    const starter = [...sim.functionsByArn.values()].find((f) => isStarter(f.environment))!;
     const stateMachine = starter.environment[ENV.STATE_MACHINE_ARN];
     seedCopy(sim, START - 2 * HOUR);
     await sim.fireSchedule(new Date(START), stateMachine);
