@@ -30,7 +30,7 @@ export function synthesizeRefreshTemplate(account: string, sourceAccount: string
   const stack = new Stack(new App(), stackName, { env: { account, region: REGION } });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'db', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
   const received = new ReceivedClusterSnapshots(stack, 'Received', { sourceAccountIds: [sourceAccount], ...example.receiver });
-  const postRestore = example.postRestore ? PostRestoreStep.lambda(new lambda.Function(stack, POST_RESTORE_FUNCTION_ID, {
+  const postRestore = example.postRestore ? PostRestoreStep.fromFunction(new lambda.Function(stack, POST_RESTORE_FUNCTION_ID, {
     runtime: lambda.Runtime.NODEJS_22_X,
     handler: 'index.handler',
     code: lambda.Code.fromInline('exports.handler = async () => ({});'),

@@ -16,19 +16,19 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
  */
 export class PostRestoreStep {
   /** Invoke a Lambda function, and wait for it to return. */
-  public static lambda(fn: lambda.IFunction): PostRestoreStep {
+  public static fromFunction(fn: lambda.IFunction): PostRestoreStep {
     return new PostRestoreStep(fn, undefined);
   }
 
   /** Start an execution of a Standard state machine, and wait for it to succeed. */
-  public static stateMachine(stateMachine: sfn.IStateMachine): PostRestoreStep {
+  public static fromStateMachine(stateMachine: sfn.IStateMachine): PostRestoreStep {
     return new PostRestoreStep(undefined, stateMachine);
   }
 
   private constructor(
-    /** The function, for `PostRestoreStep.lambda`. */
+    /** The function, for `PostRestoreStep.fromFunction`. */
     public readonly lambdaFunction?: lambda.IFunction,
-    /** The state machine, for `PostRestoreStep.stateMachine`. */
+    /** The state machine, for `PostRestoreStep.fromStateMachine`. */
     public readonly stateMachine?: sfn.IStateMachine,
   ) {}
 }

@@ -35,8 +35,8 @@ import { createFailureAlarm, createStateMachineLogGroup, DEFAULT_LOG_RETENTION, 
  * import * as rds from 'aws-cdk-lib/aws-rds';
  * import { ReceivedClusterSnapshots, RefreshedDatabase } from 'cdk-shared-cluster-snapshots';
  *
- * declare const vpc: ec2.IVpc;
- * declare const databaseSecurityGroup: ec2.ISecurityGroup;
+ * const vpc = ec2.Vpc.fromLookup(this, 'Vpc', { vpcName: 'staging' });
+ * const databaseSecurityGroup = ec2.SecurityGroup.fromSecurityGroupId(this, 'Clients', 'sg-0123456789abcdef0');
  * const received = new ReceivedClusterSnapshots(this, 'Received', { sourceAccountIds: ['111111111111'] });
  * new RefreshedDatabase(this, 'Staging', {
  *   source: received,

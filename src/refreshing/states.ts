@@ -24,6 +24,7 @@ export const REFRESH_STATE = {
   publishFailed: 'PublishRefreshFailed',
   failed: 'RefreshFailed',
   publishRefreshed: 'PublishRefreshed',
+  previousToKeep: 'PreviousToKeep',
   keepPrevious: 'KeepPrevious',
   deletePrevious: 'DeletePrevious',
   previousNotDeleted: 'PreviousNotDeleted',

@@ -73,5 +73,8 @@ function afterRefresh(scope: Construct, props: SwapProps): sfn.IChainable {
   deletePrevious.addCatch(notDeleted, { errors: [sfn.Errors.ALL], resultPath: ERROR_PATH });
   const keep = new sfn.Wait(scope, REFRESH_STATE.keepPrevious, { time: sfn.WaitTime.duration(props.keepPrevious) });
   keep.next(deletePrevious).next(refreshed);
-  return keep;
+  // The first refresh renamed nothing away: nothing to keep.
+  return new sfn.Choice(scope, REFRESH_STATE.previousToKeep)
+    .when(sfn.Condition.isNull('$.swap.previousIdentifier'), refreshed)
+    .otherwise(keep);
 }

@@ -16,7 +16,7 @@ function full(): RefreshStack {
     parameterGroupName: 'staging-params',
     keepPrevious: Duration.hours(12),
     finalSnapshot: true,
-    postRestore: PostRestoreStep.lambda(userFunction(stack)),
+    postRestore: PostRestoreStep.fromFunction(userFunction(stack)),
     alarmTopic: new sns.Topic(stack, 'Alarms', { enforceSSL: true, masterKey: new kms.Key(stack, 'AlarmsKey', { enableKeyRotation: true }) }),
     vpc,
     vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
@@ -26,7 +26,7 @@ function full(): RefreshStack {
 
 function withStateMachineStep(): RefreshStack {
   return refreshStack({}, {}, (stack: Stack) => ({
-    postRestore: PostRestoreStep.stateMachine(new sfn.StateMachine(stack, 'Migrate', {
+    postRestore: PostRestoreStep.fromStateMachine(new sfn.StateMachine(stack, 'Migrate', {
       definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Nothing')),
       tracingEnabled: true,
     })),

@@ -9,7 +9,7 @@ import { REFRESH_ENV } from '../../src/shared/constants';
 
 /** The refresh's state machine definition and its functions' environment, as the simulator reads them. */
 function synth(props: Partial<RefreshedDatabaseProps> = {}, withStep = false) {
-  const built = refreshStack(props, {}, withStep ? (stack) => ({ postRestore: PostRestoreStep.lambda(userFunction(stack)) }) : undefined);
+  const built = refreshStack(props, {}, withStep ? (stack) => ({ postRestore: PostRestoreStep.fromFunction(userFunction(stack)) }) : undefined);
   const template = Template.fromStack(built.stack);
   const read = readTemplate(template.toJSON() as any);
   const definition = read.instances.find((i) => JSON.stringify(i.definition).includes(REFRESH_STATE.prepare))!.definition;
@@ -69,7 +69,10 @@ describe('RefreshedDatabase', () => {
 
   test('with keepPrevious, the execution keeps the previous database that long, then deletes it', () => {
     const { states } = synth({ keepPrevious: Duration.hours(12) });
-    expect(states[REFRESH_STATE.publishRefreshed].Next).toBe(REFRESH_STATE.keepPrevious);
+    expect(states[REFRESH_STATE.publishRefreshed].Next).toBe(REFRESH_STATE.previousToKeep);
+    expect(states[REFRESH_STATE.previousToKeep]).toEqual({
+      Type: 'Choice', Choices: [{ Variable: '$.swap.previousIdentifier', IsNull: true, Next: REFRESH_STATE.refreshed }], Default: REFRESH_STATE.keepPrevious,
+    });
     expect(states[REFRESH_STATE.keepPrevious]).toEqual({ Type: 'Wait', Seconds: 43_200, Next: REFRESH_STATE.deletePrevious });
     expect(states[REFRESH_STATE.deletePrevious]).toMatchObject({ Next: REFRESH_STATE.refreshed, Parameters: { 'step': 'previous', 'state.$': '$' } });
   });

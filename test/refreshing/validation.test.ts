@@ -60,7 +60,7 @@ describe('RefreshedDatabase props validation', () => {
 
   test('a post-restore step with its timeout synthesizes', () => {
     const { stack } = refreshStack({}, {}, (s) => ({
-      postRestore: PostRestoreStep.lambda(userFunction(s)),
+      postRestore: PostRestoreStep.fromFunction(userFunction(s)),
       postRestoreTimeout: Duration.minutes(20),
     }));
     expect(stack.node.findAll().length).toBeGreaterThan(0);
