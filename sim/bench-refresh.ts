@@ -9,13 +9,10 @@
 import { readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
-import { synthesizeRefreshTemplate } from './example-refresh';
+import { seedReceiverCopy, synthesizeRefreshTemplate } from './example-refresh';
 import type { DatabaseTimings } from './rds-database-types';
 import { Simulation } from './simulation';
-import {
-  ENV, REFRESH_ENV, TARGET_ENV, TARGET_TAG_OWNER, TARGET_TAG_SOURCE_ACCOUNT, TARGET_TAG_SOURCE_CLUSTER, TARGET_TAG_SOURCE_SNAPSHOT,
-  TARGET_TAG_SOURCE_SNAPSHOT_TIME,
-} from '../src/shared/constants';
+import { ENV, REFRESH_ENV } from '../src/shared/constants';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -66,18 +63,6 @@ export const REFRESH_SCENARIOS: RefreshScenario[] = [
   { name: 'restore 44.5 min, post-restore step 20 min', timings: { ...DEFAULT_TIMINGS, restoreMs: 44.5 * MINUTE }, postRestoreMs: 20 * MINUTE },
 ];
 
-/** Seeds the receiver's copy of the source snapshot taken at `takenAt`, available now. */
-function seedCopy(sim: Simulation, takenAt: number): void {
-  const receiver = [...sim.functionsByArn.values()].find((f) => TARGET_ENV.COPY_PREFIX in f.environment)!.environment[ENV.OWNER_ID];
-  const id = `shared-orders-db-${new Date(takenAt).toISOString().replace(/[-:T]/g, '').slice(0, 12)}`;
-  sim.rds.addForeignSnapshot(`received-${id}`, 'orders-db', {
-    [TARGET_TAG_OWNER]: receiver,
-    [TARGET_TAG_SOURCE_ACCOUNT]: SOURCE,
-    [TARGET_TAG_SOURCE_CLUSTER]: 'orders-db',
-    [TARGET_TAG_SOURCE_SNAPSHOT]: `arn:aws:rds:eu-west-1:${SOURCE}:cluster-snapshot:${id}`,
-    [TARGET_TAG_SOURCE_SNAPSHOT_TIME]: new Date(takenAt).toISOString(),
-  });
-}
 
 /** Day 1 refreshes so a database serves; day 2's refresh, of a copy made at its start, is measured. */
 export async function runRefreshScenario(scenario: RefreshScenario): Promise<RefreshFigures> {
@@ -97,12 +82,12 @@ export async function runRefreshScenario(scenario: RefreshScenario): Promise<Ref
     const isStarter = (env: Record<string, string>) => REFRESH_ENV.DATABASE_IDENTIFIER in env && ENV.STATE_MACHINE_ARN in env;
     const starter = [...sim.functionsByArn.values()].find((f) => isStarter(f.environment))!;
     const stateMachine = starter.environment[ENV.STATE_MACHINE_ARN];
-    seedCopy(sim, START - 2 * HOUR);
+    seedReceiverCopy(sim, SOURCE, START - 2 * HOUR);
     await sim.fireSchedule(new Date(START), stateMachine);
     await sim.runUntilIdle();
     const from = START + DAY;
     await sim.advance(from - Date.now() - MINUTE);
-    seedCopy(sim, from - 2 * HOUR);
+    seedReceiverCopy(sim, SOURCE, from - 2 * HOUR);
     await sim.fireSchedule(new Date(from), stateMachine);
     await sim.runUntilIdle();
     await sim.advance(from + DAY - Date.now());

@@ -6,14 +6,11 @@
  * copies are put in place as it makes them (the handoff above shows it making them).
  */
 import { Duration } from 'aws-cdk-lib';
-import { synthesizeRefreshTemplate } from './example-refresh';
+import { seedReceiverCopy, synthesizeRefreshTemplate } from './example-refresh';
 import { Simulation } from './simulation';
 import type { Execution } from './step-functions';
 import { REFRESH_STATE } from '../src/refreshing/states';
-import {
-  ENV, REFRESH_ENV, TARGET_ENV, TARGET_TAG_OWNER, TARGET_TAG_SOURCE_ACCOUNT, TARGET_TAG_SOURCE_CLUSTER, TARGET_TAG_SOURCE_SNAPSHOT,
-  TARGET_TAG_SOURCE_SNAPSHOT_TIME,
-} from '../src/shared/constants';
+import { ENV, REFRESH_ENV } from '../src/shared/constants';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -59,7 +56,6 @@ export async function refreshDemo(print: (line?: string) => void, clock: (ms: nu
   try {
     const env = (predicate: (e: Record<string, string>) => boolean, key: string) =>
       [...sim.functionsByArn.values()].map((f) => f.environment).find(predicate)![key];
-    const receiver = env((e) => TARGET_ENV.COPY_PREFIX in e, ENV.OWNER_ID);
     const stateMachine = env((e) => REFRESH_ENV.DATABASE_IDENTIFIER in e && ENV.STATE_MACHINE_ARN in e, ENV.STATE_MACHINE_ARN);
     print('RefreshedDatabase: a staging database kept fresh from the copies, in target account ' + TARGET);
     print(`${DATABASE} from orders-db's copies · daily at ${clock(day(0))} · a post-restore step (sanitize) · keepPrevious 2 hours`);
@@ -70,7 +66,7 @@ export async function refreshDemo(print: (line?: string) => void, clock: (ms: nu
       'Day 3: the post-restore step fails: the new database is deleted, the serving one stays',
     ];
     for (const [n, title] of titles.entries()) {
-      seedCopy(sim, receiver, day(n) - 3 * HOUR);
+      seedReceiverCopy(sim, SOURCE, day(n) - 3 * HOUR);
       failMigration = n === 2;
       await sim.advance(day(n) - Date.now());
       await sim.fireSchedule(new Date(day(n)), stateMachine);
@@ -98,16 +94,6 @@ export async function refreshDemo(print: (line?: string) => void, clock: (ms: nu
   }
 }
 
-function seedCopy(sim: Simulation, receiver: string, takenAt: number): void {
-  const id = `shared-orders-db-${new Date(takenAt).toISOString().replace(/[-:T]/g, '').slice(0, 12)}`;
-  sim.rds.addForeignSnapshot(`received-${id}`, 'orders-db', {
-    [TARGET_TAG_OWNER]: receiver,
-    [TARGET_TAG_SOURCE_ACCOUNT]: SOURCE,
-    [TARGET_TAG_SOURCE_CLUSTER]: 'orders-db',
-    [TARGET_TAG_SOURCE_SNAPSHOT]: `arn:aws:rds:eu-west-1:${SOURCE}:cluster-snapshot:${id}`,
-    [TARGET_TAG_SOURCE_SNAPSHOT_TIME]: new Date(takenAt).toISOString(),
-  });
-}
 
 /** Steps that do nothing when no database served before the run. */
 const NOTHING_TO_SWAP_OUT: string[] = [REFRESH_STATE.renameServingAway, REFRESH_STATE.deletePrevious];

@@ -4,7 +4,13 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { REGION } from './aws-env';
+import type { Simulation } from './simulation';
 import { PostRestoreStep, ReceivedClusterSnapshots, ReceivedClusterSnapshotsProps, RefreshedDatabase, RefreshedDatabaseProps } from '../src';
+import {
+  ENV, TARGET_ENV, TARGET_TAG_OWNER, TARGET_TAG_SOURCE_ACCOUNT, TARGET_TAG_SOURCE_CLUSTER, TARGET_TAG_SOURCE_SNAPSHOT,
+  TARGET_TAG_SOURCE_SNAPSHOT_TIME,
+} from '../src/shared/constants';
+import { runIdFromTime } from '../src/shared/naming.lambda-shared';
 
 type CfnTemplate = { Resources: Record<string, any> };
 
@@ -46,4 +52,23 @@ export function synthesizeRefreshTemplate(account: string, sourceAccount: string
     ...example.refresh,
   });
   return Template.fromStack(stack).toJSON() as CfnTemplate;
+}
+
+/**
+ * Puts the receiver's copy of `sourceAccount`'s snapshot of `cluster` taken at `takenAt` in place,
+ * available, named and tagged as the receiver of the simulated template names and tags its copies.
+ * Returns its identifier.
+ */
+export function seedReceiverCopy(sim: Simulation, sourceAccount: string, takenAt: number, cluster = 'orders-db'): string {
+  const receiver = [...sim.functionsByArn.values()].find((f) => TARGET_ENV.COPY_PREFIX in f.environment)!.environment[ENV.OWNER_ID];
+  const sourceId = `shared-${cluster}-${runIdFromTime(new Date(takenAt))}`;
+  const id = `received-${sourceId}`;
+  sim.rds.addForeignSnapshot(id, cluster, {
+    [TARGET_TAG_OWNER]: receiver,
+    [TARGET_TAG_SOURCE_ACCOUNT]: sourceAccount,
+    [TARGET_TAG_SOURCE_CLUSTER]: cluster,
+    [TARGET_TAG_SOURCE_SNAPSHOT]: `arn:aws:rds:${REGION}:${sourceAccount}:cluster-snapshot:${sourceId}`,
+    [TARGET_TAG_SOURCE_SNAPSHOT_TIME]: new Date(takenAt).toISOString(),
+  });
+  return id;
 }

@@ -18,6 +18,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { ACCOUNT, callContext, clusterArn, REGION, snapshotArn, snapshotIdOf } from './aws-env';
 import type { IamPolicies } from './iam-policy';
+import { uncoveredMs } from './intervals';
 import { seededRandom } from './prng';
 import { authorizationRequests } from './rds-authorization';
 import { databaseAuthorizationRequests } from './rds-database-authorization';
@@ -153,19 +154,8 @@ export class FakeRds extends RdsStore {
    * shared (restore attribute set) and not deleted.
    */
   public unsharedWindowMs(clusterId: string, from: number, to: number): number {
-    const intervals = [...this.lifecycles.values()]
-      .filter((l) => l.clusterId === clusterId && l.sharedAt !== undefined)
-      .map((l) => [Math.max(l.sharedAt!, from), Math.min(l.deletedAt ?? to, to)] as const)
-      .filter(([a, b]) => b > a)
-      .sort((x, y) => x[0] - y[0]);
-    let covered = 0;
-    let cursor = from;
-    for (const [a, b] of intervals) {
-      if (b <= cursor) continue;
-      covered += b - Math.max(a, cursor);
-      cursor = b;
-    }
-    return to - from - covered;
+    const shared = [...this.lifecycles.values()].filter((l) => l.clusterId === clusterId && l.sharedAt !== undefined);
+    return uncoveredMs(shared.map((l) => [l.sharedAt!, l.deletedAt ?? to] as const), from, to);
   }
 
   public restore(): void {

@@ -5,6 +5,7 @@
  * about 10 for instances, `USER_RenameInstance.html`; Aurora unconfirmed); a deletion removes it.
  * Caching by resolvers ("could remain cached for a few minutes") is not modelled.
  */
+import { uncoveredMs } from './intervals';
 import type { NameRecord } from './rds-database-types';
 
 export class DatabaseNames {
@@ -29,17 +30,6 @@ export class DatabaseNames {
 
   /** How long, within [from, to], `name` resolved to nothing. */
   public unresolvedMs(name: string, from: number, to: number): number {
-    const intervals = this.records.filter((r) => r.name === name)
-      .map((r) => [Math.max(r.from, from), Math.min(r.to ?? to, to)] as const)
-      .filter(([a, b]) => b > a)
-      .sort((x, y) => x[0] - y[0]);
-    let covered = 0;
-    let cursor = from;
-    for (const [a, b] of intervals) {
-      if (b <= cursor) continue;
-      covered += b - Math.max(a, cursor);
-      cursor = b;
-    }
-    return to - from - covered;
+    return uncoveredMs(this.records.filter((r) => r.name === name).map((r) => [r.from, r.to ?? to] as const), from, to);
   }
 }

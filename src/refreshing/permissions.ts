@@ -1,6 +1,7 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { REFRESH_TAG_OWNER } from '../shared/constants';
+import { useKeysThroughRds } from '../shared/kms-through-rds';
 
 /** What the permissions are derived from. */
 export interface RefreshPermissionsProps {
@@ -42,7 +43,6 @@ export class RefreshPermissions {
   public readonly masterUserSecrets: string;
   private readonly owned: Record<string, Record<string, string>>;
   private readonly requested: Record<string, Record<string, string>>;
-  private readonly viaRds: Record<string, string>;
 
   constructor(private readonly stack: Stack, private readonly props: RefreshPermissionsProps) {
     const id = props.databaseIdentifier;
@@ -60,7 +60,6 @@ export class RefreshPermissions {
     this.masterUserSecrets = this.arn('secretsmanager', 'secret', 'rds!cluster-*');
     this.owned = { StringEquals: { [`aws:ResourceTag/${REFRESH_TAG_OWNER}`]: props.ownerId } };
     this.requested = { StringEquals: { [`aws:RequestTag/${REFRESH_TAG_OWNER}`]: props.ownerId } };
-    this.viaRds = { 'kms:ViaService': `rds.${stack.region}.${stack.urlSuffix}` };
   }
 
   /** List this account's clusters and snapshots (to find the copies and this instance's databases by tag). */
@@ -92,8 +91,9 @@ export class RefreshPermissions {
         actions: ['rds:RestoreDBClusterFromSnapshot'],
         resources: [this.copies, this.subnetGroup, this.parameterGroup, this.defaultOptionGroups],
       }),
-      ...this.useKeys([this.props.copyKeyArn], ['kms:DescribeKey', 'kms:Decrypt']),
-      ...(this.props.databaseKeyArn ? this.useKeys([this.props.databaseKeyArn], ['kms:DescribeKey']) : []),
+      // Restoring decrypts with the copy's key and encrypts with the database's, both through RDS.
+      ...useKeysThroughRds(this.stack, [this.props.copyKeyArn], ['kms:DescribeKey', 'kms:Decrypt']),
+      ...(this.props.databaseKeyArn ? useKeysThroughRds(this.stack, [this.props.databaseKeyArn], ['kms:DescribeKey']) : []),
     ];
   }
 
@@ -155,18 +155,6 @@ export class RefreshPermissions {
     return [
       new iam.PolicyStatement({ actions: ['rds:DescribeDBClusters'], resources: [this.stableDatabase] }),
       new iam.PolicyStatement({ actions: ['rds:DescribeDBInstances'], resources: [this.allInstances] }),
-    ];
-  }
-
-  /** Restoring decrypts with the copy's key and encrypts with the database's: only through RDS, grants only for AWS resources. */
-  private useKeys(keys: string[], readActions: string[]): iam.PolicyStatement[] {
-    return [
-      new iam.PolicyStatement({ actions: readActions, resources: keys, conditions: { StringEquals: this.viaRds } }),
-      new iam.PolicyStatement({
-        actions: ['kms:CreateGrant'],
-        resources: keys,
-        conditions: { StringEquals: this.viaRds, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
-      }),
     ];
   }
 

@@ -2,15 +2,11 @@ import type { Tag } from '@aws-sdk/client-rds';
 import { Duration } from 'aws-cdk-lib';
 import { runDay, MINUTE } from './harness';
 import { evaluateAlarm, readAlarms } from '../../sim/alarms';
-import { synthesizeRefreshTemplate, RefreshExample } from '../../sim/example-refresh';
+import { seedReceiverCopy, synthesizeRefreshTemplate, RefreshExample } from '../../sim/example-refresh';
 import { serviceMetrics } from '../../sim/service-metrics';
 import { Simulation, SimulationOptions } from '../../sim/simulation';
 import { DEFAULT_STACK, templateResolver } from '../../sim/template';
-import {
-  ENV, REFRESH_ENV, REFRESH_TAG_GENERATION, REFRESH_TAG_OWNER, REFRESH_TAG_SOURCE_SNAPSHOT, TARGET_ENV, TARGET_TAG_OWNER, TARGET_TAG_SOURCE_ACCOUNT,
-  TARGET_TAG_SOURCE_CLUSTER, TARGET_TAG_SOURCE_SNAPSHOT, TARGET_TAG_SOURCE_SNAPSHOT_TIME,
-} from '../../src/shared/constants';
-import { runIdFromTime } from '../../src/shared/naming.lambda-shared';
+import { ENV, REFRESH_ENV, REFRESH_TAG_GENERATION, REFRESH_TAG_OWNER, REFRESH_TAG_SOURCE_SNAPSHOT, TARGET_ENV } from '../../src/shared/constants';
 
 /*
  * A target account running a ReceivedClusterSnapshots and a RefreshedDatabase `orders-staging`
@@ -57,21 +53,9 @@ export function refreshStateMachine(sim: Simulation): string {
     .find((f) => REFRESH_ENV.DATABASE_IDENTIFIER in f.environment && ENV.STATE_MACHINE_ARN in f.environment)!.environment[ENV.STATE_MACHINE_ARN];
 }
 
-/**
- * Puts the receiver's copy of the source's snapshot taken at `takenAt` in place, available, with the
- * receiver's name and tags. Returns its identifier.
- */
+/** Puts the receiver's copy of the source's snapshot taken at `takenAt` in place, available. Returns its identifier. */
 export function seedCopy(sim: Simulation, takenAt: Date, cluster = 'orders-db'): string {
-  const sourceId = `shared-${cluster}-${runIdFromTime(takenAt)}`;
-  const id = `received-${sourceId}-copy`;
-  sim.rds.addForeignSnapshot(id, cluster, {
-    [TARGET_TAG_OWNER]: receiverOwnerId(sim),
-    [TARGET_TAG_SOURCE_ACCOUNT]: SOURCE,
-    [TARGET_TAG_SOURCE_CLUSTER]: cluster,
-    [TARGET_TAG_SOURCE_SNAPSHOT]: `arn:aws:rds:eu-west-1:${SOURCE}:cluster-snapshot:${sourceId}`,
-    [TARGET_TAG_SOURCE_SNAPSHOT_TIME]: takenAt.toISOString(),
-  });
-  return id;
+  return seedReceiverCopy(sim, SOURCE, takenAt.getTime(), cluster);
 }
 
 /** Fires the refresh's schedule at `time` and runs until every execution has ended. */
