@@ -36,12 +36,35 @@ export function snapshotArn(idOrArn: string | undefined, account = ACCOUNT): str
   return idOrArn?.startsWith('arn:') ? idOrArn : `arn:aws:rds:${REGION}:${account}:cluster-snapshot:${idOrArn}`;
 }
 
+/** A DB instance's ARN (`arn:aws:rds:<region>:<account>:db:<id>`, RDS User Guide, "Amazon Resource Names in Amazon RDS"). */
+export function instanceArn(id: string | undefined, account = ACCOUNT): string {
+  return `arn:aws:rds:${REGION}:${account}:db:${String(id).toLowerCase()}`;
+}
+
+/** A DB (instance) snapshot's ARN: resource type `snapshot`, automated ones included (`snapshot:rds:<id>`). */
+export function dbSnapshotArn(idOrArn: string | undefined, account = ACCOUNT): string {
+  return idOrArn?.startsWith('arn:') ? idOrArn : `arn:aws:rds:${REGION}:${account}:snapshot:${idOrArn}`;
+}
+
+/** An option group's ARN (resource type `og`). */
+export function optionGroupArn(name: string, account = ACCOUNT): string {
+  return `arn:aws:rds:${REGION}:${account}:og:${name}`;
+}
+
+/** The RDS resource type of an ARN (`cluster-snapshot`, `snapshot`, `db`, `cluster`...), or undefined for an identifier. */
+export function arnTypeOf(idOrArn: string | undefined): string | undefined {
+  return idOrArn?.startsWith('arn:') ? idOrArn.split(':')[5] : undefined;
+}
+
 /** The account of an ARN (`arn:aws:rds:<region>:<account>:...`), or undefined for an identifier. */
 export function accountOf(idOrArn: string | undefined): string | undefined {
   return idOrArn?.startsWith('arn:') ? idOrArn.split(':')[4] : undefined;
 }
 
-/** A snapshot id from an id or an ARN (RDS accepts both for snapshots of this account). */
+/**
+ * A snapshot id from an id or an ARN (RDS accepts both for snapshots of this account). The id is
+ * everything after the resource type: an automated snapshot's id holds a colon (`rds:<id>`).
+ */
 export function snapshotIdOf(idOrArn: string | undefined): string | undefined {
-  return idOrArn?.startsWith('arn:') ? idOrArn.split(':').pop() : idOrArn;
+  return idOrArn?.startsWith('arn:') ? idOrArn.split(':').slice(6).join(':') : idOrArn;
 }

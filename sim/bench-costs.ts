@@ -1,19 +1,21 @@
 /**
  * The bench's cost section: a measured day (sim/cost-day.ts) for each fleet size of the README's
- * table, priced by the cost model. Returns the BENCHMARKS.md lines and the README's table, which is
- * computed from the inputs as BENCHMARKS.md records them (read back), so the committed files agree
- * to the cent, and test/sim/cost-readme.test.ts can check it.
+ * table, priced by the cost model. Returns the BENCHMARKS.md lines; every figure is computed from the
+ * inputs as BENCHMARKS.md records them (read back), so the README's figures (sim/cost-readme.ts),
+ * recomputed from the committed file, agree to the cent.
  */
 import { measureDay } from './cost-day';
+import { COST_FLEETS } from './cost-fleets';
 import { CostLine, deployedResources, dollars, monthlyCost } from './cost-model';
 import { ASSUMED_KMS_REQUESTS_PER_COPY, AURORA_BACKUP_PER_GB_MONTH, HOURS_PER_MONTH, PRICES_TAKEN } from './cost-prices';
-import { COST_TABLE_CLUSTERS, COST_TABLE_DATABASE_GB, parseInputs, RecordedAccount, renderCostTable, renderInputs, renderTrialCost } from './cost-table';
+import {
+  COST_TABLE_CLUSTERS, COST_TABLE_DATABASE_GB, fleetNotes, parseInputs, RecordedAccount, renderInputs,
+} from './cost-table';
 
 export interface CostSection {
   readonly lines: string[];
-  /** The README's table and trial cost: only when every fleet size of the table was measured. */
-  readonly readmeTable?: string[];
-  readonly readmeTrial?: string[];
+  /** Whether every fleet size of the README's table was measured: only then can the README's figures be written. */
+  readonly complete: boolean;
   readonly checks: ReadonlyArray<readonly [string, boolean]>;
 }
 
@@ -22,7 +24,7 @@ const ITEMIZED = 20;
 
 export async function costSection(clusterCounts: readonly number[] = COST_TABLE_CLUSTERS): Promise<CostSection> {
   const days = [];
-  for (const clusters of clusterCounts) days.push(await measureDay({ clusters }));
+  for (const fleet of COST_FLEETS.filter((f) => clusterCounts.includes(f.clusters))) days.push(await measureDay(fleet));
   const measured: RecordedAccount[] = days.flatMap((day) => (['source', 'target'] as const).map((account) => ({
     clusters: day.clusters,
     account,
@@ -42,8 +44,8 @@ export async function costSection(clusterCounts: readonly number[] = COST_TABLE_
     `\`sim/cost-model.ts\` at list prices of ${PRICES_TAKEN} (us-east-1, on demand, no free tier; each price's source is in`,
     '`sim/cost-prices.ts`), over a day each fleet size ran in the simulator (`sim/cost-day.ts`): the source account with',
     '`SharedClusterSnapshots` on its defaults (a daily run, the hourly freshness function) and one target account with',
-    '`ReceivedClusterSnapshots` on its defaults (a catch-up scan every 6 hours), simulated together for two days, the',
-    'second measured. Every cluster is on an AWS-owned or `aws/rds` key, so every run copies it with the sharing key (the',
+    '`ReceivedClusterSnapshots` on its defaults (a catch-up scan every 6 hours), simulated together, their first day',
+    'measured. Every cluster is on an AWS-owned or `aws/rds` key, so every run copies it with the sharing key (the',
     'case of every Aurora cluster created since February 2026); snapshots and copies take 10 minutes, and RDS runs 5 copies',
     `at a time per account. A month is ${(HOURS_PER_MONTH / 24).toFixed(1)} such days. Snapshot storage assumes ${COST_TABLE_DATABASE_GB} GB per cluster at $${AURORA_BACKUP_PER_GB_MONTH} per GB-month,`,
     'every copy billed in full (an upper bound in the source, where Aurora does not bill a snapshot younger than the',
@@ -57,6 +59,7 @@ export async function costSection(clusterCounts: readonly number[] = COST_TABLE_
       return `| ${r.clusters} | ${r.account} | ${dollars(cost.fixed)} | ${dollars(cost.runs)} | ${dollars(cost.storage)} | ${dollars(cost.total)} | ${cost.copiesPerCluster.toFixed(2)} |`;
     }),
     '',
+    ...fleetNotes().flatMap((note) => [note, '']),
     `### The line items for ${ITEMIZED} clusters`,
     '',
     '| account | kind | item | a month | cost |',
@@ -73,7 +76,7 @@ export async function costSection(clusterCounts: readonly number[] = COST_TABLE_
   const failed = days.reduce((n, d) => n + d.failed, 0);
   return {
     lines,
-    ...(complete ? { readmeTable: renderCostTable(recorded), readmeTrial: renderTrialCost(recorded) } : {}),
+    complete,
     checks: [[`every measured day's source executions succeed (${executions - failed} of ${executions})`, failed === 0]],
   };
 }

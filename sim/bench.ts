@@ -2,7 +2,7 @@
  * `npx projen bench`: the construct against the original pattern, side by side, in the same
  * simulator and timing model. Writes BENCHMARKS.md.
  */
-import { readFileSync, writeFileSync } from 'fs';
+import { writeFileSync } from 'fs';
 import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { BaselineSimulation } from './baseline';
@@ -11,7 +11,8 @@ import { refreshBlock, refreshSection } from './bench-refresh';
 import { COPY_FLEET_TARGET_RATIO, runCopyLimitedFleet } from './copy-fleet';
 import { dollars } from './cost-model';
 import { LAMBDA_PER_GB_SECOND, LAMBDA_PER_REQUEST, STEP_FUNCTIONS_PER_TRANSITION } from './cost-prices';
-import { COST_BLOCKS, parsePerRun, renderPerRunLines, renderPerRunTable, replaceBlock } from './cost-table';
+import { writeReadmeCosts } from './cost-readme';
+import { renderPerRunTable } from './cost-table';
 import { synthesizeTemplate, TARGET_ACCOUNTS } from './example-stack';
 import { FakeRds, Outcome } from './fake-rds';
 import { measureSynth, runFleet } from './fleet';
@@ -253,14 +254,8 @@ export async function main(): Promise<void> {
   console.log(lines.join('\n'));
   console.log(`\nWrote ${file} in ${((Date.now() - started) / 1000).toFixed(1)} s of real time.`);
   // The README's cost figures come from the same inputs; CI (BENCH_OUTPUT) leaves the README alone.
-  if (!process.env.BENCH_OUTPUT && costs.readmeTable && costs.readmeTrial) {
-    const readme = path.join(__dirname, '..', 'README.md');
-    let text = readFileSync(readme, 'utf8');
-    text = replaceBlock(text, COST_BLOCKS.table, costs.readmeTable);
-    text = replaceBlock(text, COST_BLOCKS.trial, costs.readmeTrial);
-    text = replaceBlock(text, COST_BLOCKS.perRun, renderPerRunLines(parsePerRun(perRunTable.join('\n'))));
-    writeFileSync(readme, text);
-    console.log(`Wrote the cost figures of ${readme}.`);
+  if (!process.env.BENCH_OUTPUT && costs.complete) {
+    writeReadmeCosts(lines.join('\n'));
   }
   if ([...checks, ...fleetChecks, ...costs.checks].some(([, ok]) => !ok)) process.exitCode = 1;
 }

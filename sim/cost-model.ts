@@ -86,6 +86,7 @@ export function monthlyCost(deployed: DeployedResources, usage: MeasuredUsage, o
   const perMonth = HOURS_PER_MONTH / usage.hours;
   const lines: CostLine[] = [];
   const add = (kind: CostLine['kind'], item: string, quantity: string, monthly: number) => {
+    if (!Number.isFinite(monthly)) throw new Error(`${item} costs ${monthly}: an input is missing or not a number`);
     if (monthly > 0) lines.push({ kind, item, quantity, monthly });
   };
 

@@ -4,12 +4,14 @@
  * computed from them by the model. The bench writes both; test/sim/cost-readme.test.ts checks that
  * the README's table is what the model makes of BENCHMARKS.md's inputs.
  */
+import { COST_FLEETS } from './cost-fleets';
 import { DeployedResources, dollars, monthlyCost } from './cost-model';
 import { HOURS_PER_MONTH } from './cost-prices';
 import type { MeasuredUsage } from './cost-usage';
+import { DEFAULTS, MAX_CONCURRENT_COPIES } from '../src/shared/constants';
 
 /** The fleet sizes the README's table shows. */
-export const COST_TABLE_CLUSTERS = [1, 20, 200];
+export const COST_TABLE_CLUSTERS = COST_FLEETS.map((f) => f.clusters);
 /** The snapshot size the README's table assumes for every cluster, in GB. */
 export const COST_TABLE_DATABASE_GB = 100;
 /** The README's blocks the bench writes (`<!-- name -->` ... `<!-- /name -->`). */
@@ -33,7 +35,10 @@ type Figure = readonly [
   write: (value: string, into: Record<string, unknown>) => void,
 ];
 
-const num = (key: string) => (value: string, into: Record<string, unknown>) => { into[key] = Number(value); };
+const num = (key: string) => (value: string, into: Record<string, unknown>) => {
+  if (!/^-?\d+(\.\d+)?$/.test(value)) throw new Error(`'${value}' is not a number (${key})`);
+  into[key] = Number(value);
+};
 const flag = (key: string) => (value: string, into: Record<string, unknown>) => { into[key] = value === 'yes'; };
 const fixed4 = (value: number) => String(Number(value.toFixed(4)));
 
@@ -78,15 +83,21 @@ export function renderInputs(recorded: readonly RecordedAccount[]): string[] {
 
 /** Reads the inputs table back from a text holding it (BENCHMARKS.md). */
 export function parseInputs(text: string): RecordedAccount[] {
-  const rows = text.split('\n').filter((line) => line.startsWith('| '));
-  const header = rows.find((row) => row.startsWith('| figure | ') && /\| \d+: (source|target) /.test(row));
-  if (!header) throw new Error('No cost model inputs table (| figure | <clusters>: source | ...) found');
+  const lines = text.split('\n');
+  const start = lines.findIndex((row) => row.startsWith('| figure | ') && /\| \d+: (source|target) /.test(row));
+  if (start < 0) throw new Error('No cost model inputs table (| figure | <clusters>: source | ...) found');
+  const header = lines[start];
+  // The table's own rows only: other tables of the text have rows with the same labels.
+  const end = lines.findIndex((row, i) => i > start && !row.startsWith('|'));
+  const rows = lines.slice(start + 2, end < 0 ? undefined : end);
   const columns = cells(header).slice(1);
   const parsed = columns.map(() => ({ deployed: {} as Record<string, unknown>, usage: {} as Record<string, unknown> }));
   for (const [label, from, , write] of FIGURES) {
     const row = rows.find((r) => cells(r)[0] === label);
     if (!row) throw new Error(`The cost model inputs table has no row '${label}'`);
-    cells(row).slice(1).forEach((value, i) => write(value, parsed[i][from]));
+    const values = cells(row).slice(1);
+    if (values.length !== columns.length || values.some((v) => v === '')) throw new Error(`The cost model inputs table's row '${label}' does not fill every column`);
+    values.forEach((value, i) => write(value, parsed[i][from]));
   }
   return columns.map((column, i) => {
     const [clusters, account] = column.split(': ');
@@ -115,7 +126,18 @@ export function renderCostTable(recorded: readonly RecordedAccount[]): string[] 
       const who = r.account === 'source' ? 'source' : 'each target';
       return `| ${r.clusters} | ${who} | ${dollars(cost.fixed)} | ${dollars(cost.runs)} | ${dollars(cost.storage)} | ${dollars(cost.total)} |`;
     }),
+    ...fleetNotes().flatMap((note) => ['', note]),
   ];
+}
+
+/** What a fleet of the table sets beyond the defaults, and why. */
+export function fleetNotes(): string[] {
+  return COST_FLEETS.filter((f) => f.source || f.receiver).map((f) => {
+    const { snapshotTimeout, ...rest } = f.source ?? {};
+    if (!snapshotTimeout || Object.keys(rest).length > 0 || f.receiver) throw new Error(`Describe the props of the ${f.clusters}-cluster fleet in the README's table`);
+    return `${f.clusters} clusters: \`snapshotTimeout\` ${snapshotTimeout.toHours()} hours, not the default ${DEFAULTS.snapshotTimeoutSeconds / 3600}:`
+      + ` ${f.clusters} copies, ${MAX_CONCURRENT_COPIES} at a time, take longer than that.`;
+  });
 }
 
 /** The lines of `text` between `<!-- name -->` and `<!-- /name -->`. */
@@ -123,7 +145,7 @@ export function readBlock(text: string, name: string): string[] {
   const start = text.indexOf(`<!-- ${name} -->`);
   const end = text.indexOf(`<!-- /${name} -->`);
   if (start < 0 || end < start) throw new Error(`No <!-- ${name} --> ... <!-- /${name} --> block`);
-  return text.slice(start, end).split('\n').slice(1).filter((line) => line.length > 0);
+  return text.slice(start, end).split('\n').slice(1, -1);
 }
 
 /** `text` with the block `name` holding `lines`. */
@@ -134,20 +156,23 @@ export function replaceBlock(text: string, name: string, lines: readonly string[
   return `${text.slice(0, start)}<!-- ${name} -->\n${lines.join('\n')}\n${text.slice(end)}`;
 }
 
-/** The README's line on trying it for a day: the one-cluster rows, a day of each. */
+/**
+ * The README's line on trying it: a month of one cluster, and its first day, when each account holds
+ * one copy (a day's run made one), not the copies a month of runs keeps.
+ */
 export function renderTrialCost(recorded: readonly RecordedAccount[]): string[] {
   const daysPerMonth = HOURS_PER_MONTH / 24;
-  const one = recorded.filter((r) => r.clusters === 1);
-  const total = (account: AccountRole) => {
-    const r = one.find((x) => x.account === account);
+  const cost = (account: AccountRole, firstDay: boolean) => {
+    const r = recorded.find((x) => x.clusters === 1 && x.account === account);
     if (!r) throw new Error(`No one-cluster ${account} in the cost inputs`);
-    return monthlyCost(r.deployed, r.usage, { clusters: 1, databaseGb: COST_TABLE_DATABASE_GB }).total;
+    const deployed = firstDay ? { ...r.deployed, retainedCopies: Math.min(r.deployed.retainedCopies, 1) } : r.deployed;
+    const month = monthlyCost(deployed, r.usage, { clusters: 1, databaseGb: COST_TABLE_DATABASE_GB }).total;
+    return dollars(firstDay ? month / daysPerMonth : month);
   };
-  const [source, target] = [total('source'), total('target')];
   return [
-    `A month of one ${COST_TABLE_DATABASE_GB} GB cluster costs ${dollars(source)} in the source account and ${dollars(target)} in a target`
-      + ` running the receiver; a day of trying it, about ${dollars(source / daysPerMonth)} and ${dollars(target / daysPerMonth)}`
-      + ` (a ${daysPerMonth.toFixed(1)}th of that), plus the cluster itself. A KMS key is billed until it is scheduled for deletion.`,
+    `A month of one ${COST_TABLE_DATABASE_GB} GB cluster costs ${cost('source', false)} in the source account and ${cost('target', false)} in a target`
+      + ` running the receiver; the first day, with one copy in each, about ${cost('source', true)} and ${cost('target', true)}, plus the`
+      + ' cluster itself. A KMS key is billed until it is scheduled for deletion.',
   ];
 }
 

@@ -77,7 +77,7 @@ export async function main(): Promise<void> {
     const cost = windowCost(deployedResources(template), usage);
     print();
     print(`Run cost (sim/cost-model.ts: list prices of ${PRICES_TAKEN}, us-east-1, no free tier; ${sim.rds.calls.length} RDS API calls, which AWS does not bill)`);
-    for (const line of cost.lines) print(`  ${line.item.padEnd(19)} ${line.quantity.padEnd(44)} ${dollars(line.monthly)}`);
+    for (const line of cost.lines) print(`  ${line.item.padEnd(21)} ${line.quantity.padEnd(42)} ${dollars(line.monthly)}`);
     print(`  This run ${dollars(cost.total)}. A month with the fixed costs and the snapshot storage: after the handoff, below.`);
     print();
     const simulatedMinutes = Math.round((end - SCHEDULED.getTime()) / MINUTE);

@@ -1,22 +1,30 @@
 import {
   CopyDBClusterSnapshotCommand,
+  CopyDBSnapshotCommand,
   CreateDBClusterSnapshotCommand,
+  CreateDBSnapshotCommand,
   DBClusterSnapshot,
   DeleteDBClusterSnapshotCommand,
+  DeleteDBSnapshotCommand,
   DescribeAccountAttributesCommand,
   DescribeDBClustersCommand,
   DescribeDBClusterSnapshotAttributesCommand,
   DescribeDBClusterSnapshotsCommand,
+  DescribeDBInstancesCommand,
+  DescribeDBSnapshotAttributesCommand,
+  DescribeDBSnapshotsCommand,
+  DescribeOptionGroupsCommand,
   AddTagsToResourceCommand,
   ListTagsForResourceCommand,
   ModifyDBClusterSnapshotAttributeCommand,
+  ModifyDBSnapshotAttributeCommand,
   RemoveTagsFromResourceCommand,
   RDSClient,
   RDSServiceException,
   Tag,
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ACCOUNT, callContext, clusterArn, REGION, snapshotArn, snapshotIdOf } from './aws-env';
+import { ACCOUNT, arnTypeOf, callContext, clusterArn, REGION, snapshotArn, snapshotIdOf } from './aws-env';
 import type { IamPolicies } from './iam-policy';
 import { uncoveredMs } from './intervals';
 import { seededRandom } from './prng';
@@ -26,12 +34,13 @@ import { databaseHost, databaseRoutes } from './rds-database-routes';
 import { RdsDatabases } from './rds-databases';
 import { encryptionOf } from './rds-encryption';
 import { sharedSnapshot } from './rds-sharing';
-import { RdsStore } from './rds-store';
+import { RdsStore, engineOf } from './rds-store';
 import { ClusterSpec, clientError, FaultOptions, RdsCall, toTags } from './rds-types';
 import { accountQuotasView } from './rds-views';
 
 export { ACCOUNT, REGION, callContext, AWS_MANAGED_RDS_KEY, AWS_MANAGED_RDS_ALIAS, AWS_OWNED_KEY } from './aws-env';
 export type { ClusterSpec, FaultOptions, Outcome, RdsCall, SnapshotLifecycle } from './rds-types';
+export type { InstanceSpec, OptionGroupSpec, OptionSpec } from './rds-instance-types';
 
 /** The AWS SDK v3 standard retry mode: 3 attempts for throttling and transient server errors. */
 const SDK_MAX_ATTEMPTS = 3;
@@ -84,16 +93,25 @@ export class FakeRds extends RdsStore {
     this.route(AddTagsToResourceCommand, (input) => this.addTags(input));
     this.route(RemoveTagsFromResourceCommand, (input) => this.removeTags(input));
     this.route(ListTagsForResourceCommand, (input) => this.listTags(input));
+    this.route(DescribeDBInstancesCommand, (input) => this.instances.describeInstances(input));
+    this.route(DescribeOptionGroupsCommand, (input) => this.instances.describeOptionGroups(input));
+    this.route(DescribeDBSnapshotsCommand, (input) => this.instances.describeSnapshots(input));
+    this.route(CreateDBSnapshotCommand, (input) => this.instances.createSnapshot(input));
+    this.route(CopyDBSnapshotCommand, (input) => this.instances.copySnapshot(input));
+    this.route(DeleteDBSnapshotCommand, (input) => this.instances.deleteSnapshot(input));
+    this.route(ModifyDBSnapshotAttributeCommand, (input) => this.instances.modifyAttribute(input));
+    this.route(DescribeDBSnapshotAttributesCommand, (input) => this.instances.describeAttributes(input));
     this.route(DescribeAccountAttributesCommand, () => ({
-      AccountQuotas: accountQuotasView(this.manualSnapshotCount(), this.faults.manualSnapshotQuota ?? 100),
+      AccountQuotas: accountQuotasView({ used: this.manualSnapshotCount(), max: this.faults.manualSnapshotQuota ?? 100 }, this.instances.quota()),
     }));
     this.databases = new RdsDatabases(databaseHost({
       store: this,
       kms: this.kms,
       specClusterHolds: (id) => this.clusters.has(id),
-      addSnapshot: (id, clusterId, rest) => this.track(this.newSnapshot(id, clusterId, 'creating', 'available', undefined, rest)),
+      addSnapshot: (id, clusterId, engine, rest) => this.track(this.clusterBook.create({ id, databaseId: clusterId, engine, status: 'creating', outcome: 'available', ...rest })),
     }));
-    for (const [command, serve] of databaseRoutes(this.databases, (input) => this.describeClusters(input))) this.route(command, serve);
+    const others = { clusters: (input: any) => this.describeClusters(input), instances: (input: any) => this.instances.describeInstances(input) };
+    for (const [command, serve] of databaseRoutes(this.databases, others)) this.route(command, serve);
   }
 
   public setFaults(faults: FaultOptions): void {
@@ -116,8 +134,17 @@ export class FakeRds extends RdsStore {
   /** A snapshot made by someone else (a user, AWS Backup): the construct must never touch it. */
   public addForeignSnapshot(id: string, clusterId: string, tags: Record<string, string> = {}): void {
     const cluster = this.clusters.get(clusterId);
-    this.snapshots.set(id, {
-      ...this.newSnapshot(id, clusterId, 'creating', 'available', 0, { encryption: cluster?.encryption ?? encryptionOf(undefined), tags: toTags(tags) }),
+    this.clusterBook.put({
+      ...this.clusterBook.create({
+        id,
+        databaseId: clusterId,
+        engine: engineOf(cluster ?? {}),
+        status: 'creating',
+        outcome: 'available',
+        durationMs: 0,
+        encryption: cluster?.encryption ?? encryptionOf(undefined),
+        tags: toTags(tags),
+      }),
       status: 'available',
       visibleAt: Date.now(),
     });
@@ -125,7 +152,7 @@ export class FakeRds extends RdsStore {
 
   /** Every snapshot of a cluster, as DescribeDBClusterSnapshots will show it once visible. */
   public snapshotsOf(clusterId: string): DBClusterSnapshot[] {
-    return [...this.snapshots.values()].filter((s) => s.clusterId === clusterId).map((s) => this.view(s));
+    return [...this.snapshots.values()].filter((s) => s.databaseId === clusterId).map((s) => this.view(s));
   }
 
   public snapshot(id: string): DBClusterSnapshot | undefined {
@@ -150,11 +177,12 @@ export class FakeRds extends RdsStore {
   }
 
   /**
-   * How long, within [from, to], the cluster had no snapshot that the target accounts could restore:
-   * shared (restore attribute set) and not deleted.
+   * How long, within [from, to], the cluster (or with `kind` 'instance', the DB instance) had no
+   * snapshot that the target accounts could restore: shared (restore attribute set) and not deleted.
    */
-  public unsharedWindowMs(clusterId: string, from: number, to: number): number {
-    const shared = [...this.lifecycles.values()].filter((l) => l.clusterId === clusterId && l.sharedAt !== undefined);
+  public unsharedWindowMs(clusterId: string, from: number, to: number, kind: 'cluster' | 'instance' = 'cluster'): number {
+    const lifecycles = kind === 'cluster' ? this.lifecycles : this.instances.lifecycles;
+    const shared = [...lifecycles.values()].filter((l) => l.clusterId === clusterId && l.sharedAt !== undefined);
     return uncoveredMs(shared.map((l) => [l.sharedAt!, l.deletedAt ?? to] as const), from, to);
   }
 
@@ -167,7 +195,8 @@ export class FakeRds extends RdsStore {
       const api = String(command.name).replace(/Command$/, '');
       const caller = callContext.getStore()?.caller ?? 'unknown';
       const functionId = callContext.getStore()?.functionId;
-      const snapshot = (input as any).DBClusterSnapshotIdentifier ?? (input as any).TargetDBClusterSnapshotIdentifier;
+      const snapshot = input.DBClusterSnapshotIdentifier ?? input.TargetDBClusterSnapshotIdentifier
+        ?? input.DBSnapshotIdentifier ?? input.TargetDBSnapshotIdentifier;
       // The SDK's standard retry mode (3 attempts, full-jitter backoff from 100 ms) absorbs
       // throttling and 5xx before a handler sees them; mockClient bypasses it, so it is modelled here.
       for (let attempt = 1; ; attempt++) {
@@ -196,6 +225,8 @@ export class FakeRds extends RdsStore {
     const tags = {
       clusterTags: (id: string | undefined) => this.databases.cluster(id)?.tags ?? toTags((id && this.clusters.get(id.toLowerCase())?.tags) || {}),
       snapshotTags: (idOrArn: string | undefined): Tag[] => this.databases.taggable(idOrArn)?.tags ?? this.snapshotFor(idOrArn)?.tags ?? [],
+      instanceTags: (id: string | undefined): Tag[] => this.databases.instance(id)?.tags ?? this.instances.tagsOf(id),
+      dbSnapshotTags: (idOrArn: string | undefined): Tag[] => this.instances.snapshotFor(idOrArn)?.tags ?? [],
     };
     const lookup = {
       tagsOf: (arn: string) => this.databases.taggable(arn)?.tags ?? [],
@@ -220,8 +251,8 @@ export class FakeRds extends RdsStore {
 
   /**
    * AddTagsToResource / RemoveTagsFromResource / ListTagsForResource on this account's cluster
-   * snapshots by ARN (SDK model: `ResourceName` is an ARN; a tag key set again takes the new value).
-   * Tags of other resources are not modelled.
+   * snapshots and DB snapshots by ARN (SDK model: `ResourceName` is an ARN; a tag key set again
+   * takes the new value). Tags of other resources are not modelled.
    */
   private addTags(input: { ResourceName?: string; Tags?: Tag[] }) {
     const s = this.taggable(input.ResourceName);
@@ -242,15 +273,16 @@ export class FakeRds extends RdsStore {
   private taggable(resourceName: string | undefined): { tags: Tag[] } {
     const database = this.databases.taggable(resourceName);
     if (database) return database;
-    if (!resourceName?.startsWith(`arn:aws:rds:${REGION}:${this.account}:cluster-snapshot:`)) {
-      throw clientError('InvalidParameterValue', `The simulator tags only this account's cluster snapshots, by ARN: ${resourceName}`);
+    const type = arnTypeOf(resourceName);
+    if (!resourceName?.startsWith(`arn:aws:rds:${REGION}:${this.account}:`) || (type !== 'cluster-snapshot' && type !== 'snapshot')) {
+      throw clientError('InvalidParameterValue', `The simulator tags only this account's cluster snapshots, DB snapshots and restored databases, by ARN: ${resourceName}`);
     }
-    return this.existing(resourceName);
+    return type === 'snapshot' ? this.instances.taggable(resourceName) : this.existing(resourceName);
   }
 
   /** A snapshot of this account, or one another account shares with it. */
   private snapshotFor(idOrArn: string | undefined) {
-    return sharedSnapshot(this.network, this.account, idOrArn)?.snapshot ?? this.snapshots.get(snapshotIdOf(idOrArn) ?? '');
+    return sharedSnapshot(this.network, this.account, idOrArn, 'cluster')?.snapshot ?? this.snapshots.get(snapshotIdOf(idOrArn) ?? '');
   }
 
   private injectFaults(api: string): void {

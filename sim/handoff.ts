@@ -125,7 +125,7 @@ export class HandoffSimulation {
     for (const sim of this.simulations.values()) {
       sim.rds.network = {
         accounts,
-        snapshotsOf: (owner) => this.simulations.get(owner)?.rds.ownSnapshots,
+        snapshotsOf: (owner, kind) => this.simulations.get(owner)?.rds.ownSnapshotsOf(kind),
         keyAllows: (keyArn, account) => this.keys.allows(keyArn, account),
         progress: (owner, s) => this.simulations.get(owner)?.rds.progressed(s),
       };

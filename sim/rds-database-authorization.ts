@@ -56,8 +56,6 @@ export function databaseAuthorizationRequests(
       ];
     case 'DeleteDBInstance':
       return [existing(arn('db', input.DBInstanceIdentifier))];
-    case 'DescribeDBInstances':
-      return [input.DBInstanceIdentifier ? existing(arn('db', input.DBInstanceIdentifier)) : { action, resource: arn('db', '*') }];
     default:
       return undefined;
   }

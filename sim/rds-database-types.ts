@@ -123,7 +123,7 @@ export interface DatabaseHost {
   /** Whether a spec cluster of the fake already holds the identifier. */
   specClusterHolds(identifier: string): boolean;
   /** Creates a manual cluster snapshot (a final snapshot); throws what CreateDBClusterSnapshot throws for the id. */
-  createFinalSnapshot(id: string, clusterId: string, encryption: Encryption, tags: Tag[]): void;
+  createFinalSnapshot(id: string, clusterId: string, engine: string, encryption: Encryption, tags: Tag[]): void;
   /** The key ARN behind a key id or alias; throws KMSKeyNotAccessibleFault when RDS cannot use it. */
   resolveKey(keyId: string): string;
 }

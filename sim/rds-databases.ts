@@ -223,7 +223,7 @@ export class RdsDatabases {
     }
     if (!input.SkipFinalSnapshot) {
       if (!input.FinalDBSnapshotIdentifier) throw clientError('InvalidParameterCombination', 'FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot.');
-      this.host.createFinalSnapshot(input.FinalDBSnapshotIdentifier, c.identifier, c.encryption, [...c.tags]);
+      this.host.createFinalSnapshot(input.FinalDBSnapshotIdentifier, c.identifier, c.engine, c.encryption, [...c.tags]);
     }
     const now = Date.now();
     this.names.release(c.identifier, c.resourceId, now);
@@ -253,19 +253,22 @@ export class RdsDatabases {
     return page(all, input.Marker, input.MaxRecords ?? 100, 'DBClusters');
   }
 
-  /** DescribeDBInstances by identifier, or filtered by `db-cluster-id` (identifiers or ARNs: API reference). */
-  public describeInstances(input: any) {
+  /**
+   * DescribeDBInstances by identifier, or filtered by `db-cluster-id` (identifiers or ARNs: API
+   * reference); `others` are the source side's instances (sim/rds-instances.ts), which are in no cluster.
+   */
+  public describeInstances(input: any, others: (input: any) => { DBInstances?: any[] }) {
     if (input.DBInstanceIdentifier) {
       const i = this.instance(input.DBInstanceIdentifier);
-      if (!i) throw new DBInstanceNotFoundFault({ message: `DBInstance ${input.DBInstanceIdentifier} not found.`, $metadata: {} });
-      return { DBInstances: [instanceView(i, this.clusters.get(i.clusterResourceId)!, this.host.account)] };
+      return i ? { DBInstances: [instanceView(i, this.clusters.get(i.clusterResourceId)!, this.host.account)] } : others(input);
     }
     const clusterIds: string[] | undefined = input.Filters?.find((f: any) => f.Name === 'db-cluster-id')?.Values;
     const resourceIds = clusterIds?.map((id) => this.cluster(id)?.resourceId);
-    const all = [...this.instances.values()].map((i) => (this.progressInstance(i), i)).filter((i) => this.instances.has(i.identifier))
+    const restored = [...this.instances.values()].map((i) => (this.progressInstance(i), i)).filter((i) => this.instances.has(i.identifier))
       .filter((i) => !resourceIds || resourceIds.includes(i.clusterResourceId))
       .map((i) => instanceView(i, this.clusters.get(i.clusterResourceId)!, this.host.account));
-    return page(all, input.Marker, input.MaxRecords ?? 100, 'DBInstances');
+    const theirs = clusterIds ? [] : others({ ...input, Marker: undefined, MaxRecords: 100 }).DBInstances ?? [];
+    return page([...theirs, ...restored], input.Marker, input.MaxRecords ?? 100, 'DBInstances');
   }
 
   /** The tags of a restored cluster or instance by ARN, for tagging calls and IAM; undefined when the ARN is neither. */

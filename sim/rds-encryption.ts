@@ -62,16 +62,20 @@ export class KmsKeys {
  * The encryption of a copy. Without KmsKeyId the copy keeps the source's encryption; with it, an
  * encrypted source is re-encrypted with that key; an unencrypted one is an error ("You cannot
  * encrypt an unencrypted DB cluster snapshot when you copy it ... an error is returned":
- * CopyDBClusterSnapshot API reference). Re-encrypting an `sse-rds` snapshot is expected to work
- * like `aws/rds` but is not confirmed; `faults.reEncryptionRefused` models a refusal.
+ * CopyDBClusterSnapshot API reference). A DB (instance) snapshot copy may encrypt ("If you
+ * specify this parameter when you copy an unencrypted snapshot, the copy is encrypted": SDK model
+ * text of CopyDBSnapshotMessage.KmsKeyId): `kind` 'instance'. Re-encrypting an `sse-rds` snapshot
+ * is expected to work like `aws/rds` but is not confirmed; `faults.reEncryptionRefused` models a refusal.
  */
-export function copyEncryption(source: Encryption, kmsKeyId: string | undefined, keys: KmsKeys, faults: FaultOptions): Encryption {
+export function copyEncryption(
+  source: Encryption, kmsKeyId: string | undefined, keys: KmsKeys, faults: FaultOptions, kind: 'cluster' | 'instance' = 'cluster',
+): Encryption {
   if (!kmsKeyId) return source;
-  if (source.type === 'none') {
+  if (source.type === 'none' && kind === 'cluster') {
     throw clientError('InvalidParameterCombination', 'Cannot encrypt an unencrypted DB cluster snapshot when copying it; omit KmsKeyId.');
   }
   const refused = faults.reEncryptionRefused;
-  if (refused?.types.includes(source.type)) {
+  if (source.type !== 'none' && refused?.types.includes(source.type)) {
     throw clientError(refused.errorName ?? 'InvalidParameterCombination', `A snapshot encrypted with ${source.type} cannot be re-encrypted with ${kmsKeyId}.`);
   }
   const keyArn = keys.resolve(kmsKeyId);

@@ -14,17 +14,26 @@
  * - Copying needs the source key's policy to let the copying account use the key (kms:Decrypt and
  *   kms:CreateGrant at least, aws-facts.md "Sharing encrypted snapshots"); otherwise RDS answers
  *   KMSKeyNotAccessibleFault (the fault the CopyDBClusterSnapshot API reference lists).
+ * - DB (instance) snapshots alike: "If you are copying from a shared manual DB snapshot, this
+ *   parameter must be the Amazon Resource Name (ARN) of the shared DB snapshot"; "If you copy an
+ *   encrypted DB snapshot that is shared from another Amazon Web Services account, then you must
+ *   specify a value for [KmsKeyId]" (SDK model text of CopyDBSnapshotMessage).
  */
-import { CopyDBClusterSnapshotMessage, DBClusterSnapshotNotFoundFault, InvalidDBClusterSnapshotStateFault, KMSKeyNotAccessibleFault } from '@aws-sdk/client-rds';
-import { accountOf, snapshotArn, snapshotIdOf } from './aws-env';
+import {
+  DBClusterSnapshotNotFoundFault, DBSnapshotNotFoundFault, InvalidDBClusterSnapshotStateFault, InvalidDBSnapshotStateFault, KMSKeyNotAccessibleFault,
+} from '@aws-sdk/client-rds';
+import { accountOf, arnTypeOf, dbSnapshotArn, snapshotArn, snapshotIdOf } from './aws-env';
 import type { Encryption } from './rds-encryption';
-import type { Snapshot } from './rds-types';
+import type { Snapshot, SnapshotKind } from './rds-types';
 import { clientError } from './rds-types';
+
+/** The ARN resource type of each kind's snapshots. */
+const ARN_TYPE: Record<SnapshotKind, string> = { cluster: 'cluster-snapshot', instance: 'snapshot' };
 
 /** What one account's RDS needs to know of the others. */
 export interface RdsNetwork {
-  /** The snapshots `owner` has, by id (undefined for an account that is not simulated). */
-  snapshotsOf(owner: string): ReadonlyMap<string, Snapshot> | undefined;
+  /** The snapshots of one kind `owner` has, by id (undefined for an account that is not simulated). */
+  snapshotsOf(owner: string, kind: SnapshotKind): ReadonlyMap<string, Snapshot> | undefined;
   /** Whether the policy of `keyArn` lets `account` use the key through RDS. */
   keyAllows(keyArn: string, account: string): boolean;
   /** Brings a snapshot of `owner` up to date with the clock. */
@@ -37,33 +46,46 @@ export interface SharedSnapshot {
   readonly snapshot: Snapshot;
 }
 
-export function sharedSnapshot(network: RdsNetwork | undefined, viewer: string, arn: string | undefined): SharedSnapshot | undefined {
+export function sharedSnapshot(
+  network: RdsNetwork | undefined, viewer: string, arn: string | undefined, kind: SnapshotKind,
+): SharedSnapshot | undefined {
   const owner = accountOf(arn);
-  if (!network || !owner || owner === viewer) return undefined;
-  const s = network.snapshotsOf(owner)?.get(snapshotIdOf(arn) ?? '');
+  if (!network || !owner || owner === viewer || arnTypeOf(arn) !== ARN_TYPE[kind]) return undefined;
+  const s = network.snapshotsOf(owner, kind)?.get(snapshotIdOf(arn) ?? '');
   if (!s || Date.now() < s.visibleAt || !(s.restore.includes(viewer) || s.restore.includes('all'))) return undefined;
   network.progress(owner, s);
   return { owner, snapshot: s };
 }
 
-/** Every snapshot shared with `viewer` by a simulated account. */
-export function sharedWith(network: RdsNetwork | undefined, viewer: string, accounts: readonly string[]): SharedSnapshot[] {
+/** The ARN of `owner`'s snapshot `id` of a kind. */
+export function arnOf(kind: SnapshotKind, id: string, owner: string): string {
+  return kind === 'cluster' ? snapshotArn(id, owner) : dbSnapshotArn(id, owner);
+}
+
+/** Every snapshot of a kind shared with `viewer` by a simulated account. Only manual snapshots can be shared. */
+export function sharedWith(network: RdsNetwork | undefined, viewer: string, accounts: readonly string[], kind: SnapshotKind): SharedSnapshot[] {
   if (!network) return [];
-  return accounts.filter((a) => a !== viewer).flatMap((owner) => [...(network.snapshotsOf(owner)?.values() ?? [])]
-    .map((s) => sharedSnapshot(network, viewer, snapshotArn(s.id, owner)))
+  return accounts.filter((a) => a !== viewer).flatMap((owner) => [...(network.snapshotsOf(owner, kind)?.values() ?? [])]
+    .map((s) => sharedSnapshot(network, viewer, arnOf(kind, s.id, owner), kind))
     .filter((found): found is SharedSnapshot => found !== undefined));
 }
 
 /** Checks a copy of a shared snapshot into `viewer`; returns the source, or throws what RDS throws. */
-export function assertSharedCopy(network: RdsNetwork | undefined, viewer: string, input: CopyDBClusterSnapshotMessage): Snapshot {
-  const arn = input.SourceDBClusterSnapshotIdentifier;
-  const found = sharedSnapshot(network, viewer, arn);
-  if (!found) throw new DBClusterSnapshotNotFoundFault({ message: `DBClusterSnapshot ${arn} not found.`, $metadata: {} });
+export function assertSharedCopy(
+  network: RdsNetwork | undefined, viewer: string, input: { kind: SnapshotKind; sourceArn?: string; kmsKeyId?: string },
+): Snapshot {
+  const arn = input.sourceArn;
+  const found = sharedSnapshot(network, viewer, arn, input.kind);
+  if (!found) {
+    const message = `${input.kind === 'cluster' ? 'DBClusterSnapshot' : 'DBSnapshot'} ${arn} not found.`;
+    throw input.kind === 'cluster' ? new DBClusterSnapshotNotFoundFault({ message, $metadata: {} }) : new DBSnapshotNotFoundFault({ message, $metadata: {} });
+  }
   const source = found.snapshot;
   if (source.status !== 'available') {
-    throw new InvalidDBClusterSnapshotStateFault({ message: `Snapshot ${arn} is ${source.status}, not available.`, $metadata: {} });
+    const message = `Snapshot ${arn} is ${source.status}, not available.`;
+    throw input.kind === 'cluster' ? new InvalidDBClusterSnapshotStateFault({ message, $metadata: {} }) : new InvalidDBSnapshotStateFault({ message, $metadata: {} });
   }
-  if (source.encryption.type !== 'none' && !input.KmsKeyId) {
+  if (source.encryption.type !== 'none' && !input.kmsKeyId) {
     throw clientError('InvalidParameterCombination', `KmsKeyId is required to copy the shared encrypted snapshot ${arn}.`);
   }
   const key = keyOf(source.encryption);

@@ -7,15 +7,16 @@ import {
   CopyDBClusterSnapshotMessage, CreateDBClusterSnapshotMessage, DBClusterNotFoundFault, DBClusterSnapshot,
   DBClusterSnapshotAlreadyExistsFault, DBClusterSnapshotNotFoundFault, DescribeDBClusterSnapshotsMessage,
   InvalidDBClusterSnapshotStateFault, InvalidDBClusterStateFault, ModifyDBClusterSnapshotAttributeMessage,
-  SharedSnapshotQuotaExceededFault, SnapshotQuotaExceededFault, Tag,
+  SharedSnapshotQuotaExceededFault, SnapshotQuotaExceededFault,
 } from '@aws-sdk/client-rds';
-import { ACCOUNT, accountOf, callContext, snapshotIdOf } from './aws-env';
+import { ACCOUNT, accountOf, snapshotIdOf } from './aws-env';
 import { assertShareable, copyEncryption, KmsKeys } from './rds-encryption';
+import { InstanceRds } from './rds-instances';
 import { assertSharedCopy, RdsNetwork, sharedSnapshot, sharedWith } from './rds-sharing';
-import { Cluster, clientError, FaultOptions, page, Snapshot, SnapshotLifecycle } from './rds-types';
+import { SnapshotBook } from './rds-snapshot-book';
+import { Cluster, clientError, FaultOptions, page, Snapshot, SnapshotKind, SnapshotLifecycle } from './rds-types';
 import { attributesView, clusterView, snapshotView } from './rds-views';
 
-const DEFAULT_DURATION_MS = 10 * 60_000;
 /**
  * "You can have up to five snapshot copy requests in progress to a single destination Region per
  * account" (Aurora User Guide, "DB cluster snapshot copying"). Whether same-Region copies count is
@@ -26,33 +27,50 @@ export const COPIES_IN_PROGRESS_LIMIT = 5;
 const SNAPSHOT_FILTERS = ['db-cluster-id', 'db-cluster-snapshot-id', 'snapshot-type', 'engine'];
 
 export class RdsStore {
-  public readonly lifecycles = new Map<string, SnapshotLifecycle>();
   public readonly kms = new KmsKeys();
   protected readonly clusters = new Map<string, Cluster>();
-  protected readonly snapshots = new Map<string, Snapshot>();
+  protected readonly clusterBook = new SnapshotBook('cluster', () => this.faults);
+  /** DB instances, their snapshots and option groups (rds-instances.ts). */
+  public readonly instances: InstanceRds;
 
   /** The other simulated accounts, when several are (sim/handoff.ts): their shares are visible here. */
   public network?: RdsNetwork & { readonly accounts: readonly string[] };
 
-  constructor(protected faults: FaultOptions, public readonly account: string = ACCOUNT) {}
+  constructor(protected faults: FaultOptions, public readonly account: string = ACCOUNT) {
+    this.instances = new InstanceRds({ account, kms: this.kms, faults: () => this.faults, network: () => this.network });
+  }
 
-  /** This account's snapshots, for the other accounts' shared view. */
+  /** What happened to each cluster snapshot, kept after it is deleted (`instances.lifecycles` for DB snapshots). */
+  public get lifecycles(): Map<string, SnapshotLifecycle> {
+    return this.clusterBook.lifecycles;
+  }
+
+  protected get snapshots(): Map<string, Snapshot> {
+    return this.clusterBook.snapshots;
+  }
+
+  /** This account's snapshots of one kind, for the other accounts' shared view. */
+  public ownSnapshotsOf(kind: SnapshotKind): ReadonlyMap<string, Snapshot> {
+    return kind === 'cluster' ? this.snapshots : this.instances.book.snapshots;
+  }
+
+  /** This account's cluster snapshots, for the other accounts' shared view. */
   public get ownSnapshots(): ReadonlyMap<string, Snapshot> {
     return this.snapshots;
   }
 
   /** Brings a snapshot up to date with the clock (for the other accounts' view of it). */
   public progressed(s: Snapshot): void {
-    this.progress(s);
+    (s.kind === 'instance' ? this.instances.book : this.clusterBook).progress(s);
   }
 
   public manualSnapshotCount(): number {
-    return [...this.snapshots.values()].filter((s) => s.type === 'manual').length;
+    return this.clusterBook.manualCount();
   }
 
-  /** Copies in progress in the account and Region, the count the copy limit applies to. */
+  /** Cluster snapshot copies in progress in the account and Region, the count the copy limit applies to. */
   public copiesInProgress(): number {
-    return [...this.snapshots.values()].filter((s) => (this.progress(s), s.status === 'copying')).length;
+    return this.clusterBook.copiesInProgress().length;
   }
 
   protected cluster(id: string | undefined): Cluster {
@@ -77,21 +95,19 @@ export class RdsStore {
   /** A snapshot the caller can see now: one made moments ago may not be visible yet. */
   protected visible(idOrArn: string | undefined): Snapshot | undefined {
     if (this.foreign(idOrArn)) return undefined;
-    const s = this.snapshots.get(snapshotIdOf(idOrArn) ?? '');
-    return s && Date.now() >= s.visibleAt ? s : undefined;
+    return this.clusterBook.visible(snapshotIdOf(idOrArn) ?? '');
   }
 
   protected existing(idOrArn: string | undefined): Snapshot {
-    const s = this.foreign(idOrArn) ? undefined : this.snapshots.get(snapshotIdOf(idOrArn) ?? '');
+    const s = this.foreign(idOrArn) ? undefined : this.clusterBook.get(snapshotIdOf(idOrArn) ?? '');
     if (!s) throw new DBClusterSnapshotNotFoundFault({ message: `DBClusterSnapshot ${idOrArn} not found.`, $metadata: {} });
-    this.progress(s);
     return s;
   }
 
   protected describeSnapshots(input: DescribeDBClusterSnapshotsMessage) {
     if (input.DBClusterSnapshotIdentifier) {
       if (input.DBClusterIdentifier) throw clientError('InvalidParameterCombination', 'Cannot combine identifiers');
-      const shared = sharedSnapshot(this.network, this.account, input.DBClusterSnapshotIdentifier);
+      const shared = sharedSnapshot(this.network, this.account, input.DBClusterSnapshotIdentifier, 'cluster');
       if (shared) return { DBClusterSnapshots: [snapshotView(shared.snapshot, shared.owner, this.account)] };
       const s = this.visible(input.DBClusterSnapshotIdentifier);
       if (!s) throw new DBClusterSnapshotNotFoundFault({ message: `DBClusterSnapshot ${input.DBClusterSnapshotIdentifier} not found.`, $metadata: {} });
@@ -105,16 +121,15 @@ export class RdsStore {
     const clusterIds = filter('db-cluster-id') ?? (input.DBClusterIdentifier ? [input.DBClusterIdentifier] : undefined);
     const ids = filter('db-cluster-snapshot-id');
     const types = filter('snapshot-type') ?? (input.SnapshotType ? [input.SnapshotType] : undefined);
-    const own = [...this.snapshots.values()]
-      .filter((s) => Date.now() >= s.visibleAt)
-      .filter((s) => !clusterIds || clusterIds.includes(s.clusterId))
+    const own = this.clusterBook.allVisible()
+      .filter((s) => !clusterIds || clusterIds.includes(s.databaseId))
       .filter((s) => !ids || ids.includes(s.id))
       .filter((s) => !types || types.includes(s.type))
       .map((s) => this.observe(this.view(s)));
     // Shared snapshots: with type `shared`, or with IncludeShared and no type (SDK model text; rds-sharing.ts).
     const withShared = types ? types.includes('shared') : input.IncludeShared === true;
-    const shared = !withShared ? [] : sharedWith(this.network, this.account, this.network?.accounts ?? [])
-      .filter(({ snapshot: s }) => (!clusterIds || clusterIds.includes(s.clusterId)) && (!ids || ids.includes(s.id)))
+    const shared = !withShared ? [] : sharedWith(this.network, this.account, this.network?.accounts ?? [], 'cluster')
+      .filter(({ snapshot: s }) => (!clusterIds || clusterIds.includes(s.databaseId)) && (!ids || ids.includes(s.id)))
       .map(({ owner, snapshot }) => snapshotView(snapshot, owner, this.account));
     return page([...own, ...shared], input.Marker, maxRecords, 'DBClusterSnapshots');
   }
@@ -125,9 +140,14 @@ export class RdsStore {
     if (this.clusterStatus(cluster) !== 'available') {
       throw new InvalidDBClusterStateFault({ message: `DBCluster ${cluster.identifier} is not in the available state.`, $metadata: {} });
     }
-    const outcome = cluster.snapshotOutcome ?? 'available';
     return {
-      DBClusterSnapshot: this.track(this.newSnapshot(input.DBClusterSnapshotIdentifier!, cluster.identifier, 'creating', outcome, cluster.snapshotMs, {
+      DBClusterSnapshot: this.track(this.clusterBook.create({
+        id: input.DBClusterSnapshotIdentifier!,
+        databaseId: cluster.identifier,
+        engine: engineOf(cluster),
+        status: 'creating',
+        outcome: cluster.snapshotOutcome ?? 'available',
+        durationMs: cluster.snapshotMs,
         encryption: cluster.encryption,
         omitStorageEncryptionType: cluster.omitStorageEncryptionType,
         tags: [...(input.Tags ?? [])],
@@ -141,14 +161,18 @@ export class RdsStore {
     if (source.status !== 'available') {
       throw new InvalidDBClusterSnapshotStateFault({ message: `Snapshot ${source.id} is ${source.status}, not available.`, $metadata: {} });
     }
+    assertCopyable(source);
     this.assertNewSnapshot(input.TargetDBClusterSnapshotIdentifier!);
     const encryption = copyEncryption(source.encryption, input.KmsKeyId, this.kms, this.faults);
-    const limit = this.faults.copiesInProgressLimit ?? COPIES_IN_PROGRESS_LIMIT;
-    if (this.copiesInProgress() >= limit) {
-      throw new SnapshotQuotaExceededFault({ message: `Cannot copy more than ${limit} snapshots at a time.`, $metadata: {} });
-    }
-    const cluster = this.clusters.get(source.clusterId);
-    const s = this.newSnapshot(input.TargetDBClusterSnapshotIdentifier!, source.clusterId, 'copying', cluster?.copyOutcome ?? 'available', cluster?.copyMs, {
+    this.assertCopySlot();
+    const cluster = this.clusters.get(source.databaseId);
+    const s = this.clusterBook.create({
+      id: input.TargetDBClusterSnapshotIdentifier!,
+      databaseId: source.databaseId,
+      engine: source.engine,
+      status: 'copying',
+      outcome: cluster?.copyOutcome ?? 'available',
+      durationMs: cluster?.copyMs,
       encryption,
       omitStorageEncryptionType: source.omitStorageEncryptionType,
       tags: [...(input.CopyTags ? source.tags : []), ...(input.Tags ?? [])],
@@ -159,19 +183,33 @@ export class RdsStore {
 
   /** A copy, into this account, of a snapshot another account shares with it (rds-sharing.ts). */
   private copySharedSnapshot(input: CopyDBClusterSnapshotMessage) {
-    const source = assertSharedCopy(this.network, this.account, input);
+    const source = assertSharedCopy(this.network, this.account, {
+      kind: 'cluster', sourceArn: input.SourceDBClusterSnapshotIdentifier, kmsKeyId: input.KmsKeyId,
+    });
+    assertCopyable(source);
     this.assertNewSnapshot(input.TargetDBClusterSnapshotIdentifier!);
     const encryption = copyEncryption(source.encryption, input.KmsKeyId, this.kms, this.faults);
+    this.assertCopySlot();
+    const s = this.clusterBook.create({
+      id: input.TargetDBClusterSnapshotIdentifier!,
+      databaseId: source.databaseId,
+      engine: source.engine,
+      status: 'copying',
+      outcome: this.faults.sharedCopyOutcome ?? 'available',
+      durationMs: this.faults.sharedCopyMs,
+      encryption,
+      omitStorageEncryptionType: source.omitStorageEncryptionType,
+      tags: [...(input.CopyTags ? source.tags : []), ...(input.Tags ?? [])],
+      sourceArn: input.SourceDBClusterSnapshotIdentifier,
+    });
+    return { DBClusterSnapshot: this.track(s) };
+  }
+
+  private assertCopySlot(): void {
     const limit = this.faults.copiesInProgressLimit ?? COPIES_IN_PROGRESS_LIMIT;
     if (this.copiesInProgress() >= limit) {
       throw new SnapshotQuotaExceededFault({ message: `Cannot copy more than ${limit} snapshots at a time.`, $metadata: {} });
     }
-    const s = this.newSnapshot(input.TargetDBClusterSnapshotIdentifier!, source.clusterId, 'copying', this.faults.sharedCopyOutcome ?? 'available', this.faults.sharedCopyMs, {
-      encryption,
-      omitStorageEncryptionType: source.omitStorageEncryptionType,
-      tags: [...(input.CopyTags ? source.tags : []), ...(input.Tags ?? [])],
-    });
-    return { DBClusterSnapshot: this.track(s) };
   }
 
   /** An ARN of another account's resource: never one of this account's own. */
@@ -185,13 +223,11 @@ export class RdsStore {
     if (s.status === 'creating') {
       throw new InvalidDBClusterSnapshotStateFault({ message: `Snapshot ${s.id} is being created.`, $metadata: {} });
     }
-    const activeCopy = [...this.snapshots.values()].find((c) => c.copyOf === s.id && (this.progress(c), c.status === 'copying'));
+    const activeCopy = this.clusterBook.copiesInProgress().find((c) => c.copyOf === s.id);
     if (activeCopy) {
       throw new InvalidDBClusterSnapshotStateFault({ message: `Snapshot ${s.id} is the source of copy ${activeCopy.id} in progress.`, $metadata: {} });
     }
-    this.snapshots.delete(s.id); // deleting a copy target while copying cancels the copy
-    const life = this.lifecycles.get(s.id);
-    if (life) life.deletedAt = Date.now();
+    this.clusterBook.remove(s); // deleting a copy target while copying cancels the copy
     return { DBClusterSnapshot: { ...this.view(s), Status: 'deleting' } };
   }
 
@@ -208,32 +244,12 @@ export class RdsStore {
       throw new SharedSnapshotQuotaExceededFault({ message: 'Too many accounts share this snapshot.', $metadata: {} });
     }
     s.restore = [...next];
-    const life = this.lifecycles.get(s.id);
-    if (life && life.sharedAt === undefined && s.restore.length > 0) life.sharedAt = Date.now();
+    this.clusterBook.noteShared(s);
     return { DBClusterSnapshotAttributesResult: attributesView(s) };
   }
 
   protected describeAttributes(input: { DBClusterSnapshotIdentifier?: string }) {
     return { DBClusterSnapshotAttributesResult: attributesView(this.existing(input.DBClusterSnapshotIdentifier)) };
-  }
-
-  protected newSnapshot(
-    id: string, clusterId: string, status: 'creating' | 'copying', outcome: Snapshot['outcome'], durationMs: number | undefined,
-    rest: Pick<Snapshot, 'encryption' | 'omitStorageEncryptionType' | 'tags' | 'copyOf'>,
-  ): Snapshot {
-    const now = Date.now();
-    return {
-      id,
-      clusterId,
-      type: 'manual',
-      status,
-      outcome,
-      createdAt: now,
-      restore: [],
-      ...rest,
-      visibleAt: now + (this.faults.visibilityDelayMs ?? 0),
-      readyAt: outcome === 'stuck' ? undefined : now + (durationMs ?? DEFAULT_DURATION_MS),
-    };
   }
 
   private assertNewSnapshot(id: string): void {
@@ -247,33 +263,39 @@ export class RdsStore {
   }
 
   protected track(s: Snapshot): DBClusterSnapshot {
-    this.snapshots.set(s.id, s);
-    this.lifecycles.set(s.id, {
-      id: s.id, clusterId: s.clusterId, createdBy: callContext.getStore()?.caller ?? 'unknown', createdAt: s.createdAt, tags: s.tags.map((t: Tag) => ({ ...t })),
-    });
-    return this.view(s);
+    return this.view(this.clusterBook.track(s));
   }
 
   /** Notes the first time a caller saw the snapshot available. */
   private observe(view: DBClusterSnapshot): DBClusterSnapshot {
-    const life = this.lifecycles.get(view.DBClusterSnapshotIdentifier!);
-    if (life && view.Status === 'available' && life.observedAvailableAt === undefined) life.observedAvailableAt = Date.now();
+    const s = this.snapshots.get(view.DBClusterSnapshotIdentifier!);
+    if (s) this.clusterBook.observe(s);
     return view;
   }
 
   /** Moves a snapshot on to its outcome once its time has come. */
   protected progress(s: Snapshot | undefined): void {
-    if (!s || (s.status !== 'creating' && s.status !== 'copying')) return;
-    if (s.readyAt !== undefined && Date.now() >= s.readyAt) {
-      s.status = s.outcome;
-      s.copyOf = undefined;
-      const life = this.lifecycles.get(s.id);
-      if (life && s.outcome === 'available') life.availableAt = s.readyAt;
-    }
+    this.clusterBook.progress(s);
   }
 
   protected view(s: Snapshot): DBClusterSnapshot {
     this.progress(s);
     return snapshotView(s, this.account);
+  }
+}
+
+/** A cluster's engine as RDS reports it. */
+export function engineOf(cluster: Pick<Cluster, 'engine'>): string {
+  return cluster.engine ?? 'aurora-postgresql';
+}
+
+/**
+ * Snapshots of Multi-AZ DB clusters (the non-Aurora engines) cannot be copied ("You can't copy a
+ * snapshot of a Multi-AZ DB cluster": RDS User Guide, "Limitations of Multi-AZ DB clusters";
+ * aws-facts.md). The error name and message are not documented: InvalidParameterValue is assumed.
+ */
+function assertCopyable(source: Snapshot): void {
+  if (!source.engine.startsWith('aurora')) {
+    throw clientError('InvalidParameterValue', `Copying a snapshot of a Multi-AZ DB cluster (${source.engine}) is not supported: ${source.id}`);
   }
 }

@@ -1,10 +1,17 @@
 import { RDSServiceException, Tag } from '@aws-sdk/client-rds';
 import type { Encryption } from './rds-encryption';
+import type { OptionSpec } from './rds-instance-types';
 
 export type Outcome = 'available' | 'failed' | 'stuck';
 
 export interface ClusterSpec {
   readonly identifier: string;
+  /**
+   * `aurora-postgresql` or `aurora-mysql` for Aurora; `postgres` or `mysql` for a Multi-AZ DB
+   * cluster (the non-Aurora kind: RDS User Guide, "Multi-AZ DB cluster deployments"), whose
+   * snapshots cannot be copied. @default 'aurora-postgresql'
+   */
+  readonly engine?: string;
   /**
    * A KMS key ARN (`sse-kms`), `AWS_OWNED_KEY` for the AWS-owned key (`sse-rds`), or null for an
    * unencrypted cluster (`none`). @default the AWS-managed aws/rds key
@@ -28,9 +35,19 @@ export interface ClusterSpec {
 
 export type Cluster = ClusterSpec & { readonly arn: string; readonly encryption: Encryption };
 
+/** Cluster snapshots and DB (instance) snapshots live in separate namespaces, with separate APIs, ARNs and quotas. */
+export type SnapshotKind = 'cluster' | 'instance';
+
 export interface Snapshot {
   id: string;
-  clusterId: string;
+  kind: SnapshotKind;
+  /** The DB cluster or DB instance it was taken of. */
+  databaseId: string;
+  engine: string;
+  /** DB snapshots only: the option group of the instance when the snapshot was taken (`OptionGroupName`). */
+  optionGroupName?: string;
+  /** DB snapshots only: that option group's options then; they decide whether it can be shared. */
+  options?: readonly OptionSpec[];
   type: 'manual' | 'automated';
   status: string;
   createdAt: number;
@@ -45,6 +62,17 @@ export interface Snapshot {
   restore: string[];
   /** Source snapshot id while this is a copy in progress. */
   copyOf?: string;
+  /**
+   * DB snapshot copies only: the copy waits (`pending`) until this time, behind earlier copies of
+   * the same DB instance's snapshots ("When you request multiple snapshot copies for the same
+   * source DB instance, they're queued internally": RDS User Guide, "Copying a DB snapshot"; the
+   * status name `pending` while queued is not confirmed).
+   */
+  queuedUntil?: number;
+  /** A copy's source's creation time, for `OriginalSnapshotCreateTime` (DB snapshots). */
+  originalCreatedAt?: number;
+  /** A copy into this account of a snapshot another account shared: the source's ARN (`SourceDBSnapshotIdentifier`). */
+  sourceArn?: string;
 }
 
 export interface RdsCall {
@@ -60,6 +88,8 @@ export interface RdsCall {
 /** What happened to one snapshot, kept after it is deleted. */
 export interface SnapshotLifecycle {
   readonly id: string;
+  readonly kind: SnapshotKind;
+  /** The cluster, or for a DB snapshot the DB instance, it was taken of. */
   readonly clusterId: string;
   readonly createdBy: string;
   readonly createdAt: number;
@@ -85,6 +115,18 @@ export interface FaultOptions {
   readonly inaccessibleKeys?: string[];
   /** Manual cluster snapshot quota for the Region. @default 100 */
   readonly manualSnapshotQuota?: number;
+  /**
+   * Manual DB instance snapshot quota for the Region (`ManualSnapshots`), separate from the cluster
+   * one (RDS User Guide, "Quotas in Amazon RDS": 100 manual DB instance snapshots). @default 100
+   */
+  readonly manualInstanceSnapshotQuota?: number;
+  /**
+   * DB snapshot copies in progress (queued ones included) before RDS refuses another. @default 20:
+   * "You can have up to 20 snapshot copy requests in progress to a single destination Region per
+   * account" (RDS User Guide, "Copying a DB snapshot"). Whether same-Region copies count, and
+   * whether cluster and instance copies share one count, is not stated: modelled as counting, apart.
+   */
+  readonly instanceCopiesInProgressLimit?: number;
   /** Accounts a snapshot may be shared with. @default 20 */
   readonly sharedAccountsQuota?: number;
   /** Copies in progress per account and Region before RDS refuses another. @default 5 (documented) */

@@ -13,7 +13,7 @@ export function clusterView(c: Cluster, status: string): DBCluster {
     DBClusterIdentifier: c.identifier,
     DBClusterArn: c.arn,
     Status: status,
-    Engine: 'aurora-postgresql',
+    Engine: c.engine ?? 'aurora-postgresql',
     ...encryptionFields(c.encryption, c.omitStorageEncryptionType),
     TagList: toTags(c.tags ?? {}),
   };
@@ -28,13 +28,13 @@ export function snapshotView(s: Snapshot, account = ACCOUNT, seenFrom = account)
   const arn = `arn:aws:rds:${REGION}:${account}:cluster-snapshot:${s.id}`;
   return {
     DBClusterSnapshotIdentifier: seenFrom === account ? s.id : arn,
-    DBClusterIdentifier: s.clusterId,
+    DBClusterIdentifier: s.databaseId,
     DBClusterSnapshotArn: arn,
     SnapshotType: seenFrom === account ? s.type : 'shared',
     Status: s.status,
     SnapshotCreateTime: new Date(s.createdAt),
     PercentProgress: s.status === 'available' ? 100 : 0,
-    Engine: 'aurora-postgresql',
+    Engine: s.engine,
     ...encryptionFields(s.encryption, s.omitStorageEncryptionType),
     TagList: s.tags.map((t) => ({ ...t })),
   };
@@ -44,7 +44,14 @@ export function attributesView(s: Snapshot): DBClusterSnapshotAttributesResult {
   return { DBClusterSnapshotIdentifier: s.id, DBClusterSnapshotAttributes: [{ AttributeName: 'restore', AttributeValues: [...s.restore] }] };
 }
 
-/** DescribeAccountAttributes: the manual cluster snapshot quota (`ManualClusterSnapshots`, Used/Max). */
-export function accountQuotasView(used: number, max: number): AccountQuota[] {
-  return [{ AccountQuotaName: 'ManualClusterSnapshots', Used: used, Max: max }];
+/**
+ * DescribeAccountAttributes: the manual cluster snapshot quota (`ManualClusterSnapshots`) and the
+ * manual DB instance snapshot quota (`ManualSnapshots`), each Used/Max (the AccountQuotaName values
+ * of the API reference's AccountQuota; RDS User Guide, "Quotas in Amazon RDS").
+ */
+export function accountQuotasView(clusters: { used: number; max: number }, instances: { used: number; max: number }): AccountQuota[] {
+  return [
+    { AccountQuotaName: 'ManualClusterSnapshots', Used: clusters.used, Max: clusters.max },
+    { AccountQuotaName: 'ManualSnapshots', Used: instances.used, Max: instances.max },
+  ];
 }

@@ -317,8 +317,14 @@ export class Simulation {
     const environment = { ...fn.environment, ...(captured ? { AWS_REGION: REGION } : { [SILENT_LOGS_VARIABLE]: 'true' }) };
     const at = Date.now();
     const record = (error?: string) => this.invocations.push({
-      account: this.account, functionId: fn.functionId, functionName: fn.logicalId, at, handlerMs: Date.now() - at,
-      memoryMb: fn.memoryMb, architecture: fn.architecture, error,
+      account: this.account,
+      functionId: fn.functionId,
+      functionName: fn.logicalId,
+      at,
+      handlerMs: Date.now() - at,
+      memoryMb: fn.memoryMb,
+      architecture: fn.architecture,
+      error,
     });
     try {
       const result = await this.environments.run(environment, () =>

@@ -1,4 +1,6 @@
+export * from './sharing/cluster-tag';
 export * from './sharing/props';
+export * from './sharing/instance-props';
 export * from './sharing/shared-cluster-snapshots';
 export * from './sharing/snapshot-handlers';
 export * from './receiving';

@@ -8,7 +8,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, CfnResource, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { App, CfnResource, Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -69,6 +69,16 @@ new SharedClusterSnapshots(sourceVpc, 'Snapshots', {
 });
 new SharedClusterSnapshots(sourceVpc, 'Other', { clusterIdentifiers: ['billing-db'], targetAccountIds: [TARGET.account], snapshotPrefix: 'other', vpc });
 
+const sourceInstances = new Stack(app, 'SourceDbInstancesAndClusters', { env: SOURCE });
+new SharedClusterSnapshots(sourceInstances, 'Snapshots', {
+  clusterIdentifiers: ['orders-db'],
+  instanceIdentifiers: ['billing-postgres', 'legacy-mysql'],
+  instanceTag: { key: 'share-snapshots', value: 'true' },
+  maxConcurrentInstanceCopies: 5,
+  targetAccountIds: TARGETS,
+  notifyTargetAccounts: true,
+});
+
 // The receiving side.
 const receiverRequired = new Stack(app, 'ReceiverRequiredPropsOnly');
 new ReceivedClusterSnapshots(receiverRequired, 'Received', { sourceAccountIds: [SOURCE.account] });
@@ -85,6 +95,21 @@ new ReceivedClusterSnapshots(receiverEvery, 'Received', {
   maxCopyAge: Duration.hours(30),
   confirmCopies: true,
   alarmTopic: alarmTopic(receiverEvery),
+});
+
+const receiverVpc = new Stack(app, 'ReceiverInVpcEveryKnob', { env: TARGET });
+const receiverNetwork = isolatedVpc(receiverVpc);
+new ReceivedClusterSnapshots(receiverVpc, 'Received', {
+  sourceAccountIds: [SOURCE.account],
+  vpc: receiverNetwork,
+  vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+  securityGroups: [new ec2.SecurityGroup(receiverVpc, 'Functions', { vpc: receiverNetwork, allowAllOutbound: true })],
+  architecture: lambda.Architecture.X86_64,
+  memorySize: 512,
+  logRetention: logs.RetentionDays.ONE_YEAR,
+  keyRemovalPolicy: RemovalPolicy.DESTROY,
+  dashboard: true,
+  alarmTopic: alarmTopic(receiverVpc),
 });
 
 // The control: the same finding id the constructs acknowledge on their own roles (Resource::*).

@@ -87,6 +87,31 @@ export class ReEncryptionRefused extends WorkflowError {
   public readonly name = ERROR.ReEncryptionRefused;
 }
 
+/** The DB instance does not exist. Not retried. */
+export class InstanceNotFound extends WorkflowError {
+  public readonly name = ERROR.InstanceNotFound;
+}
+
+/** The DB instance is neither one of the configured ids nor carries the configured tag. Not retried. */
+export class InstanceNotConfigured extends WorkflowError {
+  public readonly name = ERROR.InstanceNotConfigured;
+}
+
+/** The DB instance is not `available`. Retried with backoff. */
+export class InstanceNotAvailable extends WorkflowError {
+  public readonly name = ERROR.InstanceNotAvailable;
+}
+
+/** The DB instance belongs to a DB cluster (`CreateDBSnapshot` refuses it): select the cluster. Not retried. */
+export class InstanceIsClusterMember extends WorkflowError {
+  public readonly name = ERROR.InstanceIsClusterMember;
+}
+
+/** The DB instance is a read replica: select its source instance. Not retried. */
+export class InstanceIsReadReplica extends WorkflowError {
+  public readonly name = ERROR.InstanceIsReadReplica;
+}
+
 /** The starter could not start every execution. */
 export class StartExecutionsFailed extends WorkflowError {
   public readonly name = ERROR.StartExecutionsFailed;

@@ -6,7 +6,18 @@
 
 /** `Cluster Snapshot Shared`: a snapshot the source account has just shared with its targets. */
 export interface SnapshotSharedDetail {
+  /**
+   * The database's identifier: the DB cluster's, or for a DB instance (`databaseKind` 'instance')
+   * the instance's. Kept under its first name so every event, of either kind, has it.
+   */
   readonly clusterIdentifier: string;
+  /**
+   * `cluster` (an Aurora or Multi-AZ DB cluster: a cluster snapshot) or `instance` (a DB instance:
+   * a DB snapshot, ARN type `snapshot`). Absent in events of versions before DB instances: a cluster.
+   */
+  readonly databaseKind?: 'cluster' | 'instance';
+  /** The database's identifier, the same as `clusterIdentifier`. */
+  readonly databaseIdentifier?: string;
   readonly snapshotIdentifier: string;
   readonly snapshotArn: string;
   /** The key the shared snapshot is encrypted with (the sharing key), or absent when unencrypted. */
@@ -19,7 +30,11 @@ export interface SnapshotSharedDetail {
 
 /** `Cluster Snapshot Failed`: a source-side run that failed. */
 export interface SnapshotFailedDetail {
+  /** The database's identifier (a DB cluster's or a DB instance's), as in `SnapshotSharedDetail`. */
   readonly clusterIdentifier: string;
+  /** As in `SnapshotSharedDetail`; absent when a run failed before its input could be read. */
+  readonly databaseKind?: 'cluster' | 'instance';
+  readonly databaseIdentifier?: string;
   readonly runId?: string;
   readonly error: string;
   readonly cause?: string;

@@ -92,10 +92,18 @@ export function snapshotIdentifier(naming: SnapshotNaming, clusterIdentifier: st
   return role === 'temporary' ? `${base}${TEMPORARY_SUFFIX}` : base;
 }
 
-/** The deterministic execution name for a cluster and run: a repeated start is recognised, not doubled. */
-export function executionName(clusterIdentifier: string, runId: string): string {
-  const room = MAX_EXECUTION_NAME_LENGTH - runId.length - 1;
-  return `${shorten(clusterIdentifier.toLowerCase(), room)}-${runId}`;
+/** The suffix of a DB instance's execution names: a cluster's end in the run id, so the two never meet. */
+const INSTANCE_EXECUTION_SUFFIX = '-db';
+
+/**
+ * The deterministic execution name for a database and run: a repeated start is recognised, not
+ * doubled. A DB instance's name ends in '-db', so a cluster and an instance of the same identifier
+ * (separate namespaces in RDS) never share a name.
+ */
+export function executionName(clusterIdentifier: string, runId: string, kind: 'cluster' | 'instance' = 'cluster'): string {
+  const suffix = kind === 'instance' ? INSTANCE_EXECUTION_SUFFIX : '';
+  const room = MAX_EXECUTION_NAME_LENGTH - runId.length - 1 - suffix.length;
+  return `${shorten(clusterIdentifier.toLowerCase(), room)}-${runId}${suffix}`;
 }
 
 /**

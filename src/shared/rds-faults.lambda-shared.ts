@@ -3,6 +3,8 @@ import {
   ClusterNotAvailable,
   ClusterNotFound,
   CopyLimitReached,
+  InstanceNotAvailable,
+  InstanceNotFound,
   KmsKeyNotAccessible,
   ReEncryptionRefused,
   SharedSnapshotQuotaExceeded,
@@ -22,7 +24,10 @@ export type SnapshotOperation = 'create' | 'copy' | 'share';
 
 /** What the failed call was about: for the messages, and for the faults that need a second look. */
 export interface SnapshotCall {
+  /** The database's identifier: a DB cluster's, or with `kind` 'instance', a DB instance's. */
   readonly clusterIdentifier: string;
+  /** @default 'cluster' */
+  readonly kind?: 'cluster' | 'instance';
   /** The snapshot created, the copy's target, or the snapshot shared. */
   readonly snapshotIdentifier: string;
   /** The copy's source. */
@@ -56,15 +61,20 @@ const alreadyExists: Translation = async (_, call) => {
 const REFUSED_PARAMETER_FAULTS = ['InvalidParameterValue', 'InvalidParameterCombination'];
 const ENCRYPTION_WORDS = /encrypt|kms/i;
 
+const databaseOf = (call: SnapshotCall) => (call.kind === 'instance' ? 'DB instance' : 'cluster');
+
 function reEncryptionRefused(error: Error, call: SnapshotCall): ReEncryptionRefused {
   return new ReEncryptionRefused(
     `RDS refused to copy '${call.sourceSnapshotIdentifier}' re-encrypted with the sharing key ${call.kmsKeyArn} (${error.name}: ${error.message}). ` +
-      `Snapshots of cluster '${call.clusterIdentifier}' cannot be shared as they are. Encrypt the cluster with a customer-managed KMS key ` +
-      '(restore a snapshot to a new cluster with that key, or pass that key as encryptionKey), or ask AWS Support whether this snapshot can be re-encrypted',
+      `Snapshots of ${databaseOf(call)} '${call.clusterIdentifier}' cannot be shared as they are. Encrypt the ${databaseOf(call)} with a customer-managed KMS key ` +
+      `(restore a snapshot to a new ${databaseOf(call)} with that key, or pass that key as encryptionKey), or ask AWS Support whether this snapshot can be re-encrypted`,
   );
 }
 
 const sourceFailed: Translation = (error, call) => new SnapshotFailed(`Cannot copy '${call.sourceSnapshotIdentifier}': ${error.message}`);
+
+/** The quota a SnapshotQuotaExceededFault is about: each kind has its own (aws-facts.md, "DB instances"). */
+const quotaName = (call: SnapshotCall) => (call.kind === 'instance' ? 'manual DB instance snapshot quota' : 'manual DB cluster snapshot quota');
 
 const TABLE: Record<SnapshotOperation, Record<string, Translation>> = {
   create: {
@@ -73,7 +83,11 @@ const TABLE: Record<SnapshotOperation, Record<string, Translation>> = {
       new ClusterNotAvailable(`Cluster '${call.clusterIdentifier}' cannot be snapshotted now: ${error.message}`),
     DBClusterNotFoundFault: (_, call) => new ClusterNotFound(`Cluster '${call.clusterIdentifier}' does not exist`),
     SnapshotQuotaExceededFault: (_, call) =>
-      new SnapshotQuotaExceeded(`The manual DB cluster snapshot quota is used up; cannot create '${call.snapshotIdentifier}'`),
+      new SnapshotQuotaExceeded(`The ${quotaName(call)} is used up; cannot create '${call.snapshotIdentifier}'`),
+    DBSnapshotAlreadyExistsFault: alreadyExists,
+    InvalidDBInstanceStateFault: (error, call) =>
+      new InstanceNotAvailable(`DB instance '${call.clusterIdentifier}' cannot be snapshotted now: ${error.message}`),
+    DBInstanceNotFoundFault: (_, call) => new InstanceNotFound(`DB instance '${call.clusterIdentifier}' does not exist`),
   },
   copy: {
     DBClusterSnapshotAlreadyExistsFault: alreadyExists,
@@ -84,9 +98,13 @@ const TABLE: Record<SnapshotOperation, Record<string, Translation>> = {
     // ("up to five snapshot copy requests in progress", Aurora User Guide): the quota tells them apart.
     SnapshotQuotaExceededFault: async (_, call) => (await call.manualQuotaHasRoom?.())
       ? new CopyLimitReached(`RDS refused to copy to '${call.snapshotIdentifier}' while the manual snapshot quota has room: too many copies in progress; trying again`)
-      : new SnapshotQuotaExceeded(`The manual DB cluster snapshot quota is used up; cannot copy to '${call.snapshotIdentifier}'`),
+      : new SnapshotQuotaExceeded(`The ${quotaName(call)} is used up; cannot copy to '${call.snapshotIdentifier}'`),
     DBClusterSnapshotNotFoundFault: sourceFailed,
     InvalidDBClusterSnapshotStateFault: (error, call) =>
+      ENCRYPTION_WORDS.test(error.message) ? reEncryptionRefused(error, call) : sourceFailed(error, call),
+    DBSnapshotAlreadyExistsFault: alreadyExists,
+    DBSnapshotNotFoundFault: sourceFailed,
+    InvalidDBSnapshotStateFault: (error, call) =>
       ENCRYPTION_WORDS.test(error.message) ? reEncryptionRefused(error, call) : sourceFailed(error, call),
     ...Object.fromEntries(REFUSED_PARAMETER_FAULTS.map((name) => [name, reEncryptionRefused])),
   },
@@ -96,6 +114,8 @@ const TABLE: Record<SnapshotOperation, Record<string, Translation>> = {
     ),
     DBClusterSnapshotNotFoundFault: (error, call) => new SnapshotFailed(`Cannot share '${call.snapshotIdentifier}': ${error.message}`),
     InvalidDBClusterSnapshotStateFault: (error, call) => new SnapshotFailed(`Cannot share '${call.snapshotIdentifier}': ${error.message}`),
+    DBSnapshotNotFoundFault: (error, call) => new SnapshotFailed(`Cannot share '${call.snapshotIdentifier}': ${error.message}`),
+    InvalidDBSnapshotStateFault: (error, call) => new SnapshotFailed(`Cannot share '${call.snapshotIdentifier}': ${error.message}`),
   },
 };
 

@@ -49,6 +49,13 @@ export function requireClusterIdentifier(value: unknown, what: string): string {
   return value.toLowerCase();
 }
 
+export function requireInstanceIdentifier(value: unknown, what: string): string {
+  if (typeof value !== 'string' || !isValidIdentifier(value)) {
+    throw new InvalidInput(`${what} must be a DB instance identifier (${IDENTIFIER_RULE}), got ${preview(value)}`);
+  }
+  return value.toLowerCase();
+}
+
 export function optionalRunId(value: unknown, what: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !isValidRunId(value)) {

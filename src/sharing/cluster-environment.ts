@@ -1,6 +1,6 @@
 import { gzipSync } from 'zlib';
 import { Token } from 'aws-cdk-lib';
-import type { ClusterTag } from './props';
+import type { ClusterTag } from './cluster-tag';
 import { ENV } from '../shared/constants';
 
 /*
@@ -17,18 +17,54 @@ const MAX_COMPRESSED_ID_LIST = 3072;
  * environment as text, so a long literal list is gzip-compressed (deterministic: no timestamp).
  */
 export function clusterEnvironment(ids: string[], tag?: ClusterTag): Record<string, string> {
-  const env: Record<string, string> = tag ? { [ENV.CLUSTER_TAG_KEY]: tag.key, [ENV.CLUSTER_TAG_VALUE]: tag.value } : {};
+  return selectionEnvironment(ids, tag, {
+    ids: ENV.CLUSTER_IDENTIFIERS,
+    gzip: ENV.CLUSTER_IDENTIFIERS_GZIP,
+    tagKey: ENV.CLUSTER_TAG_KEY,
+    tagValue: ENV.CLUSTER_TAG_VALUE,
+    prop: 'clusterIdentifiers',
+    what: 'clusters',
+    tagProp: 'clusterTag',
+  });
+}
+
+/** The DB instance selection as environment variables, carried as the cluster selection is; nothing when none is selected. */
+export function instanceEnvironment(ids: string[], tag?: ClusterTag): Record<string, string> {
+  if (ids.length === 0 && !tag) return {};
+  return selectionEnvironment(ids, tag, {
+    ids: ENV.INSTANCE_IDENTIFIERS,
+    gzip: ENV.INSTANCE_IDENTIFIERS_GZIP,
+    tagKey: ENV.INSTANCE_TAG_KEY,
+    tagValue: ENV.INSTANCE_TAG_VALUE,
+    prop: 'instanceIdentifiers',
+    what: 'DB instances',
+    tagProp: 'instanceTag',
+  });
+}
+
+interface SelectionKeys {
+  readonly ids: string;
+  readonly gzip: string;
+  readonly tagKey: string;
+  readonly tagValue: string;
+  readonly prop: string;
+  readonly what: string;
+  readonly tagProp: string;
+}
+
+function selectionEnvironment(ids: string[], tag: ClusterTag | undefined, keys: SelectionKeys): Record<string, string> {
+  const env: Record<string, string> = tag ? { [keys.tagKey]: tag.key, [keys.tagValue]: tag.value } : {};
   const plain = ids.join(',');
   if (plain.length <= MAX_PLAIN_ID_LIST || ids.some((id) => Token.isUnresolved(id))) {
-    env[ENV.CLUSTER_IDENTIFIERS] = plain;
+    env[keys.ids] = plain;
     return env;
   }
   const compressed = gzipSync(Buffer.from(plain, 'utf8'), { level: 9 }).toString('base64');
   if (compressed.length > MAX_COMPRESSED_ID_LIST) {
     throw new Error(
-      `clusterIdentifiers lists ${ids.length} clusters, ${compressed.length} bytes even compressed; Lambda's environment holds 4 KB. Tag the clusters and use clusterTag for a fleet this large`,
+      `${keys.prop} lists ${ids.length} ${keys.what}, ${compressed.length} bytes even compressed; Lambda's environment holds 4 KB. Tag the ${keys.what} and use ${keys.tagProp} for a fleet this large`,
     );
   }
-  env[ENV.CLUSTER_IDENTIFIERS_GZIP] = compressed;
+  env[keys.gzip] = compressed;
   return env;
 }

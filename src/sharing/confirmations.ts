@@ -14,6 +14,8 @@ export interface CopyConfirmationsProps {
   readonly permissions: SnapshotPermissions;
   readonly environment: Record<string, string>;
   readonly functions: HandlerFunctionFactory;
+  /** With DB instances selected: reading and tagging their shared snapshots too. */
+  readonly instanceStatements?: iam.PolicyStatement[];
 }
 
 /**
@@ -32,6 +34,7 @@ export class CopyConfirmations extends Construct {
     this.handler = props.functions.create('RecordCopy', sharingHandler('recordCopy'), props.environment, [
       ...props.permissions.describeOwnSnapshots(),
       ...recordConfirmationStatements(props.permissions, props.ownerId),
+      ...props.instanceStatements ?? [],
     ]);
     const bus = events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
     const statementId = `copied-${this.node.addr}`;

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
@@ -19,9 +20,11 @@ export interface SnapshotFreshnessProps {
   /** The alarm threshold, `maxSnapshotAge`, in seconds. */
   readonly maxSnapshotAgeSeconds: number;
   readonly permissions: SnapshotPermissions;
-  /** The owner id and the cluster selection. */
+  /** The owner id and the cluster (and DB instance) selection. */
   readonly environment: Record<string, string>;
   readonly functions: HandlerFunctionFactory;
+  /** With DB instances selected: listing their snapshots. */
+  readonly instanceStatements?: iam.PolicyStatement[];
 }
 
 /** The metric of the newest shared snapshot's age (Maximum: the stalest selected cluster). */
@@ -50,7 +53,7 @@ export class SnapshotFreshness extends Construct {
   constructor(scope: Construct, id: string, props: SnapshotFreshnessProps) {
     super(scope, id);
     this.handler = props.functions.create('PublishFreshness', sharingHandler('publishFreshness'), props.environment,
-      props.permissions.listSnapshotsOfCluster());
+      [...props.permissions.listSnapshotsOfCluster(), ...props.instanceStatements ?? []]);
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       description: 'Publishes the SharedClusterSnapshots freshness metric',
       schedule: scheduler.ScheduleExpression.rate(FRESHNESS_PERIOD),

@@ -3,13 +3,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { IConstruct } from 'constructs';
+import type { ClusterTag } from './cluster-tag';
 import type { SnapshotPermissions } from './permissions';
-import type { ClusterTag } from './props';
 import type { SnapshotHandlers } from './snapshot-handlers';
 import { TAG_OWNER } from '../shared/constants';
 import { VPC_NETWORK_INTERFACE_ACTIONS } from '../shared/function-options';
 import {
-  expectedWildcard, suppressPinnedRuntimes, suppressScheduleRole, suppressStateMachineRole, suppressWildcards, WildcardArgs,
+  ExpectedWildcard, expectedWildcard, suppressPinnedRuntimes, suppressScheduleRole, suppressStateMachineRole, suppressWildcards, WildcardArgs,
 } from '../shared/nag';
 
 /*
@@ -31,6 +31,8 @@ export interface SuppressionSubjects extends IConstruct {
 export interface ExtraFunctions {
   readonly functions: lambda.IFunction[];
   readonly scheduled: Array<{ schedule: scheduler.Schedule; fn: lambda.IFunction }>;
+  /** More expected wildcards (the DB instances' resources, when any are selected). */
+  readonly wildcards?: ExpectedWildcard[];
 }
 
 /**
@@ -77,7 +79,7 @@ export function addNagSuppressions(
     : known('*',
       'These read-only actions have no resource-level permissions (no resource type in the Service Authorization Reference), so IAM requires Resource "*".',
       ['rds:DescribeAccountAttributes']);
-  const rdsWildcards = [ownSnapshots, allSnapshots, allClusters, ...sourceKeys, noResourceTypes];
+  const rdsWildcards = [ownSnapshots, allSnapshots, allClusters, ...sourceKeys, noResourceTypes, ...extra.wildcards ?? []];
 
   for (const fn of [...handlerFunctions, construct.starterFunction, ...extra.functions]) {
     suppressWildcards(fn.role, rdsWildcards);

@@ -1,8 +1,8 @@
 import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import type { ClusterTag } from './cluster-tag';
 import { deployedLength, packResources } from './policy-size';
-import type { ClusterTag } from './props';
 import { IAM_LIMITS, TAG_OWNER } from '../shared/constants';
 
 /** The ARNs and conditions every handler's least-privilege policy is built from. */
@@ -172,33 +172,47 @@ export class SnapshotPermissions {
     return [new iam.PolicyStatement({ actions: ['rds:DescribeDBClusters'], resources: [this.allClusters] })];
   }
 
-  /**
-   * Packs the cluster ARNs into as few managed policy documents as fit, measured as deployed; throws,
-   * naming `clusterIdentifiers`, when they need more managed policies than a role may hold.
-   */
   private splitClusterArns(): iam.PolicyDocument[] {
-    // RDS stores identifiers lowercase, and IAM compares case-sensitively.
-    const names = this.clusterIdentifiers.map((id) => (Token.isUnresolved(id) ? id : id.toLowerCase()));
-    // A literal id is appended to one formatted ARN prefix and adds its own JSON length to the
-    // prefix's: a fleet of 500 ids is formatted and measured once, not 500 times.
-    const prefix = this.rdsArn('cluster', '');
-    const prefixLength = deployedLength(this.stack, prefix);
-    const arns = names.map((name) => (Token.isUnresolved(name) ? this.rdsArn('cluster', name) : `${prefix}${name}`));
-    const sizes = names.map((name, i) => (Token.isUnresolved(name)
-      ? deployedLength(this.stack, arns[i])
-      : prefixLength + JSON.stringify(name).length - 2));
-    const packed = packResources(this.stack, arns, (resources) => new iam.PolicyDocument({
-      statements: [new iam.PolicyStatement({ actions: ['rds:CreateDBClusterSnapshot'], resources })],
-    }), { maxDocuments: IAM_LIMITS.managedPoliciesPerRole, maxCharacters: IAM_LIMITS.managedPolicyCharacters }, sizes);
-    if ('documents' in packed) return packed.documents;
-    throw new Error(
-      `clusterIdentifiers lists ${arns.length} clusters, but only the first ${packed.fit} fit the CreateSnapshot role's IAM policies `
-      + `(${IAM_LIMITS.managedPoliciesPerRole} managed policies of ${IAM_LIMITS.managedPolicyCharacters.toLocaleString('en-US')} characters, `
-      + 'listing each cluster by ARN). Tag the clusters and select them with clusterTag instead, which needs one statement for any number of clusters',
-    );
+    return splitDatabaseArns(this.stack, this.clusterIdentifiers, {
+      resource: 'cluster', action: 'rds:CreateDBClusterSnapshot', prop: 'clusterIdentifiers', one: 'cluster', what: 'clusters', tagProp: 'clusterTag',
+    });
   }
 
   private rdsArn(resource: string, name: string): string {
-    return this.stack.formatArn({ service: 'rds', resource, resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    return rdsArn(this.stack, resource, name);
   }
+}
+
+/** An RDS ARN of this stack's account and Region (`arn:<partition>:rds:<region>:<account>:<resource>:<name>`). */
+export function rdsArn(stack: Stack, resource: string, name: string): string {
+  return stack.formatArn({ service: 'rds', resource, resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+}
+
+/**
+ * Packs the explicit databases' ARNs (`cluster:<id>` or `db:<id>`) into as few managed policy
+ * documents granting `action` as fit, measured as deployed; throws, naming the prop, when they need
+ * more managed policies than a role may hold.
+ */
+export function splitDatabaseArns(
+  stack: Stack, identifiers: string[], kind: { resource: string; action: string; prop: string; one: string; what: string; tagProp: string },
+): iam.PolicyDocument[] {
+  // RDS stores identifiers lowercase, and IAM compares case-sensitively.
+  const names = identifiers.map((id) => (Token.isUnresolved(id) ? id : id.toLowerCase()));
+  // A literal id is appended to one formatted ARN prefix and adds its own JSON length to the
+  // prefix's: a fleet of 500 ids is formatted and measured once, not 500 times.
+  const prefix = rdsArn(stack, kind.resource, '');
+  const prefixLength = deployedLength(stack, prefix);
+  const arns = names.map((name) => (Token.isUnresolved(name) ? rdsArn(stack, kind.resource, name) : `${prefix}${name}`));
+  const sizes = names.map((name, i) => (Token.isUnresolved(name)
+    ? deployedLength(stack, arns[i])
+    : prefixLength + JSON.stringify(name).length - 2));
+  const packed = packResources(stack, arns, (resources) => new iam.PolicyDocument({
+    statements: [new iam.PolicyStatement({ actions: [kind.action], resources })],
+  }), { maxDocuments: IAM_LIMITS.managedPoliciesPerRole, maxCharacters: IAM_LIMITS.managedPolicyCharacters }, sizes);
+  if ('documents' in packed) return packed.documents;
+  throw new Error(
+    `${kind.prop} lists ${arns.length} ${kind.what}, but only the first ${packed.fit} fit the CreateSnapshot role's IAM policies `
+    + `(${IAM_LIMITS.managedPoliciesPerRole} managed policies of ${IAM_LIMITS.managedPolicyCharacters.toLocaleString('en-US')} characters, `
+    + `listing each ${kind.one} by ARN). Tag the ${kind.what} and select them with ${kind.tagProp} instead, which needs one statement for any number of ${kind.what}`,
+  );
 }

@@ -3,18 +3,15 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import type { ClusterTag } from './cluster-tag';
+import type { InstanceSelectionProps } from './instance-props';
 import { HandlerFunctionProps } from '../shared/function-props';
 
-/** A tag that marks DB clusters to snapshot, looked up at run time. */
-export interface ClusterTag {
-  /** The tag key, e.g. `share-snapshots`. */
-  readonly key: string;
-  /** The tag value a cluster must carry, e.g. `true`. */
-  readonly value: string;
-}
-
-/** Properties of {@link SharedClusterSnapshots}. */
-export interface SharedClusterSnapshotsProps extends HandlerFunctionProps {
+/**
+ * Properties of {@link SharedClusterSnapshots}. At least one of `clusterIdentifiers`, `clusterTag`,
+ * `instanceIdentifiers` and `instanceTag` is required.
+ */
+export interface SharedClusterSnapshotsProps extends HandlerFunctionProps, InstanceSelectionProps {
   /**
    * The DB clusters to snapshot, by identifier. CDK tokens (e.g. `cluster.clusterIdentifier`) are allowed.
    * Each must be in this stack's account and Region. List clusters here when the set is small and
@@ -25,7 +22,7 @@ export interface SharedClusterSnapshotsProps extends HandlerFunctionProps {
    * characters fit in any partition and Region, at least 500 in `eu-west-1`, more if they are
    * shorter. Past that, synth fails and names the limit.
    *
-   * At least one of `clusterIdentifiers` and `clusterTag` is required.
+   * At least one of `clusterIdentifiers`, `clusterTag`, `instanceIdentifiers` and `instanceTag` is required.
    *
    * @default - no explicit clusters; only those found by `clusterTag`
    */

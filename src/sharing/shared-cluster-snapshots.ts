@@ -15,6 +15,7 @@ import { SnapshotsDashboard } from './dashboard';
 import { maxRetentionSeconds, maxSnapshotAgeSeconds } from './event-props';
 import { newestSnapshotAgeMetric, SnapshotFreshness } from './freshness';
 import { HandlerFunctionFactory, sharingHandler, sourceFunctionFactory } from './handler-functions';
+import { instanceWiring, starterInstanceStatements } from './instance-wiring';
 import { addNagSuppressions } from './nag-suppressions';
 import { createFailureAlarm, runSkippedMetric } from './operations';
 import { SnapshotPermissions } from './permissions';
@@ -123,9 +124,10 @@ export class SharedClusterSnapshots extends Construct {
     };
     // Only Prepare and the starter read the cluster selection; a long id list is carried once each.
     // Both measure what the cluster list needs (environment, IAM policies) and may refuse it.
-    const [selection, permissions] = withConstructPath(this, 'SharedClusterSnapshots', () => [
+    const [selection, permissions, instances] = withConstructPath(this, 'SharedClusterSnapshots', () => [
       clusterEnvironment(clusterIdentifiers, props.clusterTag),
       new SnapshotPermissions(stack, prefix, this.ownerId, clusterIdentifiers, props.clusterTag),
+      instanceWiring(stack, props, prefix, this.ownerId),
     ] as const);
     const functions = sourceFunctionFactory(this, props, logRetention);
     this.handlers = createWorkflowFunctions(this, {
@@ -139,6 +141,7 @@ export class SharedClusterSnapshots extends Construct {
       maxConcurrentCopies: props.maxConcurrentCopies ?? PROP_DEFAULTS.maxConcurrentCopies,
       retainUntilCopied: props.retainUntilCopied ?? false,
       maxRetentionSeconds: maxRetentionSeconds(props),
+      instances,
     });
     this.handlerLogGroups = workflowLogGroups(functions, this.handlers);
     this.stateMachineLogGroup = createStateMachineLogGroup(this, logRetention);
@@ -149,6 +152,7 @@ export class SharedClusterSnapshots extends Construct {
       snapshotTimeout,
       logGroup: this.stateMachineLogGroup,
       notifyTargetAccountIds: props.notifyTargetAccounts ? props.targetAccountIds : undefined,
+      withInstances: instances !== undefined,
     }).stateMachine;
 
     this.starterFunction = this.createStarter(functions, permissions, {
@@ -159,7 +163,8 @@ export class SharedClusterSnapshots extends Construct {
       [ENV.WAIT_INTERVAL_SECONDS]: String(waitInterval.toSeconds()),
       [ENV.RDS_REQUESTS_PER_SECOND]: String(props.rdsRequestsPerSecond ?? PROP_DEFAULTS.rdsRequestsPerSecond),
       ...selection,
-    }, props.clusterTag !== undefined);
+      ...instances?.selection,
+    }, [...(props.clusterTag ? permissions.listClusters() : []), ...starterInstanceStatements(instances, props.instanceTag !== undefined)]);
     this.starterLogGroup = functions.logGroupOf(this.starterFunction);
     this.schedule = this.createSchedule(this.starterFunction, props.schedule, props.scheduleEnabled ?? true);
     this.failureAlarm = createFailureAlarm(this, this.stateMachine, this.starterFunction, props.alarmTopic);
@@ -171,14 +176,16 @@ export class SharedClusterSnapshots extends Construct {
         permissions,
         environment: { ...environment, [SOURCE_EVENTS_ENV.ACCOUNT_ID]: stack.account },
         functions,
+        instanceStatements: instances ? [...instances.permissions.describeOwnSnapshots(), ...instances.permissions.recordConfirmations()] : [],
       }).handler;
     }
     const freshness = new SnapshotFreshness(this, 'Freshness', {
       ownerId: this.ownerId,
       maxSnapshotAgeSeconds: maxSnapshotAgeSeconds(props),
       permissions,
-      environment: { [ENV.OWNER_ID]: this.ownerId, ...selection },
+      environment: { [ENV.OWNER_ID]: this.ownerId, ...selection, ...instances?.selection },
       functions,
+      instanceStatements: instances?.permissions.listSnapshots() ?? [],
     });
     this.freshnessAlarm = freshness.alarm;
     if (props.alarmTopic) this.freshnessAlarm.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
@@ -186,6 +193,7 @@ export class SharedClusterSnapshots extends Construct {
     addNagSuppressions(this, permissions, prefix, props.clusterTag, {
       functions: [freshness.handler, ...(this.recordCopyFunction ? [this.recordCopyFunction] : [])],
       scheduled: [{ schedule: freshness.schedule, fn: freshness.handler }],
+      wildcards: instances?.permissions.expectedWildcards(prefix),
     });
     if (props.dashboard) this.addDashboard();
   }
@@ -256,13 +264,14 @@ export class SharedClusterSnapshots extends Construct {
     functions: HandlerFunctionFactory,
     permissions: SnapshotPermissions,
     environment: Record<string, string>,
-    discoversByTag: boolean,
+    /** Tag discovery's listings, and the DB instances' statements. */
+    discovery: iam.PolicyStatement[],
   ): lambda.Function {
     const starter = functions.create('Starter', sharingHandler('startExecutions'), environment, [
       ...permissions.readAccountQuotas(),
       // A retried start credits this run's own snapshots in the quota check (quota.lambda-shared.ts).
       ...permissions.listSnapshotsOfCluster(),
-      ...(discoversByTag ? permissions.listClusters() : []),
+      ...discovery,
     ], Duration.minutes(5));
     this.stateMachine.grantStartExecution(starter);
     // Once per run it lists the running executions, to skip a cluster whose earlier run is still in progress.

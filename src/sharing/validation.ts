@@ -2,13 +2,15 @@ import { Duration, Stack, Token } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { eventPropProblems } from './event-props';
+import { instanceProblems } from './instance-validation';
 import type { SharedClusterSnapshotsProps } from './props';
 import { DEFAULT_SCHEDULE, scheduleProblems, warnIfSnapshotAgeMarginShort } from './schedule-rules';
+import { selectionProblems } from './selection-validation';
 import { warnIfQuotaTooSmall } from './snapshot-quota';
 import { snapshotTagProblems } from './snapshot-tags';
 import { ACCOUNT_ID_PATTERN, DEFAULTS, MAX_CHECKS_PER_PHASE, MAX_CONCURRENT_COPIES, MAX_REQUESTS_PER_SECOND, MAX_TARGET_ACCOUNTS, MAX_WAIT_INTERVAL_SECONDS, MIN_REQUESTS_PER_SECOND, MIN_WAIT_INTERVAL_SECONDS } from '../shared/constants';
 import { functionOptionProblems } from '../shared/function-options';
-import { IDENTIFIER_RULE, isValidIdentifier, isValidPrefix, PREFIX_RULE } from '../shared/naming.lambda-shared';
+import { isValidPrefix, PREFIX_RULE } from '../shared/naming.lambda-shared';
 import { throwIfInvalid } from '../shared/validation-error';
 
 /** The props' defaults, as the construct uses them (the plain values live in `constants.ts`). */
@@ -31,6 +33,7 @@ export function validateProps(scope: Construct, props: SharedClusterSnapshotsPro
   const stack = Stack.of(scope);
   throwIfInvalid(scope, 'SharedClusterSnapshots', [
     ...clusterProblems(props),
+    ...instanceProblems(props),
     ...targetProblems(stack, props.targetAccountIds),
     ...timingProblems(props),
     ...(props.encryptionKey ? encryptionKeyProblems(stack, props.encryptionKey) : []),
@@ -71,30 +74,14 @@ function prefixProblems(prefix: string | undefined): string[] {
 function clusterProblems(props: SharedClusterSnapshotsProps): string[] {
   const problems: string[] = [];
   const ids = props.clusterIdentifiers ?? [];
-  if (ids.length === 0 && !props.clusterTag) {
+  const instancesSelected = (props.instanceIdentifiers ?? []).length > 0 || props.instanceTag !== undefined;
+  if (ids.length === 0 && !props.clusterTag && !instancesSelected) {
     problems.push(props.clusterIdentifiers === undefined
-      ? 'Give clusterIdentifiers, clusterTag or both: neither was given, so there is nothing to snapshot'
+      ? 'Give clusterIdentifiers, clusterTag or both (or, for DB instances, instanceIdentifiers or instanceTag): neither was given, so there is nothing to snapshot'
       : 'clusterIdentifiers is an empty list and no clusterTag is given, so there is nothing to snapshot. '
         + 'List at least one DB cluster identifier, or select the clusters by tag with clusterTag');
   }
-  const seen = new Set<string>();
-  for (const id of ids) {
-    if (Token.isUnresolved(id)) continue;
-    if (!isValidIdentifier(id)) {
-      problems.push(`clusterIdentifiers contains '${id}', which is not a DB cluster identifier: ${IDENTIFIER_RULE}`);
-    } else if (seen.has(id.toLowerCase())) {
-      problems.push(`clusterIdentifiers contains '${id}' twice`);
-    }
-    seen.add(id.toLowerCase());
-  }
-  const tag = props.clusterTag;
-  if (tag && !Token.isUnresolved(tag.key) && (tag.key.length < 1 || tag.key.length > 128 || /^(aws|rds):/i.test(tag.key))) {
-    problems.push(`clusterTag.key must be 1-128 characters and not start with 'aws:' or 'rds:' (reserved), got '${tag.key}'`);
-  }
-  if (tag && !Token.isUnresolved(tag.value) && tag.value.length > 256) {
-    problems.push(`clusterTag.value must be at most 256 characters, got ${tag.value.length}`);
-  }
-  return problems;
+  return [...problems, ...selectionProblems(ids, props.clusterTag, { ids: 'clusterIdentifiers', tag: 'clusterTag', what: 'a DB cluster identifier' })];
 }
 
 function targetProblems(stack: Stack, targets: string[]): string[] {

@@ -3,6 +3,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { recordConfirmationStatements } from './confirmations';
 import { sharingHandler, type HandlerFunctionFactory } from './handler-functions';
+import type { InstancePermissions } from './instance-permissions';
 import type { HandlerName } from './operations';
 import type { SnapshotPermissions } from './permissions';
 import type { SnapshotHandlerLogGroups, SnapshotHandlers } from './snapshot-handlers';
@@ -23,6 +24,16 @@ export interface WorkflowFunctionsProps {
   readonly maxConcurrentCopies: number;
   readonly retainUntilCopied: boolean;
   readonly maxRetentionSeconds: number;
+  /** The DB instances' permissions, selection and copy cap, when any are selected. */
+  readonly instances?: InstanceWiring;
+}
+
+/** What the functions need for DB instances, when the construct selects any. */
+export interface InstanceWiring {
+  readonly permissions: InstancePermissions;
+  /** The instance selection, which Prepare (and the starter and freshness) read. */
+  readonly selection: Record<string, string>;
+  readonly maxConcurrentInstanceCopies: number;
 }
 
 /** The workflow's handler functions, each with its own role holding only what it calls. */
@@ -30,30 +41,45 @@ export function createWorkflowFunctions(scope: Construct, props: WorkflowFunctio
   const { factory, permissions } = props;
   const workflowFunction = (id: HandlerName, exportName: string, statements: iam.PolicyStatement[], extraEnvironment = {}) =>
     factory.create(id, sharingHandler(exportName), { ...props.environment, ...extraEnvironment }, statements);
+  // With DB instances selected, each function gets the instance counterparts of its cluster statements.
+  const db = props.instances?.permissions;
+  const forInstances = (statements: (p: InstancePermissions) => iam.PolicyStatement[]) => (db ? statements(db) : []);
 
   const prepare = workflowFunction('Prepare', 'prepare', [
     ...permissions.describeClusters(),
     ...permissions.listSnapshotsOfCluster(),
     ...permissions.deleteOwnSnapshots(),
-  ], props.selection);
+    ...forInstances((p) => [...p.describeInstances(), ...p.listSnapshots(), ...p.deleteOwnSnapshots()]),
+  ], { ...props.selection, ...props.instances?.selection });
   const createSnapshot = workflowFunction('CreateSnapshot', 'createSnapshot', [
     ...permissions.createSnapshots(),
     ...permissions.describeOwnSnapshots(),
+    ...forInstances((p) => [...p.createSnapshots(), ...p.describeOwnSnapshots()]),
   ], props.tagging);
   permissions.attachClusterPolicies(scope, 'CreateSnapshotClusters', createSnapshot.role!, createSnapshot);
-  const checkSnapshot = workflowFunction('CheckSnapshot', 'checkSnapshot', permissions.describeOwnSnapshots());
+  db?.attachInstancePolicies(scope, 'CreateSnapshotInstances', createSnapshot.role!, createSnapshot);
+  const checkSnapshot = workflowFunction('CheckSnapshot', 'checkSnapshot', [
+    ...permissions.describeOwnSnapshots(),
+    ...forInstances((p) => p.describeOwnSnapshots()),
+  ]);
   const copySnapshot = workflowFunction('CopySnapshot', 'copySnapshot', [
     ...permissions.copySnapshots(),
     ...permissions.describeOwnSnapshots(),
     ...permissions.useSourceKeysThroughRds(),
     ...permissions.countCopiesInProgress(),
     ...permissions.useSharingKeyThroughRds(props.sharingKeyArn),
-  ], { [ENV.MAX_CONCURRENT_COPIES]: String(props.maxConcurrentCopies), ...props.tagging });
+    ...forInstances((p) => [...p.copySnapshots(), ...p.describeOwnSnapshots(), ...p.listSnapshots()]),
+  ], {
+    [ENV.MAX_CONCURRENT_COPIES]: String(props.maxConcurrentCopies),
+    ...(props.instances ? { [ENV.MAX_CONCURRENT_INSTANCE_COPIES]: String(props.instances.maxConcurrentInstanceCopies) } : {}),
+    ...props.tagging,
+  });
   // Revocation reads who each retained shared snapshot of the cluster is shared with.
   const shareSnapshot = workflowFunction('ShareSnapshot', 'shareSnapshot', [
     ...permissions.shareSnapshots(),
     ...permissions.listSnapshotsOfCluster(),
     ...permissions.describeOwnSnapshotAttributes(),
+    ...forInstances((p) => [...p.shareSnapshots(), ...p.listSnapshots(), ...p.describeOwnSnapshotAttributes()]),
   ]);
   const cleanUp = workflowFunction('CleanUp', 'cleanUp', [
     ...permissions.listSnapshotsOfCluster(),
@@ -61,6 +87,12 @@ export function createWorkflowFunctions(scope: Construct, props: WorkflowFunctio
     ...permissions.deleteOwnSnapshots(),
     // retainUntilCopied: CleanUp marks the new snapshot as awaited by the known receivers.
     ...(props.retainUntilCopied ? recordConfirmationStatements(permissions, props.ownerId) : []),
+    ...forInstances((p) => [
+      ...p.listSnapshots(),
+      ...p.describeOwnSnapshotAttributes(),
+      ...p.deleteOwnSnapshots(),
+      ...(props.retainUntilCopied ? p.recordConfirmations() : []),
+    ]),
   ], {
     [SOURCE_EVENTS_ENV.RETAIN_UNTIL_COPIED]: String(props.retainUntilCopied),
     [SOURCE_EVENTS_ENV.MAX_RETENTION_SECONDS]: String(props.maxRetentionSeconds),
@@ -69,6 +101,7 @@ export function createWorkflowFunctions(scope: Construct, props: WorkflowFunctio
     ...permissions.describeOwnSnapshots(),
     ...permissions.describeOwnSnapshotAttributes(),
     ...permissions.deleteOwnSnapshots(),
+    ...forInstances((p) => [...p.describeOwnSnapshots(), ...p.describeOwnSnapshotAttributes(), ...p.deleteOwnSnapshots()]),
   ]);
   return { prepare, createSnapshot, checkSnapshot, copySnapshot, shareSnapshot, cleanUp, cleanUpFailedRun };
 }

@@ -16,6 +16,8 @@ export interface SnapshotWorkflowProps {
   readonly logGroup: logs.ILogGroup;
   /** `notifyTargetAccounts`: the target accounts whose default buses also get `Cluster Snapshot Shared`. @default - none */
   readonly notifyTargetAccountIds?: string[];
+  /** DB instances are selected: an instance that is not `available` (InstanceNotAvailable) is waited for as a cluster is. @default false */
+  readonly withInstances?: boolean;
 }
 
 /** Every state name, as the execution history and the simulator see them. */
@@ -90,7 +92,7 @@ export class SnapshotWorkflow extends Construct {
     const onFailure = (task: tasks.LambdaInvoke) =>
       task.addCatch(cleanUpFailedRun, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
 
-    const waitForCluster = clusterNotAvailableRetry(waitInterval, snapshotTimeout);
+    const waitForCluster = clusterNotAvailableRetry(waitInterval, snapshotTimeout, props.withInstances);
     const prepare = this.task(STATE.prepare, handlers.prepare, {
       payload: sfn.TaskInput.fromObject({ 'input.$': '$', 'executionStartTime.$': '$$.Execution.StartTime' }),
       retries: [waitForCluster],
@@ -239,8 +241,9 @@ export function copyLimitRetry(waitInterval: Duration, snapshotTimeout: Duration
  * A cluster that is not `available` (often `backing-up` in its backup window) is retried with
  * exponential backoff, capped at 10 × `waitInterval`, for about `snapshotTimeout` in all.
  */
-export function clusterNotAvailableRetry(waitInterval: Duration, snapshotTimeout: Duration): sfn.RetryProps {
-  return backoffRetryWithin(ERROR.ClusterNotAvailable, waitInterval, snapshotTimeout);
+export function clusterNotAvailableRetry(waitInterval: Duration, snapshotTimeout: Duration, withInstances = false): sfn.RetryProps {
+  const retry = backoffRetryWithin(ERROR.ClusterNotAvailable, waitInterval, snapshotTimeout);
+  return withInstances ? { ...retry, errors: [ERROR.ClusterNotAvailable, ERROR.InstanceNotAvailable] } : retry;
 }
 
 /** How many `waitInterval`s fit in `snapshotTimeout`, the last one partly. */

@@ -1,8 +1,8 @@
 import { COPY_ID, COPY_PREFIX, OTHER_SOURCE, SHARED_ARN, SHARED_ID, SOURCE, STRANGER, sharedArn, useReceiverEnvironment } from './helpers';
-import { isValidIdentifier } from '../../src/shared/naming.lambda-shared';
 import { SnapshotNotFromSource, SnapshotNotSelected } from '../../src/receiving/handlers/errors.lambda-shared';
 import { receiverSettings } from '../../src/receiving/handlers/settings.lambda-shared';
 import { assertClusterSelected, copyExecutionName, copyIdentifier, parseSourceSnapshotArn } from '../../src/receiving/handlers/sources.lambda-shared';
+import { isValidIdentifier } from '../../src/shared/naming.lambda-shared';
 
 describe('parseSourceSnapshotArn: the event is untrusted', () => {
   useReceiverEnvironment();

@@ -96,17 +96,29 @@ describe('monthlyCost: the arithmetic at the named prices', () => {
   });
 });
 
+const SOURCE_DEPLOYED = { keys: 1, alarmMetrics: 5, dashboards: 0, logRetentionDays: 90, tracing: true, retainedCopies: 1 };
+
 describe('the inputs table', () => {
   test('reads back what it printed', () => {
     const recorded: RecordedAccount[] = [
-      { clusters: 1, account: 'source', deployed: { keys: 1, alarmMetrics: 5, dashboards: 0, logRetentionDays: 90, tracing: true, retainedCopies: 1 }, usage: USAGE },
+      { clusters: 1, account: 'source', deployed: SOURCE_DEPLOYED, usage: USAGE },
       { clusters: 1, account: 'target', deployed: { keys: 1, alarmMetrics: 1, dashboards: 0, logRetentionDays: 90, tracing: false, retainedCopies: 7 }, usage: { ...USAGE, lambdaGbSeconds: { x86_64: 0.8 } } },
     ];
     expect(parseInputs(`# BENCHMARKS\n\ntext\n\n${renderInputs(recorded).join('\n')}\n\nmore`)).toEqual(recorded);
+    // Another table with a row of the same label, before it, is not read.
+    const other = '| figure | value |\n|---|---|\n| executions | 1000 succeeded, 0 failed |';
+    expect(parseInputs(`${other}\n\n${renderInputs(recorded).join('\n')}\n\n${other}`)).toEqual(recorded);
+  });
+
+  test('a value that is not a number is an error, not NaN', () => {
+    const text = renderInputs([{ clusters: 1, account: 'source', deployed: SOURCE_DEPLOYED, usage: USAGE }])
+      .map((l) => (l.startsWith('| executions') ? '| executions | 1000 succeeded |' : l)).join('\n');
+    expect(() => parseInputs(text)).toThrow("'1000 succeeded' is not a number (executions)");
+    expect(() => monthlyCost(SOURCE_DEPLOYED, { ...USAGE, executions: NaN }, { clusters: 1, databaseGb: 1 })).toThrow('X-Ray traces costs NaN');
   });
 
   test('a missing row is an error, not a zero', () => {
-    const text = renderInputs([{ clusters: 1, account: 'source', deployed: { keys: 1, alarmMetrics: 5, dashboards: 0, logRetentionDays: 90, tracing: true, retainedCopies: 1 }, usage: USAGE }])
+    const text = renderInputs([{ clusters: 1, account: 'source', deployed: SOURCE_DEPLOYED, usage: USAGE }])
       .filter((l) => !l.startsWith('| log bytes')).join('\n');
     expect(() => parseInputs(text)).toThrow("The cost model inputs table has no row 'log bytes'");
   });

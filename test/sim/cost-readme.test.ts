@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { COST_FLEETS } from '../../sim/cost-fleets';
 import { deployedResources, dollars } from '../../sim/cost-model';
 import {
   AURORA_BACKUP_PER_GB_MONTH, CLOUDWATCH_PER_ALARM_METRIC_MONTH, CLOUDWATCH_PER_DASHBOARD_MONTH, CLOUDWATCH_PER_METRIC_MONTH, KMS_PER_KEY_MONTH,
@@ -61,10 +62,10 @@ describe('the README\'s cost figures are the cost model\'s, from BENCHMARKS.md\'
 });
 
 describe('BENCHMARKS.md\'s inputs describe the templates of today', () => {
-  test.each(COST_TABLE_CLUSTERS)('%i clusters: what each account deploys (run `npx projen bench` when this changes)', (clusters) => {
+  test.each(COST_FLEETS.map((f) => [f.clusters, f] as const))('%i clusters: what each account deploys (run `npx projen bench` when this changes)', (clusters, fleet) => {
     const ids = Array.from({ length: clusters }, (_, i) => `db-${String(i).padStart(4, '0')}`);
-    const source = synthesizeTemplate({ clusterIdentifiers: ids, targetAccountIds: [TARGET_ACCOUNT] });
-    const target = synthesizeReceiverTemplate(TARGET_ACCOUNT, { sourceAccountIds: [SOURCE_ACCOUNT] });
+    const source = synthesizeTemplate({ clusterIdentifiers: ids, targetAccountIds: [TARGET_ACCOUNT], ...fleet.source });
+    const target = synthesizeReceiverTemplate(TARGET_ACCOUNT, { sourceAccountIds: [SOURCE_ACCOUNT], ...fleet.receiver });
     const deployed = (account: string) => recorded.find((r) => r.clusters === clusters && r.account === account)!.deployed;
     expect({ source: deployed('source'), target: deployed('target') }).toEqual({ source: deployedResources(source), target: deployedResources(target) });
   });

@@ -7,11 +7,13 @@
 import { readdirSync, readFileSync } from 'fs';
 import * as path from 'path';
 import {
-  AccountQuota, CopyDBClusterSnapshotCommand, CreateDBClusterSnapshotCommand, DBCluster, DBClusterSnapshot, DBClusterSnapshotAttribute,
-  DBClusterSnapshotAttributesResult, DeleteDBClusterSnapshotCommand, DescribeAccountAttributesCommand, DescribeAccountAttributesMessage,
-  DescribeDBClusterSnapshotAttributesCommand, DescribeDBClusterSnapshotsCommand, DescribeDBClustersCommand, ModifyDBClusterSnapshotAttributeCommand,
-  RDSClient, Tag, CreateDBInstanceCommand, DBInstance, DescribeDBInstancesCommand, MasterUserSecret, ModifyDBClusterCommand,
-  RestoreDBClusterFromSnapshotCommand,
+  AccountQuota, CopyDBClusterSnapshotCommand, CopyDBSnapshotCommand, CreateDBClusterSnapshotCommand, CreateDBSnapshotCommand, DBCluster,
+  DBClusterSnapshot, DBClusterSnapshotAttribute, DBClusterSnapshotAttributesResult, DBInstance, DBSnapshot, DBSnapshotAttribute,
+  DBSnapshotAttributesResult, DeleteDBClusterSnapshotCommand, DescribeAccountAttributesCommand, DescribeAccountAttributesMessage,
+  DescribeDBClusterSnapshotAttributesCommand, DescribeDBClusterSnapshotsCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand,
+  DescribeDBSnapshotAttributesCommand, DescribeDBSnapshotsCommand, DescribeOptionGroupsCommand, ModifyDBClusterSnapshotAttributeCommand,
+  ModifyDBSnapshotAttributeCommand, Option, OptionGroup, OptionGroupMembership, RDSClient, Tag, CreateDBInstanceCommand, MasterUserSecret,
+  ModifyDBClusterCommand, RestoreDBClusterFromSnapshotCommand,
 } from '@aws-sdk/client-rds';
 import { ExecutionListItem, ListExecutionsCommand, ListExecutionsOutput, SFNClient, StartExecutionCommand, StartExecutionOutput } from '@aws-sdk/client-sfn';
 import { AWS_OWNED_KEY } from '../../sim/aws-env';
@@ -36,7 +38,6 @@ const READ = {
     MasterUserSecret: 'object',
   } satisfies Fields<DBCluster>,
   MasterUserSecret: { SecretArn: 'string', SecretStatus: 'string' } satisfies Fields<MasterUserSecret>,
-  DBInstance: { DBInstanceIdentifier: 'string', DBInstanceStatus: 'string', TagList: 'array' } satisfies Fields<DBInstance>,
   DBClusterSnapshot: {
     DBClusterSnapshotIdentifier: 'string',
     DBClusterIdentifier: 'string',
@@ -54,9 +55,54 @@ const READ = {
   DBClusterSnapshotAttributesResult: { DBClusterSnapshotIdentifier: 'string', DBClusterSnapshotAttributes: 'array' } satisfies Fields<DBClusterSnapshotAttributesResult>,
   DBClusterSnapshotAttribute: { AttributeName: 'string', AttributeValues: 'array' } satisfies Fields<DBClusterSnapshotAttribute>,
   AccountQuota: { AccountQuotaName: 'string', Used: 'number', Max: 'number' } satisfies Fields<AccountQuota>,
+  DBInstance: {
+    DBInstanceIdentifier: 'string',
+    DBInstanceStatus: 'string',
+    DBClusterIdentifier: 'string',
+    ReadReplicaSourceDBInstanceIdentifier: 'string',
+    Engine: 'string',
+    StorageEncrypted: 'boolean',
+    StorageEncryptionType: 'string',
+    KmsKeyId: 'string',
+    OptionGroupMemberships: 'array',
+    TagList: 'array',
+  } satisfies Fields<DBInstance>,
+  OptionGroupMembership: { OptionGroupName: 'string' } satisfies Fields<OptionGroupMembership>,
+  DBSnapshot: {
+    DBSnapshotIdentifier: 'string',
+    DBInstanceIdentifier: 'string',
+    DBSnapshotArn: 'string',
+    SnapshotType: 'string',
+    Status: 'string',
+    SnapshotCreateTime: 'date',
+    OriginalSnapshotCreateTime: 'date',
+    PercentProgress: 'number',
+    Engine: 'string',
+    Encrypted: 'boolean',
+    StorageEncryptionType: 'string',
+    KmsKeyId: 'string',
+    OptionGroupName: 'string',
+    TagList: 'array',
+  } satisfies Fields<DBSnapshot>,
+  DBSnapshotAttributesResult: { DBSnapshotIdentifier: 'string', DBSnapshotAttributes: 'array' } satisfies Fields<DBSnapshotAttributesResult>,
+  DBSnapshotAttribute: { AttributeName: 'string', AttributeValues: 'array' } satisfies Fields<DBSnapshotAttribute>,
+  OptionGroup: { OptionGroupName: 'string', Options: 'array' } satisfies Fields<OptionGroup>,
+  Option: { OptionName: 'string', Permanent: 'boolean', Persistent: 'boolean' } satisfies Fields<Option>,
   Tag: { Key: 'string', Value: 'string' } satisfies Fields<Tag>,
   /** Output wrappers: the list fields and the paging Marker. */
-  Outputs: { DBClusters: 'array', DBClusterSnapshots: 'array', DBClusterSnapshot: 'object', DBClusterSnapshotAttributesResult: 'object', AccountQuotas: 'array', Marker: 'string', DBInstances: 'array' },
+  Outputs: {
+    DBClusters: 'array',
+    DBClusterSnapshots: 'array',
+    DBClusterSnapshot: 'object',
+    DBClusterSnapshotAttributesResult: 'object',
+    AccountQuotas: 'array',
+    Marker: 'string',
+    DBInstances: 'array',
+    DBSnapshots: 'array',
+    DBSnapshot: 'object',
+    DBSnapshotAttributesResult: 'object',
+    OptionGroupsList: 'array',
+  },
   StartExecutionOutput: { executionArn: 'string', startDate: 'date' } satisfies Fields<StartExecutionOutput>,
   ListExecutionsOutput: { executions: 'array', nextToken: 'string' } satisfies Fields<ListExecutionsOutput>,
   ExecutionListItem: { name: 'string', status: 'string' } satisfies Fields<ExecutionListItem>,
@@ -106,7 +152,6 @@ function collect(outputs: unknown[]): Map<string, Map<string, Set<Kind>>> {
       if (c.MasterUserSecret) note('MasterUserSecret', c.MasterUserSecret);
       c.TagList?.forEach((t) => note('Tag', t));
     });
-    out.DBInstances?.forEach((i: DBInstance) => note('DBInstance', i));
     out.DBClusterSnapshots?.forEach(snapshot);
     if (out.DBClusterSnapshot) snapshot(out.DBClusterSnapshot);
     if (out.DBClusterSnapshotAttributesResult) {
@@ -114,6 +159,25 @@ function collect(outputs: unknown[]): Map<string, Map<string, Set<Kind>>> {
       out.DBClusterSnapshotAttributesResult.DBClusterSnapshotAttributes?.forEach((a: any) => note('DBClusterSnapshotAttribute', a));
     }
     out.AccountQuotas?.forEach((q: AccountQuota) => note('AccountQuota', q));
+    out.DBInstances?.forEach((i: DBInstance) => {
+      note('DBInstance', i);
+      i.TagList?.forEach((t) => note('Tag', t));
+      i.OptionGroupMemberships?.forEach((m) => note('OptionGroupMembership', m));
+    });
+    const dbSnapshot = (s: DBSnapshot) => {
+      note('DBSnapshot', s);
+      s.TagList?.forEach((t) => note('Tag', t));
+    };
+    out.DBSnapshots?.forEach(dbSnapshot);
+    if (out.DBSnapshot) dbSnapshot(out.DBSnapshot);
+    if (out.DBSnapshotAttributesResult) {
+      note('DBSnapshotAttributesResult', out.DBSnapshotAttributesResult);
+      out.DBSnapshotAttributesResult.DBSnapshotAttributes?.forEach((a: any) => note('DBSnapshotAttribute', a));
+    }
+    out.OptionGroupsList?.forEach((g: OptionGroup) => {
+      note('OptionGroup', g);
+      g.Options?.forEach((o) => note('Option', o));
+    });
     if (out.executionArn) note('StartExecutionOutput', out);
     if (out.executions) {
       note('ListExecutionsOutput', out);
@@ -160,6 +224,18 @@ describe('fake responses carry the fields handlers read', () => {
       await send(new DescribeDBClusterSnapshotAttributesCommand({ DBClusterSnapshotIdentifier: 'managed-2' }));
       await send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: 'plain-0' }));
       await send(new DescribeAccountAttributesCommand(NO_INPUT));
+      // DB instances: an Aurora member and a read replica report what Prepare reads to refuse them.
+      rds.instances.addOptionGroup({ name: 'ora-tz', engine: 'oracle-ee', options: [{ name: 'Timezone', permanent: true, persistent: true }] });
+      rds.instances.addInstance({ identifier: 'orders-pg', snapshotMs: 0, copyMs: 0, tags: { team: 'a' } });
+      rds.instances.addInstance({ identifier: 'member', engine: 'aurora-postgresql', clusterIdentifier: 'managed-db' });
+      rds.instances.addInstance({ identifier: 'replica', readReplicaSourceIdentifier: 'orders-pg', engine: 'oracle-ee', optionGroupName: 'ora-tz' });
+      await send(new DescribeDBInstancesCommand({}));
+      await send(new DescribeOptionGroupsCommand({ OptionGroupName: 'ora-tz' }));
+      await send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: 'orders-pg', DBSnapshotIdentifier: 'pg-1', Tags: [{ Key: 'k', Value: 'v' }] }));
+      await send(new CopyDBSnapshotCommand({ SourceDBSnapshotIdentifier: 'pg-1', TargetDBSnapshotIdentifier: 'pg-2', KmsKeyId: 'arn:aws:kms:eu-west-1:111111111111:key/k' }));
+      await send(new DescribeDBSnapshotsCommand({ MaxRecords: 20 }));
+      await send(new ModifyDBSnapshotAttributeCommand({ DBSnapshotIdentifier: 'pg-2', AttributeName: 'restore', ValuesToAdd: ['222222222222'] }));
+      await send(new DescribeDBSnapshotAttributesCommand({ DBSnapshotIdentifier: 'pg-2' }));
       // A restored cluster, with an instance and a managed master secret (no waits: every step takes no time).
       rds.databases.timings = { restoreMs: 0, instanceMs: 0, renameMs: 0, modifyMs: 0, deleteMs: 0 };
       const restored = { DBClusterIdentifier: 'restored-db', Engine: 'aurora-postgresql' };

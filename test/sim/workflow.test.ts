@@ -22,6 +22,8 @@ describe('state machine', () => {
     // The run result, which is also the Cluster Snapshot Shared event's detail.
     const result = {
       clusterIdentifier: 'orders-db',
+      databaseKind: 'cluster',
+      databaseIdentifier: 'orders-db',
       snapshotIdentifier: snapshotIdOf(sim, 'orders-db', runId(0), 'shared'),
       snapshotArn: `arn:aws:rds:eu-west-1:111111111111:cluster-snapshot:${snapshotIdOf(sim, 'orders-db', runId(0), 'shared')}`,
       kmsKeyArn: sim.sharingKeyArn,

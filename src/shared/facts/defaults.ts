@@ -18,6 +18,8 @@ export const DEFAULTS = {
   snapshotPrefix: 'shared',
   /** `maxConcurrentCopies`: the documented limit of copies in progress per account and Region. */
   maxConcurrentCopies: 5,
+  /** `maxConcurrentInstanceCopies`: the documented limit of DB snapshot copies in progress (MAX_CONCURRENT_INSTANCE_COPIES). */
+  maxConcurrentInstanceCopies: 20,
 } as const;
 
 /** Defaults of the receiver's props, in the units the handlers read them. */

@@ -18,6 +18,13 @@ export const ENV = {
   CLUSTER_IDENTIFIERS_GZIP: 'CLUSTER_IDENTIFIERS_GZIP',
   CLUSTER_TAG_KEY: 'CLUSTER_TAG_KEY',
   CLUSTER_TAG_VALUE: 'CLUSTER_TAG_VALUE',
+  /** `instanceIdentifiers` and `instanceTag`: the DB instances, as the cluster selection's four variables carry the clusters. */
+  INSTANCE_IDENTIFIERS: 'INSTANCE_IDENTIFIERS',
+  INSTANCE_IDENTIFIERS_GZIP: 'INSTANCE_IDENTIFIERS_GZIP',
+  INSTANCE_TAG_KEY: 'INSTANCE_TAG_KEY',
+  INSTANCE_TAG_VALUE: 'INSTANCE_TAG_VALUE',
+  /** `maxConcurrentInstanceCopies`: DB snapshot copies in progress at once (set only on the functions that copy or start runs). */
+  MAX_CONCURRENT_INSTANCE_COPIES: 'MAX_CONCURRENT_INSTANCE_COPIES',
   STATE_MACHINE_ARN: 'STATE_MACHINE_ARN',
   RDS_REQUESTS_PER_SECOND: 'RDS_REQUESTS_PER_SECOND',
   MAX_CONCURRENT_COPIES: 'MAX_CONCURRENT_COPIES',

@@ -25,6 +25,16 @@ export const ERROR = {
   CopyLimitReached: 'CopyLimitReached',
   ReEncryptionRefused: 'ReEncryptionRefused',
   StartExecutionsFailed: 'StartExecutionsFailed',
+  /** No DB instance with the id exists in this account and Region. Not retried. */
+  InstanceNotFound: 'InstanceNotFound',
+  /** A manual start named a DB instance that is neither configured nor tagged. Not retried. */
+  InstanceNotConfigured: 'InstanceNotConfigured',
+  /** The DB instance is not `available` (backing up, maintenance, stopped). Retried with backoff. */
+  InstanceNotAvailable: 'InstanceNotAvailable',
+  /** The DB instance is a member of an Aurora or Multi-AZ DB cluster: its cluster is snapshotted, not it. Not retried. */
+  InstanceIsClusterMember: 'InstanceIsClusterMember',
+  /** The DB instance is a read replica: snapshot its source instead. Not retried. */
+  InstanceIsReadReplica: 'InstanceIsReadReplica',
   /** A target account is the account the construct runs in (found at run time when the stack's account was unknown at synth). */
   TargetIsOwnAccount: 'TargetIsOwnAccount',
   /**

@@ -56,6 +56,20 @@ export const IAM_LIMITS = {
 
 /** The DescribeAccountAttributes quota that counts manual DB cluster snapshots (copies included). */
 export const MANUAL_CLUSTER_SNAPSHOTS_QUOTA = 'ManualClusterSnapshots';
+/** The DescribeAccountAttributes quota that counts manual DB (instance) snapshots, apart from the cluster one. */
+export const MANUAL_INSTANCE_SNAPSHOTS_QUOTA = 'ManualSnapshots';
+/**
+ * The Region's default quota of manual DB instance snapshots, separate from the cluster snapshot
+ * quota (RDS User Guide, "Quotas in Amazon RDS": 100 manual DB instance snapshots). Raisable.
+ */
+export const DEFAULT_MANUAL_INSTANCE_SNAPSHOTS_QUOTA = 100;
+/**
+ * "You can have up to 20 snapshot copy requests in progress to a single destination Region per
+ * account" (RDS User Guide, "Copying a DB snapshot"; older pages said 5). Whether same-Region copies
+ * count, and whether they share a count with cluster snapshot copies, is not stated: the most
+ * `maxConcurrentInstanceCopies` allows, and its default.
+ */
+export const MAX_CONCURRENT_INSTANCE_COPIES = 20;
 
 /** `sourceAccountIds`: at most this many (the bus policy and the IAM policies list each one). */
 export const MAX_SOURCE_ACCOUNTS = 20;

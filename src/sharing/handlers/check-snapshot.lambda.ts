@@ -25,7 +25,7 @@ async function run(event: RunPlan): Promise<RunPlan> {
   if (!shouldPoll(plan, Date.now(), integerEnv(ENV.WAIT_INTERVAL_SECONDS), integerEnv(ENV.SNAPSHOT_TIMEOUT_SECONDS))) {
     throw new SnapshotNotReady(`Snapshot '${snapshotIdentifier}' not polled on this check (fleet pacing: RDS is asked every ${plan.pollStride} checks)`);
   }
-  const snapshot = await findSnapshotOrRetry(snapshotIdentifier, plan.deadline!);
+  const snapshot = await findSnapshotOrRetry(snapshotIdentifier, plan.deadline!, plan.databaseKind);
   if (!snapshot) {
     throw notFound(snapshotIdentifier, deadline, integerEnv(ENV.SNAPSHOT_TIMEOUT_SECONDS));
   }
@@ -67,9 +67,9 @@ function notFound(snapshotIdentifier: string, deadline: number, timeoutSeconds: 
  * one `waitInterval` later; past the deadline it is a timeout. (A Retry's attempts add up over a whole state
  * visit, so counting these against the transient-error retrier would exhaust it in a long wait.)
  */
-async function findSnapshotOrRetry(snapshotIdentifier: string, deadline: string) {
+async function findSnapshotOrRetry(snapshotIdentifier: string, deadline: string, kind: RunPlan['databaseKind']) {
   try {
-    return await findSnapshot(snapshotIdentifier);
+    return await findSnapshot(snapshotIdentifier, kind);
   } catch (error) {
     if (isAwsError(error, ...TRANSIENT_AWS_ERRORS) && Date.now() >= Date.parse(deadline)) {
       throw new SnapshotTimeout(`Snapshot '${snapshotIdentifier}' was not seen available by its deadline ${deadline} (last check: ${(error as Error).name})`);

@@ -3,6 +3,7 @@ import { DeleteOutcome, deleteOwnedSnapshot, findSnapshot, isShared, READS_ITS_S
 import type { CaughtError, RunPlan } from './workflow-state.lambda-shared';
 import { requireEnv, snapshotNaming } from '../../shared/config.lambda-shared';
 import { ENV } from '../../shared/constants';
+import { isDatabaseKind } from '../../shared/database-kind.lambda-shared';
 import type { SnapshotFailedDetail } from '../../shared/events';
 import { log } from '../../shared/log.lambda-shared';
 import { withRdsCallMetrics } from '../../shared/metrics.lambda-shared';
@@ -47,21 +48,21 @@ async function run(event: FailedRunEvent): Promise<FailedRunResult> {
   const ownerId = requireEnv(ENV.OWNER_ID);
   const { error: _, ...planFields } = event;
   const plan = parsePlan(planFields, snapshotNaming());
-  const { clusterIdentifier, runId } = plan;
+  const { clusterIdentifier, runId, databaseKind: kind } = plan;
 
   // A second execution of the same run may have shared this snapshot already: ask RDS, not the plan alone.
-  if (!plan.sharedWith && !(await isShared(plan.sharedSnapshotIdentifier))) {
+  if (!plan.sharedWith && !(await isShared(plan.sharedSnapshotIdentifier, kind))) {
     cleanedUp[plan.sharedSnapshotIdentifier] = await deleteOwnedSnapshot(plan.sharedSnapshotIdentifier, {
       ownerId, clusterIdentifier, role: 'shared', runId,
-    });
+    }, kind);
   }
   if (plan.temporarySnapshotIdentifier) {
-    cleanedUp[plan.temporarySnapshotIdentifier] = await copyMayReadItsSource(plan.sharedSnapshotIdentifier)
+    cleanedUp[plan.temporarySnapshotIdentifier] = await copyMayReadItsSource(plan.sharedSnapshotIdentifier, kind)
       ? 'waits-for-copy'
-      : await deleteOwnedSnapshot(plan.temporarySnapshotIdentifier, { ownerId, clusterIdentifier, role: 'temporary', runId });
+      : await deleteOwnedSnapshot(plan.temporarySnapshotIdentifier, { ownerId, clusterIdentifier, role: 'temporary', runId }, kind);
   }
   log('warn', 'Run failed; cleaned up its own snapshots', { clusterIdentifier, runId, error: error.Error, cleanedUp });
-  return { error, cleanedUp, failedEvent: failedEventOf({ clusterIdentifier, runId }, error) };
+  return { error, cleanedUp, failedEvent: failedEventOf({ clusterIdentifier, runId, databaseKind: kind ?? 'cluster' }, error) };
 }
 
 /**
@@ -74,8 +75,15 @@ function failedEventOf(event: Partial<FailedRunEvent> | undefined, error: Caught
     : {};
   const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value.slice(0, MAX_UNCHECKED_LENGTH) : undefined);
   const runId = text(event?.runId) ?? text(input.runId);
+  const instance = text(input.instanceIdentifier);
+  const databaseIdentifier = text(event?.clusterIdentifier) ?? text(input.clusterIdentifier) ?? instance;
+  // The kind, when the plan or the input tells it: an input naming an instance is one.
+  const databaseKind = isDatabaseKind(event?.databaseKind) ? event.databaseKind
+    : instance ? 'instance' : text(input.clusterIdentifier) ? 'cluster' : undefined;
   return {
-    clusterIdentifier: text(event?.clusterIdentifier) ?? text(input.clusterIdentifier) ?? 'unknown',
+    clusterIdentifier: databaseIdentifier ?? 'unknown',
+    ...(databaseKind ? { databaseKind } : {}),
+    ...(databaseKind && databaseIdentifier ? { databaseIdentifier } : {}),
     ...(runId ? { runId } : {}),
     error: error.Error,
     ...(error.Cause !== undefined ? { cause: error.Cause.slice(0, MAX_EVENT_CAUSE_LENGTH) } : {}),
@@ -86,7 +94,7 @@ function failedEventOf(event: Partial<FailedRunEvent> | undefined, error: Caught
 export const handler = withRdsCallMetrics('cleanUpFailedRun', run);
 
 /** True while the copy (the run's shared snapshot, read again now) exists in a state that may read its source. */
-async function copyMayReadItsSource(copyIdentifier: string): Promise<boolean> {
-  const copy = await findSnapshot(copyIdentifier);
+async function copyMayReadItsSource(copyIdentifier: string, kind: RunPlan['databaseKind']): Promise<boolean> {
+  const copy = await findSnapshot(copyIdentifier, kind);
   return copy !== undefined && READS_ITS_SOURCE_STATUSES.includes(copy.Status ?? '');
 }

@@ -7,6 +7,7 @@ import type { RunPlan, RunResult } from './workflow-state.lambda-shared';
 import { rds } from '../../shared/clients.lambda-shared';
 import { integerEnv, requireEnv, snapshotNaming } from '../../shared/config.lambda-shared';
 import { COPY_PENDING, ENV, TAG_COPIED_PREFIX } from '../../shared/constants';
+import type { DatabaseKind } from '../../shared/database-kind.lambda-shared';
 import { InvalidInput } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
 import { withRdsCallMetrics } from '../../shared/metrics.lambda-shared';
@@ -22,37 +23,40 @@ async function run(event: RunPlan): Promise<RunResult> {
   if (!plan.sharedWith || plan.sharedWith.length === 0 || !plan.snapshotArn) {
     throw new InvalidInput('Clean-up runs only after the new snapshot is shared (sharedWith and snapshotArn are missing)');
   }
-  const { clusterIdentifier, runId } = plan;
+  const { clusterIdentifier, runId, databaseKind: kind } = plan;
 
   if (plan.temporarySnapshotIdentifier) {
-    await deleteOwnedSnapshot(plan.temporarySnapshotIdentifier, { ownerId, clusterIdentifier, role: 'temporary', runId });
+    await deleteOwnedSnapshot(plan.temporarySnapshotIdentifier, { ownerId, clusterIdentifier, role: 'temporary', runId }, kind);
   }
 
-  const owned = await listOwnedSnapshots(ownerId, clusterIdentifier);
-  const { restorePoints, orphans } = await classifyOlderSnapshots(owned, plan.sharedSnapshotIdentifier);
+  const owned = await listOwnedSnapshots(ownerId, clusterIdentifier, kind);
+  const { restorePoints, orphans } = await classifyOlderSnapshots(owned, plan.sharedSnapshotIdentifier, kind);
   for (const snapshot of [...prunable(selectExpiredSharedSnapshots(restorePoints, plan.sharedSnapshotIdentifier, retain), owned), ...orphans]) {
     await deleteOwnedSnapshot(snapshot.DBClusterSnapshotIdentifier!, {
       ownerId,
       clusterIdentifier,
       role: 'shared',
       runId: ownershipOf(snapshot)!.runId,
-    });
+    }, kind);
   }
 
   // The run result is the `Cluster Snapshot Shared` event's detail: the workflow puts it as it is.
   const current = owned.find((s) => s.DBClusterSnapshotIdentifier === plan.sharedSnapshotIdentifier)
-    ?? await findSnapshot(plan.sharedSnapshotIdentifier);
+    ?? await findSnapshot(plan.sharedSnapshotIdentifier, kind);
   if (retainsUntilCopied()) await awaitReceivers(plan.snapshotArn, current, owned);
   log('info', 'Run complete', { clusterIdentifier, snapshotIdentifier: plan.sharedSnapshotIdentifier });
   return {
     clusterIdentifier,
+    databaseKind: kind ?? 'cluster',
+    databaseIdentifier: clusterIdentifier,
     snapshotIdentifier: plan.sharedSnapshotIdentifier,
     snapshotArn: plan.snapshotArn,
     ...(current?.KmsKeyId ? { kmsKeyArn: current.KmsKeyId } : {}),
     sharedWith: plan.sharedWith,
     runId,
     // Found available by the status check, so RDS reports its time; the fallback is never older.
-    snapshotCreateTime: (current?.SnapshotCreateTime ?? new Date()).toISOString(),
+    // A DB snapshot copy reports when its data was taken as OriginalSnapshotCreateTime.
+    snapshotCreateTime: (current?.OriginalSnapshotCreateTime ?? current?.SnapshotCreateTime ?? new Date()).toISOString(),
   };
 }
 
@@ -96,13 +100,13 @@ function prunable(expired: DBClusterSnapshot[], owned: DBClusterSnapshot[]): DBC
  * someone) and orphans: copies a run that died before sharing left behind, never shared, and older
  * than any live run could be. Orphans do not count against `retainSnapshots`.
  */
-async function classifyOlderSnapshots(owned: DBClusterSnapshot[], current: string) {
+async function classifyOlderSnapshots(owned: DBClusterSnapshot[], current: string, kind: DatabaseKind | undefined) {
   const restorePoints: DBClusterSnapshot[] = [];
   const orphans: DBClusterSnapshot[] = [];
   for (const snapshot of owned) {
     const id = snapshot.DBClusterSnapshotIdentifier!;
     if (id === current || ownershipOf(snapshot)?.role !== 'shared' || snapshot.Status !== 'available') continue;
-    if (await isShared(id)) {
+    if (await isShared(id, kind)) {
       restorePoints.push(snapshot);
     } else if (isOlderThanAnyLiveRun(snapshot)) {
       orphans.push(snapshot);

@@ -1,16 +1,15 @@
-import { CopyDBClusterSnapshotCommand } from '@aws-sdk/client-rds';
 import { awaitCopySlot, manualQuotaHasRoom, outOfTime } from './copy-slots.lambda-shared';
 import { deadlineFromNow, parsePlan } from './run-plan.lambda-shared';
 import { createdSnapshotTags } from './snapshot-tags.lambda-shared';
 import { assertOwnSnapshot } from './snapshots.lambda-shared';
 import type { RunPlan } from './workflow-state.lambda-shared';
-import { rds } from '../../shared/clients.lambda-shared';
 import { requireEnv, snapshotNaming } from '../../shared/config.lambda-shared';
 import { ENV } from '../../shared/constants';
 import { InvalidInput } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
 import { withRdsCallMetrics } from '../../shared/metrics.lambda-shared';
 import { translateRdsFault } from '../../shared/rds-faults.lambda-shared';
+import { snapshotApi } from '../../shared/snapshot-apis.lambda-shared';
 
 /**
  * Copies the temporary snapshot, re-encrypting it with the sharing key, once a copy slot is free
@@ -29,24 +28,20 @@ async function run(event: RunPlan): Promise<RunPlan> {
   const target = plan.sharedSnapshotIdentifier;
   const ownership = { ownerId, clusterIdentifier: plan.clusterIdentifier, role: 'shared', runId: plan.runId } as const;
 
+  const kind = plan.databaseKind;
   await awaitCopySlot(plan, target);
   try {
-    await rds.send(new CopyDBClusterSnapshotCommand({
-      SourceDBClusterSnapshotIdentifier: plan.temporarySnapshotIdentifier,
-      TargetDBClusterSnapshotIdentifier: target,
-      KmsKeyId: sharingKeyArn,
-      CopyTags: false,
-      Tags: createdSnapshotTags(ownership),
-    }));
+    await snapshotApi(kind).copy({ source: plan.temporarySnapshotIdentifier, target, kmsKeyId: sharingKeyArn, tags: createdSnapshotTags(ownership) });
     log('info', 'Copying snapshot with the sharing key', { source: plan.temporarySnapshotIdentifier, target });
   } catch (error) {
     await translateRdsFault('copy', error, {
       clusterIdentifier: plan.clusterIdentifier,
+      kind,
       snapshotIdentifier: target,
       sourceSnapshotIdentifier: plan.temporarySnapshotIdentifier,
       kmsKeyArn: sharingKeyArn,
-      alreadyExists: () => assertOwnSnapshot(target, ownership),
-      manualQuotaHasRoom,
+      alreadyExists: () => assertOwnSnapshot(target, ownership, kind),
+      manualQuotaHasRoom: () => manualQuotaHasRoom(kind),
     }).catch((translated: unknown) => { throw outOfTime(translated, plan); });
   }
   // The ARN in the plan is the temporary snapshot's: drop it, so only the check that finds the copy

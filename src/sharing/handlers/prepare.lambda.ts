@@ -1,4 +1,6 @@
 import { DBCluster, DescribeDBClustersCommand, StorageEncryptionType } from '@aws-sdk/client-rds';
+import { encryptionOf, sameKey } from './encryption.lambda-shared';
+import { prepareInstance } from './prepare-instance.lambda-shared';
 import { isPollStride } from './run-plan.lambda-shared';
 import { reportRunSkipped } from './run-skipped.lambda-shared';
 import { clusterSelection } from './selection.lambda-shared';
@@ -8,6 +10,7 @@ import type { RunPlan } from './workflow-state.lambda-shared';
 import { rds } from '../../shared/clients.lambda-shared';
 import { requireEnv, snapshotNaming } from '../../shared/config.lambda-shared';
 import { ENV, MAX_POLL_STRIDE, MAX_START_DELAY_SECONDS } from '../../shared/constants';
+import type { DatabaseKind } from '../../shared/database-kind.lambda-shared';
 import {
   ClusterNotAvailable,
   ClusterNotConfigured,
@@ -20,33 +23,37 @@ import {
 import { log } from '../../shared/log.lambda-shared';
 import { withRdsCallMetrics } from '../../shared/metrics.lambda-shared';
 import { runIdFromTime, snapshotIdentifier } from '../../shared/naming.lambda-shared';
-import { optionalRunId, preview, rejectUnknownKeys, requireClusterIdentifier, requireObject } from '../../shared/validate.lambda-shared';
+import {
+  optionalRunId, preview, rejectUnknownKeys, requireClusterIdentifier, requireInstanceIdentifier, requireObject,
+} from '../../shared/validate.lambda-shared';
 
-/** The execution input, as a user or the starter gives it, and the execution's start time. */
+/**
+ * The execution input, as a user or the starter gives it (`clusterIdentifier` for a DB cluster,
+ * `instanceIdentifier` for a DB instance), and the execution's start time.
+ */
 export interface PrepareEvent {
-  readonly input: { clusterIdentifier: string; runId?: string; startDelaySeconds?: number; pollStride?: number };
+  readonly input: { clusterIdentifier?: string; instanceIdentifier?: string; runId?: string; startDelaySeconds?: number; pollStride?: number };
   readonly executionStartTime: string;
 }
 
 /**
- * Checks the cluster (exists, configured, `available`, encryption), decides whether a re-encrypting
- * copy is needed, removes stale temporary snapshots of earlier runs, and derives this run's names.
+ * Checks the database (exists, configured, `available`, encryption; for a DB instance also that it
+ * is no cluster member or read replica), decides whether a re-encrypting copy is needed, removes
+ * stale temporary snapshots of earlier runs, and derives this run's names.
  */
 async function run(event: PrepareEvent): Promise<RunPlan> {
-  const { clusterIdentifier, runId, pollStride } = parseEvent(event);
+  const { databaseKind, clusterIdentifier, runId, pollStride } = parseEvent(event);
   const ownerId = requireEnv(ENV.OWNER_ID);
   const naming = snapshotNaming();
 
-  const cluster = await describeCluster(clusterIdentifier);
-  assertConfigured(cluster, clusterIdentifier);
-  if (cluster.Status !== 'available') {
-    throw new ClusterNotAvailable(`Cluster '${clusterIdentifier}' is '${cluster.Status}', not 'available'`);
-  }
-  const copyRequired = decideCopy(cluster, clusterIdentifier);
+  const copyRequired = databaseKind === 'instance'
+    ? (await prepareInstance(clusterIdentifier)).copyRequired
+    : await prepareCluster(clusterIdentifier);
 
-  await clearEarlierRuns(ownerId, clusterIdentifier, runId);
+  await clearEarlierRuns(ownerId, clusterIdentifier, runId, databaseKind);
 
   const plan: RunPlan = {
+    ...(databaseKind === 'instance' ? { databaseKind } : {}),
     clusterIdentifier,
     runId,
     sharedSnapshotIdentifier: snapshotIdentifier(naming, clusterIdentifier, runId, 'shared'),
@@ -61,11 +68,34 @@ async function run(event: PrepareEvent): Promise<RunPlan> {
 /** The Lambda entry point: `run`, with one metric line of its RDS calls per invocation. */
 export const handler = withRdsCallMetrics('prepare', run);
 
-function parseEvent(event: PrepareEvent): { clusterIdentifier: string; runId: string; pollStride: number } {
+/** A DB cluster: checks it, and decides whether its snapshot needs the re-encrypting copy. */
+async function prepareCluster(clusterIdentifier: string): Promise<boolean> {
+  const cluster = await describeCluster(clusterIdentifier);
+  assertConfigured(cluster, clusterIdentifier);
+  if (cluster.Status !== 'available') {
+    throw new ClusterNotAvailable(`Cluster '${clusterIdentifier}' is '${cluster.Status}', not 'available'`);
+  }
+  return decideCopy(cluster, clusterIdentifier);
+}
+
+interface ParsedInput {
+  readonly databaseKind: DatabaseKind;
+  readonly clusterIdentifier: string;
+  readonly runId: string;
+  readonly pollStride: number;
+}
+
+function parseEvent(event: PrepareEvent): ParsedInput {
   const outer = requireObject(event, 'The task payload');
   const input = requireObject(outer.input, 'The execution input');
-  rejectUnknownKeys(input, ['clusterIdentifier', 'runId', 'startDelaySeconds', 'pollStride'], 'The execution input');
-  const clusterIdentifier = requireClusterIdentifier(input.clusterIdentifier, 'clusterIdentifier');
+  rejectUnknownKeys(input, ['clusterIdentifier', 'instanceIdentifier', 'runId', 'startDelaySeconds', 'pollStride'], 'The execution input');
+  if ((input.clusterIdentifier === undefined) === (input.instanceIdentifier === undefined)) {
+    throw new InvalidInput('The execution input must name either a clusterIdentifier or an instanceIdentifier');
+  }
+  const databaseKind: DatabaseKind = input.instanceIdentifier === undefined ? 'cluster' : 'instance';
+  const clusterIdentifier = databaseKind === 'instance'
+    ? requireInstanceIdentifier(input.instanceIdentifier, 'instanceIdentifier')
+    : requireClusterIdentifier(input.clusterIdentifier, 'clusterIdentifier');
   if (input.startDelaySeconds !== undefined && !isStartDelay(input.startDelaySeconds)) {
     throw new InvalidInput(`startDelaySeconds must be a whole number from 0 to ${MAX_START_DELAY_SECONDS}, got ${preview(input.startDelaySeconds)}`);
   }
@@ -74,12 +104,12 @@ function parseEvent(event: PrepareEvent): { clusterIdentifier: string; runId: st
   }
   const pollStride = (input.pollStride as number | undefined) ?? 1;
   const explicitRunId = optionalRunId(input.runId, 'runId');
-  if (explicitRunId) return { clusterIdentifier, runId: explicitRunId, pollStride };
+  if (explicitRunId) return { databaseKind, clusterIdentifier, runId: explicitRunId, pollStride };
   const start = new Date(String(outer.executionStartTime));
   if (Number.isNaN(start.getTime())) {
     throw new InvalidInput(`executionStartTime must be an ISO-8601 time, got ${preview(outer.executionStartTime)}`);
   }
-  return { clusterIdentifier, runId: runIdFromTime(start), pollStride };
+  return { databaseKind, clusterIdentifier, runId: runIdFromTime(start), pollStride };
 }
 
 function isStartDelay(value: unknown): boolean {
@@ -111,15 +141,7 @@ function assertConfigured(cluster: DBCluster, clusterIdentifier: string): void {
   );
 }
 
-/**
- * The cluster's encryption, from `StorageEncryptionType` (SDK model, `DBCluster`): `none`, `sse-rds`
- * (an AWS-owned key: `StorageEncrypted` is false and there is no `KmsKeyId`, the default for
- * clusters created since 2026-02-18) or `sse-kms` (`aws/rds` or a customer key). Only when RDS does
- * not report the field is it derived from `StorageEncrypted`, as before the field existed.
- */
-export function encryptionOf(cluster: Pick<DBCluster, 'StorageEncryptionType' | 'StorageEncrypted'>): string {
-  return cluster.StorageEncryptionType ?? (cluster.StorageEncrypted ? StorageEncryptionType.CMK : StorageEncryptionType.UNENCRYPTED);
-}
+export { encryptionOf };
 
 /**
  * Share as it is only what is already on the sharing key, or, with `allowUnencrypted`, what is not
@@ -138,10 +160,6 @@ function decideCopy(cluster: DBCluster, clusterIdentifier: string): boolean {
   return !sameKey(cluster.KmsKeyId, requireEnv(ENV.SHARING_KEY_ARN));
 }
 
-/** Key ARNs, compared case-insensitively (aliases are rejected at synth: a cluster reports the key ARN). */
-function sameKey(a: string | undefined, b: string): boolean {
-  return a !== undefined && a.toLowerCase() === b.toLowerCase();
-}
 
 /**
  * Another run still creating or copying one of our snapshots of this cluster means a concurrent
@@ -152,8 +170,8 @@ function sameKey(a: string | undefined, b: string): boolean {
  * not report yet counts as new. Every snapshot is checked before anything is deleted, so the source
  * of a concurrent run's copy is never removed.
  */
-async function clearEarlierRuns(ownerId: string, clusterIdentifier: string, runId: string): Promise<void> {
-  const earlier = (await listOwnedSnapshots(ownerId, clusterIdentifier))
+async function clearEarlierRuns(ownerId: string, clusterIdentifier: string, runId: string, kind: DatabaseKind): Promise<void> {
+  const earlier = (await listOwnedSnapshots(ownerId, clusterIdentifier, kind))
     .map((snapshot) => ({ snapshot, ownership: ownershipOf(snapshot)!, inProgress: IN_PROGRESS_STATUSES.includes(snapshot.Status ?? '') }))
     .filter(({ ownership }) => ownership.runId !== runId);
   for (const { snapshot, ownership, inProgress } of earlier) {
@@ -176,7 +194,7 @@ async function clearEarlierRuns(ownerId: string, clusterIdentifier: string, runI
     .map(({ ownership }) => ownership.runId));
   for (const { snapshot, ownership, inProgress } of earlier) {
     if (ownership.role === 'temporary' && !inProgress && !busyRuns.has(ownership.runId)) {
-      await deleteOwnedSnapshot(snapshot.DBClusterSnapshotIdentifier!, { ownerId, clusterIdentifier, role: 'temporary', runId: ownership.runId });
+      await deleteOwnedSnapshot(snapshot.DBClusterSnapshotIdentifier!, { ownerId, clusterIdentifier, role: 'temporary', runId: ownership.runId }, kind);
     }
   }
 }

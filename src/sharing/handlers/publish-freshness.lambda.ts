@@ -1,11 +1,14 @@
-import type { DBClusterSnapshot } from '@aws-sdk/client-rds';
 import { freshnessRecord, SnapshotFreshness } from './freshness.lambda-shared';
-import { clusterSelection } from './selection.lambda-shared';
-import { manualClusterSnapshots } from './snapshots.lambda-shared';
+import { clusterSelection, instanceSelection } from './selection.lambda-shared';
+import { manualSnapshots } from './snapshots.lambda-shared';
 import { ownershipOf } from './tags.lambda-shared';
 import { requireEnv } from '../../shared/config.lambda-shared';
 import { ENV, NO_SNAPSHOT_AGE_SECONDS, SILENT_LOGS_VARIABLE } from '../../shared/constants';
+import type { DatabaseKind, SnapshotView } from '../../shared/database-kind.lambda-shared';
 import { withRdsCallMetrics } from '../../shared/metrics.lambda-shared';
+
+/** A DB instance's key in the results and the `Cluster` dimension: `instance:<id>` (a cluster and an instance may share an id). */
+const INSTANCE_KEY_PREFIX = 'instance:';
 
 export interface FreshnessResult {
   readonly clusters: SnapshotFreshness[];
@@ -17,22 +20,30 @@ export interface FreshnessResult {
  * snapshot schedule: when runs stop (a disabled schedule, a renamed cluster), the age keeps growing
  * and the freshness alarm fires. The clusters are the configured `clusterIdentifiers` and every
  * cluster this instance has a shared snapshot of (which includes the tagged clusters it has run for).
+ * DB instances alike, keyed `instance:<id>`, when the construct selects any; their age is that of
+ * the data (`OriginalSnapshotCreateTime`: a copy of an older snapshot is as old as its source).
  */
 async function run(): Promise<FreshnessResult> {
   const ownerId = requireEnv(ENV.OWNER_ID);
   const now = Date.now();
-  const newest = new Map<string, DBClusterSnapshot>();
+  const newest = new Map<string, SnapshotView>();
   for (const id of clusterSelection().clusterIdentifiers) newest.set(id, {});
-  for (const snapshot of await listOwnedSharedSnapshots(ownerId)) {
-    const cluster = ownershipOf(snapshot)!.clusterIdentifier;
-    const best = newest.get(cluster);
-    if (!best?.SnapshotCreateTime || snapshot.SnapshotCreateTime!.getTime() > best.SnapshotCreateTime.getTime()) newest.set(cluster, snapshot);
+  const instances = instanceSelection();
+  for (const id of instances.instanceIdentifiers) newest.set(`${INSTANCE_KEY_PREFIX}${id}`, {});
+  const kinds: DatabaseKind[] = instances.instanceIdentifiers.length > 0 || instances.tag ? ['cluster', 'instance'] : ['cluster'];
+  for (const kind of kinds) {
+    for (const snapshot of await listOwnedSharedSnapshots(ownerId, kind)) {
+      const key = `${kind === 'instance' ? INSTANCE_KEY_PREFIX : ''}${ownershipOf(snapshot)!.clusterIdentifier}`;
+      const best = newest.get(key);
+      if (!best || !takenAt(best) || takenAt(snapshot)! > takenAt(best)!) newest.set(key, snapshot);
+    }
   }
   const clusters = [...newest.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([clusterIdentifier, snapshot]): SnapshotFreshness => {
-    if (!snapshot.SnapshotCreateTime) return { clusterIdentifier, newestSnapshotAgeSeconds: NO_SNAPSHOT_AGE_SECONDS };
+    const taken = takenAt(snapshot);
+    if (taken === undefined) return { clusterIdentifier, newestSnapshotAgeSeconds: NO_SNAPSHOT_AGE_SECONDS };
     return {
       clusterIdentifier,
-      newestSnapshotAgeSeconds: Math.max(0, Math.round((now - snapshot.SnapshotCreateTime.getTime()) / 1000)),
+      newestSnapshotAgeSeconds: Math.max(0, Math.round((now - taken) / 1000)),
       newestSnapshotIdentifier: snapshot.DBClusterSnapshotIdentifier,
     };
   });
@@ -42,10 +53,15 @@ async function run(): Promise<FreshnessResult> {
   return { clusters };
 }
 
-/** Every available manual snapshot in the account and Region with this owner's tags as a shared snapshot. */
-async function listOwnedSharedSnapshots(ownerId: string): Promise<DBClusterSnapshot[]> {
-  const owned: DBClusterSnapshot[] = [];
-  for await (const snapshot of manualClusterSnapshots()) {
+/** When the snapshot's data was taken: a DB snapshot copy's source time, else its own. */
+function takenAt(snapshot: SnapshotView): number | undefined {
+  return (snapshot.OriginalSnapshotCreateTime ?? snapshot.SnapshotCreateTime)?.getTime();
+}
+
+/** Every available manual snapshot of the kind in the account and Region with this owner's tags as a shared snapshot. */
+async function listOwnedSharedSnapshots(ownerId: string, kind: DatabaseKind): Promise<SnapshotView[]> {
+  const owned: SnapshotView[] = [];
+  for await (const snapshot of manualSnapshots(kind)) {
     const ownership = ownershipOf(snapshot);
     if (ownership?.ownerId === ownerId && ownership.role === 'shared' && snapshot.Status === 'available' && snapshot.SnapshotCreateTime) {
       owned.push(snapshot);

@@ -34,7 +34,8 @@ export class ConfirmationRefused extends WorkflowError {
   public readonly name = CONFIRMATION_ERROR.ConfirmationRefused;
 }
 
-const SNAPSHOT_ARN = /^arn:aws[a-z-]*:rds:([a-z0-9-]+):(\d{12}):cluster-snapshot:([a-z][a-z0-9-]{0,62})$/;
+/** A cluster snapshot's ARN (`cluster-snapshot`) or a DB instance snapshot's (`snapshot`), with an id this construct could have derived. */
+const SNAPSHOT_ARN = /^arn:aws[a-z-]*:rds:([a-z0-9-]+):(\d{12}):(cluster-snapshot|snapshot):([a-z][a-z0-9-]{0,62})$/;
 
 /**
  * Records a target account's `Cluster Snapshot Copied` confirmation as a tag on the shared snapshot
@@ -61,8 +62,9 @@ async function run(event: CopiedSnapshotEvent): Promise<RecordResult> {
   const detail = requireObject(obj.detail, 'The event detail');
   const arn = detail.sourceSnapshotArn;
   const match = typeof arn === 'string' ? SNAPSHOT_ARN.exec(arn) : null;
-  if (!match) throw new ConfirmationRefused(`sourceSnapshotArn ${preview(arn)} is not a DB cluster snapshot ARN`);
-  const [, arnRegion, arnAccount, snapshotIdentifier] = match;
+  if (!match) throw new ConfirmationRefused(`sourceSnapshotArn ${preview(arn)} is not a DB cluster snapshot or DB snapshot ARN`);
+  const [, arnRegion, arnAccount, resourceType, snapshotIdentifier] = match;
+  const kind = resourceType === 'snapshot' ? 'instance' : 'cluster';
   if (arnAccount !== ownAccount || arnRegion !== region) {
     throw new ConfirmationRefused(`Snapshot ${preview(arn)} is not in this account and Region (${ownAccount}, ${region})`);
   }
@@ -70,7 +72,7 @@ async function run(event: CopiedSnapshotEvent): Promise<RecordResult> {
     throw new ConfirmationRefused(`Snapshot ${preview(arn)} does not start with this instance's snapshotPrefix '${prefix}-'`);
   }
 
-  const snapshot = await findSnapshot(snapshotIdentifier);
+  const snapshot = await findSnapshot(snapshotIdentifier, kind);
   if (!snapshot) {
     log('info', 'Confirmed snapshot is gone; nothing to record', { snapshotIdentifier, targetAccount: account });
     return { snapshotIdentifier, targetAccount: account, outcome: 'absent' };

@@ -1,5 +1,5 @@
-import { DescribeDBClusterSnapshotAttributesCommand, ModifyDBClusterSnapshotAttributeCommand } from '@aws-sdk/client-rds';
-import { rds } from '../../shared/clients.lambda-shared';
+import type { DatabaseKind } from '../../shared/database-kind.lambda-shared';
+import { snapshotApi } from '../../shared/snapshot-apis.lambda-shared';
 
 /**
  * Who may restore a snapshot: its `restore` attribute, which holds account ids or `all` (public).
@@ -7,13 +7,9 @@ import { rds } from '../../shared/clients.lambda-shared';
  * an account removed from `targetAccountIds` loses access to the retained ones at the next run.
  */
 
-const RESTORE = 'restore';
-
 /** The accounts in the snapshot's `restore` attribute (a missing answer counts as none). */
-export async function restoreAccounts(snapshotIdentifier: string): Promise<string[]> {
-  const out = await rds.send(new DescribeDBClusterSnapshotAttributesCommand({ DBClusterSnapshotIdentifier: snapshotIdentifier }));
-  const restore = out?.DBClusterSnapshotAttributesResult?.DBClusterSnapshotAttributes?.find((a) => a.AttributeName === RESTORE);
-  return restore?.AttributeValues ?? [];
+export async function restoreAccounts(snapshotIdentifier: string, kind?: DatabaseKind): Promise<string[]> {
+  return snapshotApi(kind).restoreAccounts(snapshotIdentifier);
 }
 
 export interface RestoreChange {
@@ -26,18 +22,13 @@ export interface RestoreChange {
  * first (`all` included: never public), so that swapping accounts never passes RDS's 20-account
  * limit, then adds the missing targets. Calls RDS only for what differs.
  */
-export async function setRestoreAccounts(snapshotIdentifier: string, current: string[], targets: string[]): Promise<RestoreChange> {
+export async function setRestoreAccounts(
+  snapshotIdentifier: string, current: string[], targets: string[], kind?: DatabaseKind,
+): Promise<RestoreChange> {
   const removed = current.filter((account) => !targets.includes(account));
   const added = targets.filter((account) => !current.includes(account));
-  if (removed.length > 0) {
-    await rds.send(new ModifyDBClusterSnapshotAttributeCommand({
-      DBClusterSnapshotIdentifier: snapshotIdentifier, AttributeName: RESTORE, ValuesToRemove: removed,
-    }));
-  }
-  if (added.length > 0) {
-    await rds.send(new ModifyDBClusterSnapshotAttributeCommand({
-      DBClusterSnapshotIdentifier: snapshotIdentifier, AttributeName: RESTORE, ValuesToAdd: added,
-    }));
-  }
+  const api = snapshotApi(kind);
+  if (removed.length > 0) await api.modifyRestore(snapshotIdentifier, { remove: removed });
+  if (added.length > 0) await api.modifyRestore(snapshotIdentifier, { add: added });
   return { added, removed };
 }

@@ -1,6 +1,7 @@
 import type { RunPlan } from './workflow-state.lambda-shared';
 import { integerEnv } from '../../shared/config.lambda-shared';
 import { ACCOUNT_ID_PATTERN, ENV, MAX_POLL_STRIDE } from '../../shared/constants';
+import { isDatabaseKind } from '../../shared/database-kind.lambda-shared';
 import { InvalidInput } from '../../shared/errors.lambda-shared';
 import { isValidIdentifier, isValidRunId, SnapshotNaming, snapshotIdentifier } from '../../shared/naming.lambda-shared';
 import { preview, requireObject } from '../../shared/validate.lambda-shared';
@@ -15,6 +16,9 @@ export function parsePlan(event: unknown, naming: SnapshotNaming): RunPlan {
   const cluster = plan.clusterIdentifier;
   if (typeof cluster !== 'string' || !isValidIdentifier(cluster) || cluster !== cluster.toLowerCase()) {
     throw new InvalidInput(`The run plan's clusterIdentifier is malformed (lowercase identifier expected): ${preview(cluster)}`);
+  }
+  if (plan.databaseKind !== undefined && !isDatabaseKind(plan.databaseKind)) {
+    throw new InvalidInput(`The run plan's databaseKind must be 'cluster' or 'instance': ${preview(plan.databaseKind)}`);
   }
   if (typeof plan.runId !== 'string' || !isValidRunId(plan.runId)) {
     throw new InvalidInput(`The run plan's runId is malformed: ${preview(plan.runId)}`);

@@ -6,8 +6,10 @@ import { executionName, isValidRunId } from '../../shared/naming.lambda-shared';
 
 /** ListExecutions returns at most 1,000 executions per page (Step Functions API Reference, ListExecutions `maxResults`). */
 const PAGE_SIZE = 1000;
-/** A run id is the run's UTC minute, `yyyymmddhhmm` (naming.lambda-shared.ts). */
-const RUN_SUFFIX = /^(.+)-(\d{12})$/;
+/** A run id is the run's UTC minute, `yyyymmddhhmm` (naming.lambda-shared.ts); a DB instance's name ends in `-db`. */
+const RUN_SUFFIX = /^(.+)-(\d{12})(-db)?$/;
+/** The key of a DB instance's runs: a cluster and an instance may share an identifier. */
+const INSTANCE_KEY = 'db:';
 
 /** A RUNNING execution of one cluster, as its name says. */
 export interface RunningRun {
@@ -35,7 +37,8 @@ export async function runningRuns(stateMachineArn: string): Promise<RunningRuns>
       for (const execution of page?.executions ?? []) {
         const match = RUN_SUFFIX.exec(execution.name ?? '');
         if (!match || !isValidRunId(match[2])) continue;
-        runs.set(match[1], [...(runs.get(match[1]) ?? []), { runId: match[2], executionName: execution.name! }]);
+        const key = match[3] ? `${INSTANCE_KEY}${match[1]}` : match[1];
+        runs.set(key, [...(runs.get(key) ?? []), { runId: match[2], executionName: execution.name! }]);
       }
       nextToken = page?.nextToken;
     } while (nextToken);
@@ -46,9 +49,11 @@ export async function runningRuns(stateMachineArn: string): Promise<RunningRuns>
   return runs;
 }
 
-/** An earlier (or later) run of `clusterIdentifier` still running, other than `runId` itself. */
-export function otherRunInProgress(runs: RunningRuns, clusterIdentifier: string, runId: string): RunningRun | undefined {
-  const name = executionName(clusterIdentifier, runId);
-  const clusterPart = name.slice(0, name.length - runId.length - 1);
-  return runs.get(clusterPart)?.find((run) => run.runId !== runId);
+/** An earlier (or later) run of the database (a cluster without `kind`) still running, other than `runId` itself. */
+export function otherRunInProgress(
+  runs: RunningRuns, clusterIdentifier: string, runId: string, kind: 'cluster' | 'instance' = 'cluster',
+): RunningRun | undefined {
+  const name = executionName(clusterIdentifier, runId, kind);
+  const match = RUN_SUFFIX.exec(name)!;
+  return runs.get(kind === 'instance' ? `${INSTANCE_KEY}${match[1]}` : match[1])?.find((run) => run.runId !== runId);
 }

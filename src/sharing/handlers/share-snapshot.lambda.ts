@@ -9,6 +9,7 @@ import { InvalidInput, isAwsError } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
 import { withRdsCallMetrics } from '../../shared/metrics.lambda-shared';
 import { translateRdsFault } from '../../shared/rds-faults.lambda-shared';
+import { snapshotApi } from '../../shared/snapshot-apis.lambda-shared';
 
 /**
  * Shares the new snapshot with exactly the target accounts, then makes every other retained shared
@@ -23,16 +24,16 @@ async function run(event: RunPlan): Promise<RunPlan> {
   if (plan.awaitingSnapshotIdentifier !== plan.sharedSnapshotIdentifier || !plan.snapshotArn) {
     throw new InvalidInput(`Snapshot '${plan.sharedSnapshotIdentifier}' has not been found available yet; nothing to share`);
   }
-  const { clusterIdentifier } = plan;
+  const { clusterIdentifier, databaseKind: kind } = plan;
   // A retained snapshot deleted meanwhile (retention, a user) has nobody left to revoke.
   const share = async (snapshotIdentifier: string, retained: boolean) => {
     try {
-      const current = await restoreAccounts(snapshotIdentifier);
+      const current = await restoreAccounts(snapshotIdentifier, kind);
       if (retained && current.length === 0) return undefined;
-      return await setRestoreAccounts(snapshotIdentifier, current, targets);
+      return await setRestoreAccounts(snapshotIdentifier, current, targets, kind);
     } catch (error) {
-      if (retained && isAwsError(error, 'DBClusterSnapshotNotFoundFault')) return undefined;
-      await translateRdsFault('share', error, { clusterIdentifier, snapshotIdentifier, accounts: targets });
+      if (retained && isAwsError(error, snapshotApi(kind).faults.snapshotNotFound)) return undefined;
+      await translateRdsFault('share', error, { clusterIdentifier, kind, snapshotIdentifier, accounts: targets });
       return undefined;
     }
   };
@@ -40,7 +41,7 @@ async function run(event: RunPlan): Promise<RunPlan> {
   await share(plan.sharedSnapshotIdentifier, false);
   log('info', 'Shared snapshot', { snapshotIdentifier: plan.sharedSnapshotIdentifier, targets });
 
-  const retained = (await listOwnedSnapshots(ownerId, clusterIdentifier)).filter((s) =>
+  const retained = (await listOwnedSnapshots(ownerId, clusterIdentifier, kind)).filter((s) =>
     ownershipOf(s)?.role === 'shared' && s.Status === 'available' && s.DBClusterSnapshotIdentifier !== plan.sharedSnapshotIdentifier);
   for (const snapshotIdentifier of retained.map((s) => s.DBClusterSnapshotIdentifier!)) {
     const change = await share(snapshotIdentifier, true);

@@ -1,22 +1,25 @@
-import {
-  DBClusterSnapshot,
-  DeleteDBClusterSnapshotCommand,
-  DescribeDBClusterSnapshotAttributesCommand,
-  DescribeDBClusterSnapshotsCommand,
-} from '@aws-sdk/client-rds';
+import type { DBClusterSnapshot } from '@aws-sdk/client-rds';
 import { isOwnedBy, Ownership } from './tags.lambda-shared';
-import { rds } from '../../shared/clients.lambda-shared';
 import { integerEnv } from '../../shared/config.lambda-shared';
 import { ENV } from '../../shared/constants';
+import type { DatabaseKind, SnapshotView } from '../../shared/database-kind.lambda-shared';
 import { isAwsError, SnapshotIdentifierConflict } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
 import type { SnapshotRole } from '../../shared/naming.lambda-shared';
-import { findSnapshot } from '../../shared/snapshot-lookup.lambda-shared';
+import { snapshotApi } from '../../shared/snapshot-apis.lambda-shared';
 
-export { findSnapshot };
+/** This account's snapshot of the kind (a cluster snapshot without one) with this identifier, or undefined. */
+export function findSnapshot(snapshotIdentifier: string, kind?: DatabaseKind): Promise<SnapshotView | undefined> {
+  return snapshotApi(kind).find(snapshotIdentifier);
+}
 
-/** Status values that mean "still working"; `available` means done; anything else is a failure. */
-export const IN_PROGRESS_STATUSES = ['creating', 'copying'];
+/**
+ * Status values that mean "still working"; `available` means done; anything else is a failure.
+ * `pending`: a DB snapshot copy queued behind another copy of the same instance's snapshots ("they're
+ * queued internally", RDS User Guide, "Copying a DB snapshot"; the status name is not confirmed, and
+ * counting it as in progress is the safe reading).
+ */
+export const IN_PROGRESS_STATUSES = ['creating', 'copying', 'pending'];
 
 /**
  * A copy in these states may still read its source: deleting the source before the copy is
@@ -37,30 +40,22 @@ export function isOlderThanAnyLiveRun(snapshot: Pick<DBClusterSnapshot, 'Snapsho
 }
 
 /**
- * Every manual cluster snapshot in the account and Region, or of one cluster, page by page (100 per
- * page, the API's maximum). DescribeDBClusterSnapshots has no status filter (its filters:
- * db-cluster-id, db-cluster-snapshot-id, snapshot-type, engine).
+ * Every manual snapshot of the kind in the account and Region, or of one database, page by page (100
+ * per page, the API's maximum).
  */
-export async function* manualClusterSnapshots(clusterIdentifier?: string): AsyncGenerator<DBClusterSnapshot> {
-  let marker: string | undefined;
-  do {
-    const page = await rds.send(new DescribeDBClusterSnapshotsCommand({
-      Filters: [
-        ...(clusterIdentifier === undefined ? [] : [{ Name: 'db-cluster-id', Values: [clusterIdentifier] }]),
-        { Name: 'snapshot-type', Values: ['manual'] },
-      ],
-      MaxRecords: 100,
-      Marker: marker,
-    }));
-    yield* page?.DBClusterSnapshots ?? [];
-    marker = page?.Marker;
-  } while (marker);
+export function manualSnapshots(kind: DatabaseKind | undefined, databaseIdentifier?: string): AsyncGenerator<SnapshotView> {
+  return snapshotApi(kind).listManual(databaseIdentifier);
 }
 
-/** Every manual snapshot of the cluster that carries this owner's tags for the cluster. */
-export async function listOwnedSnapshots(ownerId: string, clusterIdentifier: string): Promise<DBClusterSnapshot[]> {
-  const owned: DBClusterSnapshot[] = [];
-  for await (const snapshot of manualClusterSnapshots(clusterIdentifier)) {
+/** Every manual cluster snapshot in the account and Region, or of one cluster. */
+export function manualClusterSnapshots(clusterIdentifier?: string): AsyncGenerator<SnapshotView> {
+  return manualSnapshots('cluster', clusterIdentifier);
+}
+
+/** Every manual snapshot of the database (a cluster without `kind`) that carries this owner's tags for it. */
+export async function listOwnedSnapshots(ownerId: string, clusterIdentifier: string, kind?: DatabaseKind): Promise<SnapshotView[]> {
+  const owned: SnapshotView[] = [];
+  for await (const snapshot of manualSnapshots(kind, clusterIdentifier)) {
     if (isOwnedBy(snapshot, { ownerId, clusterIdentifier })) owned.push(snapshot);
   }
   return owned;
@@ -80,20 +75,22 @@ export type DeleteOutcome = 'deleted' | 'absent' | 'busy' | 'not-owned' | 'waits
 export async function deleteOwnedSnapshot(
   snapshotIdentifier: string,
   want: { ownerId: string; clusterIdentifier: string; role: SnapshotRole; runId?: string },
+  kind?: DatabaseKind,
 ): Promise<DeleteOutcome> {
-  const snapshot = await findSnapshot(snapshotIdentifier);
+  const api = snapshotApi(kind);
+  const snapshot = await api.find(snapshotIdentifier);
   if (!snapshot) return 'absent';
-  if (!isOwnedBy(snapshot, want)) {
+  if (!isOwnedBy(snapshot, want) || snapshot.SnapshotType === 'automated') {
     log('warn', 'Refusing to delete a snapshot this construct does not own', { snapshotIdentifier });
     return 'not-owned';
   }
   try {
-    await rds.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: snapshotIdentifier }));
+    await api.remove(snapshotIdentifier);
     log('info', 'Deleted snapshot', { snapshotIdentifier, role: want.role });
     return 'deleted';
   } catch (error) {
-    if (isAwsError(error, 'DBClusterSnapshotNotFoundFault')) return 'absent';
-    if (isAwsError(error, 'InvalidDBClusterSnapshotStateFault')) {
+    if (isAwsError(error, api.faults.snapshotNotFound)) return 'absent';
+    if (isAwsError(error, api.faults.snapshotState)) {
       log('warn', 'Snapshot cannot be deleted in its current state; a later run will remove it', { snapshotIdentifier });
       return 'busy';
     }
@@ -105,8 +102,9 @@ export async function deleteOwnedSnapshot(
 export async function assertOwnSnapshot(
   snapshotIdentifier: string,
   ownership: Ownership,
+  kind?: DatabaseKind,
 ): Promise<void> {
-  const existing = await findSnapshot(snapshotIdentifier);
+  const existing = await findSnapshot(snapshotIdentifier, kind);
   if (existing && isOwnedBy(existing, ownership)) {
     log('info', 'Snapshot already exists for this run', { snapshotIdentifier });
     return;
@@ -117,13 +115,12 @@ export async function assertOwnSnapshot(
 }
 
 /** True when the snapshot's `restore` attribute names any account: someone may depend on it. */
-export async function isShared(snapshotIdentifier: string): Promise<boolean> {
+export async function isShared(snapshotIdentifier: string, kind?: DatabaseKind): Promise<boolean> {
+  const api = snapshotApi(kind);
   try {
-    const out = await rds.send(new DescribeDBClusterSnapshotAttributesCommand({ DBClusterSnapshotIdentifier: snapshotIdentifier }));
-    const restore = out.DBClusterSnapshotAttributesResult?.DBClusterSnapshotAttributes?.find((a) => a.AttributeName === 'restore');
-    return (restore?.AttributeValues ?? []).length > 0;
+    return (await api.restoreAccounts(snapshotIdentifier)).length > 0;
   } catch (error) {
-    if (isAwsError(error, 'DBClusterSnapshotNotFoundFault')) return false;
+    if (isAwsError(error, api.faults.snapshotNotFound)) return false;
     throw error;
   }
 }

@@ -1,5 +1,6 @@
 import { DescribeDBClustersCommand } from '@aws-sdk/client-rds';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { resolveInstances } from './instance-discovery.lambda-shared';
 import { assertNoOwnAccountTarget } from './own-account.lambda-shared';
 import { fleetPacing } from './pacing.lambda-shared';
 import { assertQuotaHeadroom } from './quota.lambda-shared';
@@ -11,6 +12,7 @@ import { tagValue } from './tags.lambda-shared';
 import { rds, sfn } from '../../shared/clients.lambda-shared';
 import { integerEnv, requireEnv } from '../../shared/config.lambda-shared';
 import { ENV } from '../../shared/constants';
+import type { DatabaseKind } from '../../shared/database-kind.lambda-shared';
 import { isAwsError, StartExecutionsFailed } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
 import { withRdsCallMetrics } from '../../shared/metrics.lambda-shared';
@@ -61,24 +63,29 @@ async function run(event: StartEvent = {}): Promise<StartResult> {
   const ownerId = requireEnv(ENV.OWNER_ID);
   assertNoOwnAccountTarget(stateMachineArn);
   const clusters = await resolveClusters();
+  const instances = await resolveInstances();
   await assertQuotaHeadroom(clusters.length, ownerId, runId);
+  await assertQuotaHeadroom(instances.length, ownerId, runId, 'instance');
+  const databases: Database[] = [...clusters.map((id) => ({ kind: 'cluster' as const, id })), ...instances.map((id) => ({ kind: 'instance' as const, id }))];
   const pacing = fleetPacing(
-    clusters.length,
+    databases.length,
     integerEnv(ENV.RDS_REQUESTS_PER_SECOND),
     integerEnv(ENV.WAIT_INTERVAL_SECONDS),
   );
 
-  const { toStart, skipped } = await withoutRunsInProgress(clusters, stateMachineArn, runId);
+  const { toStart, skipped } = await withoutRunsInProgress(databases, stateMachineArn, runId);
   const result: StartResult = { runId, pacing, started: [], alreadyStarted: [], failed: [], ...(skipped.length > 0 ? { skipped } : {}) };
-  await forEachLimited(toStart.map((c, i) => [c, i] as const), START_CONCURRENCY, async ([clusterIdentifier, index]) => {
-    const name = executionName(clusterIdentifier, runId);
+  await forEachLimited(toStart.map((d, i) => [d, i] as const), START_CONCURRENCY, async ([database, index]) => {
+    const name = executionName(database.id, runId, database.kind);
+    // Results name a DB instance `instance:<id>`: a cluster and an instance may share an identifier.
+    const clusterIdentifier = labelOf(database);
     const startDelaySeconds = Math.floor(index / pacing.clustersPerMinute) * 60;
     try {
       const out = await retryTransient(() => sfn.send(new StartExecutionCommand({
         stateMachineArn,
         name,
         input: JSON.stringify({
-          clusterIdentifier,
+          ...(database.kind === 'instance' ? { instanceIdentifier: database.id } : { clusterIdentifier: database.id }),
           runId,
           ...(startDelaySeconds > 0 ? { startDelaySeconds } : {}),
           ...(pacing.pollStride > 1 ? { pollStride: pacing.pollStride } : {}),
@@ -105,7 +112,7 @@ async function run(event: StartEvent = {}): Promise<StartResult> {
     skipped: result.skipped ?? [],
   });
   if (result.failed.length > 0) {
-    throw new StartExecutionsFailed(`Could not start executions for ${result.failed.length} of ${clusters.length} clusters: ${result.failed.join(', ')}`);
+    throw new StartExecutionsFailed(`Could not start executions for ${result.failed.length} of ${databases.length} databases: ${result.failed.join(', ')}`);
   }
   return result;
 }
@@ -116,17 +123,31 @@ async function run(event: StartEvent = {}): Promise<StartResult> {
  * counted as `RunSkipped`, rather than starting an execution that Prepare would stop. The pacing
  * still counts every cluster: the runs in progress poll RDS too.
  */
-async function withoutRunsInProgress(clusters: string[], stateMachineArn: string, runId: string): Promise<{ toStart: string[]; skipped: string[] }> {
-  if (clusters.length === 0) return { toStart: [], skipped: [] };
+async function withoutRunsInProgress(
+  databases: Database[], stateMachineArn: string, runId: string,
+): Promise<{ toStart: Database[]; skipped: string[] }> {
+  if (databases.length === 0) return { toStart: [], skipped: [] };
   const running = await runningRuns(stateMachineArn);
-  const toStart: string[] = [];
+  const toStart: Database[] = [];
   const skipped: string[] = [];
-  for (const clusterIdentifier of clusters) {
-    const other = otherRunInProgress(running, clusterIdentifier, runId);
-    if (other) reportRunSkipped({ clusterIdentifier, runId, detectedBy: 'Starter', inProgress: `execution ${other.executionName}` });
-    (other ? skipped : toStart).push(clusterIdentifier);
+  for (const database of databases) {
+    const other = otherRunInProgress(running, database.id, runId, database.kind);
+    if (other) reportRunSkipped({ clusterIdentifier: labelOf(database), runId, detectedBy: 'Starter', inProgress: `execution ${other.executionName}` });
+    if (other) skipped.push(labelOf(database));
+    else toStart.push(database);
   }
   return { toStart, skipped };
+}
+
+/** One database to start a run of. */
+interface Database {
+  readonly kind: DatabaseKind;
+  readonly id: string;
+}
+
+/** How results and logs name a database: a cluster by its id, a DB instance as `instance:<id>`. */
+function labelOf(database: Database): string {
+  return database.kind === 'instance' ? `instance:${database.id}` : database.id;
 }
 
 /** The Lambda entry point: `run`, with one metric line of its RDS calls per invocation. */

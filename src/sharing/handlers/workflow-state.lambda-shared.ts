@@ -1,7 +1,15 @@
+import type { DatabaseKind } from '../../shared/database-kind.lambda-shared';
 import type { SnapshotSharedDetail } from '../../shared/events';
 
 /** What one execution carries from state to state. Every handler returns it, extended. */
 export interface RunPlan {
+  /** What is snapshotted: absent (or `cluster`) for a DB cluster, `instance` for a DB instance. */
+  readonly databaseKind?: DatabaseKind;
+  /**
+   * The database's identifier: the DB cluster's or, with `databaseKind` 'instance', the DB
+   * instance's (the name predates instances; the ownership tag `shared-cluster-snapshots:cluster`
+   * holds it for both kinds).
+   */
   readonly clusterIdentifier: string;
   readonly runId: string;
   /** The snapshot that ends up shared with the target accounts. */

@@ -19,7 +19,21 @@ describe('the Cluster Snapshot Failed detail (SnapshotFailedDetail)', () => {
   test('a run with a plan: its cluster, run, error and cause', async () => {
     const event: FailedRunEvent = { ...preparedPlan(true), error: ERROR };
     const result = await handler(event);
-    expect(result.failedEvent).toStrictEqual({ clusterIdentifier: 'orders-db', runId: RUN_ID, error: 'SnapshotTimeout', cause: ERROR.Cause });
+    expect(result.failedEvent).toStrictEqual({
+      clusterIdentifier: 'orders-db', databaseKind: 'cluster', databaseIdentifier: 'orders-db', runId: RUN_ID, error: 'SnapshotTimeout', cause: ERROR.Cause,
+    });
+  });
+
+  test('a run of a DB instance: its kind and identifier, from the plan or (a failed Prepare) the input', async () => {
+    const plan = await handler({ ...preparedPlan(true), databaseKind: 'instance', clusterIdentifier: 'orders-pg', error: ERROR } as FailedRunEvent)
+      .catch((e: Error) => e);
+    // The plan names the cluster's snapshots, so it is refused as a plan for the instance: named, not silently cleaned.
+    expect(plan).toMatchObject({ name: 'InvalidInput' });
+    const executionInput = { instanceIdentifier: 'orders-pg', runId: RUN_ID };
+    const result = await handler({ error: ERROR, executionInput } as unknown as FailedRunEvent);
+    expect(result.failedEvent).toStrictEqual({
+      clusterIdentifier: 'orders-pg', databaseKind: 'instance', databaseIdentifier: 'orders-pg', runId: RUN_ID, error: 'SnapshotTimeout', cause: ERROR.Cause,
+    });
   });
 
   test('a failed Prepare (PrepareFailed nests the input): names from the input, which is never read as a plan', async () => {
@@ -28,7 +42,9 @@ describe('the Cluster Snapshot Failed detail (SnapshotFailedDetail)', () => {
     expect(result).toStrictEqual({
       error: ERROR,
       cleanedUp: {},
-      failedEvent: { clusterIdentifier: 'orders-db', runId: RUN_ID, error: 'SnapshotTimeout', cause: ERROR.Cause },
+      failedEvent: {
+        clusterIdentifier: 'orders-db', databaseKind: 'cluster', databaseIdentifier: 'orders-db', runId: RUN_ID, error: 'SnapshotTimeout', cause: ERROR.Cause,
+      },
     });
     expect(rdsMock.calls()).toHaveLength(0);
   });

@@ -40,6 +40,8 @@ const SHARED: RunPlan = { ...sharedAvailablePlan(), sharedWith: TARGET_ACCOUNT_I
 /** The run result, which is also the `Cluster Snapshot Shared` event's detail (SnapshotSharedDetail). */
 const RESULT = {
   clusterIdentifier: 'orders-db',
+  databaseKind: 'cluster',
+  databaseIdentifier: 'orders-db',
   snapshotIdentifier: 'shared-orders-db-202611270300-u66vbj',
   snapshotArn: snapshotArn(SHARED_ID),
   kmsKeyArn: SHARING_KEY_ARN,
@@ -141,7 +143,7 @@ describe('the run\'s own snapshots', () => {
   test('the result carries no other plan fields: it is the Shared event\'s detail as it is', async () => {
     const result = await handler({ ...SHARED, deadline: '2026-11-27T05:20:00.000Z' });
     expect(Object.keys(result).sort()).toEqual([
-      'clusterIdentifier', 'kmsKeyArn', 'runId', 'sharedWith', 'snapshotArn', 'snapshotCreateTime', 'snapshotIdentifier',
+      'clusterIdentifier', 'databaseIdentifier', 'databaseKind', 'kmsKeyArn', 'runId', 'sharedWith', 'snapshotArn', 'snapshotCreateTime', 'snapshotIdentifier',
     ]);
   });
 

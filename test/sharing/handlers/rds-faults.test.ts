@@ -12,14 +12,17 @@ const CALL: SnapshotCall = {
 describe('one table translates the RDS faults of create, copy and share', () => {
   test('the faults each operation translates', () => {
     expect(translatedFaults('create').sort()).toEqual([
-      'DBClusterNotFoundFault', 'DBClusterSnapshotAlreadyExistsFault', 'InvalidDBClusterStateFault', 'SnapshotQuotaExceededFault',
+      'DBClusterNotFoundFault', 'DBClusterSnapshotAlreadyExistsFault', 'DBInstanceNotFoundFault', 'DBSnapshotAlreadyExistsFault',
+      'InvalidDBClusterStateFault', 'InvalidDBInstanceStateFault', 'SnapshotQuotaExceededFault',
     ]);
     expect(translatedFaults('copy').sort()).toEqual([
-      'DBClusterSnapshotAlreadyExistsFault', 'DBClusterSnapshotNotFoundFault', 'InvalidDBClusterSnapshotStateFault',
+      'DBClusterSnapshotAlreadyExistsFault', 'DBClusterSnapshotNotFoundFault', 'DBSnapshotAlreadyExistsFault', 'DBSnapshotNotFoundFault',
+      'InvalidDBClusterSnapshotStateFault', 'InvalidDBSnapshotStateFault',
       'InvalidParameterCombination', 'InvalidParameterValue', 'KMSKeyNotAccessibleFault', 'SnapshotQuotaExceededFault',
     ]);
     expect(translatedFaults('share').sort()).toEqual([
-      'DBClusterSnapshotNotFoundFault', 'InvalidDBClusterSnapshotStateFault', 'SharedSnapshotQuotaExceededFault',
+      'DBClusterSnapshotNotFoundFault', 'DBSnapshotNotFoundFault', 'InvalidDBClusterSnapshotStateFault', 'InvalidDBSnapshotStateFault',
+      'SharedSnapshotQuotaExceededFault',
     ]);
   });
 

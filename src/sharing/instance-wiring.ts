@@ -1,0 +1,28 @@
+import type { Stack } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import { instanceEnvironment } from './cluster-environment';
+import { InstancePermissions } from './instance-permissions';
+import type { SharedClusterSnapshotsProps } from './props';
+import type { InstanceWiring } from './workflow-functions';
+import { DEFAULTS } from '../shared/constants';
+
+/**
+ * The DB instance part of a SharedClusterSnapshots, when its props select any instance
+ * (`instanceIdentifiers` or `instanceTag`): the instances' permissions, selection environment and
+ * copy cap. Undefined otherwise, so a construct of clusters only synthesizes as before.
+ */
+export function instanceWiring(stack: Stack, props: SharedClusterSnapshotsProps, prefix: string, ownerId: string): InstanceWiring | undefined {
+  const ids = props.instanceIdentifiers ?? [];
+  if (ids.length === 0 && !props.instanceTag) return undefined;
+  return {
+    permissions: new InstancePermissions(stack, prefix, ownerId, ids, props.instanceTag),
+    selection: instanceEnvironment(ids, props.instanceTag),
+    maxConcurrentInstanceCopies: props.maxConcurrentInstanceCopies ?? DEFAULTS.maxConcurrentInstanceCopies,
+  };
+}
+
+/** The starter: the quota pre-check credits a retried run's DB snapshots; `instanceTag` discovery lists the instances. */
+export function starterInstanceStatements(wiring: InstanceWiring | undefined, discoversByTag: boolean): iam.PolicyStatement[] {
+  if (!wiring) return [];
+  return [...wiring.permissions.listSnapshots(), ...(discoversByTag ? wiring.permissions.describeInstances() : [])];
+}
