@@ -1,20 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import type { RefreshHandlers } from './refresh-handlers';
 import { REFRESH_STATE } from './states';
 import { ERROR_PATH, lambdaStep, stepInput, waitRetry } from './workflow-steps';
 import { DELETION_TIMEOUT_SECONDS, REFRESH_ERROR } from '../shared/constants';
 
 /** The functions of the restore phase, which both modes run. */
-export interface RestorePhaseHandlers {
-  readonly prepareRefresh: lambda.IFunction;
-  readonly deleteDatabases: lambda.IFunction;
-  readonly restoreDatabase: lambda.IFunction;
-  readonly checkDatabase: lambda.IFunction;
-  readonly createInstances: lambda.IFunction;
-  readonly resetMasterPassword: lambda.IFunction;
-}
+export type RestorePhaseHandlers = Pick<RefreshHandlers,
+'prepareRefresh' | 'deleteDatabases' | 'restoreDatabase' | 'checkDatabase' | 'createInstances' | 'resetMasterPassword'>;
 
 export interface RestorePhaseProps {
   readonly handlers: RestorePhaseHandlers;
