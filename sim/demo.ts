@@ -1,8 +1,9 @@
 /**
- * `npx projen demo`: synthesizes an example app with three clusters and simulates one scheduled
- * run of it, with no AWS account. Prints a timeline per cluster, the outcomes and the run's cost;
- * then both sides of the handoff to the target accounts (sim/demo-handoff.ts), and a staging
- * database kept fresh from the copies (sim/demo-refresh.ts).
+ * `npx projen demo`: synthesizes an example app with a mixed fleet (three Aurora clusters, a
+ * PostgreSQL and an Oracle DB instance) and simulates one scheduled run of it, with no AWS account.
+ * Prints a timeline per database, the outcomes and the run's cost; then both sides of the handoff
+ * to the target accounts (sim/demo-handoff.ts), and a staging database kept fresh from the copies
+ * (sim/demo-refresh.ts).
  */
 import { TimeZone } from 'aws-cdk-lib';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
@@ -29,10 +30,15 @@ const CLUSTERS = [
   { identifier: 'billing-db', about: 'already encrypted with the sharing key: snapshot and share, no copy' },
   { identifier: 'events-db', about: 'its snapshot fails after 7 minutes: the run stops and cleans up' },
 ];
+const INSTANCES = [
+  { identifier: 'payments-pg', about: 'RDS for PostgreSQL DB instance on the aws/rds key: DB snapshot, copy with the sharing key, share' },
+  { identifier: 'ledger-ora', about: 'RDS for Oracle DB instance with TDE: RDS cannot share it, refused before anything is created' },
+];
 
 export async function main(): Promise<void> {
   const template = synthesizeTemplate({
     clusterIdentifiers: CLUSTERS.map((c) => c.identifier),
+    instanceIdentifiers: INSTANCES.map((i) => i.identifier),
     schedule: ScheduleExpression.cron({ hour: '3', minute: '0', timeZone: TimeZone.EUROPE_BERLIN }),
   });
   // The handlers' log lines are captured, not printed: their volume is part of the run's cost.
@@ -42,6 +48,9 @@ export async function main(): Promise<void> {
     sim.rds.addCluster({ identifier: 'orders-db', kmsKeyId: AWS_MANAGED_RDS_KEY, snapshotMs: 9 * MINUTE, copyMs: 14 * MINUTE });
     sim.rds.addCluster({ identifier: 'billing-db', kmsKeyId: sim.sharingKeyArn, snapshotMs: 6 * MINUTE });
     sim.rds.addCluster({ identifier: 'events-db', snapshotMs: 7 * MINUTE, snapshotOutcome: 'failed' });
+    sim.rds.instances.addInstance({ identifier: 'payments-pg', snapshotMs: 5 * MINUTE, copyMs: 6 * MINUTE });
+    sim.rds.instances.addOptionGroup({ name: 'ledger-tde', engine: 'oracle-ee', majorEngineVersion: '19', options: [{ name: 'TDE', permanent: true, persistent: true }] });
+    sim.rds.instances.addInstance({ identifier: 'ledger-ora', engine: 'oracle-ee', optionGroupName: 'ledger-tde', kmsKeyId: sim.sharingKeyArn });
 
     const starter = await sim.fireSchedule(SCHEDULED);
     await sim.runUntilIdle();
@@ -53,7 +62,7 @@ export async function main(): Promise<void> {
     print(`Starter: started ${starter.result?.started?.length ?? 0} executions${starter.error ? `, failed with ${starter.error}` : ''}`);
 
     const reports = sim.executions.map((e) => reportExecution(sim, e));
-    for (const cluster of CLUSTERS) {
+    for (const cluster of [...CLUSTERS, ...INSTANCES]) {
       const report = reports.find((r) => r.cluster === cluster.identifier)!;
       print();
       print(`${cluster.identifier}: ${cluster.about}`);
@@ -64,8 +73,13 @@ export async function main(): Promise<void> {
       } else {
         const message = parseCause(execution.cause);
         print(`  ✘ ${execution.status} at ${clock(report.stoppedAt!)}: ${execution.error}: ${message}`);
-        const left = sim.rds.snapshotsOf(cluster.identifier).map((s) => s.DBClusterSnapshotIdentifier);
-        print(`    left behind: ${left.length ? left.join(', ') : 'nothing (this run\'s snapshots were deleted)'}`);
+        const left = [
+          ...sim.rds.snapshotsOf(cluster.identifier).map((s) => s.DBClusterSnapshotIdentifier),
+          ...sim.rds.instances.snapshotsOf(cluster.identifier).map((s) => s.DBSnapshotIdentifier),
+        ];
+        const created = [...sim.rds.lifecycles.values(), ...sim.rds.instances.lifecycles.values()].some((l) => l.createdBy === execution.name);
+        const nothing = created ? 'nothing (this run\'s snapshots were deleted)' : 'nothing (no snapshot was created)';
+        print(`    left behind: ${left.length ? left.join(', ') : nothing}`);
       }
     }
 

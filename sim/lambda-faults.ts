@@ -31,7 +31,7 @@ export class LambdaFaultState {
       throw lambdaError(firstAttemptError, 'Simulated Lambda service error');
     }
     this.failedFirstAttempt.delete(key);
-    const cluster = execution.input?.clusterIdentifier;
+    const cluster = execution.input?.clusterIdentifier ?? execution.input?.instanceIdentifier;
     for (const [i, crash] of (faults.crashes ?? []).entries()) {
       if (crash.state !== state || (crash.cluster && crash.cluster !== cluster)) continue;
       const id = `${i}`;

@@ -17,6 +17,7 @@ export interface PhaseSpan {
 
 export interface ExecutionReport {
   readonly name: string;
+  /** The database the execution snapshots: its `clusterIdentifier`, or a DB instance's `instanceIdentifier`. */
   readonly cluster?: string;
   readonly status: string;
   readonly error?: string;
@@ -36,7 +37,7 @@ export type PhaseMap = Record<string, string[]>;
 
 /** The phases of this construct's workflow. */
 export const WORKFLOW_PHASES: PhaseMap = {
-  'prepare': ['Prepare'],
+  'prepare': ['Prepare', 'SnapshotSource'],
   'snapshot': ['CreateSnapshot', 'WaitForSnapshot', 'CheckSnapshot'],
   'copy': ['CopySnapshot', 'WaitForCopy', 'CheckCopy'],
   'share': ['ShareSnapshot'],
@@ -50,13 +51,13 @@ export function reportExecution(sim: Simulation, execution: Execution, phases: P
     if (call.caller === execution.name) rdsCalls[call.api] = (rdsCalls[call.api] ?? 0) + 1;
   }
   const detectionLatencyMs: Record<string, number> = {};
-  for (const life of sim.rds.lifecycles.values()) {
+  for (const life of [...sim.rds.lifecycles.values(), ...sim.rds.instances.lifecycles.values()]) {
     if (life.createdBy !== execution.name || life.availableAt === undefined || life.observedAvailableAt === undefined) continue;
     detectionLatencyMs[life.id] = life.observedAvailableAt - life.availableAt;
   }
   return {
     name: execution.name,
-    cluster: execution.input?.clusterIdentifier,
+    cluster: execution.input?.clusterIdentifier ?? execution.input?.instanceIdentifier,
     status: execution.status,
     error: execution.error,
     startedAt: execution.startedAt,

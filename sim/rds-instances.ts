@@ -10,7 +10,7 @@ import {
   CopyDBSnapshotMessage, CreateDBSnapshotMessage, DBInstanceNotFoundFault, DBSnapshot, DBSnapshotAlreadyExistsFault, DBSnapshotNotFoundFault,
   DescribeDBInstancesMessage,
   DescribeDBSnapshotsMessage, InvalidDBInstanceStateFault, InvalidDBSnapshotStateFault, ModifyDBSnapshotAttributeMessage, OptionGroupNotFoundFault,
-  SharedSnapshotQuotaExceededFault, SnapshotQuotaExceededFault,
+  SnapshotQuotaExceededFault,
 } from '@aws-sdk/client-rds';
 import { accountOf, instanceArn, snapshotIdOf } from './aws-env';
 import { assertShareable, copyEncryption, encryptionOf, KmsKeys } from './rds-encryption';
@@ -285,14 +285,7 @@ export class InstanceRds {
     if (adding.length > 0 && blocking.length > 0) {
       throw clientError('InvalidParameterValue', `The snapshot ${s.id} uses an option group with permanent or persistent options (${blocking.join(', ')}) and cannot be shared.`);
     }
-    const next = new Set(s.restore);
-    for (const v of input.ValuesToAdd ?? []) next.add(v);
-    for (const v of input.ValuesToRemove ?? []) next.delete(v);
-    if (next.size > (this.ctx.faults().sharedAccountsQuota ?? 20)) {
-      throw new SharedSnapshotQuotaExceededFault({ message: 'Too many accounts share this snapshot.', $metadata: {} });
-    }
-    s.restore = [...next];
-    this.book.noteShared(s);
+    this.book.changeRestore(s, input.ValuesToAdd, input.ValuesToRemove);
     return { DBSnapshotAttributesResult: dbAttributesView(s) };
   }
 

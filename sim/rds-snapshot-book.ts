@@ -4,7 +4,7 @@
  * separate quotas and copy limits. Each moves on to its outcome on the virtual clock, and what
  * happened to it is kept after it is deleted (its lifecycle).
  */
-import type { Tag } from '@aws-sdk/client-rds';
+import { SharedSnapshotQuotaExceededFault, Tag } from '@aws-sdk/client-rds';
 import { callContext } from './aws-env';
 import type { Encryption } from './rds-encryption';
 import { FaultOptions, Outcome, Snapshot, SnapshotKind, SnapshotLifecycle } from './rds-types';
@@ -110,6 +110,21 @@ export class SnapshotBook {
     this.snapshots.delete(s.id);
     const life = this.lifecycles.get(s.id);
     if (life) life.deletedAt = Date.now();
+  }
+
+  /**
+   * Applies a ModifyDB(Cluster)SnapshotAttribute change to `restore`: adds, then removes; more than
+   * `faults.sharedAccountsQuota` (20, the documented limit) accounts is SharedSnapshotQuotaExceededFault.
+   */
+  public changeRestore(s: Snapshot, add: string[] = [], remove: string[] = []): void {
+    const next = new Set(s.restore);
+    for (const v of add) next.add(v);
+    for (const v of remove) next.delete(v);
+    if (next.size > (this.faults().sharedAccountsQuota ?? 20)) {
+      throw new SharedSnapshotQuotaExceededFault({ message: 'Too many accounts share this snapshot.', $metadata: {} });
+    }
+    s.restore = [...next];
+    this.noteShared(s);
   }
 
   /** Records the first time target accounts were added to its restore attribute. */

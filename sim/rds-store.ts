@@ -7,7 +7,7 @@ import {
   CopyDBClusterSnapshotMessage, CreateDBClusterSnapshotMessage, DBClusterNotFoundFault, DBClusterSnapshot,
   DBClusterSnapshotAlreadyExistsFault, DBClusterSnapshotNotFoundFault, DescribeDBClusterSnapshotsMessage,
   InvalidDBClusterSnapshotStateFault, InvalidDBClusterStateFault, ModifyDBClusterSnapshotAttributeMessage,
-  SharedSnapshotQuotaExceededFault, SnapshotQuotaExceededFault,
+  SnapshotQuotaExceededFault,
 } from '@aws-sdk/client-rds';
 import { ACCOUNT, accountOf, snapshotIdOf } from './aws-env';
 import { assertShareable, copyEncryption, KmsKeys } from './rds-encryption';
@@ -237,14 +237,7 @@ export class RdsStore {
     if (s.status !== 'available') throw new InvalidDBClusterSnapshotStateFault({ message: `Snapshot ${s.id} is ${s.status}.`, $metadata: {} });
     const adding = (input.ValuesToAdd ?? []).filter((v) => !s.restore.includes(v));
     assertShareable(s.encryption, s.id, adding);
-    const next = new Set(s.restore);
-    for (const v of input.ValuesToAdd ?? []) next.add(v);
-    for (const v of input.ValuesToRemove ?? []) next.delete(v);
-    if (next.size > (this.faults.sharedAccountsQuota ?? 20)) {
-      throw new SharedSnapshotQuotaExceededFault({ message: 'Too many accounts share this snapshot.', $metadata: {} });
-    }
-    s.restore = [...next];
-    this.clusterBook.noteShared(s);
+    this.clusterBook.changeRestore(s, input.ValuesToAdd, input.ValuesToRemove);
     return { DBClusterSnapshotAttributesResult: attributesView(s) };
   }
 

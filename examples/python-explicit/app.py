@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""SharedClusterSnapshots with explicit clusters and a schedule in a time zone.
+"""SharedClusterSnapshots for a mixed fleet: Aurora clusters and RDS DB instances.
 
-The same app as ../typescript-explicit/bin/app.ts, in Python.
+The clusters and the schedule of ../typescript-explicit/bin/app.ts, in Python, with DB instances
+beside them: two by id, the rest found by tag at each run, each shared from its newest automated
+snapshot when that is at most 6 hours old (one copy, no new snapshot).
 """
 import os
 
 from aws_cdk import App, Duration, Environment, Stack, TimeZone
 from aws_cdk.aws_scheduler import ScheduleExpression
-from cdk_shared_cluster_snapshots import SharedClusterSnapshots
+from cdk_shared_cluster_snapshots import ClusterTag, SharedClusterSnapshots, SnapshotSource
 
 app = App()
 stack = Stack(app, "SharedSnapshots",
@@ -19,6 +21,9 @@ stack = Stack(app, "SharedSnapshots",
 
 SharedClusterSnapshots(stack, "Snapshots",
     cluster_identifiers=["orders-db", "billing-db"],
+    instance_identifiers=["payments-pg", "ledger-mysql"],
+    instance_tag=ClusterTag(key="share-snapshots", value="true"),
+    snapshot_source=SnapshotSource.newest_automated_snapshot(Duration.hours(6)),
     target_account_ids=["222222222222"],
     schedule=ScheduleExpression.cron(hour="3", minute="0", time_zone=TimeZone.EUROPE_BERLIN),
     wait_interval=Duration.minutes(1),

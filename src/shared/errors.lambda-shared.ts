@@ -112,6 +112,21 @@ export class InstanceIsReadReplica extends WorkflowError {
   public readonly name = ERROR.InstanceIsReadReplica;
 }
 
+/** The DB instance uses TDE (Oracle or SQL Server): RDS refuses to share its snapshots. Not retried. */
+export class TdeNotShareable extends WorkflowError {
+  public readonly name = ERROR.TdeNotShareable;
+}
+
+/** The DB instance's option group holds permanent or persistent options RDS refuses to share. Not retried. */
+export class OptionsNotShareable extends WorkflowError {
+  public readonly name = ERROR.OptionsNotShareable;
+}
+
+/** A Multi-AZ DB cluster whose snapshots could be shared only by a copy, which RDS does not make of them. Not retried. */
+export class MultiAzClusterNotShareable extends WorkflowError {
+  public readonly name = ERROR.MultiAzClusterNotShareable;
+}
+
 /** The starter could not start every execution. */
 export class StartExecutionsFailed extends WorkflowError {
   public readonly name = ERROR.StartExecutionsFailed;

@@ -18,6 +18,22 @@ export interface SnapshotSharedDetail {
   readonly databaseKind?: 'cluster' | 'instance';
   /** The database's identifier, the same as `clusterIdentifier`. */
   readonly databaseIdentifier?: string;
+  /**
+   * A DB instance whose option group holds Oracle `Timezone` or `OLS`: a copy in the target account
+   * needs a target option group (CopyDBSnapshot `OptionGroupName`) holding `requiredOptions`.
+   * `optionGroupName` is the source instance's group. Absent otherwise.
+   */
+  readonly optionGroupName?: string;
+  readonly requiredOptions?: string[];
+  /**
+   * What the shared snapshot was made from: `new`, a snapshot taken by this run (at
+   * `snapshotCreateTime`); `automated`, a copy of the DB instance's automated snapshot
+   * `sourceSnapshotIdentifier`, taken at `sourceSnapshotTime` (`snapshotSource`). Absent in events
+   * of versions before it: `new`.
+   */
+  readonly snapshotSource?: 'new' | 'automated';
+  readonly sourceSnapshotIdentifier?: string;
+  readonly sourceSnapshotTime?: string;
   readonly snapshotIdentifier: string;
   readonly snapshotArn: string;
   /** The key the shared snapshot is encrypted with (the sharing key), or absent when unencrypted. */

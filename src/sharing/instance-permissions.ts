@@ -1,8 +1,8 @@
-import type { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { ClusterTag } from './cluster-tag';
-import { rdsArn, splitDatabaseArns } from './permissions';
+import { attachArnPolicies, createSnapshotStatements, ownerTaggedWrite, rdsArn, splitDatabaseArns } from './permissions';
 import { TAG_COPIED_PREFIX, TAG_OWNER } from '../shared/constants';
 import { ExpectedWildcard, expectedWildcard } from '../shared/nag';
 
@@ -20,6 +20,8 @@ export class InstancePermissions {
   private readonly ownerCondition: Record<string, Record<string, string>>;
   private readonly requestOwnerCondition: Record<string, Record<string, string>>;
   private readonly instanceDocuments: iam.PolicyDocument[];
+  /** The automated snapshots of the selected instances: `rds:<id>-*` by id, every one with instanceTag. */
+  private readonly automatedSnapshots: string[];
 
   constructor(
     private readonly stack: Stack,
@@ -33,6 +35,9 @@ export class InstancePermissions {
     this.allInstances = rdsArn(stack, 'db', '*');
     this.ownerCondition = { StringEquals: { [`aws:ResourceTag/${TAG_OWNER}`]: ownerId } };
     this.requestOwnerCondition = { StringEquals: { [`aws:RequestTag/${TAG_OWNER}`]: ownerId } };
+    this.automatedSnapshots = instanceTag
+      ? [rdsArn(stack, 'snapshot', 'rds:*')]
+      : instanceIdentifiers.map((id) => rdsArn(stack, 'snapshot', `rds:${Token.isUnresolved(id) ? id : id.toLowerCase()}-*`));
     this.instanceDocuments = splitDatabaseArns(stack, instanceIdentifiers, {
       resource: 'db', action: 'rds:CreateDBSnapshot', prop: 'instanceIdentifiers', one: 'DB instance', what: 'DB instances', tagProp: 'instanceTag',
     });
@@ -41,6 +46,11 @@ export class InstancePermissions {
   /** Look up a DB instance by id (Prepare), or list them (tag discovery). */
   public describeInstances(): iam.PolicyStatement[] {
     return [new iam.PolicyStatement({ actions: ['rds:DescribeDBInstances'], resources: [this.allInstances] })];
+  }
+
+  /** Read an instance's option groups: what decides whether RDS shares its snapshots (TDE, permanent options). */
+  public describeOptionGroups(): iam.PolicyStatement[] {
+    return [new iam.PolicyStatement({ actions: ['rds:DescribeOptionGroups'], resources: [rdsArn(this.stack, 'og', '*')] })];
   }
 
   /** List one instance's, or every, manual DB snapshot (a filtered listing is authorized on the instance and the snapshots). */
@@ -63,41 +73,27 @@ export class InstancePermissions {
    * (`aws:ResourceTag`), explicit ones by ARN in managed policies of their own (`attachInstancePolicies`).
    */
   public createSnapshots(): iam.PolicyStatement[] {
-    const statements = [new iam.PolicyStatement({
-      actions: ['rds:CreateDBSnapshot', 'rds:AddTagsToResource'],
-      resources: [this.ownSnapshots],
-      conditions: this.requestOwnerCondition,
-    })];
-    if (this.instanceTag) {
-      statements.push(new iam.PolicyStatement({
-        actions: ['rds:CreateDBSnapshot'],
-        resources: [this.allInstances],
-        conditions: { StringEquals: { [`aws:ResourceTag/${this.instanceTag.key}`]: this.instanceTag.value } },
-      }));
-    }
-    return statements;
+    return createSnapshotStatements('rds:CreateDBSnapshot', this.ownSnapshots, this.requestOwnerCondition, this.allInstances, this.instanceTag);
   }
 
   /** Attaches the explicit instances' ARNs to `role` as managed policies, as SnapshotPermissions does the clusters'. */
   public attachInstancePolicies(scope: Construct, id: string, role: iam.IRole, dependent: Construct): iam.ManagedPolicy[] {
-    return this.instanceDocuments.map((document, i) => {
-      const policy = new iam.ManagedPolicy(scope, `${id}${i + 1}`, {
-        description: `SharedClusterSnapshots: the instanceIdentifiers it may snapshot (part ${i + 1} of ${this.instanceDocuments.length})`,
-        document,
-        roles: [role],
-      });
-      dependent.node.addDependency(policy);
-      return policy;
-    });
+    return attachArnPolicies(scope, id, role, dependent, this.instanceDocuments, 'instanceIdentifiers');
   }
 
   /** Copy one of this construct's DB snapshots to another, tagged as its own. */
   public copySnapshots(): iam.PolicyStatement[] {
-    return [new iam.PolicyStatement({
-      actions: ['rds:CopyDBSnapshot', 'rds:AddTagsToResource'],
-      resources: [this.ownSnapshots],
-      conditions: this.requestOwnerCondition,
-    })];
+    return [ownerTaggedWrite(['rds:CopyDBSnapshot', 'rds:AddTagsToResource'], this.ownSnapshots, this.requestOwnerCondition)];
+  }
+
+  /**
+   * `snapshotSource` automated: copy the selected instances' automated snapshots (the copy's source,
+   * which RDS authorizes on the source ARN too) into owner-tagged snapshots. Their names are RDS's
+   * (`rds:<instance>-<time>`): scoped by instance where the ids are known, to every automated
+   * snapshot with instanceTag (automated snapshots carry no tag to scope by).
+   */
+  public copyAutomatedSnapshots(): iam.PolicyStatement[] {
+    return [new iam.PolicyStatement({ actions: ['rds:CopyDBSnapshot'], resources: this.automatedSnapshots, conditions: this.requestOwnerCondition })];
   }
 
   /** Share only DB snapshots with this construct's prefix and owner tag. */
@@ -134,6 +130,12 @@ export class InstancePermissions {
         }),
       known(this.allSnapshots, 'Lists one DB instance\'s manual snapshots (filter db-instance-id), or all of them to count copies in '
         + 'progress, to find those this instance owns by tag; a filtered list call has no snapshot ARN to scope to.', ['rds:DescribeDBSnapshots']),
+      ...this.automatedSnapshots.map((arn) => known(arn, 'Automated snapshots are named by RDS when it takes them (rds:<instance>-<time>): '
+        + 'only the selected instances\' prefix is known at deploy time (with instanceTag, no prefix at all).', ['rds:CopyDBSnapshot'], {
+        [`aws:RequestTag/${TAG_OWNER}`]: `The copy must be tagged ${TAG_OWNER} with this instance's owner id.`,
+      })),
+      known(rdsArn(this.stack, 'og', '*'), 'Option groups are those of the DB instances chosen at run time; reading them '
+        + 'tells whether RDS may share the instance\'s snapshots (TDE, permanent or persistent options).', ['rds:DescribeOptionGroups']),
       known(this.allInstances, 'DB instances are chosen at run time (found by instanceTag, or named in an execution input and checked by '
         + 'the handler against instanceIdentifiers and instanceTag), so their ARNs cannot all be listed in advance.', undefined, this.instanceTag && {
         [`aws:ResourceTag/${this.instanceTag.key}`]: 'Snapshots may be created only of DB instances that carry instanceTag (aws:ResourceTag, '

@@ -4,7 +4,7 @@ import { instanceEnvironment } from './cluster-environment';
 import { InstancePermissions } from './instance-permissions';
 import type { SharedClusterSnapshotsProps } from './props';
 import type { InstanceWiring } from './workflow-functions';
-import { DEFAULTS } from '../shared/constants';
+import { DEFAULTS, ENV } from '../shared/constants';
 
 /**
  * The DB instance part of a SharedClusterSnapshots, when its props select any instance
@@ -14,10 +14,15 @@ import { DEFAULTS } from '../shared/constants';
 export function instanceWiring(stack: Stack, props: SharedClusterSnapshotsProps, prefix: string, ownerId: string): InstanceWiring | undefined {
   const ids = props.instanceIdentifiers ?? [];
   if (ids.length === 0 && !props.instanceTag) return undefined;
+  const maxAge = props.snapshotSource?.kind === 'automated' ? props.snapshotSource.maxAge : undefined;
   return {
     permissions: new InstancePermissions(stack, prefix, ownerId, ids, props.instanceTag),
-    selection: instanceEnvironment(ids, props.instanceTag),
+    selection: {
+      ...instanceEnvironment(ids, props.instanceTag),
+      ...(maxAge ? { [ENV.AUTOMATED_SNAPSHOT_MAX_AGE_SECONDS]: String(maxAge.toSeconds()) } : {}),
+    },
     maxConcurrentInstanceCopies: props.maxConcurrentInstanceCopies ?? DEFAULTS.maxConcurrentInstanceCopies,
+    automatedSource: maxAge !== undefined,
   };
 }
 
@@ -25,4 +30,10 @@ export function instanceWiring(stack: Stack, props: SharedClusterSnapshotsProps,
 export function starterInstanceStatements(wiring: InstanceWiring | undefined, discoversByTag: boolean): iam.PolicyStatement[] {
   if (!wiring) return [];
   return [...wiring.permissions.listSnapshots(), ...(discoversByTag ? wiring.permissions.describeInstances() : [])];
+}
+
+/** `additionalSharingKeys` as Prepare reads them; nothing without them. */
+export function sharingKeysEnvironment(props: SharedClusterSnapshotsProps): Record<string, string> {
+  const keys = props.additionalSharingKeys ?? [];
+  return keys.length > 0 ? { [ENV.ADDITIONAL_SHARING_KEY_ARNS]: keys.map((key) => key.keyArn).join(',') } : {};
 }

@@ -60,21 +60,7 @@ export class SnapshotPermissions {
    * puts in its own request (`aws:RequestTag`) would prove nothing about the cluster.
    */
   public createSnapshots(): iam.PolicyStatement[] {
-    const statements = [
-      new iam.PolicyStatement({
-        actions: ['rds:CreateDBClusterSnapshot', 'rds:AddTagsToResource'],
-        resources: [this.ownSnapshots],
-        conditions: this.requestOwnerCondition,
-      }),
-    ];
-    if (this.clusterTag) {
-      statements.push(new iam.PolicyStatement({
-        actions: ['rds:CreateDBClusterSnapshot'],
-        resources: [this.allClusters],
-        conditions: { StringEquals: { [`aws:ResourceTag/${this.clusterTag.key}`]: this.clusterTag.value } },
-      }));
-    }
-    return statements;
+    return createSnapshotStatements('rds:CreateDBClusterSnapshot', this.ownSnapshots, this.requestOwnerCondition, this.allClusters, this.clusterTag);
   }
 
   /**
@@ -83,24 +69,12 @@ export class SnapshotPermissions {
    * (the function) waits for them, so its first run has them.
    */
   public attachClusterPolicies(scope: Construct, id: string, role: iam.IRole, dependent: Construct): iam.ManagedPolicy[] {
-    return this.clusterDocuments.map((document, i) => {
-      const policy = new iam.ManagedPolicy(scope, `${id}${i + 1}`, {
-        description: `SharedClusterSnapshots: the clusterIdentifiers it may snapshot (part ${i + 1} of ${this.clusterDocuments.length})`,
-        document,
-        roles: [role],
-      });
-      dependent.node.addDependency(policy);
-      return policy;
-    });
+    return attachArnPolicies(scope, id, role, dependent, this.clusterDocuments, 'clusterIdentifiers');
   }
 
   /** Copy one of this construct's snapshots to another, tagged as its own. */
   public copySnapshots(): iam.PolicyStatement[] {
-    return [new iam.PolicyStatement({
-      actions: ['rds:CopyDBClusterSnapshot', 'rds:AddTagsToResource'],
-      resources: [this.ownSnapshots],
-      conditions: this.requestOwnerCondition,
-    })];
+    return [ownerTaggedWrite(['rds:CopyDBClusterSnapshot', 'rds:AddTagsToResource'], this.ownSnapshots, this.requestOwnerCondition)];
   }
 
   /**
@@ -181,6 +155,45 @@ export class SnapshotPermissions {
   private rdsArn(resource: string, name: string): string {
     return rdsArn(this.stack, resource, name);
   }
+}
+
+/** `actions` on `resource` only with `conditions` (the owner tag in the request, or on the snapshot). */
+export function ownerTaggedWrite(actions: string[], resource: string, conditions: Record<string, Record<string, string>>): iam.PolicyStatement {
+  return new iam.PolicyStatement({ actions, resources: [resource], conditions });
+}
+
+/**
+ * Create snapshots (`action`) only into `ownSnapshots` with the owner tag in the request (and tag
+ * them), and, with a selection tag, of the databases carrying it (`aws:ResourceTag`, read from the
+ * database); explicit databases are allowed by ARN in managed policies of their own.
+ */
+export function createSnapshotStatements(
+  action: string, ownSnapshots: string, requestOwner: Record<string, Record<string, string>>, allDatabases: string, tag?: ClusterTag,
+): iam.PolicyStatement[] {
+  const statements = [ownerTaggedWrite([action, 'rds:AddTagsToResource'], ownSnapshots, requestOwner)];
+  if (tag) {
+    statements.push(new iam.PolicyStatement({
+      actions: [action],
+      resources: [allDatabases],
+      conditions: { StringEquals: { [`aws:ResourceTag/${tag.key}`]: tag.value } },
+    }));
+  }
+  return statements;
+}
+
+/** Attaches `documents` (the explicit databases' ARNs of `prop`) to `role` as managed policies; `dependent` waits for them. */
+export function attachArnPolicies(
+  scope: Construct, id: string, role: iam.IRole, dependent: Construct, documents: iam.PolicyDocument[], prop: string,
+): iam.ManagedPolicy[] {
+  return documents.map((document, i) => {
+    const policy = new iam.ManagedPolicy(scope, `${id}${i + 1}`, {
+      description: `SharedClusterSnapshots: the ${prop} it may snapshot (part ${i + 1} of ${documents.length})`,
+      document,
+      roles: [role],
+    });
+    dependent.node.addDependency(policy);
+    return policy;
+  });
 }
 
 /** An RDS ARN of this stack's account and Region (`arn:<partition>:rds:<region>:<account>:<resource>:<name>`). */

@@ -4,14 +4,14 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { ClusterTag } from './cluster-tag';
-import type { InstanceSelectionProps } from './instance-props';
+import type { DatabaseKindProps } from './instance-props';
 import { HandlerFunctionProps } from '../shared/function-props';
 
 /**
  * Properties of {@link SharedClusterSnapshots}. At least one of `clusterIdentifiers`, `clusterTag`,
  * `instanceIdentifiers` and `instanceTag` is required.
  */
-export interface SharedClusterSnapshotsProps extends HandlerFunctionProps, InstanceSelectionProps {
+export interface SharedClusterSnapshotsProps extends HandlerFunctionProps, DatabaseKindProps {
   /**
    * The DB clusters to snapshot, by identifier. CDK tokens (e.g. `cluster.clusterIdentifier`) are allowed.
    * Each must be in this stack's account and Region. List clusters here when the set is small and

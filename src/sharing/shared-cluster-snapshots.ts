@@ -15,7 +15,7 @@ import { SnapshotsDashboard } from './dashboard';
 import { maxRetentionSeconds, maxSnapshotAgeSeconds } from './event-props';
 import { newestSnapshotAgeMetric, SnapshotFreshness } from './freshness';
 import { HandlerFunctionFactory, sharingHandler, sourceFunctionFactory } from './handler-functions';
-import { instanceWiring, starterInstanceStatements } from './instance-wiring';
+import { instanceWiring, sharingKeysEnvironment, starterInstanceStatements } from './instance-wiring';
 import { addNagSuppressions } from './nag-suppressions';
 import { createFailureAlarm, runSkippedMetric } from './operations';
 import { SnapshotPermissions } from './permissions';
@@ -125,7 +125,7 @@ export class SharedClusterSnapshots extends Construct {
     // Only Prepare and the starter read the cluster selection; a long id list is carried once each.
     // Both measure what the cluster list needs (environment, IAM policies) and may refuse it.
     const [selection, permissions, instances] = withConstructPath(this, 'SharedClusterSnapshots', () => [
-      clusterEnvironment(clusterIdentifiers, props.clusterTag),
+      { ...clusterEnvironment(clusterIdentifiers, props.clusterTag), ...sharingKeysEnvironment(props) },
       new SnapshotPermissions(stack, prefix, this.ownerId, clusterIdentifiers, props.clusterTag),
       instanceWiring(stack, props, prefix, this.ownerId),
     ] as const);
@@ -153,6 +153,7 @@ export class SharedClusterSnapshots extends Construct {
       logGroup: this.stateMachineLogGroup,
       notifyTargetAccountIds: props.notifyTargetAccounts ? props.targetAccountIds : undefined,
       withInstances: instances !== undefined,
+      automatedSource: instances?.automatedSource,
     }).stateMachine;
 
     this.starterFunction = this.createStarter(functions, permissions, {
@@ -254,7 +255,7 @@ export class SharedClusterSnapshots extends Construct {
     return runSkippedMetric(this.ownerId, props);
   }
 
-  /** Lets `grantee` start an execution by hand, e.g. `{"clusterIdentifier": "orders-db"}`. */
+  /** Lets `grantee` start an execution by hand: `{"clusterIdentifier": "orders-db"}` or `{"instanceIdentifier": "payments-pg"}`. */
   public grantStartExecution(grantee: iam.IGrantable): iam.Grant {
     return this.stateMachine.grantStartExecution(grantee);
   }

@@ -4,6 +4,7 @@ import { maxRetentionSeconds } from './event-props';
 import type { SharedClusterSnapshotsProps } from './props';
 import {
   DEFAULT_MANUAL_CLUSTER_SNAPSHOTS_QUOTA,
+  DEFAULT_MANUAL_INSTANCE_SNAPSHOTS_QUOTA,
   DEFAULTS,
   SNAPSHOT_QUOTA_WARNING,
   SNAPSHOTS_IN_PROGRESS_PER_CLUSTER,
@@ -44,21 +45,41 @@ export function retainedAtMost(props: SharedClusterSnapshotsProps, retain: numbe
  * already be raised for the account.
  */
 export function warnIfQuotaTooSmall(scope: Construct, props: SharedClusterSnapshotsProps): void {
-  const clusters = props.clusterIdentifiers?.length ?? 0;
+  warnIfKindQuotaTooSmall(scope, props, props.clusterTag ? undefined : props.clusterIdentifiers?.length, CLUSTER_QUOTA);
+  // DB instances have their own quota, separate from the cluster one (aws-facts.md, "DB instances").
+  warnIfKindQuotaTooSmall(scope, props, props.instanceTag ? undefined : props.instanceIdentifiers?.length, INSTANCE_QUOTA);
+}
+
+interface KindQuota {
+  readonly quota: number;
+  readonly databases: string;
+  readonly snapshots: string;
+  readonly quotaName: string;
+}
+
+const CLUSTER_QUOTA: KindQuota = {
+  quota: DEFAULT_MANUAL_CLUSTER_SNAPSHOTS_QUOTA, databases: 'clusters', snapshots: 'manual DB cluster snapshots', quotaName: 'Manual DB cluster snapshots',
+};
+const INSTANCE_QUOTA: KindQuota = {
+  quota: DEFAULT_MANUAL_INSTANCE_SNAPSHOTS_QUOTA, databases: 'DB instances', snapshots: 'manual DB instance snapshots', quotaName: 'Manual DB instance snapshots',
+};
+
+function warnIfKindQuotaTooSmall(scope: Construct, props: SharedClusterSnapshotsProps, count: number | undefined, kind: KindQuota): void {
+  const clusters = count ?? 0;
   const retain = props.retainSnapshots ?? DEFAULTS.retainSnapshots;
-  if (props.clusterTag !== undefined || clusters === 0 || Token.isUnresolved(retain)) return;
-  const quota = DEFAULT_MANUAL_CLUSTER_SNAPSHOTS_QUOTA;
+  if (clusters === 0 || Token.isUnresolved(retain)) return;
+  const quota = kind.quota;
   const { retained, why } = retainedAtMost(props, retain);
   const peak = peakSnapshots(clusters, retained);
   if (peak <= quota) return;
   const fitting = Math.floor(quota / clusters) - SNAPSHOTS_IN_PROGRESS_PER_CLUSTER;
-  const fewerClusters = `or snapshot fewer clusters per account and Region (at most ${Math.floor(quota / (1 + SNAPSHOTS_IN_PROGRESS_PER_CLUSTER))} fit with retainSnapshots 1)`;
+  const fewerClusters = `or snapshot fewer ${kind.databases} per account and Region (at most ${Math.floor(quota / (1 + SNAPSHOTS_IN_PROGRESS_PER_CLUSTER))} fit with retainSnapshots 1)`;
   let lower = fitting >= 1 ? `or lower retainSnapshots to ${fitting} or less` : fewerClusters;
   if (retained > retain) lower = fitting >= 1 ? `or shorten maxRetention so that at most ${fitting} runs fall within it` : 'or turn retainUntilCopied off';
   Annotations.of(scope).addWarningV2(SNAPSHOT_QUOTA_WARNING,
-    `${retained > retain ? 'retainUntilCopied' : `retainSnapshots ${retain}`} with ${clusters} clusters holds up to ${peak} manual DB cluster snapshots during a run `
+    `${retained > retain ? 'retainUntilCopied' : `retainSnapshots ${retain}`} with ${clusters} ${kind.databases} holds up to ${peak} ${kind.snapshots} during a run `
     + `(${clusters} × (${why} + ${SNAPSHOTS_IN_PROGRESS_PER_CLUSTER} in progress: the temporary snapshot and its copy)), `
-    + `more than the default quota of ${quota} per account and Region, which other manual cluster snapshots share. `
+    + `more than the default quota of ${quota} per account and Region, which other ${kind.snapshots.replace('manual DB ', 'manual ')} share. `
     + 'Once the quota is full the starter refuses the run (SnapshotQuotaExceeded) and nothing is snapshotted. '
-    + `Raise the quota "Manual DB cluster snapshots" in Service Quotas to at least ${peak}, ${lower}.`);
+    + `Raise the quota "${kind.quotaName}" in Service Quotas to at least ${peak}, ${lower}.`);
 }

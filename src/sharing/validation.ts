@@ -1,8 +1,8 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
-import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { eventPropProblems } from './event-props';
 import { instanceProblems } from './instance-validation';
+import { encryptionKeyProblems } from './key-validation';
 import type { SharedClusterSnapshotsProps } from './props';
 import { DEFAULT_SCHEDULE, scheduleProblems, warnIfSnapshotAgeMarginShort } from './schedule-rules';
 import { selectionProblems } from './selection-validation';
@@ -33,7 +33,7 @@ export function validateProps(scope: Construct, props: SharedClusterSnapshotsPro
   const stack = Stack.of(scope);
   throwIfInvalid(scope, 'SharedClusterSnapshots', [
     ...clusterProblems(props),
-    ...instanceProblems(props),
+    ...instanceProblems(scope, props),
     ...targetProblems(stack, props.targetAccountIds),
     ...timingProblems(props),
     ...(props.encryptionKey ? encryptionKeyProblems(stack, props.encryptionKey) : []),
@@ -102,31 +102,6 @@ function targetProblems(stack: Stack, targets: string[]): string[] {
     seen.add(account);
   }
   return problems;
-}
-
-/**
- * RDS needs the key itself: CDK's grants on an imported alias do nothing, and a snapshot's
- * `KmsKeyId` is always a key ARN, which never equals an alias ARN. A key of another Region cannot
- * encrypt a copy in this one. Literal parts of a partly unresolved ARN are still checked.
- */
-function encryptionKeyProblems(stack: Stack, key: kms.IKey): string[] {
-  const aliasName = (key as Partial<kms.IAlias>).aliasName;
-  const arnAlias = /:(alias\/[^:]*)$/.exec(key.keyArn)?.[1];
-  if (aliasName !== undefined || arnAlias !== undefined) {
-    const name = aliasName !== undefined && !Token.isUnresolved(aliasName) ? aliasName : arnAlias ?? 'an alias';
-    return [
-      `encryptionKey is the KMS alias '${name}', not a key: RDS reports snapshots by key ARN and CDK cannot grant on an imported alias. `
-      + "Pass kms.Key.fromKeyArn(this, 'SharingKey', '<key ARN>') with the ARN of the key the alias points to instead (or the kms.Key itself)",
-    ];
-  }
-  const keyRegion = key.env.region;
-  if (!Token.isUnresolved(keyRegion) && !Token.isUnresolved(stack.region) && keyRegion !== stack.region) {
-    return [
-      `encryptionKey is in ${keyRegion}, but this stack deploys to ${stack.region}: RDS encrypts a snapshot copy only with a key of the `
-      + `snapshot's own Region. Pass a key in ${stack.region} (for a multi-Region key, its replica in ${stack.region})`,
-    ];
-  }
-  return [];
 }
 
 /** The snapshotTimeout checks need a valid waitInterval: they are skipped when it is not. */

@@ -34,6 +34,8 @@ export interface InstanceWiring {
   /** The instance selection, which Prepare (and the starter and freshness) read. */
   readonly selection: Record<string, string>;
   readonly maxConcurrentInstanceCopies: number;
+  /** `snapshotSource` automated: CopySnapshot may copy the instances' automated snapshots, and the workflow goes from Prepare straight to the copy. */
+  readonly automatedSource: boolean;
 }
 
 /** The workflow's handler functions, each with its own role holding only what it calls. */
@@ -49,7 +51,7 @@ export function createWorkflowFunctions(scope: Construct, props: WorkflowFunctio
     ...permissions.describeClusters(),
     ...permissions.listSnapshotsOfCluster(),
     ...permissions.deleteOwnSnapshots(),
-    ...forInstances((p) => [...p.describeInstances(), ...p.listSnapshots(), ...p.deleteOwnSnapshots()]),
+    ...forInstances((p) => [...p.describeInstances(), ...p.describeOptionGroups(), ...p.listSnapshots(), ...p.deleteOwnSnapshots()]),
   ], { ...props.selection, ...props.instances?.selection });
   const createSnapshot = workflowFunction('CreateSnapshot', 'createSnapshot', [
     ...permissions.createSnapshots(),
@@ -68,7 +70,12 @@ export function createWorkflowFunctions(scope: Construct, props: WorkflowFunctio
     ...permissions.useSourceKeysThroughRds(),
     ...permissions.countCopiesInProgress(),
     ...permissions.useSharingKeyThroughRds(props.sharingKeyArn),
-    ...forInstances((p) => [...p.copySnapshots(), ...p.describeOwnSnapshots(), ...p.listSnapshots()]),
+    ...forInstances((p) => [
+      ...p.copySnapshots(),
+      ...p.describeOwnSnapshots(),
+      ...p.listSnapshots(),
+      ...(props.instances?.automatedSource ? p.copyAutomatedSnapshots() : []),
+    ]),
   ], {
     [ENV.MAX_CONCURRENT_COPIES]: String(props.maxConcurrentCopies),
     ...(props.instances ? { [ENV.MAX_CONCURRENT_INSTANCE_COPIES]: String(props.instances.maxConcurrentInstanceCopies) } : {}),

@@ -18,6 +18,8 @@ export interface SnapshotWorkflowProps {
   readonly notifyTargetAccountIds?: string[];
   /** DB instances are selected: an instance that is not `available` (InstanceNotAvailable) is waited for as a cluster is. @default false */
   readonly withInstances?: boolean;
+  /** `snapshotSource` automated: a plan with an automated source goes from Prepare straight to CopySnapshot. @default false */
+  readonly automatedSource?: boolean;
 }
 
 /** Every state name, as the execution history and the simulator see them. */
@@ -25,6 +27,7 @@ export const STATE = {
   startDelayed: 'StartDelayed',
   waitToStart: 'WaitToStart',
   prepare: 'Prepare',
+  snapshotSource: 'SnapshotSource',
   createSnapshot: 'CreateSnapshot',
   waitForSnapshot: 'WaitForSnapshot',
   checkSnapshot: 'CheckSnapshot',
@@ -116,7 +119,7 @@ export class SnapshotWorkflow extends Construct {
       parameters: { 'error.$': '$.error', 'executionInput.$': '$' },
     });
     prepareFailed.next(cleanUpFailedRun);
-    prepare.addCatch(skippedRun(this), { errors: [ERROR.RunInProgress], resultPath: '$.error' });
+    prepare.addCatch(skippedRun(this, props.withInstances), { errors: [ERROR.RunInProgress], resultPath: '$.error' });
     prepare.addCatch(prepareFailed, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
     for (const task of [createSnapshot, checkSnapshot, copySnapshot, checkCopy, shareSnapshot, cleanUp]) {
       onFailure(task);
@@ -136,8 +139,11 @@ export class SnapshotWorkflow extends Construct {
         sfn.Condition.numberGreaterThan('$.startDelaySeconds', 0),
       ), new sfn.Wait(this, STATE.waitToStart, { time: sfn.WaitTime.secondsPath('$.startDelaySeconds') }).next(prepare))
       .otherwise(prepare);
-    prepare
-      .next(createSnapshot)
+    // snapshotSource: Prepare found an automated snapshot to copy, so nothing is created or waited for.
+    prepare.next(props.automatedSource
+      ? new sfn.Choice(this, STATE.snapshotSource).when(sfn.Condition.isPresent('$.sourceSnapshotIdentifier'), copy).otherwise(createSnapshot)
+      : createSnapshot);
+    createSnapshot
       .next(new sfn.Wait(this, STATE.waitForSnapshot, { time: sfn.WaitTime.duration(waitInterval) }))
       .next(checkSnapshot)
       .next(new sfn.Choice(this, STATE.copyRequired)
@@ -175,10 +181,16 @@ export class SnapshotWorkflow extends Construct {
  * The end of a skipped run: its output names the cluster and, in `cause`, Prepare's message (which
  * snapshot of which run is still in progress). Prepare has counted the skip (`RunSkipped`).
  */
-function skippedRun(scope: Construct): sfn.IChainable {
-  return new sfn.Pass(scope, STATE.runSkipped, {
-    parameters: { 'skipped': true, 'clusterIdentifier.$': '$.clusterIdentifier', 'error.$': '$.error.Error', 'cause.$': '$.error.Cause' },
-  }).next(new sfn.Succeed(scope, STATE.skipped));
+function skippedRun(scope: Construct, withInstances = false): sfn.IChainable {
+  const skipped = new sfn.Succeed(scope, STATE.skipped);
+  const output = (id: string, path: string) => new sfn.Pass(scope, id, {
+    parameters: { 'skipped': true, [`${path}.$`]: `$.${path}`, 'error.$': '$.error.Error', 'cause.$': '$.error.Cause' },
+  }).next(skipped);
+  if (!withInstances) return output(STATE.runSkipped, 'clusterIdentifier');
+  // A DB instance's input names no clusterIdentifier, which a Pass reading it would fail on (States.Runtime).
+  return new sfn.Choice(scope, `${STATE.runSkipped}Kind`)
+    .when(sfn.Condition.isPresent('$.instanceIdentifier'), output(`${STATE.runSkipped}Instance`, 'instanceIdentifier'))
+    .otherwise(output(STATE.runSkipped, 'clusterIdentifier'));
 }
 
 /**

@@ -24,6 +24,7 @@ describe('state machine', () => {
       clusterIdentifier: 'orders-db',
       databaseKind: 'cluster',
       databaseIdentifier: 'orders-db',
+      snapshotSource: 'new',
       snapshotIdentifier: snapshotIdOf(sim, 'orders-db', runId(0), 'shared'),
       snapshotArn: `arn:aws:rds:eu-west-1:111111111111:cluster-snapshot:${snapshotIdOf(sim, 'orders-db', runId(0), 'shared')}`,
       kmsKeyArn: sim.sharingKeyArn,

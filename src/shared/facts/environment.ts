@@ -25,6 +25,10 @@ export const ENV = {
   INSTANCE_TAG_VALUE: 'INSTANCE_TAG_VALUE',
   /** `maxConcurrentInstanceCopies`: DB snapshot copies in progress at once (set only on the functions that copy or start runs). */
   MAX_CONCURRENT_INSTANCE_COPIES: 'MAX_CONCURRENT_INSTANCE_COPIES',
+  /** `additionalSharingKeys`: key ARNs (comma-separated) the targets may use; a snapshot on one is shared as it is. Prepare only. */
+  ADDITIONAL_SHARING_KEY_ARNS: 'ADDITIONAL_SHARING_KEY_ARNS',
+  /** `snapshotSource` `newestAutomatedSnapshot(maxAge)`: `maxAge` in seconds; absent for a new snapshot every run. Prepare only. */
+  AUTOMATED_SNAPSHOT_MAX_AGE_SECONDS: 'AUTOMATED_SNAPSHOT_MAX_AGE_SECONDS',
   STATE_MACHINE_ARN: 'STATE_MACHINE_ARN',
   RDS_REQUESTS_PER_SECOND: 'RDS_REQUESTS_PER_SECOND',
   MAX_CONCURRENT_COPIES: 'MAX_CONCURRENT_COPIES',

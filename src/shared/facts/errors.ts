@@ -35,6 +35,12 @@ export const ERROR = {
   InstanceIsClusterMember: 'InstanceIsClusterMember',
   /** The DB instance is a read replica: snapshot its source instead. Not retried. */
   InstanceIsReadReplica: 'InstanceIsReadReplica',
+  /** The DB instance uses Oracle or SQL Server Transparent Data Encryption (option `TDE`): RDS cannot share its snapshots. Not retried. */
+  TdeNotShareable: 'TdeNotShareable',
+  /** The DB instance's option group holds permanent or persistent options other than Oracle `Timezone`/`OLS`: RDS cannot share its snapshots. Not retried. */
+  OptionsNotShareable: 'OptionsNotShareable',
+  /** A Multi-AZ DB cluster on a key the targets may not use: its snapshots cannot be copied to re-encrypt them. Not retried. */
+  MultiAzClusterNotShareable: 'MultiAzClusterNotShareable',
   /** A target account is the account the construct runs in (found at run time when the stack's account was unknown at synth). */
   TargetIsOwnAccount: 'TargetIsOwnAccount',
   /**

@@ -94,6 +94,12 @@ export const MAX_MEMORY_SIZE_MB = 10_240;
 /** Lambda's `VpcConfig` holds at most 5 security groups (Lambda API Reference, `VpcConfig`). */
 export const MAX_FUNCTION_SECURITY_GROUPS = 5;
 
+/**
+ * `snapshotSource` `newestAutomatedSnapshot(maxAge)` bounds, in seconds: at least an hour, at most
+ * 35 days (the longest backup retention of RDS, so the longest an automated snapshot lives).
+ */
+export const MIN_AUTOMATED_SNAPSHOT_MAX_AGE_SECONDS = 3600;
+export const MAX_AUTOMATED_SNAPSHOT_MAX_AGE_SECONDS = 35 * 86_400;
 /** `maxRetention` bounds, in days: at least a day (a daily run), at most a year. */
 export const MIN_MAX_RETENTION_DAYS = 1;
 export const MAX_MAX_RETENTION_DAYS = 366;

@@ -49,6 +49,11 @@ async function run(event: RunPlan): Promise<RunResult> {
     clusterIdentifier,
     databaseKind: kind ?? 'cluster',
     databaseIdentifier: clusterIdentifier,
+    ...(plan.requiredOptions ? { optionGroupName: plan.optionGroupName, requiredOptions: plan.requiredOptions } : {}),
+    snapshotSource: plan.sourceSnapshotIdentifier ? 'automated' : 'new',
+    ...(plan.sourceSnapshotIdentifier
+      ? { sourceSnapshotIdentifier: plan.sourceSnapshotIdentifier, sourceSnapshotTime: plan.sourceSnapshotTime }
+      : {}),
     snapshotIdentifier: plan.sharedSnapshotIdentifier,
     snapshotArn: plan.snapshotArn,
     ...(current?.KmsKeyId ? { kmsKeyArn: current.KmsKeyId } : {}),

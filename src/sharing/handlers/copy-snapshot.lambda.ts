@@ -19,10 +19,13 @@ async function run(event: RunPlan): Promise<RunPlan> {
   const ownerId = requireEnv(ENV.OWNER_ID);
   const sharingKeyArn = requireEnv(ENV.SHARING_KEY_ARN);
   const plan = parsePlan(event, snapshotNaming());
-  if (!plan.copyRequired || !plan.temporarySnapshotIdentifier) {
+  // The source: this run's temporary snapshot once found available, or (snapshotSource) the
+  // automated snapshot Prepare found available, copied straight to the shared snapshot.
+  const source = plan.sourceSnapshotIdentifier ?? plan.temporarySnapshotIdentifier;
+  if (!plan.copyRequired || !source) {
     return plan;
   }
-  if (plan.awaitingSnapshotIdentifier !== plan.temporarySnapshotIdentifier || !plan.snapshotArn) {
+  if (!plan.sourceSnapshotIdentifier && (plan.awaitingSnapshotIdentifier !== plan.temporarySnapshotIdentifier || !plan.snapshotArn)) {
     throw new InvalidInput(`Snapshot '${plan.temporarySnapshotIdentifier}' has not been found available yet; nothing to copy`);
   }
   const target = plan.sharedSnapshotIdentifier;
@@ -31,14 +34,14 @@ async function run(event: RunPlan): Promise<RunPlan> {
   const kind = plan.databaseKind;
   await awaitCopySlot(plan, target);
   try {
-    await snapshotApi(kind).copy({ source: plan.temporarySnapshotIdentifier, target, kmsKeyId: sharingKeyArn, tags: createdSnapshotTags(ownership) });
-    log('info', 'Copying snapshot with the sharing key', { source: plan.temporarySnapshotIdentifier, target });
+    await snapshotApi(kind).copy({ source, target, kmsKeyId: sharingKeyArn, tags: createdSnapshotTags(ownership) });
+    log('info', 'Copying snapshot with the sharing key', { source, target });
   } catch (error) {
     await translateRdsFault('copy', error, {
       clusterIdentifier: plan.clusterIdentifier,
       kind,
       snapshotIdentifier: target,
-      sourceSnapshotIdentifier: plan.temporarySnapshotIdentifier,
+      sourceSnapshotIdentifier: source,
       kmsKeyArn: sharingKeyArn,
       alreadyExists: () => assertOwnSnapshot(target, ownership, kind),
       manualQuotaHasRoom: () => manualQuotaHasRoom(kind),

@@ -1,4 +1,6 @@
 import { StorageEncryptionType } from '@aws-sdk/client-rds';
+import { listEnv, requireEnv } from '../../shared/config.lambda-shared';
+import { ENV } from '../../shared/constants';
 
 /**
  * A database's or snapshot's encryption, from `StorageEncryptionType` (SDK model, on DBCluster and
@@ -14,4 +16,12 @@ export function encryptionOf(database: { StorageEncryptionType?: string; Storage
 /** Key ARNs, compared case-insensitively (aliases are rejected at synth: a database reports the key ARN). */
 export function sameKey(a: string | undefined, b: string): boolean {
   return a !== undefined && a.toLowerCase() === b.toLowerCase();
+}
+
+/**
+ * A key the target accounts may use, so a snapshot on it is shared as it is: the sharing key, or one
+ * of `additionalSharingKeys` (whose key policy, the user declares, already lets the targets use it).
+ */
+export function isShareableKey(keyArn: string | undefined): boolean {
+  return [requireEnv(ENV.SHARING_KEY_ARN), ...listEnv(ENV.ADDITIONAL_SHARING_KEY_ARNS)].some((key) => sameKey(keyArn, key));
 }

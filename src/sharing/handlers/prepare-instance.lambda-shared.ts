@@ -1,18 +1,22 @@
 import { DBInstance, StorageEncryptionType } from '@aws-sdk/client-rds';
+import { AutomatedSource, newestAutomatedSource } from './automated-source.lambda-shared';
 import { describeInstance } from './databases.lambda-shared';
-import { encryptionOf, sameKey } from './encryption.lambda-shared';
+import { encryptionOf, isShareableKey } from './encryption.lambda-shared';
+import { assertOptionsShareable, RequiredOptions } from './option-groups.lambda-shared';
 import { instanceSelection } from './selection.lambda-shared';
 import { tagValue } from './tags.lambda-shared';
-import { requireEnv } from '../../shared/config.lambda-shared';
 import { ENV } from '../../shared/constants';
 import {
   InstanceIsClusterMember, InstanceIsReadReplica, InstanceNotAvailable, InstanceNotConfigured,
 } from '../../shared/errors.lambda-shared';
 
-/** What Prepare learns of a DB instance: whether its snapshot needs the re-encrypting copy. */
+/** What Prepare learns of a DB instance: whether its snapshot needs the re-encrypting copy, and the options a target's copy needs. */
 export interface PreparedInstance {
   readonly instance: DBInstance;
   readonly copyRequired: boolean;
+  readonly options?: RequiredOptions;
+  /** With `snapshotSource` automated: the automated snapshot to copy instead of taking a new one. */
+  readonly automated?: AutomatedSource;
 }
 
 /**
@@ -20,7 +24,8 @@ export interface PreparedInstance {
  * (InstanceNotConfigured), is not a member of a DB cluster (`CreateDBSnapshot` refuses one: "The
  * specified instance is a member of a cluster and a snapshot cannot be created directly", whose
  * cluster is selected instead) nor a read replica (its source is the database to share), and is
- * `available`. Then decides the copy.
+ * `available`, and that RDS would share its snapshots (option-groups.lambda-shared.ts: TDE and
+ * permanent options are refused here, before anything is created). Then decides the copy.
  */
 export async function prepareInstance(instanceIdentifier: string): Promise<PreparedInstance> {
   const instance = await describeInstance(instanceIdentifier);
@@ -37,10 +42,12 @@ export async function prepareInstance(instanceIdentifier: string): Promise<Prepa
         'select the source instance instead (a replica holds the same data)',
     );
   }
+  const options = await assertOptionsShareable(instance);
   if (instance.DBInstanceStatus !== 'available') {
     throw new InstanceNotAvailable(`DB instance '${instanceIdentifier}' is '${instance.DBInstanceStatus}', not 'available'`);
   }
-  return { instance, copyRequired: instanceCopyRequired(instance) };
+  const automated = await newestAutomatedSource(instanceIdentifier);
+  return { instance, copyRequired: instanceCopyRequired(instance), ...(options ? { options } : {}), ...(automated ? { automated } : {}) };
 }
 
 /** A manual start may name only a selected instance; IAM enforces the same for mutating calls. */
@@ -65,5 +72,5 @@ function instanceCopyRequired(instance: DBInstance): boolean {
   const encryption = encryptionOf(instance);
   if (encryption === StorageEncryptionType.UNENCRYPTED) return process.env[ENV.ALLOW_UNENCRYPTED] !== 'true';
   if (encryption !== StorageEncryptionType.CMK) return true;
-  return !sameKey(instance.KmsKeyId, requireEnv(ENV.SHARING_KEY_ARN));
+  return !isShareableKey(instance.KmsKeyId);
 }

@@ -1,7 +1,8 @@
 import { DBCluster, DescribeDBClustersCommand, StorageEncryptionType } from '@aws-sdk/client-rds';
-import { encryptionOf, sameKey } from './encryption.lambda-shared';
+import { encryptionOf, isShareableKey } from './encryption.lambda-shared';
+import { isMultiAzCluster, multiAzNotShareable } from './multi-az.lambda-shared';
 import { prepareInstance } from './prepare-instance.lambda-shared';
-import { isPollStride } from './run-plan.lambda-shared';
+import { deadlineFromNow, isPollStride } from './run-plan.lambda-shared';
 import { reportRunSkipped } from './run-skipped.lambda-shared';
 import { clusterSelection } from './selection.lambda-shared';
 import { deleteOwnedSnapshot, IN_PROGRESS_STATUSES, isOlderThanAnyLiveRun, listOwnedSnapshots, READS_ITS_SOURCE_STATUSES } from './snapshots.lambda-shared';
@@ -46,9 +47,10 @@ async function run(event: PrepareEvent): Promise<RunPlan> {
   const ownerId = requireEnv(ENV.OWNER_ID);
   const naming = snapshotNaming();
 
-  const copyRequired = databaseKind === 'instance'
-    ? (await prepareInstance(clusterIdentifier)).copyRequired
-    : await prepareCluster(clusterIdentifier);
+  const instance = databaseKind === 'instance' ? await prepareInstance(clusterIdentifier) : undefined;
+  // An automated snapshot is never shared as it is: it is always copied, straight to the shared snapshot.
+  const automated = instance?.automated;
+  const copyRequired = automated !== undefined || (instance ? instance.copyRequired : await prepareCluster(clusterIdentifier));
 
   await clearEarlierRuns(ownerId, clusterIdentifier, runId, databaseKind);
 
@@ -57,8 +59,11 @@ async function run(event: PrepareEvent): Promise<RunPlan> {
     clusterIdentifier,
     runId,
     sharedSnapshotIdentifier: snapshotIdentifier(naming, clusterIdentifier, runId, 'shared'),
-    temporarySnapshotIdentifier: copyRequired ? snapshotIdentifier(naming, clusterIdentifier, runId, 'temporary') : undefined,
+    temporarySnapshotIdentifier: copyRequired && !automated ? snapshotIdentifier(naming, clusterIdentifier, runId, 'temporary') : undefined,
     copyRequired,
+    // The copy phase, waiting for a copy slot included, starts now.
+    ...(automated ? { ...automated, copyDeadline: deadlineFromNow() } : {}),
+    ...instance?.options,
     ...(pollStride > 1 ? { pollStride } : {}),
   };
   log('info', 'Prepared run', { ...plan });
@@ -144,9 +149,11 @@ function assertConfigured(cluster: DBCluster, clusterIdentifier: string): void {
 export { encryptionOf };
 
 /**
- * Share as it is only what is already on the sharing key, or, with `allowUnencrypted`, what is not
- * encrypted at all. Everything else is copied with the sharing key: an AWS-owned key (`sse-rds`),
- * `aws/rds` and other customer keys cannot be shared. A type this code does not know is copied too.
+ * Share as it is only what is already on the sharing key (or one of `additionalSharingKeys`), or,
+ * with `allowUnencrypted`, what is not encrypted at all. Everything else is copied with the sharing
+ * key: an AWS-owned key (`sse-rds`), `aws/rds` and other customer keys cannot be shared. A type this
+ * code does not know is copied too. A Multi-AZ DB cluster's snapshots cannot be copied: one that
+ * would need the copy is refused before anything is created (multi-az.lambda-shared.ts).
  */
 function decideCopy(cluster: DBCluster, clusterIdentifier: string): boolean {
   const encryption = encryptionOf(cluster);
@@ -156,8 +163,9 @@ function decideCopy(cluster: DBCluster, clusterIdentifier: string): boolean {
       `Cluster '${clusterIdentifier}' is not encrypted; set allowUnencrypted to share its snapshots unencrypted (Aurora cannot encrypt on copy)`,
     );
   }
-  if (encryption !== StorageEncryptionType.CMK) return true;
-  return !sameKey(cluster.KmsKeyId, requireEnv(ENV.SHARING_KEY_ARN));
+  const copyRequired = encryption !== StorageEncryptionType.CMK || !isShareableKey(cluster.KmsKeyId);
+  if (copyRequired && isMultiAzCluster(cluster)) throw multiAzNotShareable(cluster, clusterIdentifier, encryption);
+  return copyRequired;
 }
 
 

@@ -1,3 +1,4 @@
+import { automatedPrefix } from './automated-source.lambda-shared';
 import type { RunPlan } from './workflow-state.lambda-shared';
 import { integerEnv } from '../../shared/config.lambda-shared';
 import { ACCOUNT_ID_PATTERN, ENV, MAX_POLL_STRIDE } from '../../shared/constants';
@@ -31,7 +32,8 @@ export function parsePlan(event: unknown, naming: SnapshotNaming): RunPlan {
   if (typeof plan.copyRequired !== 'boolean') {
     throw new InvalidInput('The run plan\'s copyRequired must be a boolean');
   }
-  const expectedTemporary = plan.copyRequired ? temporary : undefined;
+  const automated = automatedSourceOf(plan, cluster);
+  const expectedTemporary = plan.copyRequired && automated === undefined ? temporary : undefined;
   if (plan.temporarySnapshotIdentifier !== expectedTemporary) {
     throw new InvalidInput(`temporarySnapshotIdentifier must be ${expectedTemporary ? `'${expectedTemporary}'` : 'absent'} for this plan`);
   }
@@ -49,10 +51,32 @@ export function parsePlan(event: unknown, naming: SnapshotNaming): RunPlan {
   if (plan.sharedWith !== undefined && (!Array.isArray(plan.sharedWith) || !plan.sharedWith.every((a) => typeof a === 'string' && ACCOUNT_ID_PATTERN.test(a)))) {
     throw new InvalidInput('The run plan\'s sharedWith must be a list of 12-digit account ids');
   }
+  if (plan.optionGroupName !== undefined && typeof plan.optionGroupName !== 'string') {
+    throw new InvalidInput('The run plan\'s optionGroupName must be a string');
+  }
+  if (plan.requiredOptions !== undefined && (!Array.isArray(plan.requiredOptions) || !plan.requiredOptions.every((o) => typeof o === 'string'))) {
+    throw new InvalidInput('The run plan\'s requiredOptions must be a list of option names');
+  }
   if (plan.pollStride !== undefined && !isPollStride(plan.pollStride)) {
     throw new InvalidInput(`The run plan's pollStride must be a whole number from 1 to ${MAX_POLL_STRIDE}`);
   }
   return plan;
+}
+
+/**
+ * The automated snapshot a copy starts from (`snapshotSource`), checked: only a DB instance's own
+ * (`rds:<instance>-`), only with a copy, with its time. An event cannot point the copy elsewhere.
+ */
+function automatedSourceOf(plan: RunPlan, instance: string): string | undefined {
+  const source = plan.sourceSnapshotIdentifier;
+  if (source === undefined) return undefined;
+  if (plan.databaseKind !== 'instance' || plan.copyRequired !== true || typeof source !== 'string' || !source.startsWith(automatedPrefix(instance))) {
+    throw new InvalidInput(`The run plan's sourceSnapshotIdentifier must be an automated snapshot of DB instance '${instance}' to copy: ${preview(source)}`);
+  }
+  if (typeof plan.sourceSnapshotTime !== 'string' || Number.isNaN(Date.parse(plan.sourceSnapshotTime))) {
+    throw new InvalidInput('The run plan\'s sourceSnapshotTime must be an ISO-8601 time');
+  }
+  return source;
 }
 
 export function isPollStride(value: unknown): value is number {

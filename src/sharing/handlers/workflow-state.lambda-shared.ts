@@ -14,8 +14,14 @@ export interface RunPlan {
   readonly runId: string;
   /** The snapshot that ends up shared with the target accounts. */
   readonly sharedSnapshotIdentifier: string;
-  /** The snapshot taken of the cluster before re-encryption; absent when no copy is needed. */
+  /** The snapshot taken of the cluster before re-encryption; absent when no copy is needed, or the copy starts from an automated snapshot. */
   readonly temporarySnapshotIdentifier?: string;
+  /**
+   * A DB instance's automated snapshot (`rds:<instance>-...`) the copy starts from instead of a new
+   * snapshot (`snapshotSource`), and when it was taken (ISO-8601). Only with `copyRequired`.
+   */
+  readonly sourceSnapshotIdentifier?: string;
+  readonly sourceSnapshotTime?: string;
   readonly copyRequired: boolean;
   /** The snapshot the next status check waits for, and when that wait ends. */
   readonly awaitingSnapshotIdentifier?: string;
@@ -27,6 +33,9 @@ export interface RunPlan {
   readonly copyDeadline?: string;
   /** ARN of the last snapshot found available. */
   readonly snapshotArn?: string;
+  /** A DB instance whose copies need a target option group: its option group, and the options the target's must hold. */
+  readonly optionGroupName?: string;
+  readonly requiredOptions?: string[];
   /** Set once the shared snapshot is shared: from then on nothing may delete it. */
   readonly sharedWith?: string[];
   /**

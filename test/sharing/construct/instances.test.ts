@@ -3,10 +3,12 @@
  * maxConcurrentInstanceCopies, IAM scoped per kind, the environment each function reads, and
  * cdk-nag clean.
  */
-import { Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { addSnapshots, build, handlerFunctions, lambdaEnvironment, newStack, roleIdOf } from './helpers';
+import { SnapshotSource } from '../../../src';
 import { ENV, ERROR } from '../../../src/shared/constants';
 import { statementProblems } from '../../iam/reference';
 import { synthesize } from '../../iam/stacks';
@@ -40,6 +42,32 @@ describe('validation of the DB instance props', () => {
     expect(() => addSnapshots(newStack(), { clusterIdentifiers: undefined })).toThrow(/instanceIdentifiers or instanceTag\): neither was given/);
     expect(() => addSnapshots(newStack(), { clusterIdentifiers: undefined, instanceIdentifiers: ['orders-pg'] })).not.toThrow();
     expect(() => addSnapshots(newStack(), { clusterIdentifiers: undefined, instanceTag: { key: 'share', value: 'yes' } })).not.toThrow();
+  });
+
+  test('additionalSharingKeys: an alias, or a key of another Region, is refused naming its position', () => {
+    const stack = newStack();
+    const alias = kms.Alias.fromAliasName(stack, 'Alias', 'alias/shared');
+    const elsewhere = kms.Key.fromKeyArn(stack, 'Elsewhere', 'arn:aws:kms:us-east-1:111111111111:key/12345678-aaaa-bbbb-cccc-1234567890ab');
+    expect(() => addSnapshots(stack, { additionalSharingKeys: [alias] })).toThrow(/additionalSharingKeys\[0\] is the KMS alias 'alias\/shared', not a key/);
+    expect(() => addSnapshots(newStack(), { additionalSharingKeys: [kms.Key.fromKeyArn(newStack(), 'K', elsewhere.keyArn)] }))
+      .toThrow(/additionalSharingKeys\[0\] is in us-east-1, but this stack deploys to eu-west-1/);
+  });
+
+  test('additionalSharingKeys reach Prepare, which alone decides the copy', () => {
+    const stack = newStack();
+    const key = kms.Key.fromKeyArn(stack, 'Trusted', 'arn:aws:kms:eu-west-1:111111111111:key/12345678-aaaa-bbbb-cccc-1234567890ab');
+    const construct = addSnapshots(stack, { additionalSharingKeys: [key] });
+    const template = Template.fromStack(stack);
+    expect(lambdaEnvironment(stack, template, construct.handlers.prepare)).toMatchObject({ [ENV.ADDITIONAL_SHARING_KEY_ARNS]: key.keyArn });
+  });
+
+  test('explicit instances past the default instance snapshot quota warn, apart from the clusters', () => {
+    const stack = newStack();
+    addSnapshots(stack, { clusterIdentifiers: ['orders-db'], instanceIdentifiers: Array.from({ length: 34 }, (_, i) => `pg-${i}`) });
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('snapshotQuota')).map((m) => String(m.entry.data));
+    expect(warnings).toEqual([expect.stringMatching(
+      /^retainSnapshots 1 with 34 DB instances holds up to 102 manual DB instance snapshots during a run .*Raise the quota "Manual DB instance snapshots" in Service Quotas to at least 102/,
+    )]);
   });
 
   test('tokens are not checked at synth', () => {
@@ -114,6 +142,34 @@ describe('IAM per kind', () => {
   });
 });
 
+describe('snapshotSource', () => {
+  const automated = SnapshotSource.newestAutomatedSnapshot(Duration.hours(6));
+
+  test.each<[string, Duration, RegExp]>([
+    ['under an hour', Duration.minutes(30), /snapshotSource maxAge must be a whole number of seconds from 1 hour to 35 days .*got 1800 seconds/],
+    ['over 35 days', Duration.days(36), /got 3110400 seconds/],
+  ])('a maxAge %s is refused', (_, maxAge, message) => {
+    expect(() => addSnapshots(newStack(), { instanceIdentifiers: ['orders-pg'], snapshotSource: SnapshotSource.newestAutomatedSnapshot(maxAge) })).toThrow(message);
+  });
+
+  test('CopySnapshot may copy only the selected instances\' automated snapshots, into owner-tagged ones; Prepare reads maxAge', () => {
+    const { stack, template, construct } = build({ instanceIdentifiers: ['orders-pg', 'Billing-PG'], snapshotSource: automated });
+    expect(statementsOfRole(template, roleIdOf(stack, construct.handlers.copySnapshot))).toContainEqual(expect.objectContaining({
+      Action: ['rds:CopyDBSnapshot'],
+      Resource: [SNAPSHOT_ARN('rds:orders-pg-*'), SNAPSHOT_ARN('rds:billing-pg-*')],
+      Condition: { StringEquals: { 'aws:RequestTag/shared-cluster-snapshots:owner': construct.ownerId } },
+    }));
+    expect(lambdaEnvironment(stack, template, construct.handlers.prepare)).toMatchObject({ [ENV.AUTOMATED_SNAPSHOT_MAX_AGE_SECONDS]: '21600' });
+  });
+
+  test('the state machine goes from Prepare straight to CopySnapshot when Prepare found an automated snapshot; without the option, no such state', () => {
+    const definition = (props: object) => JSON.parse(JSON.stringify(build(props).template.toJSON()).match(/"DefinitionString":(\{.*?\}),"LoggingConfiguration"/)![1]);
+    const withOption = JSON.stringify(definition({ instanceIdentifiers: ['orders-pg'], snapshotSource: automated }));
+    expect(withOption).toContain('\\"SnapshotSource\\":{\\"Type\\":\\"Choice\\",\\"Choices\\":[{\\"Variable\\":\\"$.sourceSnapshotIdentifier\\",\\"IsPresent\\":true,\\"Next\\":\\"CopySnapshot\\"}],\\"Default\\":\\"CreateSnapshot\\"}');
+    expect(JSON.stringify(definition({ instanceIdentifiers: ['orders-pg'] }))).not.toContain('SnapshotSource');
+  });
+});
+
 describe('checks on a mixed fleet', () => {
   const mixed = (stack: Stack) => addSnapshots(stack, {
     clusterIdentifiers: ['orders-db'],
@@ -121,11 +177,17 @@ describe('checks on a mixed fleet', () => {
     instanceIdentifiers: ['billing-pg', 'ledger-ora'],
     instanceTag: { key: 'share-snapshots', value: 'true' },
     retainUntilCopied: true,
+    snapshotSource: SnapshotSource.newestAutomatedSnapshot(Duration.hours(6)),
   });
 
-  test('cdk-nag AwsSolutions: no errors or warnings', () => {
+  test.each<[string, (stack: Stack) => unknown]>([
+    ['ids and tags of both kinds', mixed],
+    ['explicit instances reusing automated snapshots', (stack) => addSnapshots(stack, {
+      instanceIdentifiers: ['billing-pg'], snapshotSource: SnapshotSource.newestAutomatedSnapshot(Duration.hours(6)),
+    })],
+  ])('cdk-nag AwsSolutions, %s: no errors or warnings', (_, add) => {
     const stack = newStack();
-    mixed(stack);
+    add(stack);
     runNag(stack);
     const annotations = Annotations.fromStack(stack);
     expect([...annotations.findError('*', NAG_FINDING), ...annotations.findWarning('*', NAG_FINDING)].map((m) => String(m.entry.data))).toEqual([]);
@@ -138,6 +200,7 @@ describe('checks on a mixed fleet', () => {
       instanceTag: { key: 'share-snapshots', value: 'true' },
       targetAccountIds: ['222222222222'],
       retainUntilCopied: true,
+      snapshotSource: SnapshotSource.newestAutomatedSnapshot(Duration.hours(6)),
     }));
     const problems: Record<string, string[]> = {};
     for (const role of synthesized.roles.values()) {

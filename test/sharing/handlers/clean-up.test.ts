@@ -42,6 +42,7 @@ const RESULT = {
   clusterIdentifier: 'orders-db',
   databaseKind: 'cluster',
   databaseIdentifier: 'orders-db',
+  snapshotSource: 'new',
   snapshotIdentifier: 'shared-orders-db-202611270300-u66vbj',
   snapshotArn: snapshotArn(SHARED_ID),
   kmsKeyArn: SHARING_KEY_ARN,
@@ -144,6 +145,7 @@ describe('the run\'s own snapshots', () => {
     const result = await handler({ ...SHARED, deadline: '2026-11-27T05:20:00.000Z' });
     expect(Object.keys(result).sort()).toEqual([
       'clusterIdentifier', 'databaseIdentifier', 'databaseKind', 'kmsKeyArn', 'runId', 'sharedWith', 'snapshotArn', 'snapshotCreateTime', 'snapshotIdentifier',
+      'snapshotSource',
     ]);
   });
 

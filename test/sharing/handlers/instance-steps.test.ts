@@ -155,6 +155,7 @@ describe('CleanUp and CleanUpFailedRun', () => {
       clusterIdentifier: INSTANCE,
       databaseKind: 'instance',
       databaseIdentifier: INSTANCE,
+      snapshotSource: 'new',
       snapshotIdentifier: DB_SHARED_ID,
       snapshotArn: dbSnapshotArn(DB_SHARED_ID),
       kmsKeyArn: SHARING_KEY_ARN,

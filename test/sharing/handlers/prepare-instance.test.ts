@@ -1,4 +1,6 @@
-import { DeleteDBSnapshotCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
+import {
+  DeleteDBSnapshotCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, DescribeOptionGroupsCommand, RDSClient,
+} from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { awsError, NOW, RUN_ID, SHARING_KEY_ARN, useHandlerEnvironment } from './helpers';
 import { dbInstance, dbSnapshot, DB_SHARED_ID, DB_TEMP_ID, INSTANCE, instancePlan, mockDbSnapshots } from './instance-helpers';
@@ -19,6 +21,7 @@ beforeEach(() => {
   givenInstance();
   mockDbSnapshots(rdsMock, []);
   rdsMock.on(DeleteDBSnapshotCommand).resolves({});
+  rdsMock.on(DescribeOptionGroupsCommand).resolves({ OptionGroupsList: [{ OptionGroupName: 'default:postgres-16', EngineName: 'postgres', Options: [] }] });
 });
 
 describe('Prepare for a DB instance', () => {
