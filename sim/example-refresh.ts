@@ -10,7 +10,10 @@ import {
   ENV, TARGET_ENV, TARGET_TAG_OWNER, TARGET_TAG_SOURCE_ACCOUNT, TARGET_TAG_SOURCE_CLUSTER, TARGET_TAG_SOURCE_SNAPSHOT,
   TARGET_TAG_SOURCE_SNAPSHOT_TIME,
 } from '../src/shared/constants';
-import { runIdFromTime } from '../src/shared/naming.lambda-shared';
+import { runIdFromTime, snapshotIdentifier } from '../src/shared/naming.lambda-shared';
+
+/** The owner id of the example source (sim/example-stack.ts: stack SharedSnapshotsExample, construct Snapshots). */
+const EXAMPLE_SOURCE_OWNER_ID = 'SharedSnapshotsExample/Snapshots';
 
 type CfnTemplate = { Resources: Record<string, any> };
 
@@ -61,7 +64,7 @@ export function synthesizeRefreshTemplate(account: string, sourceAccount: string
  */
 export function seedReceiverCopy(sim: Simulation, sourceAccount: string, takenAt: number, cluster = 'orders-db'): string {
   const receiver = [...sim.functionsByArn.values()].find((f) => TARGET_ENV.COPY_PREFIX in f.environment)!.environment[ENV.OWNER_ID];
-  const sourceId = `shared-${cluster}-${runIdFromTime(new Date(takenAt))}`;
+  const sourceId = snapshotIdentifier({ prefix: 'shared', ownerId: EXAMPLE_SOURCE_OWNER_ID }, cluster, runIdFromTime(new Date(takenAt)), 'shared');
   const id = `received-${sourceId}`;
   sim.rds.addForeignSnapshot(id, cluster, {
     [TARGET_TAG_OWNER]: receiver,

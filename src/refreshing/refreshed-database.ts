@@ -169,7 +169,7 @@ export class RefreshedDatabase extends Construct {
     return servingDataAgeMetric(this.ownerId, props);
   }
 
-  /** 1 for each restore test that passed, 0 for each that failed; Minimum per day by default (restore-test mode). */
+  /** One datapoint per restore test, 1 when it passed and 0 when it failed (restore-test mode). Minimum per day by default. */
   public metricRestoreTestPassed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: REFRESH_METRIC.namespace,
