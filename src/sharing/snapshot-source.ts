@@ -12,9 +12,10 @@ export class SnapshotSource {
   }
 
   /**
-   * For a DB instance: the newest automated snapshot when it is younger than `maxAge` at the run's
-   * start, copied straight to the shared snapshot with the sharing key (one copy, no temporary
-   * snapshot); otherwise (automated backups off, none young enough) a new snapshot, as usual. An
+   * For a DB instance, the newest automated snapshot when it is younger than `maxAge` at the run's start.
+   *
+   * It is copied straight to the shared snapshot with the sharing key (one copy, no temporary
+   * snapshot); otherwise (automated backups off, none young enough) a new snapshot is taken, as usual. An
    * automated snapshot cannot be shared itself, so it is always copied, even when the instance is
    * on the sharing key. DB clusters always take a new snapshot.
    *
