@@ -1,6 +1,7 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { TARGET_TAG_OWNER } from '../shared/constants';
+import { useKeysThroughRds } from '../shared/kms-through-rds';
 
 /** The ARNs and conditions the receiver's least-privilege policies are built from. */
 export class ReceiverPermissions {
@@ -15,7 +16,6 @@ export class ReceiverPermissions {
   public readonly sourceKeys: string[];
   /** Each source account's default event bus. */
   public readonly sourceBuses: string[];
-  private readonly viaRds: Record<string, string>;
 
   constructor(
     private readonly stack: Stack,
@@ -30,7 +30,6 @@ export class ReceiverPermissions {
     this.sourceSnapshots = sourceAccountIds.map((account) => this.arn(account, 'rds', 'cluster-snapshot', `${sourceSnapshotPrefix}*`));
     this.sourceKeys = sourceAccountIds.map((account) => stack.formatArn({ account, service: 'kms', resource: 'key', resourceName: '*' }));
     this.sourceBuses = sourceAccountIds.map((account) => stack.formatArn({ account, service: 'events', resource: 'event-bus', resourceName: 'default' }));
-    this.viaRds = { 'kms:ViaService': `rds.${stack.region}.${stack.urlSuffix}` };
   }
 
   /** List the snapshots shared with this account, and this account's manual snapshots. */
@@ -85,14 +84,7 @@ export class ReceiverPermissions {
   }
 
   private useKeysThroughRds(keys: string[], readActions: string[]): iam.PolicyStatement[] {
-    return [
-      new iam.PolicyStatement({ actions: readActions, resources: keys, conditions: { StringEquals: this.viaRds } }),
-      new iam.PolicyStatement({
-        actions: ['kms:CreateGrant'],
-        resources: keys,
-        conditions: { StringEquals: this.viaRds, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
-      }),
-    ];
+    return useKeysThroughRds(this.stack, keys, readActions);
   }
 
   private arn(account: string, service: string, resource: string, name: string): string {

@@ -1,4 +1,4 @@
-import { DBClusterSnapshot, DeleteDBClusterSnapshotCommand, DescribeDBClusterSnapshotsCommand, Tag } from '@aws-sdk/client-rds';
+import { DeleteDBClusterSnapshotCommand, Tag } from '@aws-sdk/client-rds';
 import { rds } from '../../shared/clients.lambda-shared';
 import {
   TARGET_TAG_OWNER,
@@ -9,26 +9,12 @@ import {
 } from '../../shared/constants';
 import { isAwsError } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
+import { asOwnCopy, CopyOrigin, OwnCopy } from '../../shared/owned-copies.lambda-shared';
 import { findSnapshot } from '../../shared/snapshot-lookup.lambda-shared';
 
 export { findSnapshot };
-
-/** What a copy records about its source, in its tags. */
-export interface CopyOrigin {
-  readonly ownerId: string;
-  readonly sourceAccount: string;
-  readonly clusterIdentifier: string;
-  readonly sourceSnapshotArn: string;
-  /** ISO-8601: when the source snapshot was taken. */
-  readonly sourceSnapshotTime: string;
-}
-
-/** A copy this instance owns, read back from its tags. */
-export interface OwnCopy extends CopyOrigin {
-  readonly snapshot: DBClusterSnapshot;
-  readonly identifier: string;
-  readonly status: string;
-}
+export { asOwnCopy, listOwnCopies, newestFirst } from '../../shared/owned-copies.lambda-shared';
+export type { CopyOrigin, OwnCopy } from '../../shared/owned-copies.lambda-shared';
 
 export function copyTags(origin: CopyOrigin): Tag[] {
   return [
@@ -40,25 +26,6 @@ export function copyTags(origin: CopyOrigin): Tag[] {
   ];
 }
 
-function tag(snapshot: DBClusterSnapshot, key: string): string | undefined {
-  return snapshot.TagList?.find((t) => t.Key === key)?.Value;
-}
-
-/**
- * The snapshot as one of this instance's copies, or undefined when it is not one: its identifier
- * must start with `<copyPrefix>-` and every origin tag must be present, with this owner id.
- */
-export function asOwnCopy(snapshot: DBClusterSnapshot, ownerId: string, copyPrefix: string): OwnCopy | undefined {
-  const identifier = snapshot.DBClusterSnapshotIdentifier ?? '';
-  const sourceAccount = tag(snapshot, TARGET_TAG_SOURCE_ACCOUNT);
-  const clusterIdentifier = tag(snapshot, TARGET_TAG_SOURCE_CLUSTER);
-  const sourceSnapshotArn = tag(snapshot, TARGET_TAG_SOURCE_SNAPSHOT);
-  const sourceSnapshotTime = tag(snapshot, TARGET_TAG_SOURCE_SNAPSHOT_TIME) ?? snapshot.SnapshotCreateTime?.toISOString();
-  if (!identifier.startsWith(`${copyPrefix}-`) || tag(snapshot, TARGET_TAG_OWNER) !== ownerId) return undefined;
-  if (!sourceAccount || !clusterIdentifier || !sourceSnapshotArn || !sourceSnapshotTime) return undefined;
-  return { snapshot, identifier, status: snapshot.Status ?? '', ownerId, sourceAccount, clusterIdentifier, sourceSnapshotArn, sourceSnapshotTime };
-}
-
 /** True when the copy records exactly this origin (owner, account, cluster and source ARN). */
 export function isCopyOf(copy: OwnCopy | undefined, origin: Omit<CopyOrigin, 'sourceSnapshotTime'>): copy is OwnCopy {
   return copy !== undefined
@@ -66,30 +33,6 @@ export function isCopyOf(copy: OwnCopy | undefined, origin: Omit<CopyOrigin, 'so
     && copy.sourceAccount === origin.sourceAccount
     && copy.clusterIdentifier === origin.clusterIdentifier
     && copy.sourceSnapshotArn === origin.sourceSnapshotArn;
-}
-
-/** Every copy this instance owns in this account and Region (manual snapshots, paged). */
-export async function listOwnCopies(ownerId: string, copyPrefix: string): Promise<OwnCopy[]> {
-  const copies: OwnCopy[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await rds.send(new DescribeDBClusterSnapshotsCommand({
-      SnapshotType: 'manual',
-      MaxRecords: 100,
-      Marker: marker,
-    }));
-    for (const snapshot of page.DBClusterSnapshots ?? []) {
-      const copy = asOwnCopy(snapshot, ownerId, copyPrefix);
-      if (copy) copies.push(copy);
-    }
-    marker = page.Marker;
-  } while (marker);
-  return copies;
-}
-
-/** Newest source snapshot first; ties by identifier, so the order is total. */
-export function newestFirst(a: OwnCopy, b: OwnCopy): number {
-  return Date.parse(b.sourceSnapshotTime) - Date.parse(a.sourceSnapshotTime) || a.identifier.localeCompare(b.identifier);
 }
 
 export type DeleteOutcome = 'deleted' | 'absent' | 'busy' | 'not-owned';
