@@ -235,7 +235,8 @@ export function allStates(definition: Record<string, any>): Record<string, any> 
   const states: Record<string, any> = {};
   for (const [name, state] of Object.entries(definition.States as Record<string, any>)) {
     states[name] = state;
-    for (const nested of [...state.Branches ?? [], ...(state.Iterator ? [state.Iterator] : []), ...(state.ItemProcessor ? [state.ItemProcessor] : [])]) {
+    const nestedMachines = [...state.Branches ?? [], state.Iterator, state.ItemProcessor].filter((machine) => machine !== undefined);
+    for (const nested of nestedMachines) {
       Object.assign(states, allStates(nested));
     }
   }

@@ -125,7 +125,8 @@ export class SharedClusterSnapshots extends Construct {
       new SnapshotPermissions(stack, prefix, this.ownerId, clusterIdentifiers, props.clusterTag),
       instanceWiring(stack, props, prefix, this.ownerId),
     ] as const);
-    const regions = regionWiring(this, props, prefix, this.ownerId, { clusters: permissions, instances: instances?.permissions }, this.encryptionKey.keyArn);
+    const home = { clusters: permissions, instances: instances?.permissions };
+    const regions = regionWiring(this, props, prefix, this.ownerId, home, this.encryptionKey.keyArn);
     const functions = sourceFunctionFactory(this, props, logRetention);
     this.handlers = createWorkflowFunctions(this, {
       factory: functions,

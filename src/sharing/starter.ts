@@ -41,7 +41,9 @@ export function createStarter(
 }
 
 /** The schedule that starts every run, through the starter. */
-export function createSchedule(scope: Construct, starter: lambda.IFunction, schedule: scheduler.ScheduleExpression, enabled: boolean): scheduler.Schedule {
+export function createSchedule(
+  scope: Construct, starter: lambda.IFunction, schedule: scheduler.ScheduleExpression, enabled: boolean,
+): scheduler.Schedule {
   return new scheduler.Schedule(scope, 'Schedule', {
     description: 'Starts a SharedClusterSnapshots run',
     enabled,

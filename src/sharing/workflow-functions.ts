@@ -125,7 +125,8 @@ export function createWorkflowFunctions(scope: Construct, props: WorkflowFunctio
     ...(props.instances ? { [ENV.MAX_CONCURRENT_INSTANCE_COPIES]: String(props.instances.maxConcurrentInstanceCopies) } : {}),
     ...props.tagging,
   });
-  return { prepare, createSnapshot, checkSnapshot, copySnapshot, shareSnapshot, cleanUp, cleanUpFailedRun, ...(copyToRegion ? { copyToRegion } : {}) };
+  const steps = { prepare, createSnapshot, checkSnapshot, copySnapshot, shareSnapshot, cleanUp, cleanUpFailedRun };
+  return copyToRegion ? { ...steps, copyToRegion } : steps;
 }
 
 /** The log group of each of `handlers`, as `factory` made them. */

@@ -12,7 +12,8 @@ import {
 } from './workflow-steps';
 
 export {
-  CLEAN_UP_TRANSIENT_RETRY_POLICY, clusterNotAvailableRetry, copyLimitRetry, longWaitTransientRetry, notReadyRetry, TRANSIENT_RETRY_POLICY, transientRetry,
+  CLEAN_UP_TRANSIENT_RETRY_POLICY, clusterNotAvailableRetry, copyLimitRetry, longWaitTransientRetry, notReadyRetry,
+  TRANSIENT_RETRY_POLICY, transientRetry,
 } from './workflow-steps';
 import { ERROR, MAX_START_DELAY_SECONDS } from '../shared/constants';
 
@@ -155,7 +156,9 @@ export class SnapshotWorkflow extends Construct {
       comment: 'Snapshots one DB cluster, re-encrypts it with the sharing key, shares it, and cleans up.',
       // Each waiting phase may take up to snapshotTimeout; an hour for everything else; a start may
       // be delayed by up to a day in a very large fleet.
-      timeout: Duration.seconds((WAITING_PHASES + (regions ? REGION_WAITING_PHASES : 0)) * snapshotTimeout.toSeconds() + 3600 + MAX_START_DELAY_SECONDS),
+      timeout: Duration.seconds(
+        (WAITING_PHASES + (regions ? REGION_WAITING_PHASES : 0)) * snapshotTimeout.toSeconds() + 3600 + MAX_START_DELAY_SECONDS,
+      ),
       tracingEnabled: true,
       logs: { destination: props.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });

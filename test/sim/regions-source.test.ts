@@ -4,8 +4,8 @@
  * targets, older copies deleted there only once the new one is shared; a Region whose key is
  * disabled fails by name and leaves the home Region's shared snapshot as it is. IAM is enforced.
  */
-import * as kms from 'aws-cdk-lib/aws-kms';
 import { Stack } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { expectShared, runDay, runId, scheduledRun, simulation, snapshotIdOf, TARGET_ACCOUNTS } from './harness';
 import { ACCOUNT } from '../../sim/aws-env';
 import type { Simulation } from '../../sim/simulation';

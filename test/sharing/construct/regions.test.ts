@@ -100,7 +100,8 @@ describe('the Region steps', () => {
     const stack = newStack();
     const { construct, template } = build({ regions: [dr(stack), dr(stack, 'us-east-1')] }, stack);
     const expected = `eu-central-1=${keyArn('eu-central-1')},us-east-1=${keyArn('us-east-1')}`;
-    for (const fn of [construct.handlers.copyToRegion!, construct.handlers.checkSnapshot, construct.handlers.shareSnapshot, construct.handlers.cleanUp, construct.handlers.cleanUpFailedRun]) {
+    const { copyToRegion, checkSnapshot, shareSnapshot, cleanUp, cleanUpFailedRun } = construct.handlers;
+    for (const fn of [copyToRegion!, checkSnapshot, shareSnapshot, cleanUp, cleanUpFailedRun]) {
       expect(lambdaEnvironment(stack, template, fn)[ENV.SHARING_REGIONS]).toBe(expected);
     }
     expect(lambdaEnvironment(stack, template, construct.handlers.copyToRegion!)[ENV.MAX_CONCURRENT_COPIES]).toBe('5');
@@ -132,10 +133,12 @@ describe('IAM per Region', () => {
     expect(target.Resource).toEqual([expect.stringContaining(`:rds:eu-central-1:${ACCOUNT}:cluster-snapshot:shared-*`)]);
     expect(target.Condition).toEqual({ StringEquals: { 'aws:RequestTag/shared-cluster-snapshots:owner': construct.ownerId } });
     const source = into.find(inRegion('eu-west-1'))!;
-    expect(source.Condition).toEqual({ StringEquals: {
-      'aws:ResourceTag/shared-cluster-snapshots:owner': construct.ownerId,
-      'aws:RequestedRegion': ['eu-west-1', 'eu-central-1'],
-    } });
+    expect(source.Condition).toEqual({
+      StringEquals: {
+        'aws:ResourceTag/shared-cluster-snapshots:owner': construct.ownerId,
+        'aws:RequestedRegion': ['eu-west-1', 'eu-central-1'],
+      },
+    });
   });
 
   test('the Region\'s key only through RDS in that Region; the home keys only through RDS at home', () => {

@@ -15,8 +15,8 @@ import {
 } from './helpers';
 import { ENV } from '../../../src/shared/constants';
 import { handler as checkSnapshot } from '../../../src/sharing/handlers/check-snapshot.lambda';
-import { handler as cleanUp } from '../../../src/sharing/handlers/clean-up.lambda';
 import { handler as cleanUpFailedRun } from '../../../src/sharing/handlers/clean-up-failed-run.lambda';
+import { handler as cleanUp } from '../../../src/sharing/handlers/clean-up.lambda';
 import { handler as copyToRegion } from '../../../src/sharing/handlers/copy-to-region.lambda';
 import { handler as shareSnapshot } from '../../../src/sharing/handlers/share-snapshot.lambda';
 import type { RunPlan, RunResult } from '../../../src/sharing/handlers/workflow-state.lambda-shared';
@@ -31,14 +31,26 @@ const HOME: RunPlan & { run: RunResult } = {
   ...sharedAvailablePlan(true),
   sharedWith: TARGET_ACCOUNT_IDS,
   run: {
-    clusterIdentifier: CLUSTER, databaseKind: 'cluster', databaseIdentifier: CLUSTER, snapshotIdentifier: SHARED_ID, snapshotArn: snapshotArn(SHARED_ID),
-    kmsKeyArn: SHARING_KEY_ARN, sharedWith: TARGET_ACCOUNT_IDS, runId: RUN_ID, snapshotCreateTime: '2026-11-27T03:10:00.000Z',
+    clusterIdentifier: CLUSTER,
+    databaseKind: 'cluster',
+    databaseIdentifier: CLUSTER,
+    snapshotIdentifier: SHARED_ID,
+    snapshotArn: snapshotArn(SHARED_ID),
+    kmsKeyArn: SHARING_KEY_ARN,
+    sharedWith: TARGET_ACCOUNT_IDS,
+    runId: RUN_ID,
+    snapshotCreateTime: '2026-11-27T03:10:00.000Z',
   },
 };
 /** The Region's plan, as CopyToRegion returns it. */
 const IN_DR: RunPlan = {
-  clusterIdentifier: CLUSTER, runId: RUN_ID, sharedSnapshotIdentifier: SHARED_ID, copyRequired: false, region: DR,
-  awaitingSnapshotIdentifier: SHARED_ID, deadline: '2026-11-27T05:00:00.000Z',
+  clusterIdentifier: CLUSTER,
+  runId: RUN_ID,
+  sharedSnapshotIdentifier: SHARED_ID,
+  copyRequired: false,
+  region: DR,
+  awaitingSnapshotIdentifier: SHARED_ID,
+  deadline: '2026-11-27T05:00:00.000Z',
 };
 
 /** The Region each RDS call was sent to (the calling client's). */
@@ -57,7 +69,10 @@ describe('regions in the handlers', () => {
     const plan = await copyToRegion({ region: DR, plan: HOME });
     const [copy] = rdsMock.commandCalls(CopyDBClusterSnapshotCommand);
     expect(copy.args[0].input).toMatchObject({
-      SourceDBClusterSnapshotIdentifier: snapshotArn(SHARED_ID), TargetDBClusterSnapshotIdentifier: SHARED_ID, KmsKeyId: DR_KEY, CopyTags: false,
+      SourceDBClusterSnapshotIdentifier: snapshotArn(SHARED_ID),
+      TargetDBClusterSnapshotIdentifier: SHARED_ID,
+      KmsKeyId: DR_KEY,
+      CopyTags: false,
       Tags: expect.arrayContaining([{ Key: 'shared-cluster-snapshots:owner', Value: OWNER_ID }, { Key: 'shared-cluster-snapshots:role', Value: 'shared' }]),
     });
     expect(new Set(await regionsCalled())).toEqual(new Set([DR]));
@@ -100,7 +115,8 @@ describe('regions in the handlers', () => {
     const checked = await checkSnapshot(IN_DR);
     expect(checked.snapshotArn).toBe(drArn(SHARED_ID));
     const shared = await shareSnapshot(checked);
-    expect(rdsMock.commandCalls(ModifyDBClusterSnapshotAttributeCommand)[0].args[0].input).toMatchObject({ DBClusterSnapshotIdentifier: SHARED_ID, ValuesToAdd: TARGET_ACCOUNT_IDS });
+    expect(rdsMock.commandCalls(ModifyDBClusterSnapshotAttributeCommand)[0].args[0].input)
+      .toMatchObject({ DBClusterSnapshotIdentifier: SHARED_ID, ValuesToAdd: TARGET_ACCOUNT_IDS });
     const result = await cleanUp(shared);
     expect(result).toMatchObject({ region: DR, snapshotArn: drArn(SHARED_ID), kmsKeyArn: DR_KEY, sharedWith: TARGET_ACCOUNT_IDS });
     expect(new Set(await regionsCalled())).toEqual(new Set([DR]));
@@ -147,6 +163,7 @@ describe('regions in the handlers', () => {
 
   test('DescribeDBClusterSnapshots is the only read CopyToRegion makes before the copy (no home call)', async () => {
     await copyToRegion({ region: DR, plan: HOME });
-    expect(rdsMock.calls().map((c) => c.args[0].constructor.name)).toEqual([DescribeDBClusterSnapshotsCommand.name, CopyDBClusterSnapshotCommand.name]);
+    expect(rdsMock.calls().map((c) => c.args[0].constructor.name))
+      .toEqual([DescribeDBClusterSnapshotsCommand.name, CopyDBClusterSnapshotCommand.name]);
   });
 });
