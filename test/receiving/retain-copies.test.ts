@@ -43,8 +43,8 @@ describe('retain-copies (retainCopies = 2)', () => {
       .map((c) => c.args[0].input)
       .filter((i) => !i.DBClusterSnapshotIdentifier);
     expect(listings).toEqual([
-      { SnapshotType: 'manual', MaxRecords: 100, Marker: undefined },
-      { SnapshotType: 'manual', MaxRecords: 100, Marker: 'page-2' },
+      { Filters: [{ Name: 'snapshot-type', Values: ['manual'] }], MaxRecords: 100, Marker: undefined },
+      { Filters: [{ Name: 'snapshot-type', Values: ['manual'] }], MaxRecords: 100, Marker: 'page-2' },
     ]);
   });
 

@@ -1,5 +1,4 @@
-import { DBClusterSnapshot, DeleteDBClusterSnapshotCommand, DescribeDBClusterSnapshotsCommand, Tag } from '@aws-sdk/client-rds';
-import { rds } from '../../shared/clients.lambda-shared';
+import type { Tag } from '@aws-sdk/client-rds';
 import {
   TARGET_TAG_OWNER,
   TARGET_TAG_SOURCE_ACCOUNT,
@@ -7,13 +6,12 @@ import {
   TARGET_TAG_SOURCE_SNAPSHOT,
   TARGET_TAG_SOURCE_SNAPSHOT_TIME,
 } from '../../shared/constants';
+import type { DatabaseKind, SnapshotView } from '../../shared/database-kind.lambda-shared';
 import { isAwsError } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
-import { findSnapshot } from '../../shared/snapshot-lookup.lambda-shared';
+import { snapshotApi } from '../../shared/snapshot-apis.lambda-shared';
 
-export { findSnapshot };
-
-/** What a copy records about its source, in its tags. */
+/** What a copy records about its source, in its tags (a DB instance's copy too: its database id in the source-cluster tag). */
 export interface CopyOrigin {
   readonly ownerId: string;
   readonly sourceAccount: string;
@@ -23,9 +21,14 @@ export interface CopyOrigin {
   readonly sourceSnapshotTime: string;
 }
 
-/** A copy this instance owns, read back from its tags. */
+/**
+ * A copy this instance owns, read back from its tags. Its kind is the kind of snapshot it is (a
+ * DB cluster snapshot or a DB snapshot): the two live apart in RDS, so a cluster's copies and an
+ * instance's of the same identifier never meet.
+ */
 export interface OwnCopy extends CopyOrigin {
-  readonly snapshot: DBClusterSnapshot;
+  readonly kind: DatabaseKind;
+  readonly snapshot: SnapshotView;
   readonly identifier: string;
   readonly status: string;
 }
@@ -40,15 +43,15 @@ export function copyTags(origin: CopyOrigin): Tag[] {
   ];
 }
 
-function tag(snapshot: DBClusterSnapshot, key: string): string | undefined {
+function tag(snapshot: SnapshotView, key: string): string | undefined {
   return snapshot.TagList?.find((t) => t.Key === key)?.Value;
 }
 
 /**
- * The snapshot as one of this instance's copies, or undefined when it is not one: its identifier
- * must start with `<copyPrefix>-` and every origin tag must be present, with this owner id.
+ * The snapshot (of `kind`) as one of this instance's copies, or undefined when it is not one: its
+ * identifier must start with `<copyPrefix>-` and every origin tag must be present, with this owner id.
  */
-export function asOwnCopy(snapshot: DBClusterSnapshot, ownerId: string, copyPrefix: string): OwnCopy | undefined {
+export function asOwnCopy(snapshot: SnapshotView, ownerId: string, copyPrefix: string, kind: DatabaseKind): OwnCopy | undefined {
   const identifier = snapshot.DBClusterSnapshotIdentifier ?? '';
   const sourceAccount = tag(snapshot, TARGET_TAG_SOURCE_ACCOUNT);
   const clusterIdentifier = tag(snapshot, TARGET_TAG_SOURCE_CLUSTER);
@@ -56,10 +59,10 @@ export function asOwnCopy(snapshot: DBClusterSnapshot, ownerId: string, copyPref
   const sourceSnapshotTime = tag(snapshot, TARGET_TAG_SOURCE_SNAPSHOT_TIME) ?? snapshot.SnapshotCreateTime?.toISOString();
   if (!identifier.startsWith(`${copyPrefix}-`) || tag(snapshot, TARGET_TAG_OWNER) !== ownerId) return undefined;
   if (!sourceAccount || !clusterIdentifier || !sourceSnapshotArn || !sourceSnapshotTime) return undefined;
-  return { snapshot, identifier, status: snapshot.Status ?? '', ownerId, sourceAccount, clusterIdentifier, sourceSnapshotArn, sourceSnapshotTime };
+  return { kind, snapshot, identifier, status: snapshot.Status ?? '', ownerId, sourceAccount, clusterIdentifier, sourceSnapshotArn, sourceSnapshotTime };
 }
 
-/** True when the copy records exactly this origin (owner, account, cluster and source ARN). */
+/** True when the copy records exactly this origin (owner, account, database and source ARN). */
 export function isCopyOf(copy: OwnCopy | undefined, origin: Omit<CopyOrigin, 'sourceSnapshotTime'>): copy is OwnCopy {
   return copy !== undefined
     && copy.ownerId === origin.ownerId
@@ -68,22 +71,20 @@ export function isCopyOf(copy: OwnCopy | undefined, origin: Omit<CopyOrigin, 'so
     && copy.sourceSnapshotArn === origin.sourceSnapshotArn;
 }
 
-/** Every copy this instance owns in this account and Region (manual snapshots, paged). */
-export async function listOwnCopies(ownerId: string, copyPrefix: string): Promise<OwnCopy[]> {
+/** This account's snapshot of `kind` with this identifier, or undefined when there is none. */
+export function findSnapshot(snapshotIdentifier: string, kind: DatabaseKind): Promise<SnapshotView | undefined> {
+  return snapshotApi(kind).find(snapshotIdentifier);
+}
+
+/** Every copy of `kinds` this instance owns in this account and Region (manual snapshots, paged). */
+export async function listOwnCopies(ownerId: string, copyPrefix: string, kinds: readonly DatabaseKind[]): Promise<OwnCopy[]> {
   const copies: OwnCopy[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await rds.send(new DescribeDBClusterSnapshotsCommand({
-      SnapshotType: 'manual',
-      MaxRecords: 100,
-      Marker: marker,
-    }));
-    for (const snapshot of page.DBClusterSnapshots ?? []) {
-      const copy = asOwnCopy(snapshot, ownerId, copyPrefix);
+  for (const kind of kinds) {
+    for await (const snapshot of snapshotApi(kind).listManual()) {
+      const copy = asOwnCopy(snapshot, ownerId, copyPrefix, kind);
       if (copy) copies.push(copy);
     }
-    marker = page.Marker;
-  } while (marker);
+  }
   return copies;
 }
 
@@ -99,19 +100,20 @@ export type DeleteOutcome = 'deleted' | 'absent' | 'busy' | 'not-owned';
  * the listing (anyone who may tag `<copyPrefix>-*` snapshots could) leaves the snapshot alone.
  */
 export async function deleteOwnCopy(expected: OwnCopy, copyPrefix: string): Promise<DeleteOutcome> {
-  const current = await findSnapshot(expected.identifier);
+  const api = snapshotApi(expected.kind);
+  const current = await api.find(expected.identifier);
   if (!current) return 'absent';
-  if (!isCopyOf(asOwnCopy(current, expected.ownerId, copyPrefix), expected)) {
+  if (!isCopyOf(asOwnCopy(current, expected.ownerId, copyPrefix, expected.kind), expected)) {
     log('warn', 'Refusing to delete a snapshot whose tags no longer mark it as this receiver\'s copy', { identifier: expected.identifier });
     return 'not-owned';
   }
   try {
-    await rds.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: expected.identifier }));
+    await api.remove(expected.identifier);
     log('info', 'Deleted copy', { identifier: expected.identifier, sourceSnapshotArn: expected.sourceSnapshotArn });
     return 'deleted';
   } catch (error) {
-    if (isAwsError(error, 'DBClusterSnapshotNotFoundFault')) return 'absent';
-    if (isAwsError(error, 'InvalidDBClusterSnapshotStateFault')) return 'busy';
+    if (isAwsError(error, api.faults.snapshotNotFound)) return 'absent';
+    if (isAwsError(error, api.faults.snapshotState)) return 'busy';
     throw error;
   }
 }
