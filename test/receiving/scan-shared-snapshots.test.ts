@@ -2,7 +2,8 @@ import { DBClusterSnapshot, DBSnapshot, DescribeDBClusterSnapshotsCommand, Descr
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
-  awsError, COPY_ID, DB_COPY_ID, DB_SHARED_ARN, INSTANCE, NOW, OTHER_SOURCE, ownCopy, ownDbCopy, SAME_NAME_DB_COPY_ID, SAME_NAME_DB_SHARED_ARN, SHARED_ARN,
+  awsError, COPY_ID, DB_COPY_ID, DB_SHARED_ARN, INSTANCE, NOW, OTHER_SOURCE, ownCopy, ownDbCopy, SAME_NAME_DB_COPY_ID, SAME_NAME_DB_SHARED_ARN,
+  SHARED_ARN,
   SHARED_ID, SHARED_TIME, SOURCE, STATE_MACHINE_ARN, STRANGER, sharedArn, sharedDbSnapshot, sharedSnapshot, TARGET, useReceiverEnvironment,
 } from './helpers';
 import { freshnessRecord } from '../../src/receiving/handlers/freshness.lambda-shared';

@@ -79,7 +79,8 @@ export function parseRequiredOptions(value: unknown, dbSnapshot: boolean): strin
 export function parseCopyState(event: unknown, settings: ReceiverSettings): { state: CopyState; ref: SourceSnapshotRef } {
   const obj = requireObject(event, 'The copy state');
   rejectUnknownKeys(obj, STATE_KEYS, 'The copy state');
-  const { input, ref } = parseCopyInput({ sourceAccount: obj.sourceAccount, snapshotArn: obj.snapshotArn, requiredOptions: obj.requiredOptions }, settings);
+  const { sourceAccount, snapshotArn, requiredOptions } = obj;
+  const { input, ref } = parseCopyInput({ sourceAccount, snapshotArn, requiredOptions }, settings);
   const expected = copyIdentifier(settings.copyPrefix, ref);
   if (obj.copyIdentifier !== expected) {
     throw new InvalidInput(`copyIdentifier must be '${expected}' for ${ref.arn}, got ${JSON.stringify(obj.copyIdentifier)?.slice(0, 80)}`);

@@ -1,7 +1,7 @@
+import { parseRequiredOptions } from './copy-state.lambda-shared';
 import { SnapshotNotFromSource, SnapshotNotSelected } from './errors.lambda-shared';
 import { assertNoOwnAccountSource } from './own-account.lambda-shared';
 import { ReceiverSettings, receiverSettings } from './settings.lambda-shared';
-import { parseRequiredOptions } from './copy-state.lambda-shared';
 import { assertDatabaseSelected, copyExecutionName, copyIdentifier, describeSharedSnapshot, parseSourceSnapshotArn, SourceSnapshotRef } from './sources.lambda-shared';
 import { startCopy, StartOutcome } from './start-copy.lambda-shared';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../../shared/constants';

@@ -75,7 +75,9 @@ export async function handler(event: ScanEvent = {}): Promise<ScanResult> {
 
 /** A live copy of this snapshot exists, or an available copy (of the same kind and database) of one at least as new. */
 function hasCopy(copies: OwnCopy[], candidate: SharedCandidate): boolean {
-  return copies.some((copy) => copy.kind === candidate.kind && copy.sourceAccount === candidate.sourceAccount && copy.clusterIdentifier === candidate.clusterIdentifier && (
+  const sameDatabase = (copy: OwnCopy) =>
+    copy.kind === candidate.kind && copy.sourceAccount === candidate.sourceAccount && copy.clusterIdentifier === candidate.clusterIdentifier;
+  return copies.some((copy) => sameDatabase(copy) && (
     (copy.sourceSnapshotArn === candidate.ref.arn && LIVE_COPY_STATUSES.includes(copy.status))
     || (copy.status === 'available' && Date.parse(copy.sourceSnapshotTime) >= candidate.created)));
 }
