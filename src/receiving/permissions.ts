@@ -1,6 +1,7 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { TARGET_TAG_OWNER } from '../shared/constants';
+import { useKeysThroughRds } from '../shared/kms-through-rds';
 
 /** The kinds of shared snapshot the receiver copies: a DB cluster's, or a DB instance's (a DB snapshot). */
 export type ReceivedKind = 'cluster' | 'instance';
@@ -49,7 +50,6 @@ export class ReceiverPermissions {
   public readonly sourceKeys: string[];
   /** Each source account's default event bus. */
   public readonly sourceBuses: string[];
-  private readonly viaRds: Record<string, string>;
 
   constructor(
     private readonly stack: Stack,
@@ -73,7 +73,6 @@ export class ReceiverPermissions {
     });
     this.sourceKeys = sourceAccountIds.map((account) => stack.formatArn({ account, service: 'kms', resource: 'key', resourceName: '*' }));
     this.sourceBuses = sourceAccountIds.map((account) => stack.formatArn({ account, service: 'events', resource: 'event-bus', resourceName: 'default' }));
-    this.viaRds = { 'kms:ViaService': `rds.${stack.region}.${stack.urlSuffix}` };
   }
 
   /** List the snapshots shared with this account, and this account's manual snapshots. */
@@ -136,14 +135,7 @@ export class ReceiverPermissions {
   }
 
   private useKeysThroughRds(keys: string[], readActions: string[]): iam.PolicyStatement[] {
-    return [
-      new iam.PolicyStatement({ actions: readActions, resources: keys, conditions: { StringEquals: this.viaRds } }),
-      new iam.PolicyStatement({
-        actions: ['kms:CreateGrant'],
-        resources: keys,
-        conditions: { StringEquals: this.viaRds, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
-      }),
-    ];
+    return useKeysThroughRds(this.stack, keys, readActions);
   }
 
   private arn(account: string, resource: string, name: string): string {

@@ -22,6 +22,7 @@ import { CopyWorkflow } from './workflow';
 import { DEFAULTS, ENV, EVENT_DETAIL_TYPE, EVENT_SOURCE, TARGET_ENV } from '../shared/constants';
 import { warnIgnoredKeyRemovalPolicy } from '../shared/key-removal';
 import { createStateMachineLogGroup, DEFAULT_LOG_RETENTION, grantReadExecutions } from '../shared/operations';
+import type { IOwnedClusterSnapshotCopies } from '../shared/snapshot-copies';
 
 /**
  * Receives the DB cluster snapshots and DB (instance) snapshots that `SharedClusterSnapshots` shares
@@ -44,7 +45,7 @@ import { createStateMachineLogGroup, DEFAULT_LOG_RETENTION, grantReadExecutions 
  *   confirmCopies: true,
  * });
  */
-export class ReceivedClusterSnapshots extends Construct {
+export class ReceivedClusterSnapshots extends Construct implements IOwnedClusterSnapshotCopies {
   /** The state machine that runs one execution per shared snapshot. Start it with `{"sourceAccount": "...", "snapshotArn": "..."}`. */
   public readonly stateMachine: sfn.StateMachine;
   /** The key every copy is encrypted with. */
@@ -72,6 +73,8 @@ export class ReceivedClusterSnapshots extends Construct {
   public readonly stateMachineLogGroup: logs.ILogGroup;
   /** The tag value that marks every copy this instance makes (tag `received-cluster-snapshots:owner`). */
   public readonly ownerId: string;
+  /** The start of every copy's identifier (`copyPrefix`). */
+  public readonly copyPrefix: string;
 
   private dashboard?: ReceiverDashboard;
 
@@ -80,7 +83,7 @@ export class ReceivedClusterSnapshots extends Construct {
     const stack = Stack.of(this);
     validateReceiverProps(this, props);
     this.ownerId = this.node.addr;
-    const copyPrefix = props.copyPrefix ?? RECEIVER_DEFAULTS.copyPrefix;
+    const copyPrefix = this.copyPrefix = props.copyPrefix ?? RECEIVER_DEFAULTS.copyPrefix;
     const sourcePrefix = props.sourceSnapshotPrefix ?? '';
     const logRetention = props.logRetention ?? DEFAULT_LOG_RETENTION;
     this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'CopyKey', {

@@ -15,4 +15,10 @@ export const EVENT_DETAIL_TYPE = {
   failed: 'Cluster Snapshot Failed',
   /** Put by the target side on the source account's default bus once its copy is available; detail: `SnapshotCopiedDetail`. */
   copied: 'Cluster Snapshot Copied',
+  /** Put by `RefreshedDatabase` on its own account's default bus after a swap; detail: `DatabaseRefreshedDetail`. */
+  databaseRefreshed: 'Database Refreshed',
+  /** Put by `RefreshedDatabase` when a refresh fails; detail: `DatabaseRefreshFailedDetail`. */
+  databaseRefreshFailed: 'Database Refresh Failed',
+  /** Put by `RefreshedDatabase` in restore-test mode after each test; detail: `DatabaseRestoreTestedDetail`. */
+  databaseRestoreTested: 'Database Restore Tested',
 } as const;
