@@ -183,9 +183,12 @@ describe('receive-event, a DB instance\'s snapshot', () => {
     });
     process.env.SOURCE_INSTANCE_IDENTIFIERS = '';
     process.env.SOURCE_CLUSTER_IDENTIFIERS = 'orders-db';
+    rdsMock.resetHistory();
+    // A receiver of clusters only may not read DB snapshots: skipped before RDS is asked.
     await expect(handler(instanceEvent())).resolves.toEqual({
-      outcome: 'notSelected', reason: expect.stringContaining('which is not one of instanceIdentifiers (none listed)'),
+      outcome: 'notSelected', reason: expect.stringContaining("is a DB instance's, and instanceIdentifiers lists none"),
     });
+    expect(rdsMock.calls()).toHaveLength(0);
     expect(sfnMock.calls()).toHaveLength(0);
   });
 

@@ -61,8 +61,8 @@ describe('parseSourceSnapshotArn: the event is untrusted', () => {
 });
 
 describe('assertDatabaseSelected', () => {
-  const cluster = (): SourceSnapshotRef => parseSourceSnapshotArn(SHARED_ARN, receiverSettings());
-  const instance = (): SourceSnapshotRef => parseSourceSnapshotArn(DB_SHARED_ARN, receiverSettings());
+  const cluster = (): SourceSnapshotRef => ({ arn: SHARED_ARN, kind: 'cluster', account: SOURCE, region: 'eu-west-1', snapshotIdentifier: SHARED_ID });
+  const instance = (): SourceSnapshotRef => ({ arn: DB_SHARED_ARN, kind: 'instance', account: SOURCE, region: 'eu-west-1', snapshotIdentifier: DB_SHARED_ID });
 
   describe('with clusterIdentifiers only', () => {
     useReceiverEnvironment({ SOURCE_CLUSTER_IDENTIFIERS: 'orders-db,Billing-DB' });
@@ -78,6 +78,12 @@ describe('assertDatabaseSelected', () => {
       expect(() => assertDatabaseSelected(instance(), 'orders-db', receiverSettings())).toThrow(SnapshotNotSelected);
       expect(() => assertDatabaseSelected(instance(), 'orders-db', receiverSettings())).toThrow(/DB instance 'orders-db', which is not one of instanceIdentifiers \(none listed\)/);
       expect(selectedKinds(receiverSettings())).toEqual(['cluster']);
+    });
+
+    test('a DB snapshot ARN is outside the selection already (SnapshotNotSelected), before RDS is asked', () => {
+      expect(() => parseSourceSnapshotArn(DB_SHARED_ARN, receiverSettings())).toThrow(SnapshotNotSelected);
+      expect(() => parseSourceSnapshotArn(DB_SHARED_ARN, receiverSettings())).toThrow(/is a DB instance's, and instanceIdentifiers lists none/);
+      expect(parseSourceSnapshotArn(SHARED_ARN, receiverSettings()).kind).toBe('cluster');
     });
   });
 

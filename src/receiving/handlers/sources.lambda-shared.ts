@@ -30,7 +30,8 @@ const ARN_HASH_LENGTH = 12;
 /**
  * Checks that `arn` is a DB cluster snapshot or DB snapshot of one of the source accounts, in this Region, with the
  * configured prefix (and, when `account` is given, of that account). Anything else is refused with
- * `SnapshotNotFromSource`, naming what did not match (`SnapshotNotSelected` for another prefix).
+ * `SnapshotNotFromSource`, naming what did not match (`SnapshotNotSelected` for another prefix, or
+ * a kind of which nothing is selected).
  */
 export function parseSourceSnapshotArn(arn: unknown, settings: ReceiverSettings, account?: string): SourceSnapshotRef {
   const match = typeof arn === 'string' ? SNAPSHOT_ARN.exec(arn) : null;
@@ -50,6 +51,11 @@ export function parseSourceSnapshotArn(arn: unknown, settings: ReceiverSettings,
     throw new SnapshotNotSelected(`Snapshot ${shown} does not start with sourceSnapshotPrefix '${settings.sourceSnapshotPrefix}'`);
   }
   const kind: DatabaseKind = type === 'snapshot' ? 'instance' : 'cluster';
+  // A kind nothing is selected of is refused before RDS is asked: the receiver holds no permission for its snapshots.
+  if (!selectedKinds(settings).includes(kind)) {
+    const { prop, what } = KIND_NAMES[kind];
+    throw new SnapshotNotSelected(`Snapshot ${shown} is a ${what}'s, and ${prop} lists none (only the listed databases are copied)`);
+  }
   return { arn: arn as string, kind, account: owner, region, snapshotIdentifier: snapshotIdentifier.toLowerCase() };
 }
 
