@@ -39,7 +39,7 @@ export const CLUSTER_SNAPSHOTS: SnapshotApi = {
   },
   async describeShared(arn) {
     try {
-      const out = await rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: arn, SnapshotType: 'shared', IncludeShared: true }));
+      const out = await rdsHere().send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: arn, SnapshotType: 'shared', IncludeShared: true }));
       return out.DBClusterSnapshots?.find((s) => s.DBClusterSnapshotArn === arn);
     } catch (error) {
       if (isAwsError(error, 'DBClusterSnapshotNotFoundFault')) return undefined;
@@ -49,7 +49,7 @@ export const CLUSTER_SNAPSHOTS: SnapshotApi = {
   async *listShared(): AsyncGenerator<SnapshotView> {
     let marker: string | undefined;
     do {
-      const page = await rds.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: 'shared', IncludeShared: true, MaxRecords: 100, Marker: marker }));
+      const page = await rdsHere().send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: 'shared', IncludeShared: true, MaxRecords: 100, Marker: marker }));
       yield* page?.DBClusterSnapshots ?? [];
       marker = page?.Marker;
     } while (marker);

@@ -66,7 +66,7 @@ export const INSTANCE_SNAPSHOTS: SnapshotApi = {
   },
   async describeShared(arn) {
     try {
-      const out = await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: arn, SnapshotType: 'shared', IncludeShared: true }));
+      const out = await rdsHere().send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: arn, SnapshotType: 'shared', IncludeShared: true }));
       const found = out.DBSnapshots?.find((s) => s.DBSnapshotArn === arn);
       return found && asSnapshotView(found);
     } catch (error) {
@@ -77,7 +77,7 @@ export const INSTANCE_SNAPSHOTS: SnapshotApi = {
   async *listShared(): AsyncGenerator<SnapshotView> {
     let marker: string | undefined;
     do {
-      const page = await rds.send(new DescribeDBSnapshotsCommand({ SnapshotType: 'shared', IncludeShared: true, MaxRecords: 100, Marker: marker }));
+      const page = await rdsHere().send(new DescribeDBSnapshotsCommand({ SnapshotType: 'shared', IncludeShared: true, MaxRecords: 100, Marker: marker }));
       yield* (page?.DBSnapshots ?? []).map(asSnapshotView);
       marker = page?.Marker;
     } while (marker);
