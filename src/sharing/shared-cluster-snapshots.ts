@@ -231,8 +231,8 @@ export class SharedClusterSnapshots extends Construct {
   }
 
   /** `metricNewestSnapshotAge` of the copies in another of `regions` (the metric's dimension `Region`). */
-  public metricNewestSnapshotAgeIn(region: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return newestSnapshotAgeMetric(this.ownerId, props, region);
+  public metricNewestSnapshotAgeIn(regionName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return newestSnapshotAgeMetric(this.ownerId, props, regionName);
   }
 
   /** Executions that failed, per 5 minutes by default. */
