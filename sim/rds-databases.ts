@@ -46,7 +46,7 @@ import {
   Database, DatabaseHost, DatabaseInstance, DatabaseTimings, DEFAULT_TIMINGS, InjectedFault, ManagedSecret,
 } from './rds-database-types';
 import { clusterView, instanceView } from './rds-database-views';
-import { clientError, page } from './rds-types';
+import { allPages, clientError, page } from './rds-types';
 
 /** The statuses in which a cluster may be deleted (assumed: AWS lists no such rule for clusters). */
 const DELETABLE = ['available', 'stopped', 'inaccessible-encryption-credentials', 'incompatible-parameters'];
@@ -249,7 +249,7 @@ export class RdsDatabases {
       return c ? { DBClusters: [this.view(c)] } : others(input);
     }
     const restored = [...this.clusters.values()].map((c) => (this.progress(c), c)).filter((c) => this.clusters.has(c.resourceId));
-    const all = [...(others({}).DBClusters ?? []), ...restored.map((c) => this.view(c))];
+    const all = [...allPages((i) => others(i), 'DBClusters'), ...restored.map((c) => this.view(c))];
     return page(all, input.Marker, input.MaxRecords ?? 100, 'DBClusters');
   }
 
@@ -267,7 +267,7 @@ export class RdsDatabases {
     const restored = [...this.instances.values()].map((i) => (this.progressInstance(i), i)).filter((i) => this.instances.has(i.identifier))
       .filter((i) => !resourceIds || resourceIds.includes(i.clusterResourceId))
       .map((i) => instanceView(i, this.clusters.get(i.clusterResourceId)!, this.host.account));
-    const theirs = clusterIds ? [] : others({ ...input, Marker: undefined, MaxRecords: 100 }).DBInstances ?? [];
+    const theirs = clusterIds ? [] : allPages((i) => others({ ...input, ...i }), 'DBInstances');
     return page([...theirs, ...restored], input.Marker, input.MaxRecords ?? 100, 'DBInstances');
   }
 

@@ -166,6 +166,18 @@ export function page<K extends string, T>(items: T[], marker: string | undefined
   return { [key]: items.slice(start, next), Marker: next < items.length ? String(next) : undefined } as Record<K, T[]> & { Marker?: string };
 }
 
+/** Every item of a paged listing, following its Marker to the end. */
+export function allPages<K extends string, T>(list: (input: { Marker?: string }) => Partial<Record<K, T[]>> & { Marker?: string }, key: K): T[] {
+  const items: T[] = [];
+  let marker: string | undefined;
+  do {
+    const result = list({ Marker: marker });
+    items.push(...(result[key] ?? []));
+    marker = result.Marker;
+  } while (marker);
+  return items;
+}
+
 /** An RDS error the SDK has no class for; `name` is what handlers and Retry/Catch match on. */
 export function clientError(name: string, message: string): RDSServiceException {
   return new RDSServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: 400 }, message });

@@ -168,4 +168,29 @@ describe('restored databases in the in-memory RDS', () => {
     expect((await describe('db-a')).Status).toBe('inaccessible-encryption-credentials');
     expect(rds.databases.names.resolve('db-a')).toBeUndefined();
   });
+  test('listings page through every database, the source side ones beyond the first page and the restored ones', async () => {
+    // DescribeDBClusters / DescribeDBInstances return at most MaxRecords (default 100) with a Marker
+    // while more remain (RDS API reference). A listing that dropped all but the first page of the
+    // source's databases once hid 450 of a 1,000-cluster fleet from tag discovery.
+    for (let i = 0; i < 150; i++) rds.addCluster({ identifier: `fleet-${i}` });
+    for (let i = 0; i < 130; i++) rds.instances.addInstance({ identifier: `pg-${i}` });
+    await restore('staging-db-1');
+    const listAll = async (command: (marker?: string) => any, key: string) => {
+      const ids: string[] = [];
+      let marker: string | undefined;
+      do {
+        const result = await send(command(marker));
+        ids.push(...result[key].map((d: any) => d.DBClusterIdentifier ?? d.DBInstanceIdentifier));
+        marker = result.Marker;
+      } while (marker);
+      return ids;
+    };
+    const clusters = await listAll((Marker) => new DescribeDBClustersCommand({ MaxRecords: 100, Marker }), 'DBClusters');
+    expect(clusters).toHaveLength(1 + 150 + 1);
+    expect(new Set(clusters).size).toBe(clusters.length);
+    expect(clusters).toEqual(expect.arrayContaining(['orders-db', 'fleet-149', 'staging-db-1']));
+    const instances = await listAll((Marker) => new DescribeDBInstancesCommand({ MaxRecords: 100, Marker }), 'DBInstances');
+    expect(instances).toHaveLength(130);
+    expect(instances).toEqual(expect.arrayContaining(['pg-0', 'pg-129']));
+  });
 });
