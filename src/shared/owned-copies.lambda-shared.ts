@@ -1,5 +1,4 @@
-import { DBClusterSnapshot, DescribeDBClusterSnapshotsCommand } from '@aws-sdk/client-rds';
-import { rds } from './clients.lambda-shared';
+import type { DBClusterSnapshot } from '@aws-sdk/client-rds';
 import {
   TARGET_TAG_OWNER,
   TARGET_TAG_SOURCE_ACCOUNT,
@@ -7,6 +6,8 @@ import {
   TARGET_TAG_SOURCE_SNAPSHOT,
   TARGET_TAG_SOURCE_SNAPSHOT_TIME,
 } from './constants';
+import type { DatabaseKind } from './database-kind.lambda-shared';
+import { snapshotApi } from './snapshot-apis.lambda-shared';
 
 /*
  * The copies a ReceivedClusterSnapshots owns, read back from their tags: what the receiver keeps
@@ -49,22 +50,17 @@ export function asOwnCopy(snapshot: DBClusterSnapshot, ownerId: string, copyPref
   return { snapshot, identifier, status: snapshot.Status ?? '', ownerId, sourceAccount, clusterIdentifier, sourceSnapshotArn, sourceSnapshotTime };
 }
 
-/** Every copy this instance owns in this account and Region (manual snapshots, paged). */
-export async function listOwnCopies(ownerId: string, copyPrefix: string): Promise<OwnCopy[]> {
+/**
+ * Every copy this instance owns in this account and Region (manual snapshots, paged), of `kind`:
+ * DB cluster snapshots, or DB snapshots (the receiver's copies of DB instances' snapshots, tagged
+ * the same way, the instance's identifier in the source-cluster tag).
+ */
+export async function listOwnCopies(ownerId: string, copyPrefix: string, kind: DatabaseKind = 'cluster'): Promise<OwnCopy[]> {
   const copies: OwnCopy[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await rds.send(new DescribeDBClusterSnapshotsCommand({
-      SnapshotType: 'manual',
-      MaxRecords: 100,
-      Marker: marker,
-    }));
-    for (const snapshot of page.DBClusterSnapshots ?? []) {
-      const copy = asOwnCopy(snapshot, ownerId, copyPrefix);
-      if (copy) copies.push(copy);
-    }
-    marker = page.Marker;
-  } while (marker);
+  for await (const snapshot of snapshotApi(kind).listManual()) {
+    const copy = asOwnCopy(snapshot, ownerId, copyPrefix);
+    if (copy) copies.push(copy);
+  }
   return copies;
 }
 

@@ -120,10 +120,10 @@ test('the delete role deletes only this construct\'s instances and non-serving d
 });
 
 test('the instance and password roles act only on this construct\'s databases', () => {
-  expect(allowed(refreshed.handlers.createInstances.role, [
+  expect(allowed(refreshed.handlers.createInstances!.role, [
     ['rds:CreateDBInstance', rds(`db:${DATABASE}-202611280500-1`), TAGGED], ['rds:CreateDBInstance', NEW, OWNED],
   ])).toEqual([]);
-  expect(denied(refreshed.handlers.createInstances.role, [
+  expect(denied(refreshed.handlers.createInstances!.role, [
     ['rds:CreateDBInstance', rds('db:production-db-2'), TAGGED], ['rds:CreateDBInstance', rds('cluster:production-db'), TAGGED],
   ])).toEqual([]);
   expect(allowed(refreshed.handlers.resetMasterPassword.role, [

@@ -1,12 +1,12 @@
 import {
-  AddTagsToResourceCommand, CreateDBInstanceCommand, DBCluster, DeleteDBClusterCommand, DeleteDBInstanceCommand, DescribeDBClustersCommand,
+  CreateDBInstanceCommand, DBCluster, DeleteDBClusterCommand, DeleteDBInstanceCommand, DescribeDBClustersCommand,
   DescribeDBInstancesCommand, ModifyDBClusterCommand, RestoreDBClusterFromSnapshotCommand, Tag,
 } from '@aws-sdk/client-rds';
 import { RestoreFailed } from './errors.lambda-shared';
 import type { CopyToRestore, DatabaseKind, DatabaseView, MemberView } from './kind-types.lambda-shared';
 import { instanceName } from './names.lambda-shared';
 import type { RestoreSettings } from './settings.lambda-shared';
-import { tagList, tagRecord } from './tags.lambda-shared';
+import { tagDatabase, tagRecord } from './tags.lambda-shared';
 import { rds } from '../../shared/clients.lambda-shared';
 import { isAwsError } from '../../shared/errors.lambda-shared';
 
@@ -102,7 +102,7 @@ async function restore(identifier: string, copy: CopyToRestore, settings: Restor
 }
 
 function memberNames(databaseIdentifier: string, generation: string, settings: RestoreSettings): string[] {
-  return Array.from({ length: settings.instances }, (_, i) => instanceName(databaseIdentifier, generation, i + 1));
+  return Array.from({ length: settings.instances ?? 1 }, (_, i) => instanceName(databaseIdentifier, generation, i + 1));
 }
 
 async function createMember(database: DatabaseView, member: string, settings: RestoreSettings, tags: Tag[]): Promise<void> {
@@ -156,12 +156,9 @@ async function deleteDatabase(identifier: string, finalSnapshot?: string): Promi
   }));
 }
 
-async function tag(database: DatabaseView, tags: Record<string, string>): Promise<void> {
-  await rds.send(new AddTagsToResourceCommand({ ResourceName: database.arn, Tags: tagList(tags) }));
-}
-
 export const auroraCluster: DatabaseKind = {
   name: 'aurora-cluster',
+  snapshotKind: 'cluster',
   list,
   describe,
   restore,
@@ -172,5 +169,5 @@ export const auroraCluster: DatabaseKind = {
   setDeletionProtection,
   deleteMember,
   deleteDatabase,
-  tag,
+  tag: tagDatabase,
 };
