@@ -237,7 +237,7 @@ describe('fake responses carry the fields handlers read', () => {
       await send(new ModifyDBSnapshotAttributeCommand({ DBSnapshotIdentifier: 'pg-2', AttributeName: 'restore', ValuesToAdd: ['222222222222'] }));
       await send(new DescribeDBSnapshotAttributesCommand({ DBSnapshotIdentifier: 'pg-2' }));
       // A restored cluster, with an instance and a managed master secret (no waits: every step takes no time).
-      rds.databases.timings = { restoreMs: 0, instanceMs: 0, renameMs: 0, modifyMs: 0, deleteMs: 0 };
+      rds.databases.timings = { restoreMs: 0, instanceMs: 0, renameMs: 0, instanceRenameMs: 0, modifyMs: 0, deleteMs: 0 };
       const restored = { DBClusterIdentifier: 'restored-db', Engine: 'aurora-postgresql' };
       await send(new RestoreDBClusterFromSnapshotCommand({ ...restored, SnapshotIdentifier: 'managed-1', Tags: [{ Key: 'k', Value: 'v' }] }));
       await send(new CreateDBInstanceCommand({ ...restored, DBInstanceIdentifier: 'restored-db-1', DBInstanceClass: 'db.r6g.large', Tags: [{ Key: 'k', Value: 'v' }] }));
