@@ -40,14 +40,26 @@ export interface KindNames {
 
 export const KIND_NAMES: Readonly<Record<DatabaseKind, KindNames>> = {
   [DatabaseKind.AURORA_CLUSTER]: {
-    database: 'cluster', snapshot: 'cluster-snapshot', parameterGroup: 'cluster-pg', secretPrefix: 'rds!cluster-',
-    describe: 'rds:DescribeDBClusters', listSnapshots: 'rds:DescribeDBClusterSnapshots', restore: 'rds:RestoreDBClusterFromSnapshot',
-    modify: 'rds:ModifyDBCluster', delete: 'rds:DeleteDBCluster',
+    database: 'cluster',
+    snapshot: 'cluster-snapshot',
+    parameterGroup: 'cluster-pg',
+    secretPrefix: 'rds!cluster-',
+    describe: 'rds:DescribeDBClusters',
+    listSnapshots: 'rds:DescribeDBClusterSnapshots',
+    restore: 'rds:RestoreDBClusterFromSnapshot',
+    modify: 'rds:ModifyDBCluster',
+    delete: 'rds:DeleteDBCluster',
   },
   [DatabaseKind.DB_INSTANCE]: {
-    database: 'db', snapshot: 'snapshot', parameterGroup: 'pg', secretPrefix: 'rds!db-',
-    describe: 'rds:DescribeDBInstances', listSnapshots: 'rds:DescribeDBSnapshots', restore: 'rds:RestoreDBInstanceFromDBSnapshot',
-    modify: 'rds:ModifyDBInstance', delete: 'rds:DeleteDBInstance',
+    database: 'db',
+    snapshot: 'snapshot',
+    parameterGroup: 'pg',
+    secretPrefix: 'rds!db-',
+    describe: 'rds:DescribeDBInstances',
+    listSnapshots: 'rds:DescribeDBSnapshots',
+    restore: 'rds:RestoreDBInstanceFromDBSnapshot',
+    modify: 'rds:ModifyDBInstance',
+    delete: 'rds:DeleteDBInstance',
   },
 };
 

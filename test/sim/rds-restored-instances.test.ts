@@ -38,8 +38,12 @@ describe('restored DB instances in the in-memory RDS', () => {
     await restore('staging-pg-202611270300', { DBSubnetGroupName: 'staging', VpcSecurityGroupIds: ['sg-1'], Tags: [{ Key: 'team', Value: 'data' }] });
     const creating = await describe_('staging-pg-202611270300');
     expect(creating).toMatchObject({
-      DBInstanceStatus: 'creating', Engine: 'postgres', DBSubnetGroup: { DBSubnetGroupName: 'staging' },
-      StorageEncrypted: true, KmsKeyId: expect.stringMatching(/aws-rds-managed-key$/), TagList: [{ Key: 'team', Value: 'data' }],
+      DBInstanceStatus: 'creating',
+      Engine: 'postgres',
+      DBSubnetGroup: { DBSubnetGroupName: 'staging' },
+      StorageEncrypted: true,
+      KmsKeyId: expect.stringMatching(/aws-rds-managed-key$/),
+      TagList: [{ Key: 'team', Value: 'data' }],
     });
     expect([creating.Endpoint, creating.MasterUserSecret, creating.DBClusterIdentifier]).toEqual([undefined, undefined, undefined]);
     await clock.advance(rds.databases.timings.restoreMs);
