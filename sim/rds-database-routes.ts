@@ -74,7 +74,8 @@ export function databaseHost(access: StoreAccess): DatabaseHost {
       const s = shared?.snapshot ?? own;
       if (!s || Date.now() < s.visibleAt) return undefined;
       const arn = dbSnapshotArn(s.id, shared?.owner ?? store.account);
-      return { id: s.id, arn, status: s.status, encryption: s.encryption, engine: s.engine, shared: shared !== undefined, optionGroupName: s.optionGroupName };
+      const { id, status, encryption, engine, optionGroupName } = s;
+      return { id, arn, status, encryption, engine, optionGroupName, shared: shared !== undefined };
     },
     specClusterHolds: (id) => access.specClusterHolds(id),
     specInstanceHolds: (id) => store.instances.holds(id),

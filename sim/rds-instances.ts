@@ -114,7 +114,9 @@ export class InstanceRds {
    */
   public addForeignSnapshot(id: string, instanceId: string, tags: Record<string, string> = {}, engine = 'postgres'): void {
     const instance = this.instances.get(instanceId.toLowerCase());
-    const carried = instance ? this.snapshotOf(instance) : { encryption: encryptionOf(undefined), optionGroupName: defaultOptionGroupName(engine), options: [] };
+    const carried = instance
+      ? this.snapshotOf(instance)
+      : { encryption: encryptionOf(undefined), optionGroupName: defaultOptionGroupName(engine), options: [] };
     this.book.put({
       ...this.book.create({
         id, databaseId: instanceId.toLowerCase(), engine: instance?.engine ?? engine, status: 'creating', outcome: 'available', durationMs: 0, ...carried, tags: toTags(tags),

@@ -47,7 +47,8 @@ export function policiesOf({ stack, received, refreshed }: RefreshStack) {
       .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((ref: any) => ref.Ref === roleId))
       .flatMap((r) => resolve(r.Properties.PolicyDocument.Statement) as IamStatement[]);
   };
-  const isAllowed = (role: IRole | undefined, [action, resource, context]: Case) => evaluate(statementsOf(role), { action, resource, context }).allowed;
+  const isAllowed = (role: IRole | undefined, [action, resource, context]: Case) =>
+    evaluate(statementsOf(role), { action, resource, context }).allowed;
   const owner = refreshed.ownerId;
   return {
     /** The cases the role does not allow (expected: none). */
