@@ -25,8 +25,8 @@
  *   `rds-secrets-manager`); the name stays taken while `deleting`.
  */
 import {
-  DBInstance, DBInstanceAlreadyExistsFault, DBInstanceNotFoundFault, DBSnapshotNotFoundFault, InvalidDBInstanceStateFault, InvalidDBSnapshotStateFault,
-  InvalidRestoreFault,
+  DBInstance, DBInstanceAlreadyExistsFault, DBInstanceNotFoundFault, DBSnapshotNotFoundFault, InvalidDBInstanceStateFault,
+  InvalidDBSnapshotStateFault, InvalidRestoreFault,
 } from '@aws-sdk/client-rds';
 import { assertPasswordInput, manageMasterPassword, rename } from './rds-database-changes';
 import { DatabaseNames } from './rds-database-names';
