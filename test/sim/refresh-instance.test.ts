@@ -22,7 +22,8 @@ const at = (day: number, hours: number) => new Date(runDay(day).getTime() + hour
 const INSTANCE = { kind: DatabaseKind.DB_INSTANCE, sourceClusterIdentifier: 'orders-pg' };
 
 function instanceSimulation(example: RefreshExample = {}, options: Omit<SimulationOptions, 'template' | 'account'> = {}): Simulation {
-  return refreshSimulation({ ...example, refresh: { ...INSTANCE, ...example.refresh } }, options);
+  // The receiver copies the instance's snapshots (its instanceIdentifiers); the copies are seeded as it makes them.
+  return refreshSimulation({ ...example, receiver: { instanceIdentifiers: ['orders-pg'] }, refresh: { ...INSTANCE, ...example.refresh } }, options);
 }
 
 /** DB instances of the account's own, which the refresh must never touch: one with a similar name and one with the prefix and a generation. */

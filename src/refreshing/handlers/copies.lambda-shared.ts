@@ -9,7 +9,7 @@ import { listOwnCopies, newestFirst } from '../../shared/owned-copies.lambda-sha
  * when there is none. Only manual snapshots of this account are listed: never a shared one.
  */
 export async function newestCopy(settings: RefreshSettings, kind: DatabaseKind): Promise<PlannedCopy | undefined> {
-  const copies = (await listOwnCopies(settings.copyOwnerId, settings.copyPrefix, kind.snapshotKind))
+  const copies = (await listOwnCopies(settings.copyOwnerId, settings.copyPrefix, [kind.snapshotKind]))
     .filter((c) => c.status === 'available' && c.clusterIdentifier.toLowerCase() === settings.sourceCluster)
     .filter((c) => !settings.sourceAccount || c.sourceAccount === settings.sourceAccount)
     .sort(newestFirst);
