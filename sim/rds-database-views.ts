@@ -3,7 +3,7 @@
  * model's types (@aws-sdk/client-rds `DBCluster`, `DBInstance`), so a field is spelled and typed as
  * the real response has it.
  */
-import type { DBCluster, DBInstance } from '@aws-sdk/client-rds';
+import type { DBCluster, DBInstance, MasterUserSecret } from '@aws-sdk/client-rds';
 import { REGION } from './aws-env';
 import type { Database, DatabaseInstance, ManagedSecret, RestoredInstance } from './rds-database-types';
 import { encryptionFields } from './rds-encryption';
@@ -39,11 +39,7 @@ export function clusterView(c: Database, members: DatabaseInstance[], account: s
     DeletionProtection: c.deletionProtection,
     ...encryptionFields(c.encryption),
     DBClusterMembers: members.map((i) => ({ DBInstanceIdentifier: i.identifier, IsClusterWriter: i === writer })),
-    MasterUserSecret: secret && {
-      SecretArn: secret.arn,
-      SecretStatus: Date.now() >= secret.activeAt ? 'active' : 'creating',
-      KmsKeyId: secret.kmsKeyId,
-    },
+    MasterUserSecret: secret && secretView(secret),
     PendingModifiedValues: c.pendingIdentifier ? { DBClusterIdentifier: c.pendingIdentifier } : undefined,
     TagList: c.tags.map((t) => ({ ...t })),
   };
@@ -85,12 +81,13 @@ export function restoredInstanceView(i: RestoredInstance, account: string, secre
     PubliclyAccessible: i.publiclyAccessible,
     DeletionProtection: i.deletionProtection,
     ...encryptionFields(i.encryption),
-    MasterUserSecret: secret && {
-      SecretArn: secret.arn,
-      SecretStatus: Date.now() >= secret.activeAt ? 'active' : 'creating',
-      KmsKeyId: secret.kmsKeyId,
-    },
+    MasterUserSecret: secret && secretView(secret),
     PendingModifiedValues: i.pendingIdentifier ? { DBInstanceIdentifier: i.pendingIdentifier } : undefined,
     TagList: i.tags.map((t) => ({ ...t })),
   };
+}
+
+/** A managed master secret as DBCluster and DBInstance report it: `creating` until RDS has made it. */
+function secretView(secret: ManagedSecret): MasterUserSecret {
+  return { SecretArn: secret.arn, SecretStatus: Date.now() >= secret.activeAt ? 'active' : 'creating', KmsKeyId: secret.kmsKeyId };
 }

@@ -4,6 +4,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { RestoreFailed } from './errors.lambda-shared';
 import type { CopyToRestore, DatabaseKind, DatabaseView, MemberView } from './kind-types.lambda-shared';
+import { finalSnapshotFields, modifications } from './modifications.lambda-shared';
 import { instanceName } from './names.lambda-shared';
 import type { RestoreSettings } from './settings.lambda-shared';
 import { tagDatabase, tagRecord } from './tags.lambda-shared';
@@ -121,39 +122,13 @@ async function createMember(database: DatabaseView, member: string, settings: Re
   }
 }
 
-async function resetMasterPassword(identifier: string, settings: RestoreSettings): Promise<void> {
-  await rds.send(new ModifyDBClusterCommand({
-    DBClusterIdentifier: identifier,
-    ManageMasterUserPassword: true,
-    MasterUserSecretKmsKeyId: settings.masterUserSecretKmsKeyId,
-    ApplyImmediately: true,
-  }));
-}
-
-async function rename(identifier: string, newIdentifier: string, deletionProtection: boolean): Promise<void> {
-  await rds.send(new ModifyDBClusterCommand({
-    DBClusterIdentifier: identifier,
-    NewDBClusterIdentifier: newIdentifier,
-    DeletionProtection: deletionProtection,
-    ApplyImmediately: true,
-  }));
-}
-
-async function setDeletionProtection(identifier: string, on: boolean): Promise<void> {
-  await rds.send(new ModifyDBClusterCommand({ DBClusterIdentifier: identifier, DeletionProtection: on, ApplyImmediately: true }));
-}
-
 async function deleteMember(member: string): Promise<void> {
   // An Aurora instance has no final snapshot of its own: the cluster's data outlives it.
   await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: member, SkipFinalSnapshot: true }));
 }
 
 async function deleteDatabase(identifier: string, finalSnapshot?: string): Promise<void> {
-  await rds.send(new DeleteDBClusterCommand({
-    DBClusterIdentifier: identifier,
-    SkipFinalSnapshot: finalSnapshot === undefined,
-    FinalDBSnapshotIdentifier: finalSnapshot,
-  }));
+  await rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: identifier, ...finalSnapshotFields(finalSnapshot) }));
 }
 
 export const auroraCluster: DatabaseKind = {
@@ -164,9 +139,8 @@ export const auroraCluster: DatabaseKind = {
   restore,
   memberNames,
   createMember,
-  resetMasterPassword,
-  rename,
-  setDeletionProtection,
+  ...modifications((identifier, { newIdentifier, ...change }) =>
+    rds.send(new ModifyDBClusterCommand({ DBClusterIdentifier: identifier, NewDBClusterIdentifier: newIdentifier, ...change }))),
   deleteMember,
   deleteDatabase,
   tag: tagDatabase,

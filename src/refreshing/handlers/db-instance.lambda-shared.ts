@@ -4,6 +4,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { RestoreFailed } from './errors.lambda-shared';
 import type { CopyToRestore, DatabaseKind, DatabaseView } from './kind-types.lambda-shared';
+import { finalSnapshotFields, modifications } from './modifications.lambda-shared';
 import type { RestoreSettings } from './settings.lambda-shared';
 import { tagDatabase, tagRecord } from './tags.lambda-shared';
 import { rds } from '../../shared/clients.lambda-shared';
@@ -96,34 +97,8 @@ async function restore(identifier: string, copy: CopyToRestore, settings: Restor
   }
 }
 
-async function resetMasterPassword(identifier: string, settings: RestoreSettings): Promise<void> {
-  await rds.send(new ModifyDBInstanceCommand({
-    DBInstanceIdentifier: identifier,
-    ManageMasterUserPassword: true,
-    MasterUserSecretKmsKeyId: settings.masterUserSecretKmsKeyId,
-    ApplyImmediately: true,
-  }));
-}
-
-async function rename(identifier: string, newIdentifier: string, deletionProtection: boolean): Promise<void> {
-  await rds.send(new ModifyDBInstanceCommand({
-    DBInstanceIdentifier: identifier,
-    NewDBInstanceIdentifier: newIdentifier,
-    DeletionProtection: deletionProtection,
-    ApplyImmediately: true,
-  }));
-}
-
-async function setDeletionProtection(identifier: string, on: boolean): Promise<void> {
-  await rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: identifier, DeletionProtection: on, ApplyImmediately: true }));
-}
-
 async function deleteDatabase(identifier: string, finalSnapshot?: string): Promise<void> {
-  await rds.send(new DeleteDBInstanceCommand({
-    DBInstanceIdentifier: identifier,
-    SkipFinalSnapshot: finalSnapshot === undefined,
-    FinalDBSnapshotIdentifier: finalSnapshot,
-  }));
+  await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: identifier, ...finalSnapshotFields(finalSnapshot) }));
 }
 
 export const dbInstance: DatabaseKind = {
@@ -133,9 +108,8 @@ export const dbInstance: DatabaseKind = {
   describe,
   restore,
   memberNames: () => [],
-  resetMasterPassword,
-  rename,
-  setDeletionProtection,
+  ...modifications((identifier, { newIdentifier, ...change }) =>
+    rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: identifier, NewDBInstanceIdentifier: newIdentifier, ...change }))),
   deleteDatabase,
   tag: tagDatabase,
 };
