@@ -2,12 +2,12 @@ import {
   CreateDBInstanceCommand, DBCluster, DeleteDBClusterCommand, DeleteDBInstanceCommand, DescribeDBClustersCommand,
   DescribeDBInstancesCommand, ModifyDBClusterCommand, RestoreDBClusterFromSnapshotCommand, Tag,
 } from '@aws-sdk/client-rds';
-import { RestoreFailed } from './errors.lambda-shared';
+import { refusedOr } from './errors.lambda-shared';
 import type { CopyToRestore, DatabaseKind, DatabaseView, MemberView } from './kind-types.lambda-shared';
 import { finalSnapshotFields, modifications } from './modifications.lambda-shared';
 import { instanceName } from './names.lambda-shared';
 import type { RestoreSettings } from './settings.lambda-shared';
-import { tagDatabase, tagRecord } from './tags.lambda-shared';
+import { masterUserSecretOf, tagDatabase, tagRecord } from './tags.lambda-shared';
 import { rds } from '../../shared/clients.lambda-shared';
 import { isAwsError } from '../../shared/errors.lambda-shared';
 
@@ -70,9 +70,7 @@ function view(cluster: DBCluster, members: MemberView[]): DatabaseView {
     endpoint: cluster.Endpoint,
     port: cluster.Port,
     deletionProtection: cluster.DeletionProtection === true,
-    masterUserSecret: cluster.MasterUserSecret?.SecretArn
-      ? { arn: cluster.MasterUserSecret.SecretArn, status: cluster.MasterUserSecret.SecretStatus ?? '' }
-      : undefined,
+    masterUserSecret: masterUserSecretOf(cluster.MasterUserSecret),
     members,
     tags: tagRecord(cluster.TagList),
   };
@@ -97,8 +95,7 @@ async function restore(identifier: string, copy: CopyToRestore, settings: Restor
       Tags: tags,
     }));
   } catch (error) {
-    if (isAwsError(error, ...RESTORE_REFUSALS)) throw new RestoreFailed(`RDS refused to restore '${copy.arn}' as '${identifier}': ${(error as Error).name}: ${(error as Error).message}`);
-    throw error;
+    throw refusedOr(error, RESTORE_REFUSALS, `restore '${copy.arn}' as '${identifier}'`);
   }
 }
 
@@ -117,8 +114,7 @@ async function createMember(database: DatabaseView, member: string, settings: Re
       Tags: tags,
     }));
   } catch (error) {
-    if (isAwsError(error, ...INSTANCE_REFUSALS)) throw new RestoreFailed(`RDS refused to create instance '${member}': ${(error as Error).name}: ${(error as Error).message}`);
-    throw error;
+    throw refusedOr(error, INSTANCE_REFUSALS, `create instance '${member}'`);
   }
 }
 

@@ -2,11 +2,11 @@ import {
   DBInstance, DeleteDBInstanceCommand, DescribeDBInstancesCommand, ModifyDBInstanceCommand,
   RestoreDBInstanceFromDBSnapshotCommand, Tag,
 } from '@aws-sdk/client-rds';
-import { RestoreFailed } from './errors.lambda-shared';
+import { refusedOr } from './errors.lambda-shared';
 import type { CopyToRestore, DatabaseKind, DatabaseView } from './kind-types.lambda-shared';
 import { finalSnapshotFields, modifications } from './modifications.lambda-shared';
 import type { RestoreSettings } from './settings.lambda-shared';
-import { tagDatabase, tagRecord } from './tags.lambda-shared';
+import { masterUserSecretOf, tagDatabase, tagRecord } from './tags.lambda-shared';
 import { rds } from '../../shared/clients.lambda-shared';
 import { isAwsError } from '../../shared/errors.lambda-shared';
 
@@ -66,9 +66,7 @@ function view(instance: DBInstance): DatabaseView {
     endpoint: instance.Endpoint?.Address,
     port: instance.Endpoint?.Port ?? instance.DbInstancePort,
     deletionProtection: instance.DeletionProtection === true,
-    masterUserSecret: instance.MasterUserSecret?.SecretArn
-      ? { arn: instance.MasterUserSecret.SecretArn, status: instance.MasterUserSecret.SecretStatus ?? '' }
-      : undefined,
+    masterUserSecret: masterUserSecretOf(instance.MasterUserSecret),
     members: [],
     tags: tagRecord(instance.TagList),
   };
@@ -92,8 +90,7 @@ async function restore(identifier: string, copy: CopyToRestore, settings: Restor
       Tags: tags,
     }));
   } catch (error) {
-    if (isAwsError(error, ...RESTORE_REFUSALS)) throw new RestoreFailed(`RDS refused to restore '${copy.arn}' as '${identifier}': ${(error as Error).name}: ${(error as Error).message}`);
-    throw error;
+    throw refusedOr(error, RESTORE_REFUSALS, `restore '${copy.arn}' as '${identifier}'`);
   }
 }
 
