@@ -51,7 +51,7 @@ export interface RefreshFigures {
 
 /** Durations that are no multiple of the status checks' interval, as RDS's are not. */
 const DEFAULT_TIMINGS: DatabaseTimings = {
-  restoreMs: 14.5 * MINUTE, instanceMs: 9.7 * MINUTE, renameMs: 2 * MINUTE, modifyMs: MINUTE, deleteMs: 5 * MINUTE,
+  restoreMs: 14.5 * MINUTE, instanceMs: 9.7 * MINUTE, renameMs: 2 * MINUTE, instanceRenameMs: 10 * MINUTE, modifyMs: MINUTE, deleteMs: 5 * MINUTE,
 };
 /** Between the two renames: two Lambda invocations and the rename calls themselves. */
 const RENAME_GAP_TARGET_MS = 5000;

@@ -1,7 +1,8 @@
 /**
  * The network between the simulated functions and the restored databases: `net.createConnection`
  * to a cluster endpoint connects when its name resolves (sim/rds-database-names.ts), the cluster is
- * `available` with an `available` writer, and the port is the cluster's; otherwise it fails as a
+ * `available` with an `available` writer, and the port is the cluster's; to a DB instance's
+ * endpoint, when its name resolves and the instance is `available` on that port; otherwise it fails as a
  * socket does (ENOTFOUND for a name that does not resolve, ECONNREFUSED otherwise). Security groups
  * and routes are not modelled: the functions are taken to be in the database's VPC.
  */
@@ -61,11 +62,19 @@ export function installDatabaseNetwork(
 
 function outcomeOf(databases: RdsDatabases, host: string, port: number, refusedPorts: number[]): ConnectionAttempt['outcome'] {
   const name = host.split('.')[0];
-  const resourceId = databases.names.resolve(name);
-  const cluster = resourceId ? [...databases.clusters.values()].find((c) => c.resourceId === resourceId) : undefined;
-  if (!cluster) return 'ENOTFOUND';
-  databases.cluster(cluster.identifier);
-  const writer = databases.membersOf(cluster).sort((a, b) => a.createdAt - b.createdAt)[0];
-  const serving = cluster.status === 'available' && writer?.status === 'available' && cluster.port === port && !refusedPorts.includes(port);
-  return serving ? 'connect' : 'ECONNREFUSED';
+  const open = (serving: boolean, databasePort: number) => (serving && databasePort === port && !refusedPorts.includes(port) ? 'connect' : 'ECONNREFUSED');
+  // A cluster endpoint is `<id>.cluster-...`; a DB instance's `<id>.c...` (sim/rds-database-views.ts).
+  if (host.split('.')[1]?.startsWith('cluster-')) {
+    const resourceId = databases.names.resolve(name);
+    const cluster = resourceId ? [...databases.clusters.values()].find((c) => c.resourceId === resourceId) : undefined;
+    if (!cluster) return 'ENOTFOUND';
+    databases.cluster(cluster.identifier);
+    const writer = databases.membersOf(cluster).sort((a, b) => a.createdAt - b.createdAt)[0];
+    return open(cluster.status === 'available' && writer?.status === 'available', cluster.port);
+  }
+  const instances = databases.restoredInstances;
+  const resourceId = instances.names.resolve(name);
+  const instance = resourceId ? instances.all().find((i) => i.resourceId === resourceId) : undefined;
+  if (!instance) return 'ENOTFOUND';
+  return open(instance.status === 'available', instance.port);
 }

@@ -63,15 +63,32 @@ export function synthesizeRefreshTemplate(account: string, sourceAccount: string
  * Returns its identifier.
  */
 export function seedReceiverCopy(sim: Simulation, sourceAccount: string, takenAt: number, cluster = 'orders-db'): string {
-  const receiver = [...sim.functionsByArn.values()].find((f) => TARGET_ENV.COPY_PREFIX in f.environment)!.environment[ENV.OWNER_ID];
-  const sourceId = snapshotIdentifier({ prefix: 'shared', ownerId: EXAMPLE_SOURCE_OWNER_ID }, cluster, runIdFromTime(new Date(takenAt)), 'shared');
-  const id = `received-${sourceId}`;
-  sim.rds.addForeignSnapshot(id, cluster, {
-    [TARGET_TAG_OWNER]: receiver,
-    [TARGET_TAG_SOURCE_ACCOUNT]: sourceAccount,
-    [TARGET_TAG_SOURCE_CLUSTER]: cluster,
-    [TARGET_TAG_SOURCE_SNAPSHOT]: `arn:aws:rds:${REGION}:${sourceAccount}:cluster-snapshot:${sourceId}`,
-    [TARGET_TAG_SOURCE_SNAPSHOT_TIME]: new Date(takenAt).toISOString(),
-  });
+  const { id, tags } = receiverCopy(sim, sourceAccount, takenAt, cluster, 'cluster-snapshot');
+  sim.rds.addForeignSnapshot(id, cluster, tags);
   return id;
+}
+
+/**
+ * The same for a DB instance `instance` (of `engine`): the receiver's copy is a DB snapshot, named
+ * and tagged as a cluster's copy is, the instance's identifier in the source-cluster tag.
+ */
+export function seedReceiverInstanceCopy(sim: Simulation, sourceAccount: string, takenAt: number, instance = 'orders-pg', engine = 'postgres'): string {
+  const { id, tags } = receiverCopy(sim, sourceAccount, takenAt, instance, 'snapshot');
+  sim.rds.instances.addForeignSnapshot(id, instance, tags, engine);
+  return id;
+}
+
+function receiverCopy(sim: Simulation, sourceAccount: string, takenAt: number, database: string, arnType: 'cluster-snapshot' | 'snapshot') {
+  const receiver = [...sim.functionsByArn.values()].find((f) => TARGET_ENV.COPY_PREFIX in f.environment)!.environment[ENV.OWNER_ID];
+  const sourceId = snapshotIdentifier({ prefix: 'shared', ownerId: EXAMPLE_SOURCE_OWNER_ID }, database, runIdFromTime(new Date(takenAt)), 'shared');
+  return {
+    id: `received-${sourceId}`,
+    tags: {
+      [TARGET_TAG_OWNER]: receiver,
+      [TARGET_TAG_SOURCE_ACCOUNT]: sourceAccount,
+      [TARGET_TAG_SOURCE_CLUSTER]: database,
+      [TARGET_TAG_SOURCE_SNAPSHOT]: `arn:aws:rds:${REGION}:${sourceAccount}:${arnType}:${sourceId}`,
+      [TARGET_TAG_SOURCE_SNAPSHOT_TIME]: new Date(takenAt).toISOString(),
+    },
+  };
 }

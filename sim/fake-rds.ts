@@ -24,7 +24,7 @@ import {
   Tag,
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ACCOUNT, arnTypeOf, callContext, clusterArn, REGION, regionOf, snapshotArn, snapshotIdOf } from './aws-env';
+import { ACCOUNT, arnTypeOf, callContext, clusterArn, dbSnapshotArn, REGION, regionOf, snapshotArn, snapshotIdOf } from './aws-env';
 import type { IamPolicies } from './iam-policy';
 import { uncoveredMs } from './intervals';
 import { seededRandom } from './prng';
@@ -297,6 +297,9 @@ export class FakeRds extends RdsStore {
       tagsOf: (arn: string) => this.databases.taggable(arn)?.tags ?? [],
       snapshotArn: (id: string) => snapshotArn(id, this.account, this.region),
       snapshotTags: tags.snapshotTags,
+      dbSnapshotArn: (id: string) => dbSnapshotArn(id, this.account, this.region),
+      dbSnapshotTags: tags.dbSnapshotTags,
+      dbSnapshotEngine: (id: string) => this.instances.snapshotFor(id)?.engine ?? 'postgres',
     };
     const requests = databaseAuthorizationRequests(api, input, this.account, lookup)
       ?? authorizationRequests(api, input, tags, this.account, this.region);

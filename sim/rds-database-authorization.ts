@@ -14,6 +14,10 @@ export interface DatabaseTagLookup {
   /** The snapshot ARN an identifier or ARN names in this account or another. */
   snapshotArn(idOrArn: string): string;
   snapshotTags(idOrArn: string): { Key?: string; Value?: string }[];
+  /** The same for DB (instance) snapshots, and the engine, which names the default groups a restore authorizes. */
+  dbSnapshotArn(idOrArn: string): string;
+  dbSnapshotTags(idOrArn: string): { Key?: string; Value?: string }[];
+  dbSnapshotEngine(idOrArn: string): string;
 }
 
 /** The requests for one of the database APIs, or undefined for any other API. */
@@ -39,6 +43,22 @@ export function databaseAuthorizationRequests(
         ...tagging(target),
       ];
     }
+    case 'RestoreDBInstanceFromDBSnapshot': {
+      // Required resource types: db, og, pg, subgrp; snapshot (Service Authorization Reference). The
+      // default groups are named for the engine and its major version (16 for every simulated engine).
+      const target = arn('db', input.DBInstanceIdentifier);
+      const engine = input.Engine ?? lookup.dbSnapshotEngine(input.DBSnapshotIdentifier);
+      return [
+        { action, resource: target, context: requestTags },
+        { action, resource: lookup.dbSnapshotArn(input.DBSnapshotIdentifier), context: context('aws:ResourceTag/', lookup.dbSnapshotTags(input.DBSnapshotIdentifier)) },
+        { action, resource: arn('pg', input.DBParameterGroupName ?? `default.${engine}16`) },
+        { action, resource: arn('og', input.OptionGroupName ?? `default:${engine}-16`) },
+        { action, resource: arn('subgrp', input.DBSubnetGroupName ?? 'default') },
+        ...tagging(target),
+      ];
+    }
+    case 'ModifyDBInstance':
+      return [existing(arn('db', input.DBInstanceIdentifier))];
     case 'CreateDBInstance': {
       const target = arn('db', input.DBInstanceIdentifier);
       return [

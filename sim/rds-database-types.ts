@@ -9,8 +9,9 @@ import type { Encryption } from './rds-encryption';
  * How long each asynchronous operation takes in virtual time. Only the rename delay has a
  * documented figure, and not for Aurora: "The new DNS name ... becomes effective in about two
  * minutes" for Multi-AZ DB clusters (RDS User Guide, `multi-az-db-cluster-rename.html`), about 10
- * minutes for DB instances (`USER_RenameInstance.html`). The Aurora delay is unconfirmed; 2 minutes
- * by default, set `renameMs` to 10 minutes for a pessimistic run.
+ * minutes for DB instances (`USER_RenameInstance.html`, `instanceRenameMs`). The Aurora delay is
+ * unconfirmed; 2 minutes by default, set `renameMs` to 10 minutes for a pessimistic run. How long a
+ * DB instance's restore takes is not documented either: `restoreMs`, as for a cluster.
  */
 export interface DatabaseTimings {
   /** RestoreDBClusterFromSnapshot: `creating` until `available`. @default 15 minutes */
@@ -19,6 +20,8 @@ export interface DatabaseTimings {
   readonly instanceMs: number;
   /** ModifyDBCluster with NewDBClusterIdentifier: `renaming`, and the new name unresolvable, this long. @default 2 minutes */
   readonly renameMs: number;
+  /** ModifyDBInstance with NewDBInstanceIdentifier: "about 10 minutes" (`USER_RenameInstance.html`). @default 10 minutes */
+  readonly instanceRenameMs: number;
   /** ModifyDBCluster with ManageMasterUserPassword: `resetting-master-credentials` (status unconfirmed). @default 1 minute */
   readonly modifyMs: number;
   /** DeleteDBCluster / DeleteDBInstance: `deleting` until gone. @default 5 minutes */
@@ -29,6 +32,7 @@ export const DEFAULT_TIMINGS: DatabaseTimings = {
   restoreMs: 15 * 60_000,
   instanceMs: 10 * 60_000,
   renameMs: 2 * 60_000,
+  instanceRenameMs: 10 * 60_000,
   modifyMs: 60_000,
   deleteMs: 5 * 60_000,
 };
@@ -113,6 +117,17 @@ export interface RestorableSnapshot {
   readonly status: string;
   readonly encryption: Encryption;
   readonly engine: string;
+  /** Another account's snapshot, shared with this one. */
+  readonly shared?: boolean;
+  /** DB snapshots: the option group it was taken (or copied) with. */
+  readonly optionGroupName?: string;
+}
+
+/** A DB instance the simulated account restored from a DB snapshot (sim/rds-restored-instances.ts). */
+export interface RestoredInstance extends Omit<Database, 'serverlessV2'> {
+  readonly instanceClass: string;
+  readonly optionGroup: string;
+  readonly publiclyAccessible: boolean;
 }
 
 /** What the database model needs from the rest of the fake RDS (sim/fake-rds.ts). */
@@ -120,10 +135,16 @@ export interface DatabaseHost {
   readonly account: string;
   /** A snapshot this account may restore (its own, or one shared with it by ARN), brought up to date. */
   snapshotFor(idOrArn: string): RestorableSnapshot | undefined;
+  /** The same for DB (instance) snapshots. */
+  dbSnapshotFor(idOrArn: string): RestorableSnapshot | undefined;
   /** Whether a spec cluster of the fake already holds the identifier. */
   specClusterHolds(identifier: string): boolean;
+  /** Whether a spec DB instance of the fake (sim/rds-instances.ts) already holds the identifier. */
+  specInstanceHolds(identifier: string): boolean;
   /** Creates a manual cluster snapshot (a final snapshot); throws what CreateDBClusterSnapshot throws for the id. */
   createFinalSnapshot(id: string, clusterId: string, engine: string, encryption: Encryption, tags: Tag[]): void;
+  /** Creates a manual DB snapshot (a DB instance's final snapshot); throws DBSnapshotAlreadyExistsFault for a taken id. */
+  createFinalDbSnapshot(id: string, instanceId: string, engine: string, encryption: Encryption, tags: Tag[]): void;
   /** The key ARN behind a key id or alias; throws KMSKeyNotAccessibleFault when RDS cannot use it. */
   resolveKey(keyId: string): string;
 }

@@ -3,14 +3,19 @@
  * model's types (@aws-sdk/client-rds `DBCluster`, `DBInstance`), so a field is spelled and typed as
  * the real response has it.
  */
-import type { DBCluster, DBInstance } from '@aws-sdk/client-rds';
+import type { DBCluster, DBInstance, MasterUserSecret } from '@aws-sdk/client-rds';
 import { REGION } from './aws-env';
-import type { Database, DatabaseInstance, ManagedSecret } from './rds-database-types';
+import type { Database, DatabaseInstance, ManagedSecret, RestoredInstance } from './rds-database-types';
 import { encryptionFields } from './rds-encryption';
 
 /** The cluster endpoint's DNS name: `<identifier>.cluster-<id>.<region>.rds.amazonaws.com` (the form Aurora uses). */
 export function endpointOf(identifier: string, account: string): string {
   return `${identifier}.cluster-c${account.slice(-8)}.${REGION}.rds.amazonaws.com`;
+}
+
+/** A DB instance endpoint's DNS name: `<identifier>.c<id>.<region>.rds.amazonaws.com` (no `cluster-` part). */
+export function instanceEndpointOf(identifier: string, account: string): string {
+  return `${identifier}.c${account.slice(-8)}.${REGION}.rds.amazonaws.com`;
 }
 
 export function clusterView(c: Database, members: DatabaseInstance[], account: string, secret?: ManagedSecret): DBCluster {
@@ -34,11 +39,7 @@ export function clusterView(c: Database, members: DatabaseInstance[], account: s
     DeletionProtection: c.deletionProtection,
     ...encryptionFields(c.encryption),
     DBClusterMembers: members.map((i) => ({ DBInstanceIdentifier: i.identifier, IsClusterWriter: i === writer })),
-    MasterUserSecret: secret && {
-      SecretArn: secret.arn,
-      SecretStatus: Date.now() >= secret.activeAt ? 'active' : 'creating',
-      KmsKeyId: secret.kmsKeyId,
-    },
+    MasterUserSecret: secret && secretView(secret),
     PendingModifiedValues: c.pendingIdentifier ? { DBClusterIdentifier: c.pendingIdentifier } : undefined,
     TagList: c.tags.map((t) => ({ ...t })),
   };
@@ -58,3 +59,35 @@ export function instanceView(i: DatabaseInstance, c: Database, account: string):
   };
 }
 
+
+/** A restored (standalone) DB instance; no endpoint while it is created (the SDK model's Endpoint is optional). */
+export function restoredInstanceView(i: RestoredInstance, account: string, secret?: ManagedSecret): DBInstance {
+  return {
+    DBInstanceIdentifier: i.identifier,
+    DBInstanceArn: `arn:aws:rds:${REGION}:${account}:db:${i.identifier}`,
+    DbiResourceId: i.resourceId,
+    DBInstanceClass: i.instanceClass,
+    Engine: i.engine,
+    EngineVersion: i.engineVersion,
+    DBInstanceStatus: i.status,
+    Endpoint: i.status === 'creating' ? undefined : { Address: instanceEndpointOf(i.identifier, account), Port: i.port },
+    DbInstancePort: i.port,
+    MasterUsername: i.masterUsername,
+    InstanceCreateTime: new Date(i.createdAt),
+    DBSubnetGroup: { DBSubnetGroupName: i.subnetGroup },
+    VpcSecurityGroups: i.securityGroups.map((id) => ({ VpcSecurityGroupId: id, Status: 'active' })),
+    DBParameterGroups: [{ DBParameterGroupName: i.parameterGroup, ParameterApplyStatus: 'in-sync' }],
+    OptionGroupMemberships: [{ OptionGroupName: i.optionGroup, Status: 'in-sync' }],
+    PubliclyAccessible: i.publiclyAccessible,
+    DeletionProtection: i.deletionProtection,
+    ...encryptionFields(i.encryption),
+    MasterUserSecret: secret && secretView(secret),
+    PendingModifiedValues: i.pendingIdentifier ? { DBInstanceIdentifier: i.pendingIdentifier } : undefined,
+    TagList: i.tags.map((t) => ({ ...t })),
+  };
+}
+
+/** A managed master secret as DBCluster and DBInstance report it: `creating` until RDS has made it. */
+function secretView(secret: ManagedSecret): MasterUserSecret {
+  return { SecretArn: secret.arn, SecretStatus: Date.now() >= secret.activeAt ? 'active' : 'creating', KmsKeyId: secret.kmsKeyId };
+}

@@ -14,16 +14,10 @@
  *   scaling (assumed); deletion protection is cluster-level only ("Deletion Protection can only be
  *   applied on the Cluster level, not for individual instances", InvalidParameterCombination, as
  *   reported in hashicorp/terraform-provider-aws #6009). The first member is the writer.
- * - `ModifyDBCluster` needs an `available` cluster (InvalidDBClusterStateFault). With
- *   `NewDBClusterIdentifier` and `ApplyImmediately` the old name is gone at once and the new one
- *   resolves after the rename delay; the cluster is `renaming` meanwhile ("The renamed ... isn't
- *   available until the new name becomes effective", RDS User Guide `multi-az-db-cluster-rename`
- *   and `USER_RenameInstance`; the Aurora delay is unconfirmed). "You can't use an existing ...
- *   name": DBClusterAlreadyExistsFault (API reference). Without ApplyImmediately the rename waits
- *   for the maintenance window (API reference, ApplyImmediately), which the simulator never reaches.
- *   `ManageMasterUserPassword` makes RDS generate the password into a new Secrets Manager secret
- *   (`MasterUserSecret`, SDK model), never the source's; it "Can't be specified if
- *   MasterUserPassword" is (InvalidParameterCombination). `DeletionProtection` applies at once.
+ * - `ModifyDBCluster` needs an `available` cluster (InvalidDBClusterStateFault). A rename and a
+ *   password reset as sim/rds-database-changes.ts models them for both kinds (the Aurora rename
+ *   delay is unconfirmed). "You can't use an existing ... name": DBClusterAlreadyExistsFault (API
+ *   reference). `DeletionProtection` applies at once.
  * - `DeleteDBCluster` refuses a protected cluster ("Cannot delete protected Cluster, please disable
  *   deletion protection and try again", InvalidParameterCombination: Aurora User Guide) and one with
  *   members not being deleted ("Cluster cannot be deleted, it still contains DB instances in
@@ -40,12 +34,13 @@ import {
   DBClusterAlreadyExistsFault, DBClusterNotFoundFault, DBClusterSnapshotNotFoundFault, DBInstanceAlreadyExistsFault, DBInstanceNotFoundFault,
   InvalidDBClusterSnapshotStateFault, InvalidDBClusterStateFault, InvalidDBInstanceStateFault, InvalidRestoreFault, Tag,
 } from '@aws-sdk/client-rds';
-import { REGION } from './aws-env';
+import { assertPasswordInput, manageMasterPassword, ModificationContext, rename } from './rds-database-changes';
 import { DatabaseNames } from './rds-database-names';
 import {
   Database, DatabaseHost, DatabaseInstance, DatabaseTimings, DEFAULT_TIMINGS, InjectedFault, ManagedSecret,
 } from './rds-database-types';
 import { clusterView, instanceView } from './rds-database-views';
+import { RestoredInstances } from './rds-restored-instances';
 import { allPages, clientError, page } from './rds-types';
 
 /** The statuses in which a cluster may be deleted (assumed: AWS lists no such rule for clusters). */
@@ -63,10 +58,14 @@ export class RdsDatabases {
   public timings: DatabaseTimings = DEFAULT_TIMINGS;
   /** Snapshots RDS refuses to restore (InvalidRestoreFault), or whose restore ends in a terminal status. */
   public readonly restoreFaults = new Map<string, 'refused' | 'inaccessible-encryption-credentials'>();
+  /** DB instances restored from DB snapshots (sim/rds-restored-instances.ts): databases of their own, in no cluster. */
+  public readonly restoredInstances: RestoredInstances;
   private readonly faults: InjectedFault[] = [];
   private sequence = 0;
 
-  constructor(private readonly host: DatabaseHost) {}
+  constructor(private readonly host: DatabaseHost) {
+    this.restoredInstances = new RestoredInstances(host, this);
+  }
 
   /** Answers the next `times` calls of `api` whose input `matches` with `errorName`, instead of serving them. */
   public failNext(api: string, matches: (input: any) => boolean, errorName: string, times = 1): void {
@@ -149,7 +148,7 @@ export class RdsDatabases {
     const c = this.cluster(input.DBClusterIdentifier);
     if (!c) throw new DBClusterNotFoundFault({ message: `DBCluster ${input.DBClusterIdentifier} not found.`, $metadata: {} });
     const id = String(input.DBInstanceIdentifier ?? '').toLowerCase();
-    if (this.instance(id)) throw new DBInstanceAlreadyExistsFault({ message: `DB instance ${id} already exists.`, $metadata: {} });
+    if (this.instance(id) || this.restoredInstances.instance(id) || this.host.specInstanceHolds(id)) throw new DBInstanceAlreadyExistsFault({ message: `DB instance ${id} already exists.`, $metadata: {} });
     if (c.status !== 'available') throw new InvalidDBClusterStateFault({ message: `DBCluster ${c.identifier} is ${c.status}, not available.`, $metadata: {} });
     if (input.Engine !== c.engine) throw clientError('InvalidParameterCombination', `The cluster's engine is ${c.engine}, not ${input.Engine}.`);
     if (input.DeletionProtection !== undefined) {
@@ -177,38 +176,25 @@ export class RdsDatabases {
   public modifyCluster(input: any) {
     const c = this.existingCluster(input.DBClusterIdentifier);
     if (c.status !== 'available') throw new InvalidDBClusterStateFault({ message: `DBCluster ${c.identifier} is ${c.status}, not available.`, $metadata: {} });
-    if (input.ManageMasterUserPassword !== undefined && input.MasterUserPassword !== undefined) {
-      throw clientError('InvalidParameterCombination', 'MasterUserPassword can\'t be specified if ManageMasterUserPassword is turned on.');
-    }
+    assertPasswordInput(input);
     const newId = input.NewDBClusterIdentifier?.toLowerCase();
     if (newId && newId !== c.identifier) this.newClusterIdentifier(newId);
-    const now = Date.now();
     if (input.DeletionProtection !== undefined) c.deletionProtection = input.DeletionProtection;
-    if (input.ManageMasterUserPassword === true && c.password.kind !== 'managed') {
-      const secret: ManagedSecret = {
-        arn: `arn:aws:secretsmanager:${REGION}:${this.host.account}:secret:rds!cluster-${this.nextId()}-${this.nextId().slice(0, 6)}`,
-        kmsKeyId: input.MasterUserSecretKmsKeyId ? this.host.resolveKey(input.MasterUserSecretKmsKeyId) : `arn:aws:kms:${REGION}:${this.host.account}:alias/aws/secretsmanager`,
-        clusterResourceId: c.resourceId,
-        createdAt: now,
-        activeAt: now + this.timings.modifyMs,
-      };
-      this.secrets.set(secret.arn, secret);
-      c.password = { kind: 'managed', secretArn: secret.arn };
-      c.status = 'resetting-master-credentials';
-      c.transition = { at: now + this.timings.modifyMs, next: 'available' };
-    }
-    if (newId && newId !== c.identifier) {
-      if (!input.ApplyImmediately) {
-        c.pendingIdentifier = newId;
-      } else {
-        this.names.release(c.identifier, c.resourceId, now);
-        c.identifier = newId;
-        this.names.take(newId, c.resourceId, now + this.timings.renameMs);
-        c.status = 'renaming';
-        c.transition = { at: Math.max(c.transition?.at ?? 0, now + this.timings.renameMs), next: 'available' };
-      }
-    }
+    // The cluster's status while RDS creates the secret is not confirmed.
+    if (input.ManageMasterUserPassword === true) manageMasterPassword(c, this.modification(), 'cluster', 'resetting-master-credentials', input.MasterUserSecretKmsKeyId);
+    if (newId && newId !== c.identifier) rename(c, newId, this.names, this.timings.renameMs, input.ApplyImmediately === true);
     return { DBCluster: this.view(c) };
+  }
+
+  /** What ModifyDBCluster and ModifyDBInstance need to create a secret (sim/rds-database-changes.ts). */
+  public modification(): ModificationContext {
+    return {
+      account: this.host.account,
+      secrets: this.secrets,
+      modifyMs: this.timings.modifyMs,
+      resolveKey: (keyId) => this.host.resolveKey(keyId),
+      nextId: () => this.nextId(),
+    };
   }
 
   public deleteCluster(input: any) {
@@ -233,6 +219,7 @@ export class RdsDatabases {
   }
 
   public deleteInstance(input: any) {
+    if (this.restoredInstances.instance(input.DBInstanceIdentifier)) return this.restoredInstances.delete(input);
     const i = this.instance(input.DBInstanceIdentifier);
     if (!i) throw new DBInstanceNotFoundFault({ message: `DBInstance ${input.DBInstanceIdentifier} not found.`, $metadata: {} });
     if (i.status === 'deleting') throw new InvalidDBInstanceStateFault({ message: 'Instance is already being deleted.', $metadata: {} });
@@ -255,26 +242,30 @@ export class RdsDatabases {
 
   /**
    * DescribeDBInstances by identifier, or filtered by `db-cluster-id` (identifiers or ARNs: API
-   * reference); `others` are the source side's instances (sim/rds-instances.ts), which are in no cluster.
+   * reference); `others` are the source side's instances (sim/rds-instances.ts), which are in no
+   * cluster, as are the restored DB instances.
    */
   public describeInstances(input: any, others: (input: any) => { DBInstances?: any[] }) {
     if (input.DBInstanceIdentifier) {
       const i = this.instance(input.DBInstanceIdentifier);
-      return i ? { DBInstances: [instanceView(i, this.clusters.get(i.clusterResourceId)!, this.host.account)] } : others(input);
+      const standalone = this.restoredInstances.describe(input.DBInstanceIdentifier);
+      if (i) return { DBInstances: [instanceView(i, this.clusters.get(i.clusterResourceId)!, this.host.account)] };
+      return standalone ? { DBInstances: standalone } : others(input);
     }
     const clusterIds: string[] | undefined = input.Filters?.find((f: any) => f.Name === 'db-cluster-id')?.Values;
     const resourceIds = clusterIds?.map((id) => this.cluster(id)?.resourceId);
     const restored = [...this.instances.values()].map((i) => (this.progressInstance(i), i)).filter((i) => this.instances.has(i.identifier))
       .filter((i) => !resourceIds || resourceIds.includes(i.clusterResourceId))
       .map((i) => instanceView(i, this.clusters.get(i.clusterResourceId)!, this.host.account));
-    const theirs = clusterIds ? [] : allPages((i) => others({ ...input, ...i }), 'DBInstances');
+    const standalone = clusterIds ? [] : this.restoredInstances.views();
+    const theirs = clusterIds ? [] : [...standalone, ...allPages((i) => others({ ...input, ...i }), 'DBInstances')];
     return page([...theirs, ...restored], input.Marker, input.MaxRecords ?? 100, 'DBInstances');
   }
 
   /** The tags of a restored cluster or instance by ARN, for tagging calls and IAM; undefined when the ARN is neither. */
   public taggable(arn: string | undefined): { tags: Tag[] } | undefined {
     if (arn?.includes(':cluster:')) return this.cluster(arn);
-    if (arn?.includes(':db:')) return this.instance(arn);
+    if (arn?.includes(':db:')) return this.instance(arn) ?? this.restoredInstances.instance(arn);
     return undefined;
   }
 
@@ -319,7 +310,7 @@ export class RdsDatabases {
     else i.status = next;
   }
 
-  private nextId(): string {
+  public nextId(): string {
     this.sequence += 1;
     return `${this.sequence.toString(16).padStart(8, '0')}${'abcdef0123456789'.slice(this.sequence % 16)}`.slice(0, 20);
   }

@@ -83,6 +83,11 @@ export class InstanceRds {
     this.instances.set(current.identifier, { ...current, ...changes, encryption });
   }
 
+  /** Whether a DB instance of the source side holds the identifier. */
+  public holds(identifier: string): boolean {
+    return this.instances.has(identifier.toLowerCase());
+  }
+
   public tagsOf(instanceId: string | undefined) {
     return toTags((instanceId && this.instances.get(instanceId.toLowerCase())?.tags) || {});
   }
@@ -106,11 +111,20 @@ export class InstanceRds {
     return id;
   }
 
-  /** A manual snapshot made by someone else (a user, a script): the construct must never touch it. */
-  public addForeignSnapshot(id: string, instanceId: string, tags: Record<string, string> = {}): void {
-    const instance = this.instance(instanceId);
+  /**
+   * A manual snapshot made by someone else (a user, a script, a receiver's copy): the construct must
+   * never touch it. Of an instance of this account, or (absent here, as a copy's source is) of
+   * `engine`, on the `aws/rds` key with the engine's default option group.
+   */
+  public addForeignSnapshot(id: string, instanceId: string, tags: Record<string, string> = {}, engine = 'postgres'): void {
+    const instance = this.instances.get(instanceId.toLowerCase());
+    const carried = instance
+      ? this.snapshotOf(instance)
+      : { encryption: encryptionOf(undefined), optionGroupName: defaultOptionGroupName(engine), options: [] };
     this.book.put({
-      ...this.book.create({ id, databaseId: instance.identifier, engine: instance.engine, status: 'creating', outcome: 'available', durationMs: 0, ...this.snapshotOf(instance), tags: toTags(tags) }),
+      ...this.book.create({
+        id, databaseId: instanceId.toLowerCase(), engine: instance?.engine ?? engine, status: 'creating', outcome: 'available', durationMs: 0, ...carried, tags: toTags(tags),
+      }),
       status: 'available',
       visibleAt: Date.now(),
     });

@@ -37,24 +37,33 @@ export function addRefreshNagSuppressions(
     [`aws:RequestTag/${REFRESH_TAG_OWNER}`]: `A new database or instance must be tagged ${REFRESH_TAG_OWNER} with this construct's owner id.`,
     [`aws:ResourceTag/${REFRESH_TAG_OWNER}`]: `Only databases and instances that carry ${REFRESH_TAG_OWNER} with this construct's owner id may be changed or deleted.`,
   };
+  const n = permissions.names;
+  const aurora = !permissions.isInstance;
   const wildcards = [
     known(permissions.ownDatabases, 'Each refresh names its database <databaseIdentifier>-<generation> at run time, so only the prefix is known at deploy time.', undefined, owned),
-    known(permissions.ownInstances, 'Instance names are <databaseIdentifier>-<generation>-<n>, derived at run time.', undefined, owned),
-    known(permissions.finalSnapshots, 'DeleteDBCluster authorizes the final snapshot it may create (<databaseIdentifier>-<generation>-final); '
-      + 'the cluster itself is only deletable with this construct\'s owner tag.', ['rds:DeleteDBCluster', 'rds:AddTagsToResource']),
+    ...(aurora ? [
+      known(permissions.ownInstances, 'Instance names are <databaseIdentifier>-<generation>-<n>, derived at run time.', undefined, owned),
+      known(permissions.finalSnapshots, 'DeleteDBCluster authorizes the final snapshot it may create (<databaseIdentifier>-<generation>-final); '
+        + 'the cluster itself is only deletable with this construct\'s owner tag.', ['rds:DeleteDBCluster', 'rds:AddTagsToResource']),
+      known(permissions.allClusters, 'Lists this account\'s clusters (to find this construct\'s databases by their tags); RDS authorizes a listing '
+        + 'without an identifier, and DescribeDBClusterSnapshots listings, on the cluster wildcard ARN.', ['rds:DescribeDBClusters', 'rds:DescribeDBClusterSnapshots']),
+    ] : []),
     known(permissions.copies, 'The receiver names each copy at run time; only its copy prefix is known at deploy time. A copy is only restored, never changed.',
-      ['rds:RestoreDBClusterFromSnapshot']),
-    known(permissions.allClusters, 'Lists this account\'s clusters (to find this construct\'s databases by their tags); RDS authorizes a listing '
-      + 'without an identifier, and DescribeDBClusterSnapshots listings, on the cluster wildcard ARN.', ['rds:DescribeDBClusters', 'rds:DescribeDBClusterSnapshots']),
+      [n.restore]),
     known(permissions.allSnapshots, 'Lists this account\'s manual snapshots to find the receiver\'s newest copy by its tags; a list call has no snapshot ARN to scope to.',
-      ['rds:DescribeDBClusterSnapshots']),
-    known(permissions.allInstances, 'Lists the instances of a database (DescribeDBInstances filtered by cluster), authorized on the instance wildcard ARN.',
-      ['rds:DescribeDBInstances']),
+      [n.listSnapshots]),
+    known(permissions.allInstances, aurora
+      ? 'Lists the instances of a database (DescribeDBInstances filtered by cluster), authorized on the instance wildcard ARN.'
+      : 'Lists this account\'s DB instances (to find this construct\'s databases by their tags); RDS authorizes a listing without an identifier, '
+        + 'and DescribeDBSnapshots listings, on the DB instance wildcard ARN.',
+    ['rds:DescribeDBInstances', 'rds:DescribeDBSnapshots']),
     ...(permissions.parameterGroup.endsWith(':default.*') ? [known(permissions.parameterGroup,
-      'The engine\'s default cluster parameter groups (default.<family>): the family is the copy\'s, known at run time.', ['rds:RestoreDBClusterFromSnapshot'])] : []),
-    known(permissions.defaultOptionGroups, 'RestoreDBClusterFromSnapshot authorizes the default option group of the copy\'s engine (Aurora uses none of its options).',
-      ['rds:RestoreDBClusterFromSnapshot']),
-    known(permissions.masterUserSecrets, 'RDS creates the master user\'s secret as rds!cluster-<id> when it resets the password; the id is RDS\'s.',
+      'The engine\'s default parameter groups (default.<family>): the family is the copy\'s, known at run time.', [n.restore])] : []),
+    known(permissions.defaultOptionGroups, aurora
+      ? 'RestoreDBClusterFromSnapshot authorizes the default option group of the copy\'s engine (Aurora uses none of its options).'
+      : 'RestoreDBInstanceFromDBSnapshot authorizes an option group: without optionGroupName, the default one of the copy\'s engine and version, known at run time.',
+    [n.restore]),
+    known(permissions.masterUserSecrets, `RDS creates the master user's secret as ${n.secretPrefix}<id> when it resets the password; the id is RDS's.`,
       ['secretsmanager:CreateSecret', 'secretsmanager:TagResource', 'secretsmanager:RotateSecret', 'secretsmanager:DescribeSecret']),
     known('*', 'The network-interface actions Lambda needs to run the functions in the VPC (vpc), granted on "*" as the AWS managed policy '
       + 'AWSLambdaVPCAccessExecutionRole grants them.', VPC_NETWORK_INTERFACE_ACTIONS),

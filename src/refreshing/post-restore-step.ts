@@ -10,7 +10,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
  * (`PostRestoreFailed`): the restored database is deleted and the serving one stays.
  *
  * Its role is yours: grant it `secretsmanager:GetSecretValue` on the secrets RDS creates
- * (`arn:aws:secretsmanager:<region>:<account>:secret:rds!cluster-*`) and the network path to
+ * (`arn:aws:secretsmanager:<region>:<account>:secret:rds!cluster-*`, `rds!db-*` for a DB instance) and the network path to
  * the database's port. The refresh's state machine may only invoke it (or start and read its
  * executions).
  */

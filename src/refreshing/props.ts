@@ -16,6 +16,12 @@ import type { IOwnedClusterSnapshotCopies } from '../shared/snapshot-copies';
 export enum DatabaseKind {
   /** An Aurora DB cluster, restored from a DB cluster snapshot copy, with its DB instances. */
   AURORA_CLUSTER = 'aurora-cluster',
+  /**
+   * An RDS DB instance (PostgreSQL, MySQL, MariaDB, Oracle, SQL Server, Db2), restored whole from a
+   * DB snapshot copy the receiver owns (never from a shared encrypted snapshot, which RDS does not
+   * restore), under the copy's key. A rename takes effect in about 10 minutes.
+   */
+  DB_INSTANCE = 'db-instance',
 }
 
 /** What each run does with the newest copy. */
@@ -61,7 +67,11 @@ export interface RefreshedDatabaseProps extends HandlerFunctionProps {
    */
   readonly source: IOwnedClusterSnapshotCopies;
 
-  /** The identifier of the database in the source account whose copies are restored. */
+  /**
+   * The identifier of the database in the source account whose copies are restored: a DB cluster's,
+   * or with `DatabaseKind.DB_INSTANCE` a DB instance's (the receiver tags its copies of a DB
+   * instance's snapshots with it the same way).
+   */
   readonly sourceClusterIdentifier: string;
 
   /**
@@ -83,7 +93,9 @@ export interface RefreshedDatabaseProps extends HandlerFunctionProps {
   readonly databaseIdentifier: string;
 
   /**
-   * The kind of database.
+   * The kind of database. The props mean the same for both kinds; the few that belong to one kind
+   * (`serverlessV2`, `instances`, `encryptionKey` and `engineVersion` to Aurora, `optionGroupName`
+   * to DB instances) are refused for the other.
    *
    * @default DatabaseKind.AURORA_CLUSTER
    */
@@ -104,22 +116,33 @@ export interface RefreshedDatabaseProps extends HandlerFunctionProps {
 
   /**
    * The KMS key the restored database is encrypted with. The copy's key must allow this account to
-   * use it through RDS either way.
+   * use it through RDS either way. Aurora only: a DB instance is restored under its copy's key
+   * (RestoreDBInstanceFromDBSnapshot takes no key).
    *
    * @default - the copy's key (`source.encryptionKey`)
    */
   readonly encryptionKey?: kms.IKey;
 
   /**
-   * The parameter group of the restored database, by name (a DB cluster parameter group for Aurora).
+   * The parameter group of the restored database, by name: a DB cluster parameter group for Aurora,
+   * a DB parameter group for a DB instance.
    *
    * @default - the engine's default parameter group
    */
   readonly parameterGroupName?: string;
 
   /**
+   * The option group of the restored DB instance, by name (DB instances only): one that holds the
+   * copy's permanent or persistent options (Oracle `Timezone` or `OLS`), or options of your own.
+   *
+   * @default - RDS's choice for the restore: the copy's option group, or the engine's default
+   */
+  readonly optionGroupName?: string;
+
+  /**
    * The engine version to restore to. It must be the copy's version or a version it can be upgraded
-   * to on restore.
+   * to on restore. Aurora only: a DB instance is restored at its copy's version (upgrade it in your
+   * post-restore step).
    *
    * @default - the copy's engine version
    */
@@ -127,21 +150,22 @@ export interface RefreshedDatabaseProps extends HandlerFunctionProps {
 
   /**
    * The instance class of the restored database's instances, e.g. `db.r6g.large`. Leave it out to
-   * run them as Aurora Serverless v2 (`serverlessV2`).
+   * run an Aurora cluster's as Aurora Serverless v2 (`serverlessV2`), or a DB instance as its source's.
    *
-   * @default - `db.serverless`, with `serverlessV2`'s capacity
+   * @default - Aurora: `db.serverless`, with `serverlessV2`'s capacity; a DB instance: its source's class
    */
   readonly instanceClass?: string;
 
   /**
-   * The Serverless v2 capacity, when `instanceClass` is not given.
+   * The Serverless v2 capacity, when `instanceClass` is not given (Aurora only).
    *
    * @default - 0.5 to 4 ACU
    */
   readonly serverlessV2?: ServerlessV2Capacity;
 
   /**
-   * How many instances the restored database gets: one writer, the rest readers. 1 to 16.
+   * How many instances the restored Aurora cluster gets: one writer, the rest readers. 1 to 16
+   * (Aurora only: a DB instance is one).
    *
    * @default 1
    */
@@ -150,7 +174,7 @@ export interface RefreshedDatabaseProps extends HandlerFunctionProps {
   /**
    * The port the restored database listens on.
    *
-   * @default - the engine's default port (5432 for PostgreSQL, 3306 for MySQL)
+   * @default - the copy's port (the engine's default: 5432 for PostgreSQL, 3306 for MySQL and MariaDB, 1521 for Oracle, 1433 for SQL Server, 50000 for Db2)
    */
   readonly port?: number;
 

@@ -2,7 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { RefreshPermissions } from './permissions';
-import { RefreshedDatabaseProps, RefreshMode } from './props';
+import { DatabaseKind, RefreshedDatabaseProps, RefreshMode } from './props';
 import type { RefreshHandlers } from './refresh-handlers';
 import type { BundledHandler } from '../shared/bundled-handler';
 import { HandlerFunctionSettings } from '../shared/function-options';
@@ -56,7 +56,10 @@ export function createRefreshFunctions(
     deleteDatabases: factory.create('DeleteDatabases', handler('deleteDatabases'), environment, [...p.describe(), ...p.delete(props.finalSnapshot ?? false)]),
     restoreDatabase: factory.create('RestoreDatabase', handler('restoreDatabase'), environment, [...p.describe(), ...p.restore()]),
     checkDatabase: factory.create('CheckDatabase', handler('checkDatabase'), environment, p.describe()),
-    createInstances: factory.create('CreateInstances', handler('createInstances'), environment, [...p.describe(), ...p.createInstances()]),
+    // A DB instance's restore creates it whole: no instances to create.
+    ...(p.isInstance ? {} : {
+      createInstances: factory.create('CreateInstances', handler('createInstances'), environment, [...p.describe(), ...p.createInstances()]),
+    }),
     resetMasterPassword: factory.create('ResetMasterPassword', handler('resetMasterPassword'), environment, [...p.describe(), ...p.resetMasterPassword()]),
   };
   const modal = (props.mode ?? RefreshMode.REFRESH) === RefreshMode.REFRESH ? {
@@ -74,26 +77,32 @@ export function createStarter(factory: HandlerFunctionFactory<RefreshFunctionNam
   return factory.create('StartRefresh', handler('startRefresh'), environment, [], Duration.minutes(1));
 }
 
-/** The restore settings, as one JSON environment variable (tokens resolved by CloudFormation). */
+/**
+ * The restore settings, as one JSON environment variable (tokens resolved by CloudFormation). A DB
+ * instance has no key, engine version, capacity or instance count to set (validation refuses them):
+ * without `instanceClass` it keeps its source's class.
+ */
 export function restoreSettingsJson(
   scope: Construct,
   props: RefreshedDatabaseProps,
   defaults: { instances: number; minCapacity: number; maxCapacity: number; deletionProtection: boolean },
 ): string {
   const capacity = props.serverlessV2;
+  const aurora = (props.kind ?? DatabaseKind.AURORA_CLUSTER) === DatabaseKind.AURORA_CLUSTER;
   return Stack.of(scope).toJsonString({
     subnetGroupName: props.subnetGroup.subnetGroupName,
     securityGroupIds: props.databaseSecurityGroups.map((g) => g.securityGroupId),
     kmsKeyId: props.encryptionKey?.keyArn,
     parameterGroupName: props.parameterGroupName,
     engineVersion: props.engineVersion,
-    instanceClass: props.instanceClass ?? 'db.serverless',
-    serverlessV2: props.instanceClass ? undefined : {
+    instanceClass: props.instanceClass ?? (aurora ? 'db.serverless' : undefined),
+    serverlessV2: props.instanceClass || !aurora ? undefined : {
       MinCapacity: capacity?.minCapacity ?? defaults.minCapacity,
       MaxCapacity: capacity?.maxCapacity ?? defaults.maxCapacity,
       SecondsUntilAutoPause: capacity?.secondsUntilAutoPause?.toSeconds(),
     },
-    instances: props.instances ?? defaults.instances,
+    instances: aurora ? props.instances ?? defaults.instances : undefined,
+    optionGroupName: props.optionGroupName,
     port: props.port,
     masterUserSecretKmsKeyId: props.masterUserSecretKey?.keyArn,
     deletionProtection: props.deletionProtection ?? defaults.deletionProtection,

@@ -15,8 +15,8 @@ export interface RefreshHandlers {
   readonly restoreDatabase: lambda.IFunction;
   /** One check of a restore, its instances and secret, or the swap. */
   readonly checkDatabase: lambda.IFunction;
-  /** Creates the restored database's instances. */
-  readonly createInstances: lambda.IFunction;
+  /** Creates the restored Aurora cluster's instances (none for a DB instance: its restore creates it whole). */
+  readonly createInstances?: lambda.IFunction;
   /** Resets the master password into a new Secrets Manager secret. */
   readonly resetMasterPassword: lambda.IFunction;
   /** Renames the serving database away and the new one into place, and rolls the names back after a failure (refresh mode). */

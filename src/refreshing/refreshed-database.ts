@@ -23,8 +23,8 @@ import { createFailureAlarm, createStateMachineLogGroup, DEFAULT_LOG_RETENTION, 
 /**
  * Keeps a database in this account fresh from the snapshot copies a `ReceivedClusterSnapshots`
  * makes: on a schedule it restores the newest copy under a temporary name (network, key, parameter
- * group, capacity, tags; deletion protection off), creates its instances, resets the master
- * password into a new Secrets Manager secret, runs your post-restore step, and swaps it in under
+ * group, capacity, tags; deletion protection off), creates its instances (an Aurora cluster's; a
+ * DB instance's restore creates it whole, `kind`), resets the master password into a new Secrets Manager secret, runs your post-restore step, and swaps it in under
  * `databaseIdentifier` (the endpoint stays), keeping the previous database for `keepPrevious`.
  * A failure before the swap deletes what the refresh made and leaves the serving database alone;
  * a failed swap rolls the names back. It never renames or deletes a database it did not create.
@@ -83,6 +83,7 @@ export class RefreshedDatabase extends Construct {
     const logRetention = props.logRetention ?? DEFAULT_LOG_RETENTION;
 
     const permissions = new RefreshPermissions(stack, {
+      kind,
       databaseIdentifier: props.databaseIdentifier,
       ownerId: this.ownerId,
       copyPrefix: props.source.copyPrefix,
@@ -90,6 +91,7 @@ export class RefreshedDatabase extends Construct {
       databaseKeyArn: props.encryptionKey?.keyArn,
       subnetGroupName: props.subnetGroup.subnetGroupName,
       parameterGroupName: props.parameterGroupName,
+      optionGroupName: props.optionGroupName,
       masterUserSecretKeyArn: props.masterUserSecretKey?.keyArn,
     });
     const environment: Record<string, string> = {
@@ -155,7 +157,7 @@ export class RefreshedDatabase extends Construct {
       this.stalenessAlarm = dataAge.alarm;
       scheduled.push({ schedule: dataAge.schedule, fn: handlers.publishDataAge! });
     } else {
-      allowConnections(settings, props);
+      allowConnections(settings, props, kind);
     }
     if (props.alarmTopic) {
       this.failureAlarm.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));

@@ -28,7 +28,7 @@ export interface RestorePhase {
 }
 
 /**
- * PrepareRefresh → [UpToDate] → DeleteObsolete → RestoreDatabase → CheckRestored ⟲ → CreateInstances →
+ * PrepareRefresh → [UpToDate] → DeleteObsolete → RestoreDatabase → CheckRestored ⟲ → [CreateInstances, Aurora] →
  * ResetMasterPassword → CheckReady ⟲: a ready database under this run's generation name, with its
  * instances and a new master secret, at `$.restored`. Any failure leaves its error at `$.error`.
  */
@@ -47,17 +47,19 @@ export function restorePhase(scope: Construct, props: RestorePhaseProps): Restor
   deleteObsolete.addRetry(waitRetry(REFRESH_ERROR.DeletionInProgress, waitInterval, Duration.seconds(DELETION_TIMEOUT_SECONDS)));
   const restore = lambdaStep(scope, S.restore, h.restoreDatabase, sfn.JsonPath.DISCARD);
   const checkRestored = lambdaStep(scope, S.checkRestored, h.checkDatabase, sfn.JsonPath.DISCARD, stepInput('restored'));
-  const createInstances = lambdaStep(scope, S.createInstances, h.createInstances, sfn.JsonPath.DISCARD);
+  // A kind whose restore creates the database whole (a DB instance) has no instances to create.
+  const createInstances = h.createInstances && lambdaStep(scope, S.createInstances, h.createInstances, sfn.JsonPath.DISCARD);
   const resetPassword = lambdaStep(scope, S.resetMasterPassword, h.resetMasterPassword, sfn.JsonPath.DISCARD);
   const checkReady = lambdaStep(scope, S.checkReady, h.checkDatabase, '$.restored', stepInput('ready'));
-  for (const step of [checkRestored, createInstances, resetPassword, checkReady]) step.addRetry(notReady);
-  for (const step of [deleteObsolete, restore, checkRestored, createInstances, resetPassword, checkReady]) step.addCatch(props.failed, onFailure);
+  const waiting = [checkRestored, ...(createInstances ? [createInstances] : []), resetPassword, checkReady];
+  for (const step of waiting) step.addRetry(notReady);
+  for (const step of [deleteObsolete, restore, ...waiting]) step.addCatch(props.failed, onFailure);
 
-  const restoring = deleteObsolete
+  const restored = deleteObsolete
     .next(restore)
     .next(new sfn.Wait(scope, S.waitForRestore, { time: sfn.WaitTime.duration(waitInterval) }))
-    .next(checkRestored)
-    .next(createInstances)
+    .next(checkRestored);
+  const restoring = (createInstances ? restored.next(createInstances) : restored)
     .next(resetPassword)
     .next(new sfn.Wait(scope, S.waitForInstances, { time: sfn.WaitTime.duration(waitInterval) }))
     .next(checkReady);

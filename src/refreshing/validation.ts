@@ -1,6 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type { Construct } from 'constructs';
+import { kindProblems } from './kind-validation';
 import { DatabaseKind, RefreshedDatabaseProps, RefreshMode } from './props';
 import {
   ACCOUNT_ID_PATTERN, AWS_RESERVED_TAG_PREFIXES, MAX_DATABASE_IDENTIFIER_LENGTH, MAX_REFRESH_INSTANCES, MAX_SERVERLESS_CAPACITY,
@@ -38,9 +39,11 @@ export function validateRefreshProps(scope: Construct, props: RefreshedDatabaseP
   if (Token.isUnresolved(id) || !isValidIdentifier(id) || id !== id.toLowerCase() || id.length > MAX_DATABASE_IDENTIFIER_LENGTH) {
     problems.push(`databaseIdentifier must be ${identifierRule(MAX_DATABASE_IDENTIFIER_LENGTH, true)} (and not a token: IAM is scoped to it), got '${id}'`);
   }
+  const kind = props.kind ?? REFRESH_PROP_DEFAULTS.kind;
   const source = props.sourceClusterIdentifier;
   if (!Token.isUnresolved(source) && !isValidIdentifier(source)) {
-    problems.push(`sourceClusterIdentifier must be a DB cluster identifier (${identifierRule()}), got '${source}'`);
+    const what = kind === DatabaseKind.DB_INSTANCE ? 'DB instance' : 'DB cluster';
+    problems.push(`sourceClusterIdentifier must be a ${what} identifier (${identifierRule()}), got '${source}'`);
   }
   if (props.sourceAccountId !== undefined && !Token.isUnresolved(props.sourceAccountId) && !ACCOUNT_ID_PATTERN.test(props.sourceAccountId)) {
     problems.push(`sourceAccountId must be a 12-digit AWS account id, got '${props.sourceAccountId}'`);
@@ -52,6 +55,7 @@ export function validateRefreshProps(scope: Construct, props: RefreshedDatabaseP
   if (!Array.isArray(groups) || groups.length < 1 || groups.length > MAX_DATABASE_SECURITY_GROUPS) {
     problems.push(`databaseSecurityGroups must list 1 to ${MAX_DATABASE_SECURITY_GROUPS} security groups, got ${groups?.length ?? 0}`);
   }
+  problems.push(...kindProblems(props, kind));
   problems.push(...capacityProblems(props));
   problems.push(...durationProblems(props));
   problems.push(...tagProblems(props.tags ?? {}));

@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { refreshStack, RefreshStack, userFunction } from './stack';
-import { PostRestoreStep, RefreshMode } from '../../src';
+import { DatabaseKind, PostRestoreStep, RefreshMode } from '../../src';
 import { NAG_FINDING, nagRules, runNag, SuppressedFindings } from '../nag-helpers';
 
 function full(): RefreshStack {
@@ -54,6 +54,15 @@ const STACKS: Array<[string, () => RefreshStack]> = [
   ['required props only', () => refreshStack()],
   ['restore tests, in a VPC', () => refreshStack({ mode: RefreshMode.RESTORE_TEST }, {}, (_stack, vpc) => ({ vpc }))],
   ['required props only, environment-agnostic', () => refreshStack({}, false)],
+  ['a DB instance, every optional prop of its kind, in a VPC', () => refreshStack({
+    kind: DatabaseKind.DB_INSTANCE, optionGroupName: 'staging-ora', finalSnapshot: true, keepPrevious: Duration.hours(1), instanceClass: 'db.t4g.medium',
+  }, {}, (stack: Stack, vpc: ec2.IVpc) => ({
+    masterUserSecretKey: new kms.Key(stack, 'SecretKey', { enableKeyRotation: true }),
+    postRestore: PostRestoreStep.fromFunction(userFunction(stack)),
+    vpc,
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+  }))],
+  ['DB instance restore tests, default parameter group, environment-agnostic', () => refreshStack({ kind: DatabaseKind.DB_INSTANCE, mode: RefreshMode.RESTORE_TEST }, false)],
 ];
 
 describe('cdk-nag AwsSolutions on RefreshedDatabase', () => {

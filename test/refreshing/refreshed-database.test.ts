@@ -1,21 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { refreshStack, userFunction } from './stack';
-import { readTemplate } from '../../sim/template';
-import { OwnedClusterSnapshotCopies, PostRestoreStep, RefreshedDatabaseProps } from '../../src';
+import { refreshStack, synthRefresh as synth } from './stack';
+import { OwnedClusterSnapshotCopies } from '../../src';
 import { REFRESH_STATE } from '../../src/refreshing/workflow';
 import { REFRESH_ENV } from '../../src/shared/constants';
-
-/** The refresh's state machine definition and its functions' environment, as the simulator reads them. */
-function synth(props: Partial<RefreshedDatabaseProps> = {}, withStep = false) {
-  const built = refreshStack(props, {}, withStep ? (stack) => ({ postRestore: PostRestoreStep.fromFunction(userFunction(stack)) }) : undefined);
-  const template = Template.fromStack(built.stack);
-  const read = readTemplate(template.toJSON() as any);
-  const definition = read.instances.find((i) => JSON.stringify(i.definition).includes(REFRESH_STATE.prepare))!.definition;
-  const environment = [...read.functions.values()].find((f) => REFRESH_ENV.RESTORE_SETTINGS in f.environment)!.environment;
-  return { ...built, template, definition, environment, states: definition.States as Record<string, any> };
-}
 
 describe('RefreshedDatabase', () => {
   test('one path through restore, instances, password, checks and swap, with the failure paths named', () => {

@@ -1,8 +1,12 @@
 import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { ReceivedClusterSnapshots, RefreshedDatabase, RefreshedDatabaseProps } from '../../src';
+import { readTemplate } from '../../sim/template';
+import { PostRestoreStep, ReceivedClusterSnapshots, RefreshedDatabase, RefreshedDatabaseProps } from '../../src';
+import { REFRESH_STATE } from '../../src/refreshing/workflow';
+import { REFRESH_ENV } from '../../src/shared/constants';
 
 /*
  * The stacks the refresh's construct tests build: a target account with a receiver and a refreshed
@@ -49,4 +53,14 @@ export function userFunction(stack: Stack, id = 'Sanitize'): lambda.Function {
     handler: 'index.handler',
     code: lambda.Code.fromInline('exports.handler = async () => ({});'),
   });
+}
+
+/** The refresh's state machine definition and its functions' environment, as the simulator reads them. */
+export function synthRefresh(props: Partial<RefreshedDatabaseProps> = {}, withStep = false) {
+  const built = refreshStack(props, {}, withStep ? (stack) => ({ postRestore: PostRestoreStep.fromFunction(userFunction(stack)) }) : undefined);
+  const template = Template.fromStack(built.stack);
+  const read = readTemplate(template.toJSON() as any);
+  const definition = read.instances.find((i) => JSON.stringify(i.definition).includes(REFRESH_STATE.prepare))!.definition;
+  const environment = [...read.functions.values()].find((f) => REFRESH_ENV.RESTORE_SETTINGS in f.environment)!.environment;
+  return { ...built, template, definition, environment, states: definition.States as Record<string, any> };
 }

@@ -1,7 +1,8 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { refreshStack, userFunction } from './stack';
-import { PostRestoreStep } from '../../src';
+import { DatabaseKind, PostRestoreStep } from '../../src';
 import { RefreshedDatabaseProps } from '../../src/refreshing/props';
 
 /** The error message a refresh with `props` fails with, or '' when it synthesizes. */
@@ -46,6 +47,38 @@ describe('RefreshedDatabase props validation', () => {
     const found = problem(props);
     expect(found).toMatch(message);
     expect(found).toMatch(/^\[?.*RefreshedDatabase/);
+  });
+
+  describe('the props of one kind are refused for the other, naming the prop, the value and the rule', () => {
+    const INSTANCE = { kind: DatabaseKind.DB_INSTANCE };
+    test.each<[string, Partial<RefreshedDatabaseProps>, RegExp]>([
+      ['Serverless v2 capacity', { ...INSTANCE, serverlessV2: { minCapacity: 0, maxCapacity: 4 } },
+        /serverlessV2 is given \(0 to 4 ACU\) with DatabaseKind.DB_INSTANCE: Aurora Serverless v2 capacity applies to Aurora clusters only/],
+      ['an instance count', { ...INSTANCE, instances: 2 }, /instances is given \(2\) with DatabaseKind.DB_INSTANCE: a DB instance is one instance/],
+      ['an engine version', { ...INSTANCE, engineVersion: '16.4' }, /engineVersion is given \("16.4"\) with DatabaseKind.DB_INSTANCE: RestoreDBInstanceFromDBSnapshot restores a DB instance at its copy's engine version/],
+      ['a key', { ...INSTANCE, encryptionKey: kms.Key.fromKeyArn(new Stack(), 'K', 'arn:aws:kms:eu-west-1:222222222222:key/k') },
+        /encryptionKey is given \(a key\) with DatabaseKind.DB_INSTANCE: RestoreDBInstanceFromDBSnapshot takes no key/],
+      ['an option group for Aurora', { optionGroupName: 'oracle-tz' }, /optionGroupName is given \("oracle-tz"\) with DatabaseKind.AURORA_CLUSTER: Aurora clusters take no option group on restore/],
+      ['a bad option group name', { ...INSTANCE, optionGroupName: 'oracle--tz' }, /optionGroupName must be an option group name .*got 'oracle--tz'/],
+      ['db.serverless for an instance', { ...INSTANCE, instanceClass: 'db.serverless' }, /instanceClass must be a DB instance class such as 'db.r6g.large', got 'db.serverless'/],
+      ['a bad source instance', { ...INSTANCE, sourceClusterIdentifier: '1orders' }, /sourceClusterIdentifier must be a DB instance identifier .*got '1orders'/],
+    ])('%s', (_name, props, message) => {
+      expect(problem(props)).toMatch(message);
+    });
+
+    test('a DB instance with the props that mean the same for both kinds synthesizes', () => {
+      expect(problem({
+        kind: DatabaseKind.DB_INSTANCE,
+        sourceClusterIdentifier: 'orders-pg',
+        instanceClass: 'db.t4g.medium',
+        parameterGroupName: 'staging-pg16',
+        optionGroupName: Token.asString({ Ref: 'OptionGroup' }),
+        port: 5433,
+        deletionProtection: false,
+        tags: { team: 'data' },
+        keepPrevious: Duration.hours(1),
+      })).toBe('');
+    });
   });
 
   test('vpcSubnets without vpc', () => {

@@ -2,7 +2,7 @@ import type { Tag } from '@aws-sdk/client-rds';
 import { Duration } from 'aws-cdk-lib';
 import { runDay, MINUTE } from './harness';
 import { evaluateAlarm, readAlarms } from '../../sim/alarms';
-import { seedReceiverCopy, synthesizeRefreshTemplate, RefreshExample } from '../../sim/example-refresh';
+import { seedReceiverCopy, seedReceiverInstanceCopy, synthesizeRefreshTemplate, RefreshExample } from '../../sim/example-refresh';
 import { serviceMetrics } from '../../sim/service-metrics';
 import { Simulation, SimulationOptions } from '../../sim/simulation';
 import { DEFAULT_STACK, templateResolver } from '../../sim/template';
@@ -58,6 +58,11 @@ export function seedCopy(sim: Simulation, takenAt: Date, cluster = 'orders-db'):
   return seedReceiverCopy(sim, SOURCE, takenAt.getTime(), cluster);
 }
 
+/** The same for a DB instance's copy: a DB snapshot. */
+export function seedInstanceCopy(sim: Simulation, takenAt: Date, instance = 'orders-pg'): string {
+  return seedReceiverInstanceCopy(sim, SOURCE, takenAt.getTime(), instance);
+}
+
 /** Fires the refresh's schedule at `time` and runs until every execution has ended. */
 export async function scheduledRefresh(sim: Simulation, time: Date): Promise<void> {
   const run = await sim.fireSchedule(time, refreshStateMachine(sim));
@@ -86,6 +91,24 @@ export function database(sim: Simulation, identifier: string) {
     owner: tagOf(c.tags, REFRESH_TAG_OWNER),
     sourceSnapshot: tagOf(c.tags, REFRESH_TAG_SOURCE_SNAPSHOT),
     members: sim.rds.databases.membersOf(c).map((i) => `${i.identifier}:${i.status}`),
+  };
+}
+
+/** The restored DB instances this account holds now, by identifier. */
+export function dbInstances(sim: Simulation): string[] {
+  return sim.rds.databases.restoredInstances.all().map((i) => i.identifier).sort();
+}
+
+/** The restored DB instance holding `identifier`, with its source snapshot, generation and owner. */
+export function dbInstance(sim: Simulation, identifier: string) {
+  const i = sim.rds.databases.restoredInstances.instance(identifier);
+  if (!i) return undefined;
+  return {
+    instance: i,
+    restoredFrom: i.restoredFrom.split(':').pop(),
+    generation: tagOf(i.tags, REFRESH_TAG_GENERATION),
+    owner: tagOf(i.tags, REFRESH_TAG_OWNER),
+    sourceSnapshot: tagOf(i.tags, REFRESH_TAG_SOURCE_SNAPSHOT),
   };
 }
 

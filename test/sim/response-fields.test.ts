@@ -13,7 +13,7 @@ import {
   DescribeDBClusterSnapshotAttributesCommand, DescribeDBClusterSnapshotsCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand,
   DescribeDBSnapshotAttributesCommand, DescribeDBSnapshotsCommand, DescribeOptionGroupsCommand, ModifyDBClusterSnapshotAttributeCommand,
   ModifyDBSnapshotAttributeCommand, Option, OptionGroup, OptionGroupMembership, RDSClient, Tag, CreateDBInstanceCommand, MasterUserSecret,
-  ModifyDBClusterCommand, RestoreDBClusterFromSnapshotCommand,
+  ModifyDBClusterCommand, RestoreDBClusterFromSnapshotCommand, Endpoint, ModifyDBInstanceCommand, RestoreDBInstanceFromDBSnapshotCommand,
 } from '@aws-sdk/client-rds';
 import { ExecutionListItem, ListExecutionsCommand, ListExecutionsOutput, SFNClient, StartExecutionCommand, StartExecutionOutput } from '@aws-sdk/client-sfn';
 import { AWS_OWNED_KEY } from '../../sim/aws-env';
@@ -37,6 +37,16 @@ const READ = {
     Port: 'number',
     MasterUserSecret: 'object',
   } satisfies Fields<DBCluster>,
+  /** A DB instance the refresh restored (src/refreshing/handlers/db-instance.lambda-shared.ts). */
+  RestoredDBInstance: {
+    DBInstanceArn: 'string',
+    DbiResourceId: 'string',
+    DeletionProtection: 'boolean',
+    Endpoint: 'object',
+    DbInstancePort: 'number',
+    MasterUserSecret: 'object',
+  } satisfies Fields<DBInstance>,
+  Endpoint: { Address: 'string', Port: 'number' } satisfies Fields<Endpoint>,
   MasterUserSecret: { SecretArn: 'string', SecretStatus: 'string' } satisfies Fields<MasterUserSecret>,
   DBClusterSnapshot: {
     DBClusterSnapshotIdentifier: 'string',
@@ -161,6 +171,10 @@ function collect(outputs: unknown[]): Map<string, Map<string, Set<Kind>>> {
     out.AccountQuotas?.forEach((q: AccountQuota) => note('AccountQuota', q));
     out.DBInstances?.forEach((i: DBInstance) => {
       note('DBInstance', i);
+      // A restored DB instance of its own (no cluster): what the refresh reads of it.
+      if (i.DbiResourceId && !i.DBClusterIdentifier) note('RestoredDBInstance', i);
+      if (i.Endpoint) note('Endpoint', i.Endpoint);
+      if (i.MasterUserSecret) note('MasterUserSecret', i.MasterUserSecret);
       i.TagList?.forEach((t) => note('Tag', t));
       i.OptionGroupMemberships?.forEach((m) => note('OptionGroupMembership', m));
     });
@@ -237,13 +251,17 @@ describe('fake responses carry the fields handlers read', () => {
       await send(new ModifyDBSnapshotAttributeCommand({ DBSnapshotIdentifier: 'pg-2', AttributeName: 'restore', ValuesToAdd: ['222222222222'] }));
       await send(new DescribeDBSnapshotAttributesCommand({ DBSnapshotIdentifier: 'pg-2' }));
       // A restored cluster, with an instance and a managed master secret (no waits: every step takes no time).
-      rds.databases.timings = { restoreMs: 0, instanceMs: 0, renameMs: 0, modifyMs: 0, deleteMs: 0 };
+      rds.databases.timings = { restoreMs: 0, instanceMs: 0, renameMs: 0, instanceRenameMs: 0, modifyMs: 0, deleteMs: 0 };
       const restored = { DBClusterIdentifier: 'restored-db', Engine: 'aurora-postgresql' };
       await send(new RestoreDBClusterFromSnapshotCommand({ ...restored, SnapshotIdentifier: 'managed-1', Tags: [{ Key: 'k', Value: 'v' }] }));
       await send(new CreateDBInstanceCommand({ ...restored, DBInstanceIdentifier: 'restored-db-1', DBInstanceClass: 'db.r6g.large', Tags: [{ Key: 'k', Value: 'v' }] }));
       await send(new ModifyDBClusterCommand({ DBClusterIdentifier: 'restored-db', ManageMasterUserPassword: true }));
       await send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'restored-db' }));
       await send(new DescribeDBInstancesCommand({ Filters: [{ Name: 'db-cluster-id', Values: ['restored-db'] }] }));
+      // A restored DB instance, with a managed master secret.
+      await send(new RestoreDBInstanceFromDBSnapshotCommand({ DBInstanceIdentifier: 'restored-pg', DBSnapshotIdentifier: 'pg-2', Tags: [{ Key: 'k', Value: 'v' }] }));
+      await send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'restored-pg', ManageMasterUserPassword: true, ApplyImmediately: true }));
+      await send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'restored-pg' }));
       const sfnClient = new SFNClient({ region: 'eu-west-1' });
       outputs.push(await sfnClient.send(new StartExecutionCommand({ stateMachineArn: sfn.stateMachineArn, name: 'x', input: '{}' })));
       await sfnClient.send(new StartExecutionCommand({ stateMachineArn: sfn.stateMachineArn, name: 'y', input: '{}' }));

@@ -1,12 +1,13 @@
 import {
-  AddTagsToResourceCommand, CreateDBInstanceCommand, DBCluster, DeleteDBClusterCommand, DeleteDBInstanceCommand, DescribeDBClustersCommand,
+  CreateDBInstanceCommand, DBCluster, DeleteDBClusterCommand, DeleteDBInstanceCommand, DescribeDBClustersCommand,
   DescribeDBInstancesCommand, ModifyDBClusterCommand, RestoreDBClusterFromSnapshotCommand, Tag,
 } from '@aws-sdk/client-rds';
-import { RestoreFailed } from './errors.lambda-shared';
+import { refusedOr } from './errors.lambda-shared';
 import type { CopyToRestore, DatabaseKind, DatabaseView, MemberView } from './kind-types.lambda-shared';
+import { finalSnapshotFields, modifications } from './modifications.lambda-shared';
 import { instanceName } from './names.lambda-shared';
 import type { RestoreSettings } from './settings.lambda-shared';
-import { tagList, tagRecord } from './tags.lambda-shared';
+import { masterUserSecretOf, tagDatabase, tagRecord } from './tags.lambda-shared';
 import { rds } from '../../shared/clients.lambda-shared';
 import { isAwsError } from '../../shared/errors.lambda-shared';
 
@@ -69,9 +70,7 @@ function view(cluster: DBCluster, members: MemberView[]): DatabaseView {
     endpoint: cluster.Endpoint,
     port: cluster.Port,
     deletionProtection: cluster.DeletionProtection === true,
-    masterUserSecret: cluster.MasterUserSecret?.SecretArn
-      ? { arn: cluster.MasterUserSecret.SecretArn, status: cluster.MasterUserSecret.SecretStatus ?? '' }
-      : undefined,
+    masterUserSecret: masterUserSecretOf(cluster.MasterUserSecret),
     members,
     tags: tagRecord(cluster.TagList),
   };
@@ -96,13 +95,12 @@ async function restore(identifier: string, copy: CopyToRestore, settings: Restor
       Tags: tags,
     }));
   } catch (error) {
-    if (isAwsError(error, ...RESTORE_REFUSALS)) throw new RestoreFailed(`RDS refused to restore '${copy.arn}' as '${identifier}': ${(error as Error).name}: ${(error as Error).message}`);
-    throw error;
+    throw refusedOr(error, RESTORE_REFUSALS, `restore '${copy.arn}' as '${identifier}'`);
   }
 }
 
 function memberNames(databaseIdentifier: string, generation: string, settings: RestoreSettings): string[] {
-  return Array.from({ length: settings.instances }, (_, i) => instanceName(databaseIdentifier, generation, i + 1));
+  return Array.from({ length: settings.instances ?? 1 }, (_, i) => instanceName(databaseIdentifier, generation, i + 1));
 }
 
 async function createMember(database: DatabaseView, member: string, settings: RestoreSettings, tags: Tag[]): Promise<void> {
@@ -116,31 +114,8 @@ async function createMember(database: DatabaseView, member: string, settings: Re
       Tags: tags,
     }));
   } catch (error) {
-    if (isAwsError(error, ...INSTANCE_REFUSALS)) throw new RestoreFailed(`RDS refused to create instance '${member}': ${(error as Error).name}: ${(error as Error).message}`);
-    throw error;
+    throw refusedOr(error, INSTANCE_REFUSALS, `create instance '${member}'`);
   }
-}
-
-async function resetMasterPassword(identifier: string, settings: RestoreSettings): Promise<void> {
-  await rds.send(new ModifyDBClusterCommand({
-    DBClusterIdentifier: identifier,
-    ManageMasterUserPassword: true,
-    MasterUserSecretKmsKeyId: settings.masterUserSecretKmsKeyId,
-    ApplyImmediately: true,
-  }));
-}
-
-async function rename(identifier: string, newIdentifier: string, deletionProtection: boolean): Promise<void> {
-  await rds.send(new ModifyDBClusterCommand({
-    DBClusterIdentifier: identifier,
-    NewDBClusterIdentifier: newIdentifier,
-    DeletionProtection: deletionProtection,
-    ApplyImmediately: true,
-  }));
-}
-
-async function setDeletionProtection(identifier: string, on: boolean): Promise<void> {
-  await rds.send(new ModifyDBClusterCommand({ DBClusterIdentifier: identifier, DeletionProtection: on, ApplyImmediately: true }));
 }
 
 async function deleteMember(member: string): Promise<void> {
@@ -149,28 +124,20 @@ async function deleteMember(member: string): Promise<void> {
 }
 
 async function deleteDatabase(identifier: string, finalSnapshot?: string): Promise<void> {
-  await rds.send(new DeleteDBClusterCommand({
-    DBClusterIdentifier: identifier,
-    SkipFinalSnapshot: finalSnapshot === undefined,
-    FinalDBSnapshotIdentifier: finalSnapshot,
-  }));
-}
-
-async function tag(database: DatabaseView, tags: Record<string, string>): Promise<void> {
-  await rds.send(new AddTagsToResourceCommand({ ResourceName: database.arn, Tags: tagList(tags) }));
+  await rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: identifier, ...finalSnapshotFields(finalSnapshot) }));
 }
 
 export const auroraCluster: DatabaseKind = {
   name: 'aurora-cluster',
+  snapshotKind: 'cluster',
   list,
   describe,
   restore,
   memberNames,
   createMember,
-  resetMasterPassword,
-  rename,
-  setDeletionProtection,
+  ...modifications((identifier, { newIdentifier, ...change }) =>
+    rds.send(new ModifyDBClusterCommand({ DBClusterIdentifier: identifier, NewDBClusterIdentifier: newIdentifier, ...change }))),
   deleteMember,
   deleteDatabase,
-  tag,
+  tag: tagDatabase,
 };

@@ -4,7 +4,7 @@ import { ownDatabaseAt } from './own-database.lambda-shared';
 import { ownTags } from './ownership.lambda-shared';
 import { refreshSettings } from './settings.lambda-shared';
 import { planOf } from './state.lambda-shared';
-import { isAwsError } from '../../shared/errors.lambda-shared';
+import { InvalidInput, isAwsError } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
 
 /**
@@ -15,6 +15,8 @@ export async function handler(event: unknown): Promise<{ created: string[] }> {
   const settings = refreshSettings();
   const plan = planOf(event, 'The CreateInstances input');
   const kind = databaseKind(settings.kind);
+  const createMember = kind.createMember;
+  if (!createMember) throw new InvalidInput(`A ${kind.name} is restored whole: it has no instances to create`);
   const own = await ownDatabaseAt(kind, settings, plan.newIdentifier, plan.generation);
   if (!own) throw new RestoreFailed(`Database '${plan.newIdentifier}' no longer exists`);
   if (own.view.status !== 'available') throw new DatabaseNotReady(`Database '${plan.newIdentifier}' is '${own.view.status}'`);
@@ -25,7 +27,7 @@ export async function handler(event: unknown): Promise<{ created: string[] }> {
   for (const name of kind.memberNames(plan.databaseIdentifier, plan.generation, settings.restore)) {
     if (own.view.members.some((m) => m.identifier === name)) continue;
     try {
-      await kind.createMember(own.view, name, settings.restore, tags);
+      await createMember(own.view, name, settings.restore, tags);
       created.push(name);
     } catch (error) {
       if (isAwsError(error, 'InvalidDBClusterStateFault')) throw new DatabaseNotReady(`Database '${plan.newIdentifier}' cannot take instances now`);

@@ -88,7 +88,9 @@ async function deleteStep(
   const strangers = view.members.filter((m) => !isOwnMember(m, own, settings));
   if (strangers.length > 0) return refuse(identifier, `it has instances this instance did not create (${strangers.map((m) => m.identifier).join(', ')})`);
   try {
-    for (const member of view.members.filter((m) => m.status !== 'deleting')) await kind.deleteMember(member.identifier);
+    const live = view.members.filter((m) => m.status !== 'deleting');
+    if (live.length > 0 && !kind.deleteMember) return refuse(identifier, `a ${kind.name} has no instances of its own to delete`);
+    for (const member of live) await kind.deleteMember!(member.identifier);
     if (view.members.length > 0 || view.status === 'deleting') return 'in-progress';
     if (view.deletionProtection) {
       await kind.setDeletionProtection(identifier, false);

@@ -1,5 +1,5 @@
 import { REFRESH_ERROR } from '../../shared/constants';
-import { WorkflowError } from '../../shared/errors.lambda-shared';
+import { isAwsError, WorkflowError } from '../../shared/errors.lambda-shared';
 
 /** No available copy of the source cluster carries the receiver's owner id. Not retried. */
 export class NoCopyAvailable extends WorkflowError {
@@ -44,4 +44,10 @@ export class DeletionInProgress extends WorkflowError {
 /** The built-in restore-test check could not connect to the database. Not retried. */
 export class RestoreTestFailed extends WorkflowError {
   public readonly name = REFRESH_ERROR.RestoreTestFailed;
+}
+
+/** RestoreFailed naming the fault when `error` is one of the `refusals` (faults no retry fixes) RDS answered for `what`; else `error` itself. */
+export function refusedOr(error: unknown, refusals: readonly string[], what: string): unknown {
+  if (!isAwsError(error, ...refusals)) return error;
+  return new RestoreFailed(`RDS refused to ${what}: ${(error as Error).name}: ${(error as Error).message}`);
 }

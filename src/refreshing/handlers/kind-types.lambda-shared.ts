@@ -1,10 +1,11 @@
 import type { Tag } from '@aws-sdk/client-rds';
 import type { RestoreSettings } from './settings.lambda-shared';
+import type { DatabaseKind as SnapshotKind } from '../../shared/database-kind.lambda-shared';
 
 /*
  * What the refresh does to a database, whatever its kind. The workflow's handlers speak only this
- * interface; each kind (Aurora DB clusters now, DB instances later) implements it with its own RDS
- * calls, faults and member resources (kind.lambda-shared.ts picks one).
+ * interface; each kind (Aurora DB clusters, DB instances) implements it with its own RDS calls,
+ * faults and member resources (kind.lambda-shared.ts picks one).
  */
 
 /** An instance of a database (an Aurora cluster's member), as the refresh reads it. */
@@ -37,6 +38,8 @@ export interface CopyToRestore {
 
 export interface DatabaseKind {
   readonly name: string;
+  /** The kind of snapshot its copies are, as the sharing and receiving sides name it: `cluster` or `instance`. */
+  readonly snapshotKind: SnapshotKind;
   /** Every database of this kind in the account and Region, with its tags only (no members). */
   list(): Promise<DatabaseView[]>;
   /** The database that holds `identifier` now, or undefined. */
@@ -45,14 +48,18 @@ export interface DatabaseKind {
   restore(identifier: string, copy: CopyToRestore, settings: RestoreSettings, tags: Tag[]): Promise<void>;
   /** The member names a database of this generation needs (none for a kind without members). */
   memberNames(databaseIdentifier: string, generation: string, settings: RestoreSettings): string[];
-  /** Creates one member; throws DBInstanceAlreadyExistsFault when it exists. */
-  createMember(database: DatabaseView, member: string, settings: RestoreSettings, tags: Tag[]): Promise<void>;
+  /**
+   * Creates one member; throws DBInstanceAlreadyExistsFault when it exists. Only a kind whose
+   * restore leaves the members to create (Aurora); a DB instance's restore creates it whole.
+   */
+  createMember?(database: DatabaseView, member: string, settings: RestoreSettings, tags: Tag[]): Promise<void>;
   /** Has RDS generate a new master password into a new Secrets Manager secret. */
   resetMasterPassword(identifier: string, settings: RestoreSettings): Promise<void>;
   /** Renames at once, setting deletion protection in the same call. */
   rename(identifier: string, newIdentifier: string, deletionProtection: boolean): Promise<void>;
   setDeletionProtection(identifier: string, on: boolean): Promise<void>;
-  deleteMember(member: string): Promise<void>;
+  /** Deletes one member (a kind with members). */
+  deleteMember?(member: string): Promise<void>;
   /** Deletes the database itself (its members gone), with a final snapshot when named. */
   deleteDatabase(identifier: string, finalSnapshot?: string): Promise<void>;
   tag(database: DatabaseView, tags: Record<string, string>): Promise<void>;

@@ -34,7 +34,7 @@ export async function handler(event: PrepareEvent): Promise<RefreshPlan> {
   if (serving && !servingOwn) {
     throw new DatabaseNotOwned(`'${settings.databaseIdentifier}' is a database this RefreshedDatabase did not create: rename or delete it before the first refresh`);
   }
-  const copy = await newestCopy(settings);
+  const copy = await newestCopy(settings, kind);
   if (!copy) throw new NoCopyAvailable(`No available copy of '${settings.sourceCluster}' with prefix '${settings.copyPrefix}' carries owner '${settings.copyOwnerId}'`);
   const now = Date.now();
   const others = (await listOwnDatabases(settings)).filter((d) => d.view.identifier !== settings.databaseIdentifier);

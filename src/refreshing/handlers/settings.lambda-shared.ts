@@ -6,14 +6,19 @@ import { InvalidInput } from '../../shared/errors.lambda-shared';
 export interface RestoreSettings {
   readonly subnetGroupName: string;
   readonly securityGroupIds: string[];
-  /** The key of the restored database; absent: the copy's. */
+  /** The key of the restored database; absent: the copy's (always, for a DB instance). */
   readonly kmsKeyId?: string;
+  /** A DB cluster parameter group (Aurora) or a DB parameter group (DB instance). */
   readonly parameterGroupName?: string;
+  /** Aurora only. */
   readonly engineVersion?: string;
-  /** `db.serverless` or an instance class. */
-  readonly instanceClass: string;
+  /** `db.serverless` or an instance class; absent for a DB instance restored with its source's class. */
+  readonly instanceClass?: string;
   readonly serverlessV2?: { readonly MinCapacity: number; readonly MaxCapacity: number; readonly SecondsUntilAutoPause?: number };
-  readonly instances: number;
+  /** The Aurora cluster's instances; absent for a DB instance, which is its own. */
+  readonly instances?: number;
+  /** DB instances only: the option group of the restored instance. */
+  readonly optionGroupName?: string;
   readonly port?: number;
   readonly masterUserSecretKmsKeyId?: string;
   /** Deletion protection of the serving database. */
