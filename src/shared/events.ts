@@ -67,6 +67,24 @@ export interface SnapshotCopiedDetail {
   readonly targetAccount: string;
 }
 
+/**
+ * `Cluster Snapshot Received`: a receiver's copy is available, on the receiver's own account's
+ * default bus (a `RefreshedDatabase` with `runOnNewCopy` starts a run on it).
+ */
+export interface SnapshotReceivedDetail {
+  /** The source database's identifier, as in `SnapshotSharedDetail`. */
+  readonly clusterIdentifier: string;
+  readonly sourceAccount: string;
+  readonly sourceSnapshotArn: string;
+  /** When the source snapshot was taken (ISO-8601). */
+  readonly sourceSnapshotTime: string;
+  readonly copyArn: string;
+  readonly copyIdentifier: string;
+  /** The receiver's `copyPrefix` and owner id: which receiver made the copy. */
+  readonly copyPrefix: string;
+  readonly ownerId: string;
+}
+
 /** `Database Refreshed`: the stable identifier now serves a database restored from a newer copy. */
 export interface DatabaseRefreshedDetail {
   /** The stable identifier. */
