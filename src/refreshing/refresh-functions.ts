@@ -60,11 +60,11 @@ export function createRefreshFunctions(
     createInstances: factory.create('CreateInstances', handler('createInstances'), environment, [...p.describe(), ...p.createInstances()]),
     resetMasterPassword: factory.create('ResetMasterPassword', handler('resetMasterPassword'), environment, [...p.describe(), ...p.resetMasterPassword()]),
   };
-  const swap = props.endpointRecord
+  const swap = () => (props.endpointRecord
     ? { swapRecord: factory.create('SwapRecord', handler('swapRecord'), environment, [...p.describe(), ...p.swap()]) }
-    : { swapNames: factory.create('SwapNames', handler('swapNames'), environment, [...p.describe(), ...p.swap()]) };
+    : { swapNames: factory.create('SwapNames', handler('swapNames'), environment, [...p.describe(), ...p.swap()]) });
   const modal = (props.mode ?? RefreshMode.REFRESH) === RefreshMode.REFRESH ? {
-    ...swap,
+    ...swap(),
     // With a record, the serving database is found by its tags in a listing.
     publishDataAge: factory.create('PublishDataAge', handler('publishDataAge'), environment, props.endpointRecord ? p.list() : p.describeServing()),
   } : {
