@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import type { Duration } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import type { EndpointRecord } from './endpoint-record';
 import type { ResolvedEndpointRecord } from './record-swap-steps';
@@ -6,16 +7,27 @@ import { DEFAULT_ENDPOINT_RECORD_TTL_SECONDS } from '../shared/constants';
 
 /* The rules of `endpointRecord`, checked at synth, and the record as the workflow and handlers use it. */
 
-/** The record's fully qualified name (no trailing dot): `recordName` as given when it ends with the zone's name, else within the zone. */
+/**
+ * The record's fully qualified name, as Route 53 normalizes it (lowercase, no trailing dot):
+ * `recordName` when it ends with the zone's name, else `recordName` within the zone.
+ */
 export function recordFqdn(record: EndpointRecord): string {
-  const zone = record.zone.zoneName.replace(/\.$/, '');
-  const name = record.recordName.replace(/\.$/, '');
+  const zone = record.zone.zoneName.toLowerCase().replace(/\.$/, '');
+  const name = record.recordName.toLowerCase().replace(/\.$/, '');
   return name === zone || name.endsWith(`.${zone}`) ? name : `${name}.${zone}`;
 }
 
-/** Why `record` cannot be used, if it cannot: a public zone, a zone without a known name, a bad name or TTL. */
-export function endpointRecordProblems(record: EndpointRecord): string[] {
+/**
+ * Why `record` cannot be used, if it cannot: a public zone, a zone without a known name, a bad name
+ * or TTL, or a previous database deleted while resolvers may still answer with its endpoint.
+ */
+export function endpointRecordProblems(record: EndpointRecord, keepPrevious?: Duration): string[] {
   const problems: string[] = [];
+  const keep = keepPrevious?.toSeconds({ integral: false });
+  const ttlSeconds = record.ttl?.toSeconds({ integral: false }) ?? DEFAULT_ENDPOINT_RECORD_TTL_SECONDS;
+  if (keep !== undefined && !Token.isUnresolved(keep) && !Token.isUnresolved(ttlSeconds) && keep < ttlSeconds) {
+    problems.push(`keepPrevious (${keepPrevious!.toString()}) must be at least endpointRecord.ttl (${ttlSeconds} seconds): resolvers may answer with the previous database's endpoint that long`);
+  }
   if (record.zone instanceof route53.PublicHostedZone) {
     problems.push(`endpointRecord.zone must be a private hosted zone (the record names a database inside a VPC), got the public zone '${record.zone.zoneName}'`);
   }

@@ -56,7 +56,7 @@ export function validateRefreshProps(scope: Construct, props: RefreshedDatabaseP
   problems.push(...capacityProblems(props));
   problems.push(...durationProblems(props));
   problems.push(...tagProblems(props.tags ?? {}));
-  if (props.endpointRecord) problems.push(...endpointRecordProblems(props.endpointRecord));
+  if (props.endpointRecord) problems.push(...endpointRecordProblems(props.endpointRecord, props.keepPrevious));
   if (props.mode === RefreshMode.RESTORE_TEST) {
     for (const prop of ['keepPrevious', 'finalSnapshot', 'deletionProtection', 'maxDataAge', 'endpointRecord'] as const) {
       if (props[prop] !== undefined) problems.push(`${prop} is given in RefreshMode.RESTORE_TEST, which never serves and deletes every database it restores: leave it out`);
