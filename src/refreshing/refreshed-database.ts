@@ -170,7 +170,8 @@ export class RefreshedDatabase extends Construct {
       this.failureAlarm.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
       this.stalenessAlarm?.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
     }
-    addRefreshNagSuppressions({ scope: this, handlers: this.handlers, stateMachine: this.stateMachine }, permissions, scheduled, props.postRestore);
+    addRefreshNagSuppressions({ scope: this, handlers: this.handlers, stateMachine: this.stateMachine }, permissions, scheduled, props.postRestore,
+      record !== undefined && mode === RefreshMode.REFRESH);
   }
 
   /** Seconds since the source snapshot of the serving database's data was taken, Maximum per hour (refresh mode). */
