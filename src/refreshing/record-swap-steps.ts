@@ -39,8 +39,8 @@ export function recordSwapSteps(scope: Construct, props: RecordSwapProps): sfn.I
   rollBackRoles.addCatch(rollbackFailed, toRollbackFailed);
   rollBackRoles.next(props.cleanUp);
   const restoreRecord = route53Task(scope, S.restoreRecord, 'changeResourceRecordSets', {
-    'HostedZoneId': record.zoneId,
-    'ChangeBatch': { 'Comment': 'RefreshedDatabase: the swap failed, back to the database that served', 'Changes.$': '$.rollback.changes' },
+    HostedZoneId: record.zoneId,
+    ChangeBatch: { 'Comment': 'RefreshedDatabase: the swap failed, back to the database that served', 'Changes.$': '$.rollback.changes' },
   }, sfn.JsonPath.DISCARD);
   // After a first refresh the DELETE finds nothing when PointRecord never got through: not a failure.
   restoreRecord.addCatch(new sfn.Choice(scope, S.recordRestoreRequired)
@@ -59,7 +59,7 @@ export function recordSwapSteps(scope: Construct, props: RecordSwapProps): sfn.I
       Comment: 'RefreshedDatabase: the new database serves',
       Changes: [{
         Action: 'UPSERT',
-        ResourceRecordSet: { 'Name': record.name, 'Type': 'CNAME', 'TTL': record.ttl, 'ResourceRecords': [{ 'Value.$': '$.restored.endpoint' }] },
+        ResourceRecordSet: { Name: record.name, Type: 'CNAME', TTL: record.ttl, ResourceRecords: [{ 'Value.$': '$.restored.endpoint' }] },
       }],
     },
   }, '$.record', { 'changeId.$': '$.ChangeInfo.Id', 'checks': 0 });
@@ -111,7 +111,9 @@ export function recordStatements(record: ResolvedEndpointRecord): iam.PolicyStat
 }
 
 /** A Step Functions AWS SDK integration task of Route 53, retried on transient faults (throttling, PriorRequestNotComplete). */
-function route53Task(scope: Construct, id: string, action: string, parameters: object, resultPath: string, resultSelector?: object): sfn.CustomState {
+function route53Task(
+  scope: Construct, id: string, action: string, parameters: object, resultPath: string, resultSelector?: object,
+): sfn.CustomState {
   const task = new sfn.CustomState(scope, id, {
     stateJson: {
       Type: 'Task',

@@ -92,6 +92,7 @@ export interface DatabaseRefreshedDetail {
   readonly kind: string;
   /** The generation now serving (the UTC minute of its refresh, `yyyymmddhhmm`). */
   readonly generation: string;
+  /** The serving database's endpoint; with `endpointRecord`, the record's name (the database is `<databaseIdentifier>-<generation>`). */
   readonly endpoint: string;
   readonly port: number;
   /** The Secrets Manager secret RDS manages for the new database's master user. */

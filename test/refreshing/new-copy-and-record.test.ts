@@ -52,7 +52,7 @@ describe('endpointRecord', () => {
       Resource: expect.stringMatching(/:states:::aws-sdk:route53:changeResourceRecordSets$/),
       Parameters: {
         HostedZoneId: ZONE_ID,
-        ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { 'Name': 'orders.staging.internal', 'Type': 'CNAME', 'TTL': 60, 'ResourceRecords': [{ 'Value.$': '$.restored.endpoint' }] } }] },
+        ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: 'orders.staging.internal', Type: 'CNAME', TTL: 60, ResourceRecords: [{ 'Value.$': '$.restored.endpoint' }] } }] },
       },
       Next: REFRESH_STATE.waitForRecord,
     });
