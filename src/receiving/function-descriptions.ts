@@ -7,5 +7,5 @@ export const RECEIVER_FUNCTION_DESCRIPTIONS: Readonly<Record<ReceiverFunctionNam
   ScanSharedSnapshots: 'ReceivedClusterSnapshots: lists the snapshots shared with this account, starts the missing copies and publishes freshness (catch-up scan)',
   CopySharedSnapshot: 'ReceivedClusterSnapshots: copies a shared snapshot under this account\'s key (CopySharedSnapshot step)',
   CheckCopy: 'ReceivedClusterSnapshots: checks whether the copy is available (CheckCopy step)',
-  RetainCopies: 'ReceivedClusterSnapshots: deletes this instance\'s copies of the source cluster beyond retainCopies (RetainCopies step)',
+  RetainCopies: 'ReceivedClusterSnapshots: deletes this instance\'s copies of the source database beyond retainCopies (RetainCopies step)',
 };

@@ -17,7 +17,7 @@ import { ReceiverPermissions } from './permissions';
 import type { ReceivedClusterSnapshotsProps } from './props';
 import { createCopyFunctions, createStarterFunctions, receiverFunctionFactory, receiverLogGroups } from './receiver-functions';
 import { ReceiverHandlerLogGroups, ReceiverHandlers } from './receiver-handlers';
-import { RECEIVER_DEFAULTS, validateReceiverProps } from './validation';
+import { RECEIVER_DEFAULTS, receivedKinds, validateReceiverProps } from './validation';
 import { CopyWorkflow } from './workflow';
 import { DEFAULTS, ENV, EVENT_DETAIL_TYPE, EVENT_SOURCE, TARGET_ENV } from '../shared/constants';
 import { warnIgnoredKeyRemovalPolicy } from '../shared/key-removal';
@@ -25,10 +25,10 @@ import { createStateMachineLogGroup, DEFAULT_LOG_RETENTION, grantReadExecutions 
 import type { IOwnedClusterSnapshotCopies } from '../shared/snapshot-copies';
 
 /**
- * Receives the DB cluster snapshots that `SharedClusterSnapshots` shares from other accounts: copies
- * each one into this account with this account's KMS key as soon as its `Cluster Snapshot Shared`
- * event arrives (and on a catch-up scan), keeps the newest copies per source cluster, and alarms
- * when the newest copy of any source cluster grows too old.
+ * Receives the DB cluster snapshots and DB (instance) snapshots that `SharedClusterSnapshots` shares
+ * from other accounts: copies each one into this account with this account's KMS key as soon as its
+ * `Cluster Snapshot Shared` event arrives (and on a catch-up scan), keeps the newest copies per
+ * source database, and alarms when the newest copy of any source database grows too old.
  *
  * @example
  * import { Duration } from 'aws-cdk-lib';
@@ -99,9 +99,10 @@ export class ReceivedClusterSnapshots extends Construct implements IOwnedCluster
       [TARGET_ENV.SOURCE_ACCOUNT_IDS]: props.sourceAccountIds.join(','),
       [TARGET_ENV.SOURCE_SNAPSHOT_PREFIX]: sourcePrefix,
       [TARGET_ENV.SOURCE_CLUSTER_IDENTIFIERS]: (props.clusterIdentifiers ?? []).join(','),
+      [TARGET_ENV.SOURCE_INSTANCE_IDENTIFIERS]: (props.instanceIdentifiers ?? []).join(','),
       [TARGET_ENV.COPY_PREFIX]: copyPrefix,
     };
-    const permissions = new ReceiverPermissions(stack, copyPrefix, this.ownerId, props.sourceAccountIds, sourcePrefix);
+    const permissions = new ReceiverPermissions(stack, copyPrefix, this.ownerId, props.sourceAccountIds, sourcePrefix, receivedKinds(props));
     const factory = receiverFunctionFactory(this, props, logRetention);
     const copyFunctions = createCopyFunctions({
       factory,
@@ -110,6 +111,7 @@ export class ReceivedClusterSnapshots extends Construct implements IOwnedCluster
       copyKeyArn: this.encryptionKey.keyArn,
       retainCopies: props.retainCopies ?? RECEIVER_DEFAULTS.retainCopies,
       confirmCopies: props.confirmCopies ?? false,
+      optionGroupName: props.optionGroupName,
     });
     this.stateMachineLogGroup = createStateMachineLogGroup(this, logRetention);
     this.stateMachine = new CopyWorkflow(this, 'Workflow', {

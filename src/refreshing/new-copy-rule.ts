@@ -1,4 +1,4 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,8 +8,8 @@ import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../shared/constants';
 
 /**
  * `runOnNewCopy`: a rule on this account's default bus that hands the receiver's `Cluster Snapshot
- * Received` event of the selected cluster (its copy prefix and owner id, the source account when
- * given) to the starter, which starts the run of the event's minute. The event is only a hint: the
+ * Received` event of the selected cluster's DB cluster snapshot copies (its copy prefix and owner
+ * id, the source account when given) to the starter, which starts the run of the event's minute. The event is only a hint: the
  * run's Prepare re-reads the copies and the databases, and a run in progress makes it skip.
  */
 export function newCopyRule(scope: Construct, props: RefreshedDatabaseProps, starter: lambda.IFunction): events.Rule {
@@ -24,6 +24,10 @@ export function newCopyRule(scope: Construct, props: RefreshedDatabaseProps, sta
         // The receiver names clusters in lowercase, as RDS stores them.
         clusterIdentifier: [Token.isUnresolved(source) ? source : source.toLowerCase()],
         copyPrefix: [props.source.copyPrefix],
+        // A DB cluster snapshot copy (the receiver's DB snapshot copies are `:snapshot:` ARNs).
+        copyArn: events.Match.prefix(Stack.of(scope).formatArn({
+          service: 'rds', resource: 'cluster-snapshot', resourceName: `${props.source.copyPrefix}-`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        })),
         ownerId: [props.source.ownerId],
         ...(props.sourceAccountId ? { sourceAccount: [props.sourceAccountId] } : {}),
       },

@@ -5,6 +5,7 @@ import {
 import { rds } from './clients.lambda-shared';
 import { MANUAL_CLUSTER_SNAPSHOTS_QUOTA } from './constants';
 import type { SnapshotApi, SnapshotView } from './database-kind.lambda-shared';
+import { isAwsError } from './errors.lambda-shared';
 import { findSnapshot } from './snapshot-lookup.lambda-shared';
 
 const RESTORE = 'restore';
@@ -12,6 +13,7 @@ const RESTORE = 'restore';
 /** The cluster snapshot calls (`*DBClusterSnapshot*`). */
 export const CLUSTER_SNAPSHOTS: SnapshotApi = {
   kind: 'cluster',
+  arnType: 'cluster-snapshot',
   quotaName: MANUAL_CLUSTER_SNAPSHOTS_QUOTA,
   faults: {
     snapshotNotFound: 'DBClusterSnapshotNotFoundFault',
@@ -31,6 +33,23 @@ export const CLUSTER_SNAPSHOTS: SnapshotApi = {
         MaxRecords: 100,
         Marker: marker,
       }));
+      yield* page?.DBClusterSnapshots ?? [];
+      marker = page?.Marker;
+    } while (marker);
+  },
+  async describeShared(arn) {
+    try {
+      const out = await rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: arn, SnapshotType: 'shared', IncludeShared: true }));
+      return out.DBClusterSnapshots?.find((s) => s.DBClusterSnapshotArn === arn);
+    } catch (error) {
+      if (isAwsError(error, 'DBClusterSnapshotNotFoundFault')) return undefined;
+      throw error;
+    }
+  },
+  async *listShared(): AsyncGenerator<SnapshotView> {
+    let marker: string | undefined;
+    do {
+      const page = await rds.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: 'shared', IncludeShared: true, MaxRecords: 100, Marker: marker }));
       yield* page?.DBClusterSnapshots ?? [];
       marker = page?.Marker;
     } while (marker);

@@ -61,7 +61,11 @@ export interface SnapshotCopiedDetail {
   /** The account that shared the snapshot (the event goes to its default bus). */
   readonly sourceAccount: string;
   readonly sourceSnapshotArn: string;
+  /** The source database's identifier (a DB cluster's or a DB instance's), as in `SnapshotSharedDetail`. */
   readonly clusterIdentifier: string;
+  /** As in `SnapshotSharedDetail`: `instance` for a copy of a DB snapshot; absent in confirmations of versions before DB instances (a cluster). */
+  readonly databaseKind?: 'cluster' | 'instance';
+  readonly databaseIdentifier?: string;
   readonly copyArn: string;
   /** The account that made the copy. */
   readonly targetAccount: string;

@@ -34,6 +34,7 @@ export function asSnapshotView(s: DBSnapshot): SnapshotView {
 /** The DB (instance) snapshot calls (`*DBSnapshot*`). */
 export const INSTANCE_SNAPSHOTS: SnapshotApi = {
   kind: 'instance',
+  arnType: 'snapshot',
   quotaName: MANUAL_INSTANCE_SNAPSHOTS_QUOTA,
   faults: { snapshotNotFound: 'DBSnapshotNotFoundFault', snapshotState: 'InvalidDBSnapshotStateFault', snapshotExists: 'DBSnapshotAlreadyExistsFault' },
   async find(snapshotIdentifier) {
@@ -59,6 +60,24 @@ export const INSTANCE_SNAPSHOTS: SnapshotApi = {
         MaxRecords: 100,
         Marker: marker,
       }));
+      yield* (page?.DBSnapshots ?? []).map(asSnapshotView);
+      marker = page?.Marker;
+    } while (marker);
+  },
+  async describeShared(arn) {
+    try {
+      const out = await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: arn, SnapshotType: 'shared', IncludeShared: true }));
+      const found = out.DBSnapshots?.find((s) => s.DBSnapshotArn === arn);
+      return found && asSnapshotView(found);
+    } catch (error) {
+      if (isAwsError(error, 'DBSnapshotNotFoundFault')) return undefined;
+      throw error;
+    }
+  },
+  async *listShared(): AsyncGenerator<SnapshotView> {
+    let marker: string | undefined;
+    do {
+      const page = await rds.send(new DescribeDBSnapshotsCommand({ SnapshotType: 'shared', IncludeShared: true, MaxRecords: 100, Marker: marker }));
       yield* (page?.DBSnapshots ?? []).map(asSnapshotView);
       marker = page?.Marker;
     } while (marker);

@@ -1,5 +1,3 @@
-import { DBClusterSnapshot, DescribeDBClusterSnapshotsCommand } from '@aws-sdk/client-rds';
-import { rds } from './clients.lambda-shared';
 import {
   TARGET_TAG_OWNER,
   TARGET_TAG_SOURCE_ACCOUNT,
@@ -7,13 +5,15 @@ import {
   TARGET_TAG_SOURCE_SNAPSHOT,
   TARGET_TAG_SOURCE_SNAPSHOT_TIME,
 } from './constants';
+import type { DatabaseKind, SnapshotView } from './database-kind.lambda-shared';
+import { snapshotApi } from './snapshot-apis.lambda-shared';
 
 /*
  * The copies a ReceivedClusterSnapshots owns, read back from their tags: what the receiver keeps
  * and prunes, and what a RefreshedDatabase restores from.
  */
 
-/** What a copy records about its source, in its tags. */
+/** What a copy records about its source, in its tags (a DB instance's copy too: its database id in the source-cluster tag). */
 export interface CopyOrigin {
   readonly ownerId: string;
   readonly sourceAccount: string;
@@ -23,22 +23,27 @@ export interface CopyOrigin {
   readonly sourceSnapshotTime: string;
 }
 
-/** A copy this instance owns, read back from its tags. */
+/**
+ * A copy this instance owns, read back from its tags. Its kind is the kind of snapshot it is (a
+ * DB cluster snapshot or a DB snapshot): the two live apart in RDS, so a cluster's copies and an
+ * instance's of the same identifier never meet.
+ */
 export interface OwnCopy extends CopyOrigin {
-  readonly snapshot: DBClusterSnapshot;
+  readonly kind: DatabaseKind;
+  readonly snapshot: SnapshotView;
   readonly identifier: string;
   readonly status: string;
 }
 
-function tag(snapshot: DBClusterSnapshot, key: string): string | undefined {
+function tag(snapshot: SnapshotView, key: string): string | undefined {
   return snapshot.TagList?.find((t) => t.Key === key)?.Value;
 }
 
 /**
- * The snapshot as one of this instance's copies, or undefined when it is not one: its identifier
- * must start with `<copyPrefix>-` and every origin tag must be present, with this owner id.
+ * The snapshot (of `kind`) as one of this instance's copies, or undefined when it is not one: its
+ * identifier must start with `<copyPrefix>-` and every origin tag must be present, with this owner id.
  */
-export function asOwnCopy(snapshot: DBClusterSnapshot, ownerId: string, copyPrefix: string): OwnCopy | undefined {
+export function asOwnCopy(snapshot: SnapshotView, ownerId: string, copyPrefix: string, kind: DatabaseKind): OwnCopy | undefined {
   const identifier = snapshot.DBClusterSnapshotIdentifier ?? '';
   const sourceAccount = tag(snapshot, TARGET_TAG_SOURCE_ACCOUNT);
   const clusterIdentifier = tag(snapshot, TARGET_TAG_SOURCE_CLUSTER);
@@ -46,25 +51,18 @@ export function asOwnCopy(snapshot: DBClusterSnapshot, ownerId: string, copyPref
   const sourceSnapshotTime = tag(snapshot, TARGET_TAG_SOURCE_SNAPSHOT_TIME) ?? snapshot.SnapshotCreateTime?.toISOString();
   if (!identifier.startsWith(`${copyPrefix}-`) || tag(snapshot, TARGET_TAG_OWNER) !== ownerId) return undefined;
   if (!sourceAccount || !clusterIdentifier || !sourceSnapshotArn || !sourceSnapshotTime) return undefined;
-  return { snapshot, identifier, status: snapshot.Status ?? '', ownerId, sourceAccount, clusterIdentifier, sourceSnapshotArn, sourceSnapshotTime };
+  return { kind, snapshot, identifier, status: snapshot.Status ?? '', ownerId, sourceAccount, clusterIdentifier, sourceSnapshotArn, sourceSnapshotTime };
 }
 
-/** Every copy this instance owns in this account and Region (manual snapshots, paged). */
-export async function listOwnCopies(ownerId: string, copyPrefix: string): Promise<OwnCopy[]> {
+/** Every copy of `kinds` this instance owns in this account and Region (manual snapshots, paged). */
+export async function listOwnCopies(ownerId: string, copyPrefix: string, kinds: readonly DatabaseKind[]): Promise<OwnCopy[]> {
   const copies: OwnCopy[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await rds.send(new DescribeDBClusterSnapshotsCommand({
-      SnapshotType: 'manual',
-      MaxRecords: 100,
-      Marker: marker,
-    }));
-    for (const snapshot of page.DBClusterSnapshots ?? []) {
-      const copy = asOwnCopy(snapshot, ownerId, copyPrefix);
+  for (const kind of kinds) {
+    for await (const snapshot of snapshotApi(kind).listManual()) {
+      const copy = asOwnCopy(snapshot, ownerId, copyPrefix, kind);
       if (copy) copies.push(copy);
     }
-    marker = page.Marker;
-  } while (marker);
+  }
   return copies;
 }
 

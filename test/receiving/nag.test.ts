@@ -17,6 +17,8 @@ function full(): { stack: Stack; construct: ReceivedClusterSnapshots } {
     sourceAccountIds: SOURCES,
     sourceSnapshotPrefix: 'shared',
     clusterIdentifiers: ['orders-db'],
+    instanceIdentifiers: ['ledger-pg', 'billing-oracle'],
+    optionGroupName: 'target-oracle-tz',
     encryptionKey: new kms.Key(stack, 'CopyKey', { enableKeyRotation: true }),
     retainCopies: 3,
     copyPrefix: 'dr',
@@ -62,6 +64,7 @@ const STACKS: Array<[string, () => { stack: Stack; construct: ReceivedClusterSna
   ['every optional prop', full],
   ['required props only (environment-agnostic)', () => consumer()],
   ['in a VPC, with a dashboard', inVpc],
+  ['DB instances only, with an option group', () => consumer({ instanceIdentifiers: ['ledger-pg'], optionGroupName: 'target-oracle-tz' })],
 ];
 
 describe('cdk-nag AwsSolutions on ReceivedClusterSnapshots', () => {

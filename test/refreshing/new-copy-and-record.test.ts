@@ -19,7 +19,13 @@ describe('runOnNewCopy', () => {
         'source': ['cdk-shared-cluster-snapshots'],
         'detail-type': ['Cluster Snapshot Received'],
         'account': [TARGET],
-        'detail': { clusterIdentifier: ['orders-db'], copyPrefix: [received.copyPrefix], ownerId: [received.ownerId], sourceAccount: ['111111111111'] },
+        'detail': {
+          clusterIdentifier: ['orders-db'],
+          copyPrefix: [received.copyPrefix],
+          copyArn: [{ prefix: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:rds:eu-west-1:${TARGET}:cluster-snapshot:${received.copyPrefix}-`]] } }],
+          ownerId: [received.ownerId],
+          sourceAccount: ['111111111111'],
+        },
       },
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [stack.getLogicalId(refreshed.handlers.startRefresh.node.defaultChild as any), 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 } })],
     });

@@ -3,9 +3,8 @@ import { CopyState, parseCopyState } from './copy-state.lambda-shared';
 import { CopyFailed } from './errors.lambda-shared';
 import { receiverSettings } from './settings.lambda-shared';
 import { SNAPSHOT_VISIBILITY_GRACE_SECONDS, TRANSIENT_AWS_ERRORS } from '../../shared/constants';
+import { DatabaseKind, IN_PROGRESS_STATUSES } from '../../shared/database-kind.lambda-shared';
 import { isAwsError, SnapshotIdentifierConflict, SnapshotNotReady, SnapshotTimeout } from '../../shared/errors.lambda-shared';
-
-const IN_PROGRESS_STATUSES = ['creating', 'copying'];
 
 /**
  * One status check of the copy. `available` returns with the copy's ARN; `copying` throws
@@ -14,17 +13,17 @@ const IN_PROGRESS_STATUSES = ['creating', 'copying'];
  */
 export async function handler(event: CopyState): Promise<CopyState> {
   const settings = receiverSettings();
-  const state = parseCopyState(event, settings);
+  const { state, ref } = parseCopyState(event, settings);
   const now = Date.now();
   const pastDeadline = now >= Date.parse(state.deadline);
-  const snapshot = await findOrNotReady(state, pastDeadline);
+  const snapshot = await findOrNotReady(state, ref.kind, pastDeadline);
   if (!snapshot) {
     if (now - Date.parse(state.copyRequestedAt) < SNAPSHOT_VISIBILITY_GRACE_SECONDS * 1000 && !pastDeadline) {
       throw new SnapshotNotReady(`Copy '${state.copyIdentifier}' is not visible yet`);
     }
     throw new CopyFailed(`Copy '${state.copyIdentifier}' no longer exists`);
   }
-  const copy = asOwnCopy(snapshot, settings.ownerId, settings.copyPrefix);
+  const copy = asOwnCopy(snapshot, settings.ownerId, settings.copyPrefix, ref.kind);
   if (!copy || copy.sourceSnapshotArn !== state.snapshotArn || copy.sourceAccount !== state.sourceAccount) {
     throw new SnapshotIdentifierConflict(`Snapshot '${state.copyIdentifier}' is not this receiver's copy of '${state.snapshotArn}'`);
   }
@@ -42,9 +41,9 @@ export async function handler(event: CopyState): Promise<CopyState> {
 }
 
 /** A throttled status call is a check that learned nothing: check again, or time out past the deadline. */
-async function findOrNotReady(state: CopyState, pastDeadline: boolean) {
+async function findOrNotReady(state: CopyState, kind: DatabaseKind, pastDeadline: boolean) {
   try {
-    return await findSnapshot(state.copyIdentifier);
+    return await findSnapshot(state.copyIdentifier, kind);
   } catch (error) {
     if (!isAwsError(error, ...TRANSIENT_AWS_ERRORS)) throw error;
     if (pastDeadline) throw new SnapshotTimeout(`Copy '${state.copyIdentifier}' was not seen available by its deadline ${state.deadline} (last check: ${(error as Error).name})`);

@@ -1,5 +1,4 @@
-import { DeleteDBClusterSnapshotCommand, Tag } from '@aws-sdk/client-rds';
-import { rds } from '../../shared/clients.lambda-shared';
+import type { Tag } from '@aws-sdk/client-rds';
 import {
   TARGET_TAG_OWNER,
   TARGET_TAG_SOURCE_ACCOUNT,
@@ -7,12 +6,12 @@ import {
   TARGET_TAG_SOURCE_SNAPSHOT,
   TARGET_TAG_SOURCE_SNAPSHOT_TIME,
 } from '../../shared/constants';
+import type { DatabaseKind, SnapshotView } from '../../shared/database-kind.lambda-shared';
 import { isAwsError } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
 import { asOwnCopy, CopyOrigin, OwnCopy } from '../../shared/owned-copies.lambda-shared';
-import { findSnapshot } from '../../shared/snapshot-lookup.lambda-shared';
+import { snapshotApi } from '../../shared/snapshot-apis.lambda-shared';
 
-export { findSnapshot };
 export { asOwnCopy, listOwnCopies, newestFirst } from '../../shared/owned-copies.lambda-shared';
 export type { CopyOrigin, OwnCopy } from '../../shared/owned-copies.lambda-shared';
 
@@ -26,13 +25,18 @@ export function copyTags(origin: CopyOrigin): Tag[] {
   ];
 }
 
-/** True when the copy records exactly this origin (owner, account, cluster and source ARN). */
+/** True when the copy records exactly this origin (owner, account, database and source ARN). */
 export function isCopyOf(copy: OwnCopy | undefined, origin: Omit<CopyOrigin, 'sourceSnapshotTime'>): copy is OwnCopy {
   return copy !== undefined
     && copy.ownerId === origin.ownerId
     && copy.sourceAccount === origin.sourceAccount
     && copy.clusterIdentifier === origin.clusterIdentifier
     && copy.sourceSnapshotArn === origin.sourceSnapshotArn;
+}
+
+/** This account's snapshot of `kind` with this identifier, or undefined when there is none. */
+export function findSnapshot(snapshotIdentifier: string, kind: DatabaseKind): Promise<SnapshotView | undefined> {
+  return snapshotApi(kind).find(snapshotIdentifier);
 }
 
 export type DeleteOutcome = 'deleted' | 'absent' | 'busy' | 'not-owned';
@@ -42,19 +46,20 @@ export type DeleteOutcome = 'deleted' | 'absent' | 'busy' | 'not-owned';
  * the listing (anyone who may tag `<copyPrefix>-*` snapshots could) leaves the snapshot alone.
  */
 export async function deleteOwnCopy(expected: OwnCopy, copyPrefix: string): Promise<DeleteOutcome> {
-  const current = await findSnapshot(expected.identifier);
+  const api = snapshotApi(expected.kind);
+  const current = await api.find(expected.identifier);
   if (!current) return 'absent';
-  if (!isCopyOf(asOwnCopy(current, expected.ownerId, copyPrefix), expected)) {
+  if (!isCopyOf(asOwnCopy(current, expected.ownerId, copyPrefix, expected.kind), expected)) {
     log('warn', 'Refusing to delete a snapshot whose tags no longer mark it as this receiver\'s copy', { identifier: expected.identifier });
     return 'not-owned';
   }
   try {
-    await rds.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: expected.identifier }));
+    await api.remove(expected.identifier);
     log('info', 'Deleted copy', { identifier: expected.identifier, sourceSnapshotArn: expected.sourceSnapshotArn });
     return 'deleted';
   } catch (error) {
-    if (isAwsError(error, 'DBClusterSnapshotNotFoundFault')) return 'absent';
-    if (isAwsError(error, 'InvalidDBClusterSnapshotStateFault')) return 'busy';
+    if (isAwsError(error, api.faults.snapshotNotFound)) return 'absent';
+    if (isAwsError(error, api.faults.snapshotState)) return 'busy';
     throw error;
   }
 }

@@ -16,7 +16,11 @@ export async function startCopy(input: CopyInput, name: string): Promise<StartOu
     await sfn.send(new StartExecutionCommand({
       stateMachineArn: requireEnv(ENV.STATE_MACHINE_ARN),
       name,
-      input: JSON.stringify({ sourceAccount: input.sourceAccount, snapshotArn: input.snapshotArn }),
+      input: JSON.stringify({
+        sourceAccount: input.sourceAccount,
+        snapshotArn: input.snapshotArn,
+        ...(input.requiredOptions ? { requiredOptions: input.requiredOptions } : {}),
+      }),
     }));
     return 'started';
   } catch (error) {

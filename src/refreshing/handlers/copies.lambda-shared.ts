@@ -7,7 +7,8 @@ import { listOwnCopies, newestFirst } from '../../shared/owned-copies.lambda-sha
  * tag), from the configured source account when one is set; undefined when there is none.
  */
 export async function newestCopy(settings: RefreshSettings): Promise<PlannedCopy | undefined> {
-  const copies = (await listOwnCopies(settings.copyOwnerId, settings.copyPrefix))
+  // A refresh restores DB clusters: only the receiver's cluster snapshot copies.
+  const copies = (await listOwnCopies(settings.copyOwnerId, settings.copyPrefix, ['cluster']))
     .filter((c) => c.status === 'available' && c.clusterIdentifier.toLowerCase() === settings.sourceCluster)
     .filter((c) => !settings.sourceAccount || c.sourceAccount === settings.sourceAccount)
     .sort(newestFirst);
