@@ -2,10 +2,11 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ACCOUNT, callContext } from './aws-env';
+import { clientRegion } from './rds-regions';
 
-/** A fake service of one account: how it serves each SDK command. */
+/** A fake service of one account: how it serves each SDK command, in the calling client's Region (undefined: home). */
 export interface AccountService {
-  readonly routes: ReadonlyMap<any, (input: any) => Promise<unknown>>;
+  readonly routes: ReadonlyMap<any, (input: any, region?: string) => Promise<unknown>>;
 }
 
 /**
@@ -43,11 +44,11 @@ export class AccountRouter {
     services.set(account, service);
     if (!first) return;
     for (const command of service.routes.keys()) {
-      mock.on(command).callsFake((input: unknown) => {
+      mock.on(command).callsFake(async (input: unknown, getClient: any) => {
         const caller = callContext.getStore()?.account ?? ACCOUNT;
         const target = services.get(caller);
         if (!target) throw new Error(`No simulated service for account ${caller}`);
-        return target.routes.get(command)!(input);
+        return target.routes.get(command)!(input, await clientRegion(getClient));
       });
     }
   }

@@ -28,27 +28,37 @@ export const AWS_MANAGED_RDS_ALIAS = `arn:aws:kms:${REGION}:${ACCOUNT}:alias/aws
  */
 export const AWS_OWNED_KEY = 'aws-owned-key';
 
-export function clusterArn(id: string | undefined, account = ACCOUNT): string {
-  return `arn:aws:rds:${REGION}:${account}:cluster:${String(id).toLowerCase()}`;
+export function clusterArn(id: string | undefined, account = ACCOUNT, region = REGION): string {
+  return `arn:aws:rds:${region}:${account}:cluster:${String(id).toLowerCase()}`;
 }
 
-export function snapshotArn(idOrArn: string | undefined, account = ACCOUNT): string {
-  return idOrArn?.startsWith('arn:') ? idOrArn : `arn:aws:rds:${REGION}:${account}:cluster-snapshot:${idOrArn}`;
+export function snapshotArn(idOrArn: string | undefined, account = ACCOUNT, region = REGION): string {
+  return idOrArn?.startsWith('arn:') ? idOrArn : `arn:aws:rds:${region}:${account}:cluster-snapshot:${idOrArn}`;
 }
 
 /** A DB instance's ARN (`arn:aws:rds:<region>:<account>:db:<id>`, RDS User Guide, "Amazon Resource Names in Amazon RDS"). */
-export function instanceArn(id: string | undefined, account = ACCOUNT): string {
-  return `arn:aws:rds:${REGION}:${account}:db:${String(id).toLowerCase()}`;
+export function instanceArn(id: string | undefined, account = ACCOUNT, region = REGION): string {
+  return `arn:aws:rds:${region}:${account}:db:${String(id).toLowerCase()}`;
 }
 
 /** A DB (instance) snapshot's ARN: resource type `snapshot`, automated ones included (`snapshot:rds:<id>`). */
-export function dbSnapshotArn(idOrArn: string | undefined, account = ACCOUNT): string {
-  return idOrArn?.startsWith('arn:') ? idOrArn : `arn:aws:rds:${REGION}:${account}:snapshot:${idOrArn}`;
+export function dbSnapshotArn(idOrArn: string | undefined, account = ACCOUNT, region = REGION): string {
+  return idOrArn?.startsWith('arn:') ? idOrArn : `arn:aws:rds:${region}:${account}:snapshot:${idOrArn}`;
 }
 
 /** An option group's ARN (resource type `og`). */
-export function optionGroupArn(name: string, account = ACCOUNT): string {
-  return `arn:aws:rds:${REGION}:${account}:og:${name}`;
+export function optionGroupArn(name: string, account = ACCOUNT, region = REGION): string {
+  return `arn:aws:rds:${region}:${account}:og:${name}`;
+}
+
+/** A KMS key's ARN (`arn:aws:kms:<region>:<account>:key/<id>`): keys are Regional. */
+export function kmsKeyArn(keyId: string, account = ACCOUNT, region = REGION): string {
+  return `arn:aws:kms:${region}:${account}:key/${keyId}`;
+}
+
+/** The Region of an ARN (`arn:aws:<service>:<region>:...`), or undefined for an identifier. */
+export function regionOf(idOrArn: string | undefined): string | undefined {
+  return idOrArn?.startsWith('arn:') ? idOrArn.split(':')[3] : undefined;
 }
 
 /** The RDS resource type of an ARN (`cluster-snapshot`, `snapshot`, `db`, `cluster`...), or undefined for an identifier. */

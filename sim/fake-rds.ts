@@ -24,7 +24,7 @@ import {
   Tag,
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ACCOUNT, arnTypeOf, callContext, clusterArn, REGION, snapshotArn, snapshotIdOf } from './aws-env';
+import { ACCOUNT, arnTypeOf, callContext, clusterArn, REGION, regionOf, snapshotArn, snapshotIdOf } from './aws-env';
 import type { IamPolicies } from './iam-policy';
 import { uncoveredMs } from './intervals';
 import { seededRandom } from './prng';
@@ -33,6 +33,7 @@ import { databaseAuthorizationRequests } from './rds-database-authorization';
 import { databaseHost, databaseRoutes } from './rds-database-routes';
 import { RdsDatabases } from './rds-databases';
 import { encryptionOf } from './rds-encryption';
+import { clientRegion, inOtherRegion, RegionContext } from './rds-regions';
 import { sharedSnapshot } from './rds-sharing';
 import { RdsStore, engineOf } from './rds-store';
 import { ClusterSpec, clientError, FaultOptions, RdsCall, toTags } from './rds-types';
@@ -49,6 +50,10 @@ const SDK_RETRYABLE = ['Throttling', 'ThrottlingException', 'InternalFailure', '
 export interface FakeRdsOptions {
   /** The account this RDS serves. @default ACCOUNT */
   readonly account?: string;
+  /** The Region this RDS serves (sim/rds-regions.ts). @default REGION */
+  readonly region?: string;
+  /** The account's RDS in its home Region, for a Region made by `inRegion` (internal). */
+  readonly home?: FakeRds;
   /**
    * Mock RDSClient for this account alone. False when several accounts are simulated: a router
    * (sim/account-router.ts) then sends each call to the caller's account. @default true
@@ -56,17 +61,21 @@ export interface FakeRdsOptions {
   readonly installMock?: boolean;
 }
 
-type Route = (input: any) => Promise<unknown>;
+/** Serves one call in `region` (the calling client's; undefined: the home Region). */
+type Route = (input: any, region?: string) => Promise<unknown>;
 
 /**
- * A stateful in-memory RDS behind the handlers' real SDK v3 clients (state and semantics in
- * rds-store.ts), with the SDK's retries, injected faults, IAM checks per calling function, and
- * what tests inspect.
+ * A stateful in-memory RDS of one account and Region behind the handlers' real SDK v3 clients
+ * (state and semantics in rds-store.ts; Regions in rds-regions.ts), with the SDK's retries,
+ * injected faults, IAM checks per calling function, and what tests inspect. The home Region's
+ * instance serves every call and hands those of a client configured with another Region to that
+ * Region's instance (`inRegion`).
  */
 export class FakeRds extends RdsStore {
-  public readonly calls: RdsCall[] = [];
+  /** Every call, in every Region of the account (a Region's own instance shares its home's list). */
+  public readonly calls: RdsCall[];
   /** The latest responses the fake returned, by API, for checking their fields against what handlers read. */
-  public readonly responses = new Map<string, unknown[]>();
+  public readonly responses: Map<string, unknown[]>;
   /** Each API's handling, by SDK command class, for a router to call. */
   public readonly routes = new Map<any, Route>();
   private readonly mock?: ReturnType<typeof mockClient>;
@@ -79,10 +88,20 @@ export class FakeRds extends RdsStore {
   /** Clusters restored from snapshots, their instances, renames and deletions (sim/rds-databases.ts). */
   public readonly databases: RdsDatabases;
 
+  private readonly seed: number;
+  private readonly home?: FakeRds;
+  /** The other Regions' instances, on the home one. */
+  private readonly regional = new Map<string, FakeRds>();
+
   constructor(seed = 1, faults: FaultOptions = {}, options: FakeRdsOptions = {}) {
-    super(faults, options.account ?? ACCOUNT);
+    super(faults, options.account ?? ACCOUNT, options.region ?? REGION);
+    this.seed = seed;
+    this.home = options.home;
+    this.homeStore = options.home;
+    this.calls = options.home?.calls ?? [];
+    this.responses = options.home?.responses ?? new Map();
     this.random = seededRandom(seed);
-    if (options.installMock ?? true) this.mock = mockClient(RDSClient);
+    if ((options.installMock ?? true) && !options.home) this.mock = mockClient(RDSClient);
     this.route(DescribeDBClustersCommand, (input) => this.describeClusters(input));
     this.route(DescribeDBClusterSnapshotsCommand, (input) => this.describeSnapshots(input));
     this.route(CreateDBClusterSnapshotCommand, (input) => this.createSnapshot(input));
@@ -114,15 +133,50 @@ export class FakeRds extends RdsStore {
     for (const [command, serve] of databaseRoutes(this.databases, others)) this.route(command, serve);
   }
 
+  /** Sets the faults of this Region; on the home Region, of every Region too. */
   public setFaults(faults: FaultOptions): void {
     this.faults = faults;
+    for (const other of this.regional.values()) other.setFaults(faults);
+  }
+
+  /**
+   * This account's RDS in `region`, made on first use with the home Region's faults (or `faults`
+   * for that Region alone): its own clusters, snapshots, copy limits and KMS keys (rds-regions.ts).
+   */
+  public inRegion(region: string, faults?: FaultOptions): FakeRds {
+    const home = this.home ?? this;
+    if (region === home.region) return home;
+    let rds = home.regional.get(region);
+    if (!rds) {
+      rds = new FakeRds(home.seed + home.regional.size + 1, faults ?? home.faults, { account: home.account, region, home, installMock: false });
+      home.regional.set(region, rds);
+    } else if (faults) {
+      rds.faults = faults;
+    }
+    return rds;
+  }
+
+  /** The Regions this account's RDS has been used in, the home Region first. */
+  public regions(): string[] {
+    const home = this.home ?? this;
+    return [home.region, ...home.regional.keys()];
+  }
+
+  protected override regionContext(): RegionContext {
+    return {
+      account: this.account,
+      region: this.region,
+      bookOf: (kind) => this.bookOf(kind),
+      peer: (region) => this.inRegion(region),
+      peers: () => this.regions().map((region) => this.inRegion(region)),
+    };
   }
 
   public addCluster(spec: ClusterSpec): void {
     const id = spec.identifier.toLowerCase();
     // A cluster reports its key ARN, never an alias (aws-facts.md, "KMS key forms").
     const kmsKeyId = typeof spec.kmsKeyId === 'string' ? this.kms.resolve(spec.kmsKeyId) : spec.kmsKeyId;
-    this.clusters.set(id, { ...spec, identifier: id, arn: clusterArn(id, this.account), encryption: encryptionOf(kmsKeyId) });
+    this.clusters.set(id, { ...spec, identifier: id, arn: clusterArn(id, this.account, this.region), encryption: encryptionOf(kmsKeyId) });
   }
 
   public updateCluster(identifier: string, changes: Partial<ClusterSpec>): void {
@@ -191,7 +245,8 @@ export class FakeRds extends RdsStore {
   }
 
   private route(command: any, fn: (input: any) => unknown): void {
-    const served: Route = async (input: any) => {
+    const served: Route = async (input: any, region?: string) => {
+      if (region !== undefined && region !== this.region) return this.inRegion(region).routes.get(command)!(input);
       const api = String(command.name).replace(/Command$/, '');
       const caller = callContext.getStore()?.caller ?? 'unknown';
       const functionId = callContext.getStore()?.functionId;
@@ -201,27 +256,37 @@ export class FakeRds extends RdsStore {
       // throttling and 5xx before a handler sees them; mockClient bypasses it, so it is modelled here.
       for (let attempt = 1; ; attempt++) {
         try {
-          if (this.iam && functionId) this.authorize(functionId, api, input);
+          const iam = (this.home ?? this).iam;
+          if (iam && functionId) this.authorize(iam, functionId, api, input);
           this.injectFaults(api);
           this.databases.injectFault(api, input);
           const out = fn(input);
-          this.calls.push({ at: Date.now(), api, caller, functionId, snapshot });
+          this.calls.push({ at: Date.now(), api, caller, functionId, snapshot, ...this.regionField() });
           this.responses.set(api, [...(this.responses.get(api) ?? []).slice(-20), out]);
           return { $metadata: {}, ...(out as object) };
         } catch (error) {
           const name = (error as Error).name;
-          this.calls.push({ at: Date.now(), api, caller, functionId, snapshot, error: name });
+          this.calls.push({ at: Date.now(), api, caller, functionId, snapshot, error: name, ...this.regionField() });
           if (attempt >= SDK_MAX_ATTEMPTS || !SDK_RETRYABLE.includes(name)) throw error;
           await new Promise((resolve) => setTimeout(resolve, this.random() * Math.min(20_000, 100 * 2 ** attempt)));
         }
       }
     };
     this.routes.set(command, served);
-    this.mock?.on(command).callsFake(served);
+    // The calling client's configured Region routes the call (rds-regions.ts, `clientRegion`).
+    this.mock?.on(command).callsFake(async (input: any, getClient: any) => served(input, await clientRegion(getClient)));
   }
 
-  /** Throws AccessDenied unless the function's role allows every authorization the API requires. */
-  private authorize(functionId: string, api: string, input: any): void {
+  /** A call's Region, recorded when it is not the home Region. */
+  private regionField(): { region?: string } {
+    return this.home ? { region: this.region } : {};
+  }
+
+  /**
+   * Throws AccessDenied unless the function's role allows every authorization the API requires.
+   * `aws:RequestedRegion` is the Region the call is made in (IAM User Guide, global condition keys).
+   */
+  private authorize(iam: NonNullable<FakeRds['iam']>, functionId: string, api: string, input: any): void {
     const tags = {
       clusterTags: (id: string | undefined) => this.databases.cluster(id)?.tags ?? toTags((id && this.clusters.get(id.toLowerCase())?.tags) || {}),
       snapshotTags: (idOrArn: string | undefined): Tag[] => this.databases.taggable(idOrArn)?.tags ?? this.snapshotFor(idOrArn)?.tags ?? [],
@@ -230,12 +295,13 @@ export class FakeRds extends RdsStore {
     };
     const lookup = {
       tagsOf: (arn: string) => this.databases.taggable(arn)?.tags ?? [],
-      snapshotArn: (id: string) => snapshotArn(id, this.account),
+      snapshotArn: (id: string) => snapshotArn(id, this.account, this.region),
       snapshotTags: tags.snapshotTags,
     };
-    const requests = databaseAuthorizationRequests(api, input, this.account, lookup) ?? authorizationRequests(api, input, tags, this.account);
-    for (const request of requests) {
-      const decision = this.iam!.authorize(functionId, request);
+    const requests = databaseAuthorizationRequests(api, input, this.account, lookup) ?? authorizationRequests(api, input, tags, this.account, this.region);
+    for (const found of requests) {
+      const request = { ...found, context: { ...found.context, 'aws:RequestedRegion': this.region } };
+      const decision = iam.authorize(functionId, request);
       if (decision.allowed) continue;
       const why = decision.deniedBy !== undefined
         ? 'with an explicit deny in an identity-based policy'
@@ -244,7 +310,7 @@ export class FakeRds extends RdsStore {
         name: 'AccessDenied',
         $fault: 'client',
         $metadata: { httpStatusCode: 403 },
-        message: `User: ${this.iam!.principalArn(functionId)} is not authorized to perform: ${request.action} on resource: ${request.resource} ${why}`,
+        message: `User: ${iam.principalArn(functionId)} is not authorized to perform: ${request.action} on resource: ${request.resource} ${why}`,
       });
     }
   }
@@ -274,15 +340,16 @@ export class FakeRds extends RdsStore {
     const database = this.databases.taggable(resourceName);
     if (database) return database;
     const type = arnTypeOf(resourceName);
-    if (!resourceName?.startsWith(`arn:aws:rds:${REGION}:${this.account}:`) || (type !== 'cluster-snapshot' && type !== 'snapshot')) {
+    if (!resourceName?.startsWith(`arn:aws:rds:${this.region}:${this.account}:`) || (type !== 'cluster-snapshot' && type !== 'snapshot')) {
       throw clientError('InvalidParameterValue', `The simulator tags only this account's cluster snapshots, DB snapshots and restored databases, by ARN: ${resourceName}`);
     }
     return type === 'snapshot' ? this.instances.taggable(resourceName) : this.existing(resourceName);
   }
 
-  /** A snapshot of this account, or one another account shares with it. */
+  /** A snapshot of this account (in this Region, or by ARN in another), or one another account shares with it. */
   private snapshotFor(idOrArn: string | undefined) {
-    return sharedSnapshot(this.network, this.account, idOrArn, 'cluster')?.snapshot ?? this.snapshots.get(snapshotIdOf(idOrArn) ?? '');
+    if (inOtherRegion(idOrArn, this.region)) return this.inRegion(regionOf(idOrArn)!).snapshots.get(snapshotIdOf(idOrArn) ?? '');
+    return sharedSnapshot(this.network, this.account, idOrArn, 'cluster', this.region)?.snapshot ?? this.snapshots.get(snapshotIdOf(idOrArn) ?? '');
   }
 
   private injectFaults(api: string): void {

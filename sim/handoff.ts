@@ -125,9 +125,9 @@ export class HandoffSimulation {
     for (const sim of this.simulations.values()) {
       sim.rds.network = {
         accounts,
-        snapshotsOf: (owner, kind) => this.simulations.get(owner)?.rds.ownSnapshotsOf(kind),
+        snapshotsOf: (owner, kind, region) => this.simulations.get(owner)?.rds.inRegion(region).ownSnapshotsOf(kind),
         keyAllows: (keyArn, account) => this.keys.allows(keyArn, account),
-        progress: (owner, s) => this.simulations.get(owner)?.rds.progressed(s),
+        progress: (owner, s, region) => this.simulations.get(owner)?.rds.inRegion(region).progressed(s),
       };
     }
   }

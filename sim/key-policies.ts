@@ -44,7 +44,8 @@ export class KeyPolicies {
     if (keyArn.split(':')[4] === account) return true;
     const statements = this.policies.get(keyArn) ?? [];
     const context: Record<string, string> = {
-      'kms:ViaService': `rds.${REGION}.amazonaws.com`,
+      // RDS uses a key in the key's own Region (keys are Regional: sim/rds-regions.ts).
+      'kms:ViaService': `rds.${keyArn.split(':')[3] || REGION}.amazonaws.com`,
       'kms:GrantIsForAWSResource': 'true',
       'kms:CallerAccount': account,
     };

@@ -17,17 +17,18 @@ export interface TagLookup {
 }
 
 /** `account`: the caller's account, which owns the identifiers (not ARNs) in `input`. */
-export function authorizationRequests(api: string, input: any, tags: TagLookup, account?: string): AuthorizationRequest[] {
+/** `region`: the Region the call is made in, which holds the identifiers (ARNs name their own). */
+export function authorizationRequests(api: string, input: any, tags: TagLookup, account?: string, region?: string): AuthorizationRequest[] {
   const action = `rds:${api}`;
-  const snapshotArn = (idOrArn: string | undefined) => snapshotArnIn(idOrArn, account);
-  const clusterArn = (id: string | undefined) => clusterArnIn(id, account);
+  const snapshotArn = (idOrArn: string | undefined) => snapshotArnIn(idOrArn, account, region);
+  const clusterArn = (id: string | undefined) => clusterArnIn(id, account, region);
   const requestTags = requestTagContext(input.Tags);
   const clusterContext = (id: string | undefined) => resourceTagContext(tags.clusterTags(id));
   const snapshotContext = (id: string | undefined) => resourceTagContext(tags.snapshotTags(id));
   const onSnapshot = (idOrArn: string): AuthorizationRequest => ({ action, resource: snapshotArn(idOrArn), context: snapshotContext(idOrArn) });
   const tagging = (resource: string): AuthorizationRequest[] =>
     (input.Tags?.length ? [{ action: 'rds:AddTagsToResource', resource, context: requestTags }] : []);
-  const instanceRequests = dbInstanceRequests(api, input, tags, account);
+  const instanceRequests = dbInstanceRequests(api, input, tags, account, region);
   if (instanceRequests) return instanceRequests;
   switch (api) {
     case 'CreateDBClusterSnapshot': {
@@ -84,10 +85,10 @@ export function authorizationRequests(api: string, input: any, tags: TagLookup, 
  * without an identifier, as for cluster listings, aws-facts.md "IAM"), DescribeDBInstances on
  * `db`, DescribeOptionGroups on `og`. Undefined for any other API.
  */
-function dbInstanceRequests(api: string, input: any, tags: TagLookup, account?: string): AuthorizationRequest[] | undefined {
+function dbInstanceRequests(api: string, input: any, tags: TagLookup, account?: string, region?: string): AuthorizationRequest[] | undefined {
   const action = `rds:${api}`;
-  const snapshotArn = (idOrArn: string | undefined) => dbSnapshotArnIn(idOrArn, account);
-  const instanceArn = (id: string | undefined) => (id?.startsWith('arn:') ? id : instanceArnIn(id, account));
+  const snapshotArn = (idOrArn: string | undefined) => dbSnapshotArnIn(idOrArn, account, region);
+  const instanceArn = (id: string | undefined) => (id?.startsWith('arn:') ? id : instanceArnIn(id, account, region));
   const requestTags = requestTagContext(input.Tags);
   const instanceContext = (id: string | undefined) => resourceTagContext(tags.instanceTags?.(id) ?? []);
   const snapshotContext = (id: string | undefined) => resourceTagContext(tags.dbSnapshotTags?.(id) ?? []);
@@ -130,7 +131,7 @@ function dbInstanceRequests(api: string, input: any, tags: TagLookup, account?: 
         ? { action, resource: instanceArn(input.DBInstanceIdentifier), context: instanceContext(input.DBInstanceIdentifier) }
         : { action, resource: instanceArn('*') }];
     case 'DescribeOptionGroups':
-      return [{ action, resource: optionGroupArn(input.OptionGroupName ?? '*', account) }];
+      return [{ action, resource: optionGroupArn(input.OptionGroupName ?? '*', account, region) }];
     default:
       return undefined;
   }

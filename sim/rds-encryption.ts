@@ -5,7 +5,7 @@
  * snapshot") and /work/shared/docs/aws-facts.md describe it.
  */
 import { DBClusterSnapshot, KMSKeyNotAccessibleFault, StorageEncryptionType } from '@aws-sdk/client-rds';
-import { ACCOUNT, AWS_MANAGED_RDS_ALIAS, AWS_MANAGED_RDS_KEY, AWS_OWNED_KEY, REGION } from './aws-env';
+import { ACCOUNT, AWS_MANAGED_RDS_ALIAS, AWS_MANAGED_RDS_KEY, AWS_OWNED_KEY, kmsKeyArn, REGION, regionOf } from './aws-env';
 import { clientError, FaultOptions } from './rds-types';
 
 /** `none`; `sse-rds` (an AWS-owned key, no key ARN); `sse-kms` with the key ARN (aws/rds or a customer key). */
@@ -36,24 +36,59 @@ export function encryptionFields(e: Encryption, omitType = false): Pick<DBCluste
 }
 
 /**
- * The KMS keys of the simulated account: alias ARNs resolve to their key ARN, as KMS resolves an
- * alias passed as `KmsKeyId` (CopyDBClusterSnapshot accepts "the key ARN, key ID, alias ARN, or
- * alias name"; a snapshot then reports the key ARN, never the alias).
+ * The KMS keys of one simulated account in one Region: alias ARNs resolve to their key ARN, as KMS
+ * resolves an alias passed as `KmsKeyId` (CopyDBClusterSnapshot accepts "the key ARN, key ID, alias
+ * ARN, or alias name"; a snapshot then reports the key ARN, never the alias). Keys are Regional:
+ * "KMS keys are specific to the Amazon Web Services Region that they are created in, and you can't
+ * use KMS keys from one Amazon Web Services Region in another" (SDK model text of
+ * CopyDBClusterSnapshotMessage.KmsKeyId and CopyDBSnapshotMessage.KmsKeyId), so a key ARN of
+ * another Region is refused. A key is usable unless disabled (`disable`); any key ARN of this
+ * Region is accepted (KMS within one account is not modelled further).
  */
 export class KmsKeys {
-  private readonly aliases = new Map<string, string>([[AWS_MANAGED_RDS_ALIAS, AWS_MANAGED_RDS_KEY]]);
+  private readonly aliases = new Map<string, string>();
+  private readonly disabled = new Set<string>();
+
+  constructor(public readonly account = ACCOUNT, public readonly region = REGION) {
+    // Every account and Region has its own aws/rds key; the home one is the simulated account's.
+    if (region === REGION) this.aliases.set(AWS_MANAGED_RDS_ALIAS, AWS_MANAGED_RDS_KEY);
+    else this.aliases.set(`arn:aws:kms:${region}:${account}:alias/aws/rds`, kmsKeyArn('aws-rds-managed-key', account, region));
+  }
 
   public addAlias(aliasName: string, keyArn: string): string {
-    const aliasArn = aliasName.startsWith('arn:') ? aliasName : `arn:aws:kms:${REGION}:${ACCOUNT}:${aliasName.startsWith('alias/') ? aliasName : `alias/${aliasName}`}`;
+    const aliasArn = aliasName.startsWith('arn:') ? aliasName : `arn:aws:kms:${this.region}:${this.account}:${aliasName.startsWith('alias/') ? aliasName : `alias/${aliasName}`}`;
     this.aliases.set(aliasArn, keyArn);
     return aliasArn;
   }
 
-  /** The key ARN behind a key or alias ARN; an unknown alias is not accessible (unconfirmed error). */
+  /** A customer-managed key of this account in this Region: its ARN. */
+  public addKey(keyId: string): string {
+    return kmsKeyArn(keyId, this.account, this.region);
+  }
+
+  /** Disables a key, as `kms:DisableKey` would: RDS can no longer encrypt a copy with it. */
+  public disable(keyArn: string): void {
+    this.disabled.add(keyArn);
+  }
+
+  public enable(keyArn: string): void {
+    this.disabled.delete(keyArn);
+  }
+
+  /**
+   * The key ARN behind a key or alias ARN. An unknown alias, a key of another Region or a disabled
+   * key is not accessible: KMSKeyNotAccessibleFault, the fault the CopyDBClusterSnapshot and
+   * CopyDBSnapshot API references list for "an error accessing a KMS key" (that RDS answers with it
+   * for a key of another Region or a disabled key is not confirmed).
+   */
   public resolve(keyOrAlias: string): string {
-    if (!keyOrAlias.includes(':alias/')) return keyOrAlias;
-    const key = this.aliases.get(keyOrAlias);
+    const keyRegion = regionOf(keyOrAlias);
+    if (keyRegion !== undefined && keyRegion !== this.region) {
+      throw new KMSKeyNotAccessibleFault({ message: `The KMS key ${keyOrAlias} is in ${keyRegion}; a copy in ${this.region} needs a key of ${this.region}.`, $metadata: {} });
+    }
+    const key = keyOrAlias.includes(':alias/') ? this.aliases.get(keyOrAlias) : keyOrAlias;
     if (!key) throw new KMSKeyNotAccessibleFault({ message: `The specified KMS key ${keyOrAlias} does not exist or is not accessible.`, $metadata: {} });
+    if (this.disabled.has(key)) throw new KMSKeyNotAccessibleFault({ message: `The specified KMS key ${key} is disabled.`, $metadata: {} });
     return key;
   }
 }

@@ -4,7 +4,7 @@
  * OptionGroup), so a field is spelled and typed as the real response has it.
  */
 import type { DBInstance, DBSnapshot, DBSnapshotAttributesResult, OptionGroup, StorageEncryptionType } from '@aws-sdk/client-rds';
-import { dbSnapshotArn, optionGroupArn } from './aws-env';
+import { dbSnapshotArn, optionGroupArn, REGION } from './aws-env';
 import type { Encryption } from './rds-encryption';
 import type { Instance, OptionGroupSpec } from './rds-instance-types';
 import { Snapshot, toTags } from './rds-types';
@@ -39,8 +39,8 @@ export function instanceView(i: Instance, status: string): DBInstance {
  * for either kind). `SnapshotCreateTime` "changes for the copy when the snapshot is copied";
  * `OriginalSnapshotCreateTime` "doesn't change" (SDK model text): a copy keeps its source's.
  */
-export function dbSnapshotView(s: Snapshot, owner: string, seenFrom = owner): DBSnapshot {
-  const arn = dbSnapshotArn(s.id, owner);
+export function dbSnapshotView(s: Snapshot, owner: string, seenFrom = owner, region = REGION): DBSnapshot {
+  const arn = dbSnapshotArn(s.id, owner, region);
   return {
     DBSnapshotIdentifier: seenFrom === owner ? s.id : arn,
     DBInstanceIdentifier: s.databaseId,
@@ -62,10 +62,10 @@ export function dbAttributesView(s: Snapshot): DBSnapshotAttributesResult {
   return { DBSnapshotIdentifier: s.id, DBSnapshotAttributes: [{ AttributeName: 'restore', AttributeValues: [...s.restore] }] };
 }
 
-export function optionGroupView(g: OptionGroupSpec, account: string): OptionGroup {
+export function optionGroupView(g: OptionGroupSpec, account: string, region = REGION): OptionGroup {
   return {
     OptionGroupName: g.name,
-    OptionGroupArn: optionGroupArn(g.name, account),
+    OptionGroupArn: optionGroupArn(g.name, account, region),
     EngineName: g.engine,
     MajorEngineVersion: g.majorEngineVersion ?? '16',
     Options: (g.options ?? []).map((o) => ({ OptionName: o.name, Permanent: o.permanent ?? false, Persistent: o.persistent ?? false })),

@@ -12,10 +12,11 @@ import {
   DescribeDBSnapshotsMessage, InvalidDBInstanceStateFault, InvalidDBSnapshotStateFault, ModifyDBSnapshotAttributeMessage, OptionGroupNotFoundFault,
   SnapshotQuotaExceededFault,
 } from '@aws-sdk/client-rds';
-import { accountOf, instanceArn, snapshotIdOf } from './aws-env';
+import { accountOf, dbSnapshotArn, instanceArn, regionOf, snapshotIdOf } from './aws-env';
 import { assertShareable, copyEncryption, encryptionOf, KmsKeys } from './rds-encryption';
 import { defaultOptionGroupName, Instance, InstanceSpec, OptionGroupSpec, OptionSpec } from './rds-instance-types';
 import { dbAttributesView, dbSnapshotView, instanceView, optionGroupView } from './rds-instance-views';
+import { CROSS_REGION_COPY_MS, crossRegionSource, failCopiesOf, inOtherRegion, RegionContext } from './rds-regions';
 import { assertSharedCopy, RdsNetwork, sharedSnapshot, sharedWith } from './rds-sharing';
 import { SnapshotBook } from './rds-snapshot-book';
 import { clientError, FaultOptions, page, Snapshot, SnapshotLifecycle, toTags } from './rds-types';
@@ -40,9 +41,12 @@ const SNAPSHOT_ID = /^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,254}$/;
 
 export interface InstanceContext {
   readonly account: string;
+  readonly region: string;
   readonly kms: KmsKeys;
   faults(): FaultOptions;
   network(): (RdsNetwork & { readonly accounts: readonly string[] }) | undefined;
+  /** The account's RDS in the other Regions, for cross-Region copies (rds-regions.ts). */
+  regions(): RegionContext;
 }
 
 export class InstanceRds {
@@ -69,7 +73,7 @@ export class InstanceRds {
     const optionGroupName = spec.optionGroupName ?? defaultOptionGroupName(engine);
     if (!this.optionGroups.has(optionGroupName)) this.addOptionGroup({ name: optionGroupName, engine });
     const kmsKeyId = typeof spec.kmsKeyId === 'string' ? this.ctx.kms.resolve(spec.kmsKeyId) : spec.kmsKeyId;
-    const arn = instanceArn(id, this.ctx.account);
+    const arn = instanceArn(id, this.ctx.account, this.ctx.region);
     this.instances.set(id, { ...spec, identifier: id, engine, optionGroupName, arn, encryption: encryptionOf(kmsKeyId) });
   }
 
@@ -114,7 +118,7 @@ export class InstanceRds {
 
   public snapshot(id: string): DBSnapshot | undefined {
     const s = this.book.get(id);
-    return s && dbSnapshotView(s, this.ctx.account);
+    return s && this.view(s);
   }
 
   public snapshotsOf(instanceId: string): DBSnapshot[] {
@@ -147,11 +151,11 @@ export class InstanceRds {
     if (input.OptionGroupName) {
       const g = this.optionGroups.get(input.OptionGroupName);
       if (!g) throw new OptionGroupNotFoundFault({ message: `Specified OptionGroupName: ${input.OptionGroupName} not found.`, $metadata: {} });
-      return { OptionGroupsList: [optionGroupView(g, this.ctx.account)] };
+      return { OptionGroupsList: [optionGroupView(g, this.ctx.account, this.ctx.region)] };
     }
     const all = [...this.optionGroups.values()]
       .filter((g) => !input.EngineName || g.engine === input.EngineName)
-      .map((g) => optionGroupView(g, this.ctx.account));
+      .map((g) => optionGroupView(g, this.ctx.account, this.ctx.region));
     return page(all, input.Marker, this.maxRecords(input.MaxRecords), 'OptionGroupsList');
   }
 
@@ -186,6 +190,7 @@ export class InstanceRds {
    * earlier copies of the same DB instance's snapshots (rds-types.ts, `queuedUntil`).
    */
   public copySnapshot(input: CopyDBSnapshotMessage) {
+    if (inOtherRegion(input.SourceDBSnapshotIdentifier, this.ctx.region)) return this.copyFromRegion(input);
     if (this.foreign(input.SourceDBSnapshotIdentifier)) return this.copySharedSnapshot(input);
     const source = this.existing(input.SourceDBSnapshotIdentifier);
     if (source.status !== 'available') {
@@ -216,8 +221,8 @@ export class InstanceRds {
   public describeSnapshots(input: DescribeDBSnapshotsMessage) {
     const network = this.ctx.network();
     if (input.DBSnapshotIdentifier) {
-      const shared = sharedSnapshot(network, this.ctx.account, input.DBSnapshotIdentifier, 'instance');
-      if (shared) return { DBSnapshots: [dbSnapshotView(shared.snapshot, shared.owner, this.ctx.account)] };
+      const shared = sharedSnapshot(network, this.ctx.account, input.DBSnapshotIdentifier, 'instance', this.ctx.region);
+      if (shared) return { DBSnapshots: [dbSnapshotView(shared.snapshot, shared.owner, this.ctx.account, this.ctx.region)] };
       const s = this.foreign(input.DBSnapshotIdentifier) ? undefined : this.book.visible(snapshotIdOf(input.DBSnapshotIdentifier)!);
       // "If this identifier is for an automated snapshot, the SnapshotType parameter must also be
       // specified" (SDK model text): without it, modelled as not found (the actual answer is not confirmed).
@@ -240,9 +245,9 @@ export class InstanceRds {
     // apply for SnapshotType values of manual or automated": SDK model text). `public` and
     // `awsbackup` snapshots are not modelled: none are listed.
     const withShared = input.SnapshotType || filter('snapshot-type') ? types.includes('shared') : input.IncludeShared === true;
-    const shared = !withShared ? [] : sharedWith(network, this.ctx.account, network?.accounts ?? [], 'instance')
+    const shared = !withShared ? [] : sharedWith(network, this.ctx.account, network?.accounts ?? [], 'instance', this.ctx.region)
       .filter(({ snapshot }) => matches(snapshot))
-      .map(({ owner, snapshot }) => dbSnapshotView(snapshot, owner, this.ctx.account));
+      .map(({ owner, snapshot }) => dbSnapshotView(snapshot, owner, this.ctx.account, this.ctx.region));
     return page([...own, ...shared], input.Marker, maxRecords, 'DBSnapshots');
   }
 
@@ -260,6 +265,7 @@ export class InstanceRds {
     if (activeCopy) {
       throw new InvalidDBSnapshotStateFault({ message: `Snapshot ${s.id} is the source of copy ${activeCopy.id} in progress.`, $metadata: {} });
     }
+    failCopiesOf('instance', dbSnapshotArn(s.id, this.ctx.account, this.ctx.region), this.ctx.regions());
     this.book.remove(s);
     return { DBSnapshot: { ...this.view(s), Status: 'deleted' } };
   }
@@ -300,7 +306,8 @@ export class InstanceRds {
   }
 
   public snapshotFor(idOrArn: string | undefined): Snapshot | undefined {
-    return sharedSnapshot(this.ctx.network(), this.ctx.account, idOrArn, 'instance')?.snapshot ?? this.book.snapshots.get(snapshotIdOf(idOrArn) ?? '');
+    if (inOtherRegion(idOrArn, this.ctx.region)) return this.ctx.regions().peer(regionOf(idOrArn)!)?.bookOf('instance').snapshots.get(snapshotIdOf(idOrArn) ?? '');
+    return sharedSnapshot(this.ctx.network(), this.ctx.account, idOrArn, 'instance', this.ctx.region)?.snapshot ?? this.book.snapshots.get(snapshotIdOf(idOrArn) ?? '');
   }
 
   /** The manual DB snapshot quota's use and size, for DescribeAccountAttributes (`ManualSnapshots`). */
@@ -324,7 +331,9 @@ export class InstanceRds {
    * copy" (RDS User Guide, "Sharing a DB snapshot").
    */
   private copySharedSnapshot(input: CopyDBSnapshotMessage) {
-    const source = assertSharedCopy(this.ctx.network(), this.ctx.account, { kind: 'instance', sourceArn: input.SourceDBSnapshotIdentifier, kmsKeyId: input.KmsKeyId });
+    const source = assertSharedCopy(this.ctx.network(), this.ctx.account, {
+      kind: 'instance', sourceArn: input.SourceDBSnapshotIdentifier, kmsKeyId: input.KmsKeyId, region: this.ctx.region,
+    });
     this.assertNewSnapshot(input.TargetDBSnapshotIdentifier);
     const required = (source.options ?? []).filter((o) => o.permanent || o.persistent).map((o) => o.name);
     let optionGroupName = input.OptionGroupName;
@@ -374,9 +383,37 @@ export class InstanceRds {
     return { encryption: i.encryption, optionGroupName: i.optionGroupName, options: this.optionGroups.get(i.optionGroupName)?.options ?? [] };
   }
 
+  /** A copy, into this Region, of one of this account's DB snapshots in another Region (rds-regions.ts). */
+  private copyFromRegion(input: CopyDBSnapshotMessage) {
+    const sourceArn = input.SourceDBSnapshotIdentifier!;
+    const source = crossRegionSource('instance', sourceArn, input.KmsKeyId, this.ctx.regions());
+    this.assertNewSnapshot(input.TargetDBSnapshotIdentifier);
+    const faults = this.ctx.faults();
+    const encryption = copyEncryption(source.encryption, input.KmsKeyId, this.ctx.kms, faults, 'instance');
+    this.assertCopySlot();
+    const s = this.book.create({
+      id: input.TargetDBSnapshotIdentifier!,
+      databaseId: source.databaseId,
+      engine: source.engine,
+      status: 'copying',
+      outcome: faults.crossRegionCopyOutcome ?? 'available',
+      durationMs: faults.crossRegionCopyMs ?? CROSS_REGION_COPY_MS,
+      encryption,
+      // Option groups are not copied across Regions (aws-facts.md, "Regions"): the target's, or its default.
+      optionGroupName: input.OptionGroupName ?? defaultOptionGroupName(source.engine),
+      options: source.options,
+      tags: [...(input.CopyTags ? source.tags : []), ...(input.Tags ?? [])],
+      sourceArn,
+      sourceRegion: sourceArn.split(':')[3],
+      originalCreatedAt: source.originalCreatedAt ?? source.createdAt,
+    });
+    return { DBSnapshot: this.view(this.book.track(s)) };
+  }
+
+  /** An ARN of another account's snapshot, or of another Region: never one of this Region's own. */
   private foreign(idOrArn: string | undefined): boolean {
     const owner = accountOf(idOrArn);
-    return owner !== undefined && owner !== this.ctx.account;
+    return (owner !== undefined && owner !== this.ctx.account) || inOtherRegion(idOrArn, this.ctx.region);
   }
 
   private existing(idOrArn: string | undefined): Snapshot {
@@ -422,7 +459,7 @@ export class InstanceRds {
 
   private view(s: Snapshot): DBSnapshot {
     this.book.progress(s);
-    return dbSnapshotView(s, this.ctx.account);
+    return dbSnapshotView(s, this.ctx.account, this.ctx.account, this.ctx.region);
   }
 }
 

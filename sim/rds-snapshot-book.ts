@@ -30,6 +30,7 @@ export interface NewSnapshot {
   /** A queued copy starts then (DB snapshots only). */
   readonly queuedUntil?: number;
   readonly sourceArn?: string;
+  readonly sourceRegion?: string;
   readonly originalCreatedAt?: number;
   readonly type?: Snapshot['type'];
 }
@@ -62,6 +63,7 @@ export class SnapshotBook {
       copyOf: n.copyOf,
       ...(queued ? { queuedUntil: n.queuedUntil } : {}),
       ...(n.sourceArn ? { sourceArn: n.sourceArn } : {}),
+      ...(n.sourceRegion ? { sourceRegion: n.sourceRegion } : {}),
       ...(n.originalCreatedAt !== undefined ? { originalCreatedAt: n.originalCreatedAt } : {}),
       visibleAt: now + (this.faults().visibilityDelayMs ?? 0),
       readyAt: n.outcome === 'stuck' ? undefined : start + (n.durationMs ?? DEFAULT_DURATION_MS),

@@ -9,9 +9,10 @@ import {
   InvalidDBClusterSnapshotStateFault, InvalidDBClusterStateFault, ModifyDBClusterSnapshotAttributeMessage,
   SnapshotQuotaExceededFault,
 } from '@aws-sdk/client-rds';
-import { ACCOUNT, accountOf, snapshotIdOf } from './aws-env';
+import { ACCOUNT, accountOf, REGION, snapshotArn, snapshotIdOf } from './aws-env';
 import { assertShareable, copyEncryption, KmsKeys } from './rds-encryption';
 import { InstanceRds } from './rds-instances';
+import { CROSS_REGION_COPY_MS, crossRegionSource, failCopiesOf, inOtherRegion, RegionContext, RegionalRds } from './rds-regions';
 import { assertSharedCopy, RdsNetwork, sharedSnapshot, sharedWith } from './rds-sharing';
 import { SnapshotBook } from './rds-snapshot-book';
 import { Cluster, clientError, FaultOptions, page, Snapshot, SnapshotKind, SnapshotLifecycle } from './rds-types';
@@ -26,18 +27,40 @@ export const COPIES_IN_PROGRESS_LIMIT = 5;
 /** The filters DescribeDBClusterSnapshots supports (API reference); others are refused. */
 const SNAPSHOT_FILTERS = ['db-cluster-id', 'db-cluster-snapshot-id', 'snapshot-type', 'engine'];
 
-export class RdsStore {
-  public readonly kms = new KmsKeys();
+export class RdsStore implements RegionalRds {
+  public readonly kms: KmsKeys;
   protected readonly clusters = new Map<string, Cluster>();
   protected readonly clusterBook = new SnapshotBook('cluster', () => this.faults);
   /** DB instances, their snapshots and option groups (rds-instances.ts). */
   public readonly instances: InstanceRds;
 
-  /** The other simulated accounts, when several are (sim/handoff.ts): their shares are visible here. */
-  public network?: RdsNetwork & { readonly accounts: readonly string[] };
+  /** The home Region's store, for a store of another Region: it holds the account's network. */
+  protected homeStore?: RdsStore;
+  private ownNetwork?: RdsNetwork & { readonly accounts: readonly string[] };
 
-  constructor(protected faults: FaultOptions, public readonly account: string = ACCOUNT) {
-    this.instances = new InstanceRds({ account, kms: this.kms, faults: () => this.faults, network: () => this.network });
+  /** The other simulated accounts, when several are (sim/handoff.ts): their shares are visible here, per Region. */
+  public get network(): (RdsNetwork & { readonly accounts: readonly string[] }) | undefined {
+    return this.homeStore ? this.homeStore.network : this.ownNetwork;
+  }
+
+  public set network(network: (RdsNetwork & { readonly accounts: readonly string[] }) | undefined) {
+    this.ownNetwork = network;
+  }
+
+  constructor(protected faults: FaultOptions, public readonly account: string = ACCOUNT, public readonly region: string = REGION) {
+    this.kms = new KmsKeys(account, region);
+    this.instances = new InstanceRds({
+      account, region, kms: this.kms, faults: () => this.faults, network: () => this.network, regions: () => this.regionContext(),
+    });
+  }
+
+  /** This account's RDS in the other Regions (sim/rds-regions.ts); FakeRds knows them. */
+  protected regionContext(): RegionContext {
+    return { account: this.account, region: this.region, bookOf: (kind) => this.bookOf(kind), peer: () => undefined, peers: () => [] };
+  }
+
+  public bookOf(kind: SnapshotKind): SnapshotBook {
+    return kind === 'cluster' ? this.clusterBook : this.instances.book;
   }
 
   /** What happened to each cluster snapshot, kept after it is deleted (`instances.lifecycles` for DB snapshots). */
@@ -107,8 +130,8 @@ export class RdsStore {
   protected describeSnapshots(input: DescribeDBClusterSnapshotsMessage) {
     if (input.DBClusterSnapshotIdentifier) {
       if (input.DBClusterIdentifier) throw clientError('InvalidParameterCombination', 'Cannot combine identifiers');
-      const shared = sharedSnapshot(this.network, this.account, input.DBClusterSnapshotIdentifier, 'cluster');
-      if (shared) return { DBClusterSnapshots: [snapshotView(shared.snapshot, shared.owner, this.account)] };
+      const shared = sharedSnapshot(this.network, this.account, input.DBClusterSnapshotIdentifier, 'cluster', this.region);
+      if (shared) return { DBClusterSnapshots: [snapshotView(shared.snapshot, shared.owner, this.account, this.region)] };
       const s = this.visible(input.DBClusterSnapshotIdentifier);
       if (!s) throw new DBClusterSnapshotNotFoundFault({ message: `DBClusterSnapshot ${input.DBClusterSnapshotIdentifier} not found.`, $metadata: {} });
       return { DBClusterSnapshots: [this.observe(this.view(s))] };
@@ -128,9 +151,9 @@ export class RdsStore {
       .map((s) => this.observe(this.view(s)));
     // Shared snapshots: with type `shared`, or with IncludeShared and no type (SDK model text; rds-sharing.ts).
     const withShared = types ? types.includes('shared') : input.IncludeShared === true;
-    const shared = !withShared ? [] : sharedWith(this.network, this.account, this.network?.accounts ?? [], 'cluster')
+    const shared = !withShared ? [] : sharedWith(this.network, this.account, this.network?.accounts ?? [], 'cluster', this.region)
       .filter(({ snapshot: s }) => (!clusterIds || clusterIds.includes(s.databaseId)) && (!ids || ids.includes(s.id)))
-      .map(({ owner, snapshot }) => snapshotView(snapshot, owner, this.account));
+      .map(({ owner, snapshot }) => snapshotView(snapshot, owner, this.account, this.region));
     return page([...own, ...shared], input.Marker, maxRecords, 'DBClusterSnapshots');
   }
 
@@ -156,6 +179,7 @@ export class RdsStore {
   }
 
   protected copySnapshot(input: CopyDBClusterSnapshotMessage) {
+    if (inOtherRegion(input.SourceDBClusterSnapshotIdentifier, this.region)) return this.copyFromRegion(input);
     if (this.foreign(input.SourceDBClusterSnapshotIdentifier)) return this.copySharedSnapshot(input);
     const source = this.existing(input.SourceDBClusterSnapshotIdentifier);
     if (source.status !== 'available') {
@@ -181,10 +205,34 @@ export class RdsStore {
     return { DBClusterSnapshot: this.track(s) };
   }
 
+  /** A copy, into this Region, of one of this account's snapshots in another Region (rds-regions.ts). */
+  private copyFromRegion(input: CopyDBClusterSnapshotMessage) {
+    const sourceArn = input.SourceDBClusterSnapshotIdentifier!;
+    const source = crossRegionSource('cluster', sourceArn, input.KmsKeyId, this.regionContext());
+    assertCopyable(source);
+    this.assertNewSnapshot(input.TargetDBClusterSnapshotIdentifier!);
+    const encryption = copyEncryption(source.encryption, input.KmsKeyId, this.kms, this.faults);
+    this.assertCopySlot();
+    const s = this.clusterBook.create({
+      id: input.TargetDBClusterSnapshotIdentifier!,
+      databaseId: source.databaseId,
+      engine: source.engine,
+      status: 'copying',
+      outcome: this.faults.crossRegionCopyOutcome ?? 'available',
+      durationMs: this.faults.crossRegionCopyMs ?? CROSS_REGION_COPY_MS,
+      encryption,
+      omitStorageEncryptionType: source.omitStorageEncryptionType,
+      tags: [...(input.CopyTags ? source.tags : []), ...(input.Tags ?? [])],
+      sourceArn,
+      sourceRegion: sourceArn.split(':')[3],
+    });
+    return { DBClusterSnapshot: this.track(s) };
+  }
+
   /** A copy, into this account, of a snapshot another account shares with it (rds-sharing.ts). */
   private copySharedSnapshot(input: CopyDBClusterSnapshotMessage) {
     const source = assertSharedCopy(this.network, this.account, {
-      kind: 'cluster', sourceArn: input.SourceDBClusterSnapshotIdentifier, kmsKeyId: input.KmsKeyId,
+      kind: 'cluster', sourceArn: input.SourceDBClusterSnapshotIdentifier, kmsKeyId: input.KmsKeyId, region: this.region,
     });
     assertCopyable(source);
     this.assertNewSnapshot(input.TargetDBClusterSnapshotIdentifier!);
@@ -212,10 +260,10 @@ export class RdsStore {
     }
   }
 
-  /** An ARN of another account's resource: never one of this account's own. */
+  /** An ARN of another account's resource, or of another Region: never one of this Region's own. */
   private foreign(idOrArn: string | undefined): boolean {
     const owner = accountOf(idOrArn);
-    return owner !== undefined && owner !== this.account;
+    return (owner !== undefined && owner !== this.account) || inOtherRegion(idOrArn, this.region);
   }
 
   protected deleteSnapshot(input: { DBClusterSnapshotIdentifier?: string }) {
@@ -227,6 +275,7 @@ export class RdsStore {
     if (activeCopy) {
       throw new InvalidDBClusterSnapshotStateFault({ message: `Snapshot ${s.id} is the source of copy ${activeCopy.id} in progress.`, $metadata: {} });
     }
+    failCopiesOf('cluster', snapshotArn(s.id, this.account, this.region), this.regionContext());
     this.clusterBook.remove(s); // deleting a copy target while copying cancels the copy
     return { DBClusterSnapshot: { ...this.view(s), Status: 'deleting' } };
   }
@@ -273,7 +322,7 @@ export class RdsStore {
 
   protected view(s: Snapshot): DBClusterSnapshot {
     this.progress(s);
-    return snapshotView(s, this.account);
+    return snapshotView(s, this.account, this.account, this.region);
   }
 }
 

@@ -71,8 +71,10 @@ export interface Snapshot {
   queuedUntil?: number;
   /** A copy's source's creation time, for `OriginalSnapshotCreateTime` (DB snapshots). */
   originalCreatedAt?: number;
-  /** A copy into this account of a snapshot another account shared: the source's ARN (`SourceDBSnapshotIdentifier`). */
+  /** A copy into this account of a snapshot another account shared, or of its own in another Region: the source's ARN (`SourceDBSnapshotIdentifier`). */
   sourceArn?: string;
+  /** A cross-Region copy: the source's Region (a full copy, its transfer billed: sim/rds-regions.ts). */
+  sourceRegion?: string;
 }
 
 export interface RdsCall {
@@ -83,6 +85,8 @@ export interface RdsCall {
   readonly functionId?: string;
   readonly snapshot?: string;
   readonly error?: string;
+  /** The Region the call was made in, when not the home Region (sim/rds-regions.ts). */
+  readonly region?: string;
 }
 
 /** What happened to one snapshot, kept after it is deleted. */
@@ -145,6 +149,10 @@ export interface FaultOptions {
   readonly sharedCopyMs?: number;
   /** How such a copy ends. @default 'available' */
   readonly sharedCopyOutcome?: Outcome;
+  /** How long a cross-Region copy takes (a model, not measured: sim/rds-regions.ts). @default CROSS_REGION_COPY_MS (1 hour) */
+  readonly crossRegionCopyMs?: number;
+  /** How a cross-Region copy ends. @default 'available' */
+  readonly crossRegionCopyOutcome?: Outcome;
 }
 
 export function toTags(tags: Record<string, string>): Tag[] {

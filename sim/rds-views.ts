@@ -24,8 +24,8 @@ export function clusterView(c: Cluster, status: string): DBCluster {
  * (the ARN is how it copies or restores it: aws-facts.md) and `SnapshotType: 'shared'` (the SDK
  * model names the type filter `shared`; that a shared snapshot reports it is not confirmed).
  */
-export function snapshotView(s: Snapshot, account = ACCOUNT, seenFrom = account): DBClusterSnapshot {
-  const arn = `arn:aws:rds:${REGION}:${account}:cluster-snapshot:${s.id}`;
+export function snapshotView(s: Snapshot, account = ACCOUNT, seenFrom = account, region = REGION): DBClusterSnapshot {
+  const arn = `arn:aws:rds:${region}:${account}:cluster-snapshot:${s.id}`;
   return {
     DBClusterSnapshotIdentifier: seenFrom === account ? s.id : arn,
     DBClusterIdentifier: s.databaseId,

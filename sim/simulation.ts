@@ -6,7 +6,7 @@ import { lambdaError, LambdaFaults, LambdaFaultState, loadHandler } from './lamb
 import { seededRandom } from './prng';
 import { FakeRoute53 } from './route53';
 import type { CfnTemplate, LambdaInvocation, SimulatedInstance, SimulationOptions, SimulationWorld, StarterRun } from './simulation-types';
-import { Execution, FakeStepFunctions } from './step-functions';
+import { allStates, Execution, FakeStepFunctions } from './step-functions';
 import { DEFAULT_STACK, readTemplate, ReadTemplate, ScheduleTarget, TemplateFunction, TemplateInstance } from './template';
 import { flushPromises, VirtualClock } from './virtual-clock';
 import { ENV, SILENT_LOGS_VARIABLE } from '../src/shared/constants';
@@ -283,7 +283,7 @@ export class Simulation {
   }
 
   private async invokeTask(input: unknown, execution: Execution, state: string): Promise<unknown> {
-    const resource = this.sfn.definitionOf(execution.stateMachineArn).States[state].Resource as string;
+    const resource = allStates(this.sfn.definitionOf(execution.stateMachineArn))[state].Resource as string;
     // Alone (no two-account world delivering events), a putEvents task is recorded and accepted.
     if (resource === PUT_EVENTS_TASK && !this.world?.integrations[resource]) {
       const entries = ((input as { Entries?: Array<Record<string, unknown>> }).Entries ?? []);
@@ -317,9 +317,10 @@ export class Simulation {
     if (!fn) throw new Error(`No function ${functionArn} in the template`);
     const user = Object.entries(this.userFunctions).find(([prefix]) => fn.logicalId.startsWith(prefix))?.[1];
     const handler = user ?? loadHandler(fn);
-    // Lambda sets AWS_REGION. Alone, the handlers' logs are silenced unless captured; in a world they are captured (their metrics are read from them).
+    // Lambda sets AWS_REGION (the handlers' default SDK clients read it: sim/rds-regions.ts). Alone, the
+    // handlers' logs are silenced unless captured; in a world they are captured (their metrics are read from them).
     const captured = this.world !== undefined || this.logs !== undefined;
-    const environment = { ...fn.environment, ...(captured ? { AWS_REGION: REGION } : { [SILENT_LOGS_VARIABLE]: 'true' }) };
+    const environment = { ...fn.environment, AWS_REGION: REGION, ...(captured ? {} : { [SILENT_LOGS_VARIABLE]: 'true' }) };
     const at = Date.now();
     const record = (error?: string) => this.invocations.push({
       account: this.account,

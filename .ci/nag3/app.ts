@@ -116,6 +116,15 @@ new ReceivedClusterSnapshots(receiverVpc, 'Received', {
   alarmTopic: alarmTopic(receiverVpc),
 });
 
+const receiverInstances = new Stack(app, 'ReceiverDbInstancesAndClusters', { env: TARGET });
+new ReceivedClusterSnapshots(receiverInstances, 'Received', {
+  sourceAccountIds: [SOURCE.account],
+  clusterIdentifiers: ['orders-db'],
+  instanceIdentifiers: ['billing-postgres', 'ledger-oracle'],
+  optionGroupName: 'oracle-timezone',
+  confirmCopies: true,
+});
+
 // The refresh, in the target account: scheduled, restore tests, a Route 53 record, on each new copy.
 /** A refresh of `orders-db` into `network`'s isolated subnets; `props` override the defaults. */
 function refreshed(stack: Stack, network: ec2.Vpc, source: ReceivedClusterSnapshots | undefined, id: string,

@@ -2,7 +2,7 @@ import {
   CopyDBClusterSnapshotCommand, DeleteDBClusterSnapshotCommand, DescribeDBClusterSnapshotAttributesCommand, DescribeDBClusterSnapshotsCommand,
   ModifyDBClusterSnapshotAttributeCommand,
 } from '@aws-sdk/client-rds';
-import { rds } from './clients.lambda-shared';
+import { rdsHere } from './clients.lambda-shared';
 import { MANUAL_CLUSTER_SNAPSHOTS_QUOTA } from './constants';
 import type { SnapshotApi, SnapshotView } from './database-kind.lambda-shared';
 import { isAwsError } from './errors.lambda-shared';
@@ -25,7 +25,7 @@ export const CLUSTER_SNAPSHOTS: SnapshotApi = {
   async *listManual(clusterIdentifier?: string): AsyncGenerator<SnapshotView> {
     let marker: string | undefined;
     do {
-      const page = await rds.send(new DescribeDBClusterSnapshotsCommand({
+      const page = await rdsHere().send(new DescribeDBClusterSnapshotsCommand({
         Filters: [
           ...(clusterIdentifier === undefined ? [] : [{ Name: 'db-cluster-id', Values: [clusterIdentifier] }]),
           { Name: 'snapshot-type', Values: ['manual'] },
@@ -39,7 +39,7 @@ export const CLUSTER_SNAPSHOTS: SnapshotApi = {
   },
   async describeShared(arn) {
     try {
-      const out = await rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: arn, SnapshotType: 'shared', IncludeShared: true }));
+      const out = await rdsHere().send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: arn, SnapshotType: 'shared', IncludeShared: true }));
       return out.DBClusterSnapshots?.find((s) => s.DBClusterSnapshotArn === arn);
     } catch (error) {
       if (isAwsError(error, 'DBClusterSnapshotNotFoundFault')) return undefined;
@@ -49,25 +49,25 @@ export const CLUSTER_SNAPSHOTS: SnapshotApi = {
   async *listShared(): AsyncGenerator<SnapshotView> {
     let marker: string | undefined;
     do {
-      const page = await rds.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: 'shared', IncludeShared: true, MaxRecords: 100, Marker: marker }));
+      const page = await rdsHere().send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: 'shared', IncludeShared: true, MaxRecords: 100, Marker: marker }));
       yield* page?.DBClusterSnapshots ?? [];
       marker = page?.Marker;
     } while (marker);
   },
   async copy({ source, target, kmsKeyId, tags }) {
-    await rds.send(new CopyDBClusterSnapshotCommand({
+    await rdsHere().send(new CopyDBClusterSnapshotCommand({
       SourceDBClusterSnapshotIdentifier: source, TargetDBClusterSnapshotIdentifier: target, KmsKeyId: kmsKeyId, CopyTags: false, Tags: tags,
     }));
   },
   async remove(snapshotIdentifier) {
-    await rds.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: snapshotIdentifier }));
+    await rdsHere().send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: snapshotIdentifier }));
   },
   async restoreAccounts(snapshotIdentifier) {
-    const out = await rds.send(new DescribeDBClusterSnapshotAttributesCommand({ DBClusterSnapshotIdentifier: snapshotIdentifier }));
+    const out = await rdsHere().send(new DescribeDBClusterSnapshotAttributesCommand({ DBClusterSnapshotIdentifier: snapshotIdentifier }));
     return out?.DBClusterSnapshotAttributesResult?.DBClusterSnapshotAttributes?.find((a) => a.AttributeName === RESTORE)?.AttributeValues ?? [];
   },
   async modifyRestore(snapshotIdentifier, { add, remove }) {
-    await rds.send(new ModifyDBClusterSnapshotAttributeCommand({
+    await rdsHere().send(new ModifyDBClusterSnapshotAttributeCommand({
       DBClusterSnapshotIdentifier: snapshotIdentifier,
       AttributeName: RESTORE,
       ...(remove ? { ValuesToRemove: remove } : {}),

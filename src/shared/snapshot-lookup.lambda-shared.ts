@@ -1,5 +1,5 @@
 import { DBClusterSnapshot, DescribeDBClusterSnapshotsCommand } from '@aws-sdk/client-rds';
-import { rds } from './clients.lambda-shared';
+import { rdsHere } from './clients.lambda-shared';
 import { isAwsError } from './errors.lambda-shared';
 
 /**
@@ -8,7 +8,7 @@ import { isAwsError } from './errors.lambda-shared';
  */
 export async function findSnapshot(snapshotIdentifier: string): Promise<DBClusterSnapshot | undefined> {
   try {
-    const out = await rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: snapshotIdentifier }));
+    const out = await rdsHere().send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: snapshotIdentifier }));
     return out.DBClusterSnapshots?.[0];
   } catch (error) {
     if (isAwsError(error, 'DBClusterSnapshotNotFoundFault')) return undefined;

@@ -2,7 +2,7 @@ import { CopyDBClusterSnapshotCommand, DeleteDBClusterSnapshotCommand, DescribeD
 import {
   catchUpScan, CLUSTER, copiesIn, handoff, HOUR, putSharedEvent, runDay, sourceArnOf, sourceRun, sourceShared, SOURCE_ACCOUNT, TARGET_ACCOUNT,
 } from './handoff-harness';
-import { callContext } from '../../sim/aws-env';
+import { callContext, REGION } from '../../sim/aws-env';
 import type { HandoffSimulation } from '../../sim/handoff';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE, TARGET_ENV } from '../../src/shared/constants';
 
@@ -21,7 +21,7 @@ afterEach(() => sim?.dispose());
 
 /** Calls RDS in `account` as a user would (no function role applies). */
 async function asUser<T>(account: string, command: any): Promise<T> {
-  return callContext.run({ caller: 'user', account }, () => new RDSClient({}).send(command) as Promise<T>);
+  return callContext.run({ caller: 'user', account }, () => new RDSClient({ region: REGION }).send(command) as Promise<T>);
 }
 
 const copyKeyOf = (s: HandoffSimulation) => s.account(TARGET_ACCOUNT).findFunction('copy-shared-snapshot.lambda.ts').environment[TARGET_ENV.COPY_KEY_ARN];

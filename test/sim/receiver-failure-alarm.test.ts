@@ -5,7 +5,7 @@ import {
   catchUpScan, HOUR, handoff, MINUTE, putSharedEvent, runDay, sourceRun, sourceShared, SOURCE_ACCOUNT, TARGET_ACCOUNT,
 } from './handoff-harness';
 import type { TemplateAlarm } from '../../sim/alarms';
-import { callContext } from '../../sim/aws-env';
+import { callContext, REGION } from '../../sim/aws-env';
 import { HandoffSimulation } from '../../sim/handoff';
 import { ReceivedClusterSnapshots } from '../../src';
 
@@ -83,7 +83,7 @@ describe('the receiver\'s failure alarm in the simulator', () => {
     await sourceRun(sim, 0);
     const [shared] = sourceShared(sim);
     await callContext.run({ caller: 'user', account: SOURCE_ACCOUNT }, () =>
-      new RDSClient({}).send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: shared.DBClusterSnapshotIdentifier })));
+      new RDSClient({ region: REGION }).send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: shared.DBClusterSnapshotIdentifier })));
     const before = Date.now();
     expect(statesBetween(sim, alarm, before - HOUR, before)).not.toContain('ALARM');
     putSharedEvent(sim, shared);
