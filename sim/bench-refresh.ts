@@ -2,14 +2,14 @@
  * The refresh's part of `npx projen bench` (and `ts-node sim/bench-refresh.ts` alone, which rewrites
  * only its block of BENCHMARKS.md): how long a RefreshedDatabase takes from a new copy to the
  * refreshed database serving under its stable identifier, against its floor in the same timing model
- * (the restore, then the instances or the password reset, whichever is longer, then the rename, plus
- * the post-restore step when there is one); how long the stable name resolves to nothing (its floor:
- * the rename's delay); and what a refresh costs in database-hours and state transitions.
+ * (the restore, then the instances or the password reset, whichever is longer, then the rename or
+ * the Route 53 record's sync, plus the post-restore step when there is one); how long the stable name
+ * resolves to nothing (its floor: the rename's delay; none with a Route 53 record); and what a refresh costs in database-hours and state transitions.
  */
 import { readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
-import { seedReceiverCopy, synthesizeRefreshTemplate } from './example-refresh';
+import { seedReceiverCopy, STAGING_RECORD, STAGING_ZONE_ID, synthesizeRefreshTemplate } from './example-refresh';
 import type { DatabaseTimings } from './rds-database-types';
 import { Simulation } from './simulation';
 import { ENV, REFRESH_ENV } from '../src/shared/constants';
@@ -32,6 +32,8 @@ export interface RefreshScenario {
   /** The post-restore step's duration, when there is one. */
   readonly postRestoreMs?: number;
   readonly keepPrevious?: Duration;
+  /** Swap by a Route 53 CNAME (`endpointRecord`) instead of renaming. */
+  readonly endpointRecord?: boolean;
 }
 
 export interface RefreshFigures {
@@ -60,6 +62,7 @@ export const REFRESH_SCENARIOS: RefreshScenario[] = [
   { name: 'restore 14.5 min, instance 9.7 min, rename 2 min', timings: DEFAULT_TIMINGS },
   { name: 'the same, keepPrevious 1 hour', timings: DEFAULT_TIMINGS, keepPrevious: Duration.hours(1) },
   { name: 'rename 10 min (as for DB instances)', timings: { ...DEFAULT_TIMINGS, renameMs: 10 * MINUTE } },
+  { name: 'the same, swapped by a Route 53 record (in sync after 60 s)', timings: DEFAULT_TIMINGS, endpointRecord: true },
   { name: 'restore 44.5 min, post-restore step 20 min', timings: { ...DEFAULT_TIMINGS, restoreMs: 44.5 * MINUTE }, postRestoreMs: 20 * MINUTE },
 ];
 
@@ -67,7 +70,7 @@ export const REFRESH_SCENARIOS: RefreshScenario[] = [
 /** Day 1 refreshes so a database serves; day 2's refresh, of a copy made at its start, is measured. */
 export async function runRefreshScenario(scenario: RefreshScenario): Promise<RefreshFigures> {
   const template = synthesizeRefreshTemplate(TARGET, SOURCE, {
-    postRestore: scenario.postRestoreMs !== undefined, refresh: { keepPrevious: scenario.keepPrevious },
+    postRestore: scenario.postRestoreMs !== undefined, refresh: { keepPrevious: scenario.keepPrevious }, endpointRecord: scenario.endpointRecord,
   });
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const sim = new Simulation({
@@ -79,6 +82,7 @@ export async function runRefreshScenario(scenario: RefreshScenario): Promise<Ref
   });
   try {
     sim.rds.databases.timings = scenario.timings;
+    sim.route53.addZone(STAGING_ZONE_ID);
     const isStarter = (env: Record<string, string>) => REFRESH_ENV.DATABASE_IDENTIFIER in env && ENV.STATE_MACHINE_ARN in env;
     const starter = [...sim.functionsByArn.values()].find((f) => isStarter(f.environment))!;
     const stateMachine = starter.environment[ENV.STATE_MACHINE_ARN];
@@ -93,15 +97,22 @@ export async function runRefreshScenario(scenario: RefreshScenario): Promise<Ref
     await sim.advance(from + DAY - Date.now());
     const execution = sim.executions.at(-1)!;
     const databases = sim.rds.databases;
-    const served = databases.names.records.find((r) => r.name === DATABASE && r.from >= from)!;
     const t = scenario.timings;
     for (const c of [...databases.clusters.values()]) databases.cluster(c.identifier);
+    // Renaming: the stable identifier's name resolving again; with a record: the record answering with the new endpoint.
+    const servedAt = scenario.endpointRecord
+      ? sim.route53.answers.find((a) => a.from >= from)!.from
+      : databases.names.records.find((r) => r.name === DATABASE && r.from >= from)!.from;
+    const swapMs = scenario.endpointRecord ? sim.route53.syncMs : t.renameMs;
+    const reaches = (endpoint: string, at: number) => databases.names.resolve(endpoint.split('.')[0], at) !== undefined;
     return {
       scenario: scenario.name,
-      servingMs: served.from - from,
-      floorMs: t.restoreMs + Math.max(t.instanceMs, t.modifyMs) + t.renameMs + (scenario.postRestoreMs ?? 0),
-      unresolvedMs: databases.names.unresolvedMs(DATABASE, from, from + DAY),
-      unresolvedFloorMs: t.renameMs,
+      servingMs: servedAt - from,
+      floorMs: t.restoreMs + Math.max(t.instanceMs, t.modifyMs) + swapMs + (scenario.postRestoreMs ?? 0),
+      unresolvedMs: scenario.endpointRecord
+        ? sim.route53.unreachableMs(STAGING_RECORD, from, from + DAY, reaches)
+        : databases.names.unresolvedMs(DATABASE, from, from + DAY),
+      unresolvedFloorMs: scenario.endpointRecord ? 0 : t.renameMs,
       stateTransitions: execution.stateTransitions,
       invocations: execution.handlerInvocations,
       databaseHours: [...databases.lifetimes.values()]
@@ -122,7 +133,7 @@ export async function refreshSection(): Promise<{ lines: string[]; checks: Array
   const checks = [
     ...figures.map((f) => [`${f.scenario}: serving ${minutes(f.servingMs - f.floorMs)} after its floor (≤ ${OVERHEAD_TARGET_MS / MINUTE} min), ${f.outcome}`,
       f.servingMs - f.floorMs <= OVERHEAD_TARGET_MS && f.outcome === 'SUCCEEDED'] as const),
-    ...figures.map((f) => [`${f.scenario}: the stable name resolves to nothing for the rename's delay and ${((f.unresolvedMs - f.unresolvedFloorMs) / 1000).toFixed(1)} s (≤ ${RENAME_GAP_TARGET_MS / 1000} s)`,
+    ...figures.map((f) => [`${f.scenario}: the stable name resolves to nothing for ${f.unresolvedFloorMs > 0 ? 'the rename\'s delay' : 'no time'} and ${((f.unresolvedMs - f.unresolvedFloorMs) / 1000).toFixed(1)} s (≤ ${RENAME_GAP_TARGET_MS / 1000} s)`,
       f.unresolvedMs - f.unresolvedFloorMs <= RENAME_GAP_TARGET_MS] as const),
   ];
   const lines = [
@@ -132,9 +143,11 @@ export async function refreshSection(): Promise<{ lines: string[]; checks: Array
     'the instance, the password reset and the rename with the delays listed (RDS documents only the rename\'s: about 2 minutes for',
     'Multi-AZ DB clusters, about 10 for DB instances; Aurora\'s is unconfirmed), 200 ms per Lambda invocation. Day 1 refreshes so a',
     'database serves; day 2\'s refresh, started when a new copy is available, is measured. The floor is the restore, then the longer',
-    'of the instance and the password reset, then the rename (plus the post-restore step): what RDS itself takes.',
+    'of the instance and the password reset, then the rename (plus the post-restore step): what RDS itself takes. With a Route 53',
+    'record (`endpointRecord`), the swap is the record\'s change getting in sync (60 s here, as Route 53 says changes propagate),',
+    'and the stable name is the record, which answers with the previous database until then: its floor is no time unresolved.',
     '',
-    '| scenario | new copy → serving | floor | stable name unresolved | its floor (the rename) | state transitions | handler invocations | database-hours in the day | outcome |',
+    '| scenario | new copy → serving | floor | stable name unresolved | its floor (the rename; none for a record) | state transitions | handler invocations | database-hours in the day | outcome |',
     '|---|---|---|---|---|---|---|---|---|',
     ...figures.map((f) => `| ${f.scenario} | ${minutes(f.servingMs)} | ${minutes(f.floorMs)} | ${minutes(f.unresolvedMs)} | ${minutes(f.unresolvedFloorMs)} `
       + `| ${f.stateTransitions} | ${f.invocations} | ${f.databaseHours.toFixed(1)} | ${f.outcome} |`),

@@ -3,6 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import { REGION } from './aws-env';
 import type { Simulation } from './simulation';
 import { PostRestoreStep, ReceivedClusterSnapshots, ReceivedClusterSnapshotsProps, RefreshedDatabase, RefreshedDatabaseProps } from '../src';
@@ -20,6 +21,10 @@ type CfnTemplate = { Resources: Record<string, any> };
 /** The construct id of the user's post-restore function in the example (its logical ids start with it). */
 export const POST_RESTORE_FUNCTION_ID = 'Sanitize';
 
+/** The private hosted zone of the example's endpoint record (`endpointRecord`), and the record's name. */
+export const STAGING_ZONE_ID = 'Z0123456789STAGINGZ';
+export const STAGING_RECORD = 'orders.staging.internal';
+
 export interface RefreshExample {
   /** The receiver's props besides `sourceAccountIds`. */
   readonly receiver?: Partial<ReceivedClusterSnapshotsProps>;
@@ -27,6 +32,8 @@ export interface RefreshExample {
   readonly refresh?: Partial<RefreshedDatabaseProps>;
   /** Give the refresh a post-restore Lambda function (its code is the simulation's `userFunctions`). */
   readonly postRestore?: boolean;
+  /** Swap by a CNAME `orders.staging.internal` in the private zone `STAGING_ZONE_ID` instead of renaming. */
+  readonly endpointRecord?: boolean;
   /** Run the refresh's functions in the VPC (a restore test's built-in check then connects to the database). */
   readonly functionsInVpc?: boolean;
 }
@@ -52,6 +59,12 @@ export function synthesizeRefreshTemplate(account: string, sourceAccount: string
     databaseSecurityGroups: [new ec2.SecurityGroup(stack, 'DatabaseGroup', { vpc, description: 'orders-staging clients' })],
     postRestore,
     ...(example.functionsInVpc ? { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } } : {}),
+    ...(example.endpointRecord ? {
+      endpointRecord: {
+        zone: route53.HostedZone.fromHostedZoneAttributes(stack, 'StagingZone', { hostedZoneId: STAGING_ZONE_ID, zoneName: 'staging.internal' }),
+        recordName: 'orders',
+      },
+    } : {}),
     ...example.refresh,
   });
   return Template.fromStack(stack).toJSON() as CfnTemplate;

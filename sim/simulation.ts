@@ -4,6 +4,7 @@ import { IamPolicies } from './iam-policy';
 import { LambdaEnvironments } from './lambda-environment';
 import { lambdaError, LambdaFaults, LambdaFaultState, loadHandler } from './lambda-faults';
 import { seededRandom } from './prng';
+import { FakeRoute53 } from './route53';
 import type { CfnTemplate, LambdaInvocation, SimulatedInstance, SimulationOptions, SimulationWorld, StarterRun } from './simulation-types';
 import { allStates, Execution, FakeStepFunctions } from './step-functions';
 import { DEFAULT_STACK, readTemplate, ReadTemplate, ScheduleTarget, TemplateFunction, TemplateInstance } from './template';
@@ -12,6 +13,7 @@ import { ENV, SILENT_LOGS_VARIABLE } from '../src/shared/constants';
 
 /** The optimized Step Functions integration of EventBridge PutEvents (a Task's Resource). */
 const PUT_EVENTS_TASK = 'arn:aws:states:::events:putEvents';
+const ROUTE53_TASK = 'arn:aws:states:::aws-sdk:route53:';
 /** How long the simulated scheduler waits before retrying a failed starter invocation. */
 const SCHEDULER_RETRY_PAUSE_MS = 60_000;
 
@@ -61,6 +63,8 @@ export class Simulation {
    * PutEventsResponse) and delivered to no bus.
    */
   public readonly putEvents: Array<{ at: number; execution: string; state: string; entry: Record<string, unknown> }> = [];
+  /** Route 53 of this account (Step Functions' `aws-sdk:route53:*` tasks); add its zones with `addZone`. */
+  public readonly route53 = new FakeRoute53(() => Date.now());
   /** When EventBridge Scheduler invoked a function of this account: every attempt of every schedule's firing. */
   public readonly scheduledInvocations: number[] = [];
 
@@ -287,6 +291,7 @@ export class Simulation {
       return { FailedEntryCount: 0, Entries: entries.map((_, i) => ({ EventId: `${execution.name}-${state}-${i}` })) };
     }
     execution.invocations[state] = (execution.invocations[state] ?? 0) + 1;
+    if (resource.startsWith(ROUTE53_TASK)) return this.route53.call(resource.slice(ROUTE53_TASK.length), input);
     const integration = this.world?.integrations[resource];
     if (integration) return integration(input, this.account, execution, state);
     if (this.lambdaDurationMs > 0) await new Promise((resolve) => setTimeout(resolve, this.lambdaDurationMs));

@@ -1,5 +1,5 @@
 /*
- * A consumer app for .ci/nag3.sh: both constructs, with several prop combinations, checked by
+ * A consumer app for .ci/nag3.sh: every construct, with several prop combinations, checked by
  * cdk-nag 3's AwsSolutions pack the way cdk-nag 3 runs (a CDK validation plugin). It passes when
  * the only finding is the control's: a wildcard of this app's own, which proves the pack ran and
  * that the library's acknowledgments reach no resource but their own.
@@ -14,10 +14,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ReceivedClusterSnapshots, SharedClusterSnapshots } from 'cdk-shared-cluster-snapshots';
+import {
+  OwnedClusterSnapshotCopies, PostRestoreStep, ReceivedClusterSnapshots, RefreshedDatabase, RefreshMode, SharedClusterSnapshots,
+} from 'cdk-shared-cluster-snapshots';
 
 const outdir = path.resolve(process.argv[2] ?? 'cdk.out');
 const SOURCE = { account: '111111111111', region: 'eu-west-1' };
@@ -121,6 +125,51 @@ new ReceivedClusterSnapshots(receiverInstances, 'Received', {
   confirmCopies: true,
 });
 
+// The refresh, in the target account: scheduled, restore tests, a Route 53 record, on each new copy.
+/** A refresh of `orders-db` into `network`'s isolated subnets; `props` override the defaults. */
+function refreshed(stack: Stack, network: ec2.Vpc, source: ReceivedClusterSnapshots | undefined, id: string,
+  props: Partial<ConstructorParameters<typeof RefreshedDatabase>[2]> = {}): RefreshedDatabase {
+  return new RefreshedDatabase(stack, id, {
+    source: source ?? OwnedClusterSnapshotCopies.fromAttributes({
+      copyPrefix: 'received', ownerId: 'c8e3e7f6e08d068fc1e087cdc9e794847a073b76c8',
+      encryptionKey: kms.Key.fromKeyArn(stack, `${id}CopyKey`, `arn:aws:kms:${TARGET.region}:${TARGET.account}:key/bbbbbbbb-cccc-dddd-eeee-ffffffffffff`),
+    }),
+    sourceClusterIdentifier: 'orders-db',
+    databaseIdentifier: `orders-${id.toLowerCase()}`,
+    subnetGroup: new rds.SubnetGroup(stack, `${id}Subnets`, { vpc: network, description: id, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }),
+    databaseSecurityGroups: [new ec2.SecurityGroup(stack, `${id}Clients`, { vpc: network, description: `${id} clients` })],
+    ...props,
+  });
+}
+
+const refreshScheduled = new Stack(app, 'RefreshScheduledEveryOption', { env: TARGET });
+const refreshNetwork = isolatedVpc(refreshScheduled);
+const refreshReceiver = new ReceivedClusterSnapshots(refreshScheduled, 'Received', { sourceAccountIds: [SOURCE.account] });
+refreshed(refreshScheduled, refreshNetwork, refreshReceiver, 'Staging', {
+  encryptionKey: new kms.Key(refreshScheduled, 'DatabaseKey', { enableKeyRotation: true }),
+  masterUserSecretKey: new kms.Key(refreshScheduled, 'SecretKey', { enableKeyRotation: true }),
+  postRestore: PostRestoreStep.fromFunction(new lambda.Function(refreshScheduled, 'Sanitize', {
+    runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => ({});'),
+  })),
+  keepPrevious: Duration.hours(2),
+  finalSnapshot: true,
+  tags: { team: 'data' },
+  vpc: refreshNetwork,
+  alarmTopic: alarmTopic(refreshScheduled),
+});
+
+const refreshTests = new Stack(app, 'RefreshRestoreTestsInVpc', { env: TARGET });
+const testNetwork = isolatedVpc(refreshTests);
+refreshed(refreshTests, testNetwork, undefined, 'Tests', { mode: RefreshMode.RESTORE_TEST, vpc: testNetwork, runOnNewCopy: true });
+
+const refreshRecord = new Stack(app, 'RefreshRoute53RecordOnNewCopy', { env: TARGET });
+const recordNetwork = isolatedVpc(refreshRecord);
+refreshed(refreshRecord, recordNetwork, new ReceivedClusterSnapshots(refreshRecord, 'Received', { sourceAccountIds: [SOURCE.account] }), 'Record', {
+  endpointRecord: { zone: new route53.PrivateHostedZone(refreshRecord, 'Zone', { zoneName: 'staging.internal', vpc: recordNetwork }), recordName: 'orders', ttl: Duration.seconds(30) },
+  runOnNewCopy: true,
+  keepPrevious: Duration.hours(1),
+});
+
 // The control: the same finding id the constructs acknowledge on their own roles (Resource::*).
 const control = new Stack(app, 'Control');
 new iam.Role(control, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') })
@@ -172,6 +221,6 @@ const say = (...lines: string[]) => lines.forEach((line) => console.log(`nag3: $
 const failed = failure();
 say(`aws-cdk-lib ${require('aws-cdk-lib/package.json').version}, cdk-nag ${require('cdk-nag/package.json').version}: `
   + `${app.node.children.filter((child) => child instanceof Stack).length} stacks, ${resources} resources checked`);
-say(...failed ? ['FAILED:', ...failed] : ['no unsuppressed cdk-nag 3 finding on either construct (the control\'s own finding was reported, as expected)']);
+say(...failed ? ['FAILED:', ...failed] : ['no unsuppressed cdk-nag 3 finding on any construct (the control\'s own finding was reported, as expected)']);
 // aws-cdk-lib sets a failing exit code for any finding, the control's included: the verdict decides.
 process.exitCode = failed ? 1 : 0;

@@ -119,6 +119,7 @@ export class ReceivedClusterSnapshots extends Construct implements IOwnedCluster
       waitInterval: Duration.seconds(DEFAULTS.waitIntervalSeconds),
       copyTimeout: Duration.seconds(DEFAULTS.snapshotTimeoutSeconds),
       confirmationBuses: props.confirmCopies ? permissions.sourceBuses : undefined,
+      receiver: { copyPrefix, ownerId: this.ownerId },
       logGroup: this.stateMachineLogGroup,
     }).stateMachine;
 

@@ -5,6 +5,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ERROR, EVENT_DETAIL_TYPE, EVENT_SOURCE, TARGET_ERROR, TRANSIENT_AWS_ERRORS } from '../shared/constants';
+import type { SnapshotReceivedDetail } from '../shared/events';
 import { backoffRetryWithin } from '../shared/retry-backoff';
 
 /** The Lambda functions the copy workflow calls. */
@@ -20,6 +21,8 @@ export interface CopyWorkflowProps {
   readonly copyTimeout: Duration;
   /** The source accounts' default buses, when `confirmCopies` is on. */
   readonly confirmationBuses?: string[];
+  /** What names this receiver in its `Cluster Snapshot Received` events. */
+  readonly receiver: { readonly copyPrefix: string; readonly ownerId: string };
   readonly logGroup: logs.ILogGroup;
 }
 
@@ -29,6 +32,7 @@ export const RECEIVER_STATE = {
   waitForCopy: 'WaitForCopy',
   checkCopy: 'CheckCopy',
   retainCopies: 'RetainCopies',
+  publishReceived: 'PublishReceived',
   confirmationRequired: 'ConfirmationRequired',
   confirmCopy: 'ConfirmCopy',
   confirmationDelivered: 'ConfirmationDelivered',
@@ -41,7 +45,8 @@ const LAMBDA_SERVICE_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaExcep
 
 /**
  * One execution per shared snapshot:
- * CopySharedSnapshot → Wait → CheckCopy ⟲ → RetainCopies → [ConfirmCopy (PutEvents to the source's bus)] → Copied.
+ * CopySharedSnapshot → Wait → CheckCopy ⟲ → RetainCopies → PublishReceived (this account's bus) →
+ * [ConfirmCopy (PutEvents to the source's bus)] → Copied.
  * A copy refused by the limit of copies in progress is retried with backoff; a status check that is
  * not ready is retried every `waitInterval` up to the deadline. Any failure ends in Failed with the
  * handler's named error: nothing needs cleaning up (a failed copy is deleted by CheckCopy).
@@ -65,10 +70,13 @@ export class CopyWorkflow extends Construct {
 
     const done = new sfn.Succeed(this, RECEIVER_STATE.copied);
     const afterRetain = props.confirmationBuses ? this.confirmation(props.confirmationBuses, done, failed) : done;
+    const publishReceived = this.publishReceived(props.receiver);
+    publishReceived.addCatch(afterRetain, { errors: [sfn.Errors.ALL], resultPath: '$.publishError' });
     copy
       .next(new sfn.Wait(this, RECEIVER_STATE.waitForCopy, { time: sfn.WaitTime.duration(waitInterval) }))
       .next(check)
       .next(retain)
+      .next(publishReceived)
       .next(afterRetain);
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
@@ -79,6 +87,32 @@ export class CopyWorkflow extends Construct {
       tracingEnabled: true,
       logs: { destination: props.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
+  }
+
+  /**
+   * `Cluster Snapshot Received` on this account's default bus: the copy is available (a
+   * RefreshedDatabase with `runOnNewCopy` starts on it). A failed put never fails the copy.
+   */
+  private publishReceived(receiver: CopyWorkflowProps['receiver']): tasks.EventBridgePutEvents {
+    const put = new tasks.EventBridgePutEvents(this, RECEIVER_STATE.publishReceived, {
+      entries: [{
+        source: EVENT_SOURCE,
+        detailType: EVENT_DETAIL_TYPE.received,
+        detail: sfn.TaskInput.fromObject({
+          clusterIdentifier: sfn.JsonPath.stringAt('$.clusterIdentifier'),
+          sourceAccount: sfn.JsonPath.stringAt('$.sourceAccount'),
+          sourceSnapshotArn: sfn.JsonPath.stringAt('$.snapshotArn'),
+          sourceSnapshotTime: sfn.JsonPath.stringAt('$.sourceSnapshotTime'),
+          copyArn: sfn.JsonPath.stringAt('$.copyArn'),
+          copyIdentifier: sfn.JsonPath.stringAt('$.copyIdentifier'),
+          copyPrefix: receiver.copyPrefix,
+          ownerId: receiver.ownerId,
+        } satisfies Record<keyof SnapshotReceivedDetail, string>),
+      }],
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    put.addRetry({ errors: [sfn.Errors.ALL], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL });
+    return put;
   }
 
   /**

@@ -1,3 +1,4 @@
+export * from './endpoint-record';
 export * from './post-restore-step';
 export * from './props';
 export * from './refresh-handlers';

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Aws, Stack } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -30,6 +30,7 @@ export function addRefreshNagSuppressions(
   permissions: RefreshPermissions,
   scheduled: Array<{ schedule: scheduler.Schedule; fn: lambda.IFunction }>,
   postRestore?: PostRestoreStep,
+  endpointRecord?: boolean,
 ): void {
   const stack = Stack.of(construct.scope);
   const known = (...args: WildcardArgs) => expectedWildcard(stack, ...args);
@@ -72,6 +73,10 @@ export function addRefreshNagSuppressions(
   for (const fn of functions) suppressWildcards(fn.role, wildcards);
   suppressStateMachineRole(construct.stateMachine, functions);
   suppressPostRestoreStep(construct, postRestore);
+  if (endpointRecord) {
+    suppressWildcards(construct.stateMachine.role, [known(`arn:${Aws.PARTITION}:route53:::change/*`, 'Route 53 names each change of the endpoint record '
+      + 'at run time (GetChange reads whether it is in sync); the record itself may only be changed in its zone, by its name and type.', ['route53:GetChange'])]);
+  }
   for (const { schedule, fn } of scheduled) suppressScheduleRole(schedule, fn, fn === construct.handlers.startRefresh ? 'starter function' : 'data-age publisher');
   suppressPinnedRuntimes(functions);
 }

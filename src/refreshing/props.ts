@@ -5,6 +5,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import type { EndpointRecord } from './endpoint-record';
 import type { PostRestoreStep } from './post-restore-step';
 import type { HandlerFunctionProps } from '../shared/function-props';
 import type { IOwnedClusterSnapshotCopies } from '../shared/snapshot-copies';
@@ -248,6 +249,25 @@ export interface RefreshedDatabaseProps extends HandlerFunctionProps {
    * @default - daily at 05:00 UTC
    */
   readonly schedule?: scheduler.ScheduleExpression;
+
+  /**
+   * Also start a run as soon as the receiver's copy of `sourceClusterIdentifier` is available: a
+   * rule on this account's default bus matches its `Cluster Snapshot Received` event (its copy
+   * prefix, owner id and cluster). The schedule stays, as a catch-up: a run finding the newest copy
+   * serving ends at once, and one that starts while another restores is skipped.
+   *
+   * @default false
+   */
+  readonly runOnNewCopy?: boolean;
+
+  /**
+   * Swap by DNS instead of by name: every database keeps its `<databaseIdentifier>-<generation>`
+   * identifier, and a CNAME record in a private hosted zone points at the serving one's endpoint.
+   * Clients connect to the record's name, which never resolves to nothing during a swap.
+   *
+   * @default - the swap renames: the serving database holds `databaseIdentifier`
+   */
+  readonly endpointRecord?: EndpointRecord;
 
   /**
    * How often the workflow checks a restore, an instance or a rename.

@@ -17,7 +17,7 @@ function handler(exportName: string): BundledHandler {
 
 /** A function's construct id: its handler file's name in PascalCase. */
 export type RefreshFunctionName = 'StartRefresh' | 'PrepareRefresh' | 'DeleteDatabases' | 'RestoreDatabase' | 'CheckDatabase'
-| 'CreateInstances' | 'ResetMasterPassword' | 'SwapNames' | 'PublishDataAge' | 'CheckConnection' | 'RecordRestoreTest';
+| 'CreateInstances' | 'ResetMasterPassword' | 'SwapNames' | 'SwapRecord' | 'PublishDataAge' | 'CheckConnection' | 'RecordRestoreTest';
 
 /** What each function does, as its Lambda description shows it in the console. */
 const DESCRIPTIONS: Readonly<Record<RefreshFunctionName, string>> = {
@@ -29,6 +29,7 @@ const DESCRIPTIONS: Readonly<Record<RefreshFunctionName, string>> = {
   CreateInstances: 'RefreshedDatabase: creates the restored database\'s instances (CreateInstances step)',
   ResetMasterPassword: 'RefreshedDatabase: resets the master password into a new Secrets Manager secret',
   SwapNames: 'RefreshedDatabase: renames the serving database away and the new one into place, or rolls the names back',
+  SwapRecord: 'RefreshedDatabase: keeps the role tags in step with the endpoint record the swap points, or rolls them back',
   PublishDataAge: 'RefreshedDatabase: publishes the age of the serving database\'s data (hourly)',
   CheckConnection: 'RefreshedDatabase: checks that a restored database accepts a connection on its port (restore test)',
   RecordRestoreTest: 'RefreshedDatabase: records a restore test\'s result as a metric',
@@ -62,9 +63,13 @@ export function createRefreshFunctions(
     }),
     resetMasterPassword: factory.create('ResetMasterPassword', handler('resetMasterPassword'), environment, [...p.describe(), ...p.resetMasterPassword()]),
   };
+  const swap = () => (props.endpointRecord
+    ? { swapRecord: factory.create('SwapRecord', handler('swapRecord'), environment, [...p.describe(), ...p.swap()]) }
+    : { swapNames: factory.create('SwapNames', handler('swapNames'), environment, [...p.describe(), ...p.swap()]) });
   const modal = (props.mode ?? RefreshMode.REFRESH) === RefreshMode.REFRESH ? {
-    swapNames: factory.create('SwapNames', handler('swapNames'), environment, [...p.describe(), ...p.swap()]),
-    publishDataAge: factory.create('PublishDataAge', handler('publishDataAge'), environment, p.describeServing()),
+    ...swap(),
+    // With a record, the serving database is found by its tags in a listing.
+    publishDataAge: factory.create('PublishDataAge', handler('publishDataAge'), environment, props.endpointRecord ? p.list() : p.describeServing()),
   } : {
     checkConnection: factory.create('CheckConnection', handler('checkConnection'), environment, [], Duration.minutes(1)),
     recordRestoreTest: factory.create('RecordRestoreTest', handler('recordRestoreTest'), environment, []),

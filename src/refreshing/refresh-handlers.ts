@@ -19,8 +19,10 @@ export interface RefreshHandlers {
   readonly createInstances?: lambda.IFunction;
   /** Resets the master password into a new Secrets Manager secret. */
   readonly resetMasterPassword: lambda.IFunction;
-  /** Renames the serving database away and the new one into place, and rolls the names back after a failure (refresh mode). */
+  /** Renames the serving database away and the new one into place, and rolls the names back after a failure (refresh mode, without `endpointRecord`). */
   readonly swapNames?: lambda.IFunction;
+  /** Keeps the role tags in step with the endpoint record, and rolls them back after a failure (refresh mode, with `endpointRecord`). */
+  readonly swapRecord?: lambda.IFunction;
   /** Publishes the age of the serving database's data, hourly (refresh mode). */
   readonly publishDataAge?: lambda.IFunction;
   /** The built-in restore-test check: the database accepts a connection on its port (restore-test mode). */

@@ -1,6 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as events from 'aws-cdk-lib/aws-events';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -9,7 +10,9 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { createDataAgeAlarm, servingDataAgeMetric } from './data-age';
+import { resolveEndpointRecord } from './endpoint-record-rules';
 import { addRefreshNagSuppressions } from './nag-suppressions';
+import { newCopyRule } from './new-copy-rule';
 import { RefreshPermissions } from './permissions';
 import { RefreshedDatabaseProps, RefreshMode } from './props';
 import { createRefreshFunctions, createStarter, restoreSettingsJson } from './refresh-functions';
@@ -53,6 +56,8 @@ export class RefreshedDatabase extends Construct {
   public readonly handlers: RefreshHandlers;
   /** The refresh schedule. */
   public readonly schedule: scheduler.Schedule;
+  /** The rule that starts a run on each new copy (`runOnNewCopy`). */
+  public readonly newCopyRule?: events.Rule;
   /** Alarms on a failed, timed-out or aborted refresh, or a failed start, within 5 minutes. */
   public readonly failureAlarm: cloudwatch.Alarm;
   /**
@@ -81,6 +86,7 @@ export class RefreshedDatabase extends Construct {
     const restoreTimeout = props.restoreTimeout ?? REFRESH_PROP_DEFAULTS.restoreTimeout;
     const postRestoreTimeout = props.postRestoreTimeout ?? REFRESH_PROP_DEFAULTS.postRestoreTimeout;
     const logRetention = props.logRetention ?? DEFAULT_LOG_RETENTION;
+    const record = props.endpointRecord && resolveEndpointRecord(props.endpointRecord);
 
     const permissions = new RefreshPermissions(stack, {
       kind,
@@ -108,6 +114,7 @@ export class RefreshedDatabase extends Construct {
       ...(props.keepPrevious ? { [REFRESH_ENV.KEEP_PREVIOUS_SECONDS]: String(props.keepPrevious.toSeconds()) } : {}),
       [REFRESH_ENV.RESTORE_TIMEOUT_SECONDS]: String(restoreTimeout.toSeconds()),
       ...(props.vpc ? { [REFRESH_ENV.CONNECT]: 'true' } : {}),
+      ...(record ? { [REFRESH_ENV.ENDPOINT_RECORD]: JSON.stringify({ name: record.name, ttl: record.ttl }) } : {}),
       [REFRESH_ENV.STALE_AFTER_SECONDS]: String(restoreTimeout.toSeconds() + postRestoreTimeout.toSeconds() + SWAP_TIMEOUT_SECONDS
         + DELETION_TIMEOUT_SECONDS),
     };
@@ -123,6 +130,7 @@ export class RefreshedDatabase extends Construct {
       postRestore: props.postRestore,
       postRestoreTimeout,
       keepPrevious: props.keepPrevious,
+      record,
       logGroup: this.stateMachineLogGroup = createStateMachineLogGroup(this, logRetention),
     }).stateMachine;
     const startRefresh = createStarter(factory, {
@@ -142,6 +150,7 @@ export class RefreshedDatabase extends Construct {
         maxEventAge: Duration.hours(1),
       }),
     });
+    if (props.runOnNewCopy) this.newCopyRule = newCopyRule(this, props, startRefresh);
     this.failureAlarm = createFailureAlarm(this, {
       stateMachine: this.stateMachine,
       functionErrors: { starterErrors: startRefresh },
@@ -163,7 +172,8 @@ export class RefreshedDatabase extends Construct {
       this.failureAlarm.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
       this.stalenessAlarm?.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
     }
-    addRefreshNagSuppressions({ scope: this, handlers: this.handlers, stateMachine: this.stateMachine }, permissions, scheduled, props.postRestore);
+    addRefreshNagSuppressions({ scope: this, handlers: this.handlers, stateMachine: this.stateMachine }, permissions, scheduled, props.postRestore,
+      record !== undefined && mode === RefreshMode.REFRESH);
   }
 
   /** Seconds since the source snapshot of the serving database's data was taken, Maximum per hour (refresh mode). */

@@ -28,7 +28,7 @@ export interface RestorePhase {
 }
 
 /**
- * PrepareRefresh → [UpToDate] → DeleteObsolete → RestoreDatabase → CheckRestored ⟲ → [CreateInstances, Aurora] →
+ * PrepareRefresh → [UpToDate; RunSkipped while another run restores] → DeleteObsolete → RestoreDatabase → CheckRestored ⟲ → [CreateInstances, Aurora] →
  * ResetMasterPassword → CheckReady ⟲: a ready database under this run's generation name, with its
  * instances and a new master secret, at `$.restored`. Any failure leaves its error at `$.error`.
  */
@@ -42,6 +42,11 @@ export function restorePhase(scope: Construct, props: RestorePhaseProps): Restor
     input: sfn.JsonPath.entirePayload,
     run: sfn.JsonPath.executionName,
   }));
+  // Another run is restoring (a schedule and a new copy at once, or a slow refresh): this one
+  // restores nothing and ends as a success, as the sharing side's RunInProgress does.
+  prepare.addCatch(new sfn.Succeed(scope, S.skipped, { comment: 'RefreshInProgress: another run is restoring' }), {
+    errors: [REFRESH_ERROR.RefreshInProgress], resultPath: ERROR_PATH,
+  });
   prepare.addCatch(props.prepareFailed, onFailure);
   const deleteObsolete = lambdaStep(scope, S.deleteObsolete, h.deleteDatabases, sfn.JsonPath.DISCARD, stepInput('obsolete'));
   deleteObsolete.addRetry(waitRetry(REFRESH_ERROR.DeletionInProgress, waitInterval, Duration.seconds(DELETION_TIMEOUT_SECONDS)));

@@ -1,6 +1,7 @@
 /** Every state name of the refresh's state machine, as the execution history and the simulator see them. */
 export const REFRESH_STATE = {
   prepare: 'PrepareRefresh',
+  skipped: 'RunSkipped',
   upToDate: 'UpToDate',
   alreadyFresh: 'AlreadyFresh',
   deleteObsolete: 'DeleteObsolete',
@@ -18,6 +19,19 @@ export const REFRESH_STATE = {
   waitForRename: 'WaitForRename',
   checkServing: 'CheckServing',
   swapFailed: 'SwapFailed',
+  // The swap by endpoint record.
+  pointRecord: 'PointRecord',
+  waitForRecord: 'WaitForRecord',
+  checkRecord: 'CheckRecord',
+  recordInSync: 'RecordInSync',
+  countRecordCheck: 'CountRecordCheck',
+  recordNotInSync: 'RecordNotInSync',
+  promoteNew: 'PromoteNew',
+  recordServes: 'RecordServes',
+  recordBefore: 'RecordBefore',
+  restoreRecord: 'RestoreRecord',
+  recordRestoreRequired: 'RecordRestoreRequired',
+  rollBackRoles: 'RollBackRoles',
   rollBackNames: 'RollBackNames',
   rollbackFailed: 'RollbackFailed',
   cleanUp: 'CleanUpFailedRefresh',

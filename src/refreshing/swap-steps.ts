@@ -6,9 +6,8 @@ import { REFRESH_STATE } from './states';
 import { CAUGHT_PATH, ERROR_PATH, lambdaStep, nameError, putEvent, stepInput, waitRetry } from './workflow-steps';
 import { DELETION_TIMEOUT_SECONDS, EVENT_DETAIL_TYPE, REFRESH_ERROR, SWAP_TIMEOUT_SECONDS } from '../shared/constants';
 
+/** What both swaps (by name, by record) need. */
 export interface SwapProps {
-  readonly swapNames: lambda.IFunction;
-  readonly checkDatabase: lambda.IFunction;
   readonly deleteDatabases: lambda.IFunction;
   readonly databaseIdentifier: string;
   readonly kind: string;
@@ -25,7 +24,7 @@ export interface SwapProps {
  * A failure anywhere in it is SwapFailed: RollBackNames gives both databases their names back, then
  * this run's database is deleted; a rollback that cannot finish is RollbackFailed and deletes nothing.
  */
-export function swapSteps(scope: Construct, props: SwapProps): sfn.IChainable {
+export function swapSteps(scope: Construct, props: SwapProps & { swapNames: lambda.IFunction; checkDatabase: lambda.IFunction }): sfn.IChainable {
   const S = REFRESH_STATE;
   const swapRetry = waitRetry(REFRESH_ERROR.DatabaseNotReady, props.waitInterval, Duration.seconds(SWAP_TIMEOUT_SECONDS));
   const rollBack = lambdaStep(scope, S.rollBackNames, props.swapNames, sfn.JsonPath.DISCARD, stepInput('rollBack'));
@@ -42,7 +41,16 @@ export function swapSteps(scope: Construct, props: SwapProps): sfn.IChainable {
     step.addCatch(swapFailed, { errors: [sfn.Errors.ALL], resultPath: CAUGHT_PATH });
   }
 
-  const publishRefreshed = putEvent(scope, S.publishRefreshed, EVENT_DETAIL_TYPE.databaseRefreshed, {
+  renameAway.next(renameIntoPlace)
+    .next(new sfn.Wait(scope, S.waitForRename, { time: sfn.WaitTime.duration(props.waitInterval) }))
+    .next(checkServing)
+    .next(publishRefreshed(scope, props));
+  return renameAway;
+}
+
+/** Puts `Database Refreshed` (the database serving at `$.serving`), then keeps and deletes the previous database. */
+export function publishRefreshed(scope: Construct, props: SwapProps): sfn.IChainable {
+  const publish = putEvent(scope, REFRESH_STATE.publishRefreshed, EVENT_DETAIL_TYPE.databaseRefreshed, {
     databaseIdentifier: props.databaseIdentifier,
     kind: props.kind,
     generation: sfn.JsonPath.stringAt('$.plan.generation'),
@@ -54,13 +62,9 @@ export function swapSteps(scope: Construct, props: SwapProps): sfn.IChainable {
     previousIdentifier: sfn.JsonPath.stringAt('$.swap.previousIdentifier'),
   });
   const after = afterRefresh(scope, props);
-  publishRefreshed.addCatch(after, { errors: [sfn.Errors.ALL], resultPath: '$.publishError' });
-  renameAway.next(renameIntoPlace)
-    .next(new sfn.Wait(scope, S.waitForRename, { time: sfn.WaitTime.duration(props.waitInterval) }))
-    .next(checkServing)
-    .next(publishRefreshed)
-    .next(after);
-  return renameAway;
+  publish.addCatch(after, { errors: [sfn.Errors.ALL], resultPath: '$.publishError' });
+  publish.next(after);
+  return publish;
 }
 
 /** With `keepPrevious`: wait, then delete the previous database; without: it waits for the next refresh. */

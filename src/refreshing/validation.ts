@@ -1,6 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type { Construct } from 'constructs';
+import { endpointRecordProblems } from './endpoint-record-rules';
 import { kindProblems } from './kind-validation';
 import { DatabaseKind, RefreshedDatabaseProps, RefreshMode } from './props';
 import {
@@ -59,8 +60,9 @@ export function validateRefreshProps(scope: Construct, props: RefreshedDatabaseP
   problems.push(...capacityProblems(props));
   problems.push(...durationProblems(props));
   problems.push(...tagProblems(props.tags ?? {}));
+  if (props.endpointRecord) problems.push(...endpointRecordProblems(props.endpointRecord, props.keepPrevious));
   if (props.mode === RefreshMode.RESTORE_TEST) {
-    for (const prop of ['keepPrevious', 'finalSnapshot', 'deletionProtection', 'maxDataAge'] as const) {
+    for (const prop of ['keepPrevious', 'finalSnapshot', 'deletionProtection', 'maxDataAge', 'endpointRecord'] as const) {
       if (props[prop] !== undefined) problems.push(`${prop} is given in RefreshMode.RESTORE_TEST, which never serves and deletes every database it restores: leave it out`);
     }
   }

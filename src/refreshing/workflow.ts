@@ -5,6 +5,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { PostRestoreStep } from './post-restore-step';
 import { RefreshMode } from './props';
+import { recordStatements, recordSwapSteps, ResolvedEndpointRecord } from './record-swap-steps';
 import { restorePhase, RestorePhaseHandlers } from './restore-phase';
 import { restoreTestSteps } from './restore-test-steps';
 import { REFRESH_STATE } from './states';
@@ -17,6 +18,7 @@ export { REFRESH_STATE } from './states';
 /** The Lambda functions the workflow calls: the restore phase's, and each mode's own. */
 export interface RefreshWorkflowHandlers extends RestorePhaseHandlers {
   readonly swapNames?: lambda.IFunction;
+  readonly swapRecord?: lambda.IFunction;
   readonly checkConnection?: lambda.IFunction;
   readonly recordRestoreTest?: lambda.IFunction;
 }
@@ -32,12 +34,15 @@ export interface RefreshWorkflowProps {
   readonly postRestoreTimeout: Duration;
   /** Undefined: the previous database waits for the next refresh. */
   readonly keepPrevious?: Duration;
+  /** With `endpointRecord`: the swap points the record instead of renaming. */
+  readonly record?: ResolvedEndpointRecord;
   readonly logGroup: logs.ILogGroup;
 }
 
 /**
  * One execution per run. Both modes restore the newest copy (restore-phase.ts); a refresh then runs
- * the post-restore step and swaps the database in (swap-steps.ts), a restore test checks it and
+ * the post-restore step and swaps the database in (swap-steps.ts; record-swap-steps.ts with an
+ * endpoint record), a restore test checks it and
  * deletes it (restore-test-steps.ts). Before a refresh's swap any failure deletes this run's
  * database and fails with its named error, the serving database untouched.
  */
@@ -58,6 +63,7 @@ export class RefreshWorkflow extends Construct {
       tracingEnabled: true,
       logs: { destination: props.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
+    if (props.record && props.mode === RefreshMode.REFRESH) recordStatements(props.record).forEach((s) => this.stateMachine.addToRolePolicy(s));
   }
 
   private refresh(props: RefreshWorkflowProps): sfn.IChainable {
@@ -78,9 +84,10 @@ export class RefreshWorkflow extends Construct {
     cleanUp.next(publishFailed);
 
     const phase = restorePhase(this, { ...props, prepareFailed: publishFailed, failed: cleanUp, skipWhenUpToDate: true });
-    const swap = swapSteps(this, {
-      ...props, swapNames: h.swapNames!, checkDatabase: h.checkDatabase, deleteDatabases: h.deleteDatabases, cleanUp, publishFailed,
-    });
+    const common = { ...props, deleteDatabases: h.deleteDatabases, cleanUp, publishFailed };
+    const swap = props.record
+      ? recordSwapSteps(this, { ...common, record: props.record, swapRecord: h.swapRecord! })
+      : swapSteps(this, { ...common, swapNames: h.swapNames!, checkDatabase: h.checkDatabase });
     if (props.postRestore) {
       const step = postRestoreTask(this, S.postRestore, props.postRestore, postRestoreInput(props.databaseIdentifier, 'refresh'), props.postRestoreTimeout);
       const postRestoreFailed = nameError(this, S.postRestoreFailed, REFRESH_ERROR.PostRestoreFailed).next(cleanUp);

@@ -78,6 +78,24 @@ export interface SnapshotCopiedDetail {
   readonly targetAccount: string;
 }
 
+/**
+ * `Cluster Snapshot Received`: a receiver's copy is available, on the receiver's own account's
+ * default bus (a `RefreshedDatabase` with `runOnNewCopy` starts a run on it).
+ */
+export interface SnapshotReceivedDetail {
+  /** The source database's identifier, as in `SnapshotSharedDetail`. */
+  readonly clusterIdentifier: string;
+  readonly sourceAccount: string;
+  readonly sourceSnapshotArn: string;
+  /** When the source snapshot was taken (ISO-8601). */
+  readonly sourceSnapshotTime: string;
+  readonly copyArn: string;
+  readonly copyIdentifier: string;
+  /** The receiver's `copyPrefix` and owner id: which receiver made the copy. */
+  readonly copyPrefix: string;
+  readonly ownerId: string;
+}
+
 /** `Database Refreshed`: the stable identifier now serves a database restored from a newer copy. */
 export interface DatabaseRefreshedDetail {
   /** The stable identifier. */
@@ -85,6 +103,7 @@ export interface DatabaseRefreshedDetail {
   readonly kind: string;
   /** The generation now serving (the UTC minute of its refresh, `yyyymmddhhmm`). */
   readonly generation: string;
+  /** The serving database's endpoint; with `endpointRecord`, the record's name (the database is `<databaseIdentifier>-<generation>`). */
   readonly endpoint: string;
   readonly port: number;
   /** The Secrets Manager secret RDS manages for the new database's master user. */

@@ -168,7 +168,7 @@ export async function statementProblems(statement: IamStatement, options: Statem
         matchedTypes.push(...types);
       }
       for (const { key } of conditions) {
-        const supported = [...details.conditionKeys, ...matchedTypes.flatMap((t) => [...t.conditionKeys, ...t.actionConditionKeys])];
+        const supported = [...details.conditionKeys, ...matchedTypes.flatMap((t) => [...(t.conditionKeys ?? []), ...(t.actionConditionKeys ?? [])])];
         const global = key.toLowerCase().startsWith('aws:') && !LISTED_GLOBAL_KEYS.test(key) && (await conditionKeyType(key)) !== undefined;
         if (!global && !supported.some((pattern) => keyMatches(pattern, key))) {
           problems.push(`${action}: condition key ${key} is supported neither by the action nor by the resource types its resources name`);

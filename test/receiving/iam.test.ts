@@ -107,12 +107,12 @@ test('the receiver and the scan read and start executions, and change no snapsho
   }
 });
 
-test('the state machine puts events only on the source accounts\' default buses', () => {
+test('the state machine puts events only on the source accounts\' default buses and its own (Cluster Snapshot Received)', () => {
   const role = receiver.stateMachine.role;
-  expect(allowed(role, [['events:PutEvents', bus(SOURCE)]])).toEqual([]);
+  expect(allowed(role, [['events:PutEvents', bus(SOURCE)], ['events:PutEvents', bus(TARGET)]])).toEqual([]);
   expect(denied(role, [
     ['events:PutEvents', bus(STRANGER)],
-    ['events:PutEvents', bus(TARGET)],
+    ['events:PutEvents', `arn:aws:events:eu-west-1:${TARGET}:event-bus/custom`],
     ['events:PutEvents', `arn:aws:events:eu-west-1:${SOURCE}:event-bus/custom`],
   ])).toEqual([]);
 });

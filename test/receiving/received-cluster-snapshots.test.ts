@@ -74,22 +74,31 @@ describe('ReceivedClusterSnapshots: copy workflow', () => {
   test('copy, wait, bounded status checks, retention; no confirmation state by default', () => {
     const { template } = build();
     const { States } = definitionOf(template);
-    expect(Object.keys(States).sort()).toEqual(['CheckCopy', 'Copied', 'CopySharedSnapshot', 'Failed', 'RetainCopies', 'WaitForCopy']);
+    expect(Object.keys(States).sort()).toEqual(['CheckCopy', 'Copied', 'CopySharedSnapshot', 'Failed', 'PublishReceived', 'RetainCopies', 'WaitForCopy']);
     expect(States.CopySharedSnapshot.Retry).toContainEqual(
       { ErrorEquals: ['CopyLimitReached'], IntervalSeconds: 60, MaxAttempts: 39, BackoffRate: 2, MaxDelaySeconds: 600, JitterStrategy: 'FULL' });
     expect(States.CheckCopy.Retry).toContainEqual({ ErrorEquals: ['SnapshotNotReady'], IntervalSeconds: 60, MaxAttempts: 361, BackoffRate: 1 });
     for (const state of ['CopySharedSnapshot', 'CheckCopy', 'RetainCopies']) {
       expect(States[state].Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Failed' }]);
     }
-    expect(States.RetainCopies.Next).toBe('Copied');
+    // Each available copy is announced on this account's default bus (and only there), then the run ends.
+    expect(States.RetainCopies.Next).toBe('PublishReceived');
+    expect(States.PublishReceived).toMatchObject({
+      Resource: 'arn:TOKEN:states:::events:putEvents',
+      Parameters: { Entries: [{ Source: 'cdk-shared-cluster-snapshots', DetailType: 'Cluster Snapshot Received' }] },
+      Next: 'Copied',
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.publishError', Next: 'Copied' }],
+    });
     const { stack, construct } = build();
-    expect(JSON.stringify(statementsOf(stack, Template.fromStack(stack), construct.stateMachine))).not.toContain('events:PutEvents');
+    const putEvents = statementsOf(stack, Template.fromStack(stack), construct.stateMachine).filter((s) => [s.Action].flat().includes('events:PutEvents'));
+    expect(putEvents).toEqual([{ Effect: 'Allow', Action: 'events:PutEvents', Resource: arn('events', '222222222222', 'event-bus/default') }]);
   });
 
   test('confirmCopies: PutEvents of Cluster Snapshot Copied to the bus the state names, allowed only on the source accounts\' default buses', () => {
     const { stack, construct, template } = build({ confirmCopies: true });
     const { States } = definitionOf(template);
-    expect(States.RetainCopies.Next).toBe('ConfirmationRequired');
+    expect(States.RetainCopies.Next).toBe('PublishReceived');
+    expect(States.PublishReceived.Next).toBe('ConfirmationRequired');
     expect(States.ConfirmCopy).toMatchObject({
       Resource: 'arn:TOKEN:states:::aws-sdk:eventbridge:putEvents',
       Parameters: { Entries: [{ 'EventBusName.$': '$.confirmation.eventBusName', 'Source': 'cdk-shared-cluster-snapshots', 'DetailType': 'Cluster Snapshot Copied', 'Detail.$': '$.confirmation.detail' }] },
@@ -98,7 +107,10 @@ describe('ReceivedClusterSnapshots: copy workflow', () => {
     expect(States.ConfirmationDelivered.Choices).toEqual([{ Variable: '$.confirmationResult.failedEntryCount', NumericGreaterThan: 0, Next: 'ConfirmationFailed' }]);
     expect(States.ConfirmationFailed).toMatchObject({ Type: 'Fail', Error: 'ConfirmationFailed' });
     const putEvents = statementsOf(stack, template, construct.stateMachine).filter((s) => [s.Action].flat().includes('events:PutEvents'));
-    expect(putEvents).toEqual([{ Effect: 'Allow', Action: 'events:PutEvents', Resource: SOURCES.map((a) => arn('events', a, 'event-bus/default')) }]);
+    expect(putEvents).toEqual([
+      { Effect: 'Allow', Action: 'events:PutEvents', Resource: arn('events', '222222222222', 'event-bus/default') },
+      { Effect: 'Allow', Action: 'events:PutEvents', Resource: SOURCES.map((a) => arn('events', a, 'event-bus/default')) },
+    ]);
   });
 });
 

@@ -24,6 +24,8 @@ const DEFINITION = JSON.parse((machine.Properties.DefinitionString['Fn::Join'][1
 let copies: DBClusterSnapshot[];
 let checks: number;
 let putEntries: unknown[];
+/** PublishReceived's entries (this account's bus). */
+let receivedEntries: unknown[];
 /** How many copy requests RDS refuses with SnapshotQuotaExceeded before accepting one. */
 let refusals: number;
 
@@ -64,6 +66,7 @@ async function run(putEvents: (input: any) => unknown = () => ({ FailedEntryCoun
           CopySharedSnapshot: (input) => copySnapshot(input as any) as any,
           CheckCopy: (input) => checkCopy(input as any) as any,
           RetainCopies: (input) => retainCopies(input as any) as any,
+          PublishReceived: (input) => { receivedEntries.push(input); return { FailedEntryCount: 0, Entries: [{ EventId: 'r-1' }] } as any; },
           ConfirmCopy: (input) => { putEntries.push(input); return putEvents(input) as any; },
         },
         waitTimeOverrides: { WaitForCopy: 0 },
@@ -86,12 +89,30 @@ describe('the copy workflow, run locally', () => {
     rdsMock.reset();
     arrangeRds();
     putEntries = [];
+    receivedEntries = [];
   });
 
   test('copy, wait, status checks until available, retention, confirmation: one copy, one PutEvents', async () => {
     const { status, result, states } = await run() as any;
     expect(status).toBe('SUCCEEDED');
-    expect(states).toEqual(['CopySharedSnapshot', 'WaitForCopy', 'CheckCopy', 'RetainCopies', 'ConfirmationRequired', 'ConfirmCopy', 'ConfirmationDelivered', 'Copied']);
+    expect(states).toEqual(['CopySharedSnapshot', 'WaitForCopy', 'CheckCopy', 'RetainCopies', 'PublishReceived', 'ConfirmationRequired', 'ConfirmCopy', 'ConfirmationDelivered', 'Copied']);
+    // The copy is announced on this account's own bus (no EventBusName: the default bus), for a RefreshedDatabase's runOnNewCopy.
+    expect(receivedEntries).toEqual([{
+      Entries: [{
+        Source: 'cdk-shared-cluster-snapshots',
+        DetailType: 'Cluster Snapshot Received',
+        Detail: {
+          clusterIdentifier: 'orders-db',
+          sourceAccount: SOURCE,
+          sourceSnapshotArn: SHARED_ARN,
+          sourceSnapshotTime: expect.any(String),
+          copyArn: `arn:aws:rds:eu-west-1:${TARGET}:cluster-snapshot:${COPY_ID}`,
+          copyIdentifier: COPY_ID,
+          copyPrefix: receiver.copyPrefix,
+          ownerId: receiver.ownerId,
+        },
+      }],
+    }]);
     expect(rdsMock.commandCalls(CopyDBClusterSnapshotCommand)).toHaveLength(1);
     expect(result).toMatchObject({ copyIdentifier: COPY_ID, copyArn: `arn:aws:rds:eu-west-1:${TARGET}:cluster-snapshot:${COPY_ID}`, deletedCopies: [] });
     expect(putEntries).toEqual([{

@@ -3,6 +3,7 @@ import { Annotations, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { refreshStack, RefreshStack, userFunction } from './stack';
@@ -52,6 +53,9 @@ const STACKS: Array<[string, () => RefreshStack]> = [
   ['every optional prop, in a VPC', full],
   ['a state machine as the post-restore step', withStateMachineStep],
   ['required props only', () => refreshStack()],
+  ['an endpoint record, started on each new copy', () => refreshStack({ runOnNewCopy: true }, {}, (stack) => ({
+    endpointRecord: { zone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789', zoneName: 'staging.internal' }), recordName: 'orders' },
+  }))],
   ['restore tests, in a VPC', () => refreshStack({ mode: RefreshMode.RESTORE_TEST }, {}, (_stack, vpc) => ({ vpc }))],
   ['required props only, environment-agnostic', () => refreshStack({}, false)],
   ['a DB instance, every optional prop of its kind, in a VPC', () => refreshStack({

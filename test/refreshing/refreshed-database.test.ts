@@ -16,7 +16,8 @@ describe('RefreshedDatabase', () => {
       S.resetMasterPassword, S.waitForInstances, S.checkReady, S.renameServingAway, S.renameIntoPlace, S.waitForRename, S.checkServing,
       S.publishRefreshed, S.refreshed]);
     const catchOf = (state: string) => states[state].Catch.map((c: any) => c.Next);
-    expect(catchOf(S.prepare)).toEqual([S.publishFailed]);
+    expect(catchOf(S.prepare)).toEqual([S.skipped, S.publishFailed]);
+    expect(states[S.prepare].Catch[0].ErrorEquals).toEqual(['RefreshInProgress']);
     for (const state of [S.deleteObsolete, S.restore, S.checkRestored, S.createInstances, S.resetMasterPassword, S.checkReady]) {
       expect(catchOf(state)).toEqual([S.cleanUp]);
     }

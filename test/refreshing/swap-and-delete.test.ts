@@ -122,4 +122,16 @@ describe('StartRefresh', () => {
       sfn.restore();
     }
   });
+
+  test('a new copy\'s event starts the run of its minute: a schedule firing in that minute starts no second one', async () => {
+    const sfn = new FakeStepFunctions({ StartAt: 'Done', States: { Done: { Type: 'Succeed' } } }, ENVIRONMENT[ENV.STATE_MACHINE_ARN], async () => ({}));
+    try {
+      const event = { 'detail-type': 'Cluster Snapshot Received', 'source': 'cdk-shared-cluster-snapshots', 'time': '2026-11-28T05:00:37Z', 'detail': { clusterIdentifier: 'orders-db' } };
+      expect(await startRefresh(event)).toEqual({ execution: 'refresh-202611280500', alreadyStarted: false });
+      expect(await startRefresh({ scheduledTime: '2026-11-28T05:00:00Z' })).toEqual({ execution: 'refresh-202611280500', alreadyStarted: true });
+      expect(sfn.executions.map((e) => [e.name, e.input])).toEqual([['refresh-202611280500', { scheduledTime: '2026-11-28T05:00:37Z' }]]);
+    } finally {
+      sfn.restore();
+    }
+  });
 });

@@ -1,8 +1,9 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import { refreshStack, userFunction } from './stack';
-import { DatabaseKind, PostRestoreStep } from '../../src';
+import { DatabaseKind, EndpointRecord, PostRestoreStep, RefreshMode } from '../../src';
 import { RefreshedDatabaseProps } from '../../src/refreshing/props';
 
 /** The error message a refresh with `props` fails with, or '' when it synthesizes. */
@@ -78,6 +79,38 @@ describe('RefreshedDatabase props validation', () => {
         tags: { team: 'data' },
         keepPrevious: Duration.hours(1),
       })).toBe('');
+      });
+    });
+
+  describe('endpointRecord', () => {
+    const zoneOf = (stack: Stack) => route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789', zoneName: 'staging.internal' });
+    const withRecord = (record: (stack: Stack) => Partial<EndpointRecord>, more: Partial<RefreshedDatabaseProps> = {}): string => {
+      try {
+        refreshStack(more, {}, (stack) => ({ endpointRecord: { zone: zoneOf(stack), recordName: 'orders', ...record(stack) } }));
+        return '';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    test.each<[string, (stack: Stack) => Partial<EndpointRecord>, Partial<RefreshedDatabaseProps>, RegExp]>([
+      ['a public zone', (stack) => ({ zone: new route53.PublicHostedZone(stack, 'Public', { zoneName: 'example.com' }) }), {},
+        /endpointRecord.zone must be a private hosted zone .*got the public zone 'example.com'/],
+      ['a zone without its name', (stack) => ({ zone: route53.HostedZone.fromHostedZoneId(stack, 'ById', 'Z0123456789') }), {},
+        /endpointRecord.zone must know its name: import it with HostedZone.fromHostedZoneAttributes/],
+      ['a name outside DNS rules', () => ({ recordName: 'orders_db' }), {}, /endpointRecord.recordName must be a name within the zone 'staging.internal' .*got 'orders_db'/],
+      ['the zone\'s own name', () => ({ recordName: 'staging.internal' }), {}, /endpointRecord.recordName must be .*not the zone's own name\), got 'staging.internal'/],
+      ['a token name', () => ({ recordName: Token.asString({ Ref: 'Name' }) }), {}, /endpointRecord.recordName must be literal \(IAM is scoped to it\)/],
+      ['a long TTL', () => ({ ttl: Duration.days(2) }), {}, /endpointRecord.ttl must be a whole number of seconds from 0 to 1 day, got Duration.days\(2\)/],
+      ['a keep time shorter than the TTL', () => ({ ttl: Duration.minutes(5) }), { keepPrevious: Duration.minutes(1) },
+        /keepPrevious \(Duration.minutes\(1\)\) must be at least endpointRecord.ttl \(300 seconds\)/],
+      ['restore-test mode', () => ({}), { mode: RefreshMode.RESTORE_TEST }, /endpointRecord is given in RefreshMode.RESTORE_TEST/],
+    ])('%s', (_name, record, more, message) => {
+      expect(withRecord(record, more)).toMatch(message);
+    });
+
+    test('a name within the zone, or fully qualified in it, synthesizes', () => {
+      expect(withRecord(() => ({}))).toBe('');
+      expect(withRecord(() => ({ recordName: 'orders.staging.internal.', ttl: Duration.seconds(0) }), { keepPrevious: Duration.hours(1) })).toBe('');
     });
   });
 

@@ -1,9 +1,10 @@
 import { newestCopy } from './copies.lambda-shared';
-import { DatabaseNotOwned, NoCopyAvailable, RefreshInProgress } from './errors.lambda-shared';
+import { NoCopyAvailable, RefreshInProgress } from './errors.lambda-shared';
 import { databaseKind } from './kind.lambda-shared';
 import { listOwnDatabases } from './listing.lambda-shared';
 import { generationName, generationOf } from './names.lambda-shared';
-import { asOwnDatabase, OwnDatabase } from './ownership.lambda-shared';
+import type { OwnDatabase } from './ownership.lambda-shared';
+import { servingDatabase } from './serving.lambda-shared';
 import { refreshSettings, RefreshSettings } from './settings.lambda-shared';
 import type { RefreshPlan } from './state.lambda-shared';
 import { InvalidInput } from '../../shared/errors.lambda-shared';
@@ -28,16 +29,13 @@ export async function handler(event: PrepareEvent): Promise<RefreshPlan> {
   if (typeof obj.run !== 'string' || obj.run.length === 0) throw new InvalidInput(`The Prepare input needs the execution name as run, got ${preview(obj.run)}`);
   const generation = generationOf(scheduledTime(event.input));
   const kind = databaseKind(settings.kind);
+  const own = await listOwnDatabases(settings);
   // A restore test never serves: the stable identifier is only the start of its databases' names.
-  const serving = settings.mode === 'refresh' ? await kind.describe(settings.databaseIdentifier) : undefined;
-  const servingOwn = serving && asOwnDatabase(serving, settings);
-  if (serving && !servingOwn) {
-    throw new DatabaseNotOwned(`'${settings.databaseIdentifier}' is a database this RefreshedDatabase did not create: rename or delete it before the first refresh`);
-  }
+  const servingOwn = settings.mode === 'refresh' ? await servingDatabase(kind, settings, own) : undefined;
   const copy = await newestCopy(settings, kind);
   if (!copy) throw new NoCopyAvailable(`No available copy of '${settings.sourceCluster}' with prefix '${settings.copyPrefix}' carries owner '${settings.copyOwnerId}'`);
   const now = Date.now();
-  const others = (await listOwnDatabases(settings)).filter((d) => d.view.identifier !== settings.databaseIdentifier);
+  const others = own.filter((d) => d.view.identifier !== settings.databaseIdentifier && d.view.identifier !== servingOwn?.view.identifier);
   assertNoRunInProgress(others, settings, generation, event.run, now);
   const upToDate = settings.mode === 'refresh' && servingOwn?.sourceSnapshotArn === copy.arn;
   const plan: RefreshPlan = {

@@ -1,7 +1,7 @@
 import { databaseKind } from './kind.lambda-shared';
-import { asOwnDatabase } from './ownership.lambda-shared';
+import { servingDatabase } from './serving.lambda-shared';
 import { refreshSettings } from './settings.lambda-shared';
-import { NO_COPY_AGE_SECONDS, REFRESH_METRIC, SILENT_LOGS_VARIABLE } from '../../shared/constants';
+import { NO_COPY_AGE_SECONDS, REFRESH_ERROR, REFRESH_METRIC, SILENT_LOGS_VARIABLE } from '../../shared/constants';
 
 export interface DataAge {
   readonly databaseIdentifier: string;
@@ -18,8 +18,10 @@ export interface DataAge {
 export async function handler(): Promise<DataAge> {
   const settings = refreshSettings();
   const now = Date.now();
-  const view = await databaseKind(settings.kind).describe(settings.databaseIdentifier);
-  const own = view && asOwnDatabase(view, settings);
+  const own = await servingDatabase(databaseKind(settings.kind), settings).catch((error: Error) => {
+    if (error.name === REFRESH_ERROR.DatabaseNotOwned) return undefined;
+    throw error;
+  });
   const time = own ? Date.parse(own.sourceSnapshotTime) : NaN;
   const age: DataAge = {
     databaseIdentifier: settings.databaseIdentifier,

@@ -47,11 +47,20 @@ export interface RefreshSettings {
   readonly restoreTimeoutSeconds: number;
   /** A restore of another run younger than this is work in progress; older, a leftover to delete. */
   readonly staleAfterSeconds: number;
+  /** With `endpointRecord`: the CNAME that points at the serving database; undefined: the serving database holds the stable identifier. */
+  readonly endpointRecord?: EndpointRecordSettings;
+}
+
+/** The CNAME record the swap points (`endpointRecord`): its fully qualified name and TTL in seconds. */
+export interface EndpointRecordSettings {
+  readonly name: string;
+  readonly ttl: number;
 }
 
 /** Read per invocation (tests and the simulator run several configurations in one process). */
 export function refreshSettings(): RefreshSettings {
   const keep = process.env[REFRESH_ENV.KEEP_PREVIOUS_SECONDS];
+  const record = process.env[REFRESH_ENV.ENDPOINT_RECORD];
   const mode = requireEnv(REFRESH_ENV.MODE);
   if (mode !== 'refresh' && mode !== 'restore-test') throw new InvalidInput(`${REFRESH_ENV.MODE} must be refresh or restore-test, got '${mode}'`);
   return {
@@ -68,5 +77,6 @@ export function refreshSettings(): RefreshSettings {
     keepPreviousSeconds: keep ? Number(keep) : undefined,
     restoreTimeoutSeconds: Number(requireEnv(REFRESH_ENV.RESTORE_TIMEOUT_SECONDS)),
     staleAfterSeconds: Number(requireEnv(REFRESH_ENV.STALE_AFTER_SECONDS)),
+    endpointRecord: record ? JSON.parse(record) as EndpointRecordSettings : undefined,
   };
 }

@@ -2,9 +2,10 @@ import { DatabaseNotReady, SwapFailed } from './errors.lambda-shared';
 import { DatabaseKind, databaseKind } from './kind.lambda-shared';
 import { generationName } from './names.lambda-shared';
 import { ownDatabaseAt, ownDatabaseOrNone } from './own-database.lambda-shared';
+import { previousTags, retag, SERVING_TAGS } from './roles.lambda-shared';
 import { refreshSettings, RefreshSettings } from './settings.lambda-shared';
 import { planOf, RefreshPlan, SwapResult } from './state.lambda-shared';
-import { REFRESH_TAG_DELETE_AFTER, REFRESH_TAG_ROLE } from '../../shared/constants';
+import { REFRESH_TAG_ROLE } from '../../shared/constants';
 import { InvalidInput, isAwsError } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
 import { preview } from '../../shared/validate.lambda-shared';
@@ -27,7 +28,8 @@ export interface SwapEvent {
  * One step of the swap. A rename frees the old name at once and takes the new one within minutes,
  * the database `renaming` meanwhile (RDS User Guide, "Renaming"); a database that is not
  * `available` yet is DatabaseNotReady (retried). Each step re-reads both databases and checks their
- * tags, so a retried or repeated step renames nothing twice.
+ * tags, so a retried or repeated step renames nothing twice. The role tags follow a rename: tags
+ * stay with the database under its new name (RDS User Guide).
  */
 export async function handler(event: SwapEvent): Promise<SwapResult> {
   const settings = refreshSettings();
@@ -49,11 +51,11 @@ async function renameAway(kind: DatabaseKind, settings: RefreshSettings, plan: R
   if (!serving) {
     // Renamed by an earlier attempt of this step (or deleted by someone): nothing serves it now.
     const renamed = await ownDatabaseAt(kind, settings, previousIdentifier, plan.servingGeneration);
-    if (renamed) await tagAfterRename(kind, previousIdentifier, previousTags(settings));
+    if (renamed) await retag(kind, previousIdentifier, previousTags(settings));
     return renamed ? { previousIdentifier } : NO_PREVIOUS;
   }
   await renameOrRetry(kind, stable, previousIdentifier, false);
-  await tagAfterRename(kind, previousIdentifier, previousTags(settings));
+  await retag(kind, previousIdentifier, previousTags(settings));
   log('info', 'Renamed the serving database away', { from: stable, to: previousIdentifier });
   return { previousIdentifier };
 }
@@ -65,7 +67,7 @@ async function renameIntoPlace(kind: DatabaseKind, settings: RefreshSettings, pl
     throw new SwapFailed(`Database '${plan.newIdentifier}' disappeared before the swap`);
   }
   await renameOrRetry(kind, plan.newIdentifier, stable, settings.restore.deletionProtection);
-  await tagAfterRename(kind, stable, { [REFRESH_TAG_ROLE]: 'serving', [REFRESH_TAG_DELETE_AFTER]: '' });
+  await retag(kind, stable, SERVING_TAGS);
   log('info', 'Renamed the new database into place', { from: plan.newIdentifier, to: stable });
   return swap;
 }
@@ -77,7 +79,7 @@ async function rollBack(kind: DatabaseKind, settings: RefreshSettings, plan: Ref
   const newAtStable = atStable && (await ownDatabaseOrNone(kind, settings, stable, plan.generation));
   if (newAtStable) {
     await renameOrRetry(kind, stable, plan.newIdentifier, false);
-    await tagAfterRename(kind, plan.newIdentifier, { [REFRESH_TAG_ROLE]: 'restoring' });
+    await retag(kind, plan.newIdentifier, { [REFRESH_TAG_ROLE]: 'restoring' });
     throw new DatabaseNotReady(`Renaming '${stable}' back to '${plan.newIdentifier}'`);
   }
   if (!plan.servingGeneration) return NO_PREVIOUS;
@@ -85,7 +87,7 @@ async function rollBack(kind: DatabaseKind, settings: RefreshSettings, plan: Ref
     if (!(await ownDatabaseOrNone(kind, settings, stable, plan.servingGeneration))) {
       throw new SwapFailed(`'${stable}' is held by a database this RefreshedDatabase did not create: the previous database cannot take its name back`);
     }
-    await tagAfterRename(kind, stable, { [REFRESH_TAG_ROLE]: 'serving', [REFRESH_TAG_DELETE_AFTER]: '' });
+    await retag(kind, stable, SERVING_TAGS);
     return NO_PREVIOUS;
   }
   const previousIdentifier = generationName(stable, plan.servingGeneration);
@@ -93,14 +95,9 @@ async function rollBack(kind: DatabaseKind, settings: RefreshSettings, plan: Ref
     throw new SwapFailed(`Neither '${stable}' nor '${previousIdentifier}' holds the database that served before the swap`);
   }
   await renameOrRetry(kind, previousIdentifier, stable, settings.restore.deletionProtection);
-  await tagAfterRename(kind, stable, { [REFRESH_TAG_ROLE]: 'serving', [REFRESH_TAG_DELETE_AFTER]: '' });
+  await retag(kind, stable, SERVING_TAGS);
   log('info', 'Rolled the serving database\'s name back', { from: previousIdentifier, to: stable });
   return NO_PREVIOUS;
-}
-
-function previousTags(settings: RefreshSettings): Record<string, string> {
-  const keep = settings.keepPreviousSeconds;
-  return { [REFRESH_TAG_ROLE]: 'previous', [REFRESH_TAG_DELETE_AFTER]: keep === undefined ? '' : new Date(Date.now() + keep * 1000).toISOString() };
 }
 
 /** A database busy with another change is not ready; a name held by another database fails the swap. */
@@ -112,10 +109,4 @@ async function renameOrRetry(kind: DatabaseKind, from: string, to: string, delet
     if (isAwsError(error, 'DBClusterAlreadyExistsFault', 'DBInstanceAlreadyExistsFault')) throw new SwapFailed(`'${to}' is taken: ${(error as Error).message}`);
     throw error;
   }
-}
-
-/** The role tags follow the rename: the tags stay with the database, under its new name (RDS User Guide). */
-async function tagAfterRename(kind: DatabaseKind, identifier: string, tags: Record<string, string>): Promise<void> {
-  const view = await kind.describe(identifier);
-  if (view) await kind.tag(view, tags);
 }

@@ -15,6 +15,8 @@ export const EVENT_DETAIL_TYPE = {
   failed: 'Cluster Snapshot Failed',
   /** Put by the target side on the source account's default bus once its copy is available; detail: `SnapshotCopiedDetail`. */
   copied: 'Cluster Snapshot Copied',
+  /** Put by the target side on its own account's default bus once its copy is available; detail: `SnapshotReceivedDetail`. */
+  received: 'Cluster Snapshot Received',
   /** Put by `RefreshedDatabase` on its own account's default bus after a swap; detail: `DatabaseRefreshedDetail`. */
   databaseRefreshed: 'Database Refreshed',
   /** Put by `RefreshedDatabase` when a refresh fails; detail: `DatabaseRefreshFailedDetail`. */

@@ -32,6 +32,8 @@ export const REFRESH_ENV = {
   CONNECT: 'REFRESH_CONNECT',
   /** `refresh` or `restore-test`. */
   MODE: 'REFRESH_MODE',
+  /** With `endpointRecord`: the record's fully qualified name and TTL, as JSON (`{ name, ttl }`); absent: the swap renames. */
+  ENDPOINT_RECORD: 'REFRESH_ENDPOINT_RECORD',
 } as const;
 
 /** The refresh's error names (it also throws `InvalidInput`). */
@@ -111,6 +113,8 @@ export const MAX_REFRESH_INSTANCES = 16;
 export const GENERATION_SUFFIX_LENGTH = 13;
 /** The longest `databaseIdentifier`: its instances' names (`<id>-<generation>-<n>`) must fit RDS's 63 characters. */
 export const MAX_DATABASE_IDENTIFIER_LENGTH = 63 - GENERATION_SUFFIX_LENGTH - 3;
+/** `endpointRecord.ttl`, in seconds. */
+export const DEFAULT_ENDPOINT_RECORD_TTL_SECONDS = 60;
 /** How long a rename may take to resolve, and a deletion to finish, before the workflow gives up. */
 export const SWAP_TIMEOUT_SECONDS = 3600;
 export const DELETION_TIMEOUT_SECONDS = 2 * 3600;
