@@ -19,3 +19,19 @@ class CountingRDSClient extends RDSClient {
 // backs off on throttling; the state machine retries what outlasts it.
 export const rds: RDSClient = new CountingRDSClient({});
 export const sfn = new SFNClient({});
+
+const regionalRds = new Map<string, RDSClient>();
+
+/**
+ * An RDS client of `region`, one per Region and container. A cross-Region copy is called in the
+ * destination Region (aws-facts.md, "Regions"); the SDK presigns the request itself when the source
+ * ARN names another Region (`@aws-sdk/middleware-sdk-rds`).
+ */
+export function rdsIn(region: string): RDSClient {
+  let client = regionalRds.get(region);
+  if (!client) {
+    client = new CountingRDSClient({ region });
+    regionalRds.set(region, client);
+  }
+  return client;
+}

@@ -66,3 +66,18 @@ export interface SnapshotCopiedDetail {
   /** The account that made the copy. */
   readonly targetAccount: string;
 }
+
+/** `Cluster Snapshot Replicated`: the target's copy now also lives in a replica Region, under that Region's key. */
+export interface SnapshotReplicatedDetail {
+  /** The account that shared the source snapshot. */
+  readonly sourceAccount: string;
+  readonly sourceSnapshotArn: string;
+  readonly clusterIdentifier: string;
+  /** The copy in the receiver's own Region, which the replica was copied from. */
+  readonly copyArn: string;
+  /** The replica, in `region`. */
+  readonly replicaArn: string;
+  readonly region: string;
+  /** The replica's key, in `region`. */
+  readonly kmsKeyArn: string;
+}

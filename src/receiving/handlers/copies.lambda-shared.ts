@@ -1,4 +1,5 @@
-import { DBClusterSnapshot, DeleteDBClusterSnapshotCommand, DescribeDBClusterSnapshotsCommand, Tag } from '@aws-sdk/client-rds';
+import { DBClusterSnapshot, DeleteDBClusterSnapshotCommand, DescribeAccountAttributesCommand, DescribeDBClusterSnapshotsCommand, RDSClient, Tag } from '@aws-sdk/client-rds';
+import { CopyLimitReached } from './errors.lambda-shared';
 import { rds } from '../../shared/clients.lambda-shared';
 import {
   TARGET_TAG_OWNER,
@@ -7,7 +8,7 @@ import {
   TARGET_TAG_SOURCE_SNAPSHOT,
   TARGET_TAG_SOURCE_SNAPSHOT_TIME,
 } from '../../shared/constants';
-import { isAwsError } from '../../shared/errors.lambda-shared';
+import { isAwsError, SnapshotQuotaExceeded } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
 import { findSnapshot } from '../../shared/snapshot-lookup.lambda-shared';
 
@@ -68,12 +69,12 @@ export function isCopyOf(copy: OwnCopy | undefined, origin: Omit<CopyOrigin, 'so
     && copy.sourceSnapshotArn === origin.sourceSnapshotArn;
 }
 
-/** Every copy this instance owns in this account and Region (manual snapshots, paged). */
-export async function listOwnCopies(ownerId: string, copyPrefix: string): Promise<OwnCopy[]> {
+/** Every copy this instance owns in this account, in the client's Region (manual snapshots, paged). */
+export async function listOwnCopies(ownerId: string, copyPrefix: string, client: RDSClient = rds): Promise<OwnCopy[]> {
   const copies: OwnCopy[] = [];
   let marker: string | undefined;
   do {
-    const page = await rds.send(new DescribeDBClusterSnapshotsCommand({
+    const page = await client.send(new DescribeDBClusterSnapshotsCommand({
       SnapshotType: 'manual',
       MaxRecords: 100,
       Marker: marker,
@@ -98,15 +99,15 @@ export type DeleteOutcome = 'deleted' | 'absent' | 'busy' | 'not-owned';
  * Deletes a copy only after re-reading it and checking every origin tag again: a tag changed since
  * the listing (anyone who may tag `<copyPrefix>-*` snapshots could) leaves the snapshot alone.
  */
-export async function deleteOwnCopy(expected: OwnCopy, copyPrefix: string): Promise<DeleteOutcome> {
-  const current = await findSnapshot(expected.identifier);
+export async function deleteOwnCopy(expected: OwnCopy, copyPrefix: string, client: RDSClient = rds): Promise<DeleteOutcome> {
+  const current = await findSnapshot(expected.identifier, client);
   if (!current) return 'absent';
   if (!isCopyOf(asOwnCopy(current, expected.ownerId, copyPrefix), expected)) {
     log('warn', 'Refusing to delete a snapshot whose tags no longer mark it as this receiver\'s copy', { identifier: expected.identifier });
     return 'not-owned';
   }
   try {
-    await rds.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: expected.identifier }));
+    await client.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: expected.identifier }));
     log('info', 'Deleted copy', { identifier: expected.identifier, sourceSnapshotArn: expected.sourceSnapshotArn });
     return 'deleted';
   } catch (error) {
@@ -114,4 +115,26 @@ export async function deleteOwnCopy(expected: OwnCopy, copyPrefix: string): Prom
     if (isAwsError(error, 'InvalidDBClusterSnapshotStateFault')) return 'busy';
     throw error;
   }
+}
+
+/**
+ * StorageEncrypted is false for an AWS-owned key (`sse-rds`), which is still encryption
+ * (StorageEncryptionType, SDK model text); only `none`, or neither field with no key, is unencrypted.
+ */
+export function isEncrypted(snapshot: DBClusterSnapshot): boolean {
+  if (snapshot.StorageEncryptionType !== undefined) return snapshot.StorageEncryptionType !== 'none';
+  return snapshot.StorageEncrypted === true || snapshot.KmsKeyId !== undefined;
+}
+
+/**
+ * RDS answers both the manual snapshot quota and the limit of copies in progress with
+ * SnapshotQuotaExceeded (aws-facts.md): the account's quota tells them apart, never the message.
+ */
+export async function quotaOrCopyLimit(target: string, client: RDSClient = rds): Promise<Error> {
+  const out = await client.send(new DescribeAccountAttributesCommand({}));
+  const quota = out.AccountQuotas?.find((q) => q.AccountQuotaName === 'ManualClusterSnapshots');
+  if (quota?.Max !== undefined && quota.Used !== undefined && quota.Used >= quota.Max) {
+    return new SnapshotQuotaExceeded(`The manual DB cluster snapshot quota is used up (${quota.Used} of ${quota.Max}); cannot copy to '${target}'`);
+  }
+  return new CopyLimitReached(`RDS refused the copy to '${target}' with SnapshotQuotaExceeded while the snapshot quota has room: too many copies in progress`);
 }

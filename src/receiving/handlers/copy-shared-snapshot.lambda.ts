@@ -1,11 +1,11 @@
-import { CopyDBClusterSnapshotCommand, DBClusterSnapshot, DescribeAccountAttributesCommand } from '@aws-sdk/client-rds';
-import { asOwnCopy, copyTags, findSnapshot } from './copies.lambda-shared';
+import { CopyDBClusterSnapshotCommand } from '@aws-sdk/client-rds';
+import { asOwnCopy, copyTags, findSnapshot, isEncrypted, quotaOrCopyLimit } from './copies.lambda-shared';
 import { CopyInput, CopyState, deadlineFromNow, parseCopyInput } from './copy-state.lambda-shared';
-import { CopyFailed, CopyLimitReached, SharedSnapshotNotFound } from './errors.lambda-shared';
+import { CopyFailed, SharedSnapshotNotFound } from './errors.lambda-shared';
 import { copyKeyArn, receiverSettings } from './settings.lambda-shared';
 import { assertClusterSelected, copyIdentifier, describeSharedSnapshot, SourceSnapshotRef } from './sources.lambda-shared';
 import { rds } from '../../shared/clients.lambda-shared';
-import { isAwsError, KmsKeyNotAccessible, SnapshotFailed, SnapshotIdentifierConflict, SnapshotQuotaExceeded } from '../../shared/errors.lambda-shared';
+import { isAwsError, KmsKeyNotAccessible, SnapshotFailed, SnapshotIdentifierConflict } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
 
 /**
@@ -77,26 +77,4 @@ async function ownCopyOf(target: string, ref: SourceSnapshotRef, ownerId: string
 
 function conflict(target: string, ref: SourceSnapshotRef): SnapshotIdentifierConflict {
   return new SnapshotIdentifierConflict(`Snapshot '${target}' exists but is not this receiver's copy of '${ref.arn}'`);
-}
-
-/**
- * StorageEncrypted is false for an AWS-owned key (`sse-rds`), which is still encryption
- * (StorageEncryptionType, SDK model text); only `none`, or neither field with no key, is unencrypted.
- */
-function isEncrypted(snapshot: DBClusterSnapshot): boolean {
-  if (snapshot.StorageEncryptionType !== undefined) return snapshot.StorageEncryptionType !== 'none';
-  return snapshot.StorageEncrypted === true || snapshot.KmsKeyId !== undefined;
-}
-
-/**
- * RDS answers both the manual snapshot quota and the limit of copies in progress with
- * SnapshotQuotaExceeded (aws-facts.md): the account's quota tells them apart, never the message.
- */
-async function quotaOrCopyLimit(target: string): Promise<Error> {
-  const out = await rds.send(new DescribeAccountAttributesCommand({}));
-  const quota = out.AccountQuotas?.find((q) => q.AccountQuotaName === 'ManualClusterSnapshots');
-  if (quota?.Max !== undefined && quota.Used !== undefined && quota.Used >= quota.Max) {
-    return new SnapshotQuotaExceeded(`The manual DB cluster snapshot quota is used up (${quota.Used} of ${quota.Max}); cannot copy to '${target}'`);
-  }
-  return new CopyLimitReached(`RDS refused the copy to '${target}' with SnapshotQuotaExceeded while the snapshot quota has room: too many copies in progress`);
 }

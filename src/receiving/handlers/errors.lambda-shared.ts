@@ -31,3 +31,13 @@ export class CopyFailed extends WorkflowError {
 
 // CopyLimitReached is the source side's (src/shared/errors.lambda-shared.ts): the same RDS limit.
 export { CopyLimitReached } from '../../shared/errors.lambda-shared';
+
+/** RDS in a replica Region cannot use that Region's key (disabled, deleted, or its policy refuses): that Region's replica fails. */
+export class ReplicaKeyNotAccessible extends WorkflowError {
+  public readonly name = TARGET_ERROR.ReplicaKeyNotAccessible;
+}
+
+/** A replica input names a Region outside `replicaRegions`, or a snapshot that is not this receiver's copy. Not retried. */
+export class ReplicaNotConfigured extends WorkflowError {
+  public readonly name = TARGET_ERROR.ReplicaNotConfigured;
+}

@@ -15,4 +15,9 @@ export const EVENT_DETAIL_TYPE = {
   failed: 'Cluster Snapshot Failed',
   /** Put by the target side on the source account's default bus once its copy is available; detail: `SnapshotCopiedDetail`. */
   copied: 'Cluster Snapshot Copied',
+  /**
+   * Put by the target side on its own default bus once a replica of its copy is available in a
+   * replica Region (`replicaRegions`); detail: `SnapshotReplicatedDetail`.
+   */
+  replicated: 'Cluster Snapshot Replicated',
 } as const;
