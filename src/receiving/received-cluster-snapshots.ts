@@ -168,7 +168,7 @@ export class ReceivedClusterSnapshots extends Construct {
 
     this.failureAlarm = createReceiverFailureAlarm(this, this.stateMachine, starters, props.alarmTopic);
     this.freshnessAlarm = createFreshnessAlarm(this, this.ownerId, props);
-    addReceiverNagSuppressions(this, permissions);
+    addReceiverNagSuppressions(this, permissions, replicas?.permissions);
     if (props.dashboard) this.addDashboard();
   }
 
