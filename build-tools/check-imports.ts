@@ -6,7 +6,8 @@
  * - the shared fact modules (`src/shared/constants.ts`, `src/shared/events.ts`, `src/shared/facts/*.ts`)
  *   import only each other: the constructs and the handlers of both sides import them;
  * - `src/` never imports `sim/` or `test/` (nor anything else outside `src/`, which is not shipped);
- * - `src/sharing/` and `src/receiving/` never import each other: what both use lives in `src/shared/`;
+ * - the sides, `src/sharing/`, `src/receiving/` and `src/refreshing/`, never import each other: what
+ *   they share lives in `src/shared/`;
  * - no file in `src/` imports itself through a chain of imports (a cycle), type-only imports included:
  *   a cycle makes the load order decide what is still undefined at run time, and ties the files together.
  *
@@ -42,12 +43,12 @@ export const RULES = {
   handlerConstruct: 'handler code imports only handler code (*.lambda.ts, *.lambda-shared.ts, src/shared/constants.ts, src/shared/events.ts), never a construct file',
   constants: `${SHARED_FACTS.join(', ')} and ${FACTS_FOLDER}*.ts import only each other: the constructs and the handlers both import them`,
   outsideSrc: 'src/ never imports sim/ or test/ (nor anything outside src/, which is not shipped)',
-  otherSide: 'src/sharing/ and src/receiving/ never import each other: what both use lives in src/shared/',
+  otherSide: 'src/sharing/, src/receiving/ and src/refreshing/ never import each other: what they share lives in src/shared/',
   cycle: 'src/ has no import cycle, type-only imports included: move what both sides need into a module of its own, or pass it as an interface',
 } as const;
 
-/** The two sides of the handoff, each a folder of `src/`. */
-const SIDES = ['src/sharing/', 'src/receiving/'];
+/** The sides: the handoff's two, and the refresh; each a folder of `src/`. */
+const SIDES = ['src/sharing/', 'src/receiving/', 'src/refreshing/'];
 
 /** Handler code: bundled into the Lambda assets, so it must not pull in the CDK. */
 export function isHandlerCode(file: string): boolean {

@@ -7,6 +7,7 @@ import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { BaselineSimulation } from './baseline';
 import { costSection } from './bench-costs';
+import { refreshBlock, refreshSection } from './bench-refresh';
 import { COPY_FLEET_TARGET_RATIO, runCopyLimitedFleet } from './copy-fleet';
 import { dollars } from './cost-model';
 import { LAMBDA_PER_GB_SECOND, LAMBDA_PER_REQUEST, STEP_FUNCTIONS_PER_TRANSITION } from './cost-prices';
@@ -172,6 +173,7 @@ export async function main(): Promise<void> {
   // CI (BENCH_COST_CLUSTERS) may measure fewer fleet sizes: the 200-cluster day takes minutes, and only feeds the README's table.
   const costClusters = process.env.BENCH_COST_CLUSTERS?.split(',').map(Number);
   const costs = await costSection(costClusters);
+  const refresh = await refreshSection();
   // Where the designs differ: Step Functions and Lambda per run (storage, logs and the rest are the cost model's, below).
   const runCost = (f: RunFigures) => f.stateTransitions * STEP_FUNCTIONS_PER_TRANSITION
     + f.invocations * (LAMBDA_PER_REQUEST + (LAMBDA_MS / 1000) * LAMBDA_GB * LAMBDA_PER_GB_SECOND.arm64);
@@ -246,6 +248,8 @@ export async function main(): Promise<void> {
     ...perRunTable,
     '',
     ...costs.lines,
+    '',
+    refreshBlock(refresh.lines),
   ];
   // CI writes elsewhere (BENCH_OUTPUT), so checking the targets never changes the committed file.
   const file = process.env.BENCH_OUTPUT ?? path.join(__dirname, '..', 'BENCHMARKS.md');

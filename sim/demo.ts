@@ -1,7 +1,9 @@
 /**
  * `npx projen demo`: synthesizes an example app with a mixed fleet (three Aurora clusters, a
- * PostgreSQL and an Oracle DB instance) and simulates one scheduled run of it, with no AWS account. Prints a timeline per cluster, the outcomes and the run's cost;
- * then both sides of the handoff to the target accounts (sim/demo-handoff.ts).
+ * PostgreSQL and an Oracle DB instance) and simulates one scheduled run of it, with no AWS account.
+ * Prints a timeline per database, the outcomes and the run's cost; then both sides of the handoff
+ * to the target accounts (sim/demo-handoff.ts), and a staging database kept fresh from the copies
+ * (sim/demo-refresh.ts).
  */
 import { TimeZone } from 'aws-cdk-lib';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
@@ -9,6 +11,7 @@ import { deployedResources, dollars, windowCost } from './cost-model';
 import { PRICES_TAKEN } from './cost-prices';
 import { measureUsage } from './cost-usage';
 import { handoffDemo } from './demo-handoff';
+import { refreshDemo } from './demo-refresh';
 import { synthesizeTemplate, TARGET_ACCOUNTS } from './example-stack';
 import { AWS_MANAGED_RDS_KEY } from './fake-rds';
 import { LogCapture } from './log-capture';
@@ -99,6 +102,8 @@ export async function main(): Promise<void> {
   }
   console.log();
   await handoffDemo((line = '') => console.log(line), clock);
+  console.log();
+  await refreshDemo((line = '') => console.log(line), clock);
 }
 
 const PHASE_LABEL: Record<string, string> = {

@@ -24,15 +24,19 @@ import {
   Tag,
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ACCOUNT, arnTypeOf, callContext, clusterArn, REGION, regionOf, snapshotIdOf } from './aws-env';
+import { ACCOUNT, arnTypeOf, callContext, clusterArn, REGION, regionOf, snapshotArn, snapshotIdOf } from './aws-env';
 import type { IamPolicies } from './iam-policy';
+import { uncoveredMs } from './intervals';
 import { seededRandom } from './prng';
 import { authorizationRequests } from './rds-authorization';
+import { databaseAuthorizationRequests } from './rds-database-authorization';
+import { databaseHost, databaseRoutes } from './rds-database-routes';
+import { RdsDatabases } from './rds-databases';
 import { encryptionOf } from './rds-encryption';
 import { clientRegion, inOtherRegion, RegionContext } from './rds-regions';
 import { sharedSnapshot } from './rds-sharing';
 import { RdsStore, engineOf } from './rds-store';
-import { ClusterSpec, clientError, FaultOptions, RdsCall, Snapshot, toTags } from './rds-types';
+import { ClusterSpec, clientError, FaultOptions, RdsCall, toTags } from './rds-types';
 import { accountQuotasView } from './rds-views';
 
 export { ACCOUNT, REGION, callContext, AWS_MANAGED_RDS_KEY, AWS_MANAGED_RDS_ALIAS, AWS_OWNED_KEY } from './aws-env';
@@ -81,6 +85,8 @@ export class FakeRds extends RdsStore {
    * authorized first against that function's role, as IAM would before RDS serves it.
    */
   public iam?: Pick<IamPolicies, 'authorize' | 'principalArn'>;
+  /** Clusters restored from snapshots, their instances, renames and deletions (sim/rds-databases.ts). */
+  public readonly databases: RdsDatabases;
 
   private readonly seed: number;
   private readonly home?: FakeRds;
@@ -117,6 +123,14 @@ export class FakeRds extends RdsStore {
     this.route(DescribeAccountAttributesCommand, () => ({
       AccountQuotas: accountQuotasView({ used: this.manualSnapshotCount(), max: this.faults.manualSnapshotQuota ?? 100 }, this.instances.quota()),
     }));
+    this.databases = new RdsDatabases(databaseHost({
+      store: this,
+      kms: this.kms,
+      specClusterHolds: (id) => this.clusters.has(id),
+      addSnapshot: (id, clusterId, engine, rest) => this.track(this.clusterBook.create({ id, databaseId: clusterId, engine, status: 'creating', outcome: 'available', ...rest })),
+    }));
+    const others = { clusters: (input: any) => this.describeClusters(input), instances: (input: any) => this.instances.describeInstances(input) };
+    for (const [command, serve] of databaseRoutes(this.databases, others)) this.route(command, serve);
   }
 
   /** Sets the faults of this Region; on the home Region, of every Region too. */
@@ -222,19 +236,8 @@ export class FakeRds extends RdsStore {
    */
   public unsharedWindowMs(clusterId: string, from: number, to: number, kind: 'cluster' | 'instance' = 'cluster'): number {
     const lifecycles = kind === 'cluster' ? this.lifecycles : this.instances.lifecycles;
-    const intervals = [...lifecycles.values()]
-      .filter((l) => l.clusterId === clusterId && l.sharedAt !== undefined)
-      .map((l) => [Math.max(l.sharedAt!, from), Math.min(l.deletedAt ?? to, to)] as const)
-      .filter(([a, b]) => b > a)
-      .sort((x, y) => x[0] - y[0]);
-    let covered = 0;
-    let cursor = from;
-    for (const [a, b] of intervals) {
-      if (b <= cursor) continue;
-      covered += b - Math.max(a, cursor);
-      cursor = b;
-    }
-    return to - from - covered;
+    const shared = [...lifecycles.values()].filter((l) => l.clusterId === clusterId && l.sharedAt !== undefined);
+    return uncoveredMs(shared.map((l) => [l.sharedAt!, l.deletedAt ?? to] as const), from, to);
   }
 
   public restore(): void {
@@ -256,6 +259,7 @@ export class FakeRds extends RdsStore {
           const iam = (this.home ?? this).iam;
           if (iam && functionId) this.authorize(iam, functionId, api, input);
           this.injectFaults(api);
+          this.databases.injectFault(api, input);
           const out = fn(input);
           this.calls.push({ at: Date.now(), api, caller, functionId, snapshot, ...this.regionField() });
           this.responses.set(api, [...(this.responses.get(api) ?? []).slice(-20), out]);
@@ -284,12 +288,18 @@ export class FakeRds extends RdsStore {
    */
   private authorize(iam: NonNullable<FakeRds['iam']>, functionId: string, api: string, input: any): void {
     const tags = {
-      clusterTags: (id: string | undefined) => toTags((id && this.clusters.get(id.toLowerCase())?.tags) || {}),
-      snapshotTags: (idOrArn: string | undefined): Tag[] => this.snapshotFor(idOrArn)?.tags ?? [],
-      instanceTags: (id: string | undefined): Tag[] => this.instances.tagsOf(id),
+      clusterTags: (id: string | undefined) => this.databases.cluster(id)?.tags ?? toTags((id && this.clusters.get(id.toLowerCase())?.tags) || {}),
+      snapshotTags: (idOrArn: string | undefined): Tag[] => this.databases.taggable(idOrArn)?.tags ?? this.snapshotFor(idOrArn)?.tags ?? [],
+      instanceTags: (id: string | undefined): Tag[] => this.databases.instance(id)?.tags ?? this.instances.tagsOf(id),
       dbSnapshotTags: (idOrArn: string | undefined): Tag[] => this.instances.snapshotFor(idOrArn)?.tags ?? [],
     };
-    for (const found of authorizationRequests(api, input, tags, this.account, this.region)) {
+    const lookup = {
+      tagsOf: (arn: string) => this.databases.taggable(arn)?.tags ?? [],
+      snapshotArn: (id: string) => snapshotArn(id, this.account, this.region),
+      snapshotTags: tags.snapshotTags,
+    };
+    const requests = databaseAuthorizationRequests(api, input, this.account, lookup) ?? authorizationRequests(api, input, tags, this.account, this.region);
+    for (const found of requests) {
       const request = { ...found, context: { ...found.context, 'aws:RequestedRegion': this.region } };
       const decision = iam.authorize(functionId, request);
       if (decision.allowed) continue;
@@ -326,10 +336,12 @@ export class FakeRds extends RdsStore {
     return { TagList: this.taggable(input.ResourceName).tags.map((t) => ({ ...t })) };
   }
 
-  private taggable(resourceName: string | undefined): Snapshot {
+  private taggable(resourceName: string | undefined): { tags: Tag[] } {
+    const database = this.databases.taggable(resourceName);
+    if (database) return database;
     const type = arnTypeOf(resourceName);
     if (!resourceName?.startsWith(`arn:aws:rds:${this.region}:${this.account}:`) || (type !== 'cluster-snapshot' && type !== 'snapshot')) {
-      throw clientError('InvalidParameterValue', `The simulator tags only this account's cluster snapshots and DB snapshots, by ARN: ${resourceName}`);
+      throw clientError('InvalidParameterValue', `The simulator tags only this account's cluster snapshots, DB snapshots and restored databases, by ARN: ${resourceName}`);
     }
     return type === 'snapshot' ? this.instances.taggable(resourceName) : this.existing(resourceName);
   }

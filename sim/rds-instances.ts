@@ -323,7 +323,12 @@ export class InstanceRds {
    * those options: "The snapshot requires a target option group with the following options:
    * [Timezone]" (aws-facts.md; awslabs/rds-snapshot-tool#57), or `CopyOptionGroup` (SDK model:
    * "copy the DB option group associated with the source DB snapshot to the target Amazon Web
-   * Services account"). The error name is not documented: InvalidParameterValue is assumed.
+   * Services account"). `OptionGroupName` is "the name of an option group to associate with the
+   * copy of the snapshot" (RDS API Reference, CopyDBSnapshot). The error name is not documented:
+   * InvalidParameterValue is assumed (not confirmed). Such a copy is what the target restores a DB
+   * instance from: "you can't restore a DB instance from a DB snapshot that is both shared and
+   * encrypted. Instead, you can make a copy of the DB snapshot and restore the DB instance from the
+   * copy" (RDS User Guide, "Sharing a DB snapshot").
    */
   private copySharedSnapshot(input: CopyDBSnapshotMessage) {
     const source = assertSharedCopy(this.ctx.network(), this.ctx.account, {

@@ -45,6 +45,11 @@ export interface SimulationOptions {
   readonly account?: string;
   readonly world?: SimulationWorld;
   /**
+   * Handlers for functions that are not the constructs' (a user's post-restore step), by the start
+   * of their logical id (their construct path). @default none
+   */
+  readonly userFunctions?: Record<string, (event: any) => Promise<unknown>>;
+  /**
    * Alone (no `world`), capture the handlers' log and metric lines here instead of silencing them,
    * so their volume can be measured (sim/cost-usage.ts). A world captures them itself. @default silenced
    */

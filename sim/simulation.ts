@@ -41,6 +41,7 @@ export class Simulation {
   /** The account the templates are deployed to. */
   public readonly account: string;
   private readonly world?: SimulationWorld;
+  private readonly userFunctions: Record<string, (event: any) => Promise<unknown>>;
   /** Alone, where the handlers' lines go (`options.logs`); undefined: silenced. */
   private readonly logs?: SimulationOptions['logs'];
   /** Every function of every template, by ARN. */
@@ -70,6 +71,7 @@ export class Simulation {
     if (templates.length === 0) throw new Error('Simulation needs a template (or templates)');
     this.account = options.account ?? ACCOUNT;
     this.world = options.world;
+    this.userFunctions = options.userFunctions ?? {};
     this.logs = options.logs;
     this.templates = templates.map((t, i) => readTemplate(t, i === 0 ? DEFAULT_STACK : `${DEFAULT_STACK}${i + 1}`, this.account));
     this.template = this.templates[0];
@@ -308,7 +310,8 @@ export class Simulation {
   private async invoke(functionArn: string, event: unknown, caller: string): Promise<unknown> {
     const fn = this.functions.get(functionArn);
     if (!fn) throw new Error(`No function ${functionArn} in the template`);
-    const handler = loadHandler(fn);
+    const user = Object.entries(this.userFunctions).find(([prefix]) => fn.logicalId.startsWith(prefix))?.[1];
+    const handler = user ?? loadHandler(fn);
     // Lambda sets AWS_REGION (the handlers' default SDK clients read it: sim/rds-regions.ts). Alone, the
     // handlers' logs are silenced unless captured; in a world they are captured (their metrics are read from them).
     const captured = this.world !== undefined || this.logs !== undefined;

@@ -50,7 +50,7 @@ export function createReceiverFailureAlarm(
 }
 
 /**
- * The age, in seconds, of the newest available copy of the stalest source cluster of `ownerId`:
+ * The age, in seconds, of the newest available copy of the stalest source database of `ownerId`:
  * Maximum over the period, 1 hour by default.
  */
 export function newestCopyAgeMetric(ownerId: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -65,11 +65,11 @@ export function newestCopyAgeMetric(ownerId: string, props?: cloudwatch.MetricOp
   });
 }
 
-/** Alarms when the newest copy of any source cluster is older than `maxCopyAge`, or no freshness data arrives. */
+/** Alarms when the newest copy of any source database is older than `maxCopyAge`, or no freshness data arrives. */
 export function createFreshnessAlarm(scope: Construct, ownerId: string, props: ReceivedClusterSnapshotsProps): cloudwatch.Alarm {
   const periods = freshnessPeriods(props);
   const alarm = new cloudwatch.Alarm(scope, 'FreshnessAlarm', {
-    alarmDescription: 'The newest copy of a source DB cluster is older than maxCopyAge, or no freshness data arrived from the catch-up scan. '
+    alarmDescription: 'The newest copy of a source database (DB cluster or DB instance) is older than maxCopyAge, or no freshness data arrived from the catch-up scan. '
       + 'Check the source side\'s runs, its key policy and shares, and the receiver\'s executions.',
     metric: newestCopyAgeMetric(ownerId),
     threshold: maxCopyAgeSeconds(props.maxCopyAge ?? RECEIVER_DEFAULTS.maxCopyAge),

@@ -30,7 +30,7 @@ export class ReceiverDashboard extends Construct {
     );
     this.dashboard.addWidgets(
       durationWidget(source.stateMachine),
-      ageWidget('Age of the newest copy', (props) => source.metricNewestCopyAge(props), 'Stalest source cluster'),
+      ageWidget('Age of the newest copy', (props) => source.metricNewestCopyAge(props), 'Stalest source database'),
     );
   }
 }

@@ -8,7 +8,7 @@ export const RECEIVER_FUNCTION_DESCRIPTIONS: Readonly<Record<ReceiverFunctionNam
   ScanSharedSnapshots: 'ReceivedClusterSnapshots: lists the snapshots shared with this account, starts the missing copies and publishes freshness (catch-up scan)',
   CopySharedSnapshot: 'ReceivedClusterSnapshots: copies a shared snapshot under this account\'s key (CopySharedSnapshot step)',
   CheckCopy: 'ReceivedClusterSnapshots: checks whether the copy is available (CheckCopy step)',
-  RetainCopies: 'ReceivedClusterSnapshots: deletes this instance\'s copies of the source cluster beyond retainCopies (RetainCopies step)',
+  RetainCopies: 'ReceivedClusterSnapshots: deletes this instance\'s copies of the source database beyond retainCopies (RetainCopies step)',
   StartReplicas: 'ReceivedClusterSnapshots: starts one replica execution per replica Region once a copy is kept (StartReplicas step)',
   CopyReplica: 'ReceivedClusterSnapshots: copies a copy into a replica Region under that Region\'s key (CopyReplica step)',
   CheckReplica: 'ReceivedClusterSnapshots: checks whether the replica is available in its Region (CheckReplica step)',

@@ -28,11 +28,37 @@ export interface ReceivedClusterSnapshotsProps extends HandlerFunctionProps {
   /**
    * Copy only snapshots of these source clusters (their identifiers in the source accounts). Set it
    * to receive a subset, and to have the freshness alarm fire for a listed cluster that never
-   * arrives. At most 40.
+   * arrives. When it or `instanceIdentifiers` is set, only the listed databases are copied: a list
+   * of clusters alone copies no DB instance. At most 40, with `instanceIdentifiers`.
    *
-   * @default - snapshots of every cluster the source accounts share
+   * @default - snapshots of every cluster the source accounts share, unless `instanceIdentifiers` is set
    */
   readonly clusterIdentifiers?: string[];
+
+  /**
+   * Copy only snapshots of these source DB instances (their identifiers in the source accounts): the
+   * counterpart of `clusterIdentifiers` for the DB instances `SharedClusterSnapshots` selects with
+   * its `instanceIdentifiers` or `instanceTag`, with the same rules (1-63 letters, digits or
+   * hyphens, starting with a letter). When it or `clusterIdentifiers` is set, only the listed
+   * databases are copied: a list of DB instances alone copies no cluster. At most 40, with
+   * `clusterIdentifiers`.
+   *
+   * @default - snapshots of every DB instance the source accounts share, unless `clusterIdentifiers` is set
+   */
+  readonly instanceIdentifiers?: string[];
+
+  /**
+   * The option group of this account that a copy of a shared DB snapshot is made with when the
+   * snapshot needs one: an Oracle snapshot whose option group holds the permanent options `Timezone`
+   * or `OLS` (RDS copies it into another account only with a target option group holding them;
+   * CopyDBSnapshot `OptionGroupName`). Create the group in this account and Region for that engine
+   * and major version, with those options. The source's `Cluster Snapshot Shared` event names the
+   * options (`requiredOptions`); the catch-up scan learns it from RDS's refusal. Used for no other
+   * snapshot.
+   *
+   * @default - none: a DB snapshot that needs an option group is not copied, and its copy fails with `OptionGroupRequired`
+   */
+  readonly optionGroupName?: string;
 
   /**
    * The KMS key of this account that every copy is encrypted with. Pass your own to use a key your
@@ -43,7 +69,7 @@ export interface ReceivedClusterSnapshotsProps extends HandlerFunctionProps {
   readonly encryptionKey?: kms.IKey;
 
   /**
-   * How many available copies to keep per source account and cluster. Older copies this instance
+   * How many available copies to keep per source account and database (cluster or DB instance). Older copies this instance
    * made are deleted once a newer one is available. Raise it for more restore points (each copy is
    * billed in full); 1 to 100.
    *

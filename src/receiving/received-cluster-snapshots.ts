@@ -18,17 +18,18 @@ import type { ReceivedClusterSnapshotsProps } from './props';
 import { createCopyFunctions, createStarterFunctions, receiverFunctionFactory, receiverLogGroups } from './receiver-functions';
 import { ReceiverHandlerLogGroups, ReceiverHandlers } from './receiver-handlers';
 import { newestReplicaAgeMetric, ReceiverReplicas, replicaEnvironment } from './replicas';
-import { freshnessPeriods, maxCopyAgeSeconds, RECEIVER_DEFAULTS, validateReceiverProps } from './validation';
+import { freshnessPeriods, maxCopyAgeSeconds, RECEIVER_DEFAULTS, receivedKinds, validateReceiverProps } from './validation';
 import { CopyWorkflow } from './workflow';
 import { DEFAULTS, ENV, EVENT_DETAIL_TYPE, EVENT_SOURCE, TARGET_ENV } from '../shared/constants';
 import { warnIgnoredKeyRemovalPolicy } from '../shared/key-removal';
 import { createStateMachineLogGroup, DEFAULT_LOG_RETENTION, grantReadExecutions } from '../shared/operations';
+import type { IOwnedClusterSnapshotCopies } from '../shared/snapshot-copies';
 
 /**
- * Receives the DB cluster snapshots that `SharedClusterSnapshots` shares from other accounts: copies
- * each one into this account with this account's KMS key as soon as its `Cluster Snapshot Shared`
- * event arrives (and on a catch-up scan), keeps the newest copies per source cluster, and alarms
- * when the newest copy of any source cluster grows too old.
+ * Receives the DB cluster snapshots and DB (instance) snapshots that `SharedClusterSnapshots` shares
+ * from other accounts: copies each one into this account with this account's KMS key as soon as its
+ * `Cluster Snapshot Shared` event arrives (and on a catch-up scan), keeps the newest copies per
+ * source database, and alarms when the newest copy of any source database grows too old.
  *
  * @example
  * import { Duration } from 'aws-cdk-lib';
@@ -45,7 +46,7 @@ import { createStateMachineLogGroup, DEFAULT_LOG_RETENTION, grantReadExecutions 
  *   confirmCopies: true,
  * });
  */
-export class ReceivedClusterSnapshots extends Construct {
+export class ReceivedClusterSnapshots extends Construct implements IOwnedClusterSnapshotCopies {
   /** The state machine that runs one execution per shared snapshot. Start it with `{"sourceAccount": "...", "snapshotArn": "..."}`. */
   public readonly stateMachine: sfn.StateMachine;
   /** The key every copy is encrypted with. */
@@ -82,6 +83,8 @@ export class ReceivedClusterSnapshots extends Construct {
   public readonly replicaFreshnessAlarms: cloudwatch.Alarm[];
   /** With `replicaRegions`: alarms when a replica execution fails, times out or is aborted, within 5 minutes. */
   public readonly replicaFailureAlarm?: cloudwatch.Alarm;
+  /** The start of every copy's identifier (`copyPrefix`). */
+  public readonly copyPrefix: string;
 
   private dashboard?: ReceiverDashboard;
 
@@ -90,7 +93,7 @@ export class ReceivedClusterSnapshots extends Construct {
     const stack = Stack.of(this);
     validateReceiverProps(this, props);
     this.ownerId = this.node.addr;
-    const copyPrefix = props.copyPrefix ?? RECEIVER_DEFAULTS.copyPrefix;
+    const copyPrefix = this.copyPrefix = props.copyPrefix ?? RECEIVER_DEFAULTS.copyPrefix;
     const sourcePrefix = props.sourceSnapshotPrefix ?? '';
     const logRetention = props.logRetention ?? DEFAULT_LOG_RETENTION;
     this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'CopyKey', {
@@ -107,10 +110,11 @@ export class ReceivedClusterSnapshots extends Construct {
       [TARGET_ENV.SOURCE_ACCOUNT_IDS]: props.sourceAccountIds.join(','),
       [TARGET_ENV.SOURCE_SNAPSHOT_PREFIX]: sourcePrefix,
       [TARGET_ENV.SOURCE_CLUSTER_IDENTIFIERS]: (props.clusterIdentifiers ?? []).join(','),
+      [TARGET_ENV.SOURCE_INSTANCE_IDENTIFIERS]: (props.instanceIdentifiers ?? []).join(','),
       [TARGET_ENV.COPY_PREFIX]: copyPrefix,
       ...replicaEnvironment(props.replicaRegions, retainCopies),
     };
-    const permissions = new ReceiverPermissions(stack, copyPrefix, this.ownerId, props.sourceAccountIds, sourcePrefix);
+    const permissions = new ReceiverPermissions(stack, copyPrefix, this.ownerId, props.sourceAccountIds, sourcePrefix, receivedKinds(props));
     const factory = receiverFunctionFactory(this, props, logRetention);
     const replicas = props.replicaRegions?.length ? new ReceiverReplicas(this, 'Replicas', {
       replicaRegions: props.replicaRegions,
@@ -135,6 +139,7 @@ export class ReceivedClusterSnapshots extends Construct {
       retainCopies,
       confirmCopies: props.confirmCopies ?? false,
       replicas,
+      optionGroupName: props.optionGroupName,
     });
     this.stateMachineLogGroup = createStateMachineLogGroup(this, logRetention);
     this.stateMachine = new CopyWorkflow(this, 'Workflow', {

@@ -30,8 +30,8 @@ export function receiverFunctionFactory(
     settings: new HandlerFunctionSettings(scope, props, CONSTRUCT_NAME),
     logRetention,
     environmentLimit: {
-      props: 'sourceAccountIds and clusterIdentifiers',
-      remedy: 'List fewer source clusters, or leave clusterIdentifiers out to receive every cluster',
+      props: 'sourceAccountIds, clusterIdentifiers and instanceIdentifiers',
+      remedy: 'List fewer source databases, or leave clusterIdentifiers and instanceIdentifiers out to receive every database',
     },
   });
 }
@@ -47,6 +47,8 @@ export interface ReceiverFunctionsProps {
   readonly confirmCopies: boolean;
   /** With `replicaRegions`: retention reads the replicas, and a kept copy starts its replicas. */
   readonly replicas?: ReceiverReplicas;
+  /** `optionGroupName`: set on the copy function only. */
+  readonly optionGroupName?: string;
 }
 
 /** The copy workflow's functions, each with its own role holding only what it calls. */
@@ -56,6 +58,7 @@ export function createCopyFunctions(props: ReceiverFunctionsProps): Pick<Receive
     ...environment,
     [TARGET_ENV.COPY_KEY_ARN]: props.copyKeyArn,
     [ENV.SNAPSHOT_TIMEOUT_SECONDS]: String(DEFAULTS.snapshotTimeoutSeconds),
+    ...(props.optionGroupName === undefined ? {} : { [TARGET_ENV.OPTION_GROUP_NAME]: props.optionGroupName }),
   }, [
     ...permissions.describeOwnCopies(),
     ...permissions.describeSourceSnapshots(),

@@ -1,6 +1,8 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { KIND_IAM, KindArns } from './permissions';
 import { TARGET_TAG_OWNER } from '../shared/constants';
+import { useKeysThroughRds } from '../shared/kms-through-rds';
 
 /** A replica Region and its key, as the permissions need them. */
 export interface ReplicaTarget {
@@ -8,19 +10,25 @@ export interface ReplicaTarget {
   readonly keyArn: string;
 }
 
+/** One kind's ARNs in the replica Regions. */
+interface ReplicaKindArns {
+  readonly home: KindArns;
+  /** `<copyPrefix>-*` snapshots of the kind in each replica Region. */
+  readonly replicas: string[];
+  /** Each replica Region's snapshots and databases of the kind: a listing is authorized on the wildcard ARNs. */
+  readonly allSnapshots: string[];
+  readonly allDatabases: string[];
+}
+
 /**
- * The least-privilege statements of the replica functions: every RDS call is allowed only in the
- * listed Regions (ARNs per Region, and `aws:RequestedRegion`), every key only through RDS in its
- * Region (`kms:ViaService`). A cross-Region copy needs the copy permission on the source ARN (the
- * copy here) and the target ARN, and the keys of both Regions through RDS (aws-facts.md, "Regions").
+ * The least-privilege statements of the replica functions, per kind received: every RDS call is
+ * allowed only in the listed Regions (ARNs per Region, and `aws:RequestedRegion`), every key only
+ * through RDS (`kms:ViaService`). A cross-Region copy needs the copy permission on the source ARN
+ * (the copy here) and the target ARN, and the keys of both Regions through RDS (aws-facts.md, "Regions").
  */
 export class ReplicaPermissions {
-  /** `<copyPrefix>-*` snapshots in each replica Region. */
-  public readonly replicaCopies: string[];
-  /** Each replica Region's cluster snapshots and clusters: a listing is authorized on the wildcard ARNs. */
-  public readonly allSnapshots: string[];
-  public readonly allClusters: string[];
   public readonly regions: string[];
+  public readonly kinds: ReplicaKindArns[];
   private readonly inRegions: Record<string, Record<string, string[]>>;
 
   constructor(
@@ -28,27 +36,32 @@ export class ReplicaPermissions {
     copyPrefix: string,
     private readonly ownerId: string,
     private readonly replicas: ReplicaTarget[],
-    /** This instance's copies in its own Region: the sources of the replicas. */
-    private readonly homeCopies: string,
+    homeKinds: KindArns[],
     private readonly homeKeyArn: string,
   ) {
     this.regions = replicas.map((r) => r.region);
-    this.replicaCopies = this.regions.map((region) => this.arn(region, 'cluster-snapshot', `${copyPrefix}-*`));
-    this.allSnapshots = this.regions.map((region) => this.arn(region, 'cluster-snapshot', '*'));
-    this.allClusters = this.regions.map((region) => this.arn(region, 'cluster', '*'));
+    this.kinds = homeKinds.map((home) => {
+      const { snapshot, database } = KIND_IAM[home.kind];
+      return {
+        home,
+        replicas: this.regions.map((region) => this.arn(region, snapshot, `${copyPrefix}-*`)),
+        allSnapshots: this.regions.map((region) => this.arn(region, snapshot, '*')),
+        allDatabases: this.regions.map((region) => this.arn(region, database, '*')),
+      };
+    });
     this.inRegions = { StringEquals: { 'aws:RequestedRegion': this.regions } };
   }
 
   /** Read this instance's replicas by identifier. */
   public describeReplicas(): iam.PolicyStatement[] {
-    return [new iam.PolicyStatement({ actions: ['rds:DescribeDBClusterSnapshots'], resources: this.replicaCopies, conditions: this.inRegions })];
+    return this.kinds.map((k) => new iam.PolicyStatement({ actions: [k.home.describeAction], resources: k.replicas, conditions: this.inRegions }));
   }
 
   /** List each replica Region's manual snapshots (to find this instance's replicas by tag). */
   public listReplicas(): iam.PolicyStatement[] {
-    return [new iam.PolicyStatement({
-      actions: ['rds:DescribeDBClusterSnapshots'], resources: [...this.allClusters, ...this.allSnapshots], conditions: this.inRegions,
-    })];
+    return this.kinds.map((k) => new iam.PolicyStatement({
+      actions: [k.home.describeAction], resources: [...k.allDatabases, ...k.allSnapshots], conditions: this.inRegions,
+    }));
   }
 
   /**
@@ -58,33 +71,28 @@ export class ReplicaPermissions {
    * endpoint uses the source key in a cross-Region copy is not documented: both Regions' are allowed.
    */
   public copyReplicas(): iam.PolicyStatement[] {
-    const viaRds = (regions: string[]) => ({ 'kms:ViaService': regions.map((region) => `rds.${region}.${this.stack.urlSuffix}`) });
-    const grantsForRds = (regions: string[]) => ({ StringEquals: viaRds(regions), Bool: { 'kms:GrantIsForAWSResource': 'true' } });
-    const bothRegions = [this.stack.region, ...this.regions];
     return [
-      new iam.PolicyStatement({ actions: ['rds:CopyDBClusterSnapshot'], resources: [this.homeCopies], conditions: this.inRegions }),
-      new iam.PolicyStatement({
-        actions: ['rds:CopyDBClusterSnapshot', 'rds:AddTagsToResource'],
-        resources: this.replicaCopies,
-        conditions: { StringEquals: { [`aws:RequestTag/${TARGET_TAG_OWNER}`]: this.ownerId, 'aws:RequestedRegion': this.regions } },
-      }),
-      new iam.PolicyStatement({ actions: ['rds:DescribeAccountAttributes'], resources: ['*'], conditions: this.inRegions }),
-      new iam.PolicyStatement({ actions: ['kms:DescribeKey', 'kms:Decrypt'], resources: [this.homeKeyArn], conditions: { StringEquals: viaRds(bothRegions) } }),
-      new iam.PolicyStatement({ actions: ['kms:CreateGrant'], resources: [this.homeKeyArn], conditions: grantsForRds(bothRegions) }),
-      ...this.replicas.flatMap(({ region, keyArn }) => [
-        new iam.PolicyStatement({ actions: ['kms:DescribeKey'], resources: [keyArn], conditions: { StringEquals: viaRds([region]) } }),
-        new iam.PolicyStatement({ actions: ['kms:CreateGrant'], resources: [keyArn], conditions: grantsForRds([region]) }),
+      ...this.kinds.flatMap((k) => [
+        new iam.PolicyStatement({ actions: [k.home.copyAction], resources: [k.home.ownCopies], conditions: this.inRegions }),
+        new iam.PolicyStatement({
+          actions: [k.home.copyAction, 'rds:AddTagsToResource'],
+          resources: k.replicas,
+          conditions: { StringEquals: { [`aws:RequestTag/${TARGET_TAG_OWNER}`]: this.ownerId, 'aws:RequestedRegion': this.regions } },
+        }),
       ]),
+      new iam.PolicyStatement({ actions: ['rds:DescribeAccountAttributes'], resources: ['*'], conditions: this.inRegions }),
+      ...useKeysThroughRds(this.stack, [this.homeKeyArn], ['kms:DescribeKey', 'kms:Decrypt'], [this.stack.region, ...this.regions]),
+      ...this.replicas.flatMap(({ region, keyArn }) => useKeysThroughRds(this.stack, [keyArn], ['kms:DescribeKey'], [region])),
     ];
   }
 
   /** Delete only `<copyPrefix>-*` replicas that carry this owner id, in the replica Regions. */
   public deleteReplicas(): iam.PolicyStatement[] {
-    return [new iam.PolicyStatement({
-      actions: ['rds:DeleteDBClusterSnapshot'],
-      resources: this.replicaCopies,
+    return this.kinds.map((k) => new iam.PolicyStatement({
+      actions: [KIND_IAM[k.home.kind].remove],
+      resources: k.replicas,
       conditions: { StringEquals: { [`aws:ResourceTag/${TARGET_TAG_OWNER}`]: this.ownerId, 'aws:RequestedRegion': this.regions } },
-    })];
+    }));
   }
 
   private arn(region: string, resource: string, name: string): string {

@@ -56,7 +56,7 @@ export class ReceiverReplicas extends Construct {
     super(scope, id);
     const { factory, permissions, environment } = props;
     const targets = replicaSettings(props.replicaRegions, props.retainCopies);
-    this.permissions = new ReplicaPermissions(Stack.of(this), props.copyPrefix, props.ownerId, targets, permissions.ownCopies, props.homeKeyArn);
+    this.permissions = new ReplicaPermissions(Stack.of(this), props.copyPrefix, props.ownerId, targets, permissions.kinds, props.homeKeyArn);
     const replicas = this.permissions;
     const copyReplica = factory.create('CopyReplica', { side: 'receiving', exportName: 'copyReplica' }, {
       ...environment, [ENV.SNAPSHOT_TIMEOUT_SECONDS]: String(REPLICA_TIMEOUT_SECONDS),

@@ -1,6 +1,7 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type { Construct } from 'constructs';
+import type { ReceivedKind } from './permissions';
 import type { ReceivedClusterSnapshotsProps } from './props';
 import { replicaRegionProblems } from './replica-validation';
 import {
@@ -13,9 +14,20 @@ import {
   TARGET_DEFAULTS,
 } from '../shared/constants';
 import { functionOptionProblems } from '../shared/function-options';
-import { isValidIdentifier, isValidPrefix } from '../shared/naming.lambda-shared';
+import { IDENTIFIER_RULE, isValidIdentifier, isValidPrefix } from '../shared/naming.lambda-shared';
 import { describeSeconds, scheduleGaps } from '../shared/schedule-gaps';
 import { throwIfInvalid } from '../shared/validation-error';
+
+/**
+ * The kinds of shared snapshot the receiver copies, and holds IAM permissions for: those whose
+ * identifiers are listed, or both when neither list is set.
+ */
+export function receivedKinds(props: ReceivedClusterSnapshotsProps): ReceivedKind[] {
+  const kinds: ReceivedKind[] = [];
+  if ((props.clusterIdentifiers ?? []).length > 0) kinds.push('cluster');
+  if ((props.instanceIdentifiers ?? []).length > 0) kinds.push('instance');
+  return kinds.length > 0 ? kinds : ['cluster', 'instance'];
+}
 
 /** The props' defaults, as the construct uses them (the plain values live in `constants.ts`). */
 export const RECEIVER_DEFAULTS = {
@@ -30,6 +42,8 @@ export const MAX_SCAN_INTERVAL_HOURS = 144;
 /** A token schedule, or a cron one whose days are not expanded, is assumed to fire at least daily. */
 const ASSUMED_CRON_INTERVAL_HOURS = 24;
 const SOURCE_PREFIX = /^[a-z](?:[a-z0-9]|-(?!-))*$/;
+/** Option group names: 1-255 letters, digits or hyphens, a letter first, no `--`, no trailing hyphen (RDS API Reference, CreateOptionGroup `OptionGroupName`). */
+const OPTION_GROUP_NAME = /^[A-Za-z](?:[A-Za-z0-9]|-(?!-)){0,254}$/;
 
 /**
  * Throws one error, with the construct's path, that lists every problem with the props, each naming
@@ -42,7 +56,11 @@ export function validateReceiverProps(scope: Construct, props: ReceivedClusterSn
   if (sourcePrefix !== undefined && badPrefix(sourcePrefix)) {
     problems.push(`sourceSnapshotPrefix must be 1-${MAX_IDENTIFIER_LENGTH} lowercase letters, digits or hyphens, starting with a letter, with no '--' (and not a token), got '${sourcePrefix}'`);
   }
-  problems.push(...clusterProblems(props.clusterIdentifiers ?? []));
+  problems.push(...databaseProblems(props.clusterIdentifiers ?? [], props.instanceIdentifiers ?? []));
+  const group = props.optionGroupName;
+  if (group !== undefined && !Token.isUnresolved(group) && (!OPTION_GROUP_NAME.test(group) || group.endsWith('-'))) {
+    problems.push(`optionGroupName must be an option group name: 1-255 letters, digits or hyphens, starting with a letter, with no '--' and no trailing hyphen, got '${group}'`);
+  }
   const retain = props.retainCopies;
   if (retain !== undefined && !Token.isUnresolved(retain) && (!Number.isInteger(retain) || retain < 1 || retain > MAX_RETAIN_COPIES)) {
     problems.push(`retainCopies must be a whole number from 1 to ${MAX_RETAIN_COPIES}, got ${retain}`);
@@ -87,18 +105,24 @@ function sourceProblems(stack: Stack, accounts: string[]): string[] {
   return problems;
 }
 
-function clusterProblems(ids: string[]): string[] {
-  if (ids.length > MAX_RECEIVED_CLUSTERS) {
-    return [`clusterIdentifiers lists ${ids.length} clusters; at most ${MAX_RECEIVED_CLUSTERS} fit the handlers' environment. Leave it out to receive every cluster`];
+/** `clusterIdentifiers` and `instanceIdentifiers`: valid, unique, and at most MAX_RECEIVED_CLUSTERS together (the handlers' environment). */
+function databaseProblems(clusters: string[], instances: string[]): string[] {
+  if (clusters.length + instances.length > MAX_RECEIVED_CLUSTERS) {
+    return [`clusterIdentifiers and instanceIdentifiers list ${clusters.length + instances.length} databases together; at most ${MAX_RECEIVED_CLUSTERS} fit the handlers' `
+      + 'environment. Leave both out to receive every database'];
   }
+  return [...identifierProblems(clusters, 'clusterIdentifiers', 'a DB cluster identifier'), ...identifierProblems(instances, 'instanceIdentifiers', 'a DB instance identifier')];
+}
+
+function identifierProblems(ids: string[], prop: string, what: string): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const id of ids) {
     if (Token.isUnresolved(id)) continue;
     if (!isValidIdentifier(id)) {
-      problems.push(`clusterIdentifiers contains '${id}', which is not a DB cluster identifier: 1-63 letters, digits or hyphens, starting with a letter, with no '--' and no trailing hyphen`);
+      problems.push(`${prop} contains '${id}', which is not ${what}: ${IDENTIFIER_RULE}`);
     } else if (seen.has(id.toLowerCase())) {
-      problems.push(`clusterIdentifiers contains '${id}' twice`);
+      problems.push(`${prop} contains '${id}' twice`);
     }
     seen.add(id.toLowerCase());
   }

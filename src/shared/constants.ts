@@ -16,3 +16,4 @@ export * from './facts/events';
 export * from './facts/limits';
 export * from './facts/metrics';
 export * from './facts/tags';
+export * from './facts/refresh';

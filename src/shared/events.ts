@@ -61,7 +61,11 @@ export interface SnapshotCopiedDetail {
   /** The account that shared the snapshot (the event goes to its default bus). */
   readonly sourceAccount: string;
   readonly sourceSnapshotArn: string;
+  /** The source database's identifier (a DB cluster's or a DB instance's), as in `SnapshotSharedDetail`. */
   readonly clusterIdentifier: string;
+  /** As in `SnapshotSharedDetail`: `instance` for a copy of a DB snapshot; absent in confirmations of versions before DB instances (a cluster). */
+  readonly databaseKind?: 'cluster' | 'instance';
+  readonly databaseIdentifier?: string;
   readonly copyArn: string;
   /** The account that made the copy. */
   readonly targetAccount: string;
@@ -80,4 +84,39 @@ export interface SnapshotReplicatedDetail {
   readonly region: string;
   /** The replica's key, in `region`. */
   readonly kmsKeyArn: string;
+}
+
+/** `Database Refreshed`: the stable identifier now serves a database restored from a newer copy. */
+export interface DatabaseRefreshedDetail {
+  /** The stable identifier. */
+  readonly databaseIdentifier: string;
+  readonly kind: string;
+  /** The generation now serving (the UTC minute of its refresh, `yyyymmddhhmm`). */
+  readonly generation: string;
+  readonly endpoint: string;
+  readonly port: number;
+  /** The Secrets Manager secret RDS manages for the new database's master user. */
+  readonly masterUserSecretArn: string;
+  /** The copy restored, and when its source snapshot was taken (ISO-8601): the age of the data. */
+  readonly sourceSnapshotArn: string;
+  readonly sourceSnapshotTime: string;
+  /** The database renamed away, kept for `keepPrevious` (absent on the first refresh). */
+  readonly previousIdentifier?: string;
+}
+
+/** `Database Refresh Failed`: nothing was swapped (or the names were rolled back); the serving database is unchanged. */
+export interface DatabaseRefreshFailedDetail {
+  readonly databaseIdentifier: string;
+  readonly error: string;
+  readonly cause?: string;
+}
+
+/** `Database Restore Tested`: a restore test restored a copy, checked it and deleted it. */
+export interface DatabaseRestoreTestedDetail {
+  readonly databaseIdentifier: string;
+  readonly sourceSnapshotArn?: string;
+  readonly sourceSnapshotTime?: string;
+  readonly passed: boolean;
+  readonly error?: string;
+  readonly cause?: string;
 }

@@ -1,6 +1,6 @@
 import {
   CopyDBSnapshotCommand, DBSnapshot, DeleteDBSnapshotCommand, DescribeDBSnapshotAttributesCommand, DescribeDBSnapshotsCommand,
-  ModifyDBSnapshotAttributeCommand,
+  ModifyDBSnapshotAttributeCommand, RDSClient,
 } from '@aws-sdk/client-rds';
 import { rds } from './clients.lambda-shared';
 import { MANUAL_INSTANCE_SNAPSHOTS_QUOTA } from './constants';
@@ -31,15 +31,16 @@ export function asSnapshotView(s: DBSnapshot): SnapshotView {
   };
 }
 
-/** The DB (instance) snapshot calls (`*DBSnapshot*`). */
-export const INSTANCE_SNAPSHOTS: SnapshotApi = {
+/** The DB (instance) snapshot calls (`*DBSnapshot*`) through `client` (the function's own Region by default). */
+export const instanceSnapshots = (client: RDSClient = rds): SnapshotApi => ({
   kind: 'instance',
+  arnType: 'snapshot',
   quotaName: MANUAL_INSTANCE_SNAPSHOTS_QUOTA,
   faults: { snapshotNotFound: 'DBSnapshotNotFoundFault', snapshotState: 'InvalidDBSnapshotStateFault', snapshotExists: 'DBSnapshotAlreadyExistsFault' },
   async find(snapshotIdentifier) {
     try {
       const automated = snapshotIdentifier.startsWith(AUTOMATED_PREFIX);
-      const out = await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: snapshotIdentifier, ...(automated ? { SnapshotType: 'automated' } : {}) }));
+      const out = await client.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: snapshotIdentifier, ...(automated ? { SnapshotType: 'automated' } : {}) }));
       const found = out.DBSnapshots?.[0];
       return found && asSnapshotView(found);
     } catch (error) {
@@ -51,7 +52,7 @@ export const INSTANCE_SNAPSHOTS: SnapshotApi = {
   async *listManual(instanceIdentifier?: string): AsyncGenerator<SnapshotView> {
     let marker: string | undefined;
     do {
-      const page = await rds.send(new DescribeDBSnapshotsCommand({
+      const page = await client.send(new DescribeDBSnapshotsCommand({
         Filters: [
           ...(instanceIdentifier === undefined ? [] : [{ Name: 'db-instance-id', Values: [instanceIdentifier] }]),
           { Name: 'snapshot-type', Values: ['manual'] },
@@ -63,8 +64,26 @@ export const INSTANCE_SNAPSHOTS: SnapshotApi = {
       marker = page?.Marker;
     } while (marker);
   },
+  async describeShared(arn) {
+    try {
+      const out = await client.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: arn, SnapshotType: 'shared', IncludeShared: true }));
+      const found = out.DBSnapshots?.find((s) => s.DBSnapshotArn === arn);
+      return found && asSnapshotView(found);
+    } catch (error) {
+      if (isAwsError(error, 'DBSnapshotNotFoundFault')) return undefined;
+      throw error;
+    }
+  },
+  async *listShared(): AsyncGenerator<SnapshotView> {
+    let marker: string | undefined;
+    do {
+      const page = await client.send(new DescribeDBSnapshotsCommand({ SnapshotType: 'shared', IncludeShared: true, MaxRecords: 100, Marker: marker }));
+      yield* (page?.DBSnapshots ?? []).map(asSnapshotView);
+      marker = page?.Marker;
+    } while (marker);
+  },
   async copy({ source, target, kmsKeyId, tags, optionGroupName }) {
-    await rds.send(new CopyDBSnapshotCommand({
+    await client.send(new CopyDBSnapshotCommand({
       SourceDBSnapshotIdentifier: source,
       TargetDBSnapshotIdentifier: target,
       KmsKeyId: kmsKeyId,
@@ -74,18 +93,21 @@ export const INSTANCE_SNAPSHOTS: SnapshotApi = {
     }));
   },
   async remove(snapshotIdentifier) {
-    await rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: snapshotIdentifier }));
+    await client.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: snapshotIdentifier }));
   },
   async restoreAccounts(snapshotIdentifier) {
-    const out = await rds.send(new DescribeDBSnapshotAttributesCommand({ DBSnapshotIdentifier: snapshotIdentifier }));
+    const out = await client.send(new DescribeDBSnapshotAttributesCommand({ DBSnapshotIdentifier: snapshotIdentifier }));
     return out?.DBSnapshotAttributesResult?.DBSnapshotAttributes?.find((a) => a.AttributeName === RESTORE)?.AttributeValues ?? [];
   },
   async modifyRestore(snapshotIdentifier, { add, remove }) {
-    await rds.send(new ModifyDBSnapshotAttributeCommand({
+    await client.send(new ModifyDBSnapshotAttributeCommand({
       DBSnapshotIdentifier: snapshotIdentifier,
       AttributeName: RESTORE,
       ...(remove ? { ValuesToRemove: remove } : {}),
       ...(add ? { ValuesToAdd: add } : {}),
     }));
   },
-};
+});
+
+/** The DB snapshot calls in the function's own Region. */
+export const INSTANCE_SNAPSHOTS: SnapshotApi = instanceSnapshots();

@@ -63,6 +63,22 @@ describe('the import rules check', () => {
     expect(checkImports(root)).toEqual([{ file: 'src/a.lambda-shared.ts', line: 1, specifier: './sharing/handlers/copy-function', rule: RULES.handlerConstruct }]);
   });
 
+  test('the refresh side imports neither handoff side, and neither imports it', () => {
+    const root = fixture({
+      'src/refreshing/refreshed-database.ts': "import { R } from '../receiving/received';\nimport { S } from '../shared/snapshot-copies';\nexport const x = [R, S];\n",
+      'src/refreshing/handlers/a.lambda.ts': "export { copy } from '../../sharing/handlers/copy.lambda-shared';\n",
+      'src/receiving/received.ts': "export { Mode as R } from '../refreshing/props';\n",
+      'src/refreshing/props.ts': 'export const Mode = 1;\n',
+      'src/sharing/handlers/copy.lambda-shared.ts': 'export const copy = 1;\n',
+      'src/shared/snapshot-copies.ts': 'export const S = 1;\n',
+    });
+    expect(checkImports(root).map(({ file, line, rule }) => [file, line, rule])).toEqual([
+      ['src/receiving/received.ts', 1, RULES.otherSide],
+      ['src/refreshing/handlers/a.lambda.ts', 1, RULES.otherSide],
+      ['src/refreshing/refreshed-database.ts', 1, RULES.otherSide],
+    ]);
+  });
+
   test('a fact module imports only other fact modules: constants.ts gathers them, and they import each other', () => {
     const root = fixture({
       'src/shared/constants.ts': "export * from './facts/limits';\n",

@@ -7,7 +7,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { contextProblems, operatorProblem, patternsOverlap, statementProblems } from './reference';
-import { defaultStack, fullFeatureStack, synthesize, SynthesizedStack, TARGETS } from './stacks';
+import { defaultStack, fullFeatureStack, synthesize, SynthesizedStack, synthesizeReceiver, TARGETS } from './stacks';
 import { IamStatement } from '../../sim/iam-policy';
 
 /** Actions that have resource types but are granted on "*" by CDK, and why that is acceptable. */
@@ -47,6 +47,30 @@ describe.each([
   });
 });
 
+describe.each([
+  ['receiver of every kind (clusters, DB instances, an option group, confirmations)', () => synthesizeReceiver({
+    clusterIdentifiers: ['orders-db'], instanceIdentifiers: ['ledger-pg'], optionGroupName: 'target-oracle-tz', sourceSnapshotPrefix: 'shared', confirmCopies: true,
+  })],
+  ['receiver with no selection (both kinds)', () => synthesizeReceiver({})],
+  ['receiver of DB instances only', () => synthesizeReceiver({ instanceIdentifiers: ['ledger-pg'] })],
+])('%s', (_, build) => {
+  const synthesized = build();
+
+  test('every statement agrees with the Service Authorization Reference, DB snapshot actions included', async () => {
+    const problems: Record<string, string[]> = {};
+    const actions = new Set<string>();
+    for (const role of synthesized.roles.values()) {
+      for (const [i, statement] of role.statements.entries()) {
+        [statement.Action].flat().forEach((a) => actions.add(String(a)));
+        const found = await statementProblems(statement, { wildcardReasons: WILDCARD_REASONS });
+        if (found.length > 0) problems[`${role.roleId} statement ${i}`] = found;
+      }
+    }
+    expect(problems).toEqual({});
+    expect(actions).toContain('rds:CopyDBSnapshot');
+  });
+});
+
 describe('the reference check catches', () => {
   const check = (statement: Partial<IamStatement>) => statementProblems({ Effect: 'Allow', ...statement } as IamStatement);
   const SNAPSHOTS = 'arn:aws:rds:eu-west-1:111111111111:cluster-snapshot:shared-*';
@@ -56,6 +80,14 @@ describe('the reference check catches', () => {
     expect(await check({ Action: 'rds:CreateDBClusterSnapshots', Resource: SNAPSHOTS })).toEqual([expect.stringMatching(/not an action/)]);
     expect(await check({ Action: 'rds:Frobnicate*', Resource: SNAPSHOTS })).toEqual([expect.stringMatching(/not an action/)]);
     expect(await check({ Action: 'rds:DescribeDBClusterSnapshot*', Resource: SNAPSHOTS })).toEqual([]);
+  });
+
+  test('a DB snapshot action on a cluster snapshot ARN, and the other way round', async () => {
+    expect(await check({ Action: 'rds:CopyDBSnapshot', Resource: SNAPSHOTS })).toEqual([expect.stringMatching(/matches none of its resource types \(snapshot\)/)]);
+    expect(await check({ Action: 'rds:DeleteDBSnapshot', Resource: 'arn:aws:rds:eu-west-1:222222222222:snapshot:received-*' })).toEqual([]);
+    expect(await check({ Action: 'rds:DeleteDBClusterSnapshot', Resource: 'arn:aws:rds:eu-west-1:222222222222:snapshot:received-*' })).toHaveLength(1);
+    // CopyDBSnapshot authorizes on `snapshot` only: its OptionGroupName needs no `og` permission.
+    expect(await check({ Action: 'rds:CopyDBSnapshot', Resource: 'arn:aws:rds:eu-west-1:222222222222:og:target-oracle-tz' })).toHaveLength(1);
   });
 
   test('a resource of another type than the action takes', async () => {

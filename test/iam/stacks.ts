@@ -11,7 +11,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AttachedPolicy, IamStatement, readRolePolicies, statementsOf } from '../../sim/iam-policy';
-import { SharedClusterSnapshots, SharedClusterSnapshotsProps } from '../../src';
+import { ReceivedClusterSnapshots, ReceivedClusterSnapshotsProps, SharedClusterSnapshots, SharedClusterSnapshotsProps } from '../../src';
 
 export const ACCOUNT = '111111111111';
 export const REGION = 'eu-west-1';
@@ -132,6 +132,18 @@ export function synthesize(
     schedulerRole: roles.get(schedulerRoleId)!,
     stateMachineArn: arnOf(stack.getLogicalId(construct.stateMachine.node.defaultChild as sfn.CfnStateMachine)),
   };
+}
+
+/** A receiver (ReceivedClusterSnapshots) in a target account of `deployment`'s Region: every role with its resolved statements, by logical id. */
+export function synthesizeReceiver(props: Omit<ReceivedClusterSnapshotsProps, 'sourceAccountIds'>, deployment: Deployment = { ...EU_WEST_1, account: TARGETS[0] }) {
+  const stack = new Stack(new App(), STACK_NAME, { env: { account: deployment.account, region: deployment.region } });
+  new ReceivedClusterSnapshots(stack, 'Received', { sourceAccountIds: [ACCOUNT], ...props });
+  const resources = Template.fromStack(stack).toJSON().Resources as Resources;
+  const roles = new Map<string, RolePolicies>();
+  for (const [roleId, policies] of readRolePolicies(resources, (value) => resolveIntrinsics(value, resources, deployment))) {
+    roles.set(roleId, { roleId, policies, statements: statementsOf(policies) });
+  }
+  return { stack, resources, roles };
 }
 
 /** The logical id a `{Fn::GetAtt: [Id, 'Arn']}` token refers to. */

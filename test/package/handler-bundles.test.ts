@@ -7,10 +7,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import * as esbuild from 'esbuild';
 import { entrySource, handlerSides, sideBuildOptions, type HandlerSide } from '../../build-tools/bundle-handlers';
-import { ReceivedClusterSnapshots, SharedClusterSnapshots } from '../../src';
+import { ReceivedClusterSnapshots, RefreshedDatabase, SharedClusterSnapshots } from '../../src';
 import { handlerBundleFile, lambdaHandler } from '../../src/shared/constants';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -149,6 +151,25 @@ if (!BUNDLED) {
       expect(exportsOf('receiving')).toEqual(expect.arrayContaining(functions.map(({ handler }) => handler)));
       expect(new Set(functions.map(({ s3Key }) => s3Key)).size).toBe(1);
       expect(zipAssets).toEqual([functions[0].s3Key.replace(/\.zip$/, '')]);
+      expect(functions.filter((fn) => typeof loadHandler(fn) !== 'function')).toEqual([]);
+    });
+
+    it('RefreshedDatabase deploys the refreshing bundle once, where Lambda finds each handler', () => {
+      const { functions, zipAssets, loadHandler } = synthesize((stack) => {
+        const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'db', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+        new RefreshedDatabase(stack, 'Refreshed', {
+          source: new ReceivedClusterSnapshots(stack, 'Received', { sourceAccountIds: ['333333333333'] }),
+          sourceClusterIdentifier: 'orders-db',
+          databaseIdentifier: 'orders-staging',
+          subnetGroup: new rds.SubnetGroup(stack, 'Subnets', { vpc, description: 'db', vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }),
+          databaseSecurityGroups: [new ec2.SecurityGroup(stack, 'Group', { vpc })],
+        });
+      });
+      const refreshing = functions.filter(({ handler }) => handler.startsWith('refreshing.'));
+      expect(refreshing).toHaveLength(9);
+      expect(exportsOf('refreshing')).toEqual(expect.arrayContaining(refreshing.map(({ handler }) => handler)));
+      expect(new Set(refreshing.map(({ s3Key }) => s3Key)).size).toBe(1);
+      expect(zipAssets).toHaveLength(2);
       expect(functions.filter((fn) => typeof loadHandler(fn) !== 'function')).toEqual([]);
     });
   });

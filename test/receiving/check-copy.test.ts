@@ -1,6 +1,6 @@
-import { DeleteDBClusterSnapshotCommand, DescribeDBClusterSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
+import { DeleteDBClusterSnapshotCommand, DeleteDBSnapshotCommand, DescribeDBClusterSnapshotsCommand, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
-import { awsError, COPY_ID, copyState, NOW, ownCopy, sharedArn, TARGET, useReceiverEnvironment } from './helpers';
+import { awsError, COPY_ID, copyState, DB_COPY_ID, DB_SHARED_ARN, INSTANCE, NOW, ownCopy, ownDbCopy, sharedArn, TARGET, useReceiverEnvironment } from './helpers';
 import { handler } from '../../src/receiving/handlers/check-copy.lambda';
 
 const rdsMock = mockClient(RDSClient);
@@ -63,5 +63,30 @@ describe('check-copy', () => {
   test('a state whose copy identifier does not follow from its ARN is refused', async () => {
     await expect(handler({ ...STATE, copyIdentifier: 'received-someone-elses-copy' })).rejects.toMatchObject({ name: 'InvalidInput' });
     expect(rdsMock.calls()).toHaveLength(0);
+  });
+});
+
+describe('check-copy, a DB snapshot\'s copy', () => {
+  useReceiverEnvironment();
+  const DB_STATE = { ...STATE, snapshotArn: DB_SHARED_ARN, clusterIdentifier: INSTANCE, copyIdentifier: DB_COPY_ID };
+  beforeEach(() => {
+    rdsMock.reset();
+    rdsMock.on(DeleteDBSnapshotCommand).resolves({});
+  });
+
+  test('read with DescribeDBSnapshots: available returns its DB snapshot ARN; a cluster snapshot is never asked for', async () => {
+    rdsMock.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [ownDbCopy({ status: 'available' })] });
+    await expect(handler(DB_STATE)).resolves.toEqual({ ...DB_STATE, copyArn: `arn:aws:rds:eu-west-1:${TARGET}:snapshot:${DB_COPY_ID}` });
+    expect(rdsMock.commandCalls(DescribeDBSnapshotsCommand).map((c) => c.args[0].input)).toEqual([{ DBSnapshotIdentifier: DB_COPY_ID }]);
+    expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand)).toHaveLength(0);
+  });
+
+  test('pending (a queued DB snapshot copy) is not ready; failed is deleted with DeleteDBSnapshot', async () => {
+    rdsMock.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [ownDbCopy({ status: 'pending' })] });
+    await expect(handler(DB_STATE)).rejects.toMatchObject({ name: 'SnapshotNotReady' });
+    rdsMock.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [ownDbCopy({ status: 'failed' })] });
+    await expect(handler(DB_STATE)).rejects.toMatchObject({ name: 'CopyFailed' });
+    expect(rdsMock.commandCalls(DeleteDBSnapshotCommand).map((c) => c.args[0].input)).toEqual([{ DBSnapshotIdentifier: DB_COPY_ID }]);
+    expect(rdsMock.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
   });
 });

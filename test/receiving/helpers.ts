@@ -1,4 +1,4 @@
-import { DBClusterSnapshot } from '@aws-sdk/client-rds';
+import { DBClusterSnapshot, DBSnapshot } from '@aws-sdk/client-rds';
 import type { CopyState } from '../../src/receiving/handlers/copy-state.lambda-shared';
 import { DEFAULTS, ENV, SILENT_LOGS_VARIABLE, TARGET_ENV } from '../../src/shared/constants';
 import { awsError, useEnvironment } from '../handler-helpers';
@@ -24,6 +24,15 @@ export const SHARED_ARN = `arn:aws:rds:${REGION}:${SOURCE}:cluster-snapshot:${SH
 /** copyIdentifier(COPY_PREFIX, SHARED_ARN): the prefix, the source id, 12 hex digits of SHA-256(SHARED_ARN). */
 export const COPY_ID = 'received-shared-orders-db-202611270300-6fbbb8dd6598';
 export const NOW = new Date('2026-11-28T06:00:00Z');
+/** A DB instance of the source, and its shared DB snapshot (ARN type `snapshot`). */
+export const INSTANCE = 'ledger-pg';
+export const DB_SHARED_ID = 'shared-ledger-pg-202611270300';
+export const DB_SHARED_ARN = `arn:aws:rds:${REGION}:${SOURCE}:snapshot:${DB_SHARED_ID}`;
+/** copyIdentifier(COPY_PREFIX, DB_SHARED_ARN). */
+export const DB_COPY_ID = 'received-shared-ledger-pg-202611270300-ebedeabb72fd';
+/** A DB instance named like CLUSTER, whose DB snapshot has SHARED_ID too: copyIdentifier of its ARN. */
+export const SAME_NAME_DB_SHARED_ARN = `arn:aws:rds:${REGION}:${SOURCE}:snapshot:${SHARED_ID}`;
+export const SAME_NAME_DB_COPY_ID = 'received-shared-orders-db-202611270300-fe5ab7151875';
 export const SHARED_TIME = new Date('2026-11-27T03:05:00Z');
 
 export function handlerEnv(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -70,6 +79,44 @@ export function sharedSnapshot(spec: Partial<DBClusterSnapshot> & { id?: string;
     StorageEncryptionType: 'sse-kms',
     KmsKeyId: SOURCE_KEY_ARN,
     ...rest,
+  };
+}
+
+export function sharedDbArn(id: string, account = SOURCE): string {
+  return `arn:aws:rds:${REGION}:${account}:snapshot:${id}`;
+}
+
+/**
+ * A DB snapshot another account shares with this one, as DescribeDBSnapshots with `SnapshotType:
+ * 'shared'` returns it (SDK model: `DBSnapshot`; the instance in `DBInstanceIdentifier`, `Encrypted`).
+ */
+export function sharedDbSnapshot(spec: Partial<DBSnapshot> & { id?: string; account?: string } = {}): DBSnapshot {
+  const { id = DB_SHARED_ID, account = SOURCE, ...rest } = spec;
+  return {
+    DBSnapshotIdentifier: sharedDbArn(id, account),
+    DBSnapshotArn: sharedDbArn(id, account),
+    DBInstanceIdentifier: INSTANCE,
+    Engine: 'postgres',
+    SnapshotType: 'shared',
+    Status: 'available',
+    SnapshotCreateTime: SHARED_TIME,
+    Encrypted: true,
+    KmsKeyId: SOURCE_KEY_ARN,
+    ...rest,
+  };
+}
+
+/** One of this receiver's copies of a DB snapshot, as DescribeDBSnapshots returns it in this account. */
+export function ownDbCopy(spec: CopySpec = {}): DBSnapshot {
+  const cluster = ownCopy({ id: DB_COPY_ID, cluster: INSTANCE, sourceArn: DB_SHARED_ARN, ...spec });
+  return {
+    DBSnapshotIdentifier: cluster.DBClusterSnapshotIdentifier,
+    DBSnapshotArn: `arn:aws:rds:${REGION}:${TARGET}:snapshot:${cluster.DBClusterSnapshotIdentifier}`,
+    DBInstanceIdentifier: cluster.DBClusterIdentifier,
+    SnapshotType: 'manual',
+    Status: cluster.Status,
+    SnapshotCreateTime: cluster.SnapshotCreateTime,
+    TagList: cluster.TagList,
   };
 }
 

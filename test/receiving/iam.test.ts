@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import { evaluate, IamStatement, RequestContext } from '../../sim/iam-policy';
-import { ReceivedClusterSnapshots } from '../../src';
+import { ReceivedClusterSnapshots, ReceivedClusterSnapshotsProps } from '../../src';
 
 // The receiver's policies, resolved and evaluated the way IAM does (the simulator's evaluator): what
 // each role may do, and, as important, what it may not.
@@ -115,4 +115,73 @@ test('the state machine puts events only on the source accounts\' default buses'
     ['events:PutEvents', bus(TARGET)],
     ['events:PutEvents', `arn:aws:events:eu-west-1:${SOURCE}:event-bus/custom`],
   ])).toEqual([]);
+});
+
+// DB snapshots (DB instances' snapshots): the same scoping on the instance resource types (`snapshot`, `db`).
+const DB_SHARED = rds(SOURCE, 'snapshot:shared-ledger-pg-202611270300');
+const DB_COPY = rds(TARGET, 'snapshot:received-shared-ledger-pg-202611270300-ebedeabb72fd');
+
+test('DB snapshots, the copy role: reads and copies the sources\' prefixed DB snapshots into tagged own copies', () => {
+  const role = receiver.handlers.copySnapshot.role;
+  expect(allowed(role, [
+    ['rds:DescribeDBSnapshots', DB_COPY],
+    ['rds:DescribeDBSnapshots', DB_SHARED],
+    ['rds:CopyDBSnapshot', DB_SHARED],
+    ['rds:CopyDBSnapshot', DB_COPY, OWNER],
+    ['rds:AddTagsToResource', DB_COPY, OWNER],
+  ])).toEqual([]);
+  expect(denied(role, [
+    ['rds:CopyDBSnapshot', rds(STRANGER, 'snapshot:shared-x')],
+    ['rds:CopyDBSnapshot', rds(SOURCE, 'snapshot:manual-x')],
+    ['rds:CopyDBSnapshot', rds(TARGET, 'snapshot:other-x'), OWNER],
+    ['rds:CopyDBSnapshot', DB_COPY],
+    ['rds:AddTagsToResource', DB_COPY, { ['aws:RequestTag/received-cluster-snapshots:owner']: 'someone-else' }],
+    ['rds:DeleteDBSnapshot', DB_COPY, OWNED],
+    // A kind's copy action never reaches the other kind's ARNs.
+    ['rds:CopyDBSnapshot', SHARED],
+    ['rds:CopyDBClusterSnapshot', DB_SHARED],
+    ['rds:CopyDBOptionGroup', rds(TARGET, 'og:target-oracle-tz')],
+  ])).toEqual([]);
+});
+
+test('DB snapshots, the roles that delete: only own-prefixed DB snapshot copies that carry this owner id', () => {
+  for (const role of [receiver.handlers.checkCopy.role, receiver.handlers.retainCopies.role]) {
+    expect(allowed(role, [['rds:DeleteDBSnapshot', DB_COPY, OWNED]])).toEqual([]);
+    expect(denied(role, [
+      ['rds:DeleteDBSnapshot', DB_COPY],
+      ['rds:DeleteDBSnapshot', rds(TARGET, 'snapshot:manual-ledger-pg'), OWNED],
+      ['rds:DeleteDBSnapshot', DB_SHARED, OWNED],
+      ['rds:DeleteDBSnapshot', rds(TARGET, 'snapshot:rds:ledger-pg-2026-11-27-03-00'), OWNED],
+      ['rds:DeleteDBClusterSnapshot', DB_COPY, OWNED],
+    ])).toEqual([]);
+  }
+});
+
+test('DB snapshots, the starters: read shared DB snapshots and list them, change none', () => {
+  expect(allowed(receiver.handlers.receiveEvent.role, [['rds:DescribeDBSnapshots', DB_SHARED]])).toEqual([]);
+  expect(allowed(receiver.handlers.scan.role, [['rds:DescribeDBSnapshots', rds(TARGET, 'db:*')], ['rds:DescribeDBSnapshots', rds(TARGET, 'snapshot:*')]])).toEqual([]);
+  for (const role of [receiver.handlers.receiveEvent.role, receiver.handlers.scan.role]) {
+    expect(denied(role, [['rds:CopyDBSnapshot', DB_SHARED], ['rds:DeleteDBSnapshot', DB_COPY, OWNED], ['rds:DescribeDBSnapshots', rds(STRANGER, 'snapshot:shared-x')]])).toEqual([]);
+  }
+});
+
+describe('IAM per kind: a receiver holds the actions of the kinds it selects only', () => {
+  const actionsOf = (props: Partial<ReceivedClusterSnapshotsProps>) => {
+    const s = new Stack(new App(), 'Kinds', { env: { account: TARGET, region: 'eu-west-1' } });
+    new ReceivedClusterSnapshots(s, 'Received', { sourceAccountIds: [SOURCE], ...props });
+    const policies = Object.values(Template.fromStack(s).toJSON().Resources as Record<string, any>).filter((r) => r.Type === 'AWS::IAM::Policy');
+    return new Set(policies.flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((st: any) => [st.Action].flat())));
+  };
+
+  test('clusterIdentifiers only: no DB snapshot action', () => {
+    const actions = actionsOf({ clusterIdentifiers: ['orders-db'] });
+    expect(actions).toContain('rds:CopyDBClusterSnapshot');
+    expect([...actions].filter((a) => /DBSnapshot/.test(a))).toEqual([]);
+  });
+
+  test('instanceIdentifiers only: no cluster snapshot action', () => {
+    const actions = actionsOf({ instanceIdentifiers: ['ledger-pg'], optionGroupName: 'target-oracle-tz' });
+    expect([...actions].filter((a) => /DBSnapshot/.test(a)).sort()).toEqual(['rds:CopyDBSnapshot', 'rds:DeleteDBSnapshot', 'rds:DescribeDBSnapshots']);
+    expect([...actions].filter((a) => /DBCluster/.test(a))).toEqual([]);
+  });
 });

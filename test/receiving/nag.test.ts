@@ -17,6 +17,8 @@ function full(): { stack: Stack; construct: ReceivedClusterSnapshots } {
     sourceAccountIds: SOURCES,
     sourceSnapshotPrefix: 'shared',
     clusterIdentifiers: ['orders-db'],
+    instanceIdentifiers: ['ledger-pg', 'billing-oracle'],
+    optionGroupName: 'target-oracle-tz',
     encryptionKey: new kms.Key(stack, 'CopyKey', { enableKeyRotation: true }),
     retainCopies: 3,
     copyPrefix: 'dr',
@@ -74,6 +76,7 @@ const STACKS: Array<[string, () => { stack: Stack; construct: ReceivedClusterSna
   ['with two replica Regions', withReplicas],
   ['required props only (environment-agnostic)', () => consumer()],
   ['in a VPC, with a dashboard', inVpc],
+  ['DB instances only, with an option group', () => consumer({ instanceIdentifiers: ['ledger-pg'], optionGroupName: 'target-oracle-tz' })],
 ];
 
 describe('cdk-nag AwsSolutions on ReceivedClusterSnapshots', () => {

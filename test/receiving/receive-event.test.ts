@@ -1,7 +1,11 @@
-import { DescribeDBClusterSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
+import { DescribeDBClusterSnapshotsCommand, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { awsError, COPY_ID, OTHER_SOURCE, SHARED_ARN, SHARED_ID, SOURCE, STATE_MACHINE_ARN, STRANGER, sharedArn, sharedSnapshot, TARGET, useReceiverEnvironment } from './helpers';
+import {
+  awsError, COPY_ID, DB_COPY_ID, DB_SHARED_ARN, DB_SHARED_ID, INSTANCE, OTHER_SOURCE, SHARED_ARN, SHARED_ID, SOURCE, STATE_MACHINE_ARN, STRANGER,
+  sharedArn,
+  sharedDbSnapshot, sharedSnapshot, TARGET, useReceiverEnvironment,
+} from './helpers';
 import { handler, SharedSnapshotEvent } from '../../src/receiving/handlers/receive-event.lambda';
 
 const rdsMock = mockClient(RDSClient);
@@ -120,5 +124,76 @@ describe('receive-event', () => {
   test('an unexpected RDS error is passed on for the retry', async () => {
     rdsMock.on(DescribeDBClusterSnapshotsCommand).rejects(awsError('Throttling'));
     await expect(handler(event())).rejects.toMatchObject({ name: 'Throttling' });
+  });
+});
+
+describe('receive-event, a DB instance\'s snapshot', () => {
+  useReceiverEnvironment();
+  /** A Shared event of a DB instance, as the source puts it (databaseKind, databaseIdentifier; for Oracle Timezone/OLS the options). */
+  const instanceEvent = (detail: Record<string, unknown> = {}) => event({}, {
+    clusterIdentifier: INSTANCE, databaseKind: 'instance', databaseIdentifier: INSTANCE, snapshotIdentifier: DB_SHARED_ID, snapshotArn: DB_SHARED_ARN, ...detail,
+  });
+  beforeEach(() => {
+    rdsMock.reset();
+    sfnMock.reset();
+    rdsMock.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [sharedDbSnapshot()] });
+    sfnMock.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec' });
+  });
+
+  test('re-reads it with DescribeDBSnapshots as shared and starts its copy, named for the DB snapshot', async () => {
+    await expect(handler(instanceEvent())).resolves.toEqual({ executionName: DB_COPY_ID, outcome: 'started' });
+    expect(rdsMock.commandCalls(DescribeDBSnapshotsCommand).map((c) => c.args[0].input)).toEqual([
+      { DBSnapshotIdentifier: DB_SHARED_ARN, SnapshotType: 'shared', IncludeShared: true },
+    ]);
+    expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand)).toHaveLength(0);
+    const [start] = sfnMock.commandCalls(StartExecutionCommand);
+    expect(start.args[0].input.input).toBe(JSON.stringify({ sourceAccount: SOURCE, snapshotArn: DB_SHARED_ARN }));
+  });
+
+  test('the options an Oracle Timezone/OLS copy needs go into the execution input', async () => {
+    await handler(instanceEvent({ optionGroupName: 'oracle-tz', requiredOptions: ['Timezone', 'OLS'] }));
+    expect(JSON.parse(sfnMock.commandCalls(StartExecutionCommand)[0].args[0].input.input!)).toEqual({
+      sourceAccount: SOURCE, snapshotArn: DB_SHARED_ARN, requiredOptions: ['Timezone', 'OLS'],
+    });
+  });
+
+  test('an event without databaseKind is as before DB instances: its ARN tells the kind', async () => {
+    await expect(handler(event({}, { snapshotArn: DB_SHARED_ARN }))).resolves.toMatchObject({ executionName: DB_COPY_ID });
+  });
+
+  test.each<[string, Record<string, unknown>, RegExp]>([
+    ['an unknown kind', { databaseKind: 'multi-az-cluster' }, /databaseKind "multi-az-cluster" is not a kind this receiver copies \(cluster, instance\); nothing was copied/],
+    ['a kind that is not a string', { databaseKind: 7 }, /databaseKind 7 is not a kind this receiver copies/],
+    ['a kind its ARN contradicts', { databaseKind: 'cluster' }, /databaseKind 'cluster' does not match its snapshot ARN .* a DB snapshot/],
+    ['odd requiredOptions', { requiredOptions: 'Timezone' }, /requiredOptions must be a list of at most 20 option names/],
+  ])('refuses %s by name (InvalidInput) before any AWS call', async (_name, detail, message) => {
+    await expect(handler(instanceEvent(detail))).rejects.toMatchObject({ name: 'InvalidInput', message: expect.stringMatching(message) });
+    expect(rdsMock.calls()).toHaveLength(0);
+    expect(sfnMock.calls()).toHaveLength(0);
+  });
+
+  test('databaseKind instance with a cluster snapshot ARN is refused too', async () => {
+    await expect(handler(event({}, { databaseKind: 'instance' }))).rejects.toMatchObject({ name: 'InvalidInput', message: expect.stringContaining('a DB cluster snapshot') });
+  });
+
+  test('an unselected DB instance is skipped as notSelected, as for clusters: with instanceIdentifiers, or with clusterIdentifiers only', async () => {
+    process.env.SOURCE_INSTANCE_IDENTIFIERS = 'payments-pg';
+    await expect(handler(instanceEvent())).resolves.toEqual({
+      outcome: 'notSelected', reason: expect.stringContaining("is of DB instance 'ledger-pg', which is not one of instanceIdentifiers (payments-pg)"),
+    });
+    process.env.SOURCE_INSTANCE_IDENTIFIERS = '';
+    process.env.SOURCE_CLUSTER_IDENTIFIERS = 'orders-db';
+    rdsMock.resetHistory();
+    // A receiver of clusters only may not read DB snapshots: skipped before RDS is asked.
+    await expect(handler(instanceEvent())).resolves.toEqual({
+      outcome: 'notSelected', reason: expect.stringContaining("is a DB instance's, and instanceIdentifiers lists none"),
+    });
+    expect(rdsMock.calls()).toHaveLength(0);
+    expect(sfnMock.calls()).toHaveLength(0);
+  });
+
+  test('a DB snapshot RDS does not show as shared: SharedSnapshotNotFound', async () => {
+    rdsMock.on(DescribeDBSnapshotsCommand).rejects(awsError('DBSnapshotNotFoundFault'));
+    await expect(handler(instanceEvent())).rejects.toMatchObject({ name: 'SharedSnapshotNotFound' });
   });
 });

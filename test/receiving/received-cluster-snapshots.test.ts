@@ -187,6 +187,19 @@ describe('ReceivedClusterSnapshots: key, schedule, freshness', () => {
     });
   });
 
+  test('instanceIdentifiers reach every function; optionGroupName only the copy function, and only when set', () => {
+    const { stack, construct, template } = build({ instanceIdentifiers: ['ledger-pg', 'Billing-Oracle'], optionGroupName: 'target-oracle-tz' });
+    const variables = (fn: { node: { defaultChild?: unknown } }) =>
+      template.toJSON().Resources[stack.getLogicalId(fn.node.defaultChild as any)].Properties.Environment.Variables;
+    for (const fn of Object.values(construct.handlers)) {
+      expect(variables(fn)).toMatchObject({ SOURCE_INSTANCE_IDENTIFIERS: 'ledger-pg,Billing-Oracle', SOURCE_CLUSTER_IDENTIFIERS: '' });
+      expect(variables(fn).OPTION_GROUP_NAME).toBe(fn === construct.handlers.copySnapshot ? 'target-oracle-tz' : undefined);
+    }
+    const none = build();
+    const copyFunctionId = none.stack.getLogicalId(none.construct.handlers.copySnapshot.node.defaultChild as any);
+    expect(none.template.toJSON().Resources[copyFunctionId].Properties.Environment.Variables).not.toHaveProperty('OPTION_GROUP_NAME');
+  });
+
   test('the catch-up scan runs every 6 hours by default, with the scheduled time', () => {
     const { template } = build();
     template.hasResourceProperties('AWS::Scheduler::Schedule', {

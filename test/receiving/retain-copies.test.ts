@@ -1,6 +1,9 @@
-import { DeleteDBClusterSnapshotCommand, DescribeDBClusterSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
+import { DeleteDBClusterSnapshotCommand, DeleteDBSnapshotCommand, DescribeDBClusterSnapshotsCommand, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
-import { awsError, COPY_ID, copyState, OTHER_SOURCE, ownCopy, SHARED_ARN, SHARED_TIME, sharedArn, SOURCE, TARGET, useReceiverEnvironment } from './helpers';
+import {
+  awsError, COPY_ID, copyState, DB_COPY_ID, DB_SHARED_ARN, INSTANCE, OTHER_SOURCE, ownCopy, ownDbCopy, SAME_NAME_DB_COPY_ID, SAME_NAME_DB_SHARED_ARN,
+  SHARED_ARN, SHARED_TIME, sharedArn, sharedDbArn, SOURCE, TARGET, useReceiverEnvironment,
+} from './helpers';
 import { handler } from '../../src/receiving/handlers/retain-copies.lambda';
 
 const rdsMock = mockClient(RDSClient);
@@ -43,8 +46,8 @@ describe('retain-copies (retainCopies = 2)', () => {
       .map((c) => c.args[0].input)
       .filter((i) => !i.DBClusterSnapshotIdentifier);
     expect(listings).toEqual([
-      { SnapshotType: 'manual', MaxRecords: 100, Marker: undefined },
-      { SnapshotType: 'manual', MaxRecords: 100, Marker: 'page-2' },
+      { Filters: [{ Name: 'snapshot-type', Values: ['manual'] }], MaxRecords: 100, Marker: undefined },
+      { Filters: [{ Name: 'snapshot-type', Values: ['manual'] }], MaxRecords: 100, Marker: 'page-2' },
     ]);
   });
 
@@ -96,5 +99,48 @@ describe('retain-copies (retainCopies = 2)', () => {
     const { copyArn: _, ...notAvailable } = STATE;
     await expect(handler(notAvailable)).rejects.toMatchObject({ name: 'InvalidInput' });
     expect(rdsMock.calls()).toHaveLength(0);
+  });
+});
+
+describe('retain-copies of a DB snapshot (retainCopies = 2)', () => {
+  useReceiverEnvironment();
+  const DB_COPY_ARN = `arn:aws:rds:eu-west-1:${TARGET}:snapshot:${DB_COPY_ID}`;
+  const DB_STATE = { ...STATE, snapshotArn: DB_SHARED_ARN, clusterIdentifier: INSTANCE, copyIdentifier: DB_COPY_ID, copyArn: DB_COPY_ARN };
+  const olderDb = (n: number, spec: Parameters<typeof ownDbCopy>[0] = {}) =>
+    ownDbCopy({ id: `received-old-db-${n}`, sourceArn: sharedDbArn(`shared-old-${n}`), sourceTime: daysAgo(n), ...spec });
+
+  beforeEach(() => {
+    rdsMock.reset();
+    rdsMock.on(DeleteDBSnapshotCommand).resolves({});
+    rdsMock.on(DeleteDBClusterSnapshotCommand).resolves({});
+  });
+
+  test('keeps the instance\'s newest two DB snapshot copies, deletes older ones with DeleteDBSnapshot; a cluster of the same name is never listed nor touched', async () => {
+    const dbCopies = [ownDbCopy(), olderDb(1), olderDb(2), olderDb(3, { cluster: 'orders-db', sourceArn: SAME_NAME_DB_SHARED_ARN, id: SAME_NAME_DB_COPY_ID })];
+    rdsMock.on(DescribeDBSnapshotsCommand).callsFake((input) => {
+      if (!input.DBSnapshotIdentifier) return { DBSnapshots: dbCopies };
+      return { DBSnapshots: dbCopies.filter((s) => s.DBSnapshotIdentifier === input.DBSnapshotIdentifier) };
+    });
+    // Older copies of cluster `orders-db` exist too: a different kind, never in this retention.
+    rdsMock.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [ownCopy(), older(1), older(2)] });
+    await expect(handler(DB_STATE)).resolves.toEqual({ ...DB_STATE, deletedCopies: ['received-old-db-2'] });
+    expect(rdsMock.commandCalls(DeleteDBSnapshotCommand).map((c) => c.args[0].input)).toEqual([{ DBSnapshotIdentifier: 'received-old-db-2' }]);
+    expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand)).toHaveLength(0);
+    expect(deleted()).toEqual([]);
+  });
+
+  test('with confirmCopies, the confirmation names the DB snapshot and the kind', async () => {
+    process.env.CONFIRM_COPIES = 'true';
+    rdsMock.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [ownDbCopy()] });
+    const result = await handler(DB_STATE);
+    expect(JSON.parse(result.confirmation!.detail)).toEqual({
+      sourceAccount: SOURCE,
+      sourceSnapshotArn: DB_SHARED_ARN,
+      clusterIdentifier: INSTANCE,
+      databaseKind: 'instance',
+      databaseIdentifier: INSTANCE,
+      copyArn: DB_COPY_ARN,
+      targetAccount: TARGET,
+    });
   });
 });

@@ -1,9 +1,10 @@
-import { DBClusterSnapshot, DescribeDBClusterSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
+import { DBClusterSnapshot, DBSnapshot, DescribeDBClusterSnapshotsCommand, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
-  awsError, COPY_ID, NOW, OTHER_SOURCE, ownCopy, SHARED_ARN, SHARED_ID, SHARED_TIME, SOURCE, STATE_MACHINE_ARN, STRANGER,
-  sharedArn, sharedSnapshot, TARGET, useReceiverEnvironment,
+  awsError, COPY_ID, DB_COPY_ID, DB_SHARED_ARN, INSTANCE, NOW, OTHER_SOURCE, ownCopy, ownDbCopy, SAME_NAME_DB_COPY_ID, SAME_NAME_DB_SHARED_ARN,
+  SHARED_ARN,
+  SHARED_ID, SHARED_TIME, SOURCE, STATE_MACHINE_ARN, STRANGER, sharedArn, sharedDbSnapshot, sharedSnapshot, TARGET, useReceiverEnvironment,
 } from './helpers';
 import { freshnessRecord } from '../../src/receiving/handlers/freshness.lambda-shared';
 import { handler } from '../../src/receiving/handlers/scan-shared-snapshots.lambda';
@@ -14,14 +15,19 @@ const SCHEDULED = { scheduledTime: '2026-11-28T06:00:00Z' };
 const RUN_ID = '202611280600';
 const hoursAgo = (n: number) => new Date(NOW.getTime() - n * 3600_000);
 
-/** Shared listing in two pages (SnapshotType 'shared'), own manual snapshots in one. */
-function arrange(shared: DBClusterSnapshot[], own: DBClusterSnapshot[]): void {
+const isManualListing = (input: { Filters?: { Name?: string; Values?: string[] }[] }) =>
+  input.Filters?.some((f) => f.Name === 'snapshot-type' && f.Values?.includes('manual')) === true;
+
+/** Cluster snapshots: the shared listing in two pages (SnapshotType 'shared'), own manual snapshots in one; DB snapshots (`db`) alike, in one page each. */
+function arrange(shared: DBClusterSnapshot[], own: DBClusterSnapshot[], db: { shared?: DBSnapshot[]; own?: DBSnapshot[] } = {}): void {
   rdsMock.on(DescribeDBClusterSnapshotsCommand).callsFake((input) => {
-    if (input.SnapshotType === 'manual') return { DBClusterSnapshots: own };
+    if (isManualListing(input)) return { DBClusterSnapshots: own };
     const half = Math.ceil(shared.length / 2);
     return input.Marker === undefined ? { DBClusterSnapshots: shared.slice(0, half), Marker: 'next' } : { DBClusterSnapshots: shared.slice(half) };
   });
+  rdsMock.on(DescribeDBSnapshotsCommand).callsFake((input) => ({ DBSnapshots: isManualListing(input) ? db.own ?? [] : db.shared ?? [] }));
 }
+const MANUAL = [{ Name: 'snapshot-type', Values: ['manual'] }];
 const starts = () => sfnMock.commandCalls(StartExecutionCommand).map((c) => c.args[0].input);
 
 describe('scan-shared-snapshots', () => {
@@ -39,7 +45,12 @@ describe('scan-shared-snapshots', () => {
     expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand).map((c) => c.args[0].input)).toEqual([
       { SnapshotType: 'shared', IncludeShared: true, MaxRecords: 100, Marker: undefined },
       { SnapshotType: 'shared', IncludeShared: true, MaxRecords: 100, Marker: 'next' },
-      { SnapshotType: 'manual', MaxRecords: 100, Marker: undefined },
+      { Filters: MANUAL, MaxRecords: 100, Marker: undefined },
+    ]);
+    // Without a selection, DB snapshots are listed too: those shared, then this account's manual ones.
+    expect(rdsMock.commandCalls(DescribeDBSnapshotsCommand).map((c) => c.args[0].input)).toEqual([
+      { SnapshotType: 'shared', IncludeShared: true, MaxRecords: 100, Marker: undefined },
+      { Filters: MANUAL, MaxRecords: 100, Marker: undefined },
     ]);
     expect(starts()).toEqual([{
       stateMachineArn: STATE_MACHINE_ARN,
@@ -102,6 +113,36 @@ describe('scan-shared-snapshots', () => {
     expect(starts()).toHaveLength(2);
   });
 
+  test('DB snapshots: the newest shared one per source instance without a copy is copied; the age is the data\'s (OriginalSnapshotCreateTime)', async () => {
+    const older = sharedDbSnapshot({ id: 'shared-ledger-pg-202611260300', SnapshotCreateTime: hoursAgo(51) });
+    // A copy of an automated snapshot: taken 10 hours before it was copied and shared.
+    const newest = sharedDbSnapshot({ SnapshotCreateTime: hoursAgo(2), OriginalSnapshotCreateTime: hoursAgo(12) });
+    arrange([], [], { shared: [older, newest] });
+    const result = await handler(SCHEDULED);
+    expect(starts()).toEqual([{
+      stateMachineArn: STATE_MACHINE_ARN,
+      name: `${DB_COPY_ID}-at${RUN_ID}`,
+      input: JSON.stringify({ sourceAccount: SOURCE, snapshotArn: DB_SHARED_ARN }),
+    }]);
+    expect(result.freshness).toEqual([{ sourceAccount: SOURCE, clusterIdentifier: INSTANCE, databaseKind: 'instance', newestCopyAgeSeconds: 315_360_000 }]);
+  });
+
+  test('a DB instance\'s copy counts for that instance only: an available one holds its place, and never a cluster\'s of the same name', async () => {
+    arrange([sharedSnapshot()], [], { shared: [sharedDbSnapshot(), sharedDbSnapshot({ id: SHARED_ID, DBInstanceIdentifier: 'orders-db' })], own: [ownDbCopy()] });
+    await handler(SCHEDULED);
+    expect(starts().map((s) => JSON.parse(s.input!).snapshotArn).sort()).toEqual([SHARED_ARN, SAME_NAME_DB_SHARED_ARN].sort());
+    expect(starts().map((s) => s.name).sort()).toEqual([`${COPY_ID}-at${RUN_ID}`, `${SAME_NAME_DB_COPY_ID}-at${RUN_ID}`].sort());
+  });
+
+  test('with instanceIdentifiers only, no cluster snapshot is listed; unlisted instances and shares of other kinds are skipped', async () => {
+    process.env.SOURCE_INSTANCE_IDENTIFIERS = INSTANCE;
+    arrange([sharedSnapshot()], [], { shared: [sharedDbSnapshot(), sharedDbSnapshot({ id: 'shared-hr-pg-1', DBInstanceIdentifier: 'hr-pg' })] });
+    const result = await handler(SCHEDULED);
+    expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand)).toHaveLength(0);
+    expect(starts().map((s) => JSON.parse(s.input!).snapshotArn)).toEqual([DB_SHARED_ARN]);
+    expect(result.freshness.map((f) => f.clusterIdentifier)).toEqual([INSTANCE]);
+  });
+
   test('freshness: the age of the newest available copy per source cluster; none yet, or only in progress, is NO_COPY_AGE_SECONDS', async () => {
     process.env.SOURCE_CLUSTER_IDENTIFIERS = 'orders-db,billing-db,hr-db';
     arrange([sharedSnapshot({ id: 'shared-hr-db-1', DBClusterIdentifier: 'hr-db' })], [
@@ -131,6 +172,25 @@ describe('scan-shared-snapshots', () => {
     expect(records).toEqual([freshnessRecord('receiver-owner-1', {
       sourceAccount: SOURCE, clusterIdentifier: 'orders-db', newestCopyAgeSeconds: 96_900, newestCopyIdentifier: COPY_ID,
     }, NOW.getTime())]);
+    expect(records.map((r) => r.SourceCluster)).toEqual(['orders-db']);
+  });
+
+  test('a cluster and a DB instance of one identifier are two freshness series: the instance\'s is `instance:<id>`', async () => {
+    delete process.env.SHARED_CLUSTER_SNAPSHOTS_SILENT;
+    const lines: string[] = [];
+    const spy = jest.spyOn(console, 'log').mockImplementation((line: string) => { lines.push(line); });
+    try {
+      arrange([], [ownCopy()], { own: [ownDbCopy({ id: SAME_NAME_DB_COPY_ID, cluster: 'orders-db', sourceArn: SAME_NAME_DB_SHARED_ARN, sourceTime: hoursAgo(1) })] });
+      const { freshness } = await handler(SCHEDULED);
+      expect(freshness.map((f) => [f.clusterIdentifier, f.databaseKind, f.newestCopyAgeSeconds])).toEqual([
+        ['orders-db', 'instance', 3600],
+        ['orders-db', undefined, 96_900],
+      ]);
+    } finally {
+      spy.mockRestore();
+    }
+    const records = lines.map((line) => JSON.parse(line)).filter((record) => record._aws);
+    expect(records.map((r) => [r.SourceCluster, r.NewestCopyAge])).toEqual([['instance:orders-db', 3600], ['orders-db', 96_900]]);
   });
 
   test('refuses an event with unknown fields or a bad time', async () => {

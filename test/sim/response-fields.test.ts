@@ -12,13 +12,14 @@ import {
   DBSnapshotAttributesResult, DeleteDBClusterSnapshotCommand, DescribeAccountAttributesCommand, DescribeAccountAttributesMessage,
   DescribeDBClusterSnapshotAttributesCommand, DescribeDBClusterSnapshotsCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand,
   DescribeDBSnapshotAttributesCommand, DescribeDBSnapshotsCommand, DescribeOptionGroupsCommand, ModifyDBClusterSnapshotAttributeCommand,
-  ModifyDBSnapshotAttributeCommand, Option, OptionGroup, OptionGroupMembership, RDSClient, Tag,
+  ModifyDBSnapshotAttributeCommand, Option, OptionGroup, OptionGroupMembership, RDSClient, Tag, CreateDBInstanceCommand, MasterUserSecret,
+  ModifyDBClusterCommand, RestoreDBClusterFromSnapshotCommand,
 } from '@aws-sdk/client-rds';
 import { ExecutionListItem, ListExecutionsCommand, ListExecutionsOutput, SFNClient, StartExecutionCommand, StartExecutionOutput } from '@aws-sdk/client-sfn';
 import { AWS_OWNED_KEY } from '../../sim/aws-env';
 import { FakeRds } from '../../sim/fake-rds';
 import { FakeStepFunctions } from '../../sim/step-functions';
-import { CONFIRMATION_ERROR, ERROR, TARGET_ERROR } from '../../src/shared/constants';
+import { CONFIRMATION_ERROR, ERROR, REFRESH_ERROR, TARGET_ERROR } from '../../src/shared/constants';
 
 type Kind = 'string' | 'number' | 'boolean' | 'date' | 'array' | 'object';
 type Fields<T> = Partial<Record<keyof T & string, Kind>>;
@@ -26,6 +27,17 @@ type Fields<T> = Partial<Record<keyof T & string, Kind>>;
 /** Per SDK shape, the fields the handlers read (grep the handlers), with their model type. */
 const READ = {
   DBCluster: { DBClusterIdentifier: 'string', Status: 'string', Engine: 'string', StorageEncrypted: 'boolean', StorageEncryptionType: 'string', KmsKeyId: 'string', TagList: 'array' } satisfies Fields<DBCluster>,
+  /** A cluster the refresh restored (src/refreshing/handlers/aurora-cluster.lambda-shared.ts). */
+  RestoredDBCluster: {
+    DBClusterArn: 'string',
+    DbClusterResourceId: 'string',
+    DBClusterMembers: 'array',
+    DeletionProtection: 'boolean',
+    Endpoint: 'string',
+    Port: 'number',
+    MasterUserSecret: 'object',
+  } satisfies Fields<DBCluster>,
+  MasterUserSecret: { SecretArn: 'string', SecretStatus: 'string' } satisfies Fields<MasterUserSecret>,
   DBClusterSnapshot: {
     DBClusterSnapshotIdentifier: 'string',
     DBClusterIdentifier: 'string',
@@ -38,6 +50,7 @@ const READ = {
     KmsKeyId: 'string',
     TagList: 'array',
     SnapshotType: 'string',
+    Engine: 'string',
   } satisfies Fields<DBClusterSnapshot>,
   DBClusterSnapshotAttributesResult: { DBClusterSnapshotIdentifier: 'string', DBClusterSnapshotAttributes: 'array' } satisfies Fields<DBClusterSnapshotAttributesResult>,
   DBClusterSnapshotAttribute: { AttributeName: 'string', AttributeValues: 'array' } satisfies Fields<DBClusterSnapshotAttribute>,
@@ -98,7 +111,9 @@ const READ = {
 const NO_INPUT: DescribeAccountAttributesMessage = {};
 
 /** PascalCase names after `.`/`?.` in handler code that are not SDK response fields. */
-const NOT_RESPONSE_FIELDS = new Set(['Error', 'Cause', ...Object.keys(ERROR), ...Object.keys(TARGET_ERROR), ...Object.keys(CONFIRMATION_ERROR)]);
+const NOT_RESPONSE_FIELDS = new Set([
+  'Error', 'Cause', 'ErrnoException', ...Object.keys(ERROR), ...Object.keys(TARGET_ERROR), ...Object.keys(CONFIRMATION_ERROR), ...Object.keys(REFRESH_ERROR),
+]);
 
 function handlerSources(dir = path.join(__dirname, '../../src')): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -132,7 +147,9 @@ function collect(outputs: unknown[]): Map<string, Map<string, Set<Kind>>> {
   for (const out of outputs as any[]) {
     note('Outputs', out);
     out.DBClusters?.forEach((c: DBCluster) => {
-      note('DBCluster', c);
+      note(c.DbClusterResourceId ? 'RestoredDBCluster' : 'DBCluster', c);
+      if (c.DbClusterResourceId) note('DBCluster', c);
+      if (c.MasterUserSecret) note('MasterUserSecret', c.MasterUserSecret);
       c.TagList?.forEach((t) => note('Tag', t));
     });
     out.DBClusterSnapshots?.forEach(snapshot);
@@ -219,6 +236,14 @@ describe('fake responses carry the fields handlers read', () => {
       await send(new DescribeDBSnapshotsCommand({ MaxRecords: 20 }));
       await send(new ModifyDBSnapshotAttributeCommand({ DBSnapshotIdentifier: 'pg-2', AttributeName: 'restore', ValuesToAdd: ['222222222222'] }));
       await send(new DescribeDBSnapshotAttributesCommand({ DBSnapshotIdentifier: 'pg-2' }));
+      // A restored cluster, with an instance and a managed master secret (no waits: every step takes no time).
+      rds.databases.timings = { restoreMs: 0, instanceMs: 0, renameMs: 0, modifyMs: 0, deleteMs: 0 };
+      const restored = { DBClusterIdentifier: 'restored-db', Engine: 'aurora-postgresql' };
+      await send(new RestoreDBClusterFromSnapshotCommand({ ...restored, SnapshotIdentifier: 'managed-1', Tags: [{ Key: 'k', Value: 'v' }] }));
+      await send(new CreateDBInstanceCommand({ ...restored, DBInstanceIdentifier: 'restored-db-1', DBInstanceClass: 'db.r6g.large', Tags: [{ Key: 'k', Value: 'v' }] }));
+      await send(new ModifyDBClusterCommand({ DBClusterIdentifier: 'restored-db', ManageMasterUserPassword: true }));
+      await send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'restored-db' }));
+      await send(new DescribeDBInstancesCommand({ Filters: [{ Name: 'db-cluster-id', Values: ['restored-db'] }] }));
       const sfnClient = new SFNClient({ region: 'eu-west-1' });
       outputs.push(await sfnClient.send(new StartExecutionCommand({ stateMachineArn: sfn.stateMachineArn, name: 'x', input: '{}' })));
       await sfnClient.send(new StartExecutionCommand({ stateMachineArn: sfn.stateMachineArn, name: 'y', input: '{}' }));

@@ -1,7 +1,6 @@
 import { checkOwnCopy } from './copy-status.lambda-shared';
-import { parseReplicaState, ReplicaState } from './replicas.lambda-shared';
+import { kindOf, parseReplicaState, ReplicaState } from './replicas.lambda-shared';
 import { receiverSettings } from './settings.lambda-shared';
-import { rdsIn } from '../../shared/clients.lambda-shared';
 
 /**
  * One status check of a replica in its Region, as CheckCopy checks a copy (copy-status.lambda-shared.ts):
@@ -12,8 +11,8 @@ export async function handler(event: ReplicaState): Promise<ReplicaState> {
   const settings = receiverSettings();
   const { state } = parseReplicaState(event, settings);
   const snapshot = await checkOwnCopy({
-    client: rdsIn(state.region),
-    where: `in ${state.region}`,
+    kind: kindOf(state),
+    region: state.region,
     identifier: state.copyIdentifier,
     ownerId: settings.ownerId,
     copyPrefix: settings.copyPrefix,

@@ -6,10 +6,19 @@ import { ENV } from '../../shared/constants';
 import { InvalidInput } from '../../shared/errors.lambda-shared';
 import { rejectUnknownKeys, requireObject } from '../../shared/validate.lambda-shared';
 
-/** The execution input: one shared snapshot to copy. The receiver and the scan start executions with it. */
+/**
+ * The execution input: one shared snapshot to copy, of either kind (its ARN tells which). The
+ * receiver and the scan start executions with it.
+ */
 export interface CopyInput {
   readonly sourceAccount: string;
   readonly snapshotArn: string;
+  /**
+   * The options a DB snapshot's copy needs in its option group (Oracle `Timezone`/`OLS`), as the
+   * source's Shared event says (`requiredOptions`): the copy is then made with `optionGroupName`. A
+   * hint: without it, RDS's refusal of the copy tells the same.
+   */
+  readonly requiredOptions?: string[];
 }
 
 /** The `Cluster Snapshot Copied` entry the state machine puts on the source account's default bus. */
@@ -37,8 +46,11 @@ export interface CopyState extends CopyInput {
   readonly confirmation?: ConfirmationEntry;
 }
 
-const INPUT_KEYS = ['sourceAccount', 'snapshotArn'] as const;
-const STATE_KEYS = [...INPUT_KEYS, 'clusterIdentifier', 'copyIdentifier', 'sourceSnapshotTime', 'deadline', 'copyRequestedAt', 'copyArn', 'deletedCopies', 'confirmation'];
+const INPUT_KEYS = ['sourceAccount', 'snapshotArn', 'requiredOptions'] as const;
+/** An option name as the event may carry it (option names are short words, e.g. `Timezone`, `OLS`); at most this many. */
+const OPTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const MAX_REQUIRED_OPTIONS = 20;
+const STATE_KEYS: readonly string[] = [...INPUT_KEYS, 'clusterIdentifier', 'copyIdentifier', 'sourceSnapshotTime', 'deadline', 'copyRequestedAt', 'copyArn', 'deletedCopies', 'confirmation'];
 
 /** Checks an execution input; the snapshot must belong to the named source account. */
 export function parseCopyInput(event: unknown, settings: ReceiverSettings): { input: CopyInput; ref: SourceSnapshotRef } {
@@ -49,14 +61,26 @@ export function parseCopyInput(event: unknown, settings: ReceiverSettings): { in
     throw new SnapshotNotFromSource(`sourceAccount ${JSON.stringify(sourceAccount)?.slice(0, 40)} is not one of the source accounts (${settings.sourceAccountIds.join(', ')})`);
   }
   const ref = parseSourceSnapshotArn(obj.snapshotArn, settings, sourceAccount);
-  return { input: { sourceAccount, snapshotArn: ref.arn }, ref };
+  const requiredOptions = parseRequiredOptions(obj.requiredOptions, ref.kind === 'instance');
+  return { input: { sourceAccount, snapshotArn: ref.arn, ...(requiredOptions ? { requiredOptions } : {}) }, ref };
 }
 
-/** Checks the state a previous step returned, and that its copy identifier is the one its ARN gives. */
-export function parseCopyState(event: unknown, settings: ReceiverSettings): CopyState {
+/** `requiredOptions`: absent, or (for a DB snapshot only) a short list of option names. */
+export function parseRequiredOptions(value: unknown, dbSnapshot: boolean): string[] | undefined {
+  if (value === undefined) return undefined;
+  const valid = Array.isArray(value) && value.length <= MAX_REQUIRED_OPTIONS && value.every((o) => typeof o === 'string' && OPTION_NAME.test(o));
+  if (!valid || !dbSnapshot) {
+    throw new InvalidInput(`requiredOptions must be a list of at most ${MAX_REQUIRED_OPTIONS} option names, for a DB snapshot only; got ${JSON.stringify(value)?.slice(0, 80)}`);
+  }
+  return value.length > 0 ? value : undefined;
+}
+
+/** Checks the state a previous step returned, and that its copy identifier is the one its ARN gives; `ref` tells the kind. */
+export function parseCopyState(event: unknown, settings: ReceiverSettings): { state: CopyState; ref: SourceSnapshotRef } {
   const obj = requireObject(event, 'The copy state');
   rejectUnknownKeys(obj, STATE_KEYS, 'The copy state');
-  const { input, ref } = parseCopyInput({ sourceAccount: obj.sourceAccount, snapshotArn: obj.snapshotArn }, settings);
+  const { sourceAccount, snapshotArn, requiredOptions } = obj;
+  const { input, ref } = parseCopyInput({ sourceAccount, snapshotArn, requiredOptions }, settings);
   const expected = copyIdentifier(settings.copyPrefix, ref);
   if (obj.copyIdentifier !== expected) {
     throw new InvalidInput(`copyIdentifier must be '${expected}' for ${ref.arn}, got ${JSON.stringify(obj.copyIdentifier)?.slice(0, 80)}`);
@@ -64,7 +88,7 @@ export function parseCopyState(event: unknown, settings: ReceiverSettings): Copy
   for (const key of ['clusterIdentifier', 'sourceSnapshotTime', 'deadline', 'copyRequestedAt'] as const) {
     if (typeof obj[key] !== 'string' || obj[key] === '') throw new InvalidInput(`The copy state has no ${key}`);
   }
-  return { ...(obj as unknown as CopyState), ...input };
+  return { state: { ...(obj as unknown as CopyState), ...input }, ref };
 }
 
 /** The deadline of the status checks: `snapshotTimeout` from now. */

@@ -32,6 +32,14 @@ export class CopyFailed extends WorkflowError {
 // CopyLimitReached is the source side's (src/shared/errors.lambda-shared.ts): the same RDS limit.
 export { CopyLimitReached } from '../../shared/errors.lambda-shared';
 
+/**
+ * A shared DB snapshot needs a target option group holding its permanent options (Oracle `Timezone`
+ * or `OLS`), and `optionGroupName` is not set, does not exist, or lacks them. No copy was started.
+ */
+export class OptionGroupRequired extends WorkflowError {
+  public readonly name = TARGET_ERROR.OptionGroupRequired;
+}
+
 /** RDS in a replica Region cannot use that Region's key (disabled, deleted, or its policy refuses): that Region's replica fails. */
 export class ReplicaKeyNotAccessible extends WorkflowError {
   public readonly name = TARGET_ERROR.ReplicaKeyNotAccessible;

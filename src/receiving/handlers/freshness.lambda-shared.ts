@@ -1,40 +1,60 @@
 import type { OwnCopy } from './copies.lambda-shared';
-import { FRESHNESS_METRIC, NO_COPY_AGE_SECONDS, SILENT_LOGS_VARIABLE, UNKNOWN_SOURCE_ACCOUNT } from '../../shared/constants';
+import { FRESHNESS_METRIC, INSTANCE_KEY_PREFIX, NO_COPY_AGE_SECONDS, SILENT_LOGS_VARIABLE, UNKNOWN_SOURCE_ACCOUNT } from '../../shared/constants';
+import type { DatabaseKind } from '../../shared/database-kind.lambda-shared';
 
-/** The age of the newest available copy of one source cluster. */
+/** The age of the newest available copy of one source database. */
 export interface ClusterFreshness {
   readonly sourceAccount: string;
+  /** The database's identifier; a DB instance's is published as `instance:<id>` (`SourceCluster` dimension). */
   readonly clusterIdentifier: string;
+  /** `instance` for a DB instance; absent for a cluster. */
+  readonly databaseKind?: 'instance';
   /** Seconds since the newest available copy's source snapshot was taken; `NO_COPY_AGE_SECONDS` without one. */
   readonly newestCopyAgeSeconds: number;
   readonly newestCopyIdentifier?: string;
 }
 
 export interface SourceCluster {
+  readonly kind: DatabaseKind;
   readonly sourceAccount: string;
   readonly clusterIdentifier: string;
 }
 
-const key = (c: SourceCluster) => `${c.sourceAccount}/${c.clusterIdentifier}`;
+/** A selected database, by kind. */
+export interface SelectedDatabase {
+  readonly kind: DatabaseKind;
+  readonly identifier: string;
+}
+
+/** How the metric and the results name a database: a cluster by its id, a DB instance as `instance:<id>` (the two may share an id). */
+export function databaseLabel(kind: DatabaseKind, identifier: string): string {
+  return kind === 'instance' ? `${INSTANCE_KEY_PREFIX}${identifier}` : identifier;
+}
+
+const key = (c: SourceCluster) => `${c.sourceAccount}/${databaseLabel(c.kind, c.clusterIdentifier)}`;
 
 /**
- * One entry per source cluster that is configured, shared now, or has ever been copied (retention
- * never deletes the newest copy, so a copied cluster stays in the list). A configured cluster no
- * source account has shared appears under `UNKNOWN_SOURCE_ACCOUNT`, with `NO_COPY_AGE_SECONDS`.
+ * One entry per source database (cluster or DB instance) that is configured, shared now, or has
+ * ever been copied (retention never deletes the newest copy, so a copied database stays in the
+ * list). A configured database no source account has shared appears under
+ * `UNKNOWN_SOURCE_ACCOUNT`, with `NO_COPY_AGE_SECONDS`.
  */
-export function computeFreshness(copies: OwnCopy[], shared: SourceCluster[], configured: string[], now: number): ClusterFreshness[] {
+export function computeFreshness(copies: OwnCopy[], shared: SourceCluster[], configured: SelectedDatabase[], now: number): ClusterFreshness[] {
   const clusters = new Map<string, SourceCluster>();
   for (const c of [...copies, ...shared]) {
-    clusters.set(key(c), { sourceAccount: c.sourceAccount, clusterIdentifier: c.clusterIdentifier });
+    clusters.set(key(c), { kind: c.kind, sourceAccount: c.sourceAccount, clusterIdentifier: c.clusterIdentifier });
   }
-  for (const clusterIdentifier of configured) {
-    if (![...clusters.values()].some((c) => c.clusterIdentifier === clusterIdentifier)) {
-      clusters.set(key({ sourceAccount: UNKNOWN_SOURCE_ACCOUNT, clusterIdentifier }), { sourceAccount: UNKNOWN_SOURCE_ACCOUNT, clusterIdentifier });
+  for (const { kind, identifier: clusterIdentifier } of configured) {
+    if (![...clusters.values()].some((c) => c.kind === kind && c.clusterIdentifier === clusterIdentifier)) {
+      const unknown = { kind, sourceAccount: UNKNOWN_SOURCE_ACCOUNT, clusterIdentifier };
+      clusters.set(key(unknown), unknown);
     }
   }
-  return [...clusters.values()].sort((a, b) => key(a).localeCompare(key(b))).map((cluster) => {
+  return [...clusters.values()].sort((a, b) => key(a).localeCompare(key(b))).map((database) => {
+    const { sourceAccount, clusterIdentifier } = database;
+    const cluster = { sourceAccount, clusterIdentifier, ...(database.kind === 'instance' ? { databaseKind: database.kind } : {}) };
     const newest = copies
-      .filter((c) => key(c) === key(cluster) && c.status === 'available')
+      .filter((c) => key(c) === key(database) && c.status === 'available')
       .reduce<OwnCopy | undefined>((best, c) => (!best || Date.parse(c.sourceSnapshotTime) > Date.parse(best.sourceSnapshotTime) ? c : best),
         undefined);
     if (!newest) return { ...cluster, newestCopyAgeSeconds: NO_COPY_AGE_SECONDS };
@@ -44,9 +64,10 @@ export function computeFreshness(copies: OwnCopy[], shared: SourceCluster[], con
 }
 
 /**
- * One CloudWatch embedded-metric-format record: the per-cluster series, and (same value, owner
- * dimension only) the series whose Maximum is the stalest cluster, which the freshness alarm watches.
- * A replica Region's records (`region`) add the Region dimension to both: one series and alarm per Region.
+ * One CloudWatch embedded-metric-format record: the per-database series (`SourceCluster` a cluster's
+ * id, or `instance:<id>`), and (same value, owner dimension only) the series whose Maximum is the
+ * stalest database, which the freshness alarm watches. A replica Region's records (`region`) add
+ * the Region dimension to both: one series and alarm per Region.
  */
 export function freshnessRecord(ownerId: string, freshness: ClusterFreshness, now: number, region?: string): Record<string, unknown> {
   const { ownerDimension, sourceAccountDimension, sourceClusterDimension, regionDimension, newestCopyAge, namespace } = FRESHNESS_METRIC;
@@ -63,7 +84,7 @@ export function freshnessRecord(ownerId: string, freshness: ClusterFreshness, no
     [ownerDimension]: ownerId,
     ...(region === undefined ? {} : { [regionDimension]: region }),
     [sourceAccountDimension]: freshness.sourceAccount,
-    [sourceClusterDimension]: freshness.clusterIdentifier,
+    [sourceClusterDimension]: databaseLabel(freshness.databaseKind ?? 'cluster', freshness.clusterIdentifier),
     [newestCopyAge]: freshness.newestCopyAgeSeconds,
   };
 }

@@ -1,9 +1,9 @@
 import { listOwnCopies, newestFirst, OwnCopy } from './copies.lambda-shared';
-import { ClusterFreshness, computeFreshness, publishFreshness, SourceCluster } from './freshness.lambda-shared';
+import { ClusterFreshness, computeFreshness, publishFreshness, SelectedDatabase, SourceCluster } from './freshness.lambda-shared';
 import { replicaExecutionName, replicaRegions } from './replicas.lambda-shared';
 import type { ReceiverSettings } from './settings.lambda-shared';
 import { startReplica } from './start-copy.lambda-shared';
-import { rdsIn } from '../../shared/clients.lambda-shared';
+import type { DatabaseKind } from '../../shared/database-kind.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
 
 /** What the scan found and did in one replica Region. */
@@ -16,23 +16,36 @@ export interface ReplicaScan {
   readonly failed: string[];
 }
 
-const LIVE_STATUSES = ['available', 'copying', 'creating'];
+const LIVE_STATUSES = ['available', 'copying', 'creating', 'pending'];
+
+/** What the scan found in the receiver's own Region. */
+export interface HomeScan {
+  readonly kinds: readonly DatabaseKind[];
+  readonly copies: OwnCopy[];
+  readonly shared: SourceCluster[];
+  readonly configured: SelectedDatabase[];
+  readonly runId: string;
+  readonly now: number;
+}
 
 /**
  * Per replica Region: publishes the freshness of its replicas (with the Region dimension: one
  * alarm per Region), and starts a replica of the newest available copy of each source cluster that
  * the Region lacks (a failed or lost replica converges at the next scan).
  */
-export async function scanReplicas(settings: ReceiverSettings, copies: OwnCopy[], shared: SourceCluster[], runId: string, now: number): Promise<ReplicaScan[]> {
-  const newest = newestAvailablePerCluster(copies);
+export async function scanReplicas(settings: ReceiverSettings, home: HomeScan): Promise<ReplicaScan[]> {
+  const { copies, now } = home;
+  const newest = newestAvailablePerDatabase(copies);
   const scans: ReplicaScan[] = [];
   for (const { region } of replicaRegions()) {
-    const replicas = await listOwnCopies(settings.ownerId, settings.copyPrefix, rdsIn(region));
-    const scan: ReplicaScan = { region, freshness: computeFreshness(replicas, [...shared, ...copies], settings.clusterIdentifiers, now), started: [], alreadyStarted: [], failed: [] };
+    const replicas = await listOwnCopies(settings.ownerId, settings.copyPrefix, home.kinds, region);
+    const freshness = computeFreshness(replicas, [...home.shared, ...copies], home.configured, now);
+    const scan: ReplicaScan = { region, freshness, started: [], alreadyStarted: [], failed: [] };
     publishFreshness(settings.ownerId, scan.freshness, now, region);
     for (const copy of newest.filter((c) => !hasReplica(replicas, c))) {
+      const input = { copyIdentifier: copy.identifier, region, ...(copy.kind === 'instance' ? { kind: copy.kind } : {}) };
       try {
-        scan[await startReplica({ copyIdentifier: copy.identifier, region }, replicaExecutionName(copy.identifier, region, runId))].push(copy.identifier);
+        scan[await startReplica(input, replicaExecutionName(copy.identifier, region, copy.kind, home.runId))].push(copy.identifier);
       } catch (error) {
         log('error', 'Could not start a replica', { copyIdentifier: copy.identifier, region, error: String(error) });
         scan.failed.push(copy.identifier);
@@ -43,10 +56,10 @@ export async function scanReplicas(settings: ReceiverSettings, copies: OwnCopy[]
   return scans;
 }
 
-function newestAvailablePerCluster(copies: OwnCopy[]): OwnCopy[] {
+function newestAvailablePerDatabase(copies: OwnCopy[]): OwnCopy[] {
   const newest = new Map<string, OwnCopy>();
   for (const copy of copies.filter((c) => c.status === 'available').sort(newestFirst)) {
-    const key = `${copy.sourceAccount}/${copy.clusterIdentifier}`;
+    const key = `${copy.kind}/${copy.sourceAccount}/${copy.clusterIdentifier}`;
     if (!newest.has(key)) newest.set(key, copy);
   }
   return [...newest.values()];
@@ -54,7 +67,7 @@ function newestAvailablePerCluster(copies: OwnCopy[]): OwnCopy[] {
 
 /** A live replica of this copy, or an available replica of a source snapshot at least as new. */
 function hasReplica(replicas: OwnCopy[], copy: OwnCopy): boolean {
-  return replicas.some((r) => r.sourceAccount === copy.sourceAccount && r.clusterIdentifier === copy.clusterIdentifier && (
+  return replicas.some((r) => r.kind === copy.kind && r.sourceAccount === copy.sourceAccount && r.clusterIdentifier === copy.clusterIdentifier && (
     (r.identifier === copy.identifier && LIVE_STATUSES.includes(r.status))
     || (r.status === 'available' && Date.parse(r.sourceSnapshotTime) >= Date.parse(copy.sourceSnapshotTime))));
 }

@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { ReplicaNotConfigured } from './errors.lambda-shared';
 import type { ReceiverSettings } from './settings.lambda-shared';
 import { MAX_EXECUTION_NAME_LENGTH, TARGET_ENV } from '../../shared/constants';
+import { DatabaseKind, isDatabaseKind } from '../../shared/database-kind.lambda-shared';
 import { InvalidInput } from '../../shared/errors.lambda-shared';
 import { isValidIdentifier } from '../../shared/naming.lambda-shared';
 import { rejectUnknownKeys, requireObject } from '../../shared/validate.lambda-shared';
@@ -18,6 +19,8 @@ export interface ReplicaRegionSettings {
 export interface ReplicaInput {
   readonly copyIdentifier: string;
   readonly region: string;
+  /** `instance` for a copy of a DB snapshot; absent for a cluster snapshot copy. */
+  readonly kind?: DatabaseKind;
 }
 
 /** The state the replica steps pass on. The origin comes from the copy's tags in RDS, never from the input. */
@@ -39,7 +42,7 @@ export interface ReplicaState extends ReplicaInput {
   readonly replicated?: Record<string, string>;
 }
 
-const INPUT_KEYS = ['copyIdentifier', 'region'] as const;
+const INPUT_KEYS = ['copyIdentifier', 'region', 'kind'] as const;
 const STATE_KEYS = [...INPUT_KEYS, 'sourceAccount', 'snapshotArn', 'clusterIdentifier', 'sourceSnapshotTime', 'copyArn', 'deadline', 'copyRequestedAt',
   'replicaArn', 'deletedReplicas', 'replicated'];
 
@@ -61,14 +64,21 @@ export function parseReplicaInput(event: unknown, settings: ReceiverSettings): {
   if (typeof id !== 'string' || !isValidIdentifier(id) || !id.startsWith(`${settings.copyPrefix}-`)) {
     throw new ReplicaNotConfigured(`copyIdentifier ${JSON.stringify(id)?.slice(0, 80)} is not a copy identifier of this receiver (${settings.copyPrefix}-...)`);
   }
-  return { input: { copyIdentifier: id, region: replica.region }, replica };
+  if (obj.kind !== undefined && !isDatabaseKind(obj.kind)) throw new InvalidInput(`kind must be 'cluster' or 'instance', got ${JSON.stringify(obj.kind)?.slice(0, 40)}`);
+  const kind = obj.kind === 'instance' ? { kind: obj.kind } : {};
+  return { input: { copyIdentifier: id, region: replica.region, ...kind }, replica };
+}
+
+/** The kind of the copy a replica input names (a cluster snapshot copy unless it says `instance`). */
+export function kindOf(input: ReplicaInput): DatabaseKind {
+  return input.kind ?? 'cluster';
 }
 
 /** Checks the state a previous replica step returned. */
 export function parseReplicaState(event: unknown, settings: ReceiverSettings): { state: ReplicaState; replica: ReplicaRegionSettings } {
   const obj = requireObject(event, 'The replica state');
   rejectUnknownKeys(obj, STATE_KEYS, 'The replica state');
-  const { input, replica } = parseReplicaInput({ copyIdentifier: obj.copyIdentifier, region: obj.region }, settings);
+  const { input, replica } = parseReplicaInput({ copyIdentifier: obj.copyIdentifier, region: obj.region, kind: obj.kind }, settings);
   for (const key of ['sourceAccount', 'snapshotArn', 'clusterIdentifier', 'sourceSnapshotTime', 'copyArn', 'deadline', 'copyRequestedAt'] as const) {
     if (typeof obj[key] !== 'string' || obj[key] === '') throw new InvalidInput(`The replica state has no ${key}`);
   }
@@ -76,12 +86,13 @@ export function parseReplicaState(event: unknown, settings: ReceiverSettings): {
 }
 
 /**
- * The replica execution's name: `<copy identifier>-<region>`, and for the catch-up scan the scan's
+ * The replica execution's name: `<copy identifier>-<region>` (`-i-<region>` for a DB snapshot copy), and for the catch-up scan the scan's
  * minute too (`-at<yyyymmddhhmm>`), as `copyExecutionName` does. Past 80 characters the copy
  * identifier is cut and a hash of it kept, so two copies never share a name.
  */
-export function replicaExecutionName(copyIdentifier: string, region: string, scanRunId?: string): string {
-  const suffix = `-${region}${scanRunId === undefined ? '' : `-at${scanRunId}`}`;
+export function replicaExecutionName(copyIdentifier: string, region: string, kind: DatabaseKind, scanRunId?: string): string {
+  // A cluster snapshot copy and a DB snapshot copy may share an identifier: the latter's name says `-i-`.
+  const suffix = `${kind === 'instance' ? '-i' : ''}-${region}${scanRunId === undefined ? '' : `-at${scanRunId}`}`;
   if (copyIdentifier.length + suffix.length <= MAX_EXECUTION_NAME_LENGTH) return `${copyIdentifier}${suffix}`;
   const hash = createHash('sha256').update(copyIdentifier).digest('hex').slice(0, 12);
   return `${copyIdentifier.slice(0, MAX_EXECUTION_NAME_LENGTH - suffix.length - hash.length - 1).replace(/-+$/, '')}-${hash}${suffix}`;

@@ -1,7 +1,6 @@
-import { parseReplicaState, ReplicaState } from './replicas.lambda-shared';
+import { kindOf, parseReplicaState, ReplicaState } from './replicas.lambda-shared';
 import { retainNewest } from './retention.lambda-shared';
 import { receiverSettings } from './settings.lambda-shared';
-import { rdsIn } from '../../shared/clients.lambda-shared';
 import { InvalidInput } from '../../shared/errors.lambda-shared';
 import type { SnapshotReplicatedDetail } from '../../shared/events';
 
@@ -15,7 +14,7 @@ export async function handler(event: ReplicaState): Promise<ReplicaState> {
   const { state, replica } = parseReplicaState(event, settings);
   if (!state.replicaArn) throw new InvalidInput(`Replica '${state.copyIdentifier}' in ${state.region} has not been found available yet; nothing to retain`);
   const { deleted } = await retainNewest({
-    client: rdsIn(replica.region),
+    kind: kindOf(state),
     region: replica.region,
     ownerId: settings.ownerId,
     copyPrefix: settings.copyPrefix,

@@ -1,14 +1,16 @@
-import { DBClusterSnapshot, DescribeDBClusterSnapshotsCommand } from '@aws-sdk/client-rds';
 import { listOwnCopies, OwnCopy } from './copies.lambda-shared';
-import { ClusterFreshness, computeFreshness, publishFreshness, SourceCluster } from './freshness.lambda-shared';
+import { ClusterFreshness, computeFreshness, publishFreshness, SelectedDatabase, SourceCluster } from './freshness.lambda-shared';
 import { assertNoOwnAccountSource } from './own-account.lambda-shared';
 import { ReplicaScan, scanReplicas } from './replica-scan.lambda-shared';
 import { ReceiverSettings, receiverSettings } from './settings.lambda-shared';
-import { copyExecutionName, copyIdentifier, parseSourceSnapshotArn, SourceSnapshotRef } from './sources.lambda-shared';
+import {
+  copyExecutionName, copyIdentifier, isSelected, parseSourceSnapshotArn, selectedIdentifiers, selectedKinds, SourceSnapshotRef, takenAt,
+} from './sources.lambda-shared';
 import { startCopy } from './start-copy.lambda-shared';
-import { rds } from '../../shared/clients.lambda-shared';
+import { DatabaseKind, SnapshotView } from '../../shared/database-kind.lambda-shared';
 import { isAwsError, StartExecutionsFailed } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
+import { snapshotApi } from '../../shared/snapshot-apis.lambda-shared';
 import { scheduledRunId } from '../../shared/validate.lambda-shared';
 
 /** What EventBridge Scheduler sends: the scheduled time of this firing. Empty for a manual run. */
@@ -32,22 +34,28 @@ interface SharedCandidate extends SourceCluster {
   readonly created: number;
 }
 
-/** Copies in these states hold the source's place: a scan does not start another copy of it. */
-const LIVE_COPY_STATUSES = ['available', 'copying', 'creating'];
+/** Copies in these states hold the source's place: a scan does not start another copy of it (`pending`: a queued DB snapshot copy). */
+const LIVE_COPY_STATUSES = ['available', 'copying', 'creating', 'pending'];
 
 /**
- * The catch-up scan: lists the snapshots the source accounts share with this account, starts a copy
- * of the newest one of each source cluster that has no copy yet (a lost event, or a receiver
- * deployed after the source, still converges), and publishes every cluster's freshness.
+ * The catch-up scan: lists the snapshots the source accounts share with this account (cluster
+ * snapshots and DB snapshots, of the kinds selected), starts a copy of the newest one of each
+ * source database that has no copy yet (a lost event, or a receiver deployed after the source,
+ * still converges), and publishes every database's freshness. A DB snapshot that needs an option
+ * group is told by RDS's refusal of its copy (no event here to say so).
  */
 export async function handler(event: ScanEvent = {}): Promise<ScanResult> {
   const runId = scheduledRunId(event, 'The scan event');
   const settings = receiverSettings();
   assertNoOwnAccountSource(settings);
   const now = Date.now();
-  const [shared, copies] = [await newestSharedPerCluster(settings), await listOwnCopies(settings.ownerId, settings.copyPrefix)];
+  const kinds = selectedKinds(settings);
+  const shared: SharedCandidate[] = [];
+  for (const kind of kinds) shared.push(...await newestSharedPerDatabase(settings, kind));
+  const copies = await listOwnCopies(settings.ownerId, settings.copyPrefix, kinds);
 
-  const freshness = computeFreshness(copies, shared, settings.clusterIdentifiers, now);
+  const configured: SelectedDatabase[] = kinds.flatMap((kind) => selectedIdentifiers(settings, kind).map((identifier) => ({ kind, identifier })));
+  const freshness = computeFreshness(copies, shared, configured, now);
   const result: ScanResult = { runId, started: [], alreadyStarted: [], failed: [], freshness, replicas: [] };
   publishFreshness(settings.ownerId, result.freshness, now);
   for (const candidate of shared) {
@@ -61,7 +69,7 @@ export async function handler(event: ScanEvent = {}): Promise<ScanResult> {
       result.failed.push(candidate.ref.arn);
     }
   }
-  result.replicas.push(...await scanReplicas(settings, copies, shared, runId, now));
+  result.replicas.push(...await scanReplicas(settings, { kinds, copies, shared, configured, runId, now }));
   log('info', 'Scanned shared snapshots', { runId, shared: shared.length, copies: copies.length, started: result.started, alreadyStarted: result.alreadyStarted, failed: result.failed });
   const failedReplicas = result.replicas.flatMap((r) => r.failed.map((id) => `${id} (${r.region})`));
   if (result.failed.length > 0 || failedReplicas.length > 0) {
@@ -70,31 +78,29 @@ export async function handler(event: ScanEvent = {}): Promise<ScanResult> {
   return result;
 }
 
-/** A live copy of this snapshot exists, or an available copy of one at least as new. */
+/** A live copy of this snapshot exists, or an available copy (of the same kind and database) of one at least as new. */
 function hasCopy(copies: OwnCopy[], candidate: SharedCandidate): boolean {
-  return copies.some((copy) => copy.sourceAccount === candidate.sourceAccount && copy.clusterIdentifier === candidate.clusterIdentifier && (
+  const sameDatabase = (copy: OwnCopy) =>
+    copy.kind === candidate.kind && copy.sourceAccount === candidate.sourceAccount && copy.clusterIdentifier === candidate.clusterIdentifier;
+  return copies.some((copy) => sameDatabase(copy) && (
     (copy.sourceSnapshotArn === candidate.ref.arn && LIVE_COPY_STATUSES.includes(copy.status))
     || (copy.status === 'available' && Date.parse(copy.sourceSnapshotTime) >= candidate.created)));
 }
 
-/** The newest available shared snapshot of each source account and cluster; others' shares are skipped. */
-async function newestSharedPerCluster(settings: ReceiverSettings): Promise<SharedCandidate[]> {
+/** The newest available shared snapshot of `kind` of each source account and database; others' shares are skipped. */
+async function newestSharedPerDatabase(settings: ReceiverSettings, kind: DatabaseKind): Promise<SharedCandidate[]> {
   const newest = new Map<string, SharedCandidate>();
-  let marker: string | undefined;
-  do {
-    const page = await rds.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: 'shared', IncludeShared: true, MaxRecords: 100, Marker: marker }));
-    for (const snapshot of page.DBClusterSnapshots ?? []) {
-      const candidate = asCandidate(snapshot, settings);
-      const key = candidate && `${candidate.sourceAccount}/${candidate.clusterIdentifier}`;
-      if (candidate && key && (newest.get(key)?.created ?? -Infinity) < candidate.created) newest.set(key, candidate);
-    }
-    marker = page.Marker;
-  } while (marker);
+  for await (const snapshot of snapshotApi(kind).listShared()) {
+    const candidate = asCandidate(snapshot, kind, settings);
+    const key = candidate && `${candidate.sourceAccount}/${candidate.clusterIdentifier}`;
+    if (candidate && key && (newest.get(key)?.created ?? -Infinity) < candidate.created) newest.set(key, candidate);
+  }
   return [...newest.values()].sort((a, b) => a.ref.arn.localeCompare(b.ref.arn));
 }
 
-function asCandidate(snapshot: DBClusterSnapshot, settings: ReceiverSettings): SharedCandidate | undefined {
-  if (snapshot.Status !== 'available' || !snapshot.SnapshotCreateTime) return undefined;
+function asCandidate(snapshot: SnapshotView, kind: DatabaseKind, settings: ReceiverSettings): SharedCandidate | undefined {
+  const created = takenAt(snapshot);
+  if (snapshot.Status !== 'available' || !created) return undefined;
   let ref: SourceSnapshotRef;
   try {
     ref = parseSourceSnapshotArn(snapshot.DBClusterSnapshotArn, settings);
@@ -103,7 +109,6 @@ function asCandidate(snapshot: DBClusterSnapshot, settings: ReceiverSettings): S
     throw error;
   }
   const clusterIdentifier = (snapshot.DBClusterIdentifier ?? '').toLowerCase();
-  if (!clusterIdentifier || (settings.clusterIdentifiers.length > 0 && !settings.clusterIdentifiers.includes(clusterIdentifier))) return undefined;
-  return { sourceAccount: ref.account, clusterIdentifier, ref, created: snapshot.SnapshotCreateTime.getTime() };
+  if (ref.kind !== kind || !clusterIdentifier || !isSelected(settings, kind, clusterIdentifier)) return undefined;
+  return { kind, sourceAccount: ref.account, clusterIdentifier, ref, created: created.getTime() };
 }
-

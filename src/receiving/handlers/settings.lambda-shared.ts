@@ -7,8 +7,14 @@ export interface ReceiverSettings {
   readonly sourceAccountIds: string[];
   /** Only shared snapshots whose identifier starts with this; '' for all. */
   readonly sourceSnapshotPrefix: string;
-  /** Only these source clusters (lowercase); empty for all. */
+  /**
+   * Only these source clusters and DB instances (lowercase). When both are empty every database of
+   * the sources is copied; when either lists any, only the listed ones (of either kind).
+   */
   readonly clusterIdentifiers: string[];
+  readonly instanceIdentifiers: string[];
+  /** The option group of a DB snapshot copy that needs one (`optionGroupName`); undefined when not set. */
+  readonly optionGroupName?: string;
   readonly copyPrefix: string;
   readonly region: string;
 }
@@ -20,6 +26,8 @@ export function receiverSettings(): ReceiverSettings {
     sourceAccountIds: listEnv(TARGET_ENV.SOURCE_ACCOUNT_IDS),
     sourceSnapshotPrefix: process.env[TARGET_ENV.SOURCE_SNAPSHOT_PREFIX] ?? '',
     clusterIdentifiers: listEnv(TARGET_ENV.SOURCE_CLUSTER_IDENTIFIERS).map((id) => id.toLowerCase()),
+    instanceIdentifiers: listEnv(TARGET_ENV.SOURCE_INSTANCE_IDENTIFIERS).map((id) => id.toLowerCase()),
+    optionGroupName: process.env[TARGET_ENV.OPTION_GROUP_NAME] || undefined,
     copyPrefix: requireEnv(TARGET_ENV.COPY_PREFIX),
     region: requireEnv('AWS_REGION'),
   };

@@ -13,12 +13,16 @@ export type StartOutcome = 'started' | 'alreadyStarted';
  * of the same name (for 90 days), so a duplicate event or a repeated scan firing starts nothing twice.
  */
 export async function startCopy(input: CopyInput, name: string): Promise<StartOutcome> {
-  return start(requireEnv(ENV.STATE_MACHINE_ARN), { sourceAccount: input.sourceAccount, snapshotArn: input.snapshotArn }, name);
+  return start(requireEnv(ENV.STATE_MACHINE_ARN), {
+    sourceAccount: input.sourceAccount,
+    snapshotArn: input.snapshotArn,
+    ...(input.requiredOptions ? { requiredOptions: input.requiredOptions } : {}),
+  }, name);
 }
 
 /** Starts a replica execution (one copy into one replica Region) under a deterministic name, likewise. */
 export async function startReplica(input: ReplicaInput, name: string): Promise<StartOutcome> {
-  return start(requireEnv(TARGET_ENV.REPLICA_STATE_MACHINE_ARN), { copyIdentifier: input.copyIdentifier, region: input.region }, name);
+  return start(requireEnv(TARGET_ENV.REPLICA_STATE_MACHINE_ARN), { ...input }, name);
 }
 
 async function start(stateMachineArn: string, input: object, name: string): Promise<StartOutcome> {

@@ -20,12 +20,13 @@ export interface StartedReplica {
  */
 export async function handler(event: CopyState): Promise<StartedReplica[]> {
   const settings = receiverSettings();
-  const state = parseCopyState(event, settings);
+  const { state, ref } = parseCopyState(event, settings);
   if (!state.copyArn) throw new InvalidInput(`Copy '${state.copyIdentifier}' is not available yet; nothing to replicate`);
   const started: StartedReplica[] = [];
   for (const { region } of replicaRegions()) {
-    const executionName = replicaExecutionName(state.copyIdentifier, region);
-    started.push({ region, executionName, outcome: await startReplica({ copyIdentifier: state.copyIdentifier, region }, executionName) });
+    const executionName = replicaExecutionName(state.copyIdentifier, region, ref.kind);
+    const input = { copyIdentifier: state.copyIdentifier, region, ...(ref.kind === 'instance' ? { kind: ref.kind } : {}) };
+    started.push({ region, executionName, outcome: await startReplica(input, executionName) });
   }
   log('info', 'Started replicas', { copyIdentifier: state.copyIdentifier, started });
   return started;

@@ -44,6 +44,10 @@ export const TARGET_ENV = {
   SOURCE_ACCOUNT_IDS: 'SOURCE_ACCOUNT_IDS',
   SOURCE_SNAPSHOT_PREFIX: 'SOURCE_SNAPSHOT_PREFIX',
   SOURCE_CLUSTER_IDENTIFIERS: 'SOURCE_CLUSTER_IDENTIFIERS',
+  /** `instanceIdentifiers` of the receiver: the source DB instances it copies (comma-separated; empty with no selection). */
+  SOURCE_INSTANCE_IDENTIFIERS: 'SOURCE_INSTANCE_IDENTIFIERS',
+  /** `optionGroupName` of the receiver: the option group of a DB snapshot copy that needs one; absent when not set. CopySharedSnapshot only. */
+  OPTION_GROUP_NAME: 'OPTION_GROUP_NAME',
   COPY_PREFIX: 'COPY_PREFIX',
   COPY_KEY_ARN: 'COPY_KEY_ARN',
   RETAIN_COPIES: 'RETAIN_COPIES',

@@ -88,6 +88,11 @@ export const TARGET_ERROR = {
   CopyFailed: 'CopyFailed',
   /** PutEvents did not accept the `Cluster Snapshot Copied` confirmation. */
   ConfirmationFailed: 'ConfirmationFailed',
+  /**
+   * A shared DB snapshot needs a target option group (Oracle `Timezone`/`OLS`) and the receiver has
+   * no `optionGroupName`: no copy was started.
+   */
+  OptionGroupRequired: 'OptionGroupRequired',
   /** A source account is the account the receiver runs in (found at run time when the stack's account was unknown at synth). */
   SourceIsOwnAccount: 'SourceIsOwnAccount',
   /** RDS cannot use a replica Region's key (disabled, deleted, or not usable by this account): that Region's replicas fail, the others go on. */

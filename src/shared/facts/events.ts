@@ -20,4 +20,10 @@ export const EVENT_DETAIL_TYPE = {
    * replica Region (`replicaRegions`); detail: `SnapshotReplicatedDetail`.
    */
   replicated: 'Cluster Snapshot Replicated',
+  /** Put by `RefreshedDatabase` on its own account's default bus after a swap; detail: `DatabaseRefreshedDetail`. */
+  databaseRefreshed: 'Database Refreshed',
+  /** Put by `RefreshedDatabase` when a refresh fails; detail: `DatabaseRefreshFailedDetail`. */
+  databaseRefreshFailed: 'Database Refresh Failed',
+  /** Put by `RefreshedDatabase` in restore-test mode after each test; detail: `DatabaseRestoreTestedDetail`. */
+  databaseRestoreTested: 'Database Restore Tested',
 } as const;

@@ -73,7 +73,7 @@ export const MAX_CONCURRENT_INSTANCE_COPIES = 20;
 
 /** `sourceAccountIds`: at most this many (the bus policy and the IAM policies list each one). */
 export const MAX_SOURCE_ACCOUNTS = 20;
-/** `clusterIdentifiers` of the receiver: at most this many, so the handlers' environment stays under Lambda's 4 KB. */
+/** `clusterIdentifiers` and `instanceIdentifiers` of the receiver together: at most this many, so the handlers' environment stays under Lambda's 4 KB. */
 export const MAX_RECEIVED_CLUSTERS = 40;
 /** `retainCopies` bounds: the Region's default manual cluster snapshot quota is 100. */
 export const MAX_RETAIN_COPIES = 100;

@@ -21,6 +21,12 @@ export const FRESHNESS_METRIC = {
 } as const;
 
 /**
+ * How a DB instance is named where clusters are too (freshness dimensions, results): `instance:<id>`,
+ * since a cluster and an instance may share an identifier. A cluster is named by its id alone.
+ */
+export const INSTANCE_KEY_PREFIX = 'instance:';
+
+/**
  * The age published for a cluster with no available copy at all (a configured cluster never
  * received, or one whose first copy is still in progress): ten years, far past any `maxCopyAge`.
  */

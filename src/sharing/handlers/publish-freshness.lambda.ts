@@ -3,12 +3,9 @@ import { clusterSelection, instanceSelection } from './selection.lambda-shared';
 import { manualSnapshots } from './snapshots.lambda-shared';
 import { ownershipOf } from './tags.lambda-shared';
 import { requireEnv } from '../../shared/config.lambda-shared';
-import { ENV, NO_SNAPSHOT_AGE_SECONDS, SILENT_LOGS_VARIABLE } from '../../shared/constants';
+import { ENV, INSTANCE_KEY_PREFIX, NO_SNAPSHOT_AGE_SECONDS, SILENT_LOGS_VARIABLE } from '../../shared/constants';
 import type { DatabaseKind, SnapshotView } from '../../shared/database-kind.lambda-shared';
 import { withRdsCallMetrics } from '../../shared/metrics.lambda-shared';
-
-/** A DB instance's key in the results and the `Cluster` dimension: `instance:<id>` (a cluster and an instance may share an id). */
-const INSTANCE_KEY_PREFIX = 'instance:';
 
 export interface FreshnessResult {
   readonly clusters: SnapshotFreshness[];

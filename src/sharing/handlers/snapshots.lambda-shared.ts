@@ -2,7 +2,7 @@ import type { DBClusterSnapshot } from '@aws-sdk/client-rds';
 import { isOwnedBy, Ownership } from './tags.lambda-shared';
 import { integerEnv } from '../../shared/config.lambda-shared';
 import { ENV } from '../../shared/constants';
-import type { DatabaseKind, SnapshotView } from '../../shared/database-kind.lambda-shared';
+import { DatabaseKind, IN_PROGRESS_STATUSES, SnapshotView } from '../../shared/database-kind.lambda-shared';
 import { isAwsError, SnapshotIdentifierConflict } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
 import type { SnapshotRole } from '../../shared/naming.lambda-shared';
@@ -13,13 +13,7 @@ export function findSnapshot(snapshotIdentifier: string, kind?: DatabaseKind): P
   return snapshotApi(kind).find(snapshotIdentifier);
 }
 
-/**
- * Status values that mean "still working"; `available` means done; anything else is a failure.
- * `pending`: a DB snapshot copy queued behind another copy of the same instance's snapshots ("they're
- * queued internally", RDS User Guide, "Copying a DB snapshot"; the status name is not confirmed, and
- * counting it as in progress is the safe reading).
- */
-export const IN_PROGRESS_STATUSES = ['creating', 'copying', 'pending'];
+export { IN_PROGRESS_STATUSES };
 
 /**
  * A copy in these states may still read its source: deleting the source before the copy is
