@@ -298,7 +298,8 @@ export class FakeRds extends RdsStore {
       snapshotArn: (id: string) => snapshotArn(id, this.account, this.region),
       snapshotTags: tags.snapshotTags,
     };
-    const requests = databaseAuthorizationRequests(api, input, this.account, lookup) ?? authorizationRequests(api, input, tags, this.account, this.region);
+    const requests = databaseAuthorizationRequests(api, input, this.account, lookup)
+      ?? authorizationRequests(api, input, tags, this.account, this.region);
     for (const found of requests) {
       const request = { ...found, context: { ...found.context, 'aws:RequestedRegion': this.region } };
       const decision = iam.authorize(functionId, request);

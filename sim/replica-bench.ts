@@ -24,6 +24,14 @@ const REPLICA_REGIONS = ['us-east-1', 'eu-central-1'];
 /** The target: within this many times the floor, no failed execution (issue 17). */
 export const REPLICA_FLEET_TARGET_RATIO = 1.15;
 
+/** One replica Region's figures. */
+export interface RegionFigures {
+  readonly region: string;
+  readonly available: number;
+  readonly lastMinutes: number;
+  readonly refusedCopies: number;
+}
+
 export interface ReplicaFleetFigures {
   readonly clusters: number;
   readonly regions: readonly string[];
@@ -34,7 +42,7 @@ export interface ReplicaFleetFigures {
   /** From the first share to the last replica available in any Region. */
   readonly completionMinutes: number;
   /** Per replica Region: replicas available, and when the last one became available (minutes after the first share). */
-  readonly perRegion: ReadonlyArray<{ readonly region: string; readonly available: number; readonly lastMinutes: number; readonly refusedCopies: number }>;
+  readonly perRegion: ReadonlyArray<RegionFigures>;
   readonly executions: number;
   readonly failedExecutions: number;
   readonly realSeconds: number;

@@ -4,8 +4,8 @@ import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { IConstruct } from 'constructs';
 import type { ReceiverPermissions } from './permissions';
-import type { ReplicaPermissions } from './replica-permissions';
 import type { ReceiverHandlers } from './receiver-handlers';
+import type { ReplicaPermissions } from './replica-permissions';
 import { TARGET_TAG_OWNER } from '../shared/constants';
 import { VPC_NETWORK_INTERFACE_ACTIONS } from '../shared/function-options';
 import {
@@ -28,7 +28,9 @@ export interface ReceiverSuppressionSubjects extends IConstruct {
  * src/shared/nag.ts). Each IAM5 suppression names its exact findings, computed from the ARNs the
  * policies use, and is added only on a role whose policy grants that wildcard (see `suppressWildcards`).
  */
-export function addReceiverNagSuppressions(construct: ReceiverSuppressionSubjects, permissions: ReceiverPermissions, replicas?: ReplicaPermissions): void {
+export function addReceiverNagSuppressions(
+  construct: ReceiverSuppressionSubjects, permissions: ReceiverPermissions, replicas?: ReplicaPermissions,
+): void {
   const stack = Stack.of(construct);
   const known = (...args: WildcardArgs) => expectedWildcard(stack, ...args);
 

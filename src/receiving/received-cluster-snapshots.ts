@@ -151,7 +151,8 @@ export class ReceivedClusterSnapshots extends Construct implements IOwnedCluster
     }).stateMachine;
 
     // The receive-event function and the scan start copies; each checks first that no source is this account.
-    const starters = createStarterFunctions(factory, permissions, { ...environment, [ENV.STATE_MACHINE_ARN]: this.stateMachine.stateMachineArn }, replicas);
+    const starterEnvironment = { ...environment, [ENV.STATE_MACHINE_ARN]: this.stateMachine.stateMachineArn };
+    const starters = createStarterFunctions(factory, permissions, starterEnvironment, replicas);
     this.stateMachine.grantStartExecution(starters.receiveEvent);
     this.stateMachine.grantStartExecution(starters.scan);
     this.handlers = { ...copyFunctions, ...starters, ...replicas?.handlers };

@@ -68,7 +68,9 @@ export class ReplicaWorkflow extends Construct {
       }],
       resultPath: sfn.JsonPath.DISCARD,
     });
-    publish.addRetry({ errors: [sfn.Errors.ALL], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL });
+    publish.addRetry({
+      errors: [sfn.Errors.ALL], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL,
+    });
     for (const task of [copy, check, retain, publish]) task.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
     copy
       .next(new sfn.Wait(this, REPLICA_STATE.waitForReplica, { time: sfn.WaitTime.duration(waitInterval) }))

@@ -89,8 +89,9 @@ describe('a receiver with two replica Regions', () => {
       .flatMap((r) => resolve(r.Properties.PolicyDocument.Statement) as IamStatement[]);
   };
   type Case = [string, string, RequestContext?];
-  const notAllowed = (role: IRole | undefined, cases: Case[]) => cases.filter(([action, resource, context]) => !evaluate(statementsOf(role), { action, resource, context }).allowed);
-  const notDenied = (role: IRole | undefined, cases: Case[]) => cases.filter(([action, resource, context]) => evaluate(statementsOf(role), { action, resource, context }).allowed);
+  const allows = (role: IRole | undefined, [action, resource, context]: Case) => evaluate(statementsOf(role), { action, resource, context }).allowed;
+  const notAllowed = (role: IRole | undefined, cases: Case[]) => cases.filter((c) => !allows(role, c));
+  const notDenied = (role: IRole | undefined, cases: Case[]) => cases.filter((c) => allows(role, c));
   const rds = (region: string, resource: string) => `arn:aws:rds:${region}:${TARGET}:${resource}`;
   const COPY = 'cluster-snapshot:received-shared-orders-db-202611270300-6fbbb8dd6598';
   const owner = { 'aws:RequestTag/received-cluster-snapshots:owner': receiver.ownerId };
@@ -109,7 +110,8 @@ describe('a receiver with two replica Regions', () => {
         TreatMissingData: 'breaching',
       });
     }
-    const settings = JSON.parse(resources[stack.getLogicalId(receiver.handlers.copyReplica!.node.defaultChild as any)].Properties.Environment.Variables.REPLICA_REGIONS);
+    const copyReplicaId = stack.getLogicalId(receiver.handlers.copyReplica!.node.defaultChild as any);
+    const settings = JSON.parse(resources[copyReplicaId].Properties.Environment.Variables.REPLICA_REGIONS);
     expect(settings).toEqual([
       { region: 'us-east-1', keyArn: keyArn('us-east-1'), retainCopies: 5 },
       { region: 'eu-central-1', keyArn: keyArn('eu-central-1'), retainCopies: 2 },
@@ -159,7 +161,7 @@ describe('a receiver with two replica Regions', () => {
 
   test('every statement agrees with the Service Authorization Reference', async () => {
     const problems: Record<string, string[]> = {};
-    for (const [id, r] of Object.entries(resources).filter(([, r]) => r.Type === 'AWS::IAM::Policy')) {
+    for (const [id, r] of Object.entries(resources).filter(([, resource]) => resource.Type === 'AWS::IAM::Policy')) {
       for (const [i, statement] of (resolve(r.Properties.PolicyDocument.Statement) as IamStatement[]).entries()) {
         const found = await statementProblems(statement);
         if (found.length > 0) problems[`${id} statement ${i}`] = found;

@@ -165,7 +165,8 @@ describe('retain-copies with replica Regions', () => {
         if (input.DBClusterSnapshotIdentifier !== 'received-old-2') throw awsError('DBClusterSnapshotNotFoundFault');
         return { DBClusterSnapshots: [older(2, { status: replicaStatus })] };
       }
-      if (input.DBClusterSnapshotIdentifier) return { DBClusterSnapshots: listing.filter((s) => s.DBClusterSnapshotIdentifier === input.DBClusterSnapshotIdentifier) };
+      const id = input.DBClusterSnapshotIdentifier;
+      if (id) return { DBClusterSnapshots: listing.filter((s) => s.DBClusterSnapshotIdentifier === id) };
       return { DBClusterSnapshots: listing };
     });
   }

@@ -75,7 +75,8 @@ describe('replica Regions on the receiver', () => {
     await sourceRun(sim, 3);
     const day3 = target.executions.slice(before);
     const failed = day3.filter((e) => e.status !== 'SUCCEEDED');
-    expect(failed.map((e) => [e.error, (e.input as { region?: string }).region])).toEqual(CLUSTERS.map(() => [TARGET_ERROR.ReplicaKeyNotAccessible, CENTRAL]));
+    const byName = failed.map((e) => [e.error, (e.input as { region?: string }).region]);
+    expect(byName).toEqual(CLUSTERS.map(() => [TARGET_ERROR.ReplicaKeyNotAccessible, CENTRAL]));
     expect(day3.filter((e) => e.status === 'SUCCEEDED')).toHaveLength(2 * 2);
     for (const cluster of CLUSTERS) {
       const newest = ownCopies(sim, REGION, cluster).map(sourceTime).sort().slice(-1)[0];

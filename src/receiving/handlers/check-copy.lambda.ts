@@ -1,5 +1,5 @@
-import { checkOwnCopy } from './copy-status.lambda-shared';
 import { CopyState, parseCopyState } from './copy-state.lambda-shared';
+import { checkOwnCopy } from './copy-status.lambda-shared';
 import { receiverSettings } from './settings.lambda-shared';
 
 /**

@@ -41,8 +41,13 @@ export async function retainNewest(r: Retention): Promise<{ deleted: string[]; e
     }
   }
   log('info', 'Applied retention', {
-    ...(r.region ? { region: r.region } : {}), sourceAccount: r.sourceAccount, clusterIdentifier: r.clusterIdentifier, retain: r.retain,
-    available: available.length, deleted, keptForReplicas: kept,
+    ...(r.region ? { region: r.region } : {}),
+    sourceAccount: r.sourceAccount,
+    clusterIdentifier: r.clusterIdentifier,
+    retain: r.retain,
+    available: available.length,
+    deleted,
+    keptForReplicas: kept,
   });
   return { deleted, expired: expired.map((copy) => copy.identifier) };
 }
