@@ -5,7 +5,7 @@ import { LambdaEnvironments } from './lambda-environment';
 import { lambdaError, LambdaFaults, LambdaFaultState, loadHandler } from './lambda-faults';
 import { seededRandom } from './prng';
 import type { CfnTemplate, LambdaInvocation, SimulatedInstance, SimulationOptions, SimulationWorld, StarterRun } from './simulation-types';
-import { Execution, FakeStepFunctions } from './step-functions';
+import { allStates, Execution, FakeStepFunctions } from './step-functions';
 import { DEFAULT_STACK, readTemplate, ReadTemplate, ScheduleTarget, TemplateFunction, TemplateInstance } from './template';
 import { flushPromises, VirtualClock } from './virtual-clock';
 import { ENV, SILENT_LOGS_VARIABLE } from '../src/shared/constants';
@@ -279,7 +279,7 @@ export class Simulation {
   }
 
   private async invokeTask(input: unknown, execution: Execution, state: string): Promise<unknown> {
-    const resource = this.sfn.definitionOf(execution.stateMachineArn).States[state].Resource as string;
+    const resource = allStates(this.sfn.definitionOf(execution.stateMachineArn))[state].Resource as string;
     // Alone (no two-account world delivering events), a putEvents task is recorded and accepted.
     if (resource === PUT_EVENTS_TASK && !this.world?.integrations[resource]) {
       const entries = ((input as { Entries?: Array<Record<string, unknown>> }).Entries ?? []);

@@ -224,7 +224,23 @@ export class FakeStepFunctions {
 }
 
 function taskStateNames(definition: Record<string, any>): string[] {
-  return Object.entries(definition.States as Record<string, any>).filter(([, s]) => s.Type === 'Task').map(([name]) => name);
+  return Object.entries(allStates(definition)).filter(([, s]) => s.Type === 'Task').map(([name]) => name);
+}
+
+/**
+ * Every state of a definition by name, those of Parallel branches and Map iterators included (state
+ * names are unique across the whole state machine: Step Functions Developer Guide, "States").
+ */
+export function allStates(definition: Record<string, any>): Record<string, any> {
+  const states: Record<string, any> = {};
+  for (const [name, state] of Object.entries(definition.States as Record<string, any>)) {
+    states[name] = state;
+    const nestedMachines = [...state.Branches ?? [], state.Iterator, state.ItemProcessor].filter((machine) => machine !== undefined);
+    for (const nested of nestedMachines) {
+      Object.assign(states, allStates(nested));
+    }
+  }
+  return states;
 }
 
 /**
@@ -236,7 +252,7 @@ const UNLIMITED_TASK_SECONDS = 24 * 24 * 3600;
 
 function withRealTaskTimeouts(definition: Record<string, any>): Record<string, any> {
   const copy = JSON.parse(JSON.stringify(definition));
-  for (const state of Object.values(copy.States as Record<string, any>)) {
+  for (const state of Object.values(allStates(copy))) {
     if (state.Type === 'Task' && state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) {
       state.TimeoutSeconds = UNLIMITED_TASK_SECONDS;
     }

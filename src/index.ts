@@ -1,6 +1,7 @@
 export * from './sharing/cluster-tag';
 export * from './sharing/props';
 export * from './sharing/instance-props';
+export * from './sharing/region-props';
 export * from './sharing/snapshot-source';
 export * from './sharing/shared-cluster-snapshots';
 export * from './sharing/snapshot-handlers';

@@ -112,6 +112,15 @@ new ReceivedClusterSnapshots(receiverVpc, 'Received', {
   alarmTopic: alarmTopic(receiverVpc),
 });
 
+const receiverInstances = new Stack(app, 'ReceiverDbInstancesAndClusters', { env: TARGET });
+new ReceivedClusterSnapshots(receiverInstances, 'Received', {
+  sourceAccountIds: [SOURCE.account],
+  clusterIdentifiers: ['orders-db'],
+  instanceIdentifiers: ['billing-postgres', 'ledger-oracle'],
+  optionGroupName: 'oracle-timezone',
+  confirmCopies: true,
+});
+
 // The control: the same finding id the constructs acknowledge on their own roles (Resource::*).
 const control = new Stack(app, 'Control');
 new iam.Role(control, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') })

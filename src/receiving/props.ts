@@ -48,10 +48,11 @@ export interface ReceivedClusterSnapshotsProps extends HandlerFunctionProps {
   readonly instanceIdentifiers?: string[];
 
   /**
-   * The option group of this account that a copy of a shared DB snapshot is made with when the
-   * snapshot needs one: an Oracle snapshot whose option group holds the permanent options `Timezone`
-   * or `OLS` (RDS copies it into another account only with a target option group holding them;
-   * CopyDBSnapshot `OptionGroupName`). Create the group in this account and Region for that engine
+   * The option group of this account that a copy of a shared DB snapshot is made with when the snapshot needs one.
+   *
+   * That is an Oracle snapshot whose option group holds the permanent options `Timezone` or `OLS`:
+   * RDS copies it into another account only with a target option group holding them
+   * (CopyDBSnapshot `OptionGroupName`). Create the group in this account and Region for that engine
    * and major version, with those options. The source's `Cluster Snapshot Shared` event names the
    * options (`requiredOptions`); the catch-up scan learns it from RDS's refusal. Used for no other
    * snapshot.

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { countRdsCall } from './metrics.lambda-shared';
@@ -20,18 +21,42 @@ class CountingRDSClient extends RDSClient {
 export const rds: RDSClient = new CountingRDSClient({});
 export const sfn = new SFNClient({});
 
-const regionalRds = new Map<string, RDSClient>();
+/** The RDS clients of other Regions, one per Region and container. */
+const regionalClients = new Map<string, RDSClient>();
 
 /**
- * An RDS client of `region`, one per Region and container. A cross-Region copy is called in the
- * destination Region (aws-facts.md, "Regions"); the SDK presigns the request itself when the source
- * ARN names another Region (`@aws-sdk/middleware-sdk-rds`).
+ * The RDS client of `region`, or the function's own Region's without one. RDS is Regional: a call
+ * about a snapshot in another Region goes to that Region's endpoint (a cross-Region copy too: it is
+ * made in the destination Region, and the SDK presigns the source Region's part itself).
  */
-export function rdsIn(region: string): RDSClient {
-  let client = regionalRds.get(region);
+export function rdsIn(region: string | undefined): RDSClient {
+  if (region === undefined) return rds;
+  let client = regionalClients.get(region);
   if (!client) {
     client = new CountingRDSClient({ region });
-    regionalRds.set(region, client);
+    regionalClients.set(region, client);
   }
   return client;
+}
+
+/** The Region the snapshot calls of the code running in it go to (`inRegion`), per invocation. */
+const callRegion = new AsyncLocalStorage<string | undefined>();
+
+/**
+ * Runs `work` with every snapshot call (`snapshotApi`, and `rdsHere`) going to `region`: a step of
+ * a run in another Region (`regions`) does in that Region what it does at home, and cannot reach
+ * the home Region's snapshots by a call that forgot to name the Region. Undefined: the function's own.
+ */
+export function inRegion<T>(region: string | undefined, work: () => Promise<T>): Promise<T> {
+  return callRegion.run(region, work);
+}
+
+/** `work` in `region` (`inRegion`), or as it is (in the Region around it) without one. */
+export function withinRegion<T>(region: string | undefined, work: () => Promise<T>): Promise<T> {
+  return region === undefined ? work() : inRegion(region, work);
+}
+
+/** The RDS client of the Region `inRegion` set, or the function's own. */
+export function rdsHere(): RDSClient {
+  return rdsIn(callRegion.getStore());
 }

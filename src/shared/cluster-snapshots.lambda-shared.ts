@@ -1,8 +1,8 @@
 import {
   CopyDBClusterSnapshotCommand, DeleteDBClusterSnapshotCommand, DescribeDBClusterSnapshotAttributesCommand, DescribeDBClusterSnapshotsCommand,
-  ModifyDBClusterSnapshotAttributeCommand, RDSClient,
+  ModifyDBClusterSnapshotAttributeCommand,
 } from '@aws-sdk/client-rds';
-import { rds } from './clients.lambda-shared';
+import { rdsHere } from './clients.lambda-shared';
 import { MANUAL_CLUSTER_SNAPSHOTS_QUOTA } from './constants';
 import type { SnapshotApi, SnapshotView } from './database-kind.lambda-shared';
 import { isAwsError } from './errors.lambda-shared';
@@ -10,8 +10,8 @@ import { findSnapshot } from './snapshot-lookup.lambda-shared';
 
 const RESTORE = 'restore';
 
-/** The cluster snapshot calls (`*DBClusterSnapshot*`) through `client` (the function's own Region by default). */
-export const clusterSnapshots = (client: RDSClient = rds): SnapshotApi => ({
+/** The cluster snapshot calls (`*DBClusterSnapshot*`). */
+export const CLUSTER_SNAPSHOTS: SnapshotApi = {
   kind: 'cluster',
   arnType: 'cluster-snapshot',
   quotaName: MANUAL_CLUSTER_SNAPSHOTS_QUOTA,
@@ -20,12 +20,12 @@ export const clusterSnapshots = (client: RDSClient = rds): SnapshotApi => ({
     snapshotState: 'InvalidDBClusterSnapshotStateFault',
     snapshotExists: 'DBClusterSnapshotAlreadyExistsFault',
   },
-  find: (snapshotIdentifier) => findSnapshot(snapshotIdentifier, client),
+  find: findSnapshot,
   /** DescribeDBClusterSnapshots has no status filter (its filters: db-cluster-id, db-cluster-snapshot-id, snapshot-type, engine). */
   async *listManual(clusterIdentifier?: string): AsyncGenerator<SnapshotView> {
     let marker: string | undefined;
     do {
-      const page = await client.send(new DescribeDBClusterSnapshotsCommand({
+      const page = await rdsHere().send(new DescribeDBClusterSnapshotsCommand({
         Filters: [
           ...(clusterIdentifier === undefined ? [] : [{ Name: 'db-cluster-id', Values: [clusterIdentifier] }]),
           { Name: 'snapshot-type', Values: ['manual'] },
@@ -39,7 +39,7 @@ export const clusterSnapshots = (client: RDSClient = rds): SnapshotApi => ({
   },
   async describeShared(arn) {
     try {
-      const out = await client.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: arn, SnapshotType: 'shared', IncludeShared: true }));
+      const out = await rdsHere().send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: arn, SnapshotType: 'shared', IncludeShared: true }));
       return out.DBClusterSnapshots?.find((s) => s.DBClusterSnapshotArn === arn);
     } catch (error) {
       if (isAwsError(error, 'DBClusterSnapshotNotFoundFault')) return undefined;
@@ -49,32 +49,29 @@ export const clusterSnapshots = (client: RDSClient = rds): SnapshotApi => ({
   async *listShared(): AsyncGenerator<SnapshotView> {
     let marker: string | undefined;
     do {
-      const page = await client.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: 'shared', IncludeShared: true, MaxRecords: 100, Marker: marker }));
+      const page = await rdsHere().send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: 'shared', IncludeShared: true, MaxRecords: 100, Marker: marker }));
       yield* page?.DBClusterSnapshots ?? [];
       marker = page?.Marker;
     } while (marker);
   },
   async copy({ source, target, kmsKeyId, tags }) {
-    await client.send(new CopyDBClusterSnapshotCommand({
+    await rdsHere().send(new CopyDBClusterSnapshotCommand({
       SourceDBClusterSnapshotIdentifier: source, TargetDBClusterSnapshotIdentifier: target, KmsKeyId: kmsKeyId, CopyTags: false, Tags: tags,
     }));
   },
   async remove(snapshotIdentifier) {
-    await client.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: snapshotIdentifier }));
+    await rdsHere().send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: snapshotIdentifier }));
   },
   async restoreAccounts(snapshotIdentifier) {
-    const out = await client.send(new DescribeDBClusterSnapshotAttributesCommand({ DBClusterSnapshotIdentifier: snapshotIdentifier }));
+    const out = await rdsHere().send(new DescribeDBClusterSnapshotAttributesCommand({ DBClusterSnapshotIdentifier: snapshotIdentifier }));
     return out?.DBClusterSnapshotAttributesResult?.DBClusterSnapshotAttributes?.find((a) => a.AttributeName === RESTORE)?.AttributeValues ?? [];
   },
   async modifyRestore(snapshotIdentifier, { add, remove }) {
-    await client.send(new ModifyDBClusterSnapshotAttributeCommand({
+    await rdsHere().send(new ModifyDBClusterSnapshotAttributeCommand({
       DBClusterSnapshotIdentifier: snapshotIdentifier,
       AttributeName: RESTORE,
       ...(remove ? { ValuesToRemove: remove } : {}),
       ...(add ? { ValuesToAdd: add } : {}),
     }));
   },
-});
-
-/** The cluster snapshot calls in the function's own Region. */
-export const CLUSTER_SNAPSHOTS: SnapshotApi = clusterSnapshots();
+};

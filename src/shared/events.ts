@@ -42,6 +42,11 @@ export interface SnapshotSharedDetail {
   readonly runId: string;
   /** ISO-8601. */
   readonly snapshotCreateTime: string;
+  /**
+   * `regions`: the other Region this copy of the snapshot is shared in (`snapshotArn` is that
+   * Region's). Absent: the Region of the event bus it was put on, the source stack's own.
+   */
+  readonly region?: string;
 }
 
 /** `Cluster Snapshot Failed`: a source-side run that failed. */
@@ -52,6 +57,8 @@ export interface SnapshotFailedDetail {
   readonly databaseKind?: 'cluster' | 'instance';
   readonly databaseIdentifier?: string;
   readonly runId?: string;
+  /** `regions`: the other Region whose copy failed; the snapshot is shared in the stack's own Region. Absent: the run failed at home. */
+  readonly region?: string;
   readonly error: string;
   readonly cause?: string;
 }

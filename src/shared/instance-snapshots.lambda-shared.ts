@@ -1,8 +1,8 @@
 import {
   CopyDBSnapshotCommand, DBSnapshot, DeleteDBSnapshotCommand, DescribeDBSnapshotAttributesCommand, DescribeDBSnapshotsCommand,
-  ModifyDBSnapshotAttributeCommand, RDSClient,
+  ModifyDBSnapshotAttributeCommand,
 } from '@aws-sdk/client-rds';
-import { rds } from './clients.lambda-shared';
+import { rdsHere } from './clients.lambda-shared';
 import { MANUAL_INSTANCE_SNAPSHOTS_QUOTA } from './constants';
 import type { SnapshotApi, SnapshotView } from './database-kind.lambda-shared';
 import { isAwsError } from './errors.lambda-shared';
@@ -31,8 +31,8 @@ export function asSnapshotView(s: DBSnapshot): SnapshotView {
   };
 }
 
-/** The DB (instance) snapshot calls (`*DBSnapshot*`) through `client` (the function's own Region by default). */
-export const instanceSnapshots = (client: RDSClient = rds): SnapshotApi => ({
+/** The DB (instance) snapshot calls (`*DBSnapshot*`). */
+export const INSTANCE_SNAPSHOTS: SnapshotApi = {
   kind: 'instance',
   arnType: 'snapshot',
   quotaName: MANUAL_INSTANCE_SNAPSHOTS_QUOTA,
@@ -40,7 +40,7 @@ export const instanceSnapshots = (client: RDSClient = rds): SnapshotApi => ({
   async find(snapshotIdentifier) {
     try {
       const automated = snapshotIdentifier.startsWith(AUTOMATED_PREFIX);
-      const out = await client.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: snapshotIdentifier, ...(automated ? { SnapshotType: 'automated' } : {}) }));
+      const out = await rdsHere().send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: snapshotIdentifier, ...(automated ? { SnapshotType: 'automated' } : {}) }));
       const found = out.DBSnapshots?.[0];
       return found && asSnapshotView(found);
     } catch (error) {
@@ -52,7 +52,7 @@ export const instanceSnapshots = (client: RDSClient = rds): SnapshotApi => ({
   async *listManual(instanceIdentifier?: string): AsyncGenerator<SnapshotView> {
     let marker: string | undefined;
     do {
-      const page = await client.send(new DescribeDBSnapshotsCommand({
+      const page = await rdsHere().send(new DescribeDBSnapshotsCommand({
         Filters: [
           ...(instanceIdentifier === undefined ? [] : [{ Name: 'db-instance-id', Values: [instanceIdentifier] }]),
           { Name: 'snapshot-type', Values: ['manual'] },
@@ -66,7 +66,7 @@ export const instanceSnapshots = (client: RDSClient = rds): SnapshotApi => ({
   },
   async describeShared(arn) {
     try {
-      const out = await client.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: arn, SnapshotType: 'shared', IncludeShared: true }));
+      const out = await rdsHere().send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: arn, SnapshotType: 'shared', IncludeShared: true }));
       const found = out.DBSnapshots?.find((s) => s.DBSnapshotArn === arn);
       return found && asSnapshotView(found);
     } catch (error) {
@@ -77,13 +77,13 @@ export const instanceSnapshots = (client: RDSClient = rds): SnapshotApi => ({
   async *listShared(): AsyncGenerator<SnapshotView> {
     let marker: string | undefined;
     do {
-      const page = await client.send(new DescribeDBSnapshotsCommand({ SnapshotType: 'shared', IncludeShared: true, MaxRecords: 100, Marker: marker }));
+      const page = await rdsHere().send(new DescribeDBSnapshotsCommand({ SnapshotType: 'shared', IncludeShared: true, MaxRecords: 100, Marker: marker }));
       yield* (page?.DBSnapshots ?? []).map(asSnapshotView);
       marker = page?.Marker;
     } while (marker);
   },
   async copy({ source, target, kmsKeyId, tags, optionGroupName }) {
-    await client.send(new CopyDBSnapshotCommand({
+    await rdsHere().send(new CopyDBSnapshotCommand({
       SourceDBSnapshotIdentifier: source,
       TargetDBSnapshotIdentifier: target,
       KmsKeyId: kmsKeyId,
@@ -93,21 +93,18 @@ export const instanceSnapshots = (client: RDSClient = rds): SnapshotApi => ({
     }));
   },
   async remove(snapshotIdentifier) {
-    await client.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: snapshotIdentifier }));
+    await rdsHere().send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: snapshotIdentifier }));
   },
   async restoreAccounts(snapshotIdentifier) {
-    const out = await client.send(new DescribeDBSnapshotAttributesCommand({ DBSnapshotIdentifier: snapshotIdentifier }));
+    const out = await rdsHere().send(new DescribeDBSnapshotAttributesCommand({ DBSnapshotIdentifier: snapshotIdentifier }));
     return out?.DBSnapshotAttributesResult?.DBSnapshotAttributes?.find((a) => a.AttributeName === RESTORE)?.AttributeValues ?? [];
   },
   async modifyRestore(snapshotIdentifier, { add, remove }) {
-    await client.send(new ModifyDBSnapshotAttributeCommand({
+    await rdsHere().send(new ModifyDBSnapshotAttributeCommand({
       DBSnapshotIdentifier: snapshotIdentifier,
       AttributeName: RESTORE,
       ...(remove ? { ValuesToRemove: remove } : {}),
       ...(add ? { ValuesToAdd: add } : {}),
     }));
   },
-});
-
-/** The DB snapshot calls in the function's own Region. */
-export const INSTANCE_SNAPSHOTS: SnapshotApi = instanceSnapshots();
+};

@@ -6,6 +6,7 @@ import {
   TARGET_TAG_SOURCE_SNAPSHOT_TIME,
 } from './constants';
 import type { DatabaseKind, SnapshotView } from './database-kind.lambda-shared';
+import { withinRegion } from './clients.lambda-shared';
 import { snapshotApi } from './snapshot-apis.lambda-shared';
 
 /*
@@ -55,15 +56,17 @@ export function asOwnCopy(snapshot: SnapshotView, ownerId: string, copyPrefix: s
 }
 
 /** Every copy of `kinds` this instance owns in this account, in its own Region or `region` (manual snapshots, paged). */
-export async function listOwnCopies(ownerId: string, copyPrefix: string, kinds: readonly DatabaseKind[], region?: string): Promise<OwnCopy[]> {
-  const copies: OwnCopy[] = [];
-  for (const kind of kinds) {
-    for await (const snapshot of snapshotApi(kind, region).listManual()) {
-      const copy = asOwnCopy(snapshot, ownerId, copyPrefix, kind);
-      if (copy) copies.push(copy);
+export function listOwnCopies(ownerId: string, copyPrefix: string, kinds: readonly DatabaseKind[], region?: string): Promise<OwnCopy[]> {
+  return withinRegion(region, async () => {
+    const copies: OwnCopy[] = [];
+    for (const kind of kinds) {
+      for await (const snapshot of snapshotApi(kind).listManual()) {
+        const copy = asOwnCopy(snapshot, ownerId, copyPrefix, kind);
+        if (copy) copies.push(copy);
+      }
     }
-  }
-  return copies;
+    return copies;
+  });
 }
 
 /** Newest source snapshot first; ties by identifier, so the order is total. */

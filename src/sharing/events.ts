@@ -39,6 +39,16 @@ export const RUN_RESULT_PATH = '$.run';
 /** Where a Shared event step that failed leaves its error, beside the run result. */
 const SHARED_EVENT_ERROR_PATH = '$.sharedEventError';
 
+/** The steps in the other Regions (`regions`, region-steps.ts), and how the run's verdict tells that one failed. */
+export interface RegionSteps {
+  /** One branch per Region, after the home Region's events. */
+  readonly parallel: sfn.Parallel;
+  /** True when any Region's branch ended in its failure. */
+  readonly anyFailed: sfn.Condition;
+  /** Fails the run with `RegionCopyFailed`. */
+  readonly fail: sfn.IChainable;
+}
+
 /** PutEvents is retried on any error: throttling, a bus briefly unavailable, a failed entry. Events may arrive twice. */
 export const PUT_EVENTS_RETRY: sfn.RetryProps = {
   errors: [sfn.Errors.ALL],
@@ -61,8 +71,10 @@ export function defaultBusArn(stack: Stack, account: string): string {
  * tried, the run fails with `SharedEventNotPut` (the failure alarm tells) and the cause of the last
  * step that failed. The run's output is the run result. Without targets to notify this adds one
  * state transition to a run. The state machine role may put events on exactly these buses.
+ * With `regions`, their steps run after the events (whether put or not), and a failed Region fails
+ * the run with `RegionCopyFailed` (a Shared event not put still fails it with `SharedEventNotPut`).
  */
-export function sharedEventSteps(scope: Construct, targetAccountIds: string[]): sfn.IChainable {
+export function sharedEventSteps(scope: Construct, targetAccountIds: string[], regions?: RegionSteps): sfn.IChainable {
   const stack = Stack.of(scope);
   const entry = (eventBus?: events.IEventBus): tasks.EventBridgePutEventsEntry => ({
     source: EVENT_SOURCE,
@@ -74,7 +86,7 @@ export function sharedEventSteps(scope: Construct, targetAccountIds: string[]): 
     error: ERROR.SharedEventNotPut,
     causePath: `${SHARED_EVENT_ERROR_PATH}.Cause`,
   });
-  if (targetAccountIds.length === 0) {
+  if (targetAccountIds.length === 0 && !regions) {
     const publish = putEvents(scope, EVENT_STATE.publishShared, [entry()], RUN_RESULT_PATH);
     publish.addCatch(notPut, { errors: [sfn.Errors.ALL], resultPath: SHARED_EVENT_ERROR_PATH });
     return publish;
@@ -85,10 +97,12 @@ export function sharedEventSteps(scope: Construct, targetAccountIds: string[]): 
     steps.push(putEvents(scope, `${EVENT_STATE.notifyTargetPrefix}${account}`, [entry(bus)]));
   }
   const verdict = new sfn.Choice(scope, EVENT_STATE.sharedEventsPut)
-    .when(sfn.Condition.isPresent(SHARED_EVENT_ERROR_PATH), notPut)
-    .otherwise(new sfn.Succeed(scope, EVENT_STATE.succeeded, { outputPath: RUN_RESULT_PATH }));
+    .when(sfn.Condition.isPresent(SHARED_EVENT_ERROR_PATH), notPut);
+  if (regions) verdict.when(regions.anyFailed, regions.fail);
+  verdict.otherwise(new sfn.Succeed(scope, EVENT_STATE.succeeded, { outputPath: RUN_RESULT_PATH }));
+  const afterEvents = regions ? regions.parallel.next(verdict) : verdict;
   steps.forEach((step, i) => {
-    const next = steps[i + 1] ?? verdict;
+    const next = steps[i + 1] ?? afterEvents;
     step.addCatch(next, { errors: [sfn.Errors.ALL], resultPath: SHARED_EVENT_ERROR_PATH });
     step.next(next);
   });
@@ -104,7 +118,8 @@ export function failedEventStep(scope: Construct): tasks.EventBridgePutEvents {
   }]);
 }
 
-function putEvents(scope: Construct, id: string, entries: tasks.EventBridgePutEventsEntry[], outputPath?: string): tasks.EventBridgePutEvents {
+/** One PutEvents step, retried, its result discarded. */
+export function putEvents(scope: Construct, id: string, entries: tasks.EventBridgePutEventsEntry[], outputPath?: string): tasks.EventBridgePutEvents {
   const step = new tasks.EventBridgePutEvents(scope, id, {
     entries,
     resultPath: sfn.JsonPath.DISCARD,

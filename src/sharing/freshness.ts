@@ -23,16 +23,22 @@ export interface SnapshotFreshnessProps {
   /** The owner id and the cluster (and DB instance) selection. */
   readonly environment: Record<string, string>;
   readonly functions: HandlerFunctionFactory;
-  /** With DB instances selected: listing their snapshots. */
+  /** With DB instances selected: listing their snapshots (and, with `regions`, listing them in the other Regions). */
   readonly instanceStatements?: iam.PolicyStatement[];
+  /** `regions`: each other Region gets an alarm of its own on its copies' series (dimension `Region`). @default - none */
+  readonly regions?: string[];
 }
 
-/** The metric of the newest shared snapshot's age (Maximum: the stalest selected cluster). */
-export function newestSnapshotAgeMetric(ownerId: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+/**
+ * The metric of the newest shared snapshot's age (Maximum: the stalest selected cluster), in the
+ * stack's Region, or of the copies in another of `regions`.
+ */
+export function newestSnapshotAgeMetric(ownerId: string, props?: cloudwatch.MetricOptions, region?: string): cloudwatch.Metric {
+  const { ownerDimension, regionDimension } = SOURCE_FRESHNESS_METRIC;
   return new cloudwatch.Metric({
     namespace: SOURCE_FRESHNESS_METRIC.namespace,
     metricName: SOURCE_FRESHNESS_METRIC.newestSnapshotAge,
-    dimensionsMap: { [SOURCE_FRESHNESS_METRIC.ownerDimension]: freshnessOwnerDimension(ownerId) },
+    dimensionsMap: { [ownerDimension]: freshnessOwnerDimension(ownerId), ...(region ? { [regionDimension]: region } : {}) },
     statistic: 'Maximum',
     period: FRESHNESS_PERIOD,
     unit: cloudwatch.Unit.SECONDS,
@@ -49,6 +55,8 @@ export class SnapshotFreshness extends Construct {
   public readonly handler: lambda.Function;
   public readonly schedule: scheduler.Schedule;
   public readonly alarm: cloudwatch.Alarm;
+  /** `regions`: each other Region's alarm, on its copies. */
+  public readonly regionAlarms: Record<string, cloudwatch.Alarm> = {};
 
   constructor(scope: Construct, id: string, props: SnapshotFreshnessProps) {
     super(scope, id);
@@ -59,10 +67,19 @@ export class SnapshotFreshness extends Construct {
       schedule: scheduler.ScheduleExpression.rate(FRESHNESS_PERIOD),
       target: new schedulerTargets.LambdaInvoke(this.handler, { retryAttempts: 3, maxEventAge: Duration.minutes(30) }),
     });
-    this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
-      alarmDescription: 'The newest shared snapshot of a DB cluster is older than maxSnapshotAge, or no freshness data arrived. '
-        + 'Check that the schedule is enabled, the clusters exist under their identifiers, and the last executions.',
-      metric: newestSnapshotAgeMetric(props.ownerId),
+    this.alarm = this.alarmOn('Alarm', 'The newest shared snapshot of a DB cluster is older than maxSnapshotAge, or no freshness data arrived. '
+      + 'Check that the schedule is enabled, the clusters exist under their identifiers, and the last executions.', props);
+    for (const region of props.regions ?? []) {
+      this.regionAlarms[region] = this.alarmOn(`Alarm-${region}`, `The newest copy in ${region} of a DB cluster's shared snapshot is older `
+        + 'than maxSnapshotAge, or no freshness data arrived. Check the last executions\' RegionCopyFailed errors and the '
+        + `Cluster Snapshot Failed events naming ${region} (its key, its copy limit).`, props, region);
+    }
+  }
+
+  private alarmOn(id: string, alarmDescription: string, props: SnapshotFreshnessProps, region?: string): cloudwatch.Alarm {
+    return new cloudwatch.Alarm(this, id, {
+      alarmDescription,
+      metric: newestSnapshotAgeMetric(props.ownerId, undefined, region),
       threshold: props.maxSnapshotAgeSeconds,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: FRESHNESS_ALARM_PERIODS,

@@ -29,10 +29,12 @@ export class InstancePermissions {
     private readonly ownerId: string,
     instanceIdentifiers: string[],
     private readonly instanceTag?: ClusterTag,
+    /** Another Region's (`regions`): only the DB snapshot statements apply there. @default - the stack's Region */
+    region?: string,
   ) {
-    this.ownSnapshots = rdsArn(stack, 'snapshot', `${prefix}-*`);
-    this.allSnapshots = rdsArn(stack, 'snapshot', '*');
-    this.allInstances = rdsArn(stack, 'db', '*');
+    this.ownSnapshots = rdsArn(stack, 'snapshot', `${prefix}-*`, region);
+    this.allSnapshots = rdsArn(stack, 'snapshot', '*', region);
+    this.allInstances = rdsArn(stack, 'db', '*', region);
     this.ownerCondition = { StringEquals: { [`aws:ResourceTag/${TAG_OWNER}`]: ownerId } };
     this.requestOwnerCondition = { StringEquals: { [`aws:RequestTag/${TAG_OWNER}`]: ownerId } };
     this.automatedSnapshots = instanceTag

@@ -49,21 +49,6 @@ export function addNagSuppressions(
 ): void {
   const stack = Stack.of(construct);
   const known = (...args: WildcardArgs) => expectedWildcard(stack, ...args);
-
-  const ownSnapshots = known(permissions.ownSnapshots,
-    `Snapshot identifiers are generated per run, so only this instance's '${prefix}-' prefix is known at deploy time.`, undefined, {
-      [`aws:RequestTag/${TAG_OWNER}`]: `New snapshots must be tagged ${TAG_OWNER} with this instance's owner id.`,
-      [`aws:ResourceTag/${TAG_OWNER}`]: `Existing snapshots must carry ${TAG_OWNER} with this instance's owner id.`,
-    });
-  const allSnapshots = known(permissions.allSnapshots,
-    'Lists one cluster\'s manual snapshots (filter db-cluster-id) to find those this instance owns by tag; a filtered list call '
-    + 'has no snapshot ARN to scope to.', ['rds:DescribeDBClusterSnapshots']);
-  const allClusters = known(permissions.allClusters,
-    'DB clusters are chosen at run time (found by clusterTag, or named in an execution input and checked by the handler against '
-    + 'clusterIdentifiers and clusterTag), so their ARNs cannot all be listed in advance.', undefined, clusterTag && {
-      [`aws:ResourceTag/${clusterTag.key}`]: 'Snapshots may be created only of clusters that carry clusterTag (aws:ResourceTag, read '
-        + 'from the cluster); explicit clusterIdentifiers are allowed by ARN in managed policies of their own.',
-    });
   const sourceKeys = permissions.useSourceKeysThroughRds().flatMap((statement) => statement.resources).map((resource) => known(resource,
     'Copying re-encrypts the source snapshot, whose key (the AWS-managed aws/rds key or the cluster\'s customer key) is only known at run time.',
     undefined, {
@@ -79,7 +64,7 @@ export function addNagSuppressions(
     : known('*',
       'These read-only actions have no resource-level permissions (no resource type in the Service Authorization Reference), so IAM requires Resource "*".',
       ['rds:DescribeAccountAttributes']);
-  const rdsWildcards = [ownSnapshots, allSnapshots, allClusters, ...sourceKeys, noResourceTypes, ...extra.wildcards ?? []];
+  const rdsWildcards = [...snapshotWildcards(stack, permissions, prefix, clusterTag), ...sourceKeys, noResourceTypes, ...extra.wildcards ?? []];
 
   for (const fn of [...handlerFunctions, construct.starterFunction, ...extra.functions]) {
     suppressWildcards(fn.role, rdsWildcards);
@@ -88,5 +73,25 @@ export function addNagSuppressions(
   suppressScheduleRole(construct.schedule, construct.starterFunction, 'starter function');
   for (const { schedule, fn } of extra.scheduled) suppressScheduleRole(schedule, fn, 'own scheduled function');
   suppressPinnedRuntimes([...handlerFunctions, construct.starterFunction, ...extra.functions]);
+}
+
+/** The cluster snapshot wildcards of `permissions` (the stack's Region's, or another's with `regions`), and why each is needed. */
+export function snapshotWildcards(stack: Stack, permissions: SnapshotPermissions, prefix: string, clusterTag?: ClusterTag): ExpectedWildcard[] {
+  const known = (...args: WildcardArgs) => expectedWildcard(stack, ...args);
+  const ownSnapshots = known(permissions.ownSnapshots,
+    `Snapshot identifiers are generated per run, so only this instance's '${prefix}-' prefix is known at deploy time.`, undefined, {
+      [`aws:RequestTag/${TAG_OWNER}`]: `New snapshots must be tagged ${TAG_OWNER} with this instance's owner id.`,
+      [`aws:ResourceTag/${TAG_OWNER}`]: `Existing snapshots must carry ${TAG_OWNER} with this instance's owner id.`,
+    });
+  const allSnapshots = known(permissions.allSnapshots,
+    'Lists one cluster\'s manual snapshots (filter db-cluster-id) to find those this instance owns by tag; a filtered list call '
+    + 'has no snapshot ARN to scope to.', ['rds:DescribeDBClusterSnapshots']);
+  const allClusters = known(permissions.allClusters,
+    'DB clusters are chosen at run time (found by clusterTag, or named in an execution input and checked by the handler against '
+    + 'clusterIdentifiers and clusterTag), so their ARNs cannot all be listed in advance.', undefined, clusterTag && {
+      [`aws:ResourceTag/${clusterTag.key}`]: 'Snapshots may be created only of clusters that carry clusterTag (aws:ResourceTag, read '
+        + 'from the cluster); explicit clusterIdentifiers are allowed by ARN in managed policies of their own.',
+    });
+  return [ownSnapshots, allSnapshots, allClusters];
 }
 

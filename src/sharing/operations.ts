@@ -18,6 +18,7 @@ export const FUNCTION_DESCRIPTIONS: Readonly<Record<HandlerName, string>> = {
   CreateSnapshot: 'SharedClusterSnapshots: snapshots one cluster (CreateSnapshot step)',
   CheckSnapshot: 'SharedClusterSnapshots: checks whether the snapshot or its copy is available (CheckSnapshot and CheckCopy steps)',
   CopySnapshot: 'SharedClusterSnapshots: copies the snapshot, re-encrypted with the sharing key (CopySnapshot step)',
+  CopyToRegion: 'SharedClusterSnapshots: copies the shared snapshot into another Region under that Region\'s key (CopyToRegion-<region> steps)',
   ShareSnapshot: 'SharedClusterSnapshots: shares the snapshot with the target accounts (ShareSnapshot step)',
   CleanUp: 'SharedClusterSnapshots: deletes the temporary snapshot and shared snapshots beyond retainSnapshots (CleanUp step)',
   CleanUpFailedRun: 'SharedClusterSnapshots: deletes what a failed run created (CleanUpFailedRun step)',

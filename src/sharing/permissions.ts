@@ -23,13 +23,15 @@ export class SnapshotPermissions {
     ownerId: string,
     private readonly clusterIdentifiers: string[],
     private readonly clusterTag?: ClusterTag,
+    /** Another Region's (`regions`): every ARN and condition names it. @default - the stack's Region */
+    private readonly region?: string,
   ) {
     this.ownSnapshots = this.rdsArn('cluster-snapshot', `${prefix}-*`);
     this.allSnapshots = this.rdsArn('cluster-snapshot', '*');
     this.allClusters = this.rdsArn('cluster', '*');
     this.ownerCondition = { StringEquals: { [`aws:ResourceTag/${TAG_OWNER}`]: ownerId } };
     this.requestOwnerCondition = { StringEquals: { [`aws:RequestTag/${TAG_OWNER}`]: ownerId } };
-    this.viaRds = { 'kms:ViaService': `rds.${stack.region}.${stack.urlSuffix}` };
+    this.viaRds = { 'kms:ViaService': `rds.${region ?? stack.region}.${stack.urlSuffix}` };
     this.clusterDocuments = this.splitClusterArns();
   }
 
@@ -107,12 +109,14 @@ export class SnapshotPermissions {
     return this.useKeysThroughRds(keyArn, ['kms:DescribeKey']);
   }
 
-  private useKeysThroughRds(keys: string, reads: string[]): iam.PolicyStatement[] {
+  /** `reads` and grants for AWS resources on `keys`, only through RDS in this Region. */
+  public useKeysThroughRds(keys: string | string[], reads: string[]): iam.PolicyStatement[] {
+    const resources = typeof keys === 'string' ? [keys] : keys;
     return [
-      new iam.PolicyStatement({ actions: reads, resources: [keys], conditions: { StringEquals: this.viaRds } }),
+      new iam.PolicyStatement({ actions: reads, resources, conditions: { StringEquals: this.viaRds } }),
       new iam.PolicyStatement({
         actions: ['kms:CreateGrant'],
-        resources: [keys],
+        resources,
         conditions: { StringEquals: this.viaRds, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
       }),
     ];
@@ -136,9 +140,13 @@ export class SnapshotPermissions {
     })];
   }
 
-  /** The quota pre-check reads the account's RDS quotas: an account-level action without resources. */
+  /**
+   * The quota pre-check reads the account's RDS quotas: an account-level action without resources.
+   * In another Region, only there (`aws:RequestedRegion`: the resource cannot say it).
+   */
   public readAccountQuotas(): iam.PolicyStatement[] {
-    return [new iam.PolicyStatement({ actions: ['rds:DescribeAccountAttributes'], resources: ['*'] })];
+    const conditions = this.region ? { StringEquals: { 'aws:RequestedRegion': this.region } } : undefined;
+    return [new iam.PolicyStatement({ actions: ['rds:DescribeAccountAttributes'], resources: ['*'], conditions })];
   }
 
   /** Tag discovery lists every cluster. */
@@ -153,7 +161,7 @@ export class SnapshotPermissions {
   }
 
   private rdsArn(resource: string, name: string): string {
-    return rdsArn(this.stack, resource, name);
+    return rdsArn(this.stack, resource, name, this.region);
   }
 }
 
@@ -196,9 +204,9 @@ export function attachArnPolicies(
   });
 }
 
-/** An RDS ARN of this stack's account and Region (`arn:<partition>:rds:<region>:<account>:<resource>:<name>`). */
-export function rdsArn(stack: Stack, resource: string, name: string): string {
-  return stack.formatArn({ service: 'rds', resource, resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+/** An RDS ARN of this stack's account and Region, or `region` (`arn:<partition>:rds:<region>:<account>:<resource>:<name>`). */
+export function rdsArn(stack: Stack, resource: string, name: string, region?: string): string {
+  return stack.formatArn({ service: 'rds', region, resource, resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
 }
 
 /**

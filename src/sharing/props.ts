@@ -5,13 +5,14 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { ClusterTag } from './cluster-tag';
 import type { DatabaseKindProps } from './instance-props';
+import type { RegionProps } from './region-props';
 import { HandlerFunctionProps } from '../shared/function-props';
 
 /**
  * Properties of {@link SharedClusterSnapshots}. At least one of `clusterIdentifiers`, `clusterTag`,
  * `instanceIdentifiers` and `instanceTag` is required.
  */
-export interface SharedClusterSnapshotsProps extends HandlerFunctionProps, DatabaseKindProps {
+export interface SharedClusterSnapshotsProps extends HandlerFunctionProps, DatabaseKindProps, RegionProps {
   /**
    * The DB clusters to snapshot, by identifier. CDK tokens (e.g. `cluster.clusterIdentifier`) are allowed.
    * Each must be in this stack's account and Region. List clusters here when the set is small and

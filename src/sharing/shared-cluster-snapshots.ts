@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,7 +6,6 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { clusterEnvironment } from './cluster-environment';
@@ -14,15 +13,17 @@ import { CopyConfirmations } from './confirmations';
 import { SnapshotsDashboard } from './dashboard';
 import { maxRetentionSeconds, maxSnapshotAgeSeconds } from './event-props';
 import { newestSnapshotAgeMetric, SnapshotFreshness } from './freshness';
-import { HandlerFunctionFactory, sharingHandler, sourceFunctionFactory } from './handler-functions';
+import { sourceFunctionFactory } from './handler-functions';
 import { instanceWiring, sharingKeysEnvironment, starterInstanceStatements } from './instance-wiring';
 import { addNagSuppressions } from './nag-suppressions';
 import { createFailureAlarm, runSkippedMetric } from './operations';
 import { SnapshotPermissions } from './permissions';
 import type { SharedClusterSnapshotsProps } from './props';
+import { regionWiring } from './region-wiring';
 import { createSharingKey, warnImportedKey } from './sharing-key';
 import { SnapshotHandlerLogGroups, SnapshotHandlers } from './snapshot-handlers';
 import { snapshotTagsEnvironment } from './snapshot-tags';
+import { createSchedule, createStarter } from './starter';
 import { PROP_DEFAULTS, snapshotTimeoutOf, validateProps } from './validation';
 import { SnapshotWorkflow } from './workflow';
 import { createWorkflowFunctions, workflowLogGroups } from './workflow-functions';
@@ -31,13 +32,6 @@ import { warnIgnoredKeyRemovalPolicy } from '../shared/key-removal';
 import { ownerIdFor } from '../shared/naming.lambda-shared';
 import { createStateMachineLogGroup, DEFAULT_LOG_RETENTION, grantReadExecutions } from '../shared/operations';
 import { withConstructPath } from '../shared/validation-error';
-
-/** How long a scheduled run may still start after its time: Scheduler's delivery and Lambda's async retries. */
-const RUN_START_MAX_AGE = Duration.hours(1);
-/** Scheduler's attempts to deliver the invocation. */
-const SCHEDULE_RETRY_ATTEMPTS = 3;
-/** Lambda's attempts after a failed starter run (2 is Lambda's maximum). */
-const STARTER_ASYNC_RETRY_ATTEMPTS = 2;
 
 /**
  * Snapshots Aurora/RDS DB clusters on a schedule, re-encrypts each snapshot with a KMS key the
@@ -71,6 +65,8 @@ export class SharedClusterSnapshots extends Construct {
    * is in ALARM after the first deployment until the clusters' first snapshots are shared.
    */
   public readonly freshnessAlarm: cloudwatch.Alarm;
+  /** With `regions`: per other Region, the `freshnessAlarm` of its copies (empty without `regions`). */
+  public readonly regionFreshnessAlarms: { [region: string]: cloudwatch.Alarm };
   /** The schedule that starts every run. */
   public readonly schedule: scheduler.Schedule;
   /** The handler functions the state machine calls, by step. */
@@ -129,6 +125,8 @@ export class SharedClusterSnapshots extends Construct {
       new SnapshotPermissions(stack, prefix, this.ownerId, clusterIdentifiers, props.clusterTag),
       instanceWiring(stack, props, prefix, this.ownerId),
     ] as const);
+    const home = { clusters: permissions, instances: instances?.permissions };
+    const regions = regionWiring(this, props, prefix, this.ownerId, home, this.encryptionKey.keyArn);
     const functions = sourceFunctionFactory(this, props, logRetention);
     this.handlers = createWorkflowFunctions(this, {
       factory: functions,
@@ -142,6 +140,7 @@ export class SharedClusterSnapshots extends Construct {
       retainUntilCopied: props.retainUntilCopied ?? false,
       maxRetentionSeconds: maxRetentionSeconds(props),
       instances,
+      regions,
     });
     this.handlerLogGroups = workflowLogGroups(functions, this.handlers);
     this.stateMachineLogGroup = createStateMachineLogGroup(this, logRetention);
@@ -154,9 +153,10 @@ export class SharedClusterSnapshots extends Construct {
       notifyTargetAccountIds: props.notifyTargetAccounts ? props.targetAccountIds : undefined,
       withInstances: instances !== undefined,
       automatedSource: instances?.automatedSource,
+      regions: regions?.regions,
     }).stateMachine;
 
-    this.starterFunction = this.createStarter(functions, permissions, {
+    this.starterFunction = createStarter(functions, permissions, this.stateMachine, {
       [ENV.OWNER_ID]: this.ownerId,
       [ENV.STATE_MACHINE_ARN]: this.stateMachine.stateMachineArn,
       // The starter refuses its own account as a target when the stack's account was unknown at synth.
@@ -167,7 +167,7 @@ export class SharedClusterSnapshots extends Construct {
       ...instances?.selection,
     }, [...(props.clusterTag ? permissions.listClusters() : []), ...starterInstanceStatements(instances, props.instanceTag !== undefined)]);
     this.starterLogGroup = functions.logGroupOf(this.starterFunction);
-    this.schedule = this.createSchedule(this.starterFunction, props.schedule, props.scheduleEnabled ?? true);
+    this.schedule = createSchedule(this, this.starterFunction, props.schedule ?? PROP_DEFAULTS.schedule, props.scheduleEnabled ?? true);
     this.failureAlarm = createFailureAlarm(this, this.stateMachine, this.starterFunction, props.alarmTopic);
 
     if (props.retainUntilCopied) {
@@ -184,17 +184,21 @@ export class SharedClusterSnapshots extends Construct {
       ownerId: this.ownerId,
       maxSnapshotAgeSeconds: maxSnapshotAgeSeconds(props),
       permissions,
-      environment: { [ENV.OWNER_ID]: this.ownerId, ...selection, ...instances?.selection },
+      environment: { [ENV.OWNER_ID]: this.ownerId, ...selection, ...instances?.selection, ...regions?.environment() },
       functions,
-      instanceStatements: instances?.permissions.listSnapshots() ?? [],
+      instanceStatements: [...instances?.permissions.listSnapshots() ?? [], ...regions?.statements('publishFreshness') ?? []],
+      regions: regions?.regions,
     });
     this.freshnessAlarm = freshness.alarm;
-    if (props.alarmTopic) this.freshnessAlarm.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
+    this.regionFreshnessAlarms = freshness.regionAlarms;
+    for (const alarm of [this.freshnessAlarm, ...Object.values(this.regionFreshnessAlarms)]) {
+      if (props.alarmTopic) alarm.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
+    }
 
     addNagSuppressions(this, permissions, prefix, props.clusterTag, {
       functions: [freshness.handler, ...(this.recordCopyFunction ? [this.recordCopyFunction] : [])],
       scheduled: [{ schedule: freshness.schedule, fn: freshness.handler }],
-      wildcards: instances?.permissions.expectedWildcards(prefix),
+      wildcards: [...instances?.permissions.expectedWildcards(prefix) ?? [], ...regions?.expectedWildcards(prefix) ?? []],
     });
     if (props.dashboard) this.addDashboard();
   }
@@ -224,6 +228,11 @@ export class SharedClusterSnapshots extends Construct {
    */
   public metricNewestSnapshotAge(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return newestSnapshotAgeMetric(this.ownerId, props);
+  }
+
+  /** `metricNewestSnapshotAge` of the copies in another of `regions` (the metric's dimension `Region`). */
+  public metricNewestSnapshotAgeIn(regionName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return newestSnapshotAgeMetric(this.ownerId, props, regionName);
   }
 
   /** Executions that failed, per 5 minutes by default. */
@@ -258,43 +267,5 @@ export class SharedClusterSnapshots extends Construct {
   /** Lets `grantee` start an execution by hand: `{"clusterIdentifier": "orders-db"}` or `{"instanceIdentifier": "payments-pg"}`. */
   public grantStartExecution(grantee: iam.IGrantable): iam.Grant {
     return this.stateMachine.grantStartExecution(grantee);
-  }
-
-  /** The function the schedule invokes: it reads the cluster selection and starts one execution per cluster. */
-  private createStarter(
-    functions: HandlerFunctionFactory,
-    permissions: SnapshotPermissions,
-    environment: Record<string, string>,
-    /** Tag discovery's listings, and the DB instances' statements. */
-    discovery: iam.PolicyStatement[],
-  ): lambda.Function {
-    const starter = functions.create('Starter', sharingHandler('startExecutions'), environment, [
-      ...permissions.readAccountQuotas(),
-      // A retried start credits this run's own snapshots in the quota check (quota.lambda-shared.ts).
-      ...permissions.listSnapshotsOfCluster(),
-      ...discovery,
-    ], Duration.minutes(5));
-    this.stateMachine.grantStartExecution(starter);
-    // Once per run it lists the running executions, to skip a cluster whose earlier run is still in progress.
-    starter.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:ListExecutions'], resources: [this.stateMachine.stateMachineArn] }));
-    // Scheduler invokes the starter asynchronously, so a failed attempt is retried by Lambda itself
-    // (by default twice, for up to 6 hours). Set explicitly: a retry starts only what is missing, and
-    // within the hour the schedule allows, so a run starts close to its scheduled time or not at all.
-    starter.configureAsyncInvoke({ retryAttempts: STARTER_ASYNC_RETRY_ATTEMPTS, maxEventAge: RUN_START_MAX_AGE });
-    return starter;
-  }
-
-  private createSchedule(starter: lambda.IFunction, schedule: scheduler.ScheduleExpression | undefined, enabled: boolean): scheduler.Schedule {
-    return new scheduler.Schedule(this, 'Schedule', {
-      description: 'Starts a SharedClusterSnapshots run',
-      enabled,
-      schedule: schedule ?? PROP_DEFAULTS.schedule,
-      target: new targets.LambdaInvoke(starter, {
-        input: scheduler.ScheduleTargetInput.fromObject({ scheduledTime: scheduler.ContextAttribute.scheduledTime }),
-        // Delivery retries, when Scheduler cannot invoke the function at all.
-        retryAttempts: SCHEDULE_RETRY_ATTEMPTS,
-        maxEventAge: RUN_START_MAX_AGE,
-      }),
-    });
   }
 }

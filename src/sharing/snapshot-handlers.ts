@@ -20,6 +20,12 @@ export interface SnapshotHandlers {
   readonly cleanUp: lambda.IFunction;
   /** CleanUpFailedRun: deletes what a failed run created, then the execution fails with its error. */
   readonly cleanUpFailedRun: lambda.IFunction;
+  /**
+   * With `regions`, CopyToRegion: copies the shared snapshot into each other Region under its key
+   * (CheckSnapshot, ShareSnapshot, CleanUp and CleanUpFailedRun then do their part there too).
+   * @default - none without `regions`
+   */
+  readonly copyToRegion?: lambda.IFunction;
 }
 
 /**
@@ -41,4 +47,6 @@ export interface SnapshotHandlerLogGroups {
   readonly cleanUp: logs.ILogGroup;
   /** CleanUpFailedRun's log group. */
   readonly cleanUpFailedRun: logs.ILogGroup;
+  /** With `regions`, CopyToRegion's log group. @default - none without `regions` */
+  readonly copyToRegion?: logs.ILogGroup;
 }

@@ -4,6 +4,7 @@ import { eventPropProblems } from './event-props';
 import { instanceProblems } from './instance-validation';
 import { encryptionKeyProblems } from './key-validation';
 import type { SharedClusterSnapshotsProps } from './props';
+import { regionProblems } from './region-validation';
 import { DEFAULT_SCHEDULE, scheduleProblems, warnIfSnapshotAgeMarginShort } from './schedule-rules';
 import { selectionProblems } from './selection-validation';
 import { warnIfQuotaTooSmall } from './snapshot-quota';
@@ -37,6 +38,7 @@ export function validateProps(scope: Construct, props: SharedClusterSnapshotsPro
     ...targetProblems(stack, props.targetAccountIds),
     ...timingProblems(props),
     ...(props.encryptionKey ? encryptionKeyProblems(stack, props.encryptionKey) : []),
+    ...regionProblems(stack, props.regions),
     ...numberProblems(props),
     ...prefixProblems(props.snapshotPrefix),
     ...functionOptionProblems(props),

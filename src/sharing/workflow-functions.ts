@@ -6,6 +6,7 @@ import { sharingHandler, type HandlerFunctionFactory } from './handler-functions
 import type { InstancePermissions } from './instance-permissions';
 import type { HandlerName } from './operations';
 import type { SnapshotPermissions } from './permissions';
+import type { RegionWiring } from './region-wiring';
 import type { SnapshotHandlerLogGroups, SnapshotHandlers } from './snapshot-handlers';
 import { ENV, SOURCE_EVENTS_ENV } from '../shared/constants';
 
@@ -26,6 +27,8 @@ export interface WorkflowFunctionsProps {
   readonly maxRetentionSeconds: number;
   /** The DB instances' permissions, selection and copy cap, when any are selected. */
   readonly instances?: InstanceWiring;
+  /** `regions`: the other Regions' permissions and keys, when any are listed. */
+  readonly regions?: RegionWiring;
 }
 
 /** What the functions need for DB instances, when the construct selects any. */
@@ -41,8 +44,11 @@ export interface InstanceWiring {
 /** The workflow's handler functions, each with its own role holding only what it calls. */
 export function createWorkflowFunctions(scope: Construct, props: WorkflowFunctionsProps): SnapshotHandlers {
   const { factory, permissions } = props;
+  // With regions, the steps that also work in the other Regions get their statements there and the Regions' keys.
+  const regional = props.regions;
   const workflowFunction = (id: HandlerName, exportName: string, statements: iam.PolicyStatement[], extraEnvironment = {}) =>
-    factory.create(id, sharingHandler(exportName), { ...props.environment, ...extraEnvironment }, statements);
+    factory.create(id, sharingHandler(exportName), { ...props.environment, ...regional?.environment(), ...extraEnvironment }, statements);
+  const inRegions = (step: Parameters<RegionWiring['statements']>[0]) => regional?.statements(step) ?? [];
   // With DB instances selected, each function gets the instance counterparts of its cluster statements.
   const db = props.instances?.permissions;
   const forInstances = (statements: (p: InstancePermissions) => iam.PolicyStatement[]) => (db ? statements(db) : []);
@@ -63,6 +69,7 @@ export function createWorkflowFunctions(scope: Construct, props: WorkflowFunctio
   const checkSnapshot = workflowFunction('CheckSnapshot', 'checkSnapshot', [
     ...permissions.describeOwnSnapshots(),
     ...forInstances((p) => p.describeOwnSnapshots()),
+    ...inRegions('checkSnapshot'),
   ]);
   const copySnapshot = workflowFunction('CopySnapshot', 'copySnapshot', [
     ...permissions.copySnapshots(),
@@ -87,6 +94,7 @@ export function createWorkflowFunctions(scope: Construct, props: WorkflowFunctio
     ...permissions.listSnapshotsOfCluster(),
     ...permissions.describeOwnSnapshotAttributes(),
     ...forInstances((p) => [...p.shareSnapshots(), ...p.listSnapshots(), ...p.describeOwnSnapshotAttributes()]),
+    ...inRegions('shareSnapshot'),
   ]);
   const cleanUp = workflowFunction('CleanUp', 'cleanUp', [
     ...permissions.listSnapshotsOfCluster(),
@@ -100,6 +108,7 @@ export function createWorkflowFunctions(scope: Construct, props: WorkflowFunctio
       ...p.deleteOwnSnapshots(),
       ...(props.retainUntilCopied ? p.recordConfirmations() : []),
     ]),
+    ...inRegions('cleanUp'),
   ], {
     [SOURCE_EVENTS_ENV.RETAIN_UNTIL_COPIED]: String(props.retainUntilCopied),
     [SOURCE_EVENTS_ENV.MAX_RETENTION_SECONDS]: String(props.maxRetentionSeconds),
@@ -109,8 +118,15 @@ export function createWorkflowFunctions(scope: Construct, props: WorkflowFunctio
     ...permissions.describeOwnSnapshotAttributes(),
     ...permissions.deleteOwnSnapshots(),
     ...forInstances((p) => [...p.describeOwnSnapshots(), ...p.describeOwnSnapshotAttributes(), ...p.deleteOwnSnapshots()]),
+    ...inRegions('cleanUpFailedRun'),
   ]);
-  return { prepare, createSnapshot, checkSnapshot, copySnapshot, shareSnapshot, cleanUp, cleanUpFailedRun };
+  const copyToRegion = regional && workflowFunction('CopyToRegion', 'copyToRegion', inRegions('copyToRegion'), {
+    [ENV.MAX_CONCURRENT_COPIES]: String(props.maxConcurrentCopies),
+    ...(props.instances ? { [ENV.MAX_CONCURRENT_INSTANCE_COPIES]: String(props.instances.maxConcurrentInstanceCopies) } : {}),
+    ...props.tagging,
+  });
+  const steps = { prepare, createSnapshot, checkSnapshot, copySnapshot, shareSnapshot, cleanUp, cleanUpFailedRun };
+  return copyToRegion ? { ...steps, copyToRegion } : steps;
 }
 
 /** The log group of each of `handlers`, as `factory` made them. */
@@ -124,5 +140,6 @@ export function workflowLogGroups(factory: HandlerFunctionFactory, handlers: Sna
     shareSnapshot: of(handlers.shareSnapshot),
     cleanUp: of(handlers.cleanUp),
     cleanUpFailedRun: of(handlers.cleanUpFailedRun),
+    ...(handlers.copyToRegion ? { copyToRegion: of(handlers.copyToRegion) } : {}),
   };
 }

@@ -5,9 +5,17 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { EVENT_STATE, failedEventStep, RUN_RESULT_PATH, sharedEventSteps } from './events';
+import { regionSteps } from './region-steps';
 import { SnapshotHandlers } from './snapshot-handlers';
-import { ERROR, LAMBDA_SERVICE_ERRORS, MAX_START_DELAY_SECONDS, TRANSIENT_AWS_ERRORS } from '../shared/constants';
-import { backoffRetryWithin } from '../shared/retry-backoff';
+import {
+  CLEAN_UP_TRANSIENT_RETRY_POLICY, clusterNotAvailableRetry, copyLimitRetry, lambdaTask, longWaitTransientRetry, notReadyRetry, TaskOptions,
+} from './workflow-steps';
+
+export {
+  CLEAN_UP_TRANSIENT_RETRY_POLICY, clusterNotAvailableRetry, copyLimitRetry, longWaitTransientRetry, notReadyRetry,
+  TRANSIENT_RETRY_POLICY, transientRetry,
+} from './workflow-steps';
+import { ERROR, MAX_START_DELAY_SECONDS } from '../shared/constants';
 
 export interface SnapshotWorkflowProps {
   readonly handlers: SnapshotHandlers;
@@ -20,6 +28,8 @@ export interface SnapshotWorkflowProps {
   readonly withInstances?: boolean;
   /** `snapshotSource` automated: a plan with an automated source goes from Prepare straight to CopySnapshot. @default false */
   readonly automatedSource?: boolean;
+  /** `regions`: the other Regions, whose steps follow the home Region's events (region-steps.ts). @default - none */
+  readonly regions?: string[];
 }
 
 /** Every state name, as the execution history and the simulator see them. */
@@ -49,18 +59,8 @@ export const STATE = {
  * the snapshot, a free copy slot, and the copy.
  */
 const WAITING_PHASES = 5;
-
-/** How one Lambda step is invoked and retried. */
-interface TaskOptions {
-  /** What the handler receives. @default - the state as it is */
-  readonly payload?: sfn.TaskInput;
-  /** The retry of Lambda's and AWS's transient faults. @default TRANSIENT_RETRY_POLICY */
-  readonly transientRetry?: sfn.RetryProps;
-  /** The step's own "not yet" retries, after the transient one. @default - none */
-  readonly retries?: sfn.RetryProps[];
-  /** Where the handler's result goes. @default - it replaces the state */
-  readonly resultPath?: string;
-}
+/** With `regions`, two more (in parallel across Regions): a copy slot there, and the copy. */
+const REGION_WAITING_PHASES = 2;
 
 /**
  * One execution per cluster:
@@ -126,7 +126,8 @@ export class SnapshotWorkflow extends Construct {
     }
 
     // The event steps end the run themselves; their failures never reach the clean-up (the snapshot is shared).
-    const share = shareSnapshot.next(cleanUp).next(sharedEventSteps(this, props.notifyTargetAccountIds ?? []));
+    const regions = props.regions?.length ? regionSteps(this, { handlers, regions: props.regions, waitInterval, snapshotTimeout }) : undefined;
+    const share = shareSnapshot.next(cleanUp).next(sharedEventSteps(this, props.notifyTargetAccountIds ?? [], regions));
     const copy = copySnapshot
       .next(new sfn.Wait(this, STATE.waitForCopy, { time: sfn.WaitTime.duration(waitInterval) }))
       .next(checkCopy)
@@ -155,25 +156,16 @@ export class SnapshotWorkflow extends Construct {
       comment: 'Snapshots one DB cluster, re-encrypts it with the sharing key, shares it, and cleans up.',
       // Each waiting phase may take up to snapshotTimeout; an hour for everything else; a start may
       // be delayed by up to a day in a very large fleet.
-      timeout: Duration.seconds(WAITING_PHASES * snapshotTimeout.toSeconds() + 3600 + MAX_START_DELAY_SECONDS),
+      timeout: Duration.seconds(
+        (WAITING_PHASES + (regions ? REGION_WAITING_PHASES : 0)) * snapshotTimeout.toSeconds() + 3600 + MAX_START_DELAY_SECONDS,
+      ),
       tracingEnabled: true,
       logs: { destination: props.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
   }
 
-  /** A Lambda step that passes the state in and takes the handler's result as the new state. */
   private task(id: string, fn: lambda.IFunction, options: TaskOptions = {}): tasks.LambdaInvoke {
-    const task = new tasks.LambdaInvoke(this, id, {
-      lambdaFunction: fn,
-      payload: options.payload,
-      payloadResponseOnly: true,
-      resultPath: options.resultPath,
-      retryOnServiceExceptions: false,
-      taskTimeout: sfn.Timeout.duration(Duration.minutes(5)),
-    });
-    task.addRetry(options.transientRetry ?? TRANSIENT_RETRY_POLICY);
-    for (const retry of options.retries ?? []) task.addRetry(retry);
-    return task;
+    return lambdaTask(this, id, fn, options);
   }
 }
 
@@ -191,74 +183,4 @@ function skippedRun(scope: Construct, withInstances = false): sfn.IChainable {
   return new sfn.Choice(scope, `${STATE.runSkipped}Kind`)
     .when(sfn.Condition.isPresent('$.instanceIdentifier'), output(`${STATE.runSkipped}Instance`, 'instanceIdentifier'))
     .otherwise(output(STATE.runSkipped, 'clusterIdentifier'));
-}
-
-/**
- * Lambda's and AWS's transient faults (throttling, 5xx): exponential backoff with full jitter, so
- * a fleet's executions throttled together do not all retry together.
- */
-export function transientRetry(maxAttempts: number): sfn.RetryProps {
-  return {
-    errors: [...LAMBDA_SERVICE_ERRORS, ...TRANSIENT_AWS_ERRORS],
-    interval: Duration.seconds(2),
-    backoffRate: 2,
-    maxAttempts,
-    maxDelay: Duration.seconds(60),
-    jitterStrategy: sfn.JitterType.FULL,
-  };
-}
-
-/** Every step without a long wait: the SDK's own retries came first, so a few more suffice. */
-export const TRANSIENT_RETRY_POLICY = transientRetry(6);
-
-/** The last chance to remove a failed run's snapshots: more patience with throttling than the rest. */
-export const CLEAN_UP_TRANSIENT_RETRY_POLICY = transientRetry(10);
-
-/**
- * A Retry's attempts add up over a whole state visit: a step retried through a long wait (a status
- * check, a copy waiting for a slot) gets a budget for transient faults that grows with its attempts.
- */
-export function longWaitTransientRetry(waitInterval: Duration, snapshotTimeout: Duration): sfn.RetryProps {
-  return transientRetry(Math.max(6, Math.ceil(checksWithin(waitInterval, snapshotTimeout) / 10)));
-}
-
-/** A snapshot not yet available is checked again every `waitInterval` until its deadline. */
-export function notReadyRetry(waitInterval: Duration, snapshotTimeout: Duration): sfn.RetryProps {
-  // The handler throws SnapshotTimeout once the deadline has passed; one spare attempt makes sure
-  // the last check happens after it.
-  return {
-    errors: [ERROR.SnapshotNotReady],
-    interval: waitInterval,
-    backoffRate: 1,
-    maxAttempts: checksWithin(waitInterval, snapshotTimeout) + 1,
-  };
-}
-
-/**
- * A copy refused because RDS already has 5 copies in progress in the account and Region (or the
- * fleet has `maxConcurrentCopies`) waits for a slot: it asks again every `waitInterval`, no longer
- * than `snapshotTimeout` in all (attempts × interval never exceed it), then fails the run.
- * Three phases of at most 2,000 attempts of 3 history events each stay below the 25,000-event cap.
- */
-export function copyLimitRetry(waitInterval: Duration, snapshotTimeout: Duration): sfn.RetryProps {
-  return {
-    errors: [ERROR.CopyLimitReached],
-    interval: waitInterval,
-    backoffRate: 1,
-    maxAttempts: Math.max(1, Math.floor(snapshotTimeout.toSeconds() / waitInterval.toSeconds())),
-  };
-}
-
-/**
- * A cluster that is not `available` (often `backing-up` in its backup window) is retried with
- * exponential backoff, capped at 10 × `waitInterval`, for about `snapshotTimeout` in all.
- */
-export function clusterNotAvailableRetry(waitInterval: Duration, snapshotTimeout: Duration, withInstances = false): sfn.RetryProps {
-  const retry = backoffRetryWithin(ERROR.ClusterNotAvailable, waitInterval, snapshotTimeout);
-  return withInstances ? { ...retry, errors: [ERROR.ClusterNotAvailable, ERROR.InstanceNotAvailable] } : retry;
-}
-
-/** How many `waitInterval`s fit in `snapshotTimeout`, the last one partly. */
-function checksWithin(waitInterval: Duration, snapshotTimeout: Duration): number {
-  return Math.ceil(snapshotTimeout.toSeconds() / waitInterval.toSeconds());
 }

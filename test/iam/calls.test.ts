@@ -15,9 +15,9 @@
 import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { actionOf, contextProblems, resourceTypesMatching } from './reference';
+import { allowed, asRequestTags, asResourceTags, Call, call, decide, denied, referenceProblems } from './call-checks';
 import { ACCOUNT, CLUSTER_TAG, clusterIds, fullFeatureStack, REGION, synthesize, SynthesizedStack, TARGETS } from './stacks';
-import { AuthorizationRequest, evaluate, RequestContext } from '../../sim/iam-policy';
+import { evaluate, RequestContext } from '../../sim/iam-policy';
 import { TAG_CLUSTER, TAG_COPIED_PREFIX, TAG_OWNER, TAG_ROLE, TAG_RUN } from '../../src/shared/constants';
 
 const rds = (resource: string) => `arn:aws:rds:${REGION}:${ACCOUNT}:${resource}`;
@@ -28,23 +28,10 @@ const AWS_RDS_KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/66666666-7777-8888-999
 const FOREIGN_KEY = `arn:aws:kms:${REGION}:333333333333:key/12345678-aaaa-bbbb-cccc-1234567890ab`;
 const RUN = '202612010300';
 
-interface Call extends AuthorizationRequest {
-  readonly fn: string;
-  readonly why: string;
-}
-
-const call = (fn: string, action: string, resource: string, why: string, context: RequestContext = {}): Call =>
-  ({ fn, action, resource, why, context });
 
 function ownTags(ownerId: string, cluster: string, role: string): Record<string, string> {
   return { [TAG_OWNER]: ownerId, [TAG_CLUSTER]: cluster, [TAG_ROLE]: role, [TAG_RUN]: RUN };
 }
-const asResourceTags = (tags: Record<string, string>): RequestContext =>
-  Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:ResourceTag/${k}`, v]));
-const asRequestTags = (tags: Record<string, string>): RequestContext => ({
-  ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v])),
-  'aws:TagKeys': Object.keys(tags),
-});
 const viaRds = (grant?: boolean): RequestContext => ({ 'kms:ViaService': VIA_RDS, ...(grant === undefined ? {} : { 'kms:GrantIsForAWSResource': grant }) });
 
 /** Creating (or copying to) a snapshot: the cluster (or source), the new snapshot, and tagging it. */
@@ -135,29 +122,6 @@ function expectedCalls(s: SynthesizedStack, sharingKeyArn: string): Call[] {
   ];
 }
 
-function decide(s: SynthesizedStack, c: Call) {
-  const role = c.fn === 'stateMachine' ? s.stateMachineRole : c.fn === 'scheduler' ? s.schedulerRole : s.roleOfFunction(c.fn);
-  return evaluate(role.statements, c);
-}
-
-async function referenceProblems(calls: Call[]): Promise<string[]> {
-  const problems: string[] = [];
-  for (const c of calls) {
-    const details = await actionOf(c.action);
-    if (!details) {
-      problems.push(`${c.action} is not in the reference`);
-      continue;
-    }
-    if (c.resource === '*' ? !details.isWildcardOnly : (await resourceTypesMatching(c.action, details, c.resource)).length === 0) {
-      problems.push(`${c.action} does not take ${c.resource}`);
-    }
-    problems.push(...(await contextProblems(c.context ?? {})).map((p) => `${c.action}: ${p}`));
-  }
-  return problems;
-}
-
-const denied = (s: SynthesizedStack, calls: Call[]) => calls.filter((c) => !decide(s, c).allowed).map((c) => `${c.fn}: ${c.action} on ${c.resource} (${c.why})`);
-const allowed = (s: SynthesizedStack, calls: Call[]) => calls.filter((c) => decide(s, c).allowed).map((c) => `${c.fn}: ${c.action} on ${c.resource} (${c.why})`);
 
 describe('the full-feature stack', () => {
   const s = fullFeatureStack();

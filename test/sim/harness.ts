@@ -1,5 +1,5 @@
 import type { DBClusterSnapshot } from '@aws-sdk/client-rds';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Resource } from 'aws-cdk-lib';
 import { synthesizeTemplate, TARGET_ACCOUNTS } from '../../sim/example-stack';
 import { Simulation, SimulationOptions } from '../../sim/simulation';
 import type { SharedClusterSnapshotsProps } from '../../src';
@@ -29,7 +29,8 @@ export function simulation(
   props: Partial<SharedClusterSnapshotsProps> = {},
   options: Omit<SimulationOptions, 'template'> = {},
 ): Simulation {
-  const key = JSON.stringify(props, (_, v) => (v instanceof Duration ? v.toSeconds() : v));
+  // A KMS key (e.g. a `regions` key) stands for its ARN.
+  const key = JSON.stringify(props, (_, v) => (v instanceof Duration ? v.toSeconds() : v instanceof Resource && 'keyArn' in v ? v.keyArn : v));
   if (!templates.has(key)) templates.set(key, synthesizeTemplate(props));
   return new Simulation({ template: templates.get(key)!, ...options });
 }

@@ -7,6 +7,7 @@ import {
   TARGET_TAG_SOURCE_SNAPSHOT_TIME,
 } from '../../shared/constants';
 import type { DatabaseKind, SnapshotView } from '../../shared/database-kind.lambda-shared';
+import { withinRegion } from '../../shared/clients.lambda-shared';
 import { isAwsError } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
 import { asOwnCopy, CopyOrigin, OwnCopy } from '../../shared/owned-copies.lambda-shared';
@@ -36,7 +37,7 @@ export function isCopyOf(copy: OwnCopy | undefined, origin: Omit<CopyOrigin, 'so
 
 /** This account's snapshot of `kind` with this identifier (in its own Region, or `region`), or undefined when there is none. */
 export function findSnapshot(snapshotIdentifier: string, kind: DatabaseKind, region?: string): Promise<SnapshotView | undefined> {
-  return snapshotApi(kind, region).find(snapshotIdentifier);
+  return withinRegion(region, () => snapshotApi(kind).find(snapshotIdentifier));
 }
 
 export type DeleteOutcome = 'deleted' | 'absent' | 'busy' | 'not-owned';
@@ -45,8 +46,12 @@ export type DeleteOutcome = 'deleted' | 'absent' | 'busy' | 'not-owned';
  * Deletes a copy only after re-reading it and checking every origin tag again: a tag changed since
  * the listing (anyone who may tag `<copyPrefix>-*` snapshots could) leaves the snapshot alone.
  */
-export async function deleteOwnCopy(expected: OwnCopy, copyPrefix: string, region?: string): Promise<DeleteOutcome> {
-  const api = snapshotApi(expected.kind, region);
+export function deleteOwnCopy(expected: OwnCopy, copyPrefix: string, region?: string): Promise<DeleteOutcome> {
+  return withinRegion(region, () => deleteHere(expected, copyPrefix));
+}
+
+async function deleteHere(expected: OwnCopy, copyPrefix: string): Promise<DeleteOutcome> {
+  const api = snapshotApi(expected.kind);
   const current = await api.find(expected.identifier);
   if (!current) return 'absent';
   if (!isCopyOf(asOwnCopy(current, expected.ownerId, copyPrefix, expected.kind), expected)) {

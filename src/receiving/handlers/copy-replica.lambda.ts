@@ -3,6 +3,7 @@ import { isEncrypted, quotaOrCopyLimit } from './copy-request.lambda-shared';
 import { CopyFailed, ReplicaKeyNotAccessible, ReplicaNotConfigured } from './errors.lambda-shared';
 import { kindOf, parseReplicaInput, ReplicaInput, ReplicaRegionSettings, ReplicaState } from './replicas.lambda-shared';
 import { receiverSettings } from './settings.lambda-shared';
+import { inRegion } from '../../shared/clients.lambda-shared';
 import { integerEnv } from '../../shared/config.lambda-shared';
 import { ENV } from '../../shared/constants';
 import type { DatabaseKind } from '../../shared/database-kind.lambda-shared';
@@ -27,13 +28,14 @@ export async function handler(event: ReplicaInput): Promise<ReplicaState> {
   if (copy.status !== 'available') throw new CopyFailed(`The copy '${id}' to replicate is '${copy.status}', not available`);
   if (!(await ownReplica(copy, replica.region, settings.copyPrefix))) {
     try {
-      await snapshotApi(kind, replica.region).copy({
+      // Called in the destination Region (inRegion): a key of that Region; none for an unencrypted
+      // cluster snapshot (Aurora cannot encrypt on copy).
+      await inRegion(replica.region, () => snapshotApi(kind).copy({
         source: home.DBClusterSnapshotArn!,
         target: id,
-        // A key of the destination Region; an error for an unencrypted cluster snapshot (Aurora cannot encrypt on copy).
         kmsKeyId: kind === 'instance' || isEncrypted(home) ? replica.keyArn : undefined,
         tags: copyTags(copy),
-      });
+      }));
       log('info', 'Replicating copy', { copy: home.DBClusterSnapshotArn, region: replica.region });
     } catch (error) {
       const exists = isAwsError(error, snapshotApi(kind).faults.snapshotExists) && await ownReplica(copy, replica.region, settings.copyPrefix);

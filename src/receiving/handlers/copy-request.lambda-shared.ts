@@ -4,7 +4,7 @@ import { copyTags } from './copies.lambda-shared';
 import { CopyFailed, CopyLimitReached, OptionGroupRequired, SharedSnapshotNotFound } from './errors.lambda-shared';
 import type { ReceiverSettings } from './settings.lambda-shared';
 import type { SourceSnapshotRef } from './sources.lambda-shared';
-import { rds, rdsIn } from '../../shared/clients.lambda-shared';
+import { rdsIn } from '../../shared/clients.lambda-shared';
 import type { DatabaseKind, SnapshotView } from '../../shared/database-kind.lambda-shared';
 import { isAwsError, KmsKeyNotAccessible, SnapshotQuotaExceeded } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
@@ -111,7 +111,7 @@ export function isEncrypted(snapshot: SnapshotView): boolean {
  * `ManualSnapshots`) tells them apart, never the message.
  */
 export async function quotaOrCopyLimit(target: string, kind: DatabaseKind, region?: string): Promise<Error> {
-  const out = await (region === undefined ? rds : rdsIn(region)).send(new DescribeAccountAttributesCommand({}));
+  const out = await rdsIn(region).send(new DescribeAccountAttributesCommand({}));
   const quota = out.AccountQuotas?.find((q) => q.AccountQuotaName === snapshotApi(kind).quotaName);
   if (quota?.Max !== undefined && quota.Used !== undefined && quota.Used >= quota.Max) {
     const what = kind === 'instance' ? 'DB instance' : 'DB cluster';

@@ -34,6 +34,11 @@ export const ENV = {
   MAX_CONCURRENT_COPIES: 'MAX_CONCURRENT_COPIES',
   /** `snapshotTags` as a JSON object, on CreateSnapshot and CopySnapshot; absent when there are none. */
   SNAPSHOT_TAGS: 'SNAPSHOT_TAGS',
+  /**
+   * `regions`: the other Regions and the key of each, as `<region>=<key ARN>` pairs (comma-separated),
+   * on the workflow's and the freshness functions; absent without `regions`. A plan may name only these.
+   */
+  SHARING_REGIONS: 'SHARING_REGIONS',
 } as const;
 
 /** Set to 'true' to silence the handlers' JSON logs (the simulator and tests do). */

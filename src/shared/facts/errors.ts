@@ -48,6 +48,11 @@ export const ERROR = {
    * (with `notifyTargetAccounts`) a target account's bus: a target without a receiver refuses it.
    */
   SharedEventNotPut: 'SharedEventNotPut',
+  /**
+   * The snapshot is shared in the stack's Region, but its copy in one or more of `regions` failed
+   * (each Region's own error is in the cause and in that Region's `Cluster Snapshot Failed` event).
+   */
+  RegionCopyFailed: 'RegionCopyFailed',
 } as const;
 
 /**

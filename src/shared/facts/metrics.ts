@@ -53,6 +53,7 @@ export const HANDLER_NAMES = {
   createSnapshot: 'CreateSnapshot',
   checkSnapshot: 'CheckSnapshot',
   copySnapshot: 'CopySnapshot',
+  copyToRegion: 'CopyToRegion',
   shareSnapshot: 'ShareSnapshot',
   cleanUp: 'CleanUp',
   cleanUpFailedRun: 'CleanUpFailedRun',
@@ -68,6 +69,8 @@ export const SOURCE_FRESHNESS_METRIC = {
   /** Every record carries this dimension (the instance's owner id): its Maximum is the stalest cluster. */
   ownerDimension: FRESHNESS_METRIC.ownerDimension,
   clusterDimension: 'Cluster',
+  /** With `regions`: the records of each other Region carry it (the stack's own Region's records do not, as before). */
+  regionDimension: 'Region',
 } as const;
 
 /** The age published for a selected cluster with no shared snapshot at all: far past any `maxSnapshotAge`. */

@@ -2,6 +2,7 @@ import { shouldPoll } from './pacing.lambda-shared';
 import { deadlineFromNow, parsePlan } from './run-plan.lambda-shared';
 import { findSnapshot, IN_PROGRESS_STATUSES } from './snapshots.lambda-shared';
 import type { RunPlan } from './workflow-state.lambda-shared';
+import { inRegion } from '../../shared/clients.lambda-shared';
 import { integerEnv, snapshotNaming } from '../../shared/config.lambda-shared';
 import { ENV, SNAPSHOT_VISIBILITY_GRACE_SECONDS, TRANSIENT_AWS_ERRORS } from '../../shared/constants';
 import { InvalidInput, isAwsError, SnapshotFailed, SnapshotNotReady, SnapshotTimeout } from '../../shared/errors.lambda-shared';
@@ -13,9 +14,14 @@ import { withRdsCallMetrics } from '../../shared/metrics.lambda-shared';
  * it throws SnapshotTimeout; any other status, or a vanished snapshot, throws SnapshotFailed (a
  * snapshot not found in its first minutes is not visible yet: SnapshotNotReady).
  * In a large fleet only every `pollStride`-th check calls RDS (see pacing.lambda-shared.ts).
+ * A plan in another Region (`regions`) checks its copy there.
  */
 async function run(event: RunPlan): Promise<RunPlan> {
   const plan = parsePlan(event, snapshotNaming());
+  return inRegion(plan.region, () => check(plan));
+}
+
+async function check(plan: RunPlan): Promise<RunPlan> {
   const snapshotIdentifier = plan.awaitingSnapshotIdentifier;
   const deadline = Date.parse(plan.deadline ?? '');
   if (!snapshotIdentifier || Number.isNaN(deadline)) {

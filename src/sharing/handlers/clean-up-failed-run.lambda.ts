@@ -1,3 +1,4 @@
+import { cleanUpRegionFailure, RegionFailureEvent } from './region-failure.lambda-shared';
 import { parsePlan } from './run-plan.lambda-shared';
 import { DeleteOutcome, deleteOwnedSnapshot, findSnapshot, isShared, READS_ITS_SOURCE_STATUSES } from './snapshots.lambda-shared';
 import type { CaughtError, RunPlan } from './workflow-state.lambda-shared';
@@ -12,6 +13,8 @@ export interface FailedRunEvent extends Partial<RunPlan> {
   readonly error: CaughtError;
   /** A failed Prepare: the execution's input as it came, never read as a plan (see the workflow's PrepareFailed). */
   readonly executionInput?: unknown;
+  /** A Region's failed part of a run (`regions`): that Region, with the home run result in `run`. */
+  readonly region?: string;
 }
 
 export interface FailedRunResult {
@@ -39,6 +42,10 @@ async function run(event: FailedRunEvent): Promise<FailedRunResult> {
     Error: typeof event?.error?.Error === 'string' ? event.error.Error : 'UnknownError',
     Cause: typeof event?.error?.Cause === 'string' ? event.error.Cause : undefined,
   };
+  if (event?.region !== undefined) {
+    const cause = error.Cause === undefined ? {} : { Cause: error.Cause.slice(0, MAX_EVENT_CAUSE_LENGTH) };
+    return cleanUpRegionFailure(event as unknown as RegionFailureEvent, { Error: error.Error, ...cause });
+  }
   const cleanedUp: Record<string, DeleteOutcome> = {};
   if (event?.sharedSnapshotIdentifier === undefined) {
     // Failed before the run created anything, or after it succeeded (a run result names no plan).

@@ -4,7 +4,7 @@ import { parsePlan } from './run-plan.lambda-shared';
 import { deleteOwnedSnapshot, findSnapshot, isOlderThanAnyLiveRun, isShared, listOwnedSnapshots } from './snapshots.lambda-shared';
 import { ownershipOf } from './tags.lambda-shared';
 import type { RunPlan, RunResult } from './workflow-state.lambda-shared';
-import { rds } from '../../shared/clients.lambda-shared';
+import { inRegion, rds } from '../../shared/clients.lambda-shared';
 import { integerEnv, requireEnv, snapshotNaming } from '../../shared/config.lambda-shared';
 import { COPY_PENDING, ENV, TAG_COPIED_PREFIX } from '../../shared/constants';
 import type { DatabaseKind } from '../../shared/database-kind.lambda-shared';
@@ -15,11 +15,18 @@ import { withRdsCallMetrics } from '../../shared/metrics.lambda-shared';
 /**
  * Runs only after the new snapshot is shared. Deletes this run's temporary snapshot, then this
  * construct's older shared snapshots of the cluster beyond `retainSnapshots`, newest kept first.
+ * A plan in another Region (`regions`) cleans up that Region's copies, by `retainSnapshots` alone
+ * (receivers confirm the home Region's snapshots), and its result names the Region.
  */
 async function run(event: RunPlan): Promise<RunResult> {
+  const plan = parsePlan(event, snapshotNaming());
+  return inRegion(plan.region, () => cleanUp(plan));
+}
+
+async function cleanUp(plan: RunPlan): Promise<RunResult> {
   const ownerId = requireEnv(ENV.OWNER_ID);
   const retain = integerEnv(ENV.RETAIN_SNAPSHOTS);
-  const plan = parsePlan(event, snapshotNaming());
+  const untilCopied = retainsUntilCopied() && plan.region === undefined;
   if (!plan.sharedWith || plan.sharedWith.length === 0 || !plan.snapshotArn) {
     throw new InvalidInput('Clean-up runs only after the new snapshot is shared (sharedWith and snapshotArn are missing)');
   }
@@ -31,7 +38,8 @@ async function run(event: RunPlan): Promise<RunResult> {
 
   const owned = await listOwnedSnapshots(ownerId, clusterIdentifier, kind);
   const { restorePoints, orphans } = await classifyOlderSnapshots(owned, plan.sharedSnapshotIdentifier, kind);
-  for (const snapshot of [...prunable(selectExpiredSharedSnapshots(restorePoints, plan.sharedSnapshotIdentifier, retain), owned), ...orphans]) {
+  const expired = selectExpiredSharedSnapshots(restorePoints, plan.sharedSnapshotIdentifier, retain);
+  for (const snapshot of [...(untilCopied ? prunable(expired, owned) : expired), ...orphans]) {
     await deleteOwnedSnapshot(snapshot.DBClusterSnapshotIdentifier!, {
       ownerId,
       clusterIdentifier,
@@ -43,7 +51,7 @@ async function run(event: RunPlan): Promise<RunResult> {
   // The run result is the `Cluster Snapshot Shared` event's detail: the workflow puts it as it is.
   const current = owned.find((s) => s.DBClusterSnapshotIdentifier === plan.sharedSnapshotIdentifier)
     ?? await findSnapshot(plan.sharedSnapshotIdentifier, kind);
-  if (retainsUntilCopied()) await awaitReceivers(plan.snapshotArn, current, owned);
+  if (untilCopied) await awaitReceivers(plan.snapshotArn, current, owned);
   log('info', 'Run complete', { clusterIdentifier, snapshotIdentifier: plan.sharedSnapshotIdentifier });
   return {
     clusterIdentifier,
@@ -62,6 +70,7 @@ async function run(event: RunPlan): Promise<RunResult> {
     // Found available by the status check, so RDS reports its time; the fallback is never older.
     // A DB snapshot copy reports when its data was taken as OriginalSnapshotCreateTime.
     snapshotCreateTime: (current?.OriginalSnapshotCreateTime ?? current?.SnapshotCreateTime ?? new Date()).toISOString(),
+    ...(plan.region ? { region: plan.region } : {}),
   };
 }
 
@@ -87,7 +96,6 @@ async function awaitReceivers(snapshotArn: string, current: DBClusterSnapshot | 
  * older than `maxRetention`; the others are kept, and the log says why.
  */
 function prunable(expired: DBClusterSnapshot[], owned: DBClusterSnapshot[]): DBClusterSnapshot[] {
-  if (!retainsUntilCopied()) return expired;
   return decideRetention(expired, owned).filter((decision) => {
     if (!decision.prune) {
       log('info', 'Keeping an expired snapshot until every receiver confirms its copy, or it is older than maxRetention', {

@@ -2,7 +2,7 @@ import { DescribeAccountAttributesCommand } from '@aws-sdk/client-rds';
 import { shouldPoll } from './pacing.lambda-shared';
 import { IN_PROGRESS_STATUSES, manualSnapshots } from './snapshots.lambda-shared';
 import type { RunPlan } from './workflow-state.lambda-shared';
-import { rds } from '../../shared/clients.lambda-shared';
+import { rdsHere } from '../../shared/clients.lambda-shared';
 import { integerEnv } from '../../shared/config.lambda-shared';
 import { ENV } from '../../shared/constants';
 import type { DatabaseKind } from '../../shared/database-kind.lambda-shared';
@@ -38,7 +38,8 @@ export async function awaitCopySlot(plan: RunPlan, target: string): Promise<void
   const intervalSeconds = integerEnv(ENV.WAIT_INTERVAL_SECONDS);
   const now = Date.now();
   const deadline = Date.parse(plan.copyDeadline ?? '');
-  // A plan without copyDeadline (an execution started before it existed) asks on every attempt.
+  // A plan without copyDeadline (an execution started before it existed, or a copy into another
+  // Region, bounded by its Retry alone) asks on every attempt.
   const firstAttempt = Number.isNaN(deadline) || now < deadline - timeoutSeconds * 1000 + (intervalSeconds * 1000) / 2;
   if (!firstAttempt && !shouldPoll({ ...plan, deadline: plan.copyDeadline }, now, intervalSeconds, timeoutSeconds)) {
     throw outOfTime(new CopyLimitReached(`Copy to '${target}' waits for a slot; not asking RDS on this attempt (fleet pacing: every ${plan.pollStride} attempts)`), plan);
@@ -72,7 +73,7 @@ export async function copiesInProgress(kind?: DatabaseKind): Promise<string[]> {
 
 /** Whether the kind's manual snapshot quota has room (Used < Max); undefined when RDS does not say. */
 export async function manualQuotaHasRoom(kind?: DatabaseKind): Promise<boolean | undefined> {
-  const out = await rds.send(new DescribeAccountAttributesCommand({}));
+  const out = await rdsHere().send(new DescribeAccountAttributesCommand({}));
   const quota = out?.AccountQuotas?.find((q) => q.AccountQuotaName === snapshotApi(kind).quotaName);
   if (quota?.Used === undefined || quota.Max === undefined) return undefined;
   return quota.Used < quota.Max;

@@ -19,20 +19,23 @@ export function freshnessOwnerDimension(ownerId: string): string {
 
 /**
  * One embedded-metric-format record: the per-cluster series, and (same value, owner dimension only)
- * the series whose Maximum is the stalest cluster, which the freshness alarm watches.
+ * the series whose Maximum is the stalest cluster, which the freshness alarm watches. A copy in
+ * another Region (`regions`) adds the `Region` dimension to both, for that Region's own alarm.
  */
-export function freshnessRecord(ownerId: string, freshness: SnapshotFreshness, now: number): Record<string, unknown> {
-  const { namespace, newestSnapshotAge, ownerDimension, clusterDimension } = SOURCE_FRESHNESS_METRIC;
+export function freshnessRecord(ownerId: string, freshness: SnapshotFreshness, now: number, region?: string): Record<string, unknown> {
+  const { namespace, newestSnapshotAge, ownerDimension, clusterDimension, regionDimension } = SOURCE_FRESHNESS_METRIC;
+  const base = region === undefined ? [ownerDimension] : [ownerDimension, regionDimension];
   return {
     _aws: {
       Timestamp: now,
       CloudWatchMetrics: [{
         Namespace: namespace,
-        Dimensions: [[ownerDimension], [ownerDimension, clusterDimension]],
+        Dimensions: [base, [...base, clusterDimension]],
         Metrics: [{ Name: newestSnapshotAge, Unit: 'Seconds' }],
       }],
     },
     [ownerDimension]: freshnessOwnerDimension(ownerId),
+    ...(region === undefined ? {} : { [regionDimension]: region }),
     [clusterDimension]: freshness.clusterIdentifier,
     [newestSnapshotAge]: freshness.newestSnapshotAgeSeconds,
   };

@@ -1,7 +1,9 @@
 import { freshnessRecord, SnapshotFreshness } from './freshness.lambda-shared';
+import { sharingRegions } from './regions.lambda-shared';
 import { clusterSelection, instanceSelection } from './selection.lambda-shared';
 import { manualSnapshots } from './snapshots.lambda-shared';
 import { ownershipOf } from './tags.lambda-shared';
+import { inRegion } from '../../shared/clients.lambda-shared';
 import { requireEnv } from '../../shared/config.lambda-shared';
 import { ENV, INSTANCE_KEY_PREFIX, NO_SNAPSHOT_AGE_SECONDS, SILENT_LOGS_VARIABLE } from '../../shared/constants';
 import type { DatabaseKind, SnapshotView } from '../../shared/database-kind.lambda-shared';
@@ -9,6 +11,8 @@ import { withRdsCallMetrics } from '../../shared/metrics.lambda-shared';
 
 export interface FreshnessResult {
   readonly clusters: SnapshotFreshness[];
+  /** `regions`: the same, per other Region, for its copies. */
+  readonly regions?: Record<string, SnapshotFreshness[]>;
 }
 
 /**
@@ -19,10 +23,27 @@ export interface FreshnessResult {
  * cluster this instance has a shared snapshot of (which includes the tagged clusters it has run for).
  * DB instances alike, keyed `instance:<id>`, when the construct selects any; their age is that of
  * the data (`OriginalSnapshotCreateTime`: a copy of an older snapshot is as old as its source).
+ * With `regions`, the same for each other Region's copies, whose records carry the `Region` dimension.
  */
 async function run(): Promise<FreshnessResult> {
   const ownerId = requireEnv(ENV.OWNER_ID);
   const now = Date.now();
+  const clusters = await newestPerDatabase(ownerId, now);
+  const regions: Record<string, SnapshotFreshness[]> = {};
+  for (const region of sharingRegions().keys()) {
+    regions[region] = await inRegion(region, () => newestPerDatabase(ownerId, now));
+  }
+  if (process.env[SILENT_LOGS_VARIABLE] !== 'true') {
+    for (const entry of clusters) console.log(JSON.stringify(freshnessRecord(ownerId, entry, now)));
+    for (const [region, entries] of Object.entries(regions)) {
+      for (const entry of entries) console.log(JSON.stringify(freshnessRecord(ownerId, entry, now, region)));
+    }
+  }
+  return { clusters, ...(Object.keys(regions).length > 0 ? { regions } : {}) };
+}
+
+/** Each selected database's newest shared snapshot in the Region `inRegion` set (the function's own without one). */
+async function newestPerDatabase(ownerId: string, now: number): Promise<SnapshotFreshness[]> {
   const newest = new Map<string, SnapshotView>();
   for (const id of clusterSelection().clusterIdentifiers) newest.set(id, {});
   const instances = instanceSelection();
@@ -35,7 +56,7 @@ async function run(): Promise<FreshnessResult> {
       if (!best || !takenAt(best) || takenAt(snapshot)! > takenAt(best)!) newest.set(key, snapshot);
     }
   }
-  const clusters = [...newest.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([clusterIdentifier, snapshot]): SnapshotFreshness => {
+  return [...newest.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([clusterIdentifier, snapshot]): SnapshotFreshness => {
     const taken = takenAt(snapshot);
     if (taken === undefined) return { clusterIdentifier, newestSnapshotAgeSeconds: NO_SNAPSHOT_AGE_SECONDS };
     return {
@@ -44,10 +65,6 @@ async function run(): Promise<FreshnessResult> {
       newestSnapshotIdentifier: snapshot.DBClusterSnapshotIdentifier,
     };
   });
-  if (process.env[SILENT_LOGS_VARIABLE] !== 'true') {
-    for (const entry of clusters) console.log(JSON.stringify(freshnessRecord(ownerId, entry, now)));
-  }
-  return { clusters };
 }
 
 /** When the snapshot's data was taken: a DB snapshot copy's source time, else its own. */

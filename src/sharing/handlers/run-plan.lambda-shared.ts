@@ -1,4 +1,5 @@
 import { automatedPrefix } from './automated-source.lambda-shared';
+import { sharingKeyIn } from './regions.lambda-shared';
 import type { RunPlan } from './workflow-state.lambda-shared';
 import { integerEnv } from '../../shared/config.lambda-shared';
 import { ACCOUNT_ID_PATTERN, ENV, MAX_POLL_STRIDE } from '../../shared/constants';
@@ -59,6 +60,11 @@ export function parsePlan(event: unknown, naming: SnapshotNaming): RunPlan {
   }
   if (plan.pollStride !== undefined && !isPollStride(plan.pollStride)) {
     throw new InvalidInput(`The run plan's pollStride must be a whole number from 1 to ${MAX_POLL_STRIDE}`);
+  }
+  // A plan in another Region (regions) holds only its copy of the shared snapshot: nothing to copy there.
+  if (plan.region !== undefined) {
+    sharingKeyIn(plan.region);
+    if (plan.copyRequired) throw new InvalidInput('A run plan in another Region copies nothing: its copyRequired must be false');
   }
   return plan;
 }

@@ -3,6 +3,7 @@ import { parsePlan } from './run-plan.lambda-shared';
 import { listOwnedSnapshots } from './snapshots.lambda-shared';
 import { ownershipOf } from './tags.lambda-shared';
 import type { RunPlan } from './workflow-state.lambda-shared';
+import { inRegion } from '../../shared/clients.lambda-shared';
 import { listEnv, requireEnv, snapshotNaming } from '../../shared/config.lambda-shared';
 import { ENV } from '../../shared/constants';
 import { InvalidInput, isAwsError } from '../../shared/errors.lambda-shared';
@@ -15,10 +16,15 @@ import { snapshotApi } from '../../shared/snapshot-apis.lambda-shared';
  * Shares the new snapshot with exactly the target accounts, then makes every other retained shared
  * snapshot of the cluster restorable by exactly them too: removed targets (and `all`) lose access,
  * new targets gain it. Idempotent. A retained snapshot never shared (a dead run's copy) stays unshared.
+ * A plan in another Region (`regions`) does all of this there, to that Region's copies.
  */
 async function run(event: RunPlan): Promise<RunPlan> {
-  const ownerId = requireEnv(ENV.OWNER_ID);
   const plan = parsePlan(event, snapshotNaming());
+  return inRegion(plan.region, () => share(plan));
+}
+
+async function share(plan: RunPlan): Promise<RunPlan> {
+  const ownerId = requireEnv(ENV.OWNER_ID);
   const targets = listEnv(ENV.TARGET_ACCOUNT_IDS);
   if (targets.length === 0) throw new Error(`Environment variable ${ENV.TARGET_ACCOUNT_IDS} is empty`);
   if (plan.awaitingSnapshotIdentifier !== plan.sharedSnapshotIdentifier || !plan.snapshotArn) {
@@ -26,7 +32,7 @@ async function run(event: RunPlan): Promise<RunPlan> {
   }
   const { clusterIdentifier, databaseKind: kind } = plan;
   // A retained snapshot deleted meanwhile (retention, a user) has nobody left to revoke.
-  const share = async (snapshotIdentifier: string, retained: boolean) => {
+  const shareOne = async (snapshotIdentifier: string, retained: boolean) => {
     try {
       const current = await restoreAccounts(snapshotIdentifier, kind);
       if (retained && current.length === 0) return undefined;
@@ -38,13 +44,13 @@ async function run(event: RunPlan): Promise<RunPlan> {
     }
   };
 
-  await share(plan.sharedSnapshotIdentifier, false);
+  await shareOne(plan.sharedSnapshotIdentifier, false);
   log('info', 'Shared snapshot', { snapshotIdentifier: plan.sharedSnapshotIdentifier, targets });
 
   const retained = (await listOwnedSnapshots(ownerId, clusterIdentifier, kind)).filter((s) =>
     ownershipOf(s)?.role === 'shared' && s.Status === 'available' && s.DBClusterSnapshotIdentifier !== plan.sharedSnapshotIdentifier);
   for (const snapshotIdentifier of retained.map((s) => s.DBClusterSnapshotIdentifier!)) {
-    const change = await share(snapshotIdentifier, true);
+    const change = await shareOne(snapshotIdentifier, true);
     if (change && (change.added.length > 0 || change.removed.length > 0)) {
       log('info', 'Updated who may restore a retained snapshot', { snapshotIdentifier, ...change });
     }

@@ -43,6 +43,11 @@ export interface RunPlan {
    * the RDS request budget. Absent means every check calls RDS.
    */
   readonly pollStride?: number;
+  /**
+   * `regions`: the other Region this plan's steps work in (its copy of the shared snapshot: the
+   * same identifier, shared with the same targets, cleaned up there). Absent: the stack's own Region.
+   */
+  readonly region?: string;
 }
 
 /** The error a Catch recorded under `$.error`. */

@@ -20,7 +20,8 @@ export const REGION = 'eu-west-1';
 export const TARGET = '222222222222';
 export const TARGETS = [TARGET, '333333333333'];
 /** The keys of `SharedClusterSnapshots.handlers`, one per workflow step. */
-export const HANDLER_NAMES: Array<keyof SnapshotHandlers> = [
+/** (CopyToRegion exists only with `regions`.) */
+export const HANDLER_NAMES: Array<Exclude<keyof SnapshotHandlers, 'copyToRegion'>> = [
   'prepare', 'createSnapshot', 'checkSnapshot', 'copySnapshot', 'shareSnapshot', 'cleanUp', 'cleanUpFailedRun',
 ];
 

@@ -78,6 +78,17 @@ function vpcStack(): { stack: Stack; construct: SharedClusterSnapshots } {
   return { stack, construct };
 }
 
+/** Two other Regions, with DB instances beside the clusters: every per-Region statement and wildcard. */
+function regionsStack(): { stack: Stack; construct: SharedClusterSnapshots } {
+  const stack = newStack();
+  const key = (region: string) => kms.Key.fromKeyArn(stack, `Key-${region}`, `arn:aws:kms:${region}:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555`);
+  const construct = addSnapshots(stack, {
+    instanceIdentifiers: ['payments-pg'],
+    regions: [{ region: 'eu-central-1', encryptionKey: key('eu-central-1') }, { region: 'us-east-1', encryptionKey: key('us-east-1') }],
+  });
+  return { stack, construct };
+}
+
 function nagFindings(stack: Stack): string[] {
   const annotations = Annotations.fromStack(stack);
   return [...annotations.findError('*', NAG_FINDING), ...annotations.findWarning('*', NAG_FINDING)]
@@ -99,6 +110,7 @@ const STACKS: Array<[string, () => { stack: Stack; construct: SharedClusterSnaps
   ['tag discovery only', tagOnlyStack],
   ['two instances in one stack', twoInstancesStack],
   ['functions in a VPC', vpcStack],
+  ['other Regions, with DB instances', regionsStack],
 ];
 
 describe('cdk-nag AwsSolutions', () => {

@@ -183,7 +183,7 @@ describe('the dashboard', () => {
       // [namespace, name, dimension, value, dimension, value, options]
       const read = rdsCalls.map((m) => ({ metric: m[1], [m[2]]: m[3], [m[4]]: m[5] }));
       expect(read).toEqual(
-        ['Starter', 'Prepare', 'CreateSnapshot', 'CheckSnapshot', 'CopySnapshot', 'ShareSnapshot', 'CleanUp', 'CleanUpFailedRun', 'PublishFreshness', 'RecordCopy']
+        ['Starter', 'Prepare', 'CreateSnapshot', 'CheckSnapshot', 'CopySnapshot', 'CopyToRegion', 'ShareSnapshot', 'CleanUp', 'CleanUpFailedRun', 'PublishFreshness', 'RecordCopy']
           .map((handler) => ({ metric: 'RdsCalls', OwnerId: construct.ownerId, Handler: handler })),
       );
       expect(rdsCalls.every((m) => m[6].stat === 'Sum')).toBe(true);

@@ -143,7 +143,7 @@ describe('encryptionKey', () => {
     const stack = newStack();
     const encryptionKey = kms.Key.fromKeyArn(stack, 'Key', KEY_ARN.replace('eu-west-1', 'us-east-1'));
     expect(() => build({ encryptionKey }, stack))
-      .toThrow(/^- encryptionKey is in us-east-1, but this stack deploys to eu-west-1: RDS encrypts a snapshot copy only with a key of the snapshot's own Region/m);
+      .toThrow(/^- encryptionKey is in us-east-1, but this stack deploys to eu-west-1: RDS encrypts a snapshot copy only with a key of the copy's own Region/m);
   });
 
   test('the Region is not checked when the stack\'s Region is unknown', () => {
