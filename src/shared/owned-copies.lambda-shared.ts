@@ -1,3 +1,4 @@
+import { withinRegion } from './clients.lambda-shared';
 import {
   TARGET_TAG_OWNER,
   TARGET_TAG_SOURCE_ACCOUNT,
@@ -6,7 +7,6 @@ import {
   TARGET_TAG_SOURCE_SNAPSHOT_TIME,
 } from './constants';
 import type { DatabaseKind, SnapshotView } from './database-kind.lambda-shared';
-import { withinRegion } from './clients.lambda-shared';
 import { snapshotApi } from './snapshot-apis.lambda-shared';
 
 /*

@@ -1,4 +1,5 @@
 import type { Tag } from '@aws-sdk/client-rds';
+import { withinRegion } from '../../shared/clients.lambda-shared';
 import {
   TARGET_TAG_OWNER,
   TARGET_TAG_SOURCE_ACCOUNT,
@@ -7,7 +8,6 @@ import {
   TARGET_TAG_SOURCE_SNAPSHOT_TIME,
 } from '../../shared/constants';
 import type { DatabaseKind, SnapshotView } from '../../shared/database-kind.lambda-shared';
-import { withinRegion } from '../../shared/clients.lambda-shared';
 import { isAwsError } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
 import { asOwnCopy, CopyOrigin, OwnCopy } from '../../shared/owned-copies.lambda-shared';
