@@ -18,6 +18,7 @@ import { FakeRds, Outcome } from './fake-rds';
 import { measureSynth, runFleet } from './fleet';
 import { instanceSection, runInstanceFleet, runSnapshotSources } from './instance-bench';
 import { reportExecution, WORKFLOW_PHASES } from './metrics';
+import { replicaSection, runReplicaFleet } from './replica-bench';
 import { Simulation } from './simulation';
 import { Execution } from './step-functions';
 import { VirtualClock } from './virtual-clock';
@@ -154,6 +155,7 @@ export async function main(): Promise<void> {
   const fleet = await runFleet(1000);
   const copyFleet = await runCopyLimitedFleet(100);
   const instances = instanceSection(await runSnapshotSources(), await runInstanceFleet(100));
+  const replicas = replicaSection(await runReplicaFleet(20));
   const copyRatio = copyFleet.completionMinutes / copyFleet.floorMinutes;
   const copyFailed = copyFleet.clusters - copyFleet.succeeded;
   const failures = Object.entries(copyFleet.failures).map(([name, n]) => `${n} ${name}`).join(', ') || 'none';
@@ -226,6 +228,7 @@ export async function main(): Promise<void> {
     `| ${copyFleet.clusters} | ${copyFleet.copyLimit} | ${copyFleet.floorMinutes} min | ${copyFleet.completionMinutes.toFixed(0)} min | ${copyFailed === 0 ? `${copyRatio.toFixed(2)} ×` : 'not met: executions failed'} | ${copyFleet.succeeded} succeeded, ${copyFailed} failed (${failures}) | ${copyFleet.refusedCopies} |`,
     '',
     ...instances.lines,
+    ...replicas.lines,
     '## Synthesis: 1 versus 500 explicit clusters',
     '',
     '| clusters | CloudFormation resources | template size | synth time (median of 9, interleaved) |',
@@ -237,7 +240,7 @@ export async function main(): Promise<void> {
     '',
     '## Fleet targets',
     '',
-    ...[...fleetChecks, ...instances.checks, ...costs.checks].map(([text, ok]) => `- ${ok ? '✅' : '❌'} ${text}`),
+    ...[...fleetChecks, ...instances.checks, ...replicas.checks, ...costs.checks].map(([text, ok]) => `- ${ok ? '✅' : '❌'} ${text}`),
     '',
     '## Step Functions and Lambda per run (one cluster, 10 + 10 min)',
     '',
@@ -260,7 +263,7 @@ export async function main(): Promise<void> {
   if (!process.env.BENCH_OUTPUT && costs.complete) {
     writeReadmeCosts(lines.join('\n'));
   }
-  if ([...checks, ...fleetChecks, ...instances.checks, ...costs.checks].some(([, ok]) => !ok)) process.exitCode = 1;
+  if ([...checks, ...fleetChecks, ...instances.checks, ...replicas.checks, ...costs.checks].some(([, ok]) => !ok)) process.exitCode = 1;
 }
 
 if (require.main === module) {

@@ -6,7 +6,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { ReceivedClusterSnapshotsProps } from './props';
 import type { ReceiverHandlers } from './receiver-handlers';
-import { maxCopyAgeSeconds, RECEIVER_DEFAULTS, scanIntervalHours } from './validation';
+import { freshnessPeriods, maxCopyAgeSeconds, RECEIVER_DEFAULTS } from './validation';
 import { FRESHNESS_METRIC, TARGET_ERROR } from '../shared/constants';
 import { AlarmSubject, alarmSubjectOf, createFailureAlarm, RUNBOOK_URL, stateMachineConsoleUrl } from '../shared/operations';
 
@@ -67,8 +67,7 @@ export function newestCopyAgeMetric(ownerId: string, props?: cloudwatch.MetricOp
 
 /** Alarms when the newest copy of any source database is older than `maxCopyAge`, or no freshness data arrives. */
 export function createFreshnessAlarm(scope: Construct, ownerId: string, props: ReceivedClusterSnapshotsProps): cloudwatch.Alarm {
-  // One value per scan: an alarm over (interval + 1 hour) of hourly periods sees at least one.
-  const periods = Math.ceil(scanIntervalHours(props.schedule ?? RECEIVER_DEFAULTS.schedule)) + 1;
+  const periods = freshnessPeriods(props);
   const alarm = new cloudwatch.Alarm(scope, 'FreshnessAlarm', {
     alarmDescription: 'The newest copy of a source database (DB cluster or DB instance) is older than maxCopyAge, or no freshness data arrived from the catch-up scan. '
       + 'Check the source side\'s runs, its key policy and shares, and the receiver\'s executions.',

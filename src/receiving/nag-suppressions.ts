@@ -5,6 +5,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { IConstruct } from 'constructs';
 import type { ReceiverPermissions } from './permissions';
 import type { ReceiverHandlers } from './receiver-handlers';
+import type { ReplicaPermissions } from './replica-permissions';
 import { TARGET_TAG_OWNER } from '../shared/constants';
 import { VPC_NETWORK_INTERFACE_ACTIONS } from '../shared/function-options';
 import {
@@ -19,6 +20,7 @@ export interface ReceiverSuppressionSubjects extends IConstruct {
   readonly handlers: ReceiverHandlers;
   readonly stateMachine: sfn.StateMachine;
   readonly schedule: scheduler.Schedule;
+  readonly replicaStateMachine?: sfn.StateMachine;
 }
 
 /**
@@ -26,7 +28,9 @@ export interface ReceiverSuppressionSubjects extends IConstruct {
  * src/shared/nag.ts). Each IAM5 suppression names its exact findings, computed from the ARNs the
  * policies use, and is added only on a role whose policy grants that wildcard (see `suppressWildcards`).
  */
-export function addReceiverNagSuppressions(construct: ReceiverSuppressionSubjects, permissions: ReceiverPermissions): void {
+export function addReceiverNagSuppressions(
+  construct: ReceiverSuppressionSubjects, permissions: ReceiverPermissions, replicas?: ReplicaPermissions,
+): void {
   const stack = Stack.of(construct);
   const known = (...args: WildcardArgs) => expectedWildcard(stack, ...args);
 
@@ -48,13 +52,33 @@ export function addReceiverNagSuppressions(construct: ReceiverSuppressionSubject
       'kms:ViaService': 'Use is limited to requests RDS makes in this Region on the handler\'s behalf (kms:ViaService).',
       'kms:GrantIsForAWSResource': 'Grants are limited to grants for AWS resources (kms:GrantIsForAWSResource).',
     })),
+    ...(replicas ? replicaWildcards(stack, replicas) : []),
     noResourceTypes(stack, Object.values(construct.handlers)),
   ];
-  const functions = Object.values(construct.handlers);
+  const functions = Object.values(construct.handlers) as lambda.IFunction[];
   for (const fn of functions) suppressWildcards(fn.role, wildcards);
   suppressStateMachineRole(construct.stateMachine, functions);
+  if (construct.replicaStateMachine) suppressStateMachineRole(construct.replicaStateMachine, functions);
   suppressScheduleRole(construct.schedule, construct.handlers.scan, 'scan function');
   suppressPinnedRuntimes(functions);
+}
+
+/** The replica Regions' copy and listing wildcards, per kind, as the receiver's own Region has them. */
+function replicaWildcards(stack: Stack, replicas: ReplicaPermissions): ExpectedWildcard[] {
+  const known = (...args: WildcardArgs) => expectedWildcard(stack, ...args);
+  const inRegions = { 'aws:RequestedRegion': 'Only in the listed replica Regions (aws:RequestedRegion).' };
+  return replicas.kinds.flatMap(({ home, replicas: copies, allSnapshots, allDatabases }) => [
+    ...copies.map((resource) => known(resource, 'Replicas in a replica Region: their identifiers are the copies\' identifiers, derived from '
+      + 'each source snapshot at run time, so only this instance\'s copy prefix is known at deploy time.', undefined, {
+      ...inRegions,
+      [`aws:RequestTag/${TARGET_TAG_OWNER}`]: `New replicas must be tagged ${TARGET_TAG_OWNER} with this instance's owner id.`,
+      [`aws:ResourceTag/${TARGET_TAG_OWNER}`]: `Only replicas that carry ${TARGET_TAG_OWNER} with this instance's owner id may be deleted.`,
+    })),
+    ...allSnapshots.map((resource) => known(resource, 'Lists a replica Region\'s manual snapshots to find this instance\'s replicas by tag; '
+      + 'a list call has no snapshot ARN to scope to.', [home.describeAction], inRegions)),
+    ...allDatabases.map((resource) => known(resource, `RDS authorizes a ${home.describeAction.slice(4)} listing without an identifier on the `
+      + `${home.kind === 'instance' ? 'DB instance' : 'cluster'} wildcard ARN, in each replica Region.`, [home.describeAction], inRegions)),
+  ]);
 }
 
 /** Resource "*" for the actions without resource types: the quota read, and in a VPC the network-interface actions. */

@@ -10,7 +10,7 @@ export type ReceivedKind = 'cluster' | 'instance';
  * Each kind's actions and resource types in the Service Authorization Reference: cluster
  * snapshots (`cluster-snapshot`, listings on `cluster`), DB snapshots (`snapshot`, listings on `db`).
  */
-interface KindIam {
+export interface KindIam {
   readonly describe: string;
   readonly copy: string;
   readonly remove: string;
@@ -18,7 +18,7 @@ interface KindIam {
   readonly snapshot: string;
   readonly database: string;
 }
-const KIND_IAM: Record<ReceivedKind, KindIam> = {
+export const KIND_IAM: Record<ReceivedKind, KindIam> = {
   cluster: {
     describe: 'rds:DescribeDBClusterSnapshots', copy: 'rds:CopyDBClusterSnapshot', remove: 'rds:DeleteDBClusterSnapshot', snapshot: 'cluster-snapshot', database: 'cluster',
   },

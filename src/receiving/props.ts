@@ -3,6 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import type { ReplicaRegion } from './replica-region';
 import { HandlerFunctionProps } from '../shared/function-props';
 
 /** Properties of {@link ReceivedClusterSnapshots}. */
@@ -113,6 +114,19 @@ export interface ReceivedClusterSnapshotsProps extends HandlerFunctionProps {
    * @default false
    */
   readonly confirmCopies?: boolean;
+
+  /**
+   * Regions that keep replicas of the copies, for disaster recovery: each new copy, once available,
+   * is copied into every listed Region under that Region's key, by one replica execution per
+   * Region. Each Region has its own copy limit, retention (`retainCopies`), freshness alarm
+   * (`replicaFreshnessAlarms`) and `Cluster Snapshot Replicated` events on this account's default
+   * bus. A slow or failed replica never holds up or deletes the copy here, nor the other Regions;
+   * a copy here stays while its replica is copying. Each replica is a full copy (billed in full per
+   * Region) and its transfer out of this Region is billed. At most 5.
+   *
+   * @default - no replicas: copies live in this stack's Region only
+   */
+  readonly replicaRegions?: ReplicaRegion[];
 
   /**
    * An SNS topic the failure alarm and the freshness alarm notify. Give one so a failed copy and

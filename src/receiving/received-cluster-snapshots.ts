@@ -17,7 +17,8 @@ import { ReceiverPermissions } from './permissions';
 import type { ReceivedClusterSnapshotsProps } from './props';
 import { createCopyFunctions, createStarterFunctions, receiverFunctionFactory, receiverLogGroups } from './receiver-functions';
 import { ReceiverHandlerLogGroups, ReceiverHandlers } from './receiver-handlers';
-import { RECEIVER_DEFAULTS, receivedKinds, validateReceiverProps } from './validation';
+import { newestReplicaAgeMetric, ReceiverReplicas, replicaEnvironment } from './replicas';
+import { freshnessPeriods, maxCopyAgeSeconds, RECEIVER_DEFAULTS, receivedKinds, validateReceiverProps } from './validation';
 import { CopyWorkflow } from './workflow';
 import { DEFAULTS, ENV, EVENT_DETAIL_TYPE, EVENT_SOURCE, TARGET_ENV } from '../shared/constants';
 import { warnIgnoredKeyRemovalPolicy } from '../shared/key-removal';
@@ -73,6 +74,15 @@ export class ReceivedClusterSnapshots extends Construct implements IOwnedCluster
   public readonly stateMachineLogGroup: logs.ILogGroup;
   /** The tag value that marks every copy this instance makes (tag `received-cluster-snapshots:owner`). */
   public readonly ownerId: string;
+  /**
+   * With `replicaRegions`: the state machine that runs one execution per copy and replica Region
+   * (input `{"copyIdentifier": "...", "region": "..."}`).
+   */
+  public readonly replicaStateMachine?: sfn.StateMachine;
+  /** With `replicaRegions`: one freshness alarm per replica Region, in the order listed (see `metricNewestReplicaAge`). */
+  public readonly replicaFreshnessAlarms: cloudwatch.Alarm[];
+  /** With `replicaRegions`: alarms when a replica execution fails, times out or is aborted, within 5 minutes. */
+  public readonly replicaFailureAlarm?: cloudwatch.Alarm;
   /** The start of every copy's identifier (`copyPrefix`). */
   public readonly copyPrefix: string;
 
@@ -94,6 +104,7 @@ export class ReceivedClusterSnapshots extends Construct implements IOwnedCluster
     });
     if (props.encryptionKey && props.keyRemovalPolicy !== undefined) warnIgnoredKeyRemovalPolicy(this);
 
+    const retainCopies = props.retainCopies ?? RECEIVER_DEFAULTS.retainCopies;
     const environment: Record<string, string> = {
       [ENV.OWNER_ID]: this.ownerId,
       [TARGET_ENV.SOURCE_ACCOUNT_IDS]: props.sourceAccountIds.join(','),
@@ -101,16 +112,33 @@ export class ReceivedClusterSnapshots extends Construct implements IOwnedCluster
       [TARGET_ENV.SOURCE_CLUSTER_IDENTIFIERS]: (props.clusterIdentifiers ?? []).join(','),
       [TARGET_ENV.SOURCE_INSTANCE_IDENTIFIERS]: (props.instanceIdentifiers ?? []).join(','),
       [TARGET_ENV.COPY_PREFIX]: copyPrefix,
+      ...replicaEnvironment(props.replicaRegions, retainCopies),
     };
     const permissions = new ReceiverPermissions(stack, copyPrefix, this.ownerId, props.sourceAccountIds, sourcePrefix, receivedKinds(props));
     const factory = receiverFunctionFactory(this, props, logRetention);
+    const replicas = props.replicaRegions?.length ? new ReceiverReplicas(this, 'Replicas', {
+      replicaRegions: props.replicaRegions,
+      factory,
+      permissions,
+      environment: { ...environment, [ENV.SNAPSHOT_TIMEOUT_SECONDS]: String(DEFAULTS.snapshotTimeoutSeconds) },
+      ownerId: this.ownerId,
+      copyPrefix,
+      homeKeyArn: this.encryptionKey.keyArn,
+      retainCopies,
+      waitInterval: Duration.seconds(DEFAULTS.waitIntervalSeconds),
+      logRetention,
+      maxCopyAgeSeconds: maxCopyAgeSeconds(props.maxCopyAge ?? RECEIVER_DEFAULTS.maxCopyAge),
+      freshnessPeriods: freshnessPeriods(props),
+      alarmTopic: props.alarmTopic,
+    }) : undefined;
     const copyFunctions = createCopyFunctions({
       factory,
       permissions,
       environment,
       copyKeyArn: this.encryptionKey.keyArn,
-      retainCopies: props.retainCopies ?? RECEIVER_DEFAULTS.retainCopies,
+      retainCopies,
       confirmCopies: props.confirmCopies ?? false,
+      replicas,
       optionGroupName: props.optionGroupName,
     });
     this.stateMachineLogGroup = createStateMachineLogGroup(this, logRetention);
@@ -124,10 +152,14 @@ export class ReceivedClusterSnapshots extends Construct implements IOwnedCluster
     }).stateMachine;
 
     // The receive-event function and the scan start copies; each checks first that no source is this account.
-    const starters = createStarterFunctions(factory, permissions, { ...environment, [ENV.STATE_MACHINE_ARN]: this.stateMachine.stateMachineArn });
+    const starterEnvironment = { ...environment, [ENV.STATE_MACHINE_ARN]: this.stateMachine.stateMachineArn };
+    const starters = createStarterFunctions(factory, permissions, starterEnvironment, replicas);
     this.stateMachine.grantStartExecution(starters.receiveEvent);
     this.stateMachine.grantStartExecution(starters.scan);
-    this.handlers = { ...copyFunctions, ...starters };
+    this.handlers = { ...copyFunctions, ...starters, ...replicas?.handlers };
+    this.replicaStateMachine = replicas?.stateMachine;
+    this.replicaFreshnessAlarms = replicas?.freshnessAlarms ?? [];
+    this.replicaFailureAlarm = replicas?.failureAlarm;
     this.handlerLogGroups = receiverLogGroups(factory, this.handlers);
 
     this.rule = this.receiveEvents(starters.receiveEvent, props.sourceAccountIds);
@@ -143,7 +175,7 @@ export class ReceivedClusterSnapshots extends Construct implements IOwnedCluster
 
     this.failureAlarm = createReceiverFailureAlarm(this, this.stateMachine, starters, props.alarmTopic);
     this.freshnessAlarm = createFreshnessAlarm(this, this.ownerId, props);
-    addReceiverNagSuppressions(this, permissions);
+    addReceiverNagSuppressions(this, permissions, replicas?.permissions);
     if (props.dashboard) this.addDashboard();
   }
 
@@ -173,6 +205,14 @@ export class ReceivedClusterSnapshots extends Construct implements IOwnedCluster
    */
   public metricNewestCopyAge(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return newestCopyAgeMetric(this.ownerId, props);
+  }
+
+  /**
+   * The age, in seconds, of the newest available replica in `region` (one of `replicaRegions`) of
+   * the stalest source cluster. Maximum over the period, 1 hour by default; published by every scan.
+   */
+  public metricNewestReplicaAge(region: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return newestReplicaAgeMetric(this.ownerId, region, props);
   }
 
   /** Copy executions that failed, per 5 minutes by default. */

@@ -5,6 +5,7 @@ import { RECEIVER_FUNCTION_DESCRIPTIONS, ReceiverFunctionName } from './function
 import type { ReceiverPermissions } from './permissions';
 import type { ReceivedClusterSnapshotsProps } from './props';
 import type { ReceiverHandlerLogGroups, ReceiverHandlers } from './receiver-handlers';
+import type { ReceiverReplicas } from './replicas';
 import type { BundledHandler } from '../shared/bundled-handler';
 import { DEFAULTS, ENV, TARGET_ENV } from '../shared/constants';
 import { HandlerFunctionSettings } from '../shared/function-options';
@@ -44,12 +45,14 @@ export interface ReceiverFunctionsProps {
   readonly copyKeyArn: string;
   readonly retainCopies: number;
   readonly confirmCopies: boolean;
+  /** With `replicaRegions`: retention reads the replicas, and a kept copy starts its replicas. */
+  readonly replicas?: ReceiverReplicas;
   /** `optionGroupName`: set on the copy function only. */
   readonly optionGroupName?: string;
 }
 
 /** The copy workflow's functions, each with its own role holding only what it calls. */
-export function createCopyFunctions(props: ReceiverFunctionsProps): Pick<ReceiverHandlers, 'copySnapshot' | 'checkCopy' | 'retainCopies'> {
+export function createCopyFunctions(props: ReceiverFunctionsProps): Pick<ReceiverHandlers, 'copySnapshot' | 'checkCopy' | 'retainCopies' | 'startReplicas'> {
   const { factory, permissions, environment } = props;
   const copySnapshot = factory.create('CopySharedSnapshot', receivingHandler('copySharedSnapshot'), {
     ...environment,
@@ -72,8 +75,8 @@ export function createCopyFunctions(props: ReceiverFunctionsProps): Pick<Receive
     ...environment,
     [TARGET_ENV.RETAIN_COPIES]: String(props.retainCopies),
     [TARGET_ENV.CONFIRM_COPIES]: String(props.confirmCopies),
-  }, [...permissions.listSnapshots(), ...permissions.deleteOwnCopies()]);
-  return { copySnapshot, checkCopy, retainCopies };
+  }, [...permissions.listSnapshots(), ...permissions.deleteOwnCopies(), ...(props.replicas?.permissions.describeReplicas() ?? [])]);
+  return { copySnapshot, checkCopy, retainCopies, ...(props.replicas ? { startReplicas: props.replicas.handlers.startReplicas } : {}) };
 }
 
 /** The functions that start copies: the receive-event function (each event) and the catch-up scan. */
@@ -81,10 +84,16 @@ export function createStarterFunctions(
   factory: HandlerFunctionFactory<ReceiverFunctionName>,
   permissions: ReceiverPermissions,
   environment: Record<string, string>,
+  replicas?: ReceiverReplicas,
 ): Pick<ReceiverHandlers, 'receiveEvent' | 'scan'> {
+  // The scan also publishes each replica Region's freshness and starts the replicas a Region lacks.
+  const scan = factory.create('ScanSharedSnapshots', receivingHandler('scanSharedSnapshots'), replicas?.starterEnvironment(environment) ?? environment, [
+    ...permissions.listSnapshots(), ...(replicas?.permissions.listReplicas() ?? []),
+  ], Duration.minutes(5));
+  replicas?.grantStart(scan);
   return {
     receiveEvent: factory.create('ReceiveEvent', receivingHandler('receiveEvent'), environment, permissions.describeSourceSnapshots()),
-    scan: factory.create('ScanSharedSnapshots', receivingHandler('scanSharedSnapshots'), environment, permissions.listSnapshots(), Duration.minutes(5)),
+    scan,
   };
 }
 
@@ -97,6 +106,10 @@ export function receiverLogGroups(factory: HandlerFunctionFactory<ReceiverFuncti
     copySnapshot: of(handlers.copySnapshot),
     checkCopy: of(handlers.checkCopy),
     retainCopies: of(handlers.retainCopies),
+    ...(handlers.startReplicas ? { startReplicas: of(handlers.startReplicas) } : {}),
+    ...(handlers.copyReplica ? { copyReplica: of(handlers.copyReplica) } : {}),
+    ...(handlers.checkReplica ? { checkReplica: of(handlers.checkReplica) } : {}),
+    ...(handlers.retainReplicas ? { retainReplicas: of(handlers.retainReplicas) } : {}),
   };
 }
 

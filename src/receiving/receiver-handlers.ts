@@ -16,6 +16,14 @@ export interface ReceiverHandlers {
   readonly checkCopy: lambda.IFunction;
   /** RetainCopies: deletes this instance's older copies of the source cluster beyond `retainCopies`. */
   readonly retainCopies: lambda.IFunction;
+  /** With `replicaRegions`: StartReplicas, which starts one replica execution per Region once a copy is kept. */
+  readonly startReplicas?: lambda.IFunction;
+  /** With `replicaRegions`: CopyReplica, which copies a copy into a replica Region under that Region's key. */
+  readonly copyReplica?: lambda.IFunction;
+  /** With `replicaRegions`: CheckReplica, one status check of a replica in its Region. */
+  readonly checkReplica?: lambda.IFunction;
+  /** With `replicaRegions`: RetainReplicas, which deletes older replicas in a Region beyond its `retainCopies`. */
+  readonly retainReplicas?: lambda.IFunction;
 }
 
 /**
@@ -33,4 +41,12 @@ export interface ReceiverHandlerLogGroups {
   readonly checkCopy: logs.ILogGroup;
   /** RetainCopies' log group. */
   readonly retainCopies: logs.ILogGroup;
+  /** StartReplicas' log group (with `replicaRegions`). */
+  readonly startReplicas?: logs.ILogGroup;
+  /** CopyReplica's log group (with `replicaRegions`). */
+  readonly copyReplica?: logs.ILogGroup;
+  /** CheckReplica's log group (with `replicaRegions`). */
+  readonly checkReplica?: logs.ILogGroup;
+  /** RetainReplicas' log group (with `replicaRegions`). */
+  readonly retainReplicas?: logs.ILogGroup;
 }

@@ -3,6 +3,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type { Construct } from 'constructs';
 import type { ReceivedKind } from './permissions';
 import type { ReceivedClusterSnapshotsProps } from './props';
+import { replicaRegionProblems } from './replica-validation';
 import {
   ACCOUNT_ID_PATTERN,
   MAX_IDENTIFIER_LENGTH,
@@ -71,6 +72,7 @@ export function validateReceiverProps(scope: Construct, props: ReceivedClusterSn
   problems.push(...problemOf(() => scanIntervalHours(props.schedule ?? RECEIVER_DEFAULTS.schedule)));
   problems.push(...problemOf(() => maxCopyAgeSeconds(props.maxCopyAge ?? RECEIVER_DEFAULTS.maxCopyAge)));
   problems.push(...functionOptionProblems(props));
+  problems.push(...replicaRegionProblems(Stack.of(scope), props.replicaRegions));
   throwIfInvalid(scope, 'ReceivedClusterSnapshots', problems);
 }
 
@@ -155,4 +157,9 @@ export function maxCopyAgeSeconds(maxCopyAge: Duration): number {
     throw new Error(`maxCopyAge must be between 1 hour and 366 days, got ${seconds} seconds`);
   }
   return seconds;
+}
+
+/** The freshness alarms' hourly periods: one value per scan, so (scan interval + 1 hour) sees at least one. */
+export function freshnessPeriods(props: Pick<ReceivedClusterSnapshotsProps, 'schedule'>): number {
+  return Math.ceil(scanIntervalHours(props.schedule ?? RECEIVER_DEFAULTS.schedule)) + 1;
 }

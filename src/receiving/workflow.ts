@@ -13,6 +13,8 @@ export interface CopyWorkflowHandlers {
   readonly copySnapshot: lambda.IFunction;
   readonly checkCopy: lambda.IFunction;
   readonly retainCopies: lambda.IFunction;
+  /** With `replicaRegions`: starts one replica execution per Region once the copy is kept. */
+  readonly startReplicas?: lambda.IFunction;
 }
 
 export interface CopyWorkflowProps {
@@ -33,6 +35,7 @@ export const RECEIVER_STATE = {
   checkCopy: 'CheckCopy',
   retainCopies: 'RetainCopies',
   publishReceived: 'PublishReceived',
+  startReplicas: 'StartReplicas',
   confirmationRequired: 'ConfirmationRequired',
   confirmCopy: 'ConfirmCopy',
   confirmationDelivered: 'ConfirmationDelivered',
@@ -59,25 +62,25 @@ export class CopyWorkflow extends Construct {
     const { handlers, waitInterval, copyTimeout } = props;
     const failed = new sfn.Fail(this, RECEIVER_STATE.failed, { errorPath: '$.error.Error', causePath: '$.error.Cause' });
 
-    const copy = this.task(RECEIVER_STATE.copySnapshot, handlers.copySnapshot);
+    const copy = lambdaTask(this, RECEIVER_STATE.copySnapshot, handlers.copySnapshot);
     copy.addRetry(copyLimitRetry(waitInterval, copyTimeout));
-    const checks = Math.ceil(copyTimeout.toSeconds() / waitInterval.toSeconds());
-    const check = this.task(RECEIVER_STATE.checkCopy, handlers.checkCopy, Math.max(6, Math.ceil(checks / 10)));
-    // The handler throws SnapshotTimeout past the deadline; the spare attempt makes sure that check happens.
-    check.addRetry({ errors: [ERROR.SnapshotNotReady], interval: waitInterval, backoffRate: 1, maxAttempts: checks + 1 });
-    const retain = this.task(RECEIVER_STATE.retainCopies, handlers.retainCopies);
-    for (const task of [copy, check, retain]) task.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
+    const check = statusCheckTask(this, RECEIVER_STATE.checkCopy, handlers.checkCopy, waitInterval, copyTimeout);
+    const retain = lambdaTask(this, RECEIVER_STATE.retainCopies, handlers.retainCopies);
+    const start = handlers.startReplicas && lambdaTask(this, RECEIVER_STATE.startReplicas, handlers.startReplicas, 6, '$.replicas');
+    for (const task of [copy, check, retain, ...(start ? [start] : [])]) task.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
 
     const done = new sfn.Succeed(this, RECEIVER_STATE.copied);
     const afterRetain = props.confirmationBuses ? this.confirmation(props.confirmationBuses, done, failed) : done;
+    // The replicas start after the Received event, whether or not it could be put.
+    const afterPublish = start ? start.next(afterRetain) : afterRetain;
     const publishReceived = this.publishReceived(props.receiver);
-    publishReceived.addCatch(afterRetain, { errors: [sfn.Errors.ALL], resultPath: '$.publishError' });
+    publishReceived.addCatch(start ?? afterRetain, { errors: [sfn.Errors.ALL], resultPath: '$.publishError' });
     copy
       .next(new sfn.Wait(this, RECEIVER_STATE.waitForCopy, { time: sfn.WaitTime.duration(waitInterval) }))
       .next(check)
       .next(retain)
       .next(publishReceived)
-      .next(afterRetain);
+      .next(afterPublish);
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       definitionBody: sfn.DefinitionBody.fromChainable(copy),
@@ -149,24 +152,41 @@ export class CopyWorkflow extends Construct {
       .when(sfn.Condition.isPresent('$.confirmation'), put)
       .otherwise(done);
   }
+}
 
-  private task(id: string, fn: lambda.IFunction, transientAttempts = 6): tasks.LambdaInvoke {
-    const task = new tasks.LambdaInvoke(this, id, {
-      lambdaFunction: fn,
-      payloadResponseOnly: true,
-      retryOnServiceExceptions: false,
-      taskTimeout: sfn.Timeout.duration(Duration.minutes(5)),
-    });
-    task.addRetry({
-      errors: [...LAMBDA_SERVICE_ERRORS, ...TRANSIENT_AWS_ERRORS],
-      interval: Duration.seconds(2),
-      backoffRate: 2,
-      maxAttempts: transientAttempts,
-      maxDelay: Duration.seconds(60),
-      jitterStrategy: sfn.JitterType.FULL,
-    });
-    return task;
-  }
+/**
+ * A LambdaInvoke of a handler with this side's retries of Lambda's and AWS's transient errors.
+ * `resultPath`: where the result goes (default: it replaces the state).
+ */
+export function lambdaTask(scope: Construct, id: string, fn: lambda.IFunction, transientAttempts = 6, resultPath?: string): tasks.LambdaInvoke {
+  const task = new tasks.LambdaInvoke(scope, id, {
+    lambdaFunction: fn,
+    payloadResponseOnly: true,
+    retryOnServiceExceptions: false,
+    taskTimeout: sfn.Timeout.duration(Duration.minutes(5)),
+    ...(resultPath ? { resultPath } : {}),
+  });
+  task.addRetry({
+    errors: [...LAMBDA_SERVICE_ERRORS, ...TRANSIENT_AWS_ERRORS],
+    interval: Duration.seconds(2),
+    backoffRate: 2,
+    maxAttempts: transientAttempts,
+    maxDelay: Duration.seconds(60),
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+  return task;
+}
+
+/**
+ * A status check retried every `waitInterval` until `timeout` (the handler throws SnapshotTimeout
+ * past the deadline; the spare attempt makes sure that check happens), with more transient retries
+ * for a long wait.
+ */
+export function statusCheckTask(scope: Construct, id: string, fn: lambda.IFunction, waitInterval: Duration, timeout: Duration): tasks.LambdaInvoke {
+  const checks = Math.ceil(timeout.toSeconds() / waitInterval.toSeconds());
+  const check = lambdaTask(scope, id, fn, Math.max(6, Math.ceil(checks / 10)));
+  check.addRetry({ errors: [ERROR.SnapshotNotReady], interval: waitInterval, backoffRate: 1, maxAttempts: checks + 1 });
+  return check;
 }
 
 /** The limit of copies in progress: back off, capped at 10 × `waitInterval`, for about `copyTimeout`. */

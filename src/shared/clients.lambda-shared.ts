@@ -51,6 +51,11 @@ export function inRegion<T>(region: string | undefined, work: () => Promise<T>):
   return callRegion.run(region, work);
 }
 
+/** `work` in `region` (`inRegion`), or as it is (in the Region around it) without one. */
+export function withinRegion<T>(region: string | undefined, work: () => Promise<T>): Promise<T> {
+  return region === undefined ? work() : inRegion(region, work);
+}
+
 /** The RDS client of the Region `inRegion` set, or the function's own. */
 export function rdsHere(): RDSClient {
   return rdsIn(callRegion.getStore());

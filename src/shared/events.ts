@@ -96,6 +96,21 @@ export interface SnapshotReceivedDetail {
   readonly ownerId: string;
 }
 
+/** `Cluster Snapshot Replicated`: the target's copy now also lives in a replica Region, under that Region's key. */
+export interface SnapshotReplicatedDetail {
+  /** The account that shared the source snapshot. */
+  readonly sourceAccount: string;
+  readonly sourceSnapshotArn: string;
+  readonly clusterIdentifier: string;
+  /** The copy in the receiver's own Region, which the replica was copied from. */
+  readonly copyArn: string;
+  /** The replica, in `region`. */
+  readonly replicaArn: string;
+  readonly region: string;
+  /** The replica's key, in `region`. */
+  readonly kmsKeyArn: string;
+}
+
 /** `Database Refreshed`: the stable identifier now serves a database restored from a newer copy. */
 export interface DatabaseRefreshedDetail {
   /** The stable identifier. */

@@ -1,3 +1,4 @@
+import { withinRegion } from './clients.lambda-shared';
 import {
   TARGET_TAG_OWNER,
   TARGET_TAG_SOURCE_ACCOUNT,
@@ -54,16 +55,18 @@ export function asOwnCopy(snapshot: SnapshotView, ownerId: string, copyPrefix: s
   return { kind, snapshot, identifier, status: snapshot.Status ?? '', ownerId, sourceAccount, clusterIdentifier, sourceSnapshotArn, sourceSnapshotTime };
 }
 
-/** Every copy of `kinds` this instance owns in this account and Region (manual snapshots, paged). */
-export async function listOwnCopies(ownerId: string, copyPrefix: string, kinds: readonly DatabaseKind[]): Promise<OwnCopy[]> {
-  const copies: OwnCopy[] = [];
-  for (const kind of kinds) {
-    for await (const snapshot of snapshotApi(kind).listManual()) {
-      const copy = asOwnCopy(snapshot, ownerId, copyPrefix, kind);
-      if (copy) copies.push(copy);
+/** Every copy of `kinds` this instance owns in this account, in its own Region or `region` (manual snapshots, paged). */
+export function listOwnCopies(ownerId: string, copyPrefix: string, kinds: readonly DatabaseKind[], region?: string): Promise<OwnCopy[]> {
+  return withinRegion(region, async () => {
+    const copies: OwnCopy[] = [];
+    for (const kind of kinds) {
+      for await (const snapshot of snapshotApi(kind).listManual()) {
+        const copy = asOwnCopy(snapshot, ownerId, copyPrefix, kind);
+        if (copy) copies.push(copy);
+      }
     }
-  }
-  return copies;
+    return copies;
+  });
 }
 
 /** Newest source snapshot first; ties by identifier, so the order is total. */

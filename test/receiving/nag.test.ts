@@ -60,8 +60,20 @@ function inVpc(): { stack: Stack; construct: ReceivedClusterSnapshots } {
   return { stack, construct };
 }
 
+/** Two replica Regions, their keys imported by ARN. */
+function withReplicas(): { stack: Stack; construct: ReceivedClusterSnapshots } {
+  const stack = new Stack(new App(), 'Replicas', { env: { account: '222222222222', region: 'eu-west-1' } });
+  const key = (region: string) => kms.Key.fromKeyArn(stack, `Key-${region}`, `arn:aws:kms:${region}:222222222222:key/dr-${region}`);
+  const construct = new ReceivedClusterSnapshots(stack, 'Received', {
+    sourceAccountIds: SOURCES,
+    replicaRegions: [{ region: 'us-east-1', encryptionKey: key('us-east-1') }, { region: 'eu-central-1', encryptionKey: key('eu-central-1'), retainCopies: 2 }],
+  });
+  return { stack, construct };
+}
+
 const STACKS: Array<[string, () => { stack: Stack; construct: ReceivedClusterSnapshots }]> = [
   ['every optional prop', full],
+  ['with two replica Regions', withReplicas],
   ['required props only (environment-agnostic)', () => consumer()],
   ['in a VPC, with a dashboard', inVpc],
   ['DB instances only, with an option group', () => consumer({ instanceIdentifiers: ['ledger-pg'], optionGroupName: 'target-oracle-tz' })],

@@ -144,3 +144,41 @@ describe('retain-copies of a DB snapshot (retainCopies = 2)', () => {
     });
   });
 });
+
+describe('retain-copies with replica Regions', () => {
+  useReceiverEnvironment();
+  const REPLICAS = JSON.stringify([{ region: 'us-east-1', keyArn: 'arn:aws:kms:us-east-1:222222222222:key/dr', retainCopies: 2 }]);
+  beforeEach(() => {
+    rdsMock.reset();
+    rdsMock.on(DeleteDBClusterSnapshotCommand).resolves({});
+    process.env.REPLICA_REGIONS = REPLICAS;
+  });
+  afterEach(() => {
+    delete process.env.REPLICA_REGIONS;
+  });
+
+  /** The home Region lists `listing`; in us-east-1, `received-old-2`'s replica is `replicaStatus`. */
+  function arrangeRegions(listing: ReturnType<typeof ownCopy>[], replicaStatus: string): void {
+    rdsMock.on(DescribeDBClusterSnapshotsCommand).callsFake(async (input, getClient) => {
+      const region = await getClient().config.region();
+      if (region === 'us-east-1') {
+        if (input.DBClusterSnapshotIdentifier !== 'received-old-2') throw awsError('DBClusterSnapshotNotFoundFault');
+        return { DBClusterSnapshots: [older(2, { status: replicaStatus })] };
+      }
+      const id = input.DBClusterSnapshotIdentifier;
+      if (id) return { DBClusterSnapshots: listing.filter((s) => s.DBClusterSnapshotIdentifier === id) };
+      return { DBClusterSnapshots: listing };
+    });
+  }
+
+  test('an expired copy whose replica is still copying stays; the others go', async () => {
+    arrangeRegions([ownCopy(), older(1), older(2), older(3)], 'copying');
+    await expect(handler(STATE)).resolves.toMatchObject({ deletedCopies: ['received-old-3'] });
+    expect(deleted()).toEqual(['received-old-3']);
+  });
+
+  test('once the replica is available, the expired copy goes', async () => {
+    arrangeRegions([ownCopy(), older(1), older(2), older(3)], 'available');
+    await expect(handler(STATE)).resolves.toMatchObject({ deletedCopies: ['received-old-2', 'received-old-3'] });
+  });
+});

@@ -83,7 +83,9 @@ describe('the receiver\'s failure alarm in the simulator', () => {
     await sourceRun(sim, 0);
     const [shared] = sourceShared(sim);
     await callContext.run({ caller: 'user', account: SOURCE_ACCOUNT }, () =>
-      new RDSClient({ region: REGION }).send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: shared.DBClusterSnapshotIdentifier })));
+      new RDSClient({ region: REGION }).send(new DeleteDBClusterSnapshotCommand({
+        DBClusterSnapshotIdentifier: shared.DBClusterSnapshotIdentifier,
+      })));
     const before = Date.now();
     expect(statesBetween(sim, alarm, before - HOUR, before)).not.toContain('ALARM');
     putSharedEvent(sim, shared);

@@ -1,4 +1,5 @@
 import type { Tag } from '@aws-sdk/client-rds';
+import { withinRegion } from '../../shared/clients.lambda-shared';
 import {
   TARGET_TAG_OWNER,
   TARGET_TAG_SOURCE_ACCOUNT,
@@ -34,9 +35,9 @@ export function isCopyOf(copy: OwnCopy | undefined, origin: Omit<CopyOrigin, 'so
     && copy.sourceSnapshotArn === origin.sourceSnapshotArn;
 }
 
-/** This account's snapshot of `kind` with this identifier, or undefined when there is none. */
-export function findSnapshot(snapshotIdentifier: string, kind: DatabaseKind): Promise<SnapshotView | undefined> {
-  return snapshotApi(kind).find(snapshotIdentifier);
+/** This account's snapshot of `kind` with this identifier (in its own Region, or `region`), or undefined when there is none. */
+export function findSnapshot(snapshotIdentifier: string, kind: DatabaseKind, region?: string): Promise<SnapshotView | undefined> {
+  return withinRegion(region, () => snapshotApi(kind).find(snapshotIdentifier));
 }
 
 export type DeleteOutcome = 'deleted' | 'absent' | 'busy' | 'not-owned';
@@ -45,7 +46,11 @@ export type DeleteOutcome = 'deleted' | 'absent' | 'busy' | 'not-owned';
  * Deletes a copy only after re-reading it and checking every origin tag again: a tag changed since
  * the listing (anyone who may tag `<copyPrefix>-*` snapshots could) leaves the snapshot alone.
  */
-export async function deleteOwnCopy(expected: OwnCopy, copyPrefix: string): Promise<DeleteOutcome> {
+export function deleteOwnCopy(expected: OwnCopy, copyPrefix: string, region?: string): Promise<DeleteOutcome> {
+  return withinRegion(region, () => deleteHere(expected, copyPrefix));
+}
+
+async function deleteHere(expected: OwnCopy, copyPrefix: string): Promise<DeleteOutcome> {
   const api = snapshotApi(expected.kind);
   const current = await api.find(expected.identifier);
   if (!current) return 'absent';

@@ -4,8 +4,8 @@ import { copyTags } from './copies.lambda-shared';
 import { CopyFailed, CopyLimitReached, OptionGroupRequired, SharedSnapshotNotFound } from './errors.lambda-shared';
 import type { ReceiverSettings } from './settings.lambda-shared';
 import type { SourceSnapshotRef } from './sources.lambda-shared';
-import { rds } from '../../shared/clients.lambda-shared';
-import type { SnapshotView } from '../../shared/database-kind.lambda-shared';
+import { rdsIn } from '../../shared/clients.lambda-shared';
+import type { DatabaseKind, SnapshotView } from '../../shared/database-kind.lambda-shared';
 import { isAwsError, KmsKeyNotAccessible, SnapshotQuotaExceeded } from '../../shared/errors.lambda-shared';
 import { log } from '../../shared/log.lambda-shared';
 import { snapshotApi } from '../../shared/snapshot-apis.lambda-shared';
@@ -91,7 +91,7 @@ async function named(error: unknown, request: CopyRequest, optionGroupName: stri
       `RDS cannot use the keys to copy '${ref.arn}': the policy of the source key ${shared.KmsKeyId ?? '(unknown)'} must let this account use it (kms:Decrypt, kms:DescribeKey, kms:CreateGrant for AWS resources), and ${keyArn} must be enabled`,
     );
   }
-  if (isAwsError(error, 'SnapshotQuotaExceededFault')) return quotaOrCopyLimit(target, request);
+  if (isAwsError(error, 'SnapshotQuotaExceededFault')) return quotaOrCopyLimit(target, ref.kind);
   if (isAwsError(error, faults.snapshotState)) return new CopyFailed(`RDS cannot copy '${ref.arn}' in its current state: ${(error as Error).message}`);
   return error;
 }
@@ -100,7 +100,7 @@ async function named(error: unknown, request: CopyRequest, optionGroupName: stri
  * StorageEncrypted is false for an AWS-owned key (`sse-rds`), which is still encryption
  * (StorageEncryptionType, SDK model text); only `none`, or neither field with no key, is unencrypted.
  */
-function isEncrypted(snapshot: SnapshotView): boolean {
+export function isEncrypted(snapshot: SnapshotView): boolean {
   if (snapshot.StorageEncryptionType !== undefined) return snapshot.StorageEncryptionType !== 'none';
   return snapshot.StorageEncrypted === true || snapshot.KmsKeyId !== undefined;
 }
@@ -110,11 +110,11 @@ function isEncrypted(snapshot: SnapshotView): boolean {
  * SnapshotQuotaExceeded (aws-facts.md): the account's quota of the kind (`ManualClusterSnapshots`,
  * `ManualSnapshots`) tells them apart, never the message.
  */
-async function quotaOrCopyLimit(target: string, { ref }: CopyRequest): Promise<Error> {
-  const out = await rds.send(new DescribeAccountAttributesCommand({}));
-  const quota = out.AccountQuotas?.find((q) => q.AccountQuotaName === snapshotApi(ref.kind).quotaName);
+export async function quotaOrCopyLimit(target: string, kind: DatabaseKind, region?: string): Promise<Error> {
+  const out = await rdsIn(region).send(new DescribeAccountAttributesCommand({}));
+  const quota = out.AccountQuotas?.find((q) => q.AccountQuotaName === snapshotApi(kind).quotaName);
   if (quota?.Max !== undefined && quota.Used !== undefined && quota.Used >= quota.Max) {
-    const what = ref.kind === 'instance' ? 'DB instance' : 'DB cluster';
+    const what = kind === 'instance' ? 'DB instance' : 'DB cluster';
     return new SnapshotQuotaExceeded(`The manual ${what} snapshot quota is used up (${quota.Used} of ${quota.Max}); cannot copy to '${target}'`);
   }
   return new CopyLimitReached(`RDS refused the copy to '${target}' with SnapshotQuotaExceeded while the snapshot quota has room: too many copies in progress`);

@@ -39,3 +39,13 @@ export { CopyLimitReached } from '../../shared/errors.lambda-shared';
 export class OptionGroupRequired extends WorkflowError {
   public readonly name = TARGET_ERROR.OptionGroupRequired;
 }
+
+/** RDS in a replica Region cannot use that Region's key (disabled, deleted, or its policy refuses): that Region's replica fails. */
+export class ReplicaKeyNotAccessible extends WorkflowError {
+  public readonly name = TARGET_ERROR.ReplicaKeyNotAccessible;
+}
+
+/** A replica input names a Region outside `replicaRegions`, or a snapshot that is not this receiver's copy. Not retried. */
+export class ReplicaNotConfigured extends WorkflowError {
+  public readonly name = TARGET_ERROR.ReplicaNotConfigured;
+}

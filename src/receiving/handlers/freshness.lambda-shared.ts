@@ -66,20 +66,23 @@ export function computeFreshness(copies: OwnCopy[], shared: SourceCluster[], con
 /**
  * One CloudWatch embedded-metric-format record: the per-database series (`SourceCluster` a cluster's
  * id, or `instance:<id>`), and (same value, owner dimension only) the series whose Maximum is the
- * stalest database, which the freshness alarm watches.
+ * stalest database, which the freshness alarm watches. A replica Region's records (`region`) add
+ * the Region dimension to both: one series and alarm per Region.
  */
-export function freshnessRecord(ownerId: string, freshness: ClusterFreshness, now: number): Record<string, unknown> {
-  const { ownerDimension, sourceAccountDimension, sourceClusterDimension, newestCopyAge, namespace } = FRESHNESS_METRIC;
+export function freshnessRecord(ownerId: string, freshness: ClusterFreshness, now: number, region?: string): Record<string, unknown> {
+  const { ownerDimension, sourceAccountDimension, sourceClusterDimension, regionDimension, newestCopyAge, namespace } = FRESHNESS_METRIC;
+  const base = region === undefined ? [ownerDimension] : [ownerDimension, regionDimension];
   return {
     _aws: {
       Timestamp: now,
       CloudWatchMetrics: [{
         Namespace: namespace,
-        Dimensions: [[ownerDimension], [ownerDimension, sourceAccountDimension, sourceClusterDimension]],
+        Dimensions: [base, [...base, sourceAccountDimension, sourceClusterDimension]],
         Metrics: [{ Name: newestCopyAge, Unit: 'Seconds' }],
       }],
     },
     [ownerDimension]: ownerId,
+    ...(region === undefined ? {} : { [regionDimension]: region }),
     [sourceAccountDimension]: freshness.sourceAccount,
     [sourceClusterDimension]: databaseLabel(freshness.databaseKind ?? 'cluster', freshness.clusterIdentifier),
     [newestCopyAge]: freshness.newestCopyAgeSeconds,
@@ -87,7 +90,7 @@ export function freshnessRecord(ownerId: string, freshness: ClusterFreshness, no
 }
 
 /** Lambda sends stdout to CloudWatch Logs, which extracts the metrics from these lines. */
-export function publishFreshness(ownerId: string, freshness: ClusterFreshness[], now: number): void {
+export function publishFreshness(ownerId: string, freshness: ClusterFreshness[], now: number, region?: string): void {
   if (process.env[SILENT_LOGS_VARIABLE] === 'true') return;
-  for (const entry of freshness) console.log(JSON.stringify(freshnessRecord(ownerId, entry, now)));
+  for (const entry of freshness) console.log(JSON.stringify(freshnessRecord(ownerId, entry, now, region)));
 }

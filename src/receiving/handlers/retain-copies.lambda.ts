@@ -1,41 +1,51 @@
-import { deleteOwnCopy, listOwnCopies, newestFirst } from './copies.lambda-shared';
+import { findSnapshot, listOwnCopies, OwnCopy } from './copies.lambda-shared';
 import { ConfirmationEntry, CopyState, parseCopyState } from './copy-state.lambda-shared';
+import { replicaRegions } from './replicas.lambda-shared';
+import { retainNewest } from './retention.lambda-shared';
 import { confirmCopies, receiverSettings, retainCopies } from './settings.lambda-shared';
 import type { SourceSnapshotRef } from './sources.lambda-shared';
+import { IN_PROGRESS_STATUSES } from '../../shared/database-kind.lambda-shared';
 import { InvalidInput } from '../../shared/errors.lambda-shared';
 import type { SnapshotCopiedDetail } from '../../shared/events';
-import { log } from '../../shared/log.lambda-shared';
 
 /**
- * Keeps the newest `retainCopies` available copies of the source account and database (of its kind) (by when the
- * source snapshot was taken) and deletes older ones this instance owns. Copies still in progress
- * neither count nor are deleted, so the newest available copy stays until a newer one is available.
+ * Keeps the newest `retainCopies` available copies of the source account and database (of its kind)
+ * and deletes older ones this instance owns (retention.lambda-shared.ts); a copy whose replica is
+ * still copying into a replica Region stays.
  * With `confirmCopies`, returns the `Cluster Snapshot Copied` entry for the source account's bus.
  */
 export async function handler(event: CopyState): Promise<CopyState> {
   const settings = receiverSettings();
   const { state, ref } = parseCopyState(event, settings);
   if (!state.copyArn) throw new InvalidInput(`Copy '${state.copyIdentifier}' has not been found available yet; nothing to retain`);
-  const retain = retainCopies();
 
-  // Only this kind's copies: a cluster's and a DB instance's of one identifier are kept apart.
-  const all = await listOwnCopies(settings.ownerId, settings.copyPrefix, [ref.kind]);
-  const current = all.find((copy) => copy.identifier === state.copyIdentifier);
-  const sourceAccount = current?.sourceAccount ?? state.sourceAccount;
-  const clusterIdentifier = current?.clusterIdentifier ?? state.clusterIdentifier;
-  const available = all
-    .filter((copy) => copy.sourceAccount === sourceAccount && copy.clusterIdentifier === clusterIdentifier && copy.status === 'available')
-    .sort(newestFirst);
-  const expired = available.slice(retain);
-  const deletedCopies: string[] = [];
-  for (const copy of expired) {
-    if ((await deleteOwnCopy(copy, settings.copyPrefix)) === 'deleted') deletedCopies.push(copy.identifier);
-  }
-  const kept = !expired.some((copy) => copy.identifier === state.copyIdentifier);
-  log('info', 'Applied retention', { sourceAccount, clusterIdentifier, retain, available: available.length, deletedCopies, kept });
-
+  const copies = await listOwnCopies(settings.ownerId, settings.copyPrefix, [ref.kind]);
+  const current = copies.find((copy) => copy.identifier === state.copyIdentifier);
+  const { deleted, expired } = await retainNewest({
+    kind: ref.kind,
+    ownerId: settings.ownerId,
+    copyPrefix: settings.copyPrefix,
+    sourceAccount: current?.sourceAccount ?? state.sourceAccount,
+    clusterIdentifier: current?.clusterIdentifier ?? state.clusterIdentifier,
+    retain: retainCopies(),
+    mustKeep: replicaInProgress,
+    copies,
+  });
+  const kept = !expired.includes(state.copyIdentifier);
   const confirmation = confirmCopies() && kept ? confirmationOf(state, ref, state.copyArn) : undefined;
-  return { ...state, deletedCopies, ...(confirmation ? { confirmation } : {}) };
+  return { ...state, deletedCopies: deleted, ...(confirmation ? { confirmation } : {}) };
+}
+
+/**
+ * Whether a replica of `copy` (same identifier and kind) is still copying in a replica Region:
+ * deleting the source of a copy in progress may fail the copy (aws-facts.md), so the copy stays.
+ */
+async function replicaInProgress(copy: OwnCopy): Promise<boolean> {
+  for (const { region } of replicaRegions()) {
+    const replica = await findSnapshot(copy.identifier, copy.kind, region);
+    if (replica && IN_PROGRESS_STATUSES.includes(replica.Status ?? '')) return true;
+  }
+  return false;
 }
 
 /** The entry for PutEvents on the source account's default bus (a bus ARN: PutEvents across accounts). */

@@ -1,6 +1,7 @@
 import { listOwnCopies, OwnCopy } from './copies.lambda-shared';
 import { ClusterFreshness, computeFreshness, publishFreshness, SelectedDatabase, SourceCluster } from './freshness.lambda-shared';
 import { assertNoOwnAccountSource } from './own-account.lambda-shared';
+import { ReplicaScan, scanReplicas } from './replica-scan.lambda-shared';
 import { ReceiverSettings, receiverSettings } from './settings.lambda-shared';
 import {
   copyExecutionName, copyIdentifier, isSelected, parseSourceSnapshotArn, selectedIdentifiers, selectedKinds, SourceSnapshotRef, takenAt,
@@ -24,6 +25,8 @@ export interface ScanResult {
   readonly alreadyStarted: string[];
   readonly failed: string[];
   readonly freshness: ClusterFreshness[];
+  /** Per replica Region (`replicaRegions`): its freshness and the replicas started. */
+  readonly replicas: ReplicaScan[];
 }
 
 interface SharedCandidate extends SourceCluster {
@@ -53,7 +56,7 @@ export async function handler(event: ScanEvent = {}): Promise<ScanResult> {
 
   const configured: SelectedDatabase[] = kinds.flatMap((kind) => selectedIdentifiers(settings, kind).map((identifier) => ({ kind, identifier })));
   const freshness = computeFreshness(copies, shared, configured, now);
-  const result: ScanResult = { runId, started: [], alreadyStarted: [], failed: [], freshness };
+  const result: ScanResult = { runId, started: [], alreadyStarted: [], failed: [], freshness, replicas: [] };
   publishFreshness(settings.ownerId, result.freshness, now);
   for (const candidate of shared) {
     if (hasCopy(copies, candidate)) continue;
@@ -66,9 +69,11 @@ export async function handler(event: ScanEvent = {}): Promise<ScanResult> {
       result.failed.push(candidate.ref.arn);
     }
   }
+  result.replicas.push(...await scanReplicas(settings, { kinds, copies, shared, configured, runId, now }));
   log('info', 'Scanned shared snapshots', { runId, shared: shared.length, copies: copies.length, started: result.started, alreadyStarted: result.alreadyStarted, failed: result.failed });
-  if (result.failed.length > 0) {
-    throw new StartExecutionsFailed(`Could not start copies of ${result.failed.length} shared snapshots: ${result.failed.join(', ')}`);
+  const failedReplicas = result.replicas.flatMap((r) => r.failed.map((id) => `${id} (${r.region})`));
+  if (result.failed.length > 0 || failedReplicas.length > 0) {
+    throw new StartExecutionsFailed(`Could not start copies of ${result.failed.length} shared snapshots and ${failedReplicas.length} replicas: ${[...result.failed, ...failedReplicas].join(', ')}`);
   }
   return result;
 }

@@ -57,6 +57,10 @@ export const TARGET_ENV = {
   COPY_KEY_ARN: 'COPY_KEY_ARN',
   RETAIN_COPIES: 'RETAIN_COPIES',
   CONFIRM_COPIES: 'CONFIRM_COPIES',
+  /** `replicaRegions` as JSON: `[{ "region", "keyArn", "retainCopies" }]`; absent or `[]` without replicas. */
+  REPLICA_REGIONS: 'REPLICA_REGIONS',
+  /** The replica state machine's ARN, on the functions that start replica executions. */
+  REPLICA_STATE_MACHINE_ARN: 'REPLICA_STATE_MACHINE_ARN',
 } as const;
 
 /** Environment variables of the source side's event, confirmation and freshness handlers. */

@@ -100,6 +100,10 @@ export const TARGET_ERROR = {
   OptionGroupRequired: 'OptionGroupRequired',
   /** A source account is the account the receiver runs in (found at run time when the stack's account was unknown at synth). */
   SourceIsOwnAccount: 'SourceIsOwnAccount',
+  /** RDS cannot use a replica Region's key (disabled, deleted, or not usable by this account): that Region's replicas fail, the others go on. */
+  ReplicaKeyNotAccessible: 'ReplicaKeyNotAccessible',
+  /** A replica input names a Region that is not in `replicaRegions`, or a copy this instance does not own. Not retried. */
+  ReplicaNotConfigured: 'ReplicaNotConfigured',
 } as const;
 
 /** The source side's error names for untrusted `Cluster Snapshot Copied` events. */

@@ -17,6 +17,11 @@ export const EVENT_DETAIL_TYPE = {
   copied: 'Cluster Snapshot Copied',
   /** Put by the target side on its own account's default bus once its copy is available; detail: `SnapshotReceivedDetail`. */
   received: 'Cluster Snapshot Received',
+  /**
+   * Put by the target side on its own default bus once a replica of its copy is available in a
+   * replica Region (`replicaRegions`); detail: `SnapshotReplicatedDetail`.
+   */
+  replicated: 'Cluster Snapshot Replicated',
   /** Put by `RefreshedDatabase` on its own account's default bus after a swap; detail: `DatabaseRefreshedDetail`. */
   databaseRefreshed: 'Database Refreshed',
   /** Put by `RefreshedDatabase` when a refresh fails; detail: `DatabaseRefreshFailedDetail`. */

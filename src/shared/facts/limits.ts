@@ -77,6 +77,16 @@ export const MAX_SOURCE_ACCOUNTS = 20;
 export const MAX_RECEIVED_CLUSTERS = 40;
 /** `retainCopies` bounds: the Region's default manual cluster snapshot quota is 100. */
 export const MAX_RETAIN_COPIES = 100;
+/**
+ * `replicaRegions`: at most this many. Each adds a key, alarm and IAM statements per Region, and
+ * every copy is billed in full in each (Aurora copies are full copies): a bound, not an AWS limit.
+ */
+export const MAX_REPLICA_REGIONS = 5;
+/**
+ * How long a replica may wait for a copy slot, and then for its copy, in its Region: cross-Region
+ * copies "can take hours" (aws-facts.md, "Regions"), so twice the in-Region `snapshotTimeout`.
+ */
+export const REPLICA_TIMEOUT_SECONDS = 12 * 3600;
 
 /**
  * The Region's default quota of manual DB cluster snapshots (Service Quotas "Manual DB cluster

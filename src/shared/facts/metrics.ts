@@ -16,6 +16,8 @@ export const FRESHNESS_METRIC = {
   ownerDimension: 'OwnerId',
   sourceAccountDimension: 'SourceAccount',
   sourceClusterDimension: 'SourceCluster',
+  /** A replica Region's records (`replicaRegions`) carry it too: each Region has its own series and alarm. The home Region's do not. */
+  regionDimension: 'Region',
 } as const;
 
 /**
