@@ -208,11 +208,11 @@ export class ReceivedClusterSnapshots extends Construct implements IOwnedCluster
   }
 
   /**
-   * The age, in seconds, of the newest available replica in `region` (one of `replicaRegions`) of
+   * The age, in seconds, of the newest available replica in `regionName` (one of `replicaRegions`) of
    * the stalest source cluster. Maximum over the period, 1 hour by default; published by every scan.
    */
-  public metricNewestReplicaAge(region: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return newestReplicaAgeMetric(this.ownerId, region, props);
+  public metricNewestReplicaAge(regionName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return newestReplicaAgeMetric(this.ownerId, regionName, props);
   }
 
   /** Copy executions that failed, per 5 minutes by default. */
