@@ -106,7 +106,8 @@ export function measureUsage(
     logBytes += record;
   }
 
-  const others = sim.rds.regions().slice(1);
+  const replicaRegions = sim.rds.regions().slice(1);
+  const replicaHours = Object.fromEntries(replicaRegions.map((r) => [r, transientSnapshotHours(sim.rds.inRegion(r), window)]));
   const metricHours = new Map<string, Set<number>>();
   for (const m of logs.metrics.filter((v) => v.account === sim.account && within(v.at))) {
     const key = JSON.stringify([m.namespace, m.name, Object.entries(m.dimensions).sort()]);
@@ -127,7 +128,7 @@ export function measureUsage(
     scheduledInvocations: sim.scheduledInvocations.filter(within).length,
     snapshotCopies: sim.rds.calls.filter((c) => c.api === 'CopyDBClusterSnapshot' && !c.error && within(c.at)).length,
     transientSnapshotHours: transientSnapshotHours(sim.rds, window),
-    ...(others.length ? { replicaTransientSnapshotHours: Object.fromEntries(others.map((r) => [r, transientSnapshotHours(sim.rds.inRegion(r), window)])) } : {}),
+    ...(replicaRegions.length ? { replicaTransientSnapshotHours: replicaHours } : {}),
   };
 }
 
