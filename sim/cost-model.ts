@@ -7,7 +7,11 @@
  * Three kinds of cost: `fixed` (what the deployment costs a month whatever it does: keys, alarms,
  * dashboards, the custom metrics, logs and schedules), `runs` (what the runs use: Step Functions,
  * Lambda, X-Ray, events, KMS requests), `storage` (the snapshots, the real driver: every re-encrypted
- * or received copy is a full copy).
+ * or received copy is a full copy, and so is every replica in another Region).
+ *
+ * A receiver's replica Regions (`replicaRegions`) add their keys (created outside the stack, given
+ * by ARN, billed all the same) and a full-copy storage line per Region, at the same prices. The data
+ * transfer out of the home Region that each replica is billed is not modelled.
  */
 import {
   ASSUMED_KMS_REQUESTS_PER_COPY, AURORA_BACKUP_PER_GB_MONTH, CLOUDWATCH_PER_ALARM_METRIC_MONTH, CLOUDWATCH_PER_DASHBOARD_MONTH,
@@ -35,6 +39,13 @@ export interface DeployedResources {
   readonly tracing: boolean;
   /** Snapshots kept per cluster: the source's `retainSnapshots`, or the receiver's `retainCopies`. */
   readonly retainedCopies: number;
+  /** A receiver's replica Regions, each with the replicas it keeps per cluster (its `retainCopies`). None: no replicas. */
+  readonly replicaRegions?: readonly ReplicaRegionKept[];
+}
+
+export interface ReplicaRegionKept {
+  readonly region: string;
+  readonly retainedCopies: number;
 }
 
 /** Counts what `template` deploys; the retained copies are read from its functions' environment, as the handlers read them. */
@@ -46,13 +57,18 @@ export function deployedResources(template: { Resources: Resources }): DeployedR
   const retention = ofType('AWS::Logs::LogGroup').map((g) => Number(g.Properties?.RetentionInDays ?? 3653));
   const environment = ofType('AWS::Lambda::Function').map((f) => f.Properties?.Environment?.Variables ?? {});
   const retained = environment.map((e) => e[ENV.RETAIN_SNAPSHOTS] ?? e[TARGET_ENV.RETAIN_COPIES]).find((v) => v !== undefined);
+  const replicas = environment.map((e) => e[TARGET_ENV.REPLICA_REGIONS]).find((v) => v !== undefined);
+  const replicaRegions = replicas === undefined ? [] : (JSON.parse(replicas) as { region: string; retainCopies: number }[])
+    .map((r) => ({ region: r.region, retainedCopies: r.retainCopies }));
   return {
-    keys: ofType('AWS::KMS::Key').length,
+    // Each replica Region's key is the account's too, in that Region.
+    keys: ofType('AWS::KMS::Key').length + replicaRegions.length,
     alarmMetrics,
     dashboards: ofType('AWS::CloudWatch::Dashboard').length,
     logRetentionDays: Math.max(0, ...retention),
     tracing: ofType('AWS::StepFunctions::StateMachine').some((m) => m.Properties?.TracingConfiguration?.Enabled === true),
     retainedCopies: Number(retained ?? 0),
+    ...(replicaRegions.length ? { replicaRegions } : {}),
   };
 }
 
@@ -72,6 +88,8 @@ export interface MonthlyCost {
   readonly total: number;
   /** Full copies of each cluster the account holds on average: the retained ones and the transient share. */
   readonly copiesPerCluster: number;
+  /** Each replica Region's full copies of each cluster, counted as `copiesPerCluster` is, and their storage (in `storage` too). */
+  readonly replicas: readonly { readonly region: string; readonly copiesPerCluster: number; readonly storage: number }[];
 }
 
 export interface CostOptions {
@@ -111,14 +129,19 @@ export function monthlyCost(deployed: DeployedResources, usage: MeasuredUsage, o
   const kmsRequests = usage.snapshotCopies * perMonth * ASSUMED_KMS_REQUESTS_PER_COPY;
   add('runs', 'KMS requests', `${round(kmsRequests, 0)} (${ASSUMED_KMS_REQUESTS_PER_COPY} per copy, assumed)`, kmsRequests * KMS_PER_REQUEST);
 
-  const transientCopies = options.clusters > 0 ? (usage.transientSnapshotHours * perMonth) / HOURS_PER_MONTH / options.clusters : 0;
-  const copiesPerCluster = deployed.retainedCopies + transientCopies;
-  const gbMonths = options.clusters * options.databaseGb * copiesPerCluster;
-  add('storage', 'Snapshot storage', `${options.clusters} × ${options.databaseGb} GB × ${round(copiesPerCluster, 2)} full copies`, gbMonths * AURORA_BACKUP_PER_GB_MONTH);
+  const addStorage = (item: string, retained: number, transientHours: number, where = '') => {
+    const copies = retained + (options.clusters > 0 ? (transientHours * perMonth) / HOURS_PER_MONTH / options.clusters : 0);
+    const monthly = options.clusters * options.databaseGb * copies * AURORA_BACKUP_PER_GB_MONTH;
+    add('storage', item, `${options.clusters} × ${options.databaseGb} GB × ${round(copies, 2)} full copies${where}`, monthly);
+    return { copiesPerCluster: copies, storage: monthly };
+  };
+  const { copiesPerCluster } = addStorage('Snapshot storage', deployed.retainedCopies, usage.transientSnapshotHours);
+  const replicas = (deployed.replicaRegions ?? []).map(({ region, retainedCopies }) =>
+    ({ region, ...addStorage('Replica storage', retainedCopies, usage.replicaTransientSnapshotHours?.[region] ?? 0, ` in ${region}`) }));
 
   const sum = (kind: CostLine['kind']) => lines.filter((l) => l.kind === kind).reduce((n, l) => n + l.monthly, 0);
   const [fixed, runs, storage] = [sum('fixed'), sum('runs'), sum('storage')];
-  return { lines, fixed, runs, storage, total: fixed + runs + storage, copiesPerCluster };
+  return { lines, fixed, runs, storage, total: fixed + runs + storage, copiesPerCluster, replicas };
 }
 
 function lambdaPrice(architecture: string): number {
@@ -144,7 +167,7 @@ export function dollars(value: number): string {
 }
 
 /** Lines that bill what exists rather than what a run does: not part of one run's cost. */
-const STANDING_ITEMS = new Set(['KMS keys', 'CloudWatch alarms', 'CloudWatch dashboards', 'Log storage', 'Custom metrics', 'Snapshot storage']);
+const STANDING_ITEMS = new Set(['KMS keys', 'CloudWatch alarms', 'CloudWatch dashboards', 'Log storage', 'Custom metrics', 'Snapshot storage', 'Replica storage']);
 
 /** What the usage of one window (a run) costs by itself: the lines that scale with use, for the window, not a month. */
 export function windowCost(deployed: DeployedResources, usage: MeasuredUsage): { lines: CostLine[]; total: number } {

@@ -4,6 +4,7 @@
  * run, except what its timing model assumes: the simulator gives each Lambda invocation a fixed time
  * (`lambdaMs`) on top of what the handler waited for the simulated AWS APIs.
  */
+import type { FakeRds } from './fake-rds';
 import type { LogCapture, LogLine } from './log-capture';
 import type { Simulation } from './simulation';
 
@@ -45,6 +46,8 @@ export interface MeasuredUsage {
    * available (the one it replaces is kept until then).
    */
   readonly transientSnapshotHours: number;
+  /** The same in each other Region the account's RDS was used in (a receiver's replica Regions); absent when none. */
+  readonly replicaTransientSnapshotHours?: Record<string, number>;
 }
 
 /** The log lines Lambda writes itself for one invocation (text format): START, END, REPORT. */
@@ -103,6 +106,8 @@ export function measureUsage(
     logBytes += record;
   }
 
+  const replicaRegions = sim.rds.regions().slice(1);
+  const replicaHours = Object.fromEntries(replicaRegions.map((r) => [r, transientSnapshotHours(sim.rds.inRegion(r), window)]));
   const metricHours = new Map<string, Set<number>>();
   for (const m of logs.metrics.filter((v) => v.account === sim.account && within(v.at))) {
     const key = JSON.stringify([m.namespace, m.name, Object.entries(m.dimensions).sort()]);
@@ -122,13 +127,15 @@ export function measureUsage(
     events: options.eventTimes.filter(within).length,
     scheduledInvocations: sim.scheduledInvocations.filter(within).length,
     snapshotCopies: sim.rds.calls.filter((c) => c.api === 'CopyDBClusterSnapshot' && !c.error && within(c.at)).length,
-    transientSnapshotHours: transientSnapshotHours(sim, window),
+    transientSnapshotHours: transientSnapshotHours(sim.rds, window),
+    ...(replicaRegions.length ? { replicaTransientSnapshotHours: replicaHours } : {}),
   };
 }
 
-function transientSnapshotHours(sim: Simulation, window: UsageWindow): number {
+/** `rds`'s snapshots (of its Region alone) beyond the retained ones, in snapshot-hours (MeasuredUsage.transientSnapshotHours). */
+function transientSnapshotHours(rds: FakeRds, window: UsageWindow): number {
   let ms = 0;
-  for (const life of sim.rds.lifecycles.values()) {
+  for (const life of rds.lifecycles.values()) {
     if (life.createdAt < window.from || life.createdAt >= window.to) continue;
     const end = life.deletedAt !== undefined && life.deletedAt < window.to ? life.deletedAt : Math.min(life.availableAt ?? window.to, window.to);
     ms += end - life.createdAt;

@@ -2,10 +2,14 @@
  * The second part of `npx projen demo`: both sides of the handoff in one simulation. The source
  * account shares, its `Cluster Snapshot Shared` event reaches the target accounts, they copy under
  * their own keys and confirm, and the source prunes; then an event is lost and the target's
- * catch-up scan recovers it. Prints one timeline of what each account did.
+ * catch-up scan recovers it. One target keeps replicas in a DR Region (`replicaRegions`). Prints one
+ * timeline of what each account did, what each Region holds at the end, and a month's cost.
  */
+import type { DBClusterSnapshot } from '@aws-sdk/client-rds';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { kmsKeyArn, REGION } from './aws-env';
 import { deployedResources, dollars, monthlyCost } from './cost-model';
-import { HOURS_PER_MONTH, PRICES_TAKEN } from './cost-prices';
+import { HOURS_PER_MONTH, KMS_PER_KEY_MONTH, PRICES_TAKEN } from './cost-prices';
 import { measureUsage } from './cost-usage';
 import { synthesizeReceiverTemplate } from './example-receiver';
 import { synthesizeTemplate, TARGET_ACCOUNTS } from './example-stack';
@@ -22,6 +26,10 @@ const day = (n: number) => new Date(FIRST_RUN + n * 24 * HOUR);
 const LAMBDA_MS = 200;
 /** The snapshot size the monthly cost assumes, in GB. */
 const DATABASE_GB = 100;
+/** The target that keeps replicas in a DR Region, that Region, and its key there (created beforehand, given by ARN). */
+const DR_ACCOUNT = TARGET_ACCOUNTS[0];
+const DR_REGION = 'us-east-1';
+const DR_KEY = kmsKeyArn('orders-dr', DR_ACCOUNT, DR_REGION);
 
 interface Line {
   readonly at: number;
@@ -32,8 +40,12 @@ interface Line {
 export async function handoffDemo(print: (line?: string) => void, clock: (ms: number) => string): Promise<void> {
   // Confirmations need the source's retainUntilCopied (its bus policy and rule): without it they would be refused.
   const source = synthesizeTemplate({ clusterIdentifiers: [CLUSTER], notifyTargetAccounts: true, retainUntilCopied: true });
-  const receiver = (account: string) =>
-    synthesizeReceiverTemplate(account, { sourceAccountIds: [SOURCE_ACCOUNT], confirmCopies: true, retainCopies: 7 });
+  const receiver = (account: string) => synthesizeReceiverTemplate(account, (stack) => ({
+    sourceAccountIds: [SOURCE_ACCOUNT],
+    confirmCopies: true,
+    retainCopies: 7,
+    ...(account === DR_ACCOUNT ? { replicaRegions: [{ region: DR_REGION, encryptionKey: kms.Key.fromKeyArn(stack, 'DrKey', DR_KEY) }] } : {}),
+  }));
   const templates = new Map([[SOURCE_ACCOUNT, source], ...TARGET_ACCOUNTS.map((account) => [account, receiver(account)] as const)]);
   const sim = new HandoffSimulation({
     start: new Date(FIRST_RUN - MINUTE),
@@ -47,10 +59,11 @@ export async function handoffDemo(print: (line?: string) => void, clock: (ms: nu
     print('The handoff: SharedClusterSnapshots in the source account, ReceivedClusterSnapshots in each target, simulated together');
     print(`Source ${SOURCE_ACCOUNT} (${CLUSTER}, notifyTargetAccounts, retainUntilCopied) → targets ${TARGET_ACCOUNTS.join(', ')}`
       + ' (confirmCopies, catch-up scan every 6 hours)');
+    print(`All in ${REGION}; ${DR_ACCOUNT} also keeps a replica of each copy in its DR Region ${DR_REGION} (replicaRegions), under its key there`);
 
     const notes: Line[] = [];
     const days: [string, () => Promise<void>][] = [
-      ['Day 1: share → event → copy → confirmation', async () => aDay(sim, day(0), notes)],
+      ['Day 1: share → event → copy → confirmation → replica in the DR Region', async () => aDay(sim, day(0), notes)],
       ['Day 2: the next share; the source prunes the older snapshot, which every target confirmed', async () => aDay(sim, day(1), notes)],
       ['Day 3: the event is lost on the way; the targets\' catch-up scan copies the snapshot anyway', async () => {
         sim.buses.faults = { drop: (event) => event['detail-type'] === EVENT_DETAIL_TYPE.shared };
@@ -72,8 +85,11 @@ export async function handoffDemo(print: (line?: string) => void, clock: (ms: nu
     const shared = sim.account(SOURCE_ACCOUNT).rds.snapshotsOf(CLUSTER).filter((s) => s.TagList?.some((t) => t.Key === TAG_ROLE && t.Value === 'shared'));
     print(`  source ${SOURCE_ACCOUNT}: ${shared.length} shared snapshot${shared.length === 1 ? '' : 's'}: ${shared.map((s) => s.DBClusterSnapshotIdentifier).join(', ')}`);
     for (const account of TARGET_ACCOUNTS) {
-      const copies = sim.account(account).rds.snapshotsOf(CLUSTER).filter((s) => s.TagList?.some((t) => t.Key === TARGET_TAG_OWNER));
-      print(`  target ${account}: ${copies.length} cop${copies.length === 1 ? 'y' : 'ies'} under its own key, ${copies.filter((c) => c.Status === 'available').length} available`);
+      const copies = ownCopies(sim, account, CLUSTER);
+      print(`  target ${account}: ${held(copies, 'cop', 'its own key')}`);
+      for (const region of sim.account(account).rds.regions().slice(1)) {
+        print(`    in ${region} (DR Region): ${held(ownCopies(sim, account, CLUSTER, region), 'replica', 'its key there')}`);
+      }
     }
 
     // Day 2 is an ordinary day: a month is 30.4 of them.
@@ -81,6 +97,7 @@ export async function handoffDemo(print: (line?: string) => void, clock: (ms: nu
     print();
     print(`A month of days like day 2, per account (sim/cost-model.ts: list prices of ${PRICES_TAKEN}, us-east-1, no free tier; ${DATABASE_GB} GB a cluster)`);
     let sourceFixed = '';
+    const drCost: string[] = [];
     print(`  ${'account'.padEnd(20)} ${'fixed'.padStart(7)} ${'runs'.padStart(7)} ${'storage'.padStart(8)} ${'total'.padStart(7)}  full copies of each cluster kept`);
     for (const [account, template] of templates) {
       const usage = measureUsage(sim.account(account), sim.logs, window, {
@@ -89,11 +106,18 @@ export async function handoffDemo(print: (line?: string) => void, clock: (ms: nu
       });
       const cost = monthlyCost(deployedResources(template), usage, { clusters: 1, databaseGb: DATABASE_GB });
       const who = `${account === SOURCE_ACCOUNT ? 'source' : 'target'} ${account}`;
-      print(`  ${who.padEnd(20)} ${dollars(cost.fixed).padStart(7)} ${dollars(cost.runs).padStart(7)} ${dollars(cost.storage).padStart(8)} ${dollars(cost.total).padStart(7)}  ${cost.copiesPerCluster.toFixed(2)}`);
+      print(`  ${who.padEnd(20)} ${dollars(cost.fixed).padStart(7)} ${dollars(cost.runs).padStart(7)} ${dollars(cost.storage).padStart(8)} ${dollars(cost.total).padStart(7)}  ${cost.copiesPerCluster.toFixed(2)}`
+        + cost.replicas.map((r) => ` + ${r.copiesPerCluster.toFixed(2)} in ${r.region}`).join(''));
+      for (const r of cost.replicas) {
+        drCost.push(`  ${account}'s DR Region ${r.region}: its key, ${dollars(KMS_PER_KEY_MONTH)} (in fixed), and ${r.copiesPerCluster.toFixed(2)} full copies`
+          + ` of ${DATABASE_GB} GB, ${dollars(r.storage)} (in storage); the data transfer out of ${REGION} of each replica is not counted.`);
+      }
       if (account === SOURCE_ACCOUNT) sourceFixed = cost.lines.filter((l) => l.kind === 'fixed').map((l) => `${l.item} ${dollars(l.monthly)}`).join(', ');
     }
     print(`  The source's fixed costs: ${sourceFixed}.`);
-    print(`  Runs: ${(HOURS_PER_MONTH / 24).toFixed(1)} a month. Storage: every copy re-encrypted with the sharing key, and every copy a target receives, is a full copy.`);
+    for (const line of drCost) print(line);
+    print(`  Runs: ${(HOURS_PER_MONTH / 24).toFixed(1)} a month. Storage: every copy re-encrypted with the sharing key, every copy a target receives,`
+      + ' and every replica, is a full copy.');
   } finally {
     sim.dispose();
   }
@@ -133,11 +157,13 @@ function timeline(sim: HandoffSimulation, notes: Line[]): Line[] {
   }
   for (const r of sim.buses.records) {
     const outcome = r.outcome === 'delivered' ? (r.rules.length ? 'delivered' : 'delivered, no rule') : r.outcome.toUpperCase();
-    lines.push({ at: r.at, who: 'events', text: `${r.event['detail-type']} ${r.from} → ${r.to}: ${outcome}` });
+    const region = r.event.detail?.region ? ` (${r.event.detail.region})` : '';
+    lines.push({ at: r.at, who: 'events', text: `${r.event['detail-type']}${region} ${r.from} → ${r.to}: ${outcome}` });
   }
   for (const account of TARGET_ACCOUNTS) {
     const target = sim.account(account);
-    for (const e of target.executions) {
+    lines.push(...replicaTimeline(sim, account));
+    for (const e of target.executions.filter((x) => !x.input.region)) {
       const copy = e.output?.copyIdentifier ?? '';
       lines.push({ at: e.startedAt, who: `target ${account}`, text: `copying ${e.input.snapshotArn.split(':').pop()}` });
       lines.push({
@@ -149,4 +175,32 @@ function timeline(sim: HandoffSimulation, notes: Line[]): Line[] {
   }
   // Stable sort: a note (a scan) comes before what it started at the same moment.
   return [...notes, ...lines].sort((a, b) => a.at - b.at);
+}
+
+/** The replicas of `account`'s copies, as RDS saw them in each other Region (copy started, available), and failed replica executions. */
+function replicaTimeline(sim: HandoffSimulation, account: string): Line[] {
+  const target = sim.account(account);
+  const who = `target ${account}`;
+  const lines: Line[] = [];
+  for (const region of target.rds.regions().slice(1)) {
+    for (const life of target.rds.inRegion(region).lifecycles.values()) {
+      lines.push({ at: life.createdAt, who, text: `replicating the copy into ${region}, under its key there` });
+      if (life.availableAt !== undefined) lines.push({ at: life.availableAt, who, text: `replica available in ${region}` });
+    }
+  }
+  for (const e of target.executions.filter((x) => x.input.region && x.status !== 'SUCCEEDED')) {
+    lines.push({ at: e.stoppedAt!, who, text: `replica into ${e.input.region} ${e.status}: ${e.error}` });
+  }
+  return lines;
+}
+
+/** `account`'s own copies of `cluster` in `region` (the home Region by default): the copies, or in another Region the replicas. */
+function ownCopies(sim: HandoffSimulation, account: string, cluster: string, region = REGION): DBClusterSnapshot[] {
+  return sim.account(account).rds.inRegion(region).snapshotsOf(cluster).filter((s) => s.TagList?.some((t) => t.Key === TARGET_TAG_OWNER));
+}
+
+/** "3 copies under its own key, 3 available". */
+function held(snapshots: DBClusterSnapshot[], noun: 'cop' | 'replica', key: string): string {
+  const count = noun === 'cop' ? `${snapshots.length} cop${snapshots.length === 1 ? 'y' : 'ies'}` : `${snapshots.length} replica${snapshots.length === 1 ? '' : 's'}`;
+  return `${count} under ${key}, ${snapshots.filter((s) => s.Status === 'available').length} available`;
 }

@@ -2,6 +2,7 @@
  * The cost model (sim/cost-model.ts) and its measured inputs (sim/cost-usage.ts): what it counts in a
  * synthesized template, what it measures in a simulated run, and its arithmetic at the named prices.
  */
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { FIRST_RUN, MINUTE, simulation } from './harness';
 import { deployedResources, dollars, monthlyCost, windowCost } from '../../sim/cost-model';
 import {
@@ -53,6 +54,23 @@ describe('deployedResources: what the template deploys', () => {
   test('the receiver: its copy key and retainCopies', () => {
     const template = synthesizeReceiverTemplate('222222222222', { sourceAccountIds: ['111111111111'] });
     expect(deployedResources(template)).toMatchObject({ keys: 1, retainedCopies: TARGET_DEFAULTS.retainCopies, tracing: true });
+    expect(deployedResources(template).replicaRegions).toBeUndefined();
+  });
+
+  test('the receiver\'s replica Regions: each Region\'s key (given by ARN, billed all the same) and the replicas it keeps', () => {
+    const template = synthesizeReceiverTemplate('222222222222', (stack) => ({
+      sourceAccountIds: ['111111111111'],
+      retainCopies: 5,
+      replicaRegions: [
+        { region: 'us-east-1', encryptionKey: kms.Key.fromKeyArn(stack, 'East', 'arn:aws:kms:us-east-1:222222222222:key/east') },
+        { region: 'eu-central-1', encryptionKey: kms.Key.fromKeyArn(stack, 'Central', 'arn:aws:kms:eu-central-1:222222222222:key/central'), retainCopies: 2 },
+      ],
+    }));
+    expect(deployedResources(template)).toMatchObject({
+      keys: 1 + 2,
+      retainedCopies: 5,
+      replicaRegions: [{ region: 'us-east-1', retainedCopies: 5 }, { region: 'eu-central-1', retainedCopies: 2 }],
+    });
   });
 });
 
@@ -82,6 +100,23 @@ describe('monthlyCost: the arithmetic at the named prices', () => {
     expect(cost.copiesPerCluster).toBeCloseTo(copies);
     expect(cost.storage).toBeCloseTo(2 * 100 * copies * AURORA_BACKUP_PER_GB_MONTH);
     expect(cost.total).toBeCloseTo(cost.fixed + cost.runs + cost.storage);
+  });
+
+  test('storage in each replica Region: its retained full copies and its own transient snapshot-hours, at the same price', () => {
+    const replicaRegions = [{ region: 'us-east-1', retainedCopies: 3 }, { region: 'eu-central-1', retainedCopies: 2 }];
+    const withReplicas = monthlyCost({ ...deployed, replicaRegions }, { ...USAGE, replicaTransientSnapshotHours: { 'us-east-1': 2 } }, { clusters: 2, databaseGb: 100 });
+    const east = 3 + (2 * perMonth) / HOURS_PER_MONTH / 2;
+    expect(withReplicas.replicas).toEqual([
+      { region: 'us-east-1', copiesPerCluster: east, storage: expect.closeTo(2 * 100 * east * AURORA_BACKUP_PER_GB_MONTH) },
+      { region: 'eu-central-1', copiesPerCluster: 2, storage: expect.closeTo(2 * 100 * 2 * AURORA_BACKUP_PER_GB_MONTH) },
+    ]);
+    expect(withReplicas.lines.filter((l) => l.item === 'Replica storage').map((l) => l.quantity))
+      .toEqual([`2 × 100 GB × ${east.toFixed(2)} full copies in us-east-1`, '2 × 100 GB × 2 full copies in eu-central-1']);
+    // The home Region's storage is unchanged; the replicas' is added to it.
+    expect(withReplicas.copiesPerCluster).toBeCloseTo(cost.copiesPerCluster);
+    expect(withReplicas.storage).toBeCloseTo(cost.storage + withReplicas.replicas.reduce((n, r) => n + r.storage, 0));
+    expect(cost.replicas).toEqual([]);
+    expect(windowCost({ ...deployed, replicaRegions }, USAGE).lines.map((l) => l.item)).not.toContain('Replica storage');
   });
 
   test('windowCost: one window\'s use, without what exists whatever it does', () => {
