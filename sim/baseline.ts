@@ -6,6 +6,7 @@ import {
   ModifyDBClusterSnapshotAttributeCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
+import { REGION } from './aws-env';
 import { callContext, FakeRds } from './fake-rds';
 import { Execution, FakeStepFunctions } from './step-functions';
 import { VirtualClock } from './virtual-clock';
@@ -48,7 +49,8 @@ interface BaselineState {
   status?: string;
 }
 
-const rdsClient = new RDSClient({});
+// The cron job's client, in the simulated Region (the in-memory RDS routes calls by the client's Region).
+const rdsClient = new RDSClient({ region: REGION });
 
 /** The baseline's handlers: the usual cron-job code, one snapshot name per cluster for the final copy. */
 const HANDLERS: Record<string, (state: BaselineState, sharingKeyArn: string, targets: string[]) => Promise<BaselineState>> = {
