@@ -20,7 +20,7 @@ import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
-  OwnedClusterSnapshotCopies, PostRestoreStep, ReceivedClusterSnapshots, RefreshedDatabase, RefreshMode, SharedClusterSnapshots,
+  DatabaseKind, OwnedClusterSnapshotCopies, PostRestoreStep, ReceivedClusterSnapshots, RefreshedDatabase, RefreshMode, SharedClusterSnapshots,
 } from 'cdk-shared-cluster-snapshots';
 
 const outdir = path.resolve(process.argv[2] ?? 'cdk.out');
@@ -83,6 +83,18 @@ new SharedClusterSnapshots(sourceInstances, 'Snapshots', {
   notifyTargetAccounts: true,
 });
 
+const sourceRegions = new Stack(app, 'SourceCopiesInOtherRegions', { env: SOURCE });
+new SharedClusterSnapshots(sourceRegions, 'Snapshots', {
+  clusterIdentifiers: ['orders-db'],
+  instanceIdentifiers: ['billing-postgres'],
+  targetAccountIds: TARGETS,
+  regions: [
+    { region: 'eu-central-1', encryptionKey: kms.Key.fromKeyArn(sourceRegions, 'CentralKey', `arn:aws:kms:eu-central-1:${SOURCE.account}:key/cccccccc-dddd-eeee-ffff-000000000000`) },
+    { region: 'us-east-1', encryptionKey: kms.Key.fromKeyArn(sourceRegions, 'EastKey', `arn:aws:kms:us-east-1:${SOURCE.account}:key/dddddddd-eeee-ffff-0000-111111111111`) },
+  ],
+  alarmTopic: alarmTopic(sourceRegions),
+});
+
 // The receiving side.
 const receiverRequired = new Stack(app, 'ReceiverRequiredPropsOnly');
 new ReceivedClusterSnapshots(receiverRequired, 'Received', { sourceAccountIds: [SOURCE.account] });
@@ -125,6 +137,16 @@ new ReceivedClusterSnapshots(receiverInstances, 'Received', {
   confirmCopies: true,
 });
 
+const receiverReplicas = new Stack(app, 'ReceiverReplicasInOtherRegions', { env: TARGET });
+new ReceivedClusterSnapshots(receiverReplicas, 'Received', {
+  sourceAccountIds: [SOURCE.account],
+  replicaRegions: [
+    { region: 'us-east-1', encryptionKey: kms.Key.fromKeyArn(receiverReplicas, 'EastKey', `arn:aws:kms:us-east-1:${TARGET.account}:key/eeeeeeee-ffff-0000-1111-222222222222`) },
+    { region: 'eu-central-1', encryptionKey: kms.Key.fromKeyArn(receiverReplicas, 'CentralKey', `arn:aws:kms:eu-central-1:${TARGET.account}:key/ffffffff-0000-1111-2222-333333333333`), retainCopies: 2 },
+  ],
+  alarmTopic: alarmTopic(receiverReplicas),
+});
+
 // The refresh, in the target account: scheduled, restore tests, a Route 53 record, on each new copy.
 /** A refresh of `orders-db` into `network`'s isolated subnets; `props` override the defaults. */
 function refreshed(stack: Stack, network: ec2.Vpc, source: ReceivedClusterSnapshots | undefined, id: string,
@@ -161,6 +183,7 @@ refreshed(refreshScheduled, refreshNetwork, refreshReceiver, 'Staging', {
 const refreshTests = new Stack(app, 'RefreshRestoreTestsInVpc', { env: TARGET });
 const testNetwork = isolatedVpc(refreshTests);
 refreshed(refreshTests, testNetwork, undefined, 'Tests', { mode: RefreshMode.RESTORE_TEST, vpc: testNetwork, runOnNewCopy: true });
+refreshed(refreshTests, testNetwork, undefined, 'Instance', { kind: DatabaseKind.DB_INSTANCE, sourceClusterIdentifier: 'billing-postgres', instanceClass: 'db.t4g.medium' });
 
 const refreshRecord = new Stack(app, 'RefreshRoute53RecordOnNewCopy', { env: TARGET });
 const recordNetwork = isolatedVpc(refreshRecord);

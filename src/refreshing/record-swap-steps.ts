@@ -123,6 +123,8 @@ function route53Task(
       ResultPath: resultPath === sfn.JsonPath.DISCARD ? null : resultPath,
     },
   });
-  task.addRetry({ errors: [sfn.Errors.TASKS_FAILED], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL });
+  task.addRetry({
+    errors: [sfn.Errors.TASKS_FAILED], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL,
+  });
   return task;
 }

@@ -79,8 +79,8 @@ describe('RefreshedDatabase props validation', () => {
         tags: { team: 'data' },
         keepPrevious: Duration.hours(1),
       })).toBe('');
-      });
     });
+  });
 
   describe('endpointRecord', () => {
     const zoneOf = (stack: Stack) => route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789', zoneName: 'staging.internal' });
